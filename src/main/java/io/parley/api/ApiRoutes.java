@@ -1,0 +1,154 @@
+package io.parley.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.parley.channel.Charter;
+import io.parley.envelope.EnvelopeFormatException;
+import io.parley.envelope.Kind;
+import io.parley.envelope.Priority;
+import io.parley.envelope.Tlp;
+import io.parley.envelope.Verdict;
+import io.parley.json.Json;
+import io.parley.node.Composer;
+import io.parley.node.Node;
+
+/** The client API under {@code /api/v1/} (authenticated by {@link HttpServer}). */
+final class ApiRoutes {
+    private static final int MAX_PAGE = 1000;
+    private final Node node;
+
+    ApiRoutes(Node node) {
+        this.node = node;
+    }
+
+    void register(Javalin app) {
+        app.get("/api/v1/node", this::self);
+        app.get("/api/v1/parties", ctx -> {
+            ArrayNode out = Json.MAPPER.createArrayNode();
+            node.knownParties().forEach(p -> out.add(Views.party(p)));
+            json(ctx, 200, out);
+        });
+        app.get("/api/v1/channels", ctx -> {
+            ArrayNode out = Json.MAPPER.createArrayNode();
+            for (Charter c : node.channels().all()) out.add(Views.channel(c, node.channels().state(c.channel()).orElse("unknown")));
+            json(ctx, 200, out);
+        });
+        app.post("/api/v1/channels", this::createChannel);
+        app.get("/api/v1/channels/{id}", ctx -> {
+            Charter c = charter(ctx.pathParam("id"));
+            json(ctx, 200, Views.channel(c, node.channels().state(c.channel()).orElse("unknown")));
+        });
+        app.get("/api/v1/channels/{id}/envelopes", this::listEnvelopes);
+        app.post("/api/v1/channels/{id}/messages", this::send);
+        app.get("/api/v1/envelopes/{hash}", ctx -> {
+            var stored = node.envelopes().byHash(ctx.pathParam("hash"))
+                    .orElseThrow(() -> ProblemException.notFound("no envelope with hash " + ctx.pathParam("hash")));
+            json(ctx, 200, Views.envelope(stored));
+        });
+        app.get("/api/v1/rejections", ctx -> {
+            ArrayNode out = Json.MAPPER.createArrayNode();
+            for (var r : node.envelopes().rejections((int) Requests.longQuery(ctx, "limit", 100, 1, MAX_PAGE))) {
+                ObjectNode o = out.addObject().put("id", r.id()).put("received_at", r.receivedAt().toString()).put("code", r.code()).put("detail", r.detail());
+                if (r.remote() != null) o.put("remote", r.remote());
+                if (r.channel() != null) o.put("channel", r.channel());
+                if (r.sender() != null) o.put("from", r.sender());
+                if (r.seq() != null) o.put("seq", r.seq());
+            }
+            json(ctx, 200, out);
+        });
+        app.get("/api/v1/equivocations", ctx -> {
+            ArrayNode out = Json.MAPPER.createArrayNode();
+            for (var e : node.envelopes().equivocations()) {
+                out.addObject().put("channel", e.channel()).put("from", e.sender()).put("seq", e.seq()).put("kept_hash", e.keptHash())
+                        .put("conflicting_hash", e.conflictingHash()).put("detected_at", e.detectedAt().toString())
+                        .set("conflicting_envelope", Json.parse(e.conflictingEnvelope()));
+            }
+            json(ctx, 200, out);
+        });
+    }
+
+    private void self(Context ctx) {
+        var card = node.card();
+        ObjectNode o = Json.object();
+        o.put("origin", node.origin());
+        o.put("verifier_key", node.key().verifierKey().encoded());
+        o.put("fingerprint", node.key().verifierKey().fingerprint());
+        o.put("envelopes", node.envelopes().count());
+        if (card != null) o.set("card", card.toJson());
+        json(ctx, 200, o);
+    }
+
+    private void createChannel(Context ctx) {
+        ObjectNode body = Requests.jsonObject(ctx);
+        Charter charter;
+        try {
+            charter = Charter.fromJson(body);
+        } catch (EnvelopeFormatException e) {
+            throw new ProblemException(Problem.field(422, "invalid-charter", "Invalid charter", e.field(), e.getMessage()));
+        }
+        if (charter.member(node.origin()).isEmpty()) {
+            throw new ProblemException(Problem.field(422, "invalid-charter", "Invalid charter", "/members", "this node (" + node.origin() + ") must be a member"));
+        }
+        if (!charter.member(node.origin()).get().key().equals(node.key().verifierKey())) {
+            throw new ProblemException(Problem.field(422, "invalid-charter", "Invalid charter", "/members", "the key given for " + node.origin() + " is not this node's key"));
+        }
+        if (!node.channels().create(charter, "active", node.now())) {
+            throw new ProblemException(Problem.of(409, "channel-exists", "Conflict", "a channel '" + charter.channel() + "' exists already"));
+        }
+        ctx.header("Location", "/api/v1/channels/" + charter.channel());
+        json(ctx, 201, Views.channel(charter, "active"));
+    }
+
+    private void listEnvelopes(Context ctx) {
+        Charter c = charter(ctx.pathParam("id"));
+        long after = Requests.longQuery(ctx, "after", 0, 0, Long.MAX_VALUE);
+        int limit = (int) Requests.longQuery(ctx, "limit", 100, 1, MAX_PAGE);
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        node.envelopes().inChannel(c.channel(), after, limit).forEach(s -> out.add(Views.envelope(s).put("id", s.id())));
+        json(ctx, 200, out);
+    }
+
+    private void send(Context ctx) {
+        Charter c = charter(ctx.pathParam("id"));
+        ObjectNode req = Requests.jsonObject(ctx);
+        Kind kind = enumField(req, "kind", Kind::fromWire, "one of charter, notify, request, ack, answer, update, close, ping, pong, escalate, retract");
+        Priority priority = req.hasNonNull("priority") ? enumField(req, "priority", Priority::fromWire, "flash, urgent or routine") : Priority.ROUTINE;
+        Tlp tlp = req.hasNonNull("tlp") ? enumField(req, "tlp", Tlp::fromWire, "clear, green, amber, amber+strict or red") : Tlp.GREEN;
+        JsonNode body = req.get("body");
+        if (body == null || body.isNull()) body = Json.object();
+        if (!body.isObject()) throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/body", "body must be a JSON object"));
+        String caseId = Requests.optionalText(req, "case").orElse(null);
+        Verdict v;
+        try {
+            v = node.composer().compose(new Composer.Draft(c.channel(), kind, caseId, priority, tlp, (ObjectNode) body));
+        } catch (EnvelopeFormatException e) {
+            throw new ProblemException(Problem.field(400, "invalid-field", "Bad request", e.field(), e.getMessage()));
+        }
+        switch (v) {
+            case Verdict.Accepted a -> {
+                var stored = node.envelopes().byHash(a.hash()).orElseThrow();
+                ctx.header("Location", "/api/v1/envelopes/" + a.hash());
+                json(ctx, 201, Views.envelope(stored));
+            }
+            case Verdict.Duplicate d -> json(ctx, 200, Views.envelope(node.envelopes().byHash(d.hash()).orElseThrow()));
+            case Verdict.Rejected r -> throw new ProblemException(Problem.of(r.reason().httpStatus(), r.reason().code(), "Envelope refused", r.reason().detail()));
+        }
+    }
+
+    private Charter charter(String id) {
+        return node.channels().charter(id).orElseThrow(() -> new ProblemException(Problem.of(404, "unknown-channel", "Unknown channel", "no channel '" + id + "' is known here")));
+    }
+
+    private static <T> T enumField(JsonNode o, String name, java.util.function.Function<String, java.util.Optional<T>> parse, String allowed) {
+        String text = Requests.requiredText(o, name);
+        return parse.apply(text).orElseThrow(() -> new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/" + name, name + " must be " + allowed)));
+    }
+
+    static void json(Context ctx, int status, JsonNode body) {
+        ctx.status(status).contentType("application/json").result(Json.write(body));
+    }
+}

@@ -1,0 +1,92 @@
+package io.parley.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.parley.envelope.Envelope;
+import io.parley.envelope.EnvelopeFormatException;
+import io.parley.envelope.Rejection;
+import io.parley.envelope.Verdict;
+import io.parley.json.Json;
+import io.parley.node.Node;
+import io.parley.store.RejectionRecord;
+
+/**
+ * Node-to-node endpoints (DESIGN §4). Peers are not logged-in users: an envelope is authenticated by its signature
+ * under the charter key of its sender, which the acceptor checks before anything is stored.
+ */
+final class FederationRoutes {
+    static final int MAX_BATCH = 500;
+    private final Node node;
+
+    FederationRoutes(Node node) {
+        this.node = node;
+    }
+
+    void register(Javalin app) {
+        app.post("/federation/v1/inbox", this::inbox);
+    }
+
+    /** One envelope (answered with its verdict, or a problem) or a batch {@code {"envelopes": [...]}} / array. */
+    private void inbox(Context ctx) {
+        JsonNode body = Requests.jsonBody(ctx);
+        if (body.isObject() && !body.has("envelopes")) {
+            ObjectNode result = judge(body, ctx.ip());
+            if (result.has("problem")) {
+                Problem p = problemOf(result);
+                HttpServer.respond(ctx, p);
+                return;
+            }
+            ApiRoutes.json(ctx, result.path("status").asText().equals("accepted") ? 201 : 200, result);
+            return;
+        }
+        JsonNode batch = body.isArray() ? body : body.get("envelopes");
+        if (batch == null || !batch.isArray()) {
+            throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/envelopes", "envelopes must be an array"));
+        }
+        if (batch.size() > MAX_BATCH) throw ProblemException.badRequest("batch-too-large", "a batch holds at most " + MAX_BATCH + " envelopes, got " + batch.size());
+        ArrayNode results = Json.MAPPER.createArrayNode();
+        for (JsonNode e : batch) results.add(judge(e, ctx.ip()));
+        ObjectNode out = Json.object();
+        out.set("results", results);
+        ApiRoutes.json(ctx, 200, out);
+    }
+
+    private ObjectNode judge(JsonNode json, String remote) {
+        ObjectNode out = Json.object();
+        Envelope e;
+        try {
+            e = Envelope.fromJson(json);
+        } catch (EnvelopeFormatException ex) {
+            Rejection r = new Rejection.Malformed(ex.field(), ex.getMessage());
+            node.envelopes().recordRejection(new RejectionRecord(0, node.now(), remote, text(json, "channel"), text(json, "from"), null,
+                    r.code(), r.detail(), null));
+            return rejected(out, r);
+        }
+        switch (node.acceptor().accept(e, remote)) {
+            case Verdict.Accepted a -> out.put("status", "accepted").put("hash", a.hash());
+            case Verdict.Duplicate d -> out.put("status", "duplicate").put("hash", d.hash());
+            case Verdict.Rejected r -> rejected(out, r.reason());
+        }
+        return out;
+    }
+
+    private static ObjectNode rejected(ObjectNode out, Rejection r) {
+        out.put("status", "rejected").put("code", r.code()).put("detail", r.detail());
+        out.set("problem", Problem.of(r.httpStatus(), r.code(), "Envelope refused", r.detail()).toJson(null));
+        return out;
+    }
+
+    private static Problem problemOf(ObjectNode result) {
+        JsonNode p = result.get("problem");
+        return new Problem(p.path("type").asText(), p.path("title").asText(), p.path("status").asInt(), p.path("detail").asText(), null);
+    }
+
+    private static String text(JsonNode json, String name) {
+        JsonNode v = json == null ? null : json.get(name);
+        return v != null && v.isTextual() ? v.textValue() : null;
+    }
+}

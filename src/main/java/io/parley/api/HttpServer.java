@@ -1,0 +1,129 @@
+package io.parley.api;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Timer;
+import io.parley.json.Json;
+import io.parley.node.Node;
+import io.parley.store.UserStore;
+
+/**
+ * The node's HTTP server (Javalin on virtual threads). Owns the mapping of every failure to problem+json, request
+ * size limits, authentication of {@code /api/v1/} and the route groups.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    /** Envelopes and charters are small; evidence bundles (later) get their own larger limit. */
+    public static final long MAX_REQUEST_BYTES = 2L * 1024 * 1024;
+    static final String USER_ATTRIBUTE = "parley.user";
+
+    private final Javalin app;
+    /** Every route registered, "METHOD path", for the OpenAPI completeness check. Written during start only. */
+    private final List<String> routes = new CopyOnWriteArrayList<>();
+
+    private HttpServer(Javalin app) {
+        this.app = app;
+    }
+
+    public static HttpServer start(Node node, String host, int port) {
+        Javalin app = Javalin.create(cfg -> {
+            cfg.useVirtualThreads = true;
+            cfg.showJavalinBanner = false;
+            cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+            cfg.http.prefer405over404 = true;
+            cfg.router.ignoreTrailingSlashes = true;
+            cfg.jetty.defaultHost = host;
+            Timer.Builder timer = Timer.builder("parley_http_requests").description("HTTP requests served");
+            cfg.requestLogger.http((ctx, ms) -> timer
+                    .tags("method", ctx.method().name(), "status", Integer.toString(ctx.statusCode()),
+                            "route", ctx.endpointHandlerPath())
+                    .register(node.metrics()).record(java.time.Duration.ofNanos((long) (ms * 1_000_000))));
+        });
+        HttpServer server = new HttpServer(app);
+        app.events(ev -> ev.handlerAdded(info -> {
+            if (info.getHttpMethod() != HandlerType.BEFORE && info.getHttpMethod() != HandlerType.AFTER) {
+                server.routes.add(info.getHttpMethod().name() + " " + info.getPath());
+            }
+        }));
+        server.mapErrors();
+        app.before("/api/v1/*", ctx -> authenticate(node, ctx));
+        new PublicRoutes(node).register(app);
+        new ApiRoutes(node).register(app);
+        new FederationRoutes(node).register(app);
+        app.start(host, port);
+        return server;
+    }
+
+    /** HTTP Basic over local accounts; the OpenAPI document stays public so clients can discover the API. */
+    private static void authenticate(Node node, Context ctx) {
+        if (ctx.path().equals("/api/v1/openapi.json") || ctx.method() == HandlerType.OPTIONS) return;
+        var creds = ctx.basicAuthCredentials();
+        Optional<UserStore.User> user = creds == null ? Optional.empty()
+                : node.authenticator().authenticate(creds.getUsername(), creds.getPassword());
+        if (user.isEmpty()) {
+            ctx.header("WWW-Authenticate", "Basic realm=\"parley\", charset=\"UTF-8\"");
+            throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
+                    creds == null ? "this API needs HTTP Basic credentials of a local account" : "unknown user or wrong password"));
+        }
+        ctx.attribute(USER_ATTRIBUTE, user.get());
+    }
+
+    private void mapErrors() {
+        app.exception(ProblemException.class, (e, ctx) -> respond(ctx, e.problem()));
+        app.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromHttpException(e)));
+        app.exception(Exception.class, (e, ctx) -> {
+            // A bug or an infrastructure failure: log it here, tell the client only that it was ours.
+            LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+            respond(ctx, Problem.of(500, "internal", "Internal error", "the server failed to handle this request; it has been logged"));
+        });
+        app.error(404, ctx -> {
+            if (!isProblem(ctx)) respond(ctx, Problem.of(404, "not-found", "Not found", "no resource at " + ctx.path()));
+        });
+        app.error(405, ctx -> {
+            if (!isProblem(ctx)) respond(ctx, Problem.of(405, "method-not-allowed", "Method not allowed", ctx.method() + " is not allowed on " + ctx.path()));
+        });
+    }
+
+    private static boolean isProblem(Context ctx) {
+        String type = ctx.res().getContentType();
+        return type != null && type.startsWith(Problem.CONTENT_TYPE);
+    }
+
+    private static Problem fromHttpException(HttpResponseException e) {
+        int status = e.getStatus();
+        return switch (status) {
+            case 413 -> Problem.of(413, "too-large", "Content too large", "the request body exceeds " + MAX_REQUEST_BYTES + " bytes");
+            case 404 -> Problem.of(404, "not-found", "Not found", e.getMessage());
+            case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed", e.getMessage());
+            default -> Problem.of(status, "http-" + status, e.getMessage(), e.getMessage());
+        };
+    }
+
+    static void respond(Context ctx, Problem p) {
+        ctx.status(p.status());
+        ctx.contentType(Problem.CONTENT_TYPE);
+        ctx.result(Json.write(p.toJson(ctx.path())));
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public List<String> routes() {
+        return List.copyOf(routes);
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * The HTTP edge: the client API under {@code /api/v1/}, the federation inbox, {@code /.well-known/parley},
+ * {@code /healthz} and {@code /metrics}.
+ *
+ * <p>Invariant: every error leaves as RFC 9457 {@code application/problem+json}; faults of the request get a 4xx
+ * with a detail that says what to fix, and nothing a client sends can produce a stack trace in a response. Problems
+ * are built in one place ({@link io.parley.api.Problem}) and mapped once in {@link io.parley.api.HttpServer}.
+ */
+package io.parley.api;

@@ -1,0 +1,102 @@
+package io.parley.channel;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import io.parley.envelope.Envelope;
+import io.parley.envelope.EnvelopeSigner;
+import io.parley.envelope.Rejection;
+import io.parley.envelope.Verdict;
+import io.parley.store.ChainHead;
+import io.parley.store.ChannelStore;
+import io.parley.store.EnvelopeStore;
+import io.parley.store.PartyStore;
+import io.parley.store.RejectionRecord;
+import io.parley.store.StoredEnvelope;
+
+/**
+ * The single gate through which envelopes enter the store, whether this node wrote them or a peer sent them
+ * (DESIGN §2 acceptance rules).
+ *
+ * <p>Checks run in an order that keeps forged input harmless: membership and signature first, so an unsigned or
+ * forged envelope can never be recorded as the sender's equivocation; then the TLP ceiling; then the chain. Races
+ * between writers of the same chain are settled by the store's unique key: the loser re-reads and is judged again.
+ */
+public final class EnvelopeAcceptor {
+    private static final int MAX_RACE_RETRIES = 5;
+
+    private final ChannelStore channels;
+    private final EnvelopeStore envelopes;
+    private final PartyStore parties;
+    private final Clock clock;
+    private final Consumer<StoredEnvelope> onAccepted;
+
+    public EnvelopeAcceptor(ChannelStore channels, EnvelopeStore envelopes, PartyStore parties, Clock clock,
+                            Consumer<StoredEnvelope> onAccepted) {
+        this.channels = channels;
+        this.envelopes = envelopes;
+        this.parties = parties;
+        this.clock = clock;
+        this.onAccepted = onAccepted;
+    }
+
+    /** Judges and, if acceptable, durably stores {@code e}; rejections are recorded with {@code remote}. */
+    public Verdict accept(Envelope e, String remote) {
+        Verdict verdict = judge(e, false);
+        if (verdict instanceof Verdict.Rejected r) record(e, r.reason(), remote);
+        return verdict;
+    }
+
+    /**
+     * Judges an envelope this node just signed. A different envelope already at its seq means another instance
+     * sharing our database won the race for that seq: reported as a {@link Rejection.ChainBreak} for the caller to
+     * rebuild on the new head, not recorded as our own equivocation, since this one never left the node.
+     */
+    public Verdict acceptOwn(Envelope e) {
+        return judge(e, true);
+    }
+
+    private Verdict judge(Envelope e, boolean own) {
+        Optional<Charter> charter = channels.charter(e.channel());
+        if (charter.isEmpty()) return reject(new Rejection.UnknownChannel(e.channel()));
+        Optional<Charter.Member> member = charter.get().member(e.from());
+        if (member.isEmpty()) return reject(new Rejection.NotMember(e.from(), e.channel()));
+        if (!e.signed() || !EnvelopeSigner.verify(e, member.get().key())) return reject(new Rejection.BadSignature(e.from()));
+        if (e.tlp().exceeds(charter.get().tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.get().tlpCeiling()));
+        String hash = e.hash();
+        for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
+            Optional<StoredEnvelope> sameSeq = envelopes.at(e.channel(), e.from(), e.seq());
+            if (sameSeq.isPresent()) {
+                if (sameSeq.get().hash().equals(hash)) return new Verdict.Duplicate(e, hash);
+                if (own) return reject(new Rejection.ChainBreak(e.from(), e.seq(), sameSeq.get().envelope().prev(), e.prev()));
+                envelopes.recordEquivocation(e, hash, sameSeq.get().hash(), clock.instant());
+                parties.flag(e.from(), "equivocation in channel " + e.channel() + " at seq " + e.seq(), clock.instant());
+                return reject(new Rejection.Equivocation(e.from(), e.seq(), sameSeq.get().hash(), hash));
+            }
+            Optional<ChainHead> head = envelopes.head(e.channel(), e.from());
+            long expected = head.map(h -> h.seq() + 1).orElse(1L);
+            if (e.seq() != expected) return reject(new Rejection.ChainGap(e.from(), expected, e.seq()));
+            String expectedPrev = head.map(ChainHead::hash).orElse(null);
+            if (!java.util.Objects.equals(expectedPrev, e.prev())) {
+                return reject(new Rejection.ChainBreak(e.from(), e.seq(), expectedPrev, e.prev()));
+            }
+            if (envelopes.insert(e, hash, clock.instant())) {
+                StoredEnvelope stored = envelopes.byHash(hash).orElseThrow();
+                onAccepted.accept(stored);
+                return new Verdict.Accepted(e, hash);
+            }
+            // Lost a race with another writer of this chain (or the same envelope arrived twice at once): judge again.
+        }
+        throw new IllegalStateException("could not settle a write race for " + e.channel() + "/" + e.from() + "/" + e.seq());
+    }
+
+    private static Verdict reject(Rejection reason) {
+        return new Verdict.Rejected(reason);
+    }
+
+    private void record(Envelope e, Rejection reason, String remote) {
+        envelopes.recordRejection(new RejectionRecord(0, clock.instant(), remote, e.channel(), e.from(), e.seq(),
+                reason.code(), reason.detail(), e.signed() ? new String(e.canonicalBytes(), java.nio.charset.StandardCharsets.UTF_8) : null));
+    }
+}

@@ -1,0 +1,68 @@
+package io.parley.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.parley.json.Json;
+
+/** A small client of a node's {@code /api/v1/}: turns problem+json answers into one-line errors. */
+final class ApiClient {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String authorization;
+
+    ApiClient(String base, String user, String password) {
+        if (!base.startsWith("http://") && !base.startsWith("https://")) throw new IllegalArgumentException("--url must start with http:// or https://");
+        this.base = base.replaceAll("/+$", "");
+        this.authorization = user == null ? null
+                : "Basic " + Base64.getEncoder().encodeToString((user + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    JsonNode get(String path) throws IOException, InterruptedException {
+        return send(request(path).GET().build());
+    }
+
+    JsonNode post(String path, JsonNode body) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b;
+        try {
+            b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad URL " + base + path);
+        }
+        if (authorization != null) b.header("Authorization", authorization);
+        return b;
+    }
+
+    private JsonNode send(HttpRequest req) throws IOException, InterruptedException {
+        HttpResponse<String> res;
+        try {
+            res = http.send(req, HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            throw new IOException("cannot connect to " + base + " (is the node running?)");
+        }
+        JsonNode body;
+        try {
+            body = res.body().isEmpty() ? Json.object() : Json.parse(res.body());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("unexpected answer from " + base + " (HTTP " + res.statusCode() + ")");
+        }
+        if (res.statusCode() >= 400) {
+            String detail = body.path("detail").asText(body.path("title").asText("HTTP " + res.statusCode()));
+            throw new IOException(detail + " (HTTP " + res.statusCode() + ")");
+        }
+        return body;
+    }
+}

@@ -1,0 +1,19 @@
+package io.parley.cli;
+
+/** Turns any failure into the one line the CLI prints. */
+final class CliErrors {
+    private CliErrors() {}
+
+    static String oneLine(Throwable e) {
+        String msg = e.getMessage();
+        if (msg == null || msg.isBlank()) {
+            Throwable cause = e.getCause();
+            msg = cause != null && cause.getMessage() != null ? cause.getMessage() : e.getClass().getSimpleName();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) msg = "no such file: " + msg;
+        if (e instanceof java.nio.file.AccessDeniedException) msg = "permission denied: " + msg;
+        if (e instanceof java.net.ConnectException) msg = "cannot connect: " + (msg.isBlank() ? "connection refused" : msg);
+        int nl = msg.indexOf('\n');
+        return nl < 0 ? msg : msg.substring(0, nl);
+    }
+}

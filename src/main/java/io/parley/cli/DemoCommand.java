@@ -1,0 +1,48 @@
+package io.parley.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.parley.server.DemoNetwork;
+import io.parley.server.NodeServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run a local demo network of three nodes (SQLite, loopback only) until interrupted.")
+final class DemoCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--port", defaultValue = "8441", description = "Port of the first node; the others take the next ports (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--dir", description = "Keep the demo nodes in this directory (default: a new temporary directory).")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 1 || port > 65533) throw new IllegalArgumentException("--port must be 1..65533");
+        Path root = dir != null ? dir : Files.createTempDirectory("parley-demo-");
+        DemoNetwork demo = DemoNetwork.start(root, port, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            demo.close();
+            stopped.countDown();
+        }));
+        var out = spec.commandLine().getOut();
+        out.println("Parley demo network (data in " + root + ")");
+        for (NodeServer n : demo.nodes()) {
+            out.println("  " + n.node().origin() + "  " + n.baseUrl() + "  fingerprint " + n.node().key().verifierKey().fingerprint());
+        }
+        out.println("login: " + DemoNetwork.USER + " / " + demo.password());
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,74 @@
+package io.parley.node;
+
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.parley.channel.EnvelopeAcceptor;
+import io.parley.envelope.Envelope;
+import io.parley.envelope.EnvelopeSigner;
+import io.parley.envelope.Kind;
+import io.parley.envelope.Priority;
+import io.parley.envelope.Rejection;
+import io.parley.envelope.Tlp;
+import io.parley.envelope.Verdict;
+import io.parley.identity.SigningKey;
+import io.parley.store.ChainHead;
+import io.parley.store.EnvelopeStore;
+
+/**
+ * Writes this node's own envelopes: takes the next seq and prev of our chain in the channel, signs and stores.
+ *
+ * <p>A lock per channel keeps this instance's writers in line; other instances sharing the database are settled by
+ * the store's unique key, after which we re-read the head and sign again (a lost race shows up as a chain gap or
+ * break for the envelope we built, never as a stored fork, because a fork needs our signature on both).
+ */
+public final class Composer {
+    private static final int MAX_ATTEMPTS = 8;
+
+    private final SigningKey key;
+    private final EnvelopeStore envelopes;
+    private final EnvelopeAcceptor acceptor;
+    private final Clock clock;
+    /** channel id → lock held while building, signing and storing one of our envelopes in it. */
+    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    public Composer(SigningKey key, EnvelopeStore envelopes, EnvelopeAcceptor acceptor, Clock clock) {
+        this.key = key;
+        this.envelopes = envelopes;
+        this.acceptor = acceptor;
+        this.clock = clock;
+    }
+
+    /** What a caller asks us to say; the Composer adds the chain, time and signature. */
+    public record Draft(String channel, Kind kind, String caseId, Priority priority, Tlp tlp, ObjectNode body) {}
+
+    /** Signs and stores; returns the verdict (Accepted, or Rejected with the reason, e.g. TLP above ceiling). */
+    public Verdict compose(Draft d) {
+        ReentrantLock lock = locks.computeIfAbsent(d.channel(), c -> new ReentrantLock());
+        lock.lock();
+        try {
+            Verdict last = null;
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                var head = envelopes.head(d.channel(), key.name());
+                long seq = head.map(h -> h.seq() + 1).orElse(1L);
+                String prev = head.map(ChainHead::hash).orElse(null);
+                String created = clock.instant().truncatedTo(ChronoUnit.MILLIS).toString();
+                Envelope draft = new Envelope(Envelope.VERSION, d.channel(), key.name(), seq, prev, d.kind(), d.caseId(),
+                        created, d.priority(), d.tlp(), d.body(), null);
+                last = acceptor.acceptOwn(EnvelopeSigner.sign(draft, key));
+                if (!(last instanceof Verdict.Rejected r && isLostRace(r.reason()))) return last;
+            }
+            return last;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean isLostRace(Rejection r) {
+        return r instanceof Rejection.ChainGap || r instanceof Rejection.ChainBreak;
+    }
+}

@@ -1,0 +1,106 @@
+package io.parley.node;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.parley.identity.KeyNames;
+import io.parley.identity.PartyCard;
+import io.parley.json.Json;
+
+/**
+ * The node's settings, kept in {@code parley.json} in the node directory. The database URL defaults to a SQLite file
+ * beside it; {@code db} may name a PostgreSQL URL instead (several instances may then share it).
+ */
+public record NodeConfig(String origin, String displayName, String organisationKind, String country, String bind,
+                         int port, String baseUrl, String db, String dbUser, String dbPassword, String validFrom,
+                         List<PartyCard.Contact> contacts) {
+
+    public static final String FILE = "parley.json";
+    public static final String KEY_FILE = "log.key";
+    public static final String SQLITE_FILE = "parley.db";
+
+    public NodeConfig {
+        KeyNames.requireValid(origin);
+        contacts = List.copyOf(contacts);
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535");
+    }
+
+    public String jdbcUrl(Path dir) {
+        return db != null ? db : "jdbc:sqlite:" + dir.resolve(SQLITE_FILE).toAbsolutePath();
+    }
+
+    public NodeConfig withPort(int newPort) {
+        return new NodeConfig(origin, displayName, organisationKind, country, bind, newPort,
+                baseUrl.replaceFirst(":\\d+$", ":" + newPort), db, dbUser, dbPassword, validFrom, contacts);
+    }
+
+    public NodeConfig withDb(String url, String user, String password) {
+        return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, url, user, password, validFrom, contacts);
+    }
+
+    public static NodeConfig load(Path dir) throws IOException {
+        Path file = dir.resolve(FILE);
+        if (!Files.exists(file)) throw new IOException("no node in " + dir + " (missing " + FILE + "); run 'parley init --dir " + dir + " --name ORIGIN' first");
+        JsonNode o;
+        try {
+            o = Json.parse(Files.readString(file));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + " is " + e.getMessage());
+        }
+        List<PartyCard.Contact> contacts = new ArrayList<>();
+        for (JsonNode c : o.path("contacts")) {
+            List<String> langs = new ArrayList<>();
+            c.path("languages").forEach(l -> langs.add(l.asText()));
+            contacts.add(new PartyCard.Contact(c.path("role").asText(), c.path("name").asText(), text(c, "email"),
+                    text(c, "phone"), text(c, "hours"), langs));
+        }
+        try {
+            return new NodeConfig(o.path("origin").asText(), o.path("display_name").asText(), o.path("organisation_kind").asText("CERT"),
+                    text(o, "country"), o.path("bind").asText("127.0.0.1"), o.path("port").asInt(8440), o.path("base_url").asText(),
+                    text(o, "db"), text(o, "db_user"), text(o, "db_password"), o.path("valid_from").asText(), contacts);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage());
+        }
+    }
+
+    /** Writes atomically (temp file + rename) so that a crash never leaves half a config. */
+    public void save(Path dir) throws IOException {
+        ObjectNode o = Json.object();
+        o.put("origin", origin);
+        o.put("display_name", displayName);
+        o.put("organisation_kind", organisationKind);
+        if (country != null) o.put("country", country);
+        o.put("bind", bind);
+        o.put("port", port);
+        o.put("base_url", baseUrl);
+        if (db != null) o.put("db", db);
+        if (dbUser != null) o.put("db_user", dbUser);
+        if (dbPassword != null) o.put("db_password", dbPassword);
+        o.put("valid_from", validFrom);
+        ArrayNode cs = o.putArray("contacts");
+        for (PartyCard.Contact c : contacts) {
+            ObjectNode co = cs.addObject().put("role", c.role()).put("name", c.name());
+            if (c.email() != null) co.put("email", c.email());
+            if (c.phone() != null) co.put("phone", c.phone());
+            if (c.hours() != null) co.put("hours", c.hours());
+            ArrayNode langs = co.putArray("languages");
+            c.languages().forEach(langs::add);
+        }
+        Path tmp = dir.resolve(FILE + ".tmp");
+        Files.writeString(tmp, Json.pretty(o) + "\n");
+        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String text(JsonNode o, String name) {
+        JsonNode v = o.get(name);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * A running node: its directory layout and configuration, and the wiring of identity, storage, acceptance and the
+ * HTTP server.
+ *
+ * <p>Invariant: {@link io.parley.node.Composer} is the only writer of this node's own chains, and it writes through
+ * the same {@link io.parley.channel.EnvelopeAcceptor} that peers' envelopes pass, so our own envelopes obey the
+ * same rules we enforce on others.
+ */
+package io.parley.node;

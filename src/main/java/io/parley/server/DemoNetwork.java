@@ -1,0 +1,135 @@
+package io.parley.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import io.parley.auth.Passwords;
+import io.parley.channel.Charter;
+import io.parley.channel.Level;
+import io.parley.envelope.Kind;
+import io.parley.envelope.Priority;
+import io.parley.envelope.Tlp;
+import io.parley.identity.PartyCard;
+import io.parley.json.Json;
+import io.parley.node.Composer;
+import io.parley.node.NodeConfig;
+import io.parley.node.NodeInit;
+
+/**
+ * A local network of three nodes on the embedded store, for newcomers: two national CERTs and a foreign ministry,
+ * a trilateral operational channel and a bilateral technical one, a shared demo account, and a few messages.
+ */
+public final class DemoNetwork implements AutoCloseable {
+    public static final String USER = "duty";
+
+    private record Party(String origin, String display, String kind, String country, String contactRole, String contactName, String langs) {}
+
+    private static final List<Party> PARTIES = List.of(
+            new Party("cert-a.example", "CERT-A (national CERT of Country A)", "CERT", "XA", "duty officer", "CERT-A duty desk", "en,fr"),
+            new Party("cert-b.example", "CERT-B (national CERT of Country B)", "CERT", "XB", "duty officer", "CERT-B duty desk", "en,ru"),
+            new Party("mfa-c.example", "Ministry of Foreign Affairs of Country C, cyber desk", "ministry", "XC", "cyber diplomacy desk", "MFA-C watch officer", "en"));
+
+    private final List<NodeServer> nodes;
+    private final String password;
+
+    private DemoNetwork(List<NodeServer> nodes, String password) {
+        this.nodes = nodes;
+        this.password = password;
+    }
+
+    /** Creates and starts the network in {@code root}, on ports {@code basePort}, +1, +2 (0: any free ports). */
+    public static DemoNetwork start(Path root, int basePort, Clock clock) throws IOException {
+        String password = generatePassword();
+        String hash = Passwords.hash(password);
+        List<NodeServer> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < PARTIES.size(); i++) {
+                Party p = PARTIES.get(i);
+                int port = basePort == 0 ? 0 : basePort + i;
+                Path dir = root.resolve(p.origin());
+                NodeConfig cfg = Files.exists(dir.resolve(NodeConfig.FILE)) ? NodeConfig.load(dir)
+                        : NodeInit.create(dir, new NodeInit.Options(p.origin(), p.display(), p.kind(), p.country(), Math.max(port, 1), null,
+                        List.of(new PartyCard.Contact(p.contactRole(), p.contactName(), "duty@" + p.origin(), "+000 0000 000" + i, "24/7", List.of(p.langs().split(","))))), clock.instant());
+                NodeServer server = NodeServer.start(dir, port == 0 ? cfg.withPort(0) : cfg, clock);
+                server.node().users().put(USER, hash, "officer", clock.instant());
+                nodes.add(server);
+            }
+            introduce(nodes, clock);
+            seed(nodes);
+            return new DemoNetwork(nodes, password);
+        } catch (IOException | RuntimeException e) {
+            nodes.forEach(NodeServer::close);
+            throw e;
+        }
+    }
+
+    /** Every node learns every other node's card and the two demo charters. */
+    private static void introduce(List<NodeServer> nodes, Clock clock) {
+        for (NodeServer n : nodes) {
+            for (NodeServer other : nodes) {
+                var card = other.node().card();
+                n.node().parties().put(card.origin(), card.verifierKey().encoded(), card.fingerprint(), Json.write(card.toJson()), clock.instant());
+            }
+        }
+        Charter trilateral = charter("demo-trilateral", "A-B-C incident hotline", Level.OPERATIONAL, Tlp.AMBER, nodes);
+        Charter bilateral = charter("demo-a-b", "CERT-A / CERT-B technical line", Level.TECHNICAL, Tlp.AMBER_STRICT, nodes.subList(0, 2));
+        for (NodeServer n : nodes) {
+            n.node().channels().create(trilateral, "active", clock.instant());
+            if (bilateral.member(n.node().origin()).isPresent()) n.node().channels().create(bilateral, "active", clock.instant());
+        }
+    }
+
+    private static Charter charter(String id, String title, Level level, Tlp ceiling, List<NodeServer> members) {
+        List<Charter.Member> ms = members.stream()
+                .map(s -> new Charter.Member(s.node().origin(), s.node().key().verifierKey(), s.baseUrl())).toList();
+        Map<Priority, Charter.Deadlines> deadlines = new EnumMap<>(Priority.class);
+        deadlines.put(Priority.FLASH, new Charter.Deadlines(Duration.ofMinutes(15), Duration.ofHours(4)));
+        deadlines.put(Priority.URGENT, new Charter.Deadlines(Duration.ofHours(2), Duration.ofHours(24)));
+        deadlines.put(Priority.ROUTINE, new Charter.Deadlines(Duration.ofHours(24), Duration.ofDays(5)));
+        List<Charter.Rung> ladder = List.of(
+                new Charter.Rung(Duration.ZERO, "duty officer", null),
+                new Charter.Rung(Duration.ofHours(1), "head of CERT", null),
+                new Charter.Rung(Duration.ofHours(4), "ministry level", null));
+        return new Charter(id, title, level, ms, deadlines, ceiling, ladder);
+    }
+
+    private static void seed(List<NodeServer> nodes) {
+        if (nodes.get(0).node().envelopes().count() > 0) return;
+        var a = nodes.get(0).node().composer();
+        a.compose(new Composer.Draft("demo-trilateral", Kind.NOTIFY, null, Priority.URGENT, Tlp.AMBER,
+                Json.object().put("summary", "DDoS against government portals").put("text", "Since 06:10 UTC we see a volumetric DDoS against gov portals; sources include your AS space.").put("lang", "en")));
+        a.compose(new Composer.Draft("demo-a-b", Kind.PING, null, Priority.ROUTINE, Tlp.GREEN, Json.object().put("purpose", "line test")));
+    }
+
+    private static String generatePassword() {
+        String alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+        SecureRandom r = new SecureRandom();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            if (i > 0 && i % 4 == 0) sb.append('-');
+            sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+
+    public List<NodeServer> nodes() {
+        return nodes;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(NodeServer::close);
+    }
+}

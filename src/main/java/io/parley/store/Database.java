@@ -1,0 +1,172 @@
+package io.parley.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * A pooled connection to the node's database, migrated to the newest schema on open, with tiny helpers so that the
+ * stores hold SQL and mapping only. Thread-safe.
+ */
+public final class Database implements AutoCloseable {
+
+    /** Maps one result row; may throw SQLException, which the helpers wrap. */
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** Work done on one connection inside one transaction. */
+    @FunctionalInterface
+    public interface TransactionWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final HikariDataSource pool;
+    private final Dialect dialect;
+
+    private Database(HikariDataSource pool, Dialect dialect) {
+        this.pool = pool;
+        this.dialect = dialect;
+    }
+
+    public static Database open(String jdbcUrl) {
+        return open(jdbcUrl, null, null);
+    }
+
+    public static Database open(String jdbcUrl, String user, String password) {
+        Dialect dialect = Dialect.ofUrl(jdbcUrl);
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(jdbcUrl);
+        if (user != null) cfg.setUsername(user);
+        if (password != null) cfg.setPassword(password);
+        cfg.setMaximumPoolSize(dialect.poolSize());
+        cfg.setPoolName("parley-" + dialect.name().toLowerCase());
+        if (dialect == Dialect.SQLITE) {
+            // WAL lets readers run beside the writer; synchronous=FULL makes every commit durable before it returns,
+            // which is what lets us acknowledge a message once its transaction commits.
+            cfg.addDataSourceProperty("journal_mode", "WAL");
+            cfg.addDataSourceProperty("synchronous", "FULL");
+            cfg.addDataSourceProperty("busy_timeout", "30000");
+            cfg.addDataSourceProperty("foreign_keys", "true");
+        }
+        HikariDataSource ds = new HikariDataSource(cfg);
+        try {
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations("classpath:db/migration/" + (dialect == Dialect.SQLITE ? "sqlite" : "postgresql"))
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw new StoreException("cannot migrate database " + redact(jdbcUrl) + ": " + e.getMessage(), e);
+        }
+        return new Database(ds, dialect);
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public int update(String sql, Object... args) {
+        return inTransaction(c -> update(c, sql, args));
+    }
+
+    public static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    public <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
+        try (Connection c = pool.getConnection()) {
+            return query(c, sql, mapper, args);
+        } catch (SQLException e) {
+            throw new StoreException("query failed: " + e.getMessage(), e);
+        }
+    }
+
+    public static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) out.add(mapper.map(rs));
+                return out;
+            }
+        }
+    }
+
+    public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... args) {
+        List<T> rows = query(sql, mapper, args);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /** Runs {@code work} in one transaction; commits before returning, rolls back on any exception. */
+    public <T> T inTransaction(TransactionWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("transaction failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** True when {@code e} is a unique or primary key violation, the signal that another writer won a race. */
+    public boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                if ("23505".equals(s.getSQLState())) return true; // PostgreSQL unique_violation
+                if (s.getErrorCode() == 19 && s.getMessage() != null && s.getMessage().contains("UNIQUE")) return true; // SQLITE_CONSTRAINT
+            }
+        }
+        return false;
+    }
+
+    public boolean healthy() {
+        try (Connection c = pool.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
+        for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("password=[^&]*", "password=***");
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,101 @@
+package io.parley.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import io.parley.envelope.Envelope;
+import io.parley.json.Json;
+
+/**
+ * Envelopes, equivocation proofs and rejections. The unique key (channel, sender, seq) is what serialises competing
+ * writers, including several Parley instances on one PostgreSQL: {@link #insert} reports a lost race instead of
+ * overwriting, and the caller re-reads the chain.
+ */
+public final class EnvelopeStore {
+    private static final String COLUMNS = "id, hash, canonical, received_at";
+    private final Database db;
+
+    public EnvelopeStore(Database db) {
+        this.db = db;
+    }
+
+    public Optional<ChainHead> head(String channel, String sender) {
+        return db.queryOne("SELECT seq, hash FROM envelopes WHERE channel = ? AND sender = ? ORDER BY seq DESC LIMIT 1",
+                rs -> new ChainHead(rs.getLong(1), rs.getString(2)), channel, sender);
+    }
+
+    public Optional<StoredEnvelope> at(String channel, String sender, long seq) {
+        return db.queryOne("SELECT " + COLUMNS + " FROM envelopes WHERE channel = ? AND sender = ? AND seq = ?",
+                EnvelopeStore::map, channel, sender, seq);
+    }
+
+    public Optional<StoredEnvelope> byHash(String hash) {
+        return db.queryOne("SELECT " + COLUMNS + " FROM envelopes WHERE hash = ?", EnvelopeStore::map, hash);
+    }
+
+    /**
+     * Stores the envelope durably. Returns false, storing nothing, when its hash or its (channel, sender, seq) is
+     * already taken.
+     */
+    public boolean insert(Envelope e, String hash, Instant receivedAt) {
+        String canonical = new String(e.canonicalBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return db.update("INSERT INTO envelopes (hash, channel, sender, seq, kind, case_id, created, tlp, canonical, received_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                hash, e.channel(), e.from(), e.seq(), e.kind().wire(), e.caseId(), e.created(), e.tlp().wire(), canonical,
+                receivedAt.toEpochMilli()) == 1;
+    }
+
+    /** One sender's chain in a channel after {@code afterSeq}, in seq order: the catch-up query. */
+    public List<StoredEnvelope> chain(String channel, String sender, long afterSeq, int limit) {
+        return db.query("SELECT " + COLUMNS + " FROM envelopes WHERE channel = ? AND sender = ? AND seq > ? ORDER BY seq LIMIT ?",
+                EnvelopeStore::map, channel, sender, afterSeq, limit);
+    }
+
+    /** A channel's envelopes in the order this node stored them, after local id {@code afterId}. */
+    public List<StoredEnvelope> inChannel(String channel, long afterId, int limit) {
+        return db.query("SELECT " + COLUMNS + " FROM envelopes WHERE channel = ? AND id > ? ORDER BY id LIMIT ?",
+                EnvelopeStore::map, channel, afterId, limit);
+    }
+
+    public List<StoredEnvelope> inCase(String caseId) {
+        return db.query("SELECT " + COLUMNS + " FROM envelopes WHERE case_id = ? ORDER BY id", EnvelopeStore::map, caseId);
+    }
+
+    public long count() {
+        return db.queryOne("SELECT COUNT(*) FROM envelopes", rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    /** Keeps the second envelope of an equivocating pair; idempotent per conflicting envelope. */
+    public void recordEquivocation(Envelope conflicting, String conflictingHash, String keptHash, Instant at) {
+        String text = new String(conflicting.canonicalBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        db.update("INSERT INTO equivocations (channel, sender, seq, kept_hash, conflicting_hash, conflicting, detected_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                conflicting.channel(), conflicting.from(), conflicting.seq(), keptHash, conflictingHash, text, at.toEpochMilli());
+    }
+
+    public List<EquivocationRecord> equivocations() {
+        return db.query("SELECT channel, sender, seq, kept_hash, conflicting_hash, conflicting, detected_at FROM equivocations ORDER BY id",
+                rs -> new EquivocationRecord(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), Instant.ofEpochMilli(rs.getLong(7))));
+    }
+
+    public void recordRejection(RejectionRecord r) {
+        db.update("INSERT INTO rejections (received_at, remote, channel, sender, seq, code, detail, envelope) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                r.receivedAt().toEpochMilli(), r.remote(), r.channel(), r.sender(), r.seq(), r.code(), r.detail(), r.envelope());
+    }
+
+    public List<RejectionRecord> rejections(int limit) {
+        return db.query("SELECT id, received_at, remote, channel, sender, seq, code, detail, envelope FROM rejections ORDER BY id DESC LIMIT ?",
+                rs -> new RejectionRecord(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getObject(6) == null ? null : rs.getLong(6), rs.getString(7), rs.getString(8), rs.getString(9)),
+                limit);
+    }
+
+    private static StoredEnvelope map(ResultSet rs) throws SQLException {
+        Envelope e = Envelope.fromJson(Json.parse(rs.getString(3)));
+        return new StoredEnvelope(rs.getLong(1), e, rs.getString(2), Instant.ofEpochMilli(rs.getLong(4)));
+    }
+}

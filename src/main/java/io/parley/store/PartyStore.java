@@ -1,0 +1,49 @@
+package io.parley.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Party cards this node has seen, and which parties it has flagged (e.g. for equivocation). */
+public final class PartyStore {
+
+    /** A known party: its current card (JSON text) and, if flagged, why. */
+    public record Party(String origin, String verifierKey, String fingerprint, String card, String flaggedReason, Instant updatedAt) {}
+
+    private final Database db;
+
+    public PartyStore(Database db) {
+        this.db = db;
+    }
+
+    public void put(String origin, String verifierKey, String fingerprint, String card, Instant at) {
+        int updated = db.update("UPDATE parties SET verifier_key = ?, fingerprint = ?, card = ?, updated_at = ? WHERE origin = ?",
+                verifierKey, fingerprint, card, at.toEpochMilli(), origin);
+        if (updated == 0) {
+            db.update("INSERT INTO parties (origin, verifier_key, fingerprint, card, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    origin, verifierKey, fingerprint, card, at.toEpochMilli());
+        }
+    }
+
+    /** Flags a party; the first reason is kept, since it is the first proof of misbehaviour. */
+    public void flag(String origin, String reason, Instant at) {
+        int updated = db.update("UPDATE parties SET flagged_reason = ? WHERE origin = ? AND flagged_reason IS NULL", reason, origin);
+        if (updated == 0 && find(origin).isEmpty()) {
+            db.update("INSERT INTO parties (origin, verifier_key, fingerprint, card, flagged_reason, updated_at) VALUES (?, '', '', '{}', ?, ?) ON CONFLICT DO NOTHING",
+                    origin, reason, at.toEpochMilli());
+        }
+    }
+
+    public Optional<Party> find(String origin) {
+        return db.queryOne("SELECT origin, verifier_key, fingerprint, card, flagged_reason, updated_at FROM parties WHERE origin = ?",
+                PartyStore::map, origin);
+    }
+
+    public List<Party> all() {
+        return db.query("SELECT origin, verifier_key, fingerprint, card, flagged_reason, updated_at FROM parties ORDER BY origin", PartyStore::map);
+    }
+
+    private static Party map(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Party(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)));
+    }
+}

@@ -1,0 +1,34 @@
+package io.parley.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Local accounts for the web UI, the API and TAXII. Holds password hashes only (see {@code api.Passwords}). */
+public final class UserStore {
+
+    public record User(String username, String passwordHash, String role) {}
+
+    private final Database db;
+
+    public UserStore(Database db) {
+        this.db = db;
+    }
+
+    /** Creates or replaces an account. */
+    public void put(String username, String passwordHash, String role, Instant at) {
+        if (db.update("UPDATE users SET password_hash = ?, role = ? WHERE username = ?", passwordHash, role, username) == 0) {
+            db.update("INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)", username, passwordHash, role, at.toEpochMilli());
+        }
+    }
+
+    public Optional<User> find(String username) {
+        return db.queryOne("SELECT username, password_hash, role FROM users WHERE username = ?",
+                rs -> new User(rs.getString(1), rs.getString(2), rs.getString(3)), username);
+    }
+
+    public List<User> all() {
+        return db.query("SELECT username, password_hash, role FROM users ORDER BY username",
+                rs -> new User(rs.getString(1), rs.getString(2), rs.getString(3)));
+    }
+}
