@@ -45,7 +45,7 @@ public final class HttpServer implements AutoCloseable {
             Timer.Builder timer = Timer.builder("parley_http_requests").description("HTTP requests served");
             cfg.requestLogger.http((ctx, ms) -> timer
                     .tags("method", ctx.method().name(), "status", Integer.toString(ctx.statusCode()),
-                            "route", ctx.endpointHandlerPath())
+                            "route", routeOf(ctx))
                     .register(node.metrics()).record(java.time.Duration.ofNanos((long) (ms * 1_000_000))));
         });
         HttpServer server = new HttpServer(app);
@@ -91,6 +91,15 @@ public final class HttpServer implements AutoCloseable {
         app.error(405, ctx -> {
             if (!isProblem(ctx)) respond(ctx, Problem.of(405, "method-not-allowed", "Method not allowed", ctx.method() + " is not allowed on " + ctx.path()));
         });
+    }
+
+    /** The matched route template (bounded metric cardinality), or "unmatched" when no endpoint ran. */
+    private static String routeOf(Context ctx) {
+        try {
+            return ctx.endpointHandlerPath();
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
     }
 
     private static boolean isProblem(Context ctx) {

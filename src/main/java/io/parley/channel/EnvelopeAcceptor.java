@@ -76,6 +76,8 @@ public final class EnvelopeAcceptor {
             }
             Optional<ChainHead> head = envelopes.head(e.channel(), e.from());
             long expected = head.map(h -> h.seq() + 1).orElse(1L);
+            // Another writer stored this seq between our two reads: judge again against what it stored.
+            if (e.seq() < expected) continue;
             if (e.seq() != expected) return reject(new Rejection.ChainGap(e.from(), expected, e.seq()));
             String expectedPrev = head.map(ChainHead::hash).orElse(null);
             if (!java.util.Objects.equals(expectedPrev, e.prev())) {

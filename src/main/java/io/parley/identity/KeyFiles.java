@@ -41,7 +41,7 @@ public final class KeyFiles {
             throw new IOException("private key " + file + " is readable by others (mode " + PosixFilePermissions.toString(perms) + "); run chmod 600 on it");
         }
         String text = Files.readString(file, StandardCharsets.UTF_8).trim();
-        String[] parts = text.split("\\+", -1);
+        String[] parts = text.split("\\+", 5);
         if (parts.length != 5 || !parts[0].equals("PRIVATE") || !parts[1].equals("KEY")) {
             throw new IOException("private key " + file + " is not of the form PRIVATE+KEY+name+keyid+base64");
         }

@@ -31,7 +31,7 @@ public record VerifierKey(String name, byte[] publicKey) {
     /** Parses and checks a verifier key string; throws {@link IllegalArgumentException} saying what is wrong. */
     public static VerifierKey parse(String text) {
         if (text == null) throw new IllegalArgumentException("verifier key is missing");
-        String[] parts = text.trim().split("\\+", -1);
+        String[] parts = text.trim().split("\\+", 3);
         if (parts.length != 3) throw new IllegalArgumentException("a verifier key has the form name+keyid+base64key");
         byte[] keyBytes;
         try {

@@ -1,0 +1,139 @@
+package io.parley.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.parley.envelope.Tlp;
+import io.parley.json.Json;
+import io.parley.server.NodeServer;
+import io.parley.testing.Fixtures;
+import io.parley.testing.TestNodes;
+
+class CliTest {
+    @TempDir Path tmp;
+
+    record Result(int code, String out, String err) {}
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = ParleyCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static void assertOneLineError(Result r, String contains) {
+        assertNotEquals(0, r.code(), "exit code; out=" + r.out());
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), "exactly one line: " + err);
+        assertTrue(err.startsWith("parley: "), err);
+        assertTrue(err.contains(contains), "'" + err + "' should mention '" + contains + "'");
+    }
+
+    @Test
+    void initCreatesKeyWithMode0600AndPrintsFingerprint() throws Exception {
+        Path dir = tmp.resolve("node");
+        Result r = run("init", "--dir", dir.toString(), "--name", "cert-a.example", "--contact", "duty officer;Desk;duty@cert-a.example;+1;24/7;en,ru");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("fingerprint:  SHA256:"), r.out());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("log.key"))));
+        var cfg = Json.parse(Files.readString(dir.resolve("parley.json")));
+        assertEquals("cert-a.example", cfg.path("origin").asText());
+        assertEquals("ru", cfg.path("contacts").get(0).path("languages").get(1).asText());
+        Result who = run("whoami", "--dir", dir.toString());
+        assertEquals(0, who.code());
+        assertTrue(who.out().contains("cert-a.example+"), who.out());
+    }
+
+    @Test
+    void initRefusesToOverwriteAnExistingNode() {
+        Path dir = tmp.resolve("node");
+        assertEquals(0, run("init", "--dir", dir.toString(), "--name", "cert-a.example").code());
+        assertOneLineError(run("init", "--dir", dir.toString(), "--name", "cert-a.example"), "already holds a node");
+    }
+
+    @Test
+    void initRefusesAnInvalidOrigin() {
+        assertOneLineError(run("init", "--dir", tmp.resolve("n").toString(), "--name", "cert a"), "invalid origin");
+    }
+
+    @Test
+    void missingRequiredOptionIsAUsageError() {
+        Result r = run("init", "--dir", tmp.toString());
+        assertEquals(2, r.code());
+        assertOneLineError(r, "--name");
+    }
+
+    @Test
+    void unknownCommandAndUnknownOption() {
+        assertOneLineError(run("frobnicate"), "frobnicate");
+        assertOneLineError(run("serve", "--dir", tmp.toString(), "--colour"), "--colour");
+        assertOneLineError(run(), "a command is required");
+    }
+
+    @Test
+    void badPortValue() {
+        assertOneLineError(run("init", "--dir", tmp.resolve("n").toString(), "--name", "a.example", "--port", "http"), "--port");
+        assertOneLineError(run("init", "--dir", tmp.resolve("n").toString(), "--name", "a.example", "--port", "70000"), "--port");
+    }
+
+    @Test
+    void serveWithoutANodeDirectory() {
+        assertOneLineError(run("serve", "--dir", tmp.resolve("missing").toString()), "parley init");
+    }
+
+    @Test
+    void sendToANodeThatIsNotRunning() {
+        assertOneLineError(run("send", "--url", "http://127.0.0.1:1", "--user", "duty", "--password", "x", "--channel", "c", "--text", "hi"),
+                "cannot connect");
+    }
+
+    @Test
+    void sendWithBadJsonBody() {
+        assertOneLineError(run("send", "--user", "duty", "--password", "x", "--channel", "c", "--body", "{oops"), "--body");
+    }
+
+    @Test
+    void helpEverywhere() {
+        for (String cmd : new String[] {"init", "serve", "demo", "send", "user", "whoami"}) {
+            Result r = run(cmd, "--help");
+            assertEquals(0, r.code(), cmd);
+            assertTrue(r.out().contains("Usage: parley " + cmd), r.out());
+        }
+    }
+
+    @Test
+    void sendSignsAMessageThroughARunningNode() throws Exception {
+        try (NodeServer node = TestNodes.start(tmp, "cert-a.example")) {
+            var charter = Fixtures.charter("ch-1", Tlp.AMBER, node.node().key(), io.parley.identity.SigningKey.generate("cert-b.example"));
+            node.node().channels().create(charter, "active", node.node().now());
+            Result ok = run("send", "--url", node.baseUrl(), "--user", TestNodes.USER, "--password", TestNodes.PASSWORD, "--channel", "ch-1",
+                    "--kind", "notify", "--priority", "flash", "--tlp", "amber", "--text", "Ransomware at a hospital");
+            assertEquals(0, ok.code(), ok.err());
+            assertTrue(ok.out().startsWith("sent notify seq 1 in ch-1: "), ok.out());
+            var head = node.node().envelopes().head("ch-1", "cert-a.example").orElseThrow();
+            assertTrue(ok.out().strip().endsWith(head.hash()));
+            Result refused = run("send", "--url", node.baseUrl(), "--user", TestNodes.USER, "--password", TestNodes.PASSWORD, "--channel", "ch-1",
+                    "--tlp", "red", "--text", "secret");
+            assertOneLineError(refused, "exceeds the channel ceiling");
+            Result badLogin = run("send", "--url", node.baseUrl(), "--user", TestNodes.USER, "--password", "wrong", "--channel", "ch-1", "--text", "x");
+            assertOneLineError(badLogin, "wrong password");
+        }
+    }
+
+    @Test
+    void userAddValidatesInput() {
+        Path dir = tmp.resolve("node");
+        assertEquals(0, run("init", "--dir", dir.toString(), "--name", "cert-a.example").code());
+        assertOneLineError(run("user", "add", "--dir", dir.toString(), "duty", "--password", "short"), "at least 8");
+        assertOneLineError(run("user", "add", "--dir", dir.toString(), "duty officer", "--password", "long enough"), "user name");
+        Result ok = run("user", "add", "--dir", dir.toString(), "duty", "--password", "long enough");
+        assertEquals(0, ok.code(), ok.err());
+    }
+}

@@ -1,0 +1,113 @@
+package io.parley.store;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.time.Instant;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.parley.auth.Authenticator;
+import io.parley.auth.Passwords;
+import io.parley.envelope.Envelope;
+import io.parley.envelope.Tlp;
+import io.parley.identity.SigningKey;
+import io.parley.testing.Fixtures;
+import io.parley.testing.TestDatabases;
+
+/** The same contract for every store on SQLite and on a real PostgreSQL server. */
+class StoreContractTest {
+    @TempDir Path tmp;
+    private final Instant t0 = Instant.parse("2026-11-23T12:00:00Z");
+    private final SigningKey a = SigningKey.generate("cert-a.example");
+    private final SigningKey b = SigningKey.generate("cert-b.example");
+
+    @ParameterizedTest
+    @MethodSource("io.parley.testing.TestDatabases#backends")
+    void committedWritesSurviveReopeningTheDatabase(String backend) {
+        String url = TestDatabases.freshUrl(backend, tmp);
+        Envelope e = Fixtures.envelope(a, "ch-1", 1, null, Tlp.GREEN, "durable");
+        try (Database db = Database.open(url)) {
+            new ChannelStore(db).create(Fixtures.charter("ch-1", Tlp.AMBER, a, b), "active", t0);
+            assertTrue(new EnvelopeStore(db).insert(e, e.hash(), t0));
+        }
+        try (Database db = Database.open(url)) { // migrations run again and must be a no-op
+            var stored = new EnvelopeStore(db).byHash(e.hash()).orElseThrow();
+            assertEquals(e, stored.envelope());
+            assertEquals(t0, stored.receivedAt());
+            assertEquals("ch-1", new ChannelStore(db).charter("ch-1").orElseThrow().channel());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.parley.testing.TestDatabases#backends")
+    void insertRefusesATakenSeqOrHashWithoutOverwriting(String backend) {
+        try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp))) {
+            EnvelopeStore store = new EnvelopeStore(db);
+            Envelope e = Fixtures.envelope(a, "ch-1", 1, null, Tlp.GREEN, "first");
+            Envelope rival = Fixtures.envelope(a, "ch-1", 1, null, Tlp.GREEN, "second");
+            assertTrue(store.insert(e, e.hash(), t0));
+            assertFalse(store.insert(e, e.hash(), t0));
+            assertFalse(store.insert(rival, rival.hash(), t0));
+            assertEquals(e.hash(), store.at("ch-1", a.name(), 1).orElseThrow().hash());
+            assertEquals(1, store.count());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.parley.testing.TestDatabases#backends")
+    void chainAndChannelQueriesPageInOrder(String backend) {
+        try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp))) {
+            EnvelopeStore store = new EnvelopeStore(db);
+            String prevA = null, prevB = null;
+            for (int i = 1; i <= 5; i++) {
+                Envelope ea = Fixtures.envelope(a, "ch-1", i, prevA, Tlp.GREEN, "a" + i);
+                Envelope eb = Fixtures.envelope(b, "ch-1", i, prevB, Tlp.GREEN, "b" + i);
+                store.insert(ea, ea.hash(), t0);
+                store.insert(eb, eb.hash(), t0);
+                prevA = ea.hash();
+                prevB = eb.hash();
+            }
+            var chain = store.chain("ch-1", a.name(), 2, 2);
+            assertEquals(java.util.List.of(3L, 4L), chain.stream().map(s -> s.envelope().seq()).toList());
+            var page1 = store.inChannel("ch-1", 0, 4);
+            var page2 = store.inChannel("ch-1", page1.get(3).id(), 100);
+            assertEquals(4, page1.size());
+            assertEquals(6, page2.size());
+            assertEquals(prevB, store.head("ch-1", b.name()).orElseThrow().hash());
+            assertTrue(store.head("ch-2", b.name()).isEmpty());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.parley.testing.TestDatabases#backends")
+    void partiesUsersAndChannelsRoundTrip(String backend) {
+        try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp))) {
+            PartyStore parties = new PartyStore(db);
+            parties.put("cert-a.example", a.verifierKey().encoded(), a.verifierKey().fingerprint(), "{}", t0);
+            parties.put("cert-a.example", a.verifierKey().encoded(), a.verifierKey().fingerprint(), "{\"v\":1}", t0.plusSeconds(1));
+            parties.flag("cert-a.example", "first reason", t0);
+            parties.flag("cert-a.example", "second reason", t0);
+            var party = parties.find("cert-a.example").orElseThrow();
+            assertEquals("{\"v\":1}", party.card());
+            assertEquals("first reason", party.flaggedReason());
+
+            UserStore users = new UserStore(db);
+            users.put("duty", Passwords.hash("correct horse"), "officer", t0);
+            Authenticator auth = new Authenticator(users);
+            assertTrue(auth.authenticate("duty", "correct horse").isPresent());
+            assertTrue(auth.authenticate("duty", "correct horse").isPresent(), "cached path");
+            assertTrue(auth.authenticate("duty", "wrong").isEmpty());
+            assertTrue(auth.authenticate("nobody", "correct horse").isEmpty());
+
+            ChannelStore channels = new ChannelStore(db);
+            var charter = Fixtures.charter("ch-9", Tlp.RED, a, b);
+            assertTrue(channels.create(charter, "active", t0));
+            assertFalse(channels.create(charter, "active", t0));
+            assertEquals(charter, channels.charter("ch-9").orElseThrow());
+            assertEquals(1, channels.all().size());
+        }
+    }
+}
