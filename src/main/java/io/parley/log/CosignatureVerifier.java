@@ -49,7 +49,7 @@ public final class CosignatureVerifier implements NoteVerifier {
 
     /** Parses a type-0x04 vkey; the key id is recomputed and must match. */
     public static CosignatureVerifier parse(String vkey) throws FormatException {
-        String[] parts = vkey == null ? new String[0] : vkey.split("\\+", -1);
+        String[] parts = vkey == null ? new String[0] : vkey.split("\\+", 3); // base64 may contain '+'
         if (parts.length != 3) throw new FormatException("a verifier key has the form name+keyid+base64key");
         if (!Text.isKeyName(parts[0])) throw new FormatException("verifier key has an invalid name");
         byte[] key = Text.decodeBase64(parts[2]);

@@ -1,5 +1,6 @@
 package io.parley.log;
 
+import java.util.Arrays;
 import java.util.Base64;
 
 import io.parley.identity.VerifierKey;
@@ -30,23 +31,29 @@ public interface NoteVerifier {
 
     /**
      * Parses a vkey {@code <name>+<hex key id>+<base64(type || public key)>} of a type this package supports: 0x01
-     * (Ed25519 note signatures) or 0x04 (Ed25519 cosignature/v1). The key id is recomputed and must match.
+     * (Ed25519 note signatures) or 0x04 (Ed25519 cosignature/v1). The key id is recomputed and must match. (Does
+     * not use {@code VerifierKey.parse}, which rejects keys whose base64 contains a '+'.)
      */
     static NoteVerifier parse(String vkey) throws FormatException {
-        String[] parts = vkey == null ? new String[0] : vkey.split("\\+", -1);
+        // Split at the first two '+' only: the base64 key may itself contain '+'.
+        String[] parts = vkey == null ? new String[0] : vkey.split("\\+", 3);
         if (parts.length != 3) throw new FormatException("a verifier key has the form name+keyid+base64key");
+        if (!Text.isKeyName(parts[0])) throw new FormatException("verifier key has an invalid name");
+        if (!parts[1].matches("[0-9a-f]{8}")) throw new FormatException("verifier key id must be 8 lowercase hex digits");
         byte[] key = Text.decodeBase64(parts[2]);
         if (key == null || key.length == 0) throw new FormatException("verifier key: the key part is not base64");
-        try {
-            return switch (key[0]) {
-                case VerifierKey.ALG_ED25519 -> ed25519(VerifierKey.parse(vkey));
-                case CosignatureVerifier.ALG_COSIGNATURE_V1 -> CosignatureVerifier.parse(vkey);
-                default -> throw new FormatException("verifier key: unsupported signature type 0x"
-                        + String.format("%02x", key[0]));
-            };
-        } catch (IllegalArgumentException e) {
-            throw new FormatException(e.getMessage());
+        NoteVerifier v = switch (key[0]) {
+            case VerifierKey.ALG_ED25519 -> {
+                if (key.length != 33) throw new FormatException("an Ed25519 verifier key has 32 bytes after the type");
+                yield ed25519(new VerifierKey(parts[0], Arrays.copyOfRange(key, 1, 33)));
+            }
+            case CosignatureVerifier.ALG_COSIGNATURE_V1 -> CosignatureVerifier.parse(vkey);
+            default -> throw new FormatException("verifier key: unsupported signature type 0x" + String.format("%02x", key[0]));
+        };
+        if (!parts[1].equals(String.format("%08x", v.keyId()))) {
+            throw new FormatException("verifier key id " + parts[1] + " does not match the key");
         }
+        return v;
     }
 
     /** Plain Ed25519 note signatures (signed-note "Ed25519 signatures"). */

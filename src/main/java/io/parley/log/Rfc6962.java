@@ -12,8 +12,8 @@ import io.parley.identity.Sha256;
  * prefixes are what keep a leaf from ever being passed off as an interior node (second-preimage resistance).
  *
  * <p>Hashing is on the hot path of appends, proofs and tile serving, so an instance keeps one {@link MessageDigest}
- * and one 65-byte scratch buffer and reuses them: a node hash costs exactly one digest update and one finish, as close
- * to raw SHA-256 as Java gets. Instances are <em>not</em> thread-safe; the static methods use one instance per thread
+ * and small scratch buffers and reuses them: a node hash, or the leaf hash of an entry under 256 bytes, costs exactly
+ * one digest update and one finish, as close to raw SHA-256 as Java gets. Instances are <em>not</em> thread-safe; the static methods use one instance per thread
  * via {@link #forThisThread()}.
  */
 public final class Rfc6962 {
@@ -29,6 +29,7 @@ public final class Rfc6962 {
 
     private final MessageDigest sha = Sha256.newDigest();
     private final byte[] node = new byte[1 + 2 * HASH_SIZE];
+    private final byte[] leaf = new byte[1 + 256];
 
     public Rfc6962() {
         node[0] = NODE_PREFIX;
@@ -66,9 +67,19 @@ public final class Rfc6962 {
 
     /** {@code SHA-256(0x00 || data[offset, offset+length))}. */
     public byte[] hashLeaf(byte[] data, int offset, int length) {
-        sha.update(LEAF_PREFIX);
-        sha.update(data, offset, length);
+        updateLeaf(data, offset, length);
         return sha.digest();
+    }
+
+    /** Feeds {@code 0x00 || data}; short entries go through the scratch buffer as one update, which is faster. */
+    private void updateLeaf(byte[] data, int offset, int length) {
+        if (length < leaf.length) {
+            System.arraycopy(data, offset, leaf, 1, length);
+            sha.update(leaf, 0, length + 1);
+        } else {
+            sha.update(LEAF_PREFIX);
+            sha.update(data, offset, length);
+        }
     }
 
     /** {@code SHA-256(0x01 || left || right)}; both inputs must be 32 bytes. */
@@ -95,8 +106,7 @@ public final class Rfc6962 {
 
     /** Allocation-free leaf hash of {@code data[offset, offset+length)} into {@code out[outOffset]}. */
     public void hashLeaf(byte[] data, int offset, int length, byte[] out, int outOffset) {
-        sha.update(LEAF_PREFIX);
-        sha.update(data, offset, length);
+        updateLeaf(data, offset, length);
         finish(out, outOffset);
     }
 

@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class TreeAppenderTest {
@@ -117,24 +112,5 @@ class TreeAppenderTest {
         assertThrows(IllegalArgumentException.class, () -> new TreeNode(64, 0));
         assertThrows(IllegalArgumentException.class, () -> new TreeNode(0, -1));
         assertThrows(IllegalArgumentException.class, () -> new TreeNode(62, 2));
-    }
-
-    @Property(tries = 200)
-    void howLeavesAreBatchedDoesNotChangeTheTree(@ForAll @Size(max = 12) List<@IntRange(min = 0, max = 90) Integer> batches) {
-        Frontier edge = Frontier.empty();
-        List<StoredHash> all = new ArrayList<>();
-        int size = 0;
-        for (int b : batches) {
-            int end = Math.min(1100, size + b);
-            AppendResult r = TreeAppender.append(edge, REFERENCE.leafHashList().subList(size, end));
-            all.addAll(r.newHashes());
-            edge = r.frontier();
-            size = end;
-            assertArrayEquals(REFERENCE.root(size), r.root());
-        }
-        InMemoryHashStore oneByOne = new InMemoryHashStore();
-        List<StoredHash> expected = new ArrayList<>();
-        for (int i = 0; i < size; i++) expected.addAll(oneByOne.append(List.of(REFERENCE.leafHashList().get(i))).newHashes());
-        assertEquals(expected, all);
     }
 }
