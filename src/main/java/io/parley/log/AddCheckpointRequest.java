@@ -73,6 +73,7 @@ public record AddCheckpointRequest(long oldSize, List<byte[]> consistencyProof, 
     }
 
     public static AddCheckpointRequest parse(String body) throws FormatException {
+        if (body.length() > SignedNote.MAX_BYTES + 4096) throw new FormatException("request is too large");
         TlogProof.Lines lines = new TlogProof.Lines(body);
         String line = lines.next();
         if (line == null || !line.startsWith("old ")) throw new FormatException("request must start with an old size line");

@@ -42,8 +42,17 @@ public record Cosignature(String name, int keyId, long timestamp, byte[] signatu
      * including its final newline and any extension lines.
      */
     public static byte[] signedMessage(long timestamp, String checkpointBody) {
+        return signedMessage(timestamp, checkpointBody.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@link #signedMessage(long, String)} over the checkpoint body's UTF-8 bytes. */
+    public static byte[] signedMessage(long timestamp, byte[] checkpointBody) {
         if (timestamp < 0) throw new IllegalArgumentException("cosignature timestamp must be in 0..2^63-1");
-        return (HEADER + "time " + timestamp + "\n" + checkpointBody).getBytes(StandardCharsets.UTF_8);
+        byte[] header = (HEADER + "time " + timestamp + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] message = new byte[header.length + checkpointBody.length];
+        System.arraycopy(header, 0, message, 0, header.length);
+        System.arraycopy(checkpointBody, 0, message, header.length, checkpointBody.length);
+        return message;
     }
 
     /** The {@code timestamped_signature} bytes that follow the key id. */

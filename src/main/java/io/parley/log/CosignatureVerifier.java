@@ -89,10 +89,7 @@ public final class CosignatureVerifier implements NoteVerifier {
         if (signature == null || signature.length != Cosignature.PAYLOAD_SIZE) return false;
         long timestamp = ByteBuffer.wrap(signature).getLong();
         if (timestamp < 0) return false;
-        byte[] header = (Cosignature.HEADER + "time " + timestamp + "\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] message = new byte[header.length + text.length];
-        System.arraycopy(header, 0, message, 0, header.length);
-        System.arraycopy(text, 0, message, header.length, text.length);
+        byte[] message = Cosignature.signedMessage(timestamp, text);
         return new Ed25519PublicKeyParameters(publicKey, 0)
                 .verify(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, signature, 8);
     }

@@ -1,7 +1,6 @@
 package io.parley.log;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 import io.parley.identity.SigningKey;
 
@@ -63,7 +62,7 @@ public final class CosignerKey {
 
             @Override
             public byte[] sign(byte[] text) {
-                byte[] sig = key.sign(Cosignature.signedMessage(timestamp, new String(text, StandardCharsets.UTF_8)));
+                byte[] sig = key.sign(Cosignature.signedMessage(timestamp, text));
                 return ByteBuffer.allocate(Cosignature.PAYLOAD_SIZE).putLong(timestamp).put(sig).array();
             }
         };

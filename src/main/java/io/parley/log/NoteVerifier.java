@@ -31,8 +31,8 @@ public interface NoteVerifier {
 
     /**
      * Parses a vkey {@code <name>+<hex key id>+<base64(type || public key)>} of a type this package supports: 0x01
-     * (Ed25519 note signatures) or 0x04 (Ed25519 cosignature/v1). The key id is recomputed and must match. (Does
-     * not use {@code VerifierKey.parse}, which rejects keys whose base64 contains a '+'.)
+     * (Ed25519 note signatures) or 0x04 (Ed25519 cosignature/v1). The key id is recomputed and must match. Stricter
+     * than {@code VerifierKey.parse}: the key id must be lowercase hex and the base64 canonical.
      */
     static NoteVerifier parse(String vkey) throws FormatException {
         // Split at the first two '+' only: the base64 key may itself contain '+'.

@@ -96,6 +96,7 @@ public record TlogProof(byte[] extra, long index, List<byte[]> inclusionProof, S
 
     /** Parses a proof strictly: header, optional extra, index, hashes, a blank line, then a signed checkpoint. */
     public static TlogProof parse(String proof) throws FormatException {
+        if (proof.length() > SignedNote.MAX_BYTES + 8192) throw new FormatException("tlog-proof is too large");
         Lines lines = new Lines(proof);
         if (!HEADER.equals(lines.next())) throw new FormatException("not a tlog-proof: first line must be " + HEADER);
         String line = lines.next();
