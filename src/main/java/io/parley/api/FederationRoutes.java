@@ -20,6 +20,7 @@ import io.parley.store.RejectionRecord;
  */
 final class FederationRoutes {
     static final int MAX_BATCH = 500;
+    private static final java.time.Duration RECEIPT_WAIT = java.time.Duration.ofSeconds(5);
     private final Node node;
 
     FederationRoutes(Node node) {
@@ -35,6 +36,7 @@ final class FederationRoutes {
         JsonNode body = Requests.jsonBody(ctx);
         if (body.isObject() && !body.has("envelopes")) {
             ObjectNode result = judge(body, ctx.ip());
+            attachReceipts(java.util.List.of(result));
             if (result.has("problem")) {
                 Problem p = problemOf(result);
                 HttpServer.respond(ctx, p);
@@ -50,6 +52,7 @@ final class FederationRoutes {
         if (batch.size() > MAX_BATCH) throw ProblemException.badRequest("batch-too-large", "a batch holds at most " + MAX_BATCH + " envelopes, got " + batch.size());
         ArrayNode results = Json.MAPPER.createArrayNode();
         for (JsonNode e : batch) results.add(judge(e, ctx.ip()));
+        attachReceipts(results);
         ObjectNode out = Json.object();
         out.set("results", results);
         ApiRoutes.json(ctx, 200, out);
@@ -72,6 +75,22 @@ final class FederationRoutes {
             case Verdict.Rejected r -> rejected(out, r.reason());
         }
         return out;
+    }
+
+    /**
+     * The answer to a delivery is the receipt (DESIGN §4): wait briefly for the sequencer, which group-commits within
+     * milliseconds on an idle node; if the log is slower, say so and let the sender fetch the receipt later.
+     */
+    private void attachReceipts(Iterable<JsonNode> results) {
+        for (JsonNode result : results) {
+            String status = result.path("status").asText();
+            if (!status.equals("accepted") && !status.equals("duplicate")) continue;
+            ObjectNode out = (ObjectNode) result;
+            String hash = out.path("hash").asText();
+            // The sequencer works in queue order, so after the first wait the later ones are usually immediate.
+            node.log().awaitIndex(hash, RECEIPT_WAIT);
+            node.log().receipt(hash).ifPresentOrElse(r -> out.set("receipt", r.toJson()), () -> out.put("receipt_pending", true));
+        }
     }
 
     private static ObjectNode rejected(ObjectNode out, Rejection r) {

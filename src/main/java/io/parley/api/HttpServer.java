@@ -59,6 +59,7 @@ public final class HttpServer implements AutoCloseable {
         new PublicRoutes(node).register(app);
         new ApiRoutes(node).register(app);
         new FederationRoutes(node).register(app);
+        new LogRoutes(node).register(app);
         app.start(host, port);
         return server;
     }

@@ -25,6 +25,8 @@ import io.parley.store.StoredEnvelope;
  */
 public final class EnvelopeAcceptor {
     private static final int MAX_RACE_RETRIES = 5;
+    /** C2SP tlog-tiles entry bundles length-prefix entries with two bytes; every envelope must fit one entry. */
+    public static final int MAX_ENVELOPE_BYTES = 0xFFFF;
 
     private final ChannelStore channels;
     private final EnvelopeStore envelopes;
@@ -64,6 +66,10 @@ public final class EnvelopeAcceptor {
         if (member.isEmpty()) return reject(new Rejection.NotMember(e.from(), e.channel()));
         if (!e.signed() || !EnvelopeSigner.verify(e, member.get().key())) return reject(new Rejection.BadSignature(e.from()));
         if (e.tlp().exceeds(charter.get().tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.get().tlpCeiling()));
+        if (e.canonicalBytes().length > MAX_ENVELOPE_BYTES) {
+            return reject(new Rejection.Malformed("", "the envelope is " + e.canonicalBytes().length + " bytes in canonical form; the limit is "
+                    + MAX_ENVELOPE_BYTES + " (a log entry bundle holds entries of at most 65535 bytes): attach large evidence by hash"));
+        }
         String hash = e.hash();
         for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
             Optional<StoredEnvelope> sameSeq = envelopes.at(e.channel(), e.from(), e.seq());

@@ -17,10 +17,13 @@ import io.parley.json.Json;
  * A party's signed self-description (DESIGN §1), served at {@code /.well-known/parley}. The signature covers the
  * RFC 8785 form of the card without {@code sig}, made with the key the card itself names, so a card proves
  * possession of its key; whether the key belongs to the party is what humans check by comparing fingerprints.
+ *
+ * <p>{@code witness_key} is the C2SP cosignature (type 0x04) verifier key the party witnesses peers' logs with. It is
+ * a separate key because signed-note advises against using one key for different signature types.
  */
 public record PartyCard(String origin, String displayName, String organisationKind, String country,
                         VerifierKey verifierKey, String baseUrl, List<Contact> contacts, String validFrom,
-                        String validUntil, String previousKey, String sig) {
+                        String validUntil, String previousKey, String witnessKey, String sig) {
 
     /** A point of contact: who answers, how, when and in which languages. */
     public record Contact(String role, String name, String email, String phone, String hours, List<String> languages) {}
@@ -38,7 +41,7 @@ public record PartyCard(String origin, String displayName, String organisationKi
         String sig = Base64.getEncoder().encodeToString(key.sign(Jcs.canonicalize(unsigned.unsignedJson())));
         return new PartyCard(unsigned.origin, unsigned.displayName, unsigned.organisationKind, unsigned.country,
                 unsigned.verifierKey, unsigned.baseUrl, unsigned.contacts, unsigned.validFrom, unsigned.validUntil,
-                unsigned.previousKey, sig);
+                unsigned.previousKey, unsigned.witnessKey, sig);
     }
 
     /** True if the signature verifies under the card's own key. */
@@ -90,6 +93,7 @@ public record PartyCard(String origin, String displayName, String organisationKi
         o.put("valid_from", validFrom);
         if (validUntil != null) o.put("valid_until", validUntil);
         if (previousKey != null) o.put("previous_key", previousKey);
+        if (witnessKey != null) o.put("witness_key", witnessKey);
         return o;
     }
 
@@ -109,7 +113,7 @@ public record PartyCard(String origin, String displayName, String organisationKi
         if (validUntil != null) checkTime(validUntil, "valid_until");
         return new PartyCard(req(o, "origin"), req(o, "display_name"), req(o, "organisation_kind"), opt(o, "country"),
                 VerifierKey.parse(req(o, "verifier_key")), req(o, "base_url"), contacts, validFrom, validUntil,
-                opt(o, "previous_key"), opt(o, "sig"));
+                opt(o, "previous_key"), opt(o, "witness_key"), opt(o, "sig"));
     }
 
     private static void checkTime(String s, String name) {

@@ -21,6 +21,9 @@ import io.parley.store.Database;
 import io.parley.store.EnvelopeStore;
 import io.parley.store.PartyStore;
 import io.parley.store.UserStore;
+import io.parley.transparency.TransparencyLog;
+import io.parley.transparency.Witness;
+import io.parley.log.CosignerKey;
 
 /**
  * One party's node without its HTTP edge: identity, database, stores and the envelope gate. Thread-safe; the HTTP
@@ -39,11 +42,15 @@ public final class Node implements AutoCloseable {
     private final Authenticator authenticator;
     private final EnvelopeAcceptor acceptor;
     private final Composer composer;
+    private final TransparencyLog log;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** The signed card; replaced when the base URL becomes known (port 0) — readers always see a whole card. */
     private final AtomicReference<PartyCard> card = new AtomicReference<>();
 
-    private Node(Path dir, NodeConfig config, SigningKey key, Database db, Clock clock) {
+    private final CosignerKey witnessKey;
+    private final Witness witness;
+
+    private Node(Path dir, NodeConfig config, SigningKey key, SigningKey witnessSigningKey, Database db, Clock clock) {
         this.dir = dir;
         this.config = config;
         this.key = key;
@@ -54,9 +61,20 @@ public final class Node implements AutoCloseable {
         this.parties = new PartyStore(db);
         this.users = new UserStore(db);
         this.authenticator = new Authenticator(users);
+        this.log = new TransparencyLog(db, key, clock, TransparencyLog.Settings.DEFAULT);
         Counter accepted = Counter.builder("parley_envelopes_accepted").description("envelopes stored").register(metrics);
-        this.acceptor = new EnvelopeAcceptor(channels, envelopes, parties, clock, stored -> accepted.increment());
+        this.acceptor = new EnvelopeAcceptor(channels, envelopes, parties, clock, stored -> {
+            accepted.increment();
+            log.poke();
+        });
         this.composer = new Composer(key, envelopes, acceptor, clock);
+        this.witnessKey = new CosignerKey(witnessSigningKey);
+        this.witness = new Witness(db, witnessKey, this::trustedLogKey, clock);
+    }
+
+    /** The log key we trust for a peer's checkpoints: the verifier key of its card as we recorded it. */
+    private java.util.Optional<io.parley.identity.VerifierKey> trustedLogKey(String origin) {
+        return parties.find(origin).filter(p -> !p.verifierKey().isEmpty()).map(p -> io.parley.identity.VerifierKey.parse(p.verifierKey()));
     }
 
     /** Opens the node in {@code dir}: reads config and key, opens and migrates the database. */
@@ -65,18 +83,30 @@ public final class Node implements AutoCloseable {
         if (!key.name().equals(config.origin())) {
             throw new IOException("the key in " + dir.resolve(NodeConfig.KEY_FILE) + " is for " + key.name() + ", but the node is " + config.origin());
         }
+        Path witnessFile = dir.resolve(NodeConfig.WITNESS_KEY_FILE);
+        if (!java.nio.file.Files.exists(witnessFile)) KeyFiles.write(witnessFile, SigningKey.generate(config.origin()));
+        SigningKey witnessKey = KeyFiles.read(witnessFile);
         Database db = Database.open(config.jdbcUrl(dir), config.dbUser(), config.dbPassword());
-        return new Node(dir, config, key, db, clock);
+        return new Node(dir, config, key, witnessKey, db, clock);
     }
 
     /** Signs and publishes our card for {@code baseUrl}, and records it among known parties. */
     public PartyCard publishCard(String baseUrl) {
         PartyCard unsigned = new PartyCard(config.origin(), config.displayName(), config.organisationKind(), config.country(),
-                key.verifierKey(), baseUrl, config.contacts(), config.validFrom(), null, null, null);
+                key.verifierKey(), baseUrl, config.contacts(), config.validFrom(), null, null, witnessKey.vkey(), null);
         PartyCard signed = PartyCard.sign(unsigned, key);
         card.set(signed);
-        parties.put(signed.origin(), signed.verifierKey().encoded(), signed.fingerprint(), Json.write(signed.toJson()), clock.instant());
+        String text = Json.write(signed.toJson());
+        boolean changed = parties.find(signed.origin()).map(p -> !p.card().equals(text)).orElse(true);
+        parties.put(signed.origin(), signed.verifierKey().encoded(), signed.fingerprint(), text, clock.instant());
+        if (changed) logCard(signed);
         return signed;
+    }
+
+    /** Appends a party card we saw (ours or a peer's) to our log, so what we were shown is on record. */
+    public void logCard(PartyCard card) {
+        byte[] canonical = io.parley.json.Jcs.canonicalize(card.toJson());
+        log.append(canonical, "card:" + io.parley.identity.Sha256.hex(canonical));
     }
 
     public PartyCard card() {
@@ -139,8 +169,38 @@ public final class Node implements AutoCloseable {
         return composer;
     }
 
+    public CosignerKey witnessKey() {
+        return witnessKey;
+    }
+
+    public Witness witness() {
+        return witness;
+    }
+
+    public TransparencyLog log() {
+        return log;
+    }
+
     public PrometheusMeterRegistry metrics() {
         return metrics;
+    }
+
+    /** A peer we share a channel with: where to reach it and its card, if we have one. */
+    public record Peer(String origin, String baseUrl, PartyCard card) {}
+
+    /** Every other member of our channels, with the base URL from the charter (or else its card). */
+    public List<Peer> peers() {
+        java.util.Map<String, Peer> out = new java.util.TreeMap<>();
+        for (var charter : channels.all()) {
+            for (var m : charter.members()) {
+                if (m.origin().equals(origin()) || out.containsKey(m.origin())) continue;
+                PartyCard card = parties.find(m.origin()).filter(p -> p.card().length() > 2)
+                        .map(p -> PartyCard.fromJson(Json.parse(p.card()))).orElse(null);
+                String url = m.baseUrl() != null ? m.baseUrl() : card != null ? card.baseUrl() : null;
+                if (url != null) out.put(m.origin(), new Peer(m.origin(), url, card));
+            }
+        }
+        return List.copyOf(out.values());
     }
 
     public List<PartyStore.Party> knownParties() {
@@ -149,6 +209,7 @@ public final class Node implements AutoCloseable {
 
     @Override
     public void close() {
+        log.close();
         db.close();
         metrics.close();
     }

@@ -25,6 +25,7 @@ public record NodeConfig(String origin, String displayName, String organisationK
 
     public static final String FILE = "parley.json";
     public static final String KEY_FILE = "log.key";
+    public static final String WITNESS_KEY_FILE = "witness.key";
     public static final String SQLITE_FILE = "parley.db";
 
     public NodeConfig {

@@ -75,8 +75,10 @@ public final class DemoNetwork implements AutoCloseable {
     private static void introduce(List<NodeServer> nodes, Clock clock) {
         for (NodeServer n : nodes) {
             for (NodeServer other : nodes) {
+                if (other == n) continue;
                 var card = other.node().card();
                 n.node().parties().put(card.origin(), card.verifierKey().encoded(), card.fingerprint(), Json.write(card.toJson()), clock.instant());
+                n.node().logCard(card);
             }
         }
         Charter trilateral = charter("demo-trilateral", "A-B-C incident hotline", Level.OPERATIONAL, Tlp.AMBER, nodes);

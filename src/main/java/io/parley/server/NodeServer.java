@@ -3,6 +3,13 @@ package io.parley.server;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.parley.log.CosignatureVerifier;
+import io.parley.log.FormatException;
+import io.parley.transparency.CosignatureCollector;
 
 import io.parley.api.HttpServer;
 import io.parley.node.Node;
@@ -10,12 +17,35 @@ import io.parley.node.NodeConfig;
 
 /** A running node: opened, listening, with its card published for the address it actually listens on. */
 public final class NodeServer implements AutoCloseable {
+    /** How often peers are asked to cosign our newest checkpoint (a new checkpoint is pushed within one interval). */
+    public static final Duration COSIGN_INTERVAL = Duration.ofMillis(500);
+
     private final Node node;
     private final HttpServer http;
+    private final CosignatureCollector cosigner;
 
     private NodeServer(Node node, HttpServer http) {
         this.node = node;
         this.http = http;
+        this.cosigner = new CosignatureCollector(node.log(), () -> witnessPeers(node), node.clock(), COSIGN_INTERVAL);
+    }
+
+    /** Peers whose cards name a witness key; others cannot cosign for us. */
+    static List<CosignatureCollector.Peer> witnessPeers(Node node) {
+        List<CosignatureCollector.Peer> out = new ArrayList<>();
+        for (Node.Peer p : node.peers()) {
+            if (p.card() == null || p.card().witnessKey() == null) continue;
+            try {
+                out.add(new CosignatureCollector.Peer(p.origin(), p.baseUrl(), CosignatureVerifier.parse(p.card().witnessKey())));
+            } catch (FormatException e) {
+                // a card with an unusable witness key: that peer just cannot witness for us
+            }
+        }
+        return out;
+    }
+
+    public CosignatureCollector cosigner() {
+        return cosigner;
     }
 
     public static NodeServer start(Path dir, Clock clock) throws IOException {
@@ -61,6 +91,7 @@ public final class NodeServer implements AutoCloseable {
 
     @Override
     public void close() {
+        cosigner.close();
         http.close();
         node.close();
     }

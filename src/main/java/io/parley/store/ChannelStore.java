@@ -15,10 +15,15 @@ public final class ChannelStore {
         this.db = db;
     }
 
-    /** Stores a new channel; false if a channel with that id exists already. */
+    /** Stores a new channel and queues its charter for the log; false if a channel with that id exists already. */
     public boolean create(Charter charter, String state, Instant at) {
-        return db.update("INSERT INTO channels (id, charter, state, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                charter.channel(), Json.write(charter.toJson()), state, at.toEpochMilli()) == 1;
+        byte[] canonical = io.parley.json.Jcs.canonicalize(charter.toJson());
+        return db.inTransaction(c -> {
+            int n = Database.update(c, "INSERT INTO channels (id, charter, state, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    charter.channel(), Json.write(charter.toJson()), state, at.toEpochMilli());
+            if (n == 1) LogQueue.enqueue(c, canonical, "charter:" + io.parley.identity.Sha256.hex(canonical), at);
+            return n == 1;
+        });
     }
 
     public void update(Charter charter, String state) {

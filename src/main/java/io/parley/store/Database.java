@@ -115,7 +115,7 @@ public final class Database implements AutoCloseable {
 
     public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... args) {
         List<T> rows = query(sql, mapper, args);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+        return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
     }
 
     /** Runs {@code work} in one transaction; commits before returning, rolls back on any exception. */

@@ -37,15 +37,20 @@ public final class EnvelopeStore {
     }
 
     /**
-     * Stores the envelope durably. Returns false, storing nothing, when its hash or its (channel, sender, seq) is
-     * already taken.
+     * Stores the envelope durably and queues its canonical bytes for the transparency log in the same transaction,
+     * so an acknowledged envelope can never be missing from the log. Returns false, storing nothing, when its hash or
+     * its (channel, sender, seq) is already taken.
      */
     public boolean insert(Envelope e, String hash, Instant receivedAt) {
-        String canonical = new String(e.canonicalBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        return db.update("INSERT INTO envelopes (hash, channel, sender, seq, kind, case_id, created, tlp, canonical, received_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                hash, e.channel(), e.from(), e.seq(), e.kind().wire(), e.caseId(), e.created(), e.tlp().wire(), canonical,
-                receivedAt.toEpochMilli()) == 1;
+        byte[] canonical = e.canonicalBytes();
+        return db.inTransaction(c -> {
+            int n = Database.update(c, "INSERT INTO envelopes (hash, channel, sender, seq, kind, case_id, created, tlp, canonical, received_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    hash, e.channel(), e.from(), e.seq(), e.kind().wire(), e.caseId(), e.created(), e.tlp().wire(),
+                    new String(canonical, java.nio.charset.StandardCharsets.UTF_8), receivedAt.toEpochMilli());
+            if (n == 1) LogQueue.enqueue(c, canonical, hash, receivedAt);
+            return n == 1;
+        });
     }
 
     /** One sender's chain in a channel after {@code afterSeq}, in seq order: the catch-up query. */

@@ -22,6 +22,7 @@ public final class TestNodes {
     public static final String PASSWORD = "test-password-1";
     private static final String PASSWORD_HASH = Passwords.hash(PASSWORD);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    public static final HttpClient HTTP_BYTES = HTTP;
 
     private TestNodes() {}
 

@@ -1,0 +1,81 @@
+package io.parley.transparency;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL leadership through a session-level advisory lock held on one dedicated connection. When the holder
+ * dies, PostgreSQL ends its session and releases the lock, so a waiting instance takes over on its next poll.
+ * Used only by the sequencer thread.
+ */
+public final class AdvisoryLockLeadership implements Leadership {
+    private static final Logger LOG = LoggerFactory.getLogger(AdvisoryLockLeadership.class);
+    /** An arbitrary constant naming "the Parley log sequencer" among advisory locks of this database. */
+    private static final long LOCK_KEY = 0x5061726c65794cL; // "ParleyL"
+
+    private final DataSource dataSource;
+    /** Owned by the sequencer thread; non-null only while we hold (or try to hold) the lock. */
+    private Connection connection;
+    private boolean held;
+
+    public AdvisoryLockLeadership(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public boolean acquire() {
+        try {
+            if (connection == null) connection = dataSource.getConnection();
+            if (held) {
+                if (connection.isValid(2)) return true;
+                LOG.warn("lost the sequencer lock: its database session is gone");
+                drop();
+                return false;
+            }
+            try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                ps.setLong(1, LOCK_KEY);
+                try (ResultSet rs = ps.executeQuery()) {
+                    held = rs.next() && rs.getBoolean(1);
+                }
+            }
+            if (held) LOG.info("this instance now sequences the log");
+            return held;
+        } catch (SQLException e) {
+            LOG.warn("sequencer lock check failed: {}", e.getMessage());
+            drop();
+            return false;
+        }
+    }
+
+    private void drop() {
+        held = false;
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the session is gone either way, and with it the lock
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (held && connection != null) {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                ps.setLong(1, LOCK_KEY);
+                ps.execute();
+            } catch (SQLException ignored) {
+                // closing the connection releases it anyway
+            }
+        }
+        drop();
+    }
+}

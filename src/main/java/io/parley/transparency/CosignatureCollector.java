@@ -1,0 +1,127 @@
+package io.parley.transparency;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.parley.log.AddCheckpointRequest;
+import io.parley.log.CosignatureVerifier;
+import io.parley.log.FormatException;
+import io.parley.log.NoteSignature;
+import io.parley.log.SignedNote;
+
+/**
+ * Asks each peer, acting as a C2SP tlog-witness, to cosign our newest checkpoint, and stores the cosignatures that
+ * verify under the peer's published witness key. Runs after every new checkpoint (debounced to one round per
+ * {@code interval}) and periodically, so a peer that was away catches up and a split view shows within one round.
+ */
+public final class CosignatureCollector implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CosignatureCollector.class);
+
+    /** A peer's witness endpoint and the key its cosignatures must verify under. */
+    public record Peer(String origin, String baseUrl, CosignatureVerifier witnessKey) {}
+
+    private final TransparencyLog log;
+    private final Supplier<List<Peer>> peers;
+    private final Clock clock;
+    private final Duration interval;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** peer origin → the size we believe it last cosigned (0 until it tells us); touched by the collector thread only. */
+    private final Map<String, Long> peerSize = new ConcurrentHashMap<>();
+    /** peer origin → newest of our sizes it has cosigned. */
+    private final Map<String, Long> cosignedUpTo = new ConcurrentHashMap<>();
+    private volatile boolean running = true;
+    private final Thread thread;
+
+    public CosignatureCollector(TransparencyLog log, Supplier<List<Peer>> peers, Clock clock, Duration interval) {
+        this.log = log;
+        this.peers = peers;
+        this.clock = clock;
+        this.interval = interval;
+        this.thread = Thread.ofVirtual().name("parley-cosigner").start(this::loop);
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                round();
+            } catch (RuntimeException e) {
+                LOG.warn("cosignature round failed: {}", e.toString());
+            }
+            try {
+                Thread.sleep(interval.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** One round: every peer that has not cosigned our newest checkpoint is asked to. */
+    public void round() {
+        var latest = log.latest();
+        if (latest.isEmpty()) return;
+        StoredCheckpoint cp = latest.get();
+        for (Peer peer : peers.get()) {
+            if (cosignedUpTo.getOrDefault(peer.origin(), -1L) >= cp.size()) continue;
+            try {
+                submit(peer, cp, true);
+            } catch (Exception e) {
+                LOG.debug("witness {} unreachable: {}", peer.origin(), e.toString());
+            }
+        }
+    }
+
+    private void submit(Peer peer, StoredCheckpoint cp, boolean retryOnConflict) throws Exception {
+        long old = Math.min(peerSize.getOrDefault(peer.origin(), 0L), cp.size());
+        List<byte[]> proof = old == 0 ? List.of() : log.consistencyProof(old, cp.size());
+        String body = new AddCheckpointRequest(old, proof, cp.signedNote()).encode();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(peer.baseUrl() + "/log/witness/add-checkpoint"))
+                .timeout(Duration.ofSeconds(5)).header("Content-Type", "text/plain; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+        switch (res.statusCode()) {
+            case 200 -> store(peer, cp, res.body());
+            case 409 -> {
+                long theirs = Long.parseLong(res.body().trim());
+                peerSize.put(peer.origin(), theirs);
+                if (theirs > cp.size()) {
+                    LOG.error("witness {} holds size {} of our log, beyond our newest checkpoint {}: someone signed a fork with our key",
+                            peer.origin(), theirs, cp.size());
+                } else if (retryOnConflict) {
+                    submit(peer, cp, false);
+                }
+            }
+            default -> LOG.warn("witness {} refused checkpoint {}: HTTP {} {}", peer.origin(), cp.size(), res.statusCode(), res.body().trim());
+        }
+    }
+
+    private void store(Peer peer, StoredCheckpoint cp, String lines) throws FormatException {
+        SignedNote cosigned = cp.signedNote().withSignatures(SignedNote.parseSignatureLines(lines));
+        List<NoteSignature> valid;
+        try {
+            valid = cosigned.verifyKnown(List.of(peer.witnessKey()));
+        } catch (io.parley.log.NoteException e) {
+            LOG.warn("witness {} returned a cosignature that does not verify", peer.origin());
+            return;
+        }
+        for (NoteSignature s : valid) log.store().saveCosignature(cp.size(), peer.origin(), s.line(), clock.instant());
+        peerSize.put(peer.origin(), cp.size());
+        if (!valid.isEmpty()) cosignedUpTo.put(peer.origin(), cp.size());
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}

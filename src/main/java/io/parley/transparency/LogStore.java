@@ -1,0 +1,133 @@
+package io.parley.transparency;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import io.parley.log.TileCoordinates;
+import io.parley.store.Database;
+
+/** SQL for the log tables; appends enter through {@link io.parley.store.LogQueue} in the caller's transaction. */
+public final class LogStore {
+
+    /** An append waiting for the sequencer. */
+    public record Queued(long id, byte[] data, String ref) {}
+
+    /** A sequenced entry. */
+    public record Entry(long index, byte[] data, String ref) {}
+
+    /** A hash tile row: the stored hashes of one tile (possibly partial). */
+    public record TileRow(int level, long index, byte[] data) {}
+
+    private final Database db;
+
+    public LogStore(Database db) {
+        this.db = db;
+    }
+
+    public Database db() {
+        return db;
+    }
+
+    public void enqueue(byte[] data, String ref, Instant at) {
+        db.inTransaction(c -> {
+            io.parley.store.LogQueue.enqueue(c, data, ref, at);
+            return null;
+        });
+    }
+
+    public List<Queued> queued(int limit) {
+        return db.query("SELECT id, data, ref FROM log_queue ORDER BY id LIMIT ?", rs -> new Queued(rs.getLong(1), rs.getBytes(2), rs.getString(3)), limit);
+    }
+
+    public long queueLength() {
+        return db.queryOne("SELECT COUNT(*) FROM log_queue", rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    public Optional<StoredCheckpoint> latestCheckpoint() {
+        return db.queryOne("SELECT size, root, note, created_at FROM log_checkpoints ORDER BY size DESC LIMIT 1", LogStore::checkpoint);
+    }
+
+    public Optional<StoredCheckpoint> checkpoint(long size) {
+        return db.queryOne("SELECT size, root, note, created_at FROM log_checkpoints WHERE size = ?", LogStore::checkpoint, size);
+    }
+
+    /** Every checkpoint in size order (for audits and tests; a long-lived log has one per batch). */
+    public List<StoredCheckpoint> checkpoints(long fromSize, int limit) {
+        return db.query("SELECT size, root, note, created_at FROM log_checkpoints WHERE size >= ? ORDER BY size LIMIT ?",
+                LogStore::checkpoint, fromSize, limit);
+    }
+
+    /** The first checkpoint that includes entry {@code index}. */
+    public Optional<StoredCheckpoint> firstCheckpointCovering(long index) {
+        return db.queryOne("SELECT size, root, note, created_at FROM log_checkpoints WHERE size > ? ORDER BY size LIMIT 1",
+                LogStore::checkpoint, index);
+    }
+
+    public Optional<TileRow> tile(int level, long index) {
+        return db.queryOne("SELECT level, idx, data FROM log_tiles WHERE level = ? AND idx = ?",
+                rs -> new TileRow(rs.getInt(1), rs.getLong(2), rs.getBytes(3)), level, index);
+    }
+
+    public List<Entry> entries(long fromIndex, long toIndexExclusive) {
+        return db.query("SELECT idx, data, ref FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx",
+                rs -> new Entry(rs.getLong(1), rs.getBytes(2), rs.getString(3)), fromIndex, toIndexExclusive);
+    }
+
+    public Optional<Long> indexOf(String ref) {
+        return db.queryOne("SELECT MIN(idx) FROM log_entries WHERE ref = ?", rs -> {
+            long v = rs.getLong(1);
+            return rs.wasNull() ? null : v;
+        }, ref).filter(java.util.Objects::nonNull);
+    }
+
+    /** Writes one sequenced batch and its checkpoint, and removes the batch from the queue, in one transaction. */
+    public void commitBatch(List<Entry> entries, List<TileRow> tiles, StoredCheckpoint checkpoint, long lastQueuedId, Instant at) {
+        db.inTransaction(c -> {
+            try (var ps = c.prepareStatement("INSERT INTO log_entries (idx, data, ref, sequenced_at) VALUES (?, ?, ?, ?)")) {
+                for (Entry e : entries) {
+                    ps.setLong(1, e.index());
+                    ps.setBytes(2, e.data());
+                    ps.setString(3, e.ref());
+                    ps.setLong(4, at.toEpochMilli());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            for (TileRow t : tiles) {
+                Database.update(c, "INSERT INTO log_tiles (level, idx, data) VALUES (?, ?, ?) "
+                        + "ON CONFLICT (level, idx) DO UPDATE SET data = excluded.data", t.level(), t.index(), t.data());
+            }
+            Database.update(c, "INSERT INTO log_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)",
+                    checkpoint.size(), checkpoint.root(), checkpoint.note(), checkpoint.createdAt().toEpochMilli());
+            Database.update(c, "DELETE FROM log_queue WHERE id <= ?", lastQueuedId);
+            return null;
+        });
+    }
+
+    public void saveCosignature(long size, String witness, String line, Instant at) {
+        db.update("INSERT INTO log_cosignatures (size, witness, line, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                size, witness, line, at.toEpochMilli());
+    }
+
+    public List<String> cosignatureLines(long size) {
+        return db.query("SELECT line FROM log_cosignatures WHERE size = ? ORDER BY witness", rs -> rs.getString(1), size);
+    }
+
+    /** The newest checkpoint size that has at least one cosignature, if any. */
+    public Optional<Long> newestCosignedSize() {
+        return db.queryOne("SELECT MAX(size) FROM log_cosignatures", rs -> {
+            long v = rs.getLong(1);
+            return rs.wasNull() ? null : v;
+        }).filter(java.util.Objects::nonNull);
+    }
+
+    static TileCoordinates coordinates(TileRow row) {
+        return TileCoordinates.hashes(row.level(), row.index(), row.data().length / 32);
+    }
+
+    private static StoredCheckpoint checkpoint(java.sql.ResultSet rs) throws SQLException {
+        return new StoredCheckpoint(rs.getLong(1), rs.getBytes(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)));
+    }
+}

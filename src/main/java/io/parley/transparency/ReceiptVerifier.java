@@ -1,0 +1,43 @@
+package io.parley.transparency;
+
+import java.util.Collection;
+import java.util.List;
+
+import io.parley.identity.VerifierKey;
+import io.parley.log.CosignatureVerifier;
+import io.parley.log.FormatException;
+import io.parley.log.NoteVerifier;
+import io.parley.log.Rfc6962;
+import io.parley.log.TlogProof;
+import io.parley.log.VerificationException;
+
+/**
+ * Checks a receipt offline: the envelope's canonical bytes are included in a checkpoint signed by the recipient's
+ * log key (and cosigned by at least {@code quorum} of the given witnesses). Shared by the sender's delivery code, the
+ * CLI and {@code parley verify}, so there is exactly one definition of "a valid receipt".
+ */
+public final class ReceiptVerifier {
+    private ReceiptVerifier() {}
+
+    /** Thrown with a one-line reason when a receipt does not prove what it claims. */
+    public static final class InvalidReceipt extends Exception {
+        public InvalidReceipt(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    public static TlogProof.Verified verify(byte[] envelopeCanonical, String tlogProofText, VerifierKey logKey,
+                                            Collection<CosignatureVerifier> witnesses, int quorum) throws InvalidReceipt {
+        TlogProof proof;
+        try {
+            proof = TlogProof.parse(tlogProofText);
+        } catch (FormatException e) {
+            throw new InvalidReceipt("receipt is not a tlog-proof: " + e.getMessage(), e);
+        }
+        try {
+            return proof.verify(Rfc6962.leafHash(envelopeCanonical), logKey.name(), List.of(NoteVerifier.ed25519(logKey)), witnesses, quorum);
+        } catch (VerificationException e) {
+            throw new InvalidReceipt("receipt does not verify: " + e.getMessage(), e);
+        }
+    }
+}

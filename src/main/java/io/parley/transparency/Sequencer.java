@@ -1,0 +1,234 @@
+package io.parley.transparency;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.parley.log.AppendResult;
+import io.parley.log.Checkpoint;
+import io.parley.log.Frontier;
+import io.parley.log.NoteSigner;
+import io.parley.log.Rfc6962;
+import io.parley.log.StoredHash;
+import io.parley.log.TileCoordinates;
+import io.parley.log.Tiles;
+import io.parley.log.TreeAppender;
+
+/**
+ * Group-commits queued appends into the log. Each round takes whatever queued since the previous round (up to
+ * {@code maxBatch}), hashes it into the tree, writes entries, changed tiles and a newly signed checkpoint in one
+ * transaction, and only then publishes the checkpoint. An idle node therefore checkpoints a single append within a
+ * round trip to its database; a busy one amortises commit and signing over large batches.
+ *
+ * <p>Threading: all fields but {@link #published}, {@link #running} and the wake-up signal are owned by the
+ * sequencer thread.
+ */
+public final class Sequencer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
+    private static final int HASHES_PER_TILE = TileCoordinates.FULL_WIDTH;
+
+    private final LogStore store;
+    private final TileSource tiles;
+    private final Leadership leadership;
+    private final String origin;
+    private final NoteSigner signer;
+    private final Clock clock;
+    private final int maxBatch;
+    private final Duration idlePoll;
+    private final Consumer<List<LogStore.Entry>> onCommitted;
+
+    private final ReentrantLock wakeLock = new ReentrantLock();
+    private final Condition wake = wakeLock.newCondition();
+    /** Guarded by wakeLock: appends were queued since the sequencer last looked. */
+    private boolean pending;
+    private volatile boolean running = true;
+    /** The newest checkpoint this instance knows to be committed; read by any thread. */
+    private volatile StoredCheckpoint published;
+
+    /** Sequencer-thread state; null until this instance leads and has loaded the tree. */
+    private Frontier frontier;
+    /** Sequencer-thread state: the stored hashes of each level's partial (right-edge) tile. */
+    private final Map<Integer, byte[]> partialTiles = new HashMap<>();
+    private final Thread thread;
+
+    public Sequencer(LogStore store, TileSource tiles, Leadership leadership, String origin, NoteSigner signer, Clock clock,
+                     int maxBatch, Duration idlePoll, Consumer<List<LogStore.Entry>> onCommitted) {
+        this.store = store;
+        this.tiles = tiles;
+        this.leadership = leadership;
+        this.origin = origin;
+        this.signer = signer;
+        this.clock = clock;
+        this.maxBatch = maxBatch;
+        this.idlePoll = idlePoll;
+        this.onCommitted = onCommitted;
+        this.published = store.latestCheckpoint().orElse(null);
+        this.thread = Thread.ofPlatform().name("parley-sequencer").daemon().start(this::loop);
+    }
+
+    /** Tells the sequencer that appends are queued (in-process fast path; other instances find them by polling). */
+    public void poke() {
+        wakeLock.lock();
+        try {
+            pending = true;
+            wake.signal();
+        } finally {
+            wakeLock.unlock();
+        }
+    }
+
+    public StoredCheckpoint published() {
+        return published;
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                if (!leadership.acquire()) {
+                    frontier = null;
+                    store.latestCheckpoint().ifPresent(c -> published = c);
+                    sleep();
+                    continue;
+                }
+                if (frontier == null) load();
+                if (!sequenceOnce()) sleep();
+            } catch (RuntimeException e) {
+                if (!running) return;
+                // Most likely another writer committed first (a lost lease) or the database is away: start over from
+                // what is committed, never from what we believed.
+                LOG.warn("sequencer round failed, reloading committed state: {}", e.toString());
+                frontier = null;
+                sleepQuietly(idlePoll.toMillis() * 5);
+            }
+        }
+    }
+
+    /** Rebuilds the right edge from committed tiles and checks it against the newest committed checkpoint. */
+    private void load() {
+        StoredCheckpoint latest = store.latestCheckpoint().orElse(null);
+        long size = latest == null ? 0 : latest.size();
+        Frontier f = size == 0 ? Frontier.empty() : Frontier.read(tiles.reader(size), size);
+        if (latest != null && !java.util.Arrays.equals(f.root(), latest.root())) {
+            throw new IllegalStateException("stored tiles do not match checkpoint " + size + "; refusing to extend the log");
+        }
+        partialTiles.clear();
+        for (int level = 0; Tiles.width(level, 0, size) > 0; level++) {
+            long count = size >>> (8 * level);
+            long index = count / HASHES_PER_TILE;
+            int width = (int) (count % HASHES_PER_TILE);
+            if (width > 0) {
+                byte[] data = tiles.read(TileCoordinates.hashes(level, index, width))
+                        .orElseThrow(() -> new IllegalStateException("partial tile missing"));
+                partialTiles.put(level, data);
+            }
+        }
+        frontier = f;
+        published = latest;
+    }
+
+    /** One round; returns false if there was nothing to do. */
+    private boolean sequenceOnce() {
+        List<LogStore.Queued> batch = store.queued(maxBatch);
+        if (batch.isEmpty()) return false;
+        long oldSize = frontier.size();
+        Rfc6962 hasher = Rfc6962.forThisThread();
+        List<byte[]> leafHashes = new ArrayList<>(batch.size());
+        List<LogStore.Entry> entries = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            LogStore.Queued q = batch.get(i);
+            leafHashes.add(hasher.hashLeaf(q.data()));
+            entries.add(new LogStore.Entry(oldSize + i, q.data(), q.ref()));
+        }
+        AppendResult result = TreeAppender.append(frontier, leafHashes);
+        long newSize = result.frontier().size();
+        Map<Integer, byte[]> newPartials = new HashMap<>();
+        List<LogStore.TileRow> rows = changedTiles(oldSize, newSize, result.newHashes(), newPartials);
+        String note = new Checkpoint(origin, newSize, result.root()).sign(signer).encode();
+        StoredCheckpoint checkpoint = new StoredCheckpoint(newSize, result.root(), note, clock.instant());
+        store.commitBatch(entries, rows, checkpoint, batch.get(batch.size() - 1).id(), clock.instant());
+        // Committed: only now does the new state become ours and the checkpoint public.
+        frontier = result.frontier();
+        partialTiles.putAll(newPartials);
+        newPartials.forEach((level, data) -> {
+            if (data.length == 0) partialTiles.remove(level);
+        });
+        published = checkpoint;
+        onCommitted.accept(entries);
+        return true;
+    }
+
+    /**
+     * The rows of every tile that changed between the two sizes: the previous partial hashes (kept in memory) plus
+     * the new stored hashes at that tile level.
+     */
+    private List<LogStore.TileRow> changedTiles(long oldSize, long newSize, List<StoredHash> newHashes, Map<Integer, byte[]> newPartials) {
+        Map<Integer, Map<Long, byte[]>> byLevel = new HashMap<>();
+        for (StoredHash h : newHashes) {
+            if (h.level() % 8 == 0) byLevel.computeIfAbsent(h.level() / 8, k -> new HashMap<>()).put(h.index(), h.hash());
+        }
+        List<LogStore.TileRow> rows = new ArrayList<>();
+        for (TileCoordinates t : Tiles.changed(oldSize, newSize)) {
+            if (t.entries()) continue;
+            long first = t.index() * HASHES_PER_TILE;
+            byte[] data = new byte[t.width() * 32];
+            int have = 0;
+            byte[] previous = partialTiles.get(t.level());
+            long previousCount = oldSize >>> (8 * t.level());
+            if (previous != null && previousCount / HASHES_PER_TILE == t.index()) {
+                System.arraycopy(previous, 0, data, 0, previous.length);
+                have = previous.length / 32;
+            }
+            Map<Long, byte[]> fresh = byLevel.getOrDefault(t.level(), Map.of());
+            for (int i = have; i < t.width(); i++) {
+                byte[] h = fresh.get(first + i);
+                if (h == null) throw new IllegalStateException("no hash for tile " + t.path() + " position " + i);
+                System.arraycopy(h, 0, data, i * 32, 32);
+            }
+            rows.add(new LogStore.TileRow(t.level(), t.index(), data));
+            newPartials.put(t.level(), t.width() == HASHES_PER_TILE ? new byte[0] : data);
+        }
+        return rows;
+    }
+
+    private void sleep() {
+        wakeLock.lock();
+        try {
+            if (!pending) wake.await(idlePoll.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            pending = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            wakeLock.unlock();
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        poke();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        leadership.close();
+    }
+}

@@ -1,0 +1,20 @@
+/**
+ * The node's running transparency log (DESIGN §3) on top of the pure {@link io.parley.log} core: the durable queue,
+ * the group-committing {@link io.parley.transparency.Sequencer}, tiles and checkpoints in the database, receipts,
+ * and the witness that cosigns peers' checkpoints.
+ *
+ * <p>Invariants:
+ * <ul>
+ * <li>A checkpoint is published only after the entries and tiles it commits to are durable: the sequencer writes
+ * entries, tiles and the signed checkpoint in one transaction and publishes the checkpoint only after commit. After a
+ * crash at any moment the newest checkpoint row is therefore consistent with every checkpoint ever published.</li>
+ * <li>Exactly one sequencer writes at a time. On PostgreSQL it holds a session advisory lock; the primary keys on
+ * entry index and checkpoint size make a second writer's transaction fail rather than fork the log, should two ever
+ * believe they lead.</li>
+ * <li>An append is acknowledged (queued) in the same transaction as the thing it records, so nothing acknowledged can
+ * be missing from the log later.</li>
+ * <li>The witness checks and updates a peer's latest cosigned checkpoint atomically (C2SP tlog-witness), and keeps any
+ * contradicting checkpoint as proof of a split view.</li>
+ * </ul>
+ */
+package io.parley.transparency;
