@@ -38,6 +38,8 @@ final class ApiRoutes {
             json(ctx, 200, out);
         });
         app.post("/api/v1/channels", this::createChannel);
+        app.post("/api/v1/channels/{id}/sign", this::signChannel);
+        app.post("/api/v1/channels/{id}/amend", this::amendChannel);
         app.get("/api/v1/channels/{id}", ctx -> {
             Charter c = charter(ctx.pathParam("id"));
             json(ctx, 200, Views.channel(c, node.channels().state(c.channel()).orElse("unknown")));
@@ -82,25 +84,58 @@ final class ApiRoutes {
         json(ctx, 200, o);
     }
 
+    /** Proposes a channel: the charter is stored as proposed and sent, signed, to the other members. */
     private void createChannel(Context ctx) {
+        Charter charter = charterBody(ctx);
+        Verdict v = act(() -> node.channelActions().propose(charter));
+        ctx.header("Location", "/api/v1/channels/" + charter.channel());
+        json(ctx, 201, Views.channel(charter, node.channels().state(charter.channel()).orElse("proposed")).put("proposal", hashOf(v)));
+    }
+
+    private void signChannel(Context ctx) {
+        Charter c = charter(ctx.pathParam("id"));
+        Verdict v = act(() -> node.channelActions().sign(c.channel()));
+        json(ctx, 200, Views.channel(node.channels().charter(c.channel()).orElse(c), node.channels().state(c.channel()).orElse("unknown")).put("signature", hashOf(v)));
+    }
+
+    private void amendChannel(Context ctx) {
+        Charter current = charter(ctx.pathParam("id"));
+        Charter amended = charterBody(ctx);
+        if (!amended.channel().equals(current.channel())) {
+            throw new ProblemException(Problem.field(422, "invalid-charter", "Invalid charter", "/channel", "an amendment must keep the channel id " + current.channel()));
+        }
+        Verdict v = act(() -> node.channelActions().amend(amended));
+        json(ctx, 200, Views.channel(current, node.channels().state(current.channel()).orElse("unknown")).put("amendment", hashOf(v)));
+    }
+
+    private Charter charterBody(Context ctx) {
         ObjectNode body = Requests.jsonObject(ctx);
-        Charter charter;
         try {
-            charter = Charter.fromJson(body);
+            return Charter.fromJson(body);
         } catch (EnvelopeFormatException e) {
             throw new ProblemException(Problem.field(422, "invalid-charter", "Invalid charter", e.field(), e.getMessage()));
         }
-        if (charter.member(node.origin()).isEmpty()) {
-            throw new ProblemException(Problem.field(422, "invalid-charter", "Invalid charter", "/members", "this node (" + node.origin() + ") must be a member"));
+    }
+
+    private static Verdict act(java.util.function.Supplier<Verdict> action) {
+        Verdict v;
+        try {
+            v = action.get();
+        } catch (io.parley.node.ChannelActions.Refused e) {
+            throw new ProblemException(Problem.of(e.status(), "channel-exists", "Conflict", e.getMessage()));
+        } catch (EnvelopeFormatException e) {
+            throw new ProblemException(Problem.field(422, "invalid-charter", "Invalid charter", e.field(), e.getMessage()));
         }
-        if (!charter.member(node.origin()).get().key().equals(node.key().verifierKey())) {
-            throw new ProblemException(Problem.field(422, "invalid-charter", "Invalid charter", "/members", "the key given for " + node.origin() + " is not this node's key"));
-        }
-        if (!node.channels().create(charter, "active", node.now())) {
-            throw new ProblemException(Problem.of(409, "channel-exists", "Conflict", "a channel '" + charter.channel() + "' exists already"));
-        }
-        ctx.header("Location", "/api/v1/channels/" + charter.channel());
-        json(ctx, 201, Views.channel(charter, "active"));
+        if (v instanceof Verdict.Rejected r) throw new ProblemException(Problem.of(r.reason().httpStatus(), r.reason().code(), "Envelope refused", r.reason().detail()));
+        return v;
+    }
+
+    private static String hashOf(Verdict v) {
+        return switch (v) {
+            case Verdict.Accepted a -> a.hash();
+            case Verdict.Duplicate d -> d.hash();
+            case Verdict.Rejected r -> null;
+        };
     }
 
     private void listEnvelopes(Context ctx) {

@@ -10,6 +10,8 @@ import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Rejection;
 import io.parley.envelope.Verdict;
+import io.parley.federation.Federation;
+import io.parley.federation.PeerRequestAuth;
 import io.parley.json.Json;
 import io.parley.node.Node;
 import io.parley.store.RejectionRecord;
@@ -22,13 +24,46 @@ final class FederationRoutes {
     static final int MAX_BATCH = 500;
     private static final java.time.Duration RECEIPT_WAIT = java.time.Duration.ofSeconds(5);
     private final Node node;
+    private final Federation federation;
 
-    FederationRoutes(Node node) {
+    FederationRoutes(Node node, Federation federation) {
         this.node = node;
+        this.federation = federation;
     }
 
     void register(Javalin app) {
         app.post("/federation/v1/inbox", this::inbox);
+        app.get("/federation/v1/channels/{channel}/envelopes", this::catchUp);
+    }
+
+    /**
+     * Catch-up (DESIGN §4): a member's chain after a seq, for a caller that proves with a signed request that it is a
+     * member of the channel, so a channel's envelopes never go to outsiders.
+     */
+    private void catchUp(Context ctx) {
+        String channel = ctx.pathParam("channel");
+        String pathAndQuery = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+        var outcome = PeerRequestAuth.verify("GET", pathAndQuery, ctx.header(PeerRequestAuth.ORIGIN), ctx.header(PeerRequestAuth.TIME),
+                ctx.header(PeerRequestAuth.SIGNATURE), node::trustedLogKey, node.now());
+        if (outcome instanceof PeerRequestAuth.Outcome.Refused r) {
+            throw new ProblemException(Problem.of(401, "unauthenticated-peer", "Unauthorized", r.reason()));
+        }
+        String requester = ((PeerRequestAuth.Outcome.Authenticated) outcome).origin();
+        if (node.channels().charter(channel).isEmpty()) throw new ProblemException(Problem.of(404, "unknown-channel", "Unknown channel", "no channel '" + channel + "' is known here"));
+        if (node.charters().member(channel, requester, io.parley.envelope.Kind.CHARTER).isEmpty()) {
+            throw new ProblemException(Problem.of(403, "not-member", "Forbidden", requester + " is not a member of channel " + channel));
+        }
+        String from = ctx.queryParam("from");
+        if (from == null || from.isBlank()) throw ProblemException.badRequest("bad-query-parameter", "query parameter 'from' (the sender's origin) is required");
+        long after = Requests.longQuery(ctx, "after", 0, 0, Long.MAX_VALUE);
+        int limit = (int) Requests.longQuery(ctx, "limit", 500, 1, 1000);
+        var page = node.envelopes().chain(channel, from, after, limit + 1);
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        page.stream().limit(limit).forEach(s -> out.add(s.envelope().toJson()));
+        ObjectNode body = Json.object();
+        body.set("envelopes", out);
+        body.put("more", page.size() > limit);
+        ApiRoutes.json(ctx, 200, body);
     }
 
     /** One envelope (answered with its verdict, or a problem) or a batch {@code {"envelopes": [...]}} / array. */
@@ -70,9 +105,15 @@ final class FederationRoutes {
             return rejected(out, r);
         }
         switch (node.acceptor().accept(e, remote)) {
-            case Verdict.Accepted a -> out.put("status", "accepted").put("hash", a.hash());
+            case Verdict.Accepted a -> {
+                out.put("status", "accepted").put("hash", a.hash());
+                federation.heardFrom(e.from());
+            }
             case Verdict.Duplicate d -> out.put("status", "duplicate").put("hash", d.hash());
-            case Verdict.Rejected r -> rejected(out, r.reason());
+            case Verdict.Rejected r -> {
+                rejected(out, r.reason());
+                if (r.reason() instanceof Rejection.ChainGap) federation.gapSeen(e.channel(), e.from());
+            }
         }
         return out;
     }

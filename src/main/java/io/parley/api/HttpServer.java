@@ -13,6 +13,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.parley.json.Json;
+import io.parley.federation.Federation;
 import io.parley.node.Node;
 import io.parley.store.UserStore;
 
@@ -34,7 +35,7 @@ public final class HttpServer implements AutoCloseable {
         this.app = app;
     }
 
-    public static HttpServer start(Node node, String host, int port) {
+    public static HttpServer start(Node node, Federation federation, String host, int port) {
         Javalin app = Javalin.create(cfg -> {
             cfg.useVirtualThreads = true;
             cfg.showJavalinBanner = false;
@@ -58,7 +59,8 @@ public final class HttpServer implements AutoCloseable {
         app.before("/api/v1/*", ctx -> authenticate(node, ctx));
         new PublicRoutes(node).register(app);
         new ApiRoutes(node).register(app);
-        new FederationRoutes(node).register(app);
+        new PeerRoutes(node, federation).register(app);
+        new FederationRoutes(node, federation).register(app);
         new LogRoutes(node).register(app);
         app.start(host, port);
         return server;

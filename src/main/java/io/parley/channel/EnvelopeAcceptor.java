@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeSigner;
+import io.parley.envelope.Kind;
 import io.parley.envelope.Rejection;
 import io.parley.envelope.Verdict;
 import io.parley.store.ChainHead;
@@ -29,14 +30,16 @@ public final class EnvelopeAcceptor {
     public static final int MAX_ENVELOPE_BYTES = 0xFFFF;
 
     private final ChannelStore channels;
+    private final CharterBook charters;
     private final EnvelopeStore envelopes;
     private final PartyStore parties;
     private final Clock clock;
     private final Consumer<StoredEnvelope> onAccepted;
 
-    public EnvelopeAcceptor(ChannelStore channels, EnvelopeStore envelopes, PartyStore parties, Clock clock,
+    public EnvelopeAcceptor(ChannelStore channels, CharterBook charters, EnvelopeStore envelopes, PartyStore parties, Clock clock,
                             Consumer<StoredEnvelope> onAccepted) {
         this.channels = channels;
+        this.charters = charters;
         this.envelopes = envelopes;
         this.parties = parties;
         this.clock = clock;
@@ -61,11 +64,24 @@ public final class EnvelopeAcceptor {
 
     private Verdict judge(Envelope e, boolean own) {
         Optional<Charter> charter = channels.charter(e.channel());
-        if (charter.isEmpty()) return reject(new Rejection.UnknownChannel(e.channel()));
-        Optional<Charter.Member> member = charter.get().member(e.from());
+        if (charter.isEmpty()) {
+            Optional<Rejection> refused = own ? Optional.of(new Rejection.UnknownChannel(e.channel())) : charters.adopt(e);
+            if (refused.isPresent()) return reject(refused.get());
+            charter = channels.charter(e.channel());
+        }
+        Optional<Charter.Member> member = charters.member(e.channel(), e.from(), e.kind());
         if (member.isEmpty()) return reject(new Rejection.NotMember(e.from(), e.channel()));
         if (!e.signed() || !EnvelopeSigner.verify(e, member.get().key())) return reject(new Rejection.BadSignature(e.from()));
         if (e.tlp().exceeds(charter.get().tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.get().tlpCeiling()));
+        if (e.kind() == Kind.CHARTER) {
+            try {
+                CharterBook.action(e);
+            } catch (io.parley.envelope.EnvelopeFormatException ex) {
+                return reject(new Rejection.Malformed(ex.field(), ex.getMessage()));
+            }
+        } else if (!charters.active(e.channel())) {
+            return reject(new Rejection.KindNotAccepted(e.kind().wire(), "channel " + e.channel() + " is not active yet: its charter awaits members' signatures"));
+        }
         if (e.canonicalBytes().length > MAX_ENVELOPE_BYTES) {
             return reject(new Rejection.Malformed("", "the envelope is " + e.canonicalBytes().length + " bytes in canonical form; the limit is "
                     + MAX_ENVELOPE_BYTES + " (a log entry bundle holds entries of at most 65535 bytes): attach large evidence by hash"));
@@ -89,7 +105,9 @@ public final class EnvelopeAcceptor {
             if (!java.util.Objects.equals(expectedPrev, e.prev())) {
                 return reject(new Rejection.ChainBreak(e.from(), e.seq(), expectedPrev, e.prev()));
             }
-            if (envelopes.insert(e, hash, clock.instant())) {
+            java.util.List<String> recipients = own ? charters.recipients(e.channel(), e.kind()) : java.util.List.of();
+            if (envelopes.insert(e, hash, clock.instant(), recipients)) {
+                if (e.kind() == Kind.CHARTER) charters.record(e, hash);
                 StoredEnvelope stored = envelopes.byHash(hash).orElseThrow();
                 onAccepted.accept(stored);
                 return new Verdict.Accepted(e, hash);

@@ -18,12 +18,16 @@ import io.parley.json.Json;
  * RFC 8785 form of the card without {@code sig}, made with the key the card itself names, so a card proves
  * possession of its key; whether the key belongs to the party is what humans check by comparing fingerprints.
  *
+ * <p>Key rotation: a card whose key replaced an earlier one names it in {@code previous_key} and carries
+ * {@code rotation_sig}, the previous key's signature over {@link #rotationStatement}; a peer that knew the previous key
+ * accepts the new one only if that signature verifies.
+ *
  * <p>{@code witness_key} is the C2SP cosignature (type 0x04) verifier key the party witnesses peers' logs with. It is
  * a separate key because signed-note advises against using one key for different signature types.
  */
 public record PartyCard(String origin, String displayName, String organisationKind, String country,
                         VerifierKey verifierKey, String baseUrl, List<Contact> contacts, String validFrom,
-                        String validUntil, String previousKey, String witnessKey, String sig) {
+                        String validUntil, String previousKey, String rotationSig, String witnessKey, String sig) {
 
     /** A point of contact: who answers, how, when and in which languages. */
     public record Contact(String role, String name, String email, String phone, String hours, List<String> languages) {}
@@ -41,7 +45,7 @@ public record PartyCard(String origin, String displayName, String organisationKi
         String sig = Base64.getEncoder().encodeToString(key.sign(Jcs.canonicalize(unsigned.unsignedJson())));
         return new PartyCard(unsigned.origin, unsigned.displayName, unsigned.organisationKind, unsigned.country,
                 unsigned.verifierKey, unsigned.baseUrl, unsigned.contacts, unsigned.validFrom, unsigned.validUntil,
-                unsigned.previousKey, unsigned.witnessKey, sig);
+                unsigned.previousKey, unsigned.rotationSig, unsigned.witnessKey, sig);
     }
 
     /** True if the signature verifies under the card's own key. */
@@ -54,6 +58,21 @@ public record PartyCard(String origin, String displayName, String organisationKi
             return false;
         }
         return verifierKey.verify(Jcs.canonicalize(unsignedJson()), signature);
+    }
+
+    /** What the previous key signs when handing over to {@code newKey}. */
+    public static byte[] rotationStatement(String origin, VerifierKey newKey) {
+        return ("parley-key-rotation/v1\n" + origin + "\n" + newKey.encoded() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** True if this card's key was handed over by {@code previous} (directly; chains are checked one step at a time). */
+    public boolean rotatedFrom(VerifierKey previous) {
+        if (previousKey == null || rotationSig == null || !previousKey.equals(previous.encoded())) return false;
+        try {
+            return previous.verify(rotationStatement(origin, verifierKey), Base64.getDecoder().decode(rotationSig));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     public boolean validAt(Instant t) {
@@ -93,6 +112,7 @@ public record PartyCard(String origin, String displayName, String organisationKi
         o.put("valid_from", validFrom);
         if (validUntil != null) o.put("valid_until", validUntil);
         if (previousKey != null) o.put("previous_key", previousKey);
+        if (rotationSig != null) o.put("rotation_sig", rotationSig);
         if (witnessKey != null) o.put("witness_key", witnessKey);
         return o;
     }
@@ -113,7 +133,7 @@ public record PartyCard(String origin, String displayName, String organisationKi
         if (validUntil != null) checkTime(validUntil, "valid_until");
         return new PartyCard(req(o, "origin"), req(o, "display_name"), req(o, "organisation_kind"), opt(o, "country"),
                 VerifierKey.parse(req(o, "verifier_key")), req(o, "base_url"), contacts, validFrom, validUntil,
-                opt(o, "previous_key"), opt(o, "witness_key"), opt(o, "sig"));
+                opt(o, "previous_key"), opt(o, "rotation_sig"), opt(o, "witness_key"), opt(o, "sig"));
     }
 
     private static void checkTime(String s, String name) {

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.parley.auth.Authenticator;
+import io.parley.channel.CharterBook;
 import io.parley.channel.EnvelopeAcceptor;
 import io.parley.identity.KeyFiles;
 import io.parley.identity.PartyCard;
@@ -40,6 +41,10 @@ public final class Node implements AutoCloseable {
     private final PartyStore parties;
     private final UserStore users;
     private final Authenticator authenticator;
+    private final CharterBook charters;
+    /** Told of every stored envelope after its transaction committed (e.g. the outbox, the case engine). */
+    private final java.util.List<java.util.function.Consumer<io.parley.store.StoredEnvelope>> acceptedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ChannelActions channelActions = new ChannelActions(this);
     private final EnvelopeAcceptor acceptor;
     private final Composer composer;
     private final TransparencyLog log;
@@ -63,17 +68,24 @@ public final class Node implements AutoCloseable {
         this.authenticator = new Authenticator(users);
         this.log = new TransparencyLog(db, key, clock, TransparencyLog.Settings.DEFAULT);
         Counter accepted = Counter.builder("parley_envelopes_accepted").description("envelopes stored").register(metrics);
-        this.acceptor = new EnvelopeAcceptor(channels, envelopes, parties, clock, stored -> {
+        this.charters = new CharterBook(channels, config.origin(), key.verifierKey(), this::knownCard, clock);
+        this.acceptor = new EnvelopeAcceptor(channels, charters, envelopes, parties, clock, stored -> {
             accepted.increment();
             log.poke();
+            acceptedListeners.forEach(l -> l.accept(stored));
         });
         this.composer = new Composer(key, envelopes, acceptor, clock);
         this.witnessKey = new CosignerKey(witnessSigningKey);
         this.witness = new Witness(db, witnessKey, this::trustedLogKey, clock);
     }
 
+    /** The card we hold for {@code origin} (a peer's, or our own), if any. */
+    public java.util.Optional<PartyCard> knownCard(String origin) {
+        return parties.find(origin).filter(p -> p.card().length() > 2).map(p -> PartyCard.fromJson(Json.parse(p.card())));
+    }
+
     /** The log key we trust for a peer's checkpoints: the verifier key of its card as we recorded it. */
-    private java.util.Optional<io.parley.identity.VerifierKey> trustedLogKey(String origin) {
+    public java.util.Optional<io.parley.identity.VerifierKey> trustedLogKey(String origin) {
         return parties.find(origin).filter(p -> !p.verifierKey().isEmpty()).map(p -> io.parley.identity.VerifierKey.parse(p.verifierKey()));
     }
 
@@ -93,7 +105,8 @@ public final class Node implements AutoCloseable {
     /** Signs and publishes our card for {@code baseUrl}, and records it among known parties. */
     public PartyCard publishCard(String baseUrl) {
         PartyCard unsigned = new PartyCard(config.origin(), config.displayName(), config.organisationKind(), config.country(),
-                key.verifierKey(), baseUrl, config.contacts(), config.validFrom(), null, null, witnessKey.vkey(), null);
+                key.verifierKey(), baseUrl, config.contacts(), config.validFrom(), null, config.previousKey(), config.rotationSig(),
+                witnessKey.vkey(), null);
         PartyCard signed = PartyCard.sign(unsigned, key);
         card.set(signed);
         String text = Json.write(signed.toJson());
@@ -159,6 +172,18 @@ public final class Node implements AutoCloseable {
 
     public Authenticator authenticator() {
         return authenticator;
+    }
+
+    public void onAccepted(java.util.function.Consumer<io.parley.store.StoredEnvelope> listener) {
+        acceptedListeners.add(listener);
+    }
+
+    public ChannelActions channelActions() {
+        return channelActions;
+    }
+
+    public CharterBook charters() {
+        return charters;
     }
 
     public EnvelopeAcceptor acceptor() {

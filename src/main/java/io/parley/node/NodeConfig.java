@@ -21,7 +21,7 @@ import io.parley.json.Json;
  */
 public record NodeConfig(String origin, String displayName, String organisationKind, String country, String bind,
                          int port, String baseUrl, String db, String dbUser, String dbPassword, String validFrom,
-                         List<PartyCard.Contact> contacts) {
+                         List<PartyCard.Contact> contacts, String previousKey, String rotationSig) {
 
     public static final String FILE = "parley.json";
     public static final String KEY_FILE = "log.key";
@@ -40,11 +40,18 @@ public record NodeConfig(String origin, String displayName, String organisationK
 
     public NodeConfig withPort(int newPort) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, newPort,
-                baseUrl.replaceFirst(":\\d+$", ":" + newPort), db, dbUser, dbPassword, validFrom, contacts);
+                baseUrl.replaceFirst(":\\d+$", ":" + newPort), db, dbUser, dbPassword, validFrom, contacts, previousKey, rotationSig);
     }
 
     public NodeConfig withDb(String url, String user, String password) {
-        return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, url, user, password, validFrom, contacts);
+        return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, url, user, password, validFrom, contacts,
+                previousKey, rotationSig);
+    }
+
+    /** After a key rotation: the card names the previous key and carries its hand-over signature. */
+    public NodeConfig withRotation(String previous, String signature) {
+        return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, db, dbUser, dbPassword, validFrom, contacts,
+                previous, signature);
     }
 
     public static NodeConfig load(Path dir) throws IOException {
@@ -66,7 +73,8 @@ public record NodeConfig(String origin, String displayName, String organisationK
         try {
             return new NodeConfig(o.path("origin").asText(), o.path("display_name").asText(), o.path("organisation_kind").asText("CERT"),
                     text(o, "country"), o.path("bind").asText("127.0.0.1"), o.path("port").asInt(8440), o.path("base_url").asText(),
-                    text(o, "db"), text(o, "db_user"), text(o, "db_password"), o.path("valid_from").asText(), contacts);
+                    text(o, "db"), text(o, "db_user"), text(o, "db_password"), o.path("valid_from").asText(), contacts,
+                    text(o, "previous_key"), text(o, "rotation_sig"));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage());
         }
@@ -86,6 +94,8 @@ public record NodeConfig(String origin, String displayName, String organisationK
         if (dbUser != null) o.put("db_user", dbUser);
         if (dbPassword != null) o.put("db_password", dbPassword);
         o.put("valid_from", validFrom);
+        if (previousKey != null) o.put("previous_key", previousKey);
+        if (rotationSig != null) o.put("rotation_sig", rotationSig);
         ArrayNode cs = o.putArray("contacts");
         for (PartyCard.Contact c : contacts) {
             ObjectNode co = cs.addObject().put("role", c.role()).put("name", c.name());

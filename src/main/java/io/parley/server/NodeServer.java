@@ -12,6 +12,7 @@ import io.parley.log.FormatException;
 import io.parley.transparency.CosignatureCollector;
 
 import io.parley.api.HttpServer;
+import io.parley.federation.Federation;
 import io.parley.node.Node;
 import io.parley.node.NodeConfig;
 
@@ -21,11 +22,13 @@ public final class NodeServer implements AutoCloseable {
     public static final Duration COSIGN_INTERVAL = Duration.ofMillis(500);
 
     private final Node node;
+    private final Federation federation;
     private final HttpServer http;
     private final CosignatureCollector cosigner;
 
-    private NodeServer(Node node, HttpServer http) {
+    private NodeServer(Node node, Federation federation, HttpServer http) {
         this.node = node;
+        this.federation = federation;
         this.http = http;
         this.cosigner = new CosignatureCollector(node.log(), () -> witnessPeers(node), node.clock(), COSIGN_INTERVAL);
     }
@@ -54,17 +57,23 @@ public final class NodeServer implements AutoCloseable {
 
     /** Starts with {@code config} (port 0 picks a free port; the card then names the real one). */
     public static NodeServer start(Path dir, NodeConfig config, Clock clock) throws IOException {
+        return start(dir, config, clock, Federation.Settings.DEFAULT);
+    }
+
+    public static NodeServer start(Path dir, NodeConfig config, Clock clock, Federation.Settings settings) throws IOException {
         Node node = Node.open(dir, config, clock);
+        Federation federation = new Federation(node, settings);
         HttpServer http;
         try {
-            http = HttpServer.start(node, config.bind(), config.port());
+            http = HttpServer.start(node, federation, config.bind(), config.port());
         } catch (RuntimeException e) {
+            federation.close();
             node.close();
             throw new IOException("cannot listen on " + config.bind() + ":" + config.port() + ": " + rootMessage(e), e);
         }
         String base = config.port() == 0 ? "http://" + config.bind() + ":" + http.port() : config.baseUrl();
         node.publishCard(base);
-        return new NodeServer(node, http);
+        return new NodeServer(node, federation, http);
     }
 
     public Node node() {
@@ -89,9 +98,14 @@ public final class NodeServer implements AutoCloseable {
         return t.getMessage();
     }
 
+    public Federation federation() {
+        return federation;
+    }
+
     @Override
     public void close() {
         cosigner.close();
+        federation.close();
         http.close();
         node.close();
     }

@@ -42,13 +42,27 @@ public final class EnvelopeStore {
      * its (channel, sender, seq) is already taken.
      */
     public boolean insert(Envelope e, String hash, Instant receivedAt) {
+        return insert(e, hash, receivedAt, java.util.List.of());
+    }
+
+    /**
+     * As {@link #insert(Envelope, String, Instant)}, and also queues the envelope in the outbox for each of
+     * {@code recipients} in the same transaction, so a stored envelope of ours is never left undelivered by a crash.
+     */
+    public boolean insert(Envelope e, String hash, Instant receivedAt, java.util.List<String> recipients) {
         byte[] canonical = e.canonicalBytes();
         return db.inTransaction(c -> {
             int n = Database.update(c, "INSERT INTO envelopes (hash, channel, sender, seq, kind, case_id, created, tlp, canonical, received_at) "
                             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     hash, e.channel(), e.from(), e.seq(), e.kind().wire(), e.caseId(), e.created(), e.tlp().wire(),
                     new String(canonical, java.nio.charset.StandardCharsets.UTF_8), receivedAt.toEpochMilli());
-            if (n == 1) LogQueue.enqueue(c, canonical, hash, receivedAt);
+            if (n == 1) {
+                LogQueue.enqueue(c, canonical, hash, receivedAt);
+                for (String r : recipients) {
+                    Database.update(c, "INSERT INTO outbox (envelope_hash, recipient, state, next_attempt_at) VALUES (?, ?, 'queued', ?)",
+                            hash, r, receivedAt.toEpochMilli());
+                }
+            }
             return n == 1;
         });
     }

@@ -26,12 +26,14 @@ class ApiProblemTest {
     @TempDir static Path tmp;
     static NodeServer node;
     static SigningKey peer = SigningKey.generate("cert-b.example");
+    static io.parley.envelope.Envelope peerSigned;
 
     @BeforeAll
     static void start() throws Exception {
         node = TestNodes.start(tmp, "cert-a.example");
         var charter = Fixtures.charter("ch-1", Tlp.AMBER, node.node().key(), peer);
-        assertEquals(201, TestNodes.post(node, "/api/v1/channels", Json.write(charter.toJson())).statusCode());
+        peerSigned = TestNodes.activate(node, charter, peer);
+        assertEquals("active", node.node().channels().state("ch-1").orElseThrow());
     }
 
     @AfterAll
@@ -162,7 +164,7 @@ class ApiProblemTest {
         var byHash = Json.parse(TestNodes.get(node, "/api/v1/envelopes/" + hash).body());
         assertEquals("flash", byHash.path("envelope").path("priority").asText());
         assertEquals("cert-a.example", byHash.path("envelope").path("from").asText());
-        var peerEnvelope = Fixtures.envelope(peer, "ch-1", 1, null, Tlp.GREEN, "from the peer");
+        var peerEnvelope = Fixtures.envelope(peer, "ch-1", 2, peerSigned.hash(), Tlp.GREEN, "from the peer");
         var accepted = TestNodes.post(node, "/federation/v1/inbox", Json.write(peerEnvelope.toJson()));
         assertEquals(201, accepted.statusCode(), accepted.body());
         var again = TestNodes.post(node, "/federation/v1/inbox", Json.write(peerEnvelope.toJson()));

@@ -48,7 +48,9 @@ class EnvelopeAcceptorTest {
         envelopes = new EnvelopeStore(db);
         parties = new PartyStore(db);
         channels.create(Fixtures.charter("ch-1", Tlp.AMBER, alice, bob), "active", clock.instant());
-        acceptor = new EnvelopeAcceptor(channels, envelopes, parties, clock, accepted::add);
+        CharterBook charters = new CharterBook(channels, "observer.example", SigningKey.generate("observer.example").verifierKey(),
+                origin -> java.util.Optional.<io.parley.identity.PartyCard>empty(), clock);
+        acceptor = new EnvelopeAcceptor(channels, charters, envelopes, parties, clock, accepted::add);
     }
 
     @AfterEach

@@ -38,6 +38,27 @@ public final class TestNodes {
         return start(root, origin, null, Clock.systemUTC());
     }
 
+    /** Records a bare test key's card at {@code node}, as 'peer add' would. */
+    public static void know(NodeServer node, io.parley.identity.SigningKey peer) {
+        var card = Fixtures.card(peer, "http://127.0.0.1:9");
+        node.node().parties().put(card.origin(), card.verifierKey().encoded(), card.fingerprint(), io.parley.json.Json.write(card.toJson()), node.node().now());
+    }
+
+    /**
+     * Proposes {@code charter} at {@code node} through the API and has the bare test key {@code peer} sign it through
+     * the inbox; returns the peer's signing envelope (seq 1 of its chain).
+     */
+    public static io.parley.envelope.Envelope activate(NodeServer node, io.parley.channel.Charter charter, io.parley.identity.SigningKey peer)
+            throws IOException, InterruptedException {
+        know(node, peer);
+        var res = post(node, "/api/v1/channels", io.parley.json.Json.write(charter.toJson()));
+        if (res.statusCode() != 201) throw new IllegalStateException("propose: " + res.body());
+        var sign = Fixtures.signCharter(peer, charter, 1, null);
+        var inbox = post(node, "/federation/v1/inbox", io.parley.json.Json.write(sign.toJson()));
+        if (inbox.statusCode() != 201) throw new IllegalStateException("sign: " + inbox.body());
+        return sign;
+    }
+
     public static String basicAuth() {
         return "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
     }

@@ -51,17 +51,18 @@ class CrashRecoveryTest {
         int port = freePort();
         String base = "http://127.0.0.1:" + port;
         auth = "Basic " + Base64.getEncoder().encodeToString("duty:crash-test-pw".getBytes());
+        SigningKey key = KeyFiles.read(dir.resolve(NodeConfig.KEY_FILE));
         try (var db = io.parley.store.Database.open(NodeConfig.load(dir).jdbcUrl(dir))) {
             new io.parley.store.UserStore(db).put("duty", io.parley.auth.Passwords.hash("crash-test-pw"), "officer", java.time.Instant.now());
+            // an active channel with a peer (set up as after peering and a fully signed charter)
+            var charter = Fixtures.charter("ch-1", Tlp.AMBER, key, SigningKey.generate("cert-b.example"));
+            new io.parley.store.ChannelStore(db).create(charter, "active", java.time.Instant.now());
         }
-        SigningKey key = KeyFiles.read(dir.resolve(NodeConfig.KEY_FILE));
         Map<Long, byte[]> published = new ConcurrentHashMap<>();
         List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
 
         Process p = start(dir, port);
         awaitHealthy(base);
-        var charter = Fixtures.charter("ch-1", Tlp.AMBER, key, SigningKey.generate("cert-b.example"));
-        assertEquals(201, post(base + "/api/v1/channels", Json.write(charter.toJson())).statusCode());
 
         for (int round = 0; round < 3; round++) {
             AtomicBoolean stop = new AtomicBoolean();

@@ -1,0 +1,84 @@
+package io.parley.federation;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.parley.envelope.Kind;
+import io.parley.node.Node;
+import io.parley.store.LinkStore;
+import io.parley.store.OutboxStore;
+
+/** A node's federation parts, started and stopped together: peering, delivery, catch-up and the line's record. */
+public final class Federation implements AutoCloseable {
+
+    /** Timing settings; tests shorten them, operators rarely need to. */
+    public record Settings(Backoff backoff, Duration catchUpInterval, Duration requestTimeout) {
+        public static final Settings DEFAULT = new Settings(Backoff.DEFAULT, Duration.ofSeconds(10), Duration.ofSeconds(10));
+    }
+
+    private final Node node;
+    private final PeerClient client;
+    private final PeerDirectory peers;
+    private final OutboxStore outbox;
+    private final LinkStore links;
+    private final DeliveryWorker delivery;
+    private final CatchUp catchUp;
+
+    public Federation(Node node, Settings settings) {
+        this.node = node;
+        this.client = new PeerClient(node.key(), node.clock(), settings.requestTimeout());
+        this.peers = new PeerDirectory(node, client);
+        this.outbox = new OutboxStore(node.db());
+        this.links = new LinkStore(node.db());
+        this.delivery = new DeliveryWorker(outbox, links, client, this::peerUrl, node::trustedLogKey, settings.backoff(), node.clock());
+        this.catchUp = new CatchUp(node, client, this::peerUrl, settings.catchUpInterval());
+        node.onAccepted(stored -> {
+            if (stored.envelope().from().equals(node.origin())) {
+                delivery.poke();
+            } else if (stored.envelope().kind() == Kind.CHARTER) {
+                catchUp.request(stored.envelope().channel(), stored.envelope().from());
+            }
+        });
+    }
+
+    /** Where to reach a peer: the base URL in a charter that names it, or in its card. */
+    public Optional<String> peerUrl(String origin) {
+        return node.peers().stream().filter(p -> p.origin().equals(origin)).map(Node.Peer::baseUrl).findFirst()
+                .or(() -> node.knownCard(origin).map(io.parley.identity.PartyCard::baseUrl));
+    }
+
+    /** A peer posted to our inbox: the line to it works, so retry what we hold for it now. */
+    public void heardFrom(String origin) {
+        delivery.peerIsUp(origin);
+    }
+
+    public void gapSeen(String channel, String sender) {
+        catchUp.request(channel, sender);
+    }
+
+    public PeerDirectory peers() {
+        return peers;
+    }
+
+    public OutboxStore outbox() {
+        return outbox;
+    }
+
+    public LinkStore links() {
+        return links;
+    }
+
+    public CatchUp catchUp() {
+        return catchUp;
+    }
+
+    public DeliveryWorker delivery() {
+        return delivery;
+    }
+
+    @Override
+    public void close() {
+        catchUp.close();
+        delivery.close();
+    }
+}

@@ -1,0 +1,101 @@
+package io.parley.federation;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.parley.identity.PartyCard;
+import io.parley.identity.SigningKey;
+import io.parley.json.Json;
+
+/** HTTP calls from this node to peers. Thread-safe; one shared client with keep-alive connections. */
+public final class PeerClient {
+    private final HttpClient http;
+    private final SigningKey key;
+    private final Clock clock;
+    private final Duration timeout;
+
+    public PeerClient(SigningKey key, Clock clock, Duration timeout) {
+        this.key = key;
+        this.clock = clock;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    }
+
+    /** A page of catch-up: envelopes in chain order and whether more follow. */
+    public record Page(List<JsonNode> envelopes, boolean more) {}
+
+    /**
+     * Posts a batch of canonical envelopes to the peer's inbox; returns one result per envelope. Throws on anything
+     * but a well-formed batch answer (network error, timeout, 5xx), which the caller treats as the line being down.
+     */
+    public List<JsonNode> deliver(String baseUrl, List<String> canonicalEnvelopes) throws IOException, InterruptedException {
+        String body = "{\"envelopes\":[" + String.join(",", canonicalEnvelopes) + "]}";
+        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/federation/v1/inbox")).timeout(timeout)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (res.statusCode() != 200) throw new IOException("inbox answered HTTP " + res.statusCode() + ": " + abbreviate(res.body()));
+        JsonNode results = parse(res.body()).path("results");
+        if (!results.isArray() || results.size() != canonicalEnvelopes.size()) throw new IOException("inbox answer has no result per envelope");
+        List<JsonNode> out = new ArrayList<>();
+        results.forEach(out::add);
+        return out;
+    }
+
+    public Page catchUp(String baseUrl, String channel, String from, long after, int limit) throws IOException, InterruptedException {
+        String path = "/federation/v1/channels/" + enc(channel) + "/envelopes?from=" + enc(from) + "&after=" + after + "&limit=" + limit;
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout).GET();
+        HttpResponse<String> res = http.send(PeerRequestAuth.sign(b, "GET", path, key, clock.instant()).build(), HttpResponse.BodyHandlers.ofString());
+        if (res.statusCode() != 200) throw new IOException("catch-up answered HTTP " + res.statusCode() + ": " + abbreviate(res.body()));
+        JsonNode body = parse(res.body());
+        List<JsonNode> envelopes = new ArrayList<>();
+        body.path("envelopes").forEach(envelopes::add);
+        return new Page(envelopes, body.path("more").asBoolean(false));
+    }
+
+    /** Fetches and checks a party card (self-signature); whether to trust its key is the caller's decision. */
+    public PartyCard card(String baseUrl) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl.replaceAll("/+$", "") + "/.well-known/parley")).timeout(timeout).GET().build();
+        HttpResponse<String> res;
+        try {
+            res = http.send(req, HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            throw new IOException("cannot connect to " + baseUrl);
+        }
+        if (res.statusCode() != 200) throw new IOException(baseUrl + "/.well-known/parley answered HTTP " + res.statusCode());
+        PartyCard card;
+        try {
+            card = PartyCard.fromJson(parse(res.body()));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the party card at " + baseUrl + " is not valid: " + e.getMessage());
+        }
+        if (!card.verifies()) throw new IOException("the party card at " + baseUrl + " is not signed by the key it names");
+        return card;
+    }
+
+    private static JsonNode parse(String body) throws IOException {
+        try {
+            return Json.parse(body);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("answer is not JSON");
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+}

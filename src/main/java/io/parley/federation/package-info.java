@@ -1,0 +1,9 @@
+/**
+ * Node-to-node federation (DESIGN §4): peering with pinned fingerprints and key rotation, the store-and-forward
+ * outbox with per-peer delivery workers, receipts checked on arrival, catch-up by pull, and the line's outage record.
+ *
+ * <p>Invariants: a delivery counts only when the recipient's receipt verifies under the recipient's log key we hold;
+ * each peer has its own worker, so a slow or dead peer never delays delivery to the others; envelopes go to a peer
+ * in the order we stored them, which is each chain's order; every attempt and outage is recorded.
+ */
+package io.parley.federation;

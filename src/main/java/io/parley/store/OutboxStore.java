@@ -1,0 +1,87 @@
+package io.parley.store;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The store-and-forward outbox: one row per (envelope, recipient). A row is {@code queued} until the recipient
+ * returns a receipt that verifies ({@code delivered}), or {@code failed} when the recipient refused it for good.
+ */
+public final class OutboxStore {
+
+    /** A pending delivery with the envelope's canonical text. */
+    public record Pending(long id, String envelopeHash, String recipient, int attempts, String canonical) {}
+
+    /** The delivery state of one envelope to one recipient. */
+    public record Status(String envelopeHash, String recipient, String state, int attempts, Instant nextAttemptAt,
+                         Instant lastAttemptAt, String lastError, Instant failedSince, Instant deliveredAt, String receipt) {}
+
+    private final Database db;
+
+    public OutboxStore(Database db) {
+        this.db = db;
+    }
+
+    /** The recipient's queued deliveries due by {@code now}, oldest first (delivery order is chain order). */
+    public List<Pending> due(String recipient, Instant now, int limit) {
+        return db.query("SELECT o.id, o.envelope_hash, o.recipient, o.attempts, e.canonical FROM outbox o "
+                        + "JOIN envelopes e ON e.hash = o.envelope_hash "
+                        + "WHERE o.recipient = ? AND o.state = 'queued' AND o.next_attempt_at <= ? ORDER BY o.id LIMIT ?",
+                rs -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5)),
+                recipient, now.toEpochMilli(), limit);
+    }
+
+    /** The earliest time any queued delivery to {@code recipient} is due, if any. */
+    public java.util.Optional<Instant> nextDue(String recipient) {
+        return db.queryOne("SELECT MIN(next_attempt_at) FROM outbox WHERE recipient = ? AND state = 'queued'", rs -> {
+            long v = rs.getLong(1);
+            return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+        }, recipient);
+    }
+
+    public List<String> recipientsWithQueued() {
+        return db.query("SELECT DISTINCT recipient FROM outbox WHERE state = 'queued'", rs -> rs.getString(1));
+    }
+
+    public void delivered(long id, String receipt, Instant at) {
+        db.update("UPDATE outbox SET state = 'delivered', delivered_at = ?, last_attempt_at = ?, attempts = attempts + 1, receipt = ?, last_error = NULL WHERE id = ?",
+                at.toEpochMilli(), at.toEpochMilli(), receipt, id);
+    }
+
+    /** The recipient refused the envelope for a reason retrying cannot fix (e.g. a bad signature). */
+    public void failed(long id, String error, Instant at) {
+        db.update("UPDATE outbox SET state = 'failed', last_error = ?, last_attempt_at = ?, attempts = attempts + 1, "
+                + "failed_since = COALESCE(failed_since, ?) WHERE id = ?", error, at.toEpochMilli(), at.toEpochMilli(), id);
+    }
+
+    /** Not delivered this time; try again at {@code next}. */
+    public void retry(long id, String error, Instant at, Instant next) {
+        db.update("UPDATE outbox SET last_error = ?, last_attempt_at = ?, attempts = attempts + 1, next_attempt_at = ?, "
+                + "failed_since = COALESCE(failed_since, ?) WHERE id = ?", error, at.toEpochMilli(), next.toEpochMilli(), at.toEpochMilli(), id);
+    }
+
+    /** Makes every queued delivery to {@code recipient} due now (e.g. the peer came back). */
+    public void wake(String recipient, Instant now) {
+        db.update("UPDATE outbox SET next_attempt_at = ? WHERE recipient = ? AND state = 'queued' AND next_attempt_at > ?",
+                now.toEpochMilli(), recipient, now.toEpochMilli());
+    }
+
+    public List<Status> forEnvelope(String envelopeHash) {
+        return db.query("SELECT envelope_hash, recipient, state, attempts, next_attempt_at, last_attempt_at, last_error, failed_since, delivered_at, receipt "
+                + "FROM outbox WHERE envelope_hash = ? ORDER BY recipient", OutboxStore::status, envelopeHash);
+    }
+
+    public long count(String recipient, String state) {
+        return db.queryOne("SELECT COUNT(*) FROM outbox WHERE recipient = ? AND state = ?", rs -> rs.getLong(1), recipient, state).orElse(0L);
+    }
+
+    private static Status status(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Status(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), instant(rs, 5), instant(rs, 6),
+                rs.getString(7), instant(rs, 8), instant(rs, 9), rs.getString(10));
+    }
+
+    private static Instant instant(java.sql.ResultSet rs, int col) throws java.sql.SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+}
