@@ -26,12 +26,40 @@ public final class TestNodes {
 
     private TestNodes() {}
 
+    /** Short retry and catch-up timings so that federation tests settle in seconds. */
+    public static final io.parley.federation.Federation.Settings FAST = new io.parley.federation.Federation.Settings(
+            new io.parley.federation.Backoff(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(2)),
+            java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(3));
+
     public static NodeServer start(Path root, String origin, String jdbcUrl, Clock clock) throws IOException {
+        return start(root, origin, jdbcUrl, clock, 0);
+    }
+
+    /** Starts (or, if its directory exists, restarts) a node on {@code port} (0: any free port). */
+    public static NodeServer start(Path root, String origin, String jdbcUrl, Clock clock, int port) throws IOException {
         Path dir = root.resolve(origin);
-        var cfg = NodeInit.create(dir, new NodeInit.Options(origin, origin, "CERT", "XA", 1, jdbcUrl, List.of()), Instant.now());
-        NodeServer server = NodeServer.start(dir, cfg.withPort(0), clock);
+        var cfg = java.nio.file.Files.exists(dir.resolve(io.parley.node.NodeConfig.FILE)) ? io.parley.node.NodeConfig.load(dir)
+                : NodeInit.create(dir, new NodeInit.Options(origin, origin, "CERT", "XA", 1, jdbcUrl, List.of()), Instant.now());
+        NodeServer server = NodeServer.start(dir, cfg.withPort(port), clock, FAST);
         server.node().users().put(USER, PASSWORD_HASH, "officer", clock.instant());
         return server;
+    }
+
+    /** Has {@code node} add {@code peer} through the API, pinning the fingerprint read from the peer's card. */
+    public static void peer(NodeServer node, NodeServer peer) throws IOException, InterruptedException {
+        String body = io.parley.json.Json.write(io.parley.json.Json.object().put("url", peer.baseUrl()).put("fingerprint", peer.node().card().fingerprint()));
+        var res = post(node, "/api/v1/peers", body);
+        if (res.statusCode() != 201) throw new IllegalStateException("peer add: " + res.body());
+    }
+
+    /** Waits up to {@code seconds} for {@code condition}; false if it never held. */
+    public static boolean eventually(int seconds, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (System.currentTimeMillis() < deadline) {
+            if (condition.getAsBoolean()) return true;
+            Thread.sleep(50);
+        }
+        return condition.getAsBoolean();
     }
 
     public static NodeServer start(Path root, String origin) throws IOException {

@@ -1,0 +1,180 @@
+package io.parley.evidence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The STIX 2.1 rules that the official JSON schemas cannot express, applied to one top-level object. Each rule cites
+ * the section of the STIX 2.1 specification (OASIS Standard, 10 June 2021) that it enforces.
+ */
+final class SemanticChecks {
+    /** Timestamp properties Parley compares or calendar-checks (all are {@code timestamp} typed in the spec). */
+    private static final List<String> TIMESTAMPS = List.of("created", "modified", "valid_from", "valid_until",
+            "first_seen", "last_seen", "start_time", "stop_time", "first_observed", "last_observed", "published");
+
+    /** One ordering rule: {@code later} must be after (or, when {@code strict} is false, equal to) {@code earlier}. */
+    private record Order(String earlier, String later, boolean strict, String citation) {}
+
+    private static final List<Order> ORDERS = List.of(
+            // §3.2 common properties: "modified ... MUST be later than or equal to the value of the created property"
+            new Order("created", "modified", false, "STIX 2.1 §3.2"),
+            // §4.7 indicator: "valid_until ... MUST be greater than that of the valid_from property"
+            new Order("valid_from", "valid_until", true, "STIX 2.1 §4.7"),
+            // §4.2 campaign, §4.8 infrastructure, §4.9 intrusion set, §4.11 malware, §4.17 threat actor, §5.2 sighting:
+            // "last_seen ... MUST be greater than or equal to the timestamp in the first_seen property"
+            new Order("first_seen", "last_seen", false, "STIX 2.1 §4.2, §5.2"),
+            // §5.1 relationship: "stop_time MUST be later than the start_time value"
+            new Order("start_time", "stop_time", true, "STIX 2.1 §5.1"),
+            // §4.14 observed data: "last_observed MUST be greater than or equal to first_observed"
+            new Order("first_observed", "last_observed", false, "STIX 2.1 §4.14"));
+
+    /** References whose target type the spec fixes (§3.2 created_by_ref, §7.2.2-7.2.3 markings). */
+    private static final Map<String, String> REF_TARGET_TYPE = Map.of(
+            "created_by_ref", "identity",
+            "object_marking_refs", "marking-definition",
+            "marking_ref", "marking-definition");
+
+    private SemanticChecks() {}
+
+    static void check(JsonNode object, String type, String base, Set<String> resolvable, List<Violation> out) {
+        checkId(object, type, base, out);
+        checkSpecVersion(object, base, out);
+        checkTimestamps(object, base, out);
+        checkPattern(object, type, base, out);
+        checkRefs(object, base, resolvable, out);
+    }
+
+    /** §2.9: an identifier is {@code object-type--UUID}, the type part being exactly the object's {@code type}. */
+    private static void checkId(JsonNode object, String type, String base, List<Violation> out) {
+        JsonNode idNode = object.get("id");
+        if (idNode == null || !idNode.isTextual()) {
+            return; // every object schema, the custom cores included, already requires a string id
+        }
+        String id = idNode.textValue();
+        int sep = id.indexOf("--");
+        if (sep < 0) {
+            out.add(new Violation(base + "/id", "id '" + id + "' is not of the form " + type + "--<uuid> (STIX 2.1 §2.9)"));
+            return;
+        }
+        if (!id.substring(0, sep).equals(type)) {
+            out.add(new Violation(base + "/id", "id prefix '" + id.substring(0, sep) + "' does not match type '" + type
+                    + "' (STIX 2.1 §2.9)"));
+        }
+        if (!StixIds.isUuid(id.substring(sep + 2))) {
+            out.add(new Violation(base + "/id", "the UUID part of '" + id + "' is not an RFC 4122 UUID (STIX 2.1 §2.9)"));
+        }
+    }
+
+    /**
+     * §3.2: {@code spec_version} is required on SDOs, SROs and (§7) meta objects and must be {@code 2.1} in a 2.1
+     * bundle; on SCOs (§6.1) it is optional but, when present, must be {@code 2.1} too.
+     */
+    private static void checkSpecVersion(JsonNode object, String base, List<Violation> out) {
+        JsonNode sv = object.get("spec_version");
+        if (sv == null) {
+            return; // required on non-SCOs by every schema (core.json, marking-definition.json, ...), optional on SCOs
+        }
+        if (!sv.isTextual() || !sv.textValue().equals("2.1")) {
+            out.add(new Violation(base + "/spec_version", "spec_version must be \"2.1\", not " + sv));
+        }
+    }
+
+    private static void checkTimestamps(JsonNode object, String base, List<Violation> out) {
+        for (String name : TIMESTAMPS) {
+            JsonNode v = object.get(name);
+            if (v != null && v.isTextual() && StixTime.wellFormed(v.textValue()) && StixTime.parse(v.textValue()).isEmpty()
+                    && !v.textValue().contains(":60")) {
+                out.add(new Violation(base + "/" + name, name + " '" + v.textValue() + "' is not a real calendar date"));
+            }
+        }
+        for (Order o : ORDERS) {
+            Optional<Instant> earlier = instant(object, o.earlier());
+            Optional<Instant> later = instant(object, o.later());
+            if (earlier.isEmpty() || later.isEmpty()) {
+                continue;
+            }
+            int c = later.get().compareTo(earlier.get());
+            if (c < 0 || (o.strict() && c == 0)) {
+                out.add(new Violation(base + "/" + o.later(), o.later() + " must be " + (o.strict() ? "later than" : "no earlier than")
+                        + " " + o.earlier() + " (" + o.citation() + ")"));
+            }
+        }
+    }
+
+    private static Optional<Instant> instant(JsonNode object, String name) {
+        JsonNode v = object.get(name);
+        return v != null && v.isTextual() ? StixTime.parse(v.textValue()) : Optional.empty();
+    }
+
+    /** §9 patterning: a {@code stix} pattern must at least be a bracketed, balanced observation expression. */
+    private static void checkPattern(JsonNode object, String type, String base, List<Violation> out) {
+        if (!type.equals("indicator")) {
+            return;
+        }
+        JsonNode pt = object.get("pattern_type");
+        JsonNode p = object.get("pattern");
+        if (pt != null && pt.isTextual() && pt.textValue().isBlank()) {
+            out.add(new Violation(base + "/pattern_type", "pattern_type must not be empty (STIX 2.1 §4.7)"));
+        }
+        if (pt != null && pt.isTextual() && pt.textValue().equals("stix") && p != null && p.isTextual()) {
+            StixPatterns.structuralProblem(p.textValue())
+                    .ifPresent(problem -> out.add(new Violation(base + "/pattern", "not a STIX pattern: " + problem)));
+        }
+    }
+
+    /**
+     * §2.9 / §3.1: every property whose name ends in {@code _ref} holds an identifier and every {@code _refs} a list
+     * of them, at any depth (e.g. {@code granular_markings[].marking_ref}, SCO {@code extensions}). In Parley each must
+     * resolve: to an object in the bundle, a well-known marking definition, or an id the caller already holds.
+     */
+    private static void checkRefs(JsonNode node, String pointer, Set<String> resolvable, List<Violation> out) {
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkRefs(node.get(i), Pointers.child(pointer, i), resolvable, out);
+            }
+            return;
+        }
+        if (!node.isObject()) {
+            return;
+        }
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String name = e.getKey();
+            JsonNode value = e.getValue();
+            // Pointers are built only for what is checked or descended into: most properties are plain scalars.
+            if (name.endsWith("_ref")) {
+                checkRef(name, value, Pointers.child(pointer, name), resolvable, out);
+            } else if (name.endsWith("_refs")) {
+                String at = Pointers.child(pointer, name);
+                if (!value.isArray()) {
+                    out.add(new Violation(at, name + " must be a list of STIX identifiers"));
+                    continue;
+                }
+                for (int i = 0; i < value.size(); i++) {
+                    checkRef(name, value.get(i), Pointers.child(at, i), resolvable, out);
+                }
+            } else if (value.isContainerNode() && !value.isEmpty()) {
+                checkRefs(value, Pointers.child(pointer, name), resolvable, out);
+            }
+        }
+    }
+
+    private static void checkRef(String name, JsonNode value, String at, Set<String> resolvable, List<Violation> out) {
+        if (!value.isTextual() || !StixIds.isIdentifier(value.textValue())) {
+            out.add(new Violation(at, name + " must hold a STIX identifier, not " + value));
+            return;
+        }
+        String ref = value.textValue();
+        String wanted = REF_TARGET_TYPE.get(name);
+        if (wanted != null && !ref.startsWith(wanted + "--")) {
+            out.add(new Violation(at, name + " must reference a " + wanted + ", not " + ref));
+        }
+        if (!resolvable.contains(ref)) {
+            out.add(new Violation(at, "reference " + ref
+                    + " does not resolve to an object in the bundle, a well-known marking definition or a known id"));
+        }
+    }
+}

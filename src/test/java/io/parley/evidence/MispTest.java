@@ -1,0 +1,166 @@
+package io.parley.evidence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.envelope.Tlp;
+import io.parley.json.Json;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class MispTest {
+    private static final JsonNode EVENT = Resources.json("evidence/misp/event.json");
+
+    /** The parts of a MISP attribute a round trip must keep. */
+    record Attr(String uuid, String type, String category, String value, boolean toIds, String comment, String tlp) {
+        static Attr of(JsonNode a) {
+            String tlp = a.path("Tag").isArray() && !a.get("Tag").isEmpty() ? a.get("Tag").get(0).path("name").asText() : "";
+            return new Attr(a.path("uuid").asText(), a.path("type").asText(), a.path("category").asText(),
+                    a.path("value").asText(), a.path("to_ids").asBoolean(), a.path("comment").asText(), tlp);
+        }
+    }
+
+    @Test
+    void anImportedEventIsAValidStixBundle() {
+        MispImport.Result r = MispImport.convert(EVENT);
+        ValidationReport report = StixValidator.shared().validate(r.bundle());
+        assertTrue(report.valid(), report::toString);
+    }
+
+    @Test
+    void unsupportedAttributesAreListedNotSilentlyDropped() {
+        assertEquals(List.of("/Event/Attribute/11"), MispImport.convert(EVENT).skipped());
+    }
+
+    @Test
+    void theEventBecomesAReportByItsCreatorWithTheEventTlpAndPap() {
+        ObjectNode bundle = MispImport.convert(EVENT).bundle();
+        JsonNode report = TlpMarkingTest.object(bundle, "report--5e3b6c1a-7f2d-4c8e-9a1b-2d3e4f5a6b7c");
+        assertEquals("Phishing wave against foreign-ministry staff", report.get("name").asText());
+        assertEquals("2024-01-15T00:00:00.000Z", report.get("published").asText());
+        assertEquals("identity--0b7d5f3c-2a1e-4d6f-8b9c-1e2f3a4b5c6d", report.get("created_by_ref").asText());
+        assertEquals(Optional.of(Tlp.AMBER), TlpMarking.objectTlp(report));
+        assertEquals(Optional.of(Pap.GREEN), TlpMarking.effectivePap(report));
+        assertEquals("misp:threat-level=\"high\"", report.get("labels").get(0).asText());
+    }
+
+    @Test
+    void toIdsAttributesBecomeIndicatorsAndTheRestObservedData() {
+        ObjectNode bundle = MispImport.convert(EVENT).bundle();
+        JsonNode ind = TlpMarkingTest.object(bundle, "indicator--5e6f7a8b-9c0d-4e1f-8a3b-4c5d6e7f8091");
+        assertEquals("[url:value = 'https://login-mfa.example.net/owa/?a=\\'1\\'&b=2']", ind.get("pattern").asText());
+        assertEquals("stix", ind.get("pattern_type").asText());
+        assertEquals("lure with a 'quote'", ind.get("description").asText());
+        JsonNode od = TlpMarkingTest.object(bundle, "observed-data--1e2f3a4b-5c6d-4e7f-8091-a2b3c4d5e6f7");
+        JsonNode as = TlpMarkingTest.object(bundle, od.get("object_refs").get(0).asText());
+        assertEquals("autonomous-system", as.get("type").asText());
+        assertEquals(64496, as.get("number").asInt());
+        assertEquals("hosting", od.get("x_misp_comment").asText());
+        JsonNode ipv6 = TlpMarkingTest.object(bundle,
+                TlpMarkingTest.object(bundle, "observed-data--2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e").get("object_refs").get(0).asText());
+        assertEquals("ipv6-addr", ipv6.get("type").asText());
+    }
+
+    @Test
+    void anAttributeTagIsHonouredWhenStricterThanTheEvent() {
+        ObjectNode bundle = MispImport.convert(EVENT).bundle();
+        JsonNode dropper = TlpMarkingTest.object(bundle, "indicator--8b9c0d1e-2f3a-4b4c-9d6e-7f8091a2b3c4");
+        assertEquals(Optional.of(Tlp.RED), TlpMarking.objectTlp(dropper));
+        assertEquals(Optional.of(Tlp.RED), TlpMarking.mostRestrictive(bundle));
+        assertTrue(!TlpMarkingTest.ids(TlpMarking.redact(bundle, Tlp.AMBER)).contains(dropper.get("id").asText()));
+    }
+
+    @Test
+    void everyTlpTagSpellingMapsToTlp2() {
+        assertEquals(Optional.of(Tlp.CLEAR), MispImport.tlp(Json.parse("[{\"name\": \"tlp:white\"}]")));
+        assertEquals(Optional.of(Tlp.CLEAR), MispImport.tlp(Json.parse("[{\"name\": \"TLP:CLEAR\"}]")));
+        assertEquals(Optional.of(Tlp.AMBER_STRICT), MispImport.tlp(Json.parse("[{\"name\": \"tlp:amber+strict\"}]")));
+        assertEquals(Optional.of(Tlp.RED), MispImport.tlp(Json.parse("[{\"name\": \"tlp:green\"}, {\"name\": \"tlp:red\"}]")));
+        assertEquals(Optional.empty(), MispImport.tlp(Json.parse("[{\"name\": \"tlp:ex:chr\"}]")));
+    }
+
+    @Test
+    void importIsDeterministic() {
+        assertEquals(MispImport.convert(EVENT).bundle(), MispImport.convert(EVENT).bundle());
+    }
+
+    @Test
+    void aMispRoundTripKeepsEveryConvertedAttribute() {
+        ObjectNode back = MispExport.toMisp(MispImport.convert(EVENT).bundle());
+        JsonNode e = back.get("Event");
+        JsonNode original = EVENT.get("Event");
+        assertEquals(original.get("info"), e.get("info"));
+        assertEquals(original.get("date"), e.get("date"));
+        assertEquals(original.get("uuid"), e.get("uuid"));
+        assertEquals(original.get("threat_level_id"), e.get("threat_level_id"));
+        assertEquals(original.get("Orgc"), e.get("Orgc"));
+        assertEquals(List.of("tlp:amber", "PAP:GREEN"), names(e.get("Tag")));
+
+        Set<Attr> expected = new HashSet<>();
+        original.get("Attribute").forEach(a -> expected.add(Attr.of(a)));
+        original.get("Object").forEach(o -> o.get("Attribute").forEach(a -> expected.add(Attr.of(a))));
+        expected.removeIf(a -> a.type().equals("text"));
+        Set<Attr> actual = new HashSet<>();
+        e.get("Attribute").forEach(a -> actual.add(Attr.of(a)));
+        assertEquals(expected, actual);
+    }
+
+    @Test
+    void exportingABundleWithoutReportInfersTypes() {
+        ObjectNode misp = MispExport.toMisp(Resources.json("evidence/examples/infrastructure.json"));
+        JsonNode e = misp.get("Event");
+        assertEquals("STIX bundle bundle--5330e3e3-8f58-4d21-9f4b-793a054c0d33", e.get("info").asText());
+        assertEquals("2016-05-07", e.get("date").asText());
+        List<String> pairs = new ArrayList<>();
+        e.get("Attribute").forEach(a -> pairs.add(a.get("type").asText() + "=" + a.get("value").asText()
+                + (a.get("to_ids").asBoolean() ? " ids" : "")));
+        assertEquals(List.of("ip-dst=198.51.100.3", "domain=example.com"), pairs);
+        ObjectNode indicators = MispExport.toMisp(Resources.json("evidence/examples/indicators-for-C2-with-COA.json"));
+        List<String> ids = new ArrayList<>();
+        indicators.get("Event").get("Attribute").forEach(a -> ids.add(a.get("type").asText() + " " + a.get("to_ids")));
+        assertEquals(List.of("ip-dst true", "sha256 true"), ids);
+    }
+
+    @Test
+    void anImportedEventSurvivesAStixToMispToStixRoundTripStillValid() {
+        ObjectNode again = MispImport.convert(MispExport.toMisp(MispImport.convert(EVENT).bundle())).bundle();
+        assertTrue(StixValidator.shared().validate(again).valid());
+        assertEquals(Indicators.extract(MispImport.convert(EVENT).bundle()).stream().sorted(
+                java.util.Comparator.comparing(Observable::toString)).toList(),
+                Indicators.extract(again).stream().sorted(java.util.Comparator.comparing(Observable::toString)).toList());
+    }
+
+    @Test
+    void stringToIdsAndMissingUuidsAreAccepted() {
+        ObjectNode event = (ObjectNode) Json.parse("""
+                {"Event": {"info": "minimal", "date": "2024-02-01", "Attribute": [
+                  {"type": "domain", "category": "Network activity", "value": "Evil.Example", "to_ids": "1"},
+                  {"type": "ip-src", "value": "not-an-ip", "to_ids": false}]}}""");
+        MispImport.Result r = MispImport.convert(event);
+        assertEquals(List.of("/Event/Attribute/1"), r.skipped());
+        assertTrue(StixValidator.shared().validate(r.bundle()).valid(), () -> StixValidator.shared().validate(r.bundle()).toString());
+        JsonNode ind = r.bundle().get("objects").get(1);
+        assertEquals("[domain-name:value = 'evil.example']", ind.get("pattern").asText());
+        assertEquals(r.bundle(), MispImport.convert(event).bundle(), "derived ids are stable too");
+    }
+
+    @Test
+    void somethingThatIsNotAnEventIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> MispImport.convert(Json.parse("{\"Attribute\": []}")));
+        assertThrows(IllegalArgumentException.class,
+                () -> MispImport.convert(Json.parse("{\"Event\": {\"info\": \"empty\"}}")));
+    }
+
+    private static List<String> names(JsonNode tags) {
+        List<String> out = new ArrayList<>();
+        tags.forEach(t -> out.add(t.get("name").asText()));
+        return out;
+    }
+}
