@@ -71,21 +71,50 @@ public final class DemoNetwork implements AutoCloseable {
         }
     }
 
-    /** Every node learns every other node's card and the two demo charters. */
-    private static void introduce(List<NodeServer> nodes, Clock clock) {
-        for (NodeServer n : nodes) {
-            for (NodeServer other : nodes) {
-                if (other == n) continue;
-                var card = other.node().card();
-                n.node().parties().put(card.origin(), card.verifierKey().encoded(), card.fingerprint(), Json.write(card.toJson()), clock.instant());
-                n.node().logCard(card);
+    /**
+     * The same steps operators take, over real HTTP between the nodes: each peers with the others (pinning the
+     * fingerprints), cert-a proposes a trilateral and a bilateral channel, the others sign, and the outboxes carry
+     * every charter envelope until the channels are active everywhere.
+     */
+    private static void introduce(List<NodeServer> nodes, Clock clock) throws IOException {
+        try {
+            for (NodeServer n : nodes) {
+                for (NodeServer other : nodes) {
+                    if (other != n) n.federation().peers().add(other.baseUrl(), other.node().card().fingerprint());
+                }
             }
+            Charter trilateral = charter("demo-trilateral", "A-B-C incident hotline", Level.OPERATIONAL, Tlp.AMBER, nodes);
+            Charter bilateral = charter("demo-a-b", "CERT-A / CERT-B technical line", Level.TECHNICAL, Tlp.AMBER_STRICT, nodes.subList(0, 2));
+            NodeServer a = nodes.get(0);
+            for (Charter c : List.of(trilateral, bilateral)) {
+                if (a.node().channels().charter(c.channel()).isPresent()) continue;
+                a.node().channelActions().propose(c);
+                for (NodeServer m : nodes.subList(1, nodes.size())) {
+                    if (c.member(m.node().origin()).isEmpty()) continue;
+                    await(() -> m.node().channels().charter(c.channel()).isPresent(), m.node().origin() + " did not receive the proposal of " + c.channel());
+                    m.node().channelActions().sign(c.channel());
+                }
+            }
+            for (Charter c : List.of(trilateral, bilateral)) {
+                for (NodeServer m : nodes) {
+                    if (c.member(m.node().origin()).isPresent()) {
+                        await(() -> m.node().charters().active(c.channel()), c.channel() + " did not become active at " + m.node().origin());
+                    }
+                }
+            }
+        } catch (io.parley.federation.PeerDirectory.PeerRefused e) {
+            throw new IOException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while setting up the demo");
         }
-        Charter trilateral = charter("demo-trilateral", "A-B-C incident hotline", Level.OPERATIONAL, Tlp.AMBER, nodes);
-        Charter bilateral = charter("demo-a-b", "CERT-A / CERT-B technical line", Level.TECHNICAL, Tlp.AMBER_STRICT, nodes.subList(0, 2));
-        for (NodeServer n : nodes) {
-            n.node().channels().create(trilateral, "active", clock.instant());
-            if (bilateral.member(n.node().origin()).isPresent()) n.node().channels().create(bilateral, "active", clock.instant());
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String failure) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) throw new IOException(failure);
+            Thread.sleep(50);
         }
     }
 
@@ -103,12 +132,16 @@ public final class DemoNetwork implements AutoCloseable {
         return new Charter(id, title, level, ms, deadlines, ceiling, ladder);
     }
 
+    /** A little real traffic, once: a notification on the trilateral line and a line test on the bilateral one. */
     private static void seed(List<NodeServer> nodes) {
-        if (nodes.get(0).node().envelopes().count() > 0) return;
-        var a = nodes.get(0).node().composer();
-        a.compose(new Composer.Draft("demo-trilateral", Kind.NOTIFY, null, Priority.URGENT, Tlp.AMBER,
+        var a = nodes.get(0).node();
+        boolean seeded = a.envelopes().inChannel("demo-trilateral", 0, 100).stream().anyMatch(s -> s.envelope().kind() == Kind.NOTIFY);
+        if (seeded) return;
+        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.NOTIFY, null, Priority.URGENT, Tlp.AMBER,
                 Json.object().put("summary", "DDoS against government portals").put("text", "Since 06:10 UTC we see a volumetric DDoS against gov portals; sources include your AS space.").put("lang", "en")));
-        a.compose(new Composer.Draft("demo-a-b", Kind.PING, null, Priority.ROUTINE, Tlp.GREEN, Json.object().put("purpose", "line test")));
+        a.composer().compose(new Composer.Draft("demo-a-b", Kind.PING, null, Priority.ROUTINE, Tlp.GREEN, Json.object().put("purpose", "line test")));
+        nodes.get(1).node().composer().compose(new Composer.Draft("demo-trilateral", Kind.UPDATE, null, Priority.URGENT, Tlp.AMBER,
+                Json.object().put("summary", "Seen here too").put("text", "We see the same sources; filtering at our IXP from 07:00 UTC.").put("lang", "en")));
     }
 
     private static String generatePassword() {

@@ -60,6 +60,9 @@ public final class Database implements AutoCloseable {
             cfg.addDataSourceProperty("synchronous", "FULL");
             cfg.addDataSourceProperty("busy_timeout", "30000");
             cfg.addDataSourceProperty("foreign_keys", "true");
+            // Take the write lock when a transaction begins: a deferred transaction that reads and then writes fails
+            // with SQLITE_BUSY at once (no busy wait) if another connection committed in between.
+            cfg.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         }
         HikariDataSource ds = new HikariDataSource(cfg);
         try {
