@@ -35,7 +35,7 @@ public final class HttpServer implements AutoCloseable {
         this.app = app;
     }
 
-    public static HttpServer start(Node node, Federation federation, String host, int port) {
+    public static HttpServer start(Node node, Federation federation, io.parley.cases.CaseBook cases, String host, int port) {
         Javalin app = Javalin.create(cfg -> {
             cfg.useVirtualThreads = true;
             cfg.showJavalinBanner = false;
@@ -62,6 +62,7 @@ public final class HttpServer implements AutoCloseable {
         new PeerRoutes(node, federation).register(app);
         new FederationRoutes(node, federation).register(app);
         new LogRoutes(node).register(app);
+        new CaseRoutes(node, cases, federation).register(app);
         app.start(host, port);
         return server;
     }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "parley", mixinStandardHelpOptions = true, version = "parley 0.1.0",
         description = "Parley: a federated, verifiable hotline server for CERTs and governments.",
         subcommands = {InitCommand.class, ServeCommand.class, DemoCommand.class, SendCommand.class, UserCommand.class,
-                WhoamiCommand.class, LogCommand.class, CommandLine.HelpCommand.class})
+                WhoamiCommand.class, LogCommand.class, ExportCommand.class, VerifyCommand.class, PeerCommand.class, ChannelCommand.class, KeyCommand.class,
+                CommandLine.HelpCommand.class})
 public final class ParleyCli implements Runnable {
 
     /** Exit code for a failure while running (bad file, refused request); picocli uses 2 for usage errors. */

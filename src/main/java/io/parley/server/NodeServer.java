@@ -12,6 +12,9 @@ import io.parley.log.FormatException;
 import io.parley.transparency.CosignatureCollector;
 
 import io.parley.api.HttpServer;
+import io.parley.cases.CaseBook;
+import io.parley.cases.DeadlineClock;
+import io.parley.cases.Notifier;
 import io.parley.federation.Federation;
 import io.parley.node.Node;
 import io.parley.node.NodeConfig;
@@ -20,16 +23,25 @@ import io.parley.node.NodeConfig;
 public final class NodeServer implements AutoCloseable {
     /** How often peers are asked to cosign our newest checkpoint (a new checkpoint is pushed within one interval). */
     public static final Duration COSIGN_INTERVAL = Duration.ofMillis(500);
+    /** How often deadlines are checked; a missed deadline escalates within this long. */
+    public static final Duration DEADLINE_TICK = Duration.ofSeconds(1);
 
     private final Node node;
     private final Federation federation;
     private final HttpServer http;
     private final CosignatureCollector cosigner;
 
-    private NodeServer(Node node, Federation federation, HttpServer http) {
+    private final CaseBook cases;
+    private final Notifier notifier;
+    private final DeadlineClock deadlines;
+
+    private NodeServer(Node node, Federation federation, HttpServer http, CaseBook cases, Notifier notifier, DeadlineClock deadlines) {
         this.node = node;
         this.federation = federation;
         this.http = http;
+        this.cases = cases;
+        this.notifier = notifier;
+        this.deadlines = deadlines;
         this.cosigner = new CosignatureCollector(node.log(), () -> witnessPeers(node), node.clock(), COSIGN_INTERVAL);
     }
 
@@ -63,9 +75,10 @@ public final class NodeServer implements AutoCloseable {
     public static NodeServer start(Path dir, NodeConfig config, Clock clock, Federation.Settings settings) throws IOException {
         Node node = Node.open(dir, config, clock);
         Federation federation = new Federation(node, settings);
+        CaseBook cases = new CaseBook(node);
         HttpServer http;
         try {
-            http = HttpServer.start(node, federation, config.bind(), config.port());
+            http = HttpServer.start(node, federation, cases, config.bind(), config.port());
         } catch (RuntimeException e) {
             federation.close();
             node.close();
@@ -73,7 +86,9 @@ public final class NodeServer implements AutoCloseable {
         }
         String base = config.port() == 0 ? "http://" + config.bind() + ":" + http.port() : config.baseUrl();
         node.publishCard(base);
-        return new NodeServer(node, federation, http);
+        Notifier notifier = new Notifier(node.db(), Notifier.load(dir), clock);
+        DeadlineClock deadlines = new DeadlineClock(node, cases, notifier, DEADLINE_TICK);
+        return new NodeServer(node, federation, http, cases, notifier, deadlines);
     }
 
     public Node node() {
@@ -102,8 +117,21 @@ public final class NodeServer implements AutoCloseable {
         return federation;
     }
 
+    public CaseBook cases() {
+        return cases;
+    }
+
+    public Notifier notifier() {
+        return notifier;
+    }
+
+    public DeadlineClock deadlines() {
+        return deadlines;
+    }
+
     @Override
     public void close() {
+        deadlines.close();
         cosigner.close();
         federation.close();
         http.close();

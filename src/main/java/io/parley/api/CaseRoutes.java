@@ -1,0 +1,178 @@
+package io.parley.api;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.parley.cases.CaseBook;
+import io.parley.cases.CaseException;
+import io.parley.cases.CaseTimeline;
+import io.parley.cases.ResponsivenessReport;
+import io.parley.channel.Charter;
+import io.parley.envelope.EnvelopeFormatException;
+import io.parley.envelope.Kind;
+import io.parley.envelope.Priority;
+import io.parley.envelope.Tlp;
+import io.parley.export.CaseBundle;
+import io.parley.export.TimelineJson;
+import io.parley.federation.Federation;
+import io.parley.json.Json;
+import io.parley.node.Node;
+
+/** Cases, ping tests, responsiveness reports and case evidence bundles under {@code /api/v1/}. */
+final class CaseRoutes {
+    private static final Map<String, Kind> ACTIONS = Map.of("ack", Kind.ACK, "update", Kind.UPDATE, "answer", Kind.ANSWER,
+            "close", Kind.CLOSE, "retract", Kind.RETRACT);
+    private final Node node;
+    private final CaseBook cases;
+    private final Federation federation;
+
+    CaseRoutes(Node node, CaseBook cases, Federation federation) {
+        this.node = node;
+        this.cases = cases;
+        this.federation = federation;
+    }
+
+    void register(Javalin app) {
+        app.get("/api/v1/cases", this::list);
+        app.post("/api/v1/channels/{id}/cases", this::open);
+        app.post("/api/v1/channels/{id}/ping", this::ping);
+        app.get("/api/v1/cases/{id}", this::show);
+        app.post("/api/v1/cases/{id}/{action}", this::act);
+        app.get("/api/v1/cases/{id}/evidence", this::evidence);
+        app.get("/api/v1/reports/responsiveness", this::report);
+    }
+
+    private void list(Context ctx) {
+        Instant now = node.now();
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (String id : cases.ids(ctx.queryParam("channel"), ctx.queryParam("state"), (int) Requests.longQuery(ctx, "limit", 200, 1, 1000))) {
+            cases.timeline(id).ifPresent(t -> out.add(summary(t, now)));
+        }
+        ApiRoutes.json(ctx, 200, out);
+    }
+
+    static ObjectNode summary(CaseTimeline t, Instant now) {
+        ObjectNode o = Json.object().put("id", t.caseId()).put("channel", t.channel()).put("state", t.state().wire()).put("kind", t.kind().wire())
+                .put("priority", t.priority().wire()).put("tlp", t.tlp().wire()).put("opened_by", t.openedBy()).put("opened_at", t.openedAt().toString());
+        if (t.requestType() != null) o.put("request_type", t.requestType());
+        if (t.summary() != null) o.put("summary", t.summary());
+        ObjectNode d = o.putObject("deadlines");
+        d.putObject("ack").put("due", t.ackDue().toString()).put("status", t.ackStatus(now).wire());
+        if (t.needsAnswer()) d.putObject("answer").put("due", t.answerDue().toString()).put("status", t.answerStatus(now).wire());
+        return o;
+    }
+
+    private void open(Context ctx) {
+        String channel = ctx.pathParam("id");
+        if (node.channels().charter(channel).isEmpty()) throw new ProblemException(Problem.of(404, "unknown-channel", "Unknown channel", "no channel '" + channel + "' is known here"));
+        ObjectNode req = Requests.jsonObject(ctx);
+        String kindText = Requests.requiredText(req, "kind");
+        Kind kind = Kind.fromWire(kindText).filter(k -> k == Kind.NOTIFY || k == Kind.REQUEST)
+                .orElseThrow(() -> new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/kind", "kind must be notify or request")));
+        Priority priority = Priority.fromWire(Requests.optionalText(req, "priority").orElse("routine"))
+                .orElseThrow(() -> new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/priority", "priority must be flash, urgent or routine")));
+        Tlp tlp = Tlp.fromWire(Requests.optionalText(req, "tlp").orElse("amber"))
+                .orElseThrow(() -> new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/tlp", "tlp must be clear, green, amber, amber+strict or red")));
+        JsonNode body = req.get("body");
+        if (body == null || !body.isObject()) throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/body", "body must be a JSON object with the case's fields"));
+        CaseTimeline t = run(() -> cases.open(channel, kind, priority, tlp, (ObjectNode) body));
+        ctx.header("Location", "/api/v1/cases/" + t.caseId());
+        ApiRoutes.json(ctx, 201, TimelineJson.of(t, node.now()));
+    }
+
+    private void ping(Context ctx) {
+        String channel = ctx.pathParam("id");
+        if (node.channels().charter(channel).isEmpty()) throw new ProblemException(Problem.of(404, "unknown-channel", "Unknown channel", "no channel '" + channel + "' is known here"));
+        ObjectNode req = ctx.bodyAsBytes().length == 0 ? Json.object() : Requests.jsonObject(ctx);
+        String mode = Requests.optionalText(req, "mode").orElse("auto");
+        Priority priority = Priority.fromWire(Requests.optionalText(req, "priority").orElse("routine"))
+                .orElseThrow(() -> new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/priority", "priority must be flash, urgent or routine")));
+        CaseTimeline t = run(() -> cases.open(channel, Kind.PING, priority, Tlp.GREEN, Json.object().put("mode", mode)
+                .put("summary", mode.equals("human") ? "Line test: please acknowledge" : "Line test")));
+        ApiRoutes.json(ctx, 201, TimelineJson.of(t, node.now()));
+    }
+
+    private void show(Context ctx) {
+        CaseTimeline t = cases.timeline(ctx.pathParam("id")).orElseThrow(() -> ProblemException.notFound("no case '" + ctx.pathParam("id") + "' is known here"));
+        ObjectNode o = TimelineJson.of(t, node.now());
+        ArrayNode envs = o.putArray("envelopes");
+        node.envelopes().inCase(t.caseId()).forEach(s -> envs.add(Views.envelope(s)));
+        ApiRoutes.json(ctx, 200, o);
+    }
+
+    private void act(Context ctx) {
+        Kind kind = ACTIONS.get(ctx.pathParam("action"));
+        if (kind == null) throw ProblemException.notFound("no case action '" + ctx.pathParam("action") + "' (use ack, update, answer, close or retract)");
+        ObjectNode body = ctx.bodyAsBytes().length == 0 ? Json.object() : Requests.jsonObject(ctx);
+        if (body.has("body")) {
+            if (!body.get("body").isObject()) throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/body", "body must be a JSON object"));
+            body = (ObjectNode) body.get("body");
+        }
+        ObjectNode b = body;
+        String id = ctx.pathParam("id");
+        run(() -> cases.respond(id, kind, b));
+        ApiRoutes.json(ctx, 200, TimelineJson.of(cases.timeline(id).orElseThrow(), node.now()));
+    }
+
+    private void evidence(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (cases.timeline(id).isEmpty()) throw ProblemException.notFound("no case '" + id + "' is known here");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + id + ".parley.json\"");
+        ApiRoutes.json(ctx, 200, CaseBundle.export(node, federation.outbox(), id));
+    }
+
+    private void report(Context ctx) {
+        String channel = ctx.queryParam("channel");
+        if (channel == null) throw ProblemException.badRequest("bad-query-parameter", "query parameter 'channel' is required");
+        Charter charter = node.channels().charter(channel)
+                .orElseThrow(() -> new ProblemException(Problem.of(404, "unknown-channel", "Unknown channel", "no channel '" + channel + "' is known here")));
+        Instant now = node.now();
+        Instant to = instant(ctx, "to", now.plusSeconds(1));
+        Instant from = instant(ctx, "from", to.minus(java.time.Duration.ofDays(30)));
+        if (!from.isBefore(to)) throw ProblemException.badRequest("bad-query-parameter", "'from' must be before 'to'");
+        List<CaseTimeline> timelines = new ArrayList<>();
+        for (String id : cases.ids(channel, null, 100_000)) cases.timeline(id).ifPresent(timelines::add);
+        Map<String, io.parley.store.LinkStore.Link> links = new HashMap<>();
+        Map<String, List<io.parley.store.LinkStore.Outage>> outages = new HashMap<>();
+        for (Charter.Member m : charter.members()) {
+            federation.links().link(m.origin()).ifPresent(l -> links.put(m.origin(), l));
+            outages.put(m.origin(), federation.links().outages(m.origin()));
+        }
+        ResponsivenessReport r = ResponsivenessReport.compute(charter, timelines, from, to, now, links, outages);
+        if ("csv".equals(ctx.queryParam("format"))) {
+            ctx.contentType("text/csv; charset=utf-8").result(r.toCsv());
+        } else {
+            ApiRoutes.json(ctx, 200, r.toJson());
+        }
+    }
+
+    private static Instant instant(Context ctx, String name, Instant fallback) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) return fallback;
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.badRequest("bad-query-parameter", "'" + name + "' must be an RFC 3339 UTC time such as 2026-11-01T00:00:00Z");
+        }
+    }
+
+    private static <T> T run(java.util.function.Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (CaseException e) {
+            throw new ProblemException(Problem.of(e.status(), e.code(), "Case action refused", e.getMessage()));
+        } catch (EnvelopeFormatException e) {
+            throw new ProblemException(Problem.field(422, "invalid-field", "Invalid case fields", e.field(), e.getMessage()));
+        }
+    }
+}

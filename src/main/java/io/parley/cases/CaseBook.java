@@ -1,0 +1,168 @@
+package io.parley.cases;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.parley.channel.Charter;
+import io.parley.envelope.EnvelopeFormatException;
+import io.parley.envelope.Kind;
+import io.parley.envelope.Priority;
+import io.parley.envelope.Tlp;
+import io.parley.envelope.Verdict;
+import io.parley.json.Json;
+import io.parley.node.Composer;
+import io.parley.node.Node;
+import io.parley.store.StoredEnvelope;
+
+/**
+ * Cases on this node: opening and answering them (as signed envelopes), the {@code cases} projection kept current
+ * as envelopes arrive, and the automatic {@code pong} that proves the line is up.
+ */
+public final class CaseBook {
+    private static final Logger LOG = LoggerFactory.getLogger(CaseBook.class);
+    public static final Set<String> REQUEST_TYPES = Set.of("assistance", "information", "trace", "mitigation", "preservation", "consultation");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Node node;
+
+    public CaseBook(Node node) {
+        this.node = node;
+        node.onAccepted(this::accepted);
+    }
+
+    private void accepted(StoredEnvelope s) {
+        var e = s.envelope();
+        if (e.caseId() == null) return;
+        refresh(e.caseId());
+        if (e.kind() == Kind.PING && !e.from().equals(node.origin()) && "auto".equals(e.body().path("mode").asText("auto"))) {
+            // Answer on another thread: the sender's delivery is waiting for our receipt, not for our pong.
+            Thread.ofVirtual().start(() -> respond(e.caseId(), Kind.PONG, Json.object().put("ping", s.hash())));
+        }
+    }
+
+    /** The case as its envelopes define it. */
+    public Optional<CaseTimeline> timeline(String caseId) {
+        List<CaseTimeline.Item> items = new ArrayList<>();
+        for (StoredEnvelope s : node.envelopes().inCase(caseId)) items.add(new CaseTimeline.Item(s.envelope(), s.hash()));
+        if (items.isEmpty()) return Optional.empty();
+        Optional<Charter> charter = node.channels().charter(items.get(0).envelope().channel());
+        return charter.flatMap(c -> CaseTimeline.of(caseId, items, c));
+    }
+
+    /** Recomputes the projection row of a case from its envelopes. */
+    public void refresh(String caseId) {
+        timeline(caseId).ifPresent(t -> {
+            Object[] values = {t.channel(), t.openedBy(), t.openingHash(), t.kind().wire(), t.requestType(), t.priority().wire(), t.tlp().wire(),
+                    t.summary(), t.state().wire(), t.openedAt().toEpochMilli(), t.ackDue().toEpochMilli(), t.answerDue().toEpochMilli(),
+                    millis(t.ackedAt()), millis(t.answeredAt()), millis(t.closedAt()), node.now().toEpochMilli(), t.caseId()};
+            int n = node.db().update("UPDATE cases SET channel = ?, opened_by = ?, opening_hash = ?, kind = ?, request_type = ?, priority = ?, tlp = ?, "
+                    + "summary = ?, state = ?, opened_at = ?, ack_due = ?, answer_due = ?, acked_at = ?, answered_at = ?, closed_at = ?, updated_at = ? WHERE id = ?", values);
+            if (n == 0) {
+                node.db().update("INSERT INTO cases (channel, opened_by, opening_hash, kind, request_type, priority, tlp, summary, state, opened_at, "
+                        + "ack_due, answer_due, acked_at, answered_at, closed_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "ON CONFLICT DO NOTHING", values);
+            }
+        });
+    }
+
+    /** Case ids, newest first, optionally of one channel or state. */
+    public List<String> ids(String channel, String state, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT id FROM cases WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (channel != null) {
+            sql.append(" AND channel = ?");
+            args.add(channel);
+        }
+        if (state != null) {
+            sql.append(" AND state = ?");
+            args.add(state);
+        }
+        sql.append(" ORDER BY opened_at DESC, id LIMIT ?");
+        args.add(limit);
+        return node.db().query(sql.toString(), rs -> rs.getString(1), args.toArray());
+    }
+
+    /** Cases still waiting for a response or closure, for the deadline clock. */
+    public List<String> unfinished() {
+        return node.db().query("SELECT id FROM cases WHERE state NOT IN ('closed', 'retracted') ORDER BY opened_at", rs -> rs.getString(1));
+    }
+
+    /** Opens a case with a notification, a request or a ping; checks the typed fields a CERT needs. */
+    public CaseTimeline open(String channel, Kind kind, Priority priority, Tlp tlp, ObjectNode body) {
+        checkOpening(kind, body);
+        String caseId = newCaseId();
+        Verdict v = node.composer().compose(new Composer.Draft(channel, kind, caseId, priority, tlp, body));
+        if (v instanceof Verdict.Rejected r) throw new CaseException(r.reason().httpStatus(), r.reason().code(), r.reason().detail());
+        return timeline(caseId).orElseThrow();
+    }
+
+    /** Adds our response (ack, update, answer, close, retract, pong) to a case. */
+    public Verdict respond(String caseId, Kind kind, ObjectNode body) {
+        CaseTimeline t = timeline(caseId).orElseThrow(() -> new CaseException(404, "unknown-case", "no case '" + caseId + "' is known here"));
+        if (t.state().finished()) throw new CaseException(409, "case-finished", "case " + caseId + " is " + t.state().wire());
+        if (kind == Kind.RETRACT && !t.openedBy().equals(node.origin())) throw new CaseException(403, "not-opener", "only the party that opened a case can retract it");
+        if ((kind == Kind.ACK || kind == Kind.ANSWER || kind == Kind.PONG) && t.openedBy().equals(node.origin())) {
+            throw new CaseException(409, "own-case", "a case is acknowledged and answered by the other side, not by its opener");
+        }
+        Verdict v = node.composer().compose(new Composer.Draft(t.channel(), kind, caseId, t.priority(), t.tlp(), body));
+        if (v instanceof Verdict.Rejected r) throw new CaseException(r.reason().httpStatus(), r.reason().code(), r.reason().detail());
+        return v;
+    }
+
+    static void checkOpening(Kind kind, ObjectNode body) {
+        switch (kind) {
+            case REQUEST -> {
+                String type = body.path("type").asText("");
+                if (!REQUEST_TYPES.contains(type)) {
+                    throw new EnvelopeFormatException("/body/type", "a request's type must be one of " + new java.util.TreeSet<>(REQUEST_TYPES));
+                }
+                requireText(body, "summary");
+                requireText(body, "asked");
+            }
+            case NOTIFY -> requireText(body, "summary");
+            case PING -> {
+                String mode = body.path("mode").asText("auto");
+                if (!mode.equals("auto") && !mode.equals("human")) throw new EnvelopeFormatException("/body/mode", "a ping's mode is auto or human");
+            }
+            default -> throw new EnvelopeFormatException("/kind", "a case is opened by notify, request or ping");
+        }
+        var window = body.get("window");
+        if (window != null) {
+            for (String f : List.of("from", "to")) {
+                if (window.hasNonNull(f)) {
+                    try {
+                        Instant.parse(window.get(f).asText());
+                    } catch (RuntimeException ex) {
+                        throw new EnvelopeFormatException("/body/window/" + f, "must be an RFC 3339 UTC time");
+                    }
+                }
+            }
+        }
+    }
+
+    private static void requireText(ObjectNode body, String field) {
+        if (!body.path(field).isTextual() || body.path(field).asText().isBlank()) {
+            throw new EnvelopeFormatException("/body/" + field, field + " is required");
+        }
+    }
+
+    private String newCaseId() {
+        byte[] r = new byte[5];
+        RANDOM.nextBytes(r);
+        return "case-" + node.now().toString().substring(0, 4) + "-" + HexFormat.of().formatHex(r);
+    }
+
+    private static Long millis(Instant t) {
+        return t == null ? null : t.toEpochMilli();
+    }
+}

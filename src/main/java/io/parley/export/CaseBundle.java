@@ -1,0 +1,165 @@
+package io.parley.export;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.parley.cases.CaseTimeline;
+import io.parley.channel.Charter;
+import io.parley.channel.CharterBook;
+import io.parley.envelope.Envelope;
+import io.parley.envelope.Kind;
+import io.parley.identity.PartyCard;
+import io.parley.json.Jcs;
+import io.parley.json.Json;
+import io.parley.node.Node;
+import io.parley.store.OutboxStore;
+import io.parley.store.StoredEnvelope;
+import io.parley.transparency.StoredCheckpoint;
+
+/**
+ * Builds the evidence bundle of a case (format {@code parley-case-bundle/v1}):
+ * <ul>
+ * <li>{@code parties}: the members' signed cards (keys, witness keys, rotations);</li>
+ * <li>{@code charter} and {@code charter_envelopes}: the terms and every member's signature on them;</li>
+ * <li>{@code envelopes}: each sender's chain segment from its first to its last envelope in the case, so hash chains
+ * can be checked link by link;</li>
+ * <li>{@code logs}: for this node's log, its newest (cosigned) checkpoint, the first checkpoint that covered the case
+ * and a consistency proof between them, and an inclusion proof of every envelope; for each recipient, the receipts it
+ * returned (its signed checkpoint plus an inclusion proof, C2SP tlog-proof);</li>
+ * <li>{@code timeline}: the case as this node computes it, which the verifier recomputes and compares;</li>
+ * <li>{@code sig}: the exporter's signature over the RFC 8785 form of everything else.</li>
+ * </ul>
+ */
+public final class CaseBundle {
+    public static final String FORMAT = "parley-case-bundle/v1";
+
+    private CaseBundle() {}
+
+    public static ObjectNode export(Node node, OutboxStore outbox, String caseId) {
+        List<StoredEnvelope> caseEnvelopes = node.envelopes().inCase(caseId);
+        if (caseEnvelopes.isEmpty()) throw new IllegalArgumentException("no case '" + caseId + "' is known here");
+        String channel = caseEnvelopes.get(0).envelope().channel();
+        Charter charter = node.channels().charter(channel).orElseThrow();
+        String charterHash = CharterBook.hash(charter);
+
+        ObjectNode b = Json.object();
+        b.put("format", FORMAT);
+        b.put("case", caseId);
+        b.put("channel", channel);
+        b.put("exported_by", node.origin());
+        b.put("exported_at", node.now().toString());
+
+        ArrayNode parties = b.putArray("parties");
+        for (Charter.Member m : charter.members()) node.knownCard(m.origin()).ifPresent(c -> parties.add(c.toJson()));
+        b.set("charter", charter.toJson());
+
+        // chain segments per sender, plus the charter envelopes that put these terms in force
+        Map<String, StoredEnvelope> included = new LinkedHashMap<>();
+        Map<String, long[]> span = new TreeMap<>();
+        for (StoredEnvelope s : caseEnvelopes) {
+            span.merge(s.envelope().from(), new long[] {s.envelope().seq(), s.envelope().seq()},
+                    (x, y) -> new long[] {Math.min(x[0], y[0]), Math.max(x[1], y[1])});
+        }
+        List<StoredEnvelope> segmentEnvelopes = new ArrayList<>();
+        for (var e : span.entrySet()) {
+            for (StoredEnvelope s : node.envelopes().chain(channel, e.getKey(), e.getValue()[0] - 1, (int) (e.getValue()[1] - e.getValue()[0] + 1))) {
+                included.put(s.hash(), s);
+                segmentEnvelopes.add(s);
+            }
+        }
+        ArrayNode charterEnvelopes = b.putArray("charter_envelopes");
+        for (Charter.Member m : charter.members()) {
+            for (StoredEnvelope s : node.envelopes().chain(channel, m.origin(), 0, 10_000)) {
+                if (s.envelope().kind() != Kind.CHARTER) continue;
+                if (signsCharter(s.envelope(), charterHash)) {
+                    charterEnvelopes.add(s.envelope().toJson());
+                    included.putIfAbsent(s.hash(), s);
+                }
+            }
+        }
+        ArrayNode segments = b.putArray("segments");
+        span.forEach((from, r) -> segments.addObject().put("from", from).put("first", r[0]).put("last", r[1]));
+        ArrayNode envelopes = b.putArray("envelopes");
+        segmentEnvelopes.stream()
+                .sorted(java.util.Comparator.comparing((StoredEnvelope s) -> s.envelope().from()).thenComparingLong(s -> s.envelope().seq()))
+                .forEach(s -> envelopes.add(s.envelope().toJson()));
+
+        // this node's log: newest checkpoint, first checkpoint covering the case, consistency, inclusion of everything
+        ObjectNode logs = b.putObject("logs");
+        ObjectNode own = logs.putObject(node.origin());
+        StoredCheckpoint latest = node.log().latest().orElseThrow(() -> new IllegalStateException("the log has no checkpoint yet"));
+        long maxIndex = -1, minIndex = Long.MAX_VALUE;
+        ArrayNode inclusions = own.putArray("inclusions");
+        for (StoredEnvelope s : included.values()) {
+            var index = node.log().store().indexOf(s.hash());
+            if (index.isEmpty() || index.get() >= latest.size()) continue;
+            maxIndex = Math.max(maxIndex, index.get());
+            minIndex = Math.min(minIndex, index.get());
+            ObjectNode inc = inclusions.addObject().put("envelope", s.hash()).put("index", index.get()).put("size", latest.size());
+            inc.set("proof", hashes(node.log().inclusionProof(index.get(), latest.size())));
+        }
+        ArrayNode checkpoints = own.putArray("checkpoints");
+        if (maxIndex >= 0) {
+            StoredCheckpoint first = node.log().store().firstCheckpointCovering(maxIndex).orElse(latest);
+            if (first.size() < latest.size()) {
+                checkpoints.add(node.log().withCosignatures(first).encode());
+                ObjectNode cons = own.putArray("consistency").addObject().put("old", first.size()).put("new", latest.size());
+                cons.set("proof", hashes(node.log().consistencyProof(first.size(), latest.size())));
+            }
+        }
+        checkpoints.add(node.log().withCosignatures(latest).encode());
+
+        // recipients' receipts for our envelopes
+        ArrayNode receipts = b.putArray("receipts");
+        for (StoredEnvelope s : included.values()) {
+            if (!s.envelope().from().equals(node.origin())) continue;
+            for (OutboxStore.Status st : outbox.forEnvelope(s.hash())) {
+                if (st.receipt() == null) continue;
+                var r = Json.parse(st.receipt());
+                receipts.addObject().put("envelope", s.hash()).put("log", st.recipient()).put("tlog_proof", r.path("tlog_proof").asText());
+            }
+        }
+
+        List<CaseTimeline.Item> items = caseEnvelopes.stream().map(s -> new CaseTimeline.Item(s.envelope(), s.hash())).toList();
+        CaseTimeline.of(caseId, items, charter).ifPresent(t -> b.set("timeline", TimelineJson.of(t, node.now())));
+        byte[] sig = node.key().sign(Jcs.canonicalize(b));
+        b.put("sig", Base64.getEncoder().encodeToString(sig));
+        return b;
+    }
+
+    static boolean signsCharter(Envelope e, String charterHash) {
+        try {
+            return switch (CharterBook.action(e)) {
+                case CharterBook.Action.Sign s -> s.charterHash().equals(charterHash);
+                case CharterBook.Action.Propose p -> CharterBook.hash(p.charter()).equals(charterHash);
+                case CharterBook.Action.Amend a -> CharterBook.hash(a.charter()).equals(charterHash);
+            };
+        } catch (RuntimeException ex) {
+            return false;
+        }
+    }
+
+    static ArrayNode hashes(List<byte[]> proof) {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        proof.forEach(h -> a.add(Base64.getEncoder().encodeToString(h)));
+        return a;
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    static List<PartyCard> cards(ObjectNode bundle) {
+        List<PartyCard> out = new ArrayList<>();
+        bundle.path("parties").forEach(c -> out.add(PartyCard.fromJson(c)));
+        return out;
+    }
+}
