@@ -76,7 +76,8 @@ public final class CaseBundle {
             }
         }
         ArrayNode charterEnvelopes = b.putArray("charter_envelopes");
-        for (Charter.Member m : charter.members()) {
+        // members are listed in charter order; within a member, chain order: (from, seq) order when members are sorted
+        for (Charter.Member m : charter.members().stream().sorted(java.util.Comparator.comparing(Charter.Member::origin)).toList()) {
             for (StoredEnvelope s : node.envelopes().chain(channel, m.origin(), 0, 10_000)) {
                 if (s.envelope().kind() != Kind.CHARTER) continue;
                 if (signsCharter(s.envelope(), charterHash)) {
@@ -98,13 +99,15 @@ public final class CaseBundle {
         StoredCheckpoint latest = node.log().latest().orElseThrow(() -> new IllegalStateException("the log has no checkpoint yet"));
         long maxIndex = -1, minIndex = Long.MAX_VALUE;
         ArrayNode inclusions = own.putArray("inclusions");
+        Map<Long, String> byIndex = new TreeMap<>();
         for (StoredEnvelope s : included.values()) {
-            var index = node.log().store().indexOf(s.hash());
-            if (index.isEmpty() || index.get() >= latest.size()) continue;
-            maxIndex = Math.max(maxIndex, index.get());
-            minIndex = Math.min(minIndex, index.get());
-            ObjectNode inc = inclusions.addObject().put("envelope", s.hash()).put("index", index.get()).put("size", latest.size());
-            inc.set("proof", hashes(node.log().inclusionProof(index.get(), latest.size())));
+            node.log().store().indexOf(s.hash()).filter(i -> i < latest.size()).ifPresent(i -> byIndex.put(i, s.hash()));
+        }
+        for (var e : byIndex.entrySet()) {
+            maxIndex = Math.max(maxIndex, e.getKey());
+            minIndex = Math.min(minIndex, e.getKey());
+            ObjectNode inc = inclusions.addObject().put("envelope", e.getValue()).put("index", e.getKey()).put("size", latest.size());
+            inc.set("proof", hashes(node.log().inclusionProof(e.getKey(), latest.size())));
         }
         ArrayNode checkpoints = own.putArray("checkpoints");
         if (maxIndex >= 0) {
@@ -119,14 +122,17 @@ public final class CaseBundle {
 
         // recipients' receipts for our envelopes
         ArrayNode receipts = b.putArray("receipts");
+        Map<String, String> receiptByKey = new TreeMap<>(); // "envelope hash \n recipient" order: the format's canonical order
         for (StoredEnvelope s : included.values()) {
             if (!s.envelope().from().equals(node.origin())) continue;
             for (OutboxStore.Status st : outbox.forEnvelope(s.hash())) {
-                if (st.receipt() == null) continue;
-                var r = Json.parse(st.receipt());
-                receipts.addObject().put("envelope", s.hash()).put("log", st.recipient()).put("tlog_proof", r.path("tlog_proof").asText());
+                if (st.receipt() != null) receiptByKey.put(s.hash() + "\n" + st.recipient(), Json.parse(st.receipt()).path("tlog_proof").asText());
             }
         }
+        receiptByKey.forEach((k, proof) -> {
+            String[] parts = k.split("\n", 2);
+            receipts.addObject().put("envelope", parts[0]).put("log", parts[1]).put("tlog_proof", proof);
+        });
 
         List<CaseTimeline.Item> items = caseEnvelopes.stream().map(s -> new CaseTimeline.Item(s.envelope(), s.hash())).toList();
         CaseTimeline.of(caseId, items, charter).ifPresent(t -> b.set("timeline", TimelineJson.of(t, node.now())));

@@ -128,6 +128,8 @@ public final class CaseBundleVerifier {
             if (ok) charterSigners.add(e.from());
             byHash.put(e.hash(), e);
         }
+        check("charter signature order", ordered(b.path("charter_envelopes"), j -> j.path("from").asText() + "\u0000" + String.format("%020d", j.path("seq").asLong())),
+                "by member and seq, as the format prescribes");
         boolean allSigned = charter.members().stream().allMatch(m -> charterSigners.contains(m.origin()));
         check("charter signed by all members", allSigned, allSigned ? "every member signed the terms in force" : "signatures missing from " + missing(charter, charterSigners));
 
@@ -204,6 +206,7 @@ public final class CaseBundleVerifier {
                 if (!proven) check("consistency " + old + " -> " + nu, false, "no consistency proof between these checkpoints");
             }
         }
+        check("inclusion order", ordered(ownLog.path("inclusions"), j -> String.format("%020d", j.path("index").asLong())), "by log index");
         Set<String> logged = new HashSet<>();
         for (JsonNode inc : ownLog.path("inclusions")) {
             String h = inc.path("envelope").asText();
@@ -218,6 +221,7 @@ public final class CaseBundleVerifier {
         check("inclusion in " + exporter + "'s log", allLogged, logged.size() + " of " + byHash.size() + " envelopes proven in a signed checkpoint");
 
         // 7. receipts from recipients
+        check("receipt order", ordered(b.path("receipts"), j -> j.path("envelope").asText() + "\n" + j.path("log").asText()), "by envelope and recipient");
         int receiptsOk = 0, receipts = 0;
         for (JsonNode r : b.path("receipts")) {
             receipts++;
@@ -276,6 +280,17 @@ public final class CaseBundleVerifier {
         if (valid.size() != note.signatures().size()) throw new IllegalArgumentException("checkpoint carries a signature by no member's key");
         long cosigners = valid.stream().filter(s -> s.keyId() != logKey.keyIdInt() || !s.name().equals(logKey.name())).count();
         check("checkpoint " + cp.size() + " of " + origin, true, "signed by the log" + (cosigners > 0 ? ", cosigned by " + cosigners + " witness(es)" : ""));
+    }
+
+    /** True if the array is strictly increasing by {@code key}: the format fixes one order, so a reordering is tampering. */
+    private static boolean ordered(JsonNode array, java.util.function.Function<JsonNode, String> key) {
+        String previous = null;
+        for (JsonNode j : array) {
+            String k = key.apply(j);
+            if (previous != null && k.compareTo(previous) <= 0) return false;
+            previous = k;
+        }
+        return true;
     }
 
     private static JsonNode factsOnly(JsonNode t) {

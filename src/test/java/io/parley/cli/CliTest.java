@@ -17,12 +17,12 @@ import io.parley.server.NodeServer;
 import io.parley.testing.Fixtures;
 import io.parley.testing.TestNodes;
 
-class CliTest {
+public class CliTest {
     @TempDir Path tmp;
 
-    record Result(int code, String out, String err) {}
+    public record Result(int code, String out, String err) {}
 
-    static Result run(String... args) {
+    public static Result run(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
         int code = ParleyCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Result(code, out.toString(), err.toString());

@@ -32,7 +32,7 @@ import io.parley.testing.TestNodes;
 import io.parley.transparency.ReceiptVerifier;
 
 /** Three real nodes on loopback, each with its own database, federating over HTTP. */
-class FederationTest {
+public class FederationTest {
     @TempDir Path tmp;
     NodeServer a, b, c;
     final List<AutoCloseable> closing = new ArrayList<>();
@@ -53,7 +53,7 @@ class FederationTest {
         for (NodeServer n : new NodeServer[] {a, b, c}) if (n != null) n.close();
     }
 
-    static Charter charter(String id, Tlp ceiling, Map<NodeServer, String> urls) {
+    public static Charter charter(String id, Tlp ceiling, Map<NodeServer, String> urls) {
         Map<Priority, Charter.Deadlines> d = new EnumMap<>(Priority.class);
         for (Priority p : Priority.values()) d.put(p, new Charter.Deadlines(Duration.ofMinutes(15), Duration.ofHours(4)));
         List<Charter.Member> members = new ArrayList<>();
