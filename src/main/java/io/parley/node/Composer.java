@@ -48,6 +48,15 @@ public final class Composer {
 
     /** Signs and stores; returns the verdict (Accepted, or Rejected with the reason, e.g. TLP above ceiling). */
     public Verdict compose(Draft d) {
+        return compose(d, null);
+    }
+
+    /**
+     * As {@link #compose(Draft)}, stating an earlier creation time (e.g. recording a call that happened by phone, or
+     * the demo's history). The time is part of what we sign; a time in the future is refused.
+     */
+    public Verdict compose(Draft d, java.time.Instant createdAt) {
+        if (createdAt != null && createdAt.isAfter(clock.instant())) throw new IllegalArgumentException("an envelope cannot be created in the future");
         ReentrantLock lock = locks.computeIfAbsent(d.channel(), c -> new ReentrantLock());
         lock.lock();
         try {
@@ -56,7 +65,7 @@ public final class Composer {
                 var head = envelopes.head(d.channel(), key.name());
                 long seq = head.map(h -> h.seq() + 1).orElse(1L);
                 String prev = head.map(ChainHead::hash).orElse(null);
-                String created = clock.instant().truncatedTo(ChronoUnit.MILLIS).toString();
+                String created = (createdAt != null ? createdAt : clock.instant()).truncatedTo(ChronoUnit.MILLIS).toString();
                 Envelope draft = new Envelope(Envelope.VERSION, d.channel(), key.name(), seq, prev, d.kind(), d.caseId(),
                         created, d.priority(), d.tlp(), d.body(), null);
                 last = acceptor.acceptOwn(EnvelopeSigner.sign(draft, key));

@@ -142,6 +142,52 @@ public final class DemoNetwork implements AutoCloseable {
         a.composer().compose(new Composer.Draft("demo-a-b", Kind.PING, null, Priority.ROUTINE, Tlp.GREEN, Json.object().put("purpose", "line test")));
         nodes.get(1).node().composer().compose(new Composer.Draft("demo-trilateral", Kind.UPDATE, null, Priority.URGENT, Tlp.AMBER,
                 Json.object().put("summary", "Seen here too").put("text", "We see the same sources; filtering at our IXP from 07:00 UTC.").put("lang", "en")));
+        seedCases(nodes);
+    }
+
+    /**
+     * Three cases with a past, so a newcomer sees the workflow at once: one answered in time, one whose flash
+     * acknowledgement deadline passed (the deadline clock escalates it as soon as it looks), and one closed.
+     */
+    private static void seedCases(List<NodeServer> nodes) {
+        var a = nodes.get(0).node();
+        var b = nodes.get(1).node();
+        var c = nodes.get(2).node();
+        java.time.Instant now = a.now();
+        String answered = "case-demo-answered";
+        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.REQUEST, answered, Priority.URGENT, Tlp.AMBER, Json.object()
+                .put("type", "mitigation").put("summary", "Take down phishing kit imitating our tax portal")
+                .put("asked", "Suspend hosting of the kit at 198.51.100.23 and preserve its logs")
+                .put("legal_basis", "Budapest Convention art. 29").put("lang", "en")
+                .set("affected", Json.object().set("sectors", Json.MAPPER.createArrayNode().add("government")))), now.minus(Duration.ofMinutes(50)));
+        awaitQuietly(() -> b.envelopes().inCase(answered).size() == 1);
+        b.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, answered, Priority.URGENT, Tlp.AMBER, Json.object()
+                .put("text", "Received, hosting provider contacted.").put("lang", "en")), now.minus(Duration.ofMinutes(45)));
+        b.composer().compose(new Composer.Draft("demo-trilateral", Kind.ANSWER, answered, Priority.URGENT, Tlp.AMBER, Json.object()
+                .put("text", "Kit suspended at 08:12 UTC; logs preserved for 90 days.").put("outcome", "mitigated").put("lang", "en")), now.minus(Duration.ofMinutes(20)));
+
+        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.REQUEST, "case-demo-overdue", Priority.FLASH, Tlp.AMBER, Json.object()
+                .put("type", "trace").put("summary", "Trace C2 of wiper hitting our energy grid operator")
+                .put("asked", "Identify the operator of 203.0.113.66 and share subscriber data under MLAT")
+                .set("window", Json.object().put("from", now.minus(Duration.ofHours(3)).toString()))), now.minus(Duration.ofMinutes(40)));
+
+        String closed = "case-demo-closed";
+        c.composer().compose(new Composer.Draft("demo-trilateral", Kind.NOTIFY, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
+                .put("summary", "Advance notice: national cyber exercise on Thursday").put("text", "Exercise traffic from 10:00 to 16:00 UTC; ignore alerts tagged EXERCISE.")
+                .put("lang", "en")), now.minus(Duration.ofHours(3)));
+        awaitQuietly(() -> a.envelopes().inCase(closed).size() == 1);
+        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
+                .put("text", "Noted.").put("lang", "en")), now.minus(Duration.ofMinutes(170)));
+        c.composer().compose(new Composer.Draft("demo-trilateral", Kind.CLOSE, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
+                .put("text", "Exercise finished.").put("lang", "en")), now.minus(Duration.ofMinutes(60)));
+    }
+
+    private static void awaitQuietly(java.util.function.BooleanSupplier condition) {
+        try {
+            await(condition, "demo seeding timed out");
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     private static String generatePassword() {

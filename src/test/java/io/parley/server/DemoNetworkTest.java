@@ -39,10 +39,22 @@ class DemoNetworkTest {
             assertTrue(TestNodes.eventually(15, () -> countKind(c, "demo-trilateral", Kind.NOTIFY) == 1 && countKind(c, "demo-trilateral", Kind.UPDATE) == 1));
             assertTrue(TestNodes.eventually(15, () -> countKind(b, "demo-a-b", Kind.PING) == 1));
             assertTrue(TestNodes.eventually(15, () -> countKind(a, "demo-trilateral", Kind.UPDATE) == 1));
+            // the seeded cases: one answered in time, one overdue and escalated, one closed — the same on every node
+            for (NodeServer n : nodes) {
+                assertTrue(TestNodes.eventually(15, () -> n.cases().timeline("case-demo-answered").map(t -> t.answeredAt() != null).orElse(false)));
+                var answered = n.cases().timeline("case-demo-answered").orElseThrow();
+                assertEquals(io.parley.cases.DeadlineStatus.MET, answered.ackStatus(n.node().now()));
+                assertEquals(io.parley.cases.DeadlineStatus.MET, answered.answerStatus(n.node().now()));
+                var overdue = n.cases().timeline("case-demo-overdue").orElseThrow();
+                assertEquals(io.parley.cases.DeadlineStatus.MISSED, overdue.ackStatus(n.node().now()));
+                assertTrue(TestNodes.eventually(15, () -> n.cases().timeline("case-demo-closed").map(t -> t.state() == io.parley.cases.CaseState.CLOSED).orElse(false)));
+            }
+            assertTrue(TestNodes.eventually(15, () -> a.node().envelopes().inCase("case-demo-overdue").stream()
+                    .anyMatch(s -> s.envelope().kind() == Kind.ESCALATE)), "the overdue case was escalated");
         }
     }
 
     private static long countKind(NodeServer n, String channel, Kind kind) {
-        return n.node().envelopes().inChannel(channel, 0, 1000).stream().filter(s -> s.envelope().kind() == kind).count();
+        return n.node().envelopes().inChannel(channel, 0, 1000).stream().filter(s -> s.envelope().kind() == kind && s.envelope().caseId() == null).count();
     }
 }
