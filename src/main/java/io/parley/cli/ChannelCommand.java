@@ -468,11 +468,31 @@ final class ChannelCommand implements Runnable {
         @Option(names = "--file", required = true, paramLabel = "FILE", description = "The new charter as JSON (its channel must be ID).")
         Path file;
 
+        @Option(names = "--current-keys", description = "Replace each member's verifier_key with the key your node now holds for it "
+                + "(after a member, or your node, rotated its key).")
+        boolean currentKeys;
+
         @Override
         public Integer call() throws Exception {
             ObjectNode charter = readCharter(file, id);
-            JsonNode res = api.client().post(path(id) + "/amend", charter);
+            ApiClient client = api.client();
             PrintWriter out = spec.commandLine().getOut();
+            if (currentKeys) {
+                JsonNode self = client.get("/api/v1/node");
+                Map<String, String> keys = new HashMap<>();
+                for (JsonNode p : client.get("/api/v1/parties")) keys.put(p.path("origin").asText(), p.path("verifier_key").asText());
+                keys.put(self.path("origin").asText(), self.path("verifier_key").asText());
+                for (JsonNode m : charter.path("members")) {
+                    String origin = m.path("origin").asText();
+                    String key = keys.get(origin);
+                    if (key == null) throw new IllegalArgumentException(origin + " is not a known peer of your node: add it with 'parley peer add URL' first");
+                    if (!key.equals(m.path("verifier_key").asText())) {
+                        ((ObjectNode) m).put("verifier_key", key);
+                        out.println("key of " + origin + " updated to " + VerifierKey.parse(key).fingerprint());
+                    }
+                }
+            }
+            JsonNode res = client.post(path(id) + "/amend", charter);
             out.println("proposed an amendment of channel " + res.path("id").asText(id) + "; the current terms stay in force until all members sign");
             out.println("amendment envelope: " + res.path("amendment").asText());
             return 0;
