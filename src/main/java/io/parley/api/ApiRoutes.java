@@ -34,7 +34,7 @@ final class ApiRoutes {
         });
         app.get("/api/v1/channels", ctx -> {
             ArrayNode out = Json.MAPPER.createArrayNode();
-            for (Charter c : node.channels().all()) out.add(Views.channel(c, node.channels().state(c.channel()).orElse("unknown")));
+            for (Charter c : node.channels().all()) out.add(channelView(c));
             json(ctx, 200, out);
         });
         app.post("/api/v1/channels", this::createChannel);
@@ -42,7 +42,7 @@ final class ApiRoutes {
         app.post("/api/v1/channels/{id}/amend", this::amendChannel);
         app.get("/api/v1/channels/{id}", ctx -> {
             Charter c = charter(ctx.pathParam("id"));
-            json(ctx, 200, Views.channel(c, node.channels().state(c.channel()).orElse("unknown")));
+            json(ctx, 200, channelView(c));
         });
         app.get("/api/v1/channels/{id}/envelopes", this::listEnvelopes);
         app.post("/api/v1/channels/{id}/messages", this::send);
@@ -89,13 +89,13 @@ final class ApiRoutes {
         Charter charter = charterBody(ctx);
         Verdict v = act(() -> node.channelActions().propose(charter));
         ctx.header("Location", "/api/v1/channels/" + charter.channel());
-        json(ctx, 201, Views.channel(charter, node.channels().state(charter.channel()).orElse("proposed")).put("proposal", hashOf(v)));
+        json(ctx, 201, channelView(charter).put("proposal", hashOf(v)));
     }
 
     private void signChannel(Context ctx) {
         Charter c = charter(ctx.pathParam("id"));
         Verdict v = act(() -> node.channelActions().sign(c.channel()));
-        json(ctx, 200, Views.channel(node.channels().charter(c.channel()).orElse(c), node.channels().state(c.channel()).orElse("unknown")).put("signature", hashOf(v)));
+        json(ctx, 200, channelView(node.channels().charter(c.channel()).orElse(c)).put("signature", hashOf(v)));
     }
 
     private void amendChannel(Context ctx) {
@@ -105,7 +105,7 @@ final class ApiRoutes {
             throw new ProblemException(Problem.field(422, "invalid-charter", "Invalid charter", "/channel", "an amendment must keep the channel id " + current.channel()));
         }
         Verdict v = act(() -> node.channelActions().amend(amended));
-        json(ctx, 200, Views.channel(current, node.channels().state(current.channel()).orElse("unknown")).put("amendment", hashOf(v)));
+        json(ctx, 200, channelView(current).put("amendment", hashOf(v)));
     }
 
     private Charter charterBody(Context ctx) {
@@ -172,6 +172,23 @@ final class ApiRoutes {
             case Verdict.Duplicate d -> json(ctx, 200, Views.envelope(node.envelopes().byHash(d.hash()).orElseThrow()));
             case Verdict.Rejected r -> throw new ProblemException(Problem.of(r.reason().httpStatus(), r.reason().code(), "Envelope refused", r.reason().detail()));
         }
+    }
+
+    /** A channel with its state, who signed the terms in force, and any terms awaiting signatures. */
+    private ObjectNode channelView(Charter c) {
+        String id = c.channel();
+        ObjectNode o = Views.channel(node.channels().charter(id).orElse(c), node.channels().state(id).orElse("unknown"));
+        o.put("charter_hash", io.parley.channel.CharterBook.hash(node.channels().charter(id).orElse(c)));
+        var signed = o.putArray("signed_by");
+        node.channels().signers(id, io.parley.channel.CharterBook.hash(node.channels().charter(id).orElse(c))).forEach(signed::add);
+        node.channels().pending(id).ifPresent(p -> {
+            ObjectNode pending = o.putObject("pending");
+            pending.put("charter_hash", io.parley.channel.CharterBook.hash(p));
+            pending.set("charter", p.toJson());
+            var ps = pending.putArray("signed_by");
+            node.channels().signers(id, io.parley.channel.CharterBook.hash(p)).forEach(ps::add);
+        });
+        return o;
     }
 
     private Charter charter(String id) {

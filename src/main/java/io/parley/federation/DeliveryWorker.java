@@ -107,6 +107,7 @@ public final class DeliveryWorker implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
+                if (!running) return; // shutting down: the database may already be closed under us
                 LOG.warn("delivery to {} failed unexpectedly: {}", peer, e.toString());
                 sleepQuietly(1000);
             }
