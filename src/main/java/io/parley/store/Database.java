@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
@@ -35,10 +36,17 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final Dialect dialect;
+    /**
+     * SQLite has one writer at a time and its busy handler retries by sleeping, so under load a writer can starve
+     * (the log sequencer did). A fair in-process lock queues this process's write transactions in arrival order.
+     * Null for PostgreSQL, which queues writers itself.
+     */
+    private final ReentrantLock sqliteWriter;
 
     private Database(HikariDataSource pool, Dialect dialect) {
         this.pool = pool;
         this.dialect = dialect;
+        this.sqliteWriter = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
     }
 
     public static Database open(String jdbcUrl) {
@@ -123,6 +131,16 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction; commits before returning, rolls back on any exception. */
     public <T> T inTransaction(TransactionWork<T> work) {
+        if (sqliteWriter == null) return transaction(work);
+        sqliteWriter.lock();
+        try {
+            return transaction(work);
+        } finally {
+            sqliteWriter.unlock();
+        }
+    }
+
+    private <T> T transaction(TransactionWork<T> work) {
         try (Connection c = pool.getConnection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);

@@ -83,7 +83,7 @@ public final class LogStore {
     }
 
     /** Writes one sequenced batch and its checkpoint, and removes the batch from the queue, in one transaction. */
-    public void commitBatch(List<Entry> entries, List<TileRow> tiles, StoredCheckpoint checkpoint, long lastQueuedId, Instant at) {
+    public void commitBatch(List<Entry> entries, List<TileRow> tiles, StoredCheckpoint checkpoint, List<Long> queuedIds, Instant at) {
         db.inTransaction(c -> {
             try (var ps = c.prepareStatement("INSERT INTO log_entries (idx, data, ref, sequenced_at) VALUES (?, ?, ?, ?)")) {
                 for (Entry e : entries) {
@@ -101,7 +101,15 @@ public final class LogStore {
             }
             Database.update(c, "INSERT INTO log_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)",
                     checkpoint.size(), checkpoint.root(), checkpoint.note(), checkpoint.createdAt().toEpochMilli());
-            Database.update(c, "DELETE FROM log_queue WHERE id <= ?", lastQueuedId);
+            // Exactly the rows sequenced: PostgreSQL assigns ids at insert, not at commit, so a lower id may still be
+            // in flight when the batch was read; "id <= max" would delete it unlogged.
+            try (var ps = c.prepareStatement("DELETE FROM log_queue WHERE id = ?")) {
+                for (long id : queuedIds) {
+                    ps.setLong(1, id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
             return null;
         });
     }

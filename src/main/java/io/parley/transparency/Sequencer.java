@@ -154,7 +154,7 @@ public final class Sequencer implements AutoCloseable {
         List<LogStore.TileRow> rows = changedTiles(oldSize, newSize, result.newHashes(), newPartials);
         String note = new Checkpoint(origin, newSize, result.root()).sign(signer).encode();
         StoredCheckpoint checkpoint = new StoredCheckpoint(newSize, result.root(), note, clock.instant());
-        store.commitBatch(entries, rows, checkpoint, batch.get(batch.size() - 1).id(), clock.instant());
+        store.commitBatch(entries, rows, checkpoint, batch.stream().map(LogStore.Queued::id).toList(), clock.instant());
         // Committed: only now does the new state become ours and the checkpoint public.
         frontier = result.frontier();
         partialTiles.putAll(newPartials);

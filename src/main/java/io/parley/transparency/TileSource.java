@@ -10,22 +10,23 @@ import io.parley.log.TileCoordinates;
 import io.parley.log.TileHashReader;
 
 /**
- * Reads hash tiles from the database, keeping recently used full tiles in memory. Full tiles never change, so the
- * cache needs no invalidation; partial tiles are always read fresh (their rows grow).
+ * Reads hash tiles from the database, keeping recently used tiles in memory. A tile's bytes at a given width never
+ * change (hashes are write-once), so entries are keyed by (level, index, width) and need no invalidation.
  */
 public final class TileSource {
-    private static final int FULL_WIDTH = 256;
     private static final int HASH = 32;
 
     private final LogStore store;
-    /** Guarded by itself. ~32 MiB at the default capacity: enough for the upper levels and the hot right edge. */
-    private final Map<Long, byte[]> fullTiles;
+    private record Key(int level, long index, int width) {}
+
+    /** Guarded by itself. At most 8 KiB a tile: 8 MiB at the default 1,024 tiles (upper levels and the hot right edge). */
+    private final Map<Key, byte[]> cache;
 
     public TileSource(LogStore store, int capacity) {
         this.store = store;
-        this.fullTiles = new LinkedHashMap<>(capacity, 0.75f, true) {
+        this.cache = new LinkedHashMap<>(capacity, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Key, byte[]> eldest) {
                 return size() > capacity;
             }
         };
@@ -33,24 +34,22 @@ public final class TileSource {
 
     /** The bytes of tile {@code c} (exactly {@code c.width()} hashes), if the log has that many hashes there. */
     public Optional<byte[]> read(TileCoordinates c) {
-        long key = ((long) c.level() << 56) ^ c.index();
-        byte[] full;
-        synchronized (fullTiles) {
-            full = fullTiles.get(key);
+        Key key = new Key(c.level(), c.index(), c.width());
+        byte[] hit;
+        synchronized (cache) {
+            hit = cache.get(key);
         }
-        if (full == null) {
-            Optional<LogStore.TileRow> row = store.tile(c.level(), c.index());
-            if (row.isEmpty()) return Optional.empty();
-            full = row.get().data();
-            if (full.length == FULL_WIDTH * HASH) {
-                synchronized (fullTiles) {
-                    fullTiles.put(key, full);
-                }
-            }
-        }
+        if (hit != null) return Optional.of(hit);
+        Optional<LogStore.TileRow> row = store.tile(c.level(), c.index());
+        if (row.isEmpty()) return Optional.empty();
+        byte[] stored = row.get().data();
         int bytes = c.width() * HASH;
-        if (full.length < bytes) return Optional.empty();
-        return Optional.of(full.length == bytes ? full : Arrays.copyOf(full, bytes));
+        if (stored.length < bytes) return Optional.empty();
+        byte[] tile = stored.length == bytes ? stored : Arrays.copyOf(stored, bytes);
+        synchronized (cache) {
+            cache.put(key, tile);
+        }
+        return Optional.of(tile);
     }
 
     /** A hash reader over the tree of {@code size}, reading tiles from here. */

@@ -38,6 +38,10 @@ public final class TestNodes {
     /** Starts (or, if its directory exists, restarts) a node on {@code port} (0: any free port). */
     public static NodeServer start(Path root, String origin, String jdbcUrl, Clock clock, int port) throws IOException {
         Path dir = root.resolve(origin);
+        if (jdbcUrl == null && TestDatabases.POSTGRESQL.equals(System.getProperty("parley.test.db"))) {
+            // The whole suite runs a second time with every test node on its own database in a real PostgreSQL server.
+            jdbcUrl = TestDatabases.freshUrl(TestDatabases.POSTGRESQL, root);
+        }
         var cfg = java.nio.file.Files.exists(dir.resolve(io.parley.node.NodeConfig.FILE)) ? io.parley.node.NodeConfig.load(dir)
                 : NodeInit.create(dir, new NodeInit.Options(origin, origin, "CERT", "XA", 1, jdbcUrl, List.of()), Instant.now());
         NodeServer server = NodeServer.start(dir, cfg.withPort(port), clock, FAST);

@@ -91,7 +91,10 @@ class CrashRecoveryTest {
                     }
                 }
             });
-            Thread.sleep(1500 + round * 700L);
+            int ackedBefore = acknowledged.size();
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (acknowledged.size() < ackedBefore + 20 && System.currentTimeMillis() < deadline) Thread.sleep(20);
+            Thread.sleep(100 + round * 150L); // then kill at a different moment of the write load each round
             p.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
             p.waitFor();
             stop.set(true);

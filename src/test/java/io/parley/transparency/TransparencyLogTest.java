@@ -109,4 +109,26 @@ class TransparencyLogTest {
                     () -> ReceiptVerifier.verify(entry(4), r.proof().encode(), SigningKey.generate("cert-a.example").verifierKey(), List.of(), 0));
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("io.parley.testing.TestDatabases#backends")
+    void concurrentAppendersLoseNothing(String backend) throws Exception {
+        try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp));
+             TransparencyLog log = new TransparencyLog(db, key, Clock.systemUTC(), new TransparencyLog.Settings(64, Duration.ofMillis(2), 64))) {
+            int threads = 8, each = 150;
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+                for (int t = 0; t < threads; t++) {
+                    int base = t * each;
+                    pool.submit(() -> {
+                        for (int i = 0; i < each; i++) log.append(entry(base + i), "c" + (base + i));
+                    });
+                }
+            }
+            for (int i = 0; i < threads * each; i++) {
+                assertTrue(log.awaitIndex("c" + i, Duration.ofSeconds(30)).isPresent(), "append c" + i + " was logged");
+            }
+            assertEquals(threads * each, log.latest().orElseThrow().size());
+            assertEquals(0, log.store().queueLength());
+        }
+    }
 }
