@@ -15,14 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ExportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8440", description = "Node base URL (default: ${DEFAULT-VALUE}).")
-    String url;
-
-    @Option(names = "--user", required = true, description = "Account name on the node.")
-    String user;
-
-    @Option(names = "--password", description = "Password (prefer the PARLEY_PASSWORD environment variable).")
-    String password;
+    @picocli.CommandLine.Mixin ApiOptions api;
 
     @Option(names = "--case", required = true, description = "Case id.")
     String caseId;
@@ -32,8 +25,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String pw = password != null ? password : System.getenv("PARLEY_PASSWORD");
-        var bundle = new ApiClient(url, user, pw).get("/api/v1/cases/" + java.net.URLEncoder.encode(caseId, java.nio.charset.StandardCharsets.UTF_8) + "/evidence");
+        var bundle = api.client().get("/api/v1/cases/" + ApiOptions.segment(caseId) + "/evidence");
         Path file = out != null ? out : Path.of(caseId + ".parley.json");
         Files.writeString(file, Json.pretty(bundle) + "\n");
         spec.commandLine().getOut().println("wrote " + file + " (" + bundle.path("envelopes").size() + " envelopes); check it with: parley verify " + file);

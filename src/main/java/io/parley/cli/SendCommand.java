@@ -18,14 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class SendCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8440", description = "Node base URL (default: ${DEFAULT-VALUE}).")
-    String url;
-
-    @Option(names = "--user", required = true, description = "Account name on the node.")
-    String user;
-
-    @Option(names = "--password", description = "Password (prefer the PARLEY_PASSWORD environment variable).")
-    String password;
+    @picocli.CommandLine.Mixin ApiOptions api;
 
     @Option(names = "--channel", required = true, description = "Channel id.")
     String channel;
@@ -61,8 +54,7 @@ final class SendCommand implements Callable<Integer> {
         ObjectNode req = Json.object().put("kind", kind).put("priority", priority).put("tlp", tlp);
         if (caseId != null) req.put("case", caseId);
         req.set("body", b);
-        String pw = password != null ? password : System.getenv("PARLEY_PASSWORD");
-        JsonNode res = new ApiClient(url, user, pw).post("/api/v1/channels/" + java.net.URLEncoder.encode(channel, java.nio.charset.StandardCharsets.UTF_8) + "/messages", req);
+        JsonNode res = api.client().post("/api/v1/channels/" + ApiOptions.segment(channel) + "/messages", req);
         JsonNode env = res.path("envelope");
         spec.commandLine().getOut().println("sent " + env.path("kind").asText() + " seq " + env.path("seq").asLong()
                 + " in " + env.path("channel").asText() + ": " + res.path("hash").asText());
