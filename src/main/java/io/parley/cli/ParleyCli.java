@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Parley: a federated, verifiable hotline server for CERTs and governments.",
         subcommands = {InitCommand.class, ServeCommand.class, DemoCommand.class, SendCommand.class, UserCommand.class,
                 WhoamiCommand.class, LogCommand.class, ExportCommand.class, VerifyCommand.class, PeerCommand.class, ChannelCommand.class, KeyCommand.class,
+                CaseCommand.class, PingCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ParleyCli implements Runnable {
 
@@ -40,6 +41,6 @@ public final class ParleyCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required (init, serve, demo, send, user, whoami)");
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required (see 'parley --help': demo, init, serve, peer, channel, case, ping, report, export, verify, log, ...)");
     }
 }

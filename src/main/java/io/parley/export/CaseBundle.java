@@ -55,7 +55,8 @@ public final class CaseBundle {
         b.put("case", caseId);
         b.put("channel", channel);
         b.put("exported_by", node.origin());
-        b.put("exported_at", node.now().toString());
+        java.time.Instant exportedAt = node.now();
+        b.put("exported_at", exportedAt.toString());
 
         ArrayNode parties = b.putArray("parties");
         for (Charter.Member m : charter.members()) node.knownCard(m.origin()).ifPresent(c -> parties.add(c.toJson()));
@@ -135,7 +136,7 @@ public final class CaseBundle {
         });
 
         List<CaseTimeline.Item> items = caseEnvelopes.stream().map(s -> new CaseTimeline.Item(s.envelope(), s.hash())).toList();
-        CaseTimeline.of(caseId, items, charter).ifPresent(t -> b.set("timeline", TimelineJson.of(t, node.now())));
+        CaseTimeline.of(caseId, items, charter).ifPresent(t -> b.set("timeline", TimelineJson.of(t, exportedAt)));
         byte[] sig = node.key().sign(Jcs.canonicalize(b));
         b.put("sig", Base64.getEncoder().encodeToString(sig));
         return b;

@@ -245,9 +245,10 @@ public final class CaseBundleVerifier {
         List<CaseTimeline.Item> items = new ArrayList<>();
         for (Envelope e : byHash.values()) if (caseId.equals(e.caseId())) items.add(new CaseTimeline.Item(e, e.hash()));
         Optional<CaseTimeline> timeline = CaseTimeline.of(caseId, items, charter);
-        boolean matches = timeline.isPresent() && b.has("timeline")
-                && TimelineJson.facts(timeline.get()).equals(factsOnly(b.path("timeline")));
-        check("case timeline", matches, matches ? "recomputed from the envelopes; matches the exporter's" : "the recomputed timeline differs from the bundle's");
+        // evaluated at the export time, so the statuses (met, missed, pending) must match too
+        boolean matches = timeline.isPresent() && b.has("timeline") && TimelineJson.of(timeline.get(), exportedAt).equals(b.path("timeline"));
+        check("case timeline", matches, matches ? "recomputed from the envelopes; matches the exporter's, statuses as of " + exportedAt
+                : "the recomputed timeline differs from the bundle's");
         timeline.ifPresent(t -> {
             check("acknowledgement deadline", true, t.ackStatus(exportedAt).wire() + " (due " + t.ackDue() + (t.ackedAt() != null ? ", acknowledged " + t.ackedAt() + " by " + t.ackedBy() : ", not acknowledged") + ")");
             if (t.needsAnswer()) {
@@ -291,14 +292,6 @@ public final class CaseBundleVerifier {
             previous = k;
         }
         return true;
-    }
-
-    private static JsonNode factsOnly(JsonNode t) {
-        ObjectNode o = ((ObjectNode) t).deepCopy();
-        o.remove("evaluated_at");
-        o.remove("ack_status");
-        o.remove("answer_status");
-        return o;
     }
 
     private static String missing(Charter c, Set<String> signers) {

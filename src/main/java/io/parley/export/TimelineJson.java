@@ -18,6 +18,15 @@ public final class TimelineJson {
         o.put("evaluated_at", now.toString());
         o.put("ack_status", t.ackStatus(now).wire());
         o.put("answer_status", t.answerStatus(now).wire());
+        // per party: who acknowledged and answered when, and whether in time (what the report counts)
+        ArrayNode rs = o.putArray("responses");
+        t.responses().values().forEach(r -> {
+            ObjectNode x = rs.addObject().put("party", r.party());
+            put(x, "acked_at", r.ackedAt());
+            put(x, "answered_at", r.answeredAt());
+            x.put("ack_status", t.ackStatusOf(r.party(), now).wire());
+            x.put("answer_status", t.answerStatusOf(r.party(), now).wire());
+        });
         return o;
     }
 
