@@ -117,9 +117,9 @@ public final class DeliveryWorker implements AutoCloseable {
     private void deliver(String peer, List<OutboxStore.Pending> due) throws InterruptedException {
         Instant now = clock.instant();
         Optional<String> url = peerUrl.apply(peer);
+        OutboxStore.Pending head = due.get(0);
         if (url.isEmpty()) {
-            String why = "no address known for " + peer;
-            for (OutboxStore.Pending p : due) outbox.retry(p.id(), why, now, now.plus(backoff.delay(p.attempts())));
+            outbox.retry(head.id(), "no address known for " + peer, now, now.plus(backoff.delay(head.attempts())));
             return;
         }
         List<JsonNode> results;
@@ -128,39 +128,46 @@ public final class DeliveryWorker implements AutoCloseable {
         } catch (java.io.IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             links.failure(peer, due.size(), why, now);
-            for (OutboxStore.Pending p : due) outbox.retry(p.id(), why, now, now.plus(backoff.delay(p.attempts())));
+            // One write per failed attempt: the backoff lives on the oldest row, the rest wait behind it.
+            outbox.retry(head.id(), why, now, now.plus(backoff.delay(head.attempts())));
             return;
         }
         links.success(peer, due.size(), clock.instant());
         Optional<VerifierKey> key = peerKey.apply(peer);
-        for (int i = 0; i < due.size(); i++) settle(due.get(i), results.get(i), key, now);
+        for (int i = 0; i < due.size(); i++) {
+            // After the first envelope that must be retried, later ones of the batch wait behind it (chain order).
+            if (!settle(due.get(i), results.get(i), key, now)) return;
+        }
     }
 
-    private void settle(OutboxStore.Pending p, JsonNode result, Optional<VerifierKey> key, Instant now) {
+    /** Records the outcome of one envelope; false if it must be retried (so later ones wait). */
+    private boolean settle(OutboxStore.Pending p, JsonNode result, Optional<VerifierKey> key, Instant now) {
         String status = result.path("status").asText();
         if (status.equals("accepted") || status.equals("duplicate")) {
             JsonNode receipt = result.get("receipt");
             if (receipt == null || key.isEmpty()) {
-                outbox.retry(p.id(), receipt == null ? "accepted, receipt pending" : "no key to check the receipt", now, now.plus(Duration.ofSeconds(1)));
-                return;
+                outbox.retry(p.id(), receipt == null ? "accepted, receipt pending" : "no key to check the receipt", now, now.plus(Duration.ofMillis(200)));
+                return false;
             }
             try {
                 ReceiptVerifier.verify(p.canonical().getBytes(StandardCharsets.UTF_8), receipt.path("tlog_proof").asText(), key.get(), List.of(), 0);
                 outbox.delivered(p.id(), Json.write(receipt), clock.instant());
+                return true;
             } catch (ReceiptVerifier.InvalidReceipt e) {
                 LOG.warn("{} returned a receipt for {} that does not verify: {}", p.recipient(), p.envelopeHash(), e.getMessage());
                 outbox.retry(p.id(), e.getMessage(), now, now.plus(backoff.delay(p.attempts())));
+                return false;
             }
-            return;
         }
         String code = result.path("code").asText("unknown");
         String why = code + ": " + result.path("detail").asText("");
         if (RETRYABLE.contains(code)) {
             outbox.retry(p.id(), why, now, now.plus(backoff.delay(p.attempts())));
-        } else {
-            LOG.warn("{} refused envelope {}: {}", p.recipient(), p.envelopeHash(), why);
-            outbox.failed(p.id(), why, now);
+            return false;
         }
+        LOG.warn("{} refused envelope {}: {}", p.recipient(), p.envelopeHash(), why);
+        outbox.failed(p.id(), why, now);
+        return true;
     }
 
     private static void sleepQuietly(long ms) {

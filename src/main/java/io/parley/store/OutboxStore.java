@@ -22,21 +22,25 @@ public final class OutboxStore {
         this.db = db;
     }
 
-    /** The recipient's queued deliveries due by {@code now}, oldest first (delivery order is chain order). */
+    /**
+     * The recipient's queued deliveries, oldest first, if the oldest is due by {@code now}. The backoff is per peer,
+     * kept on the oldest row: later rows wait behind it, so envelopes reach a peer in the order we stored them (each
+     * chain's order) even after retries.
+     */
     public List<Pending> due(String recipient, Instant now, int limit) {
+        var head = nextDue(recipient);
+        if (head.isEmpty() || head.get().isAfter(now)) return List.of();
         return db.query("SELECT o.id, o.envelope_hash, o.recipient, o.attempts, e.canonical FROM outbox o "
                         + "JOIN envelopes e ON e.hash = o.envelope_hash "
-                        + "WHERE o.recipient = ? AND o.state = 'queued' AND o.next_attempt_at <= ? ORDER BY o.id LIMIT ?",
+                        + "WHERE o.recipient = ? AND o.state = 'queued' ORDER BY o.id LIMIT ?",
                 rs -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5)),
-                recipient, now.toEpochMilli(), limit);
+                recipient, limit);
     }
 
-    /** The earliest time any queued delivery to {@code recipient} is due, if any. */
+    /** When the oldest queued delivery to {@code recipient} is due (the peer's backoff), if any is queued. */
     public java.util.Optional<Instant> nextDue(String recipient) {
-        return db.queryOne("SELECT MIN(next_attempt_at) FROM outbox WHERE recipient = ? AND state = 'queued'", rs -> {
-            long v = rs.getLong(1);
-            return rs.wasNull() ? null : Instant.ofEpochMilli(v);
-        }, recipient);
+        return db.queryOne("SELECT next_attempt_at FROM outbox WHERE recipient = ? AND state = 'queued' ORDER BY id LIMIT 1",
+                rs -> Instant.ofEpochMilli(rs.getLong(1)), recipient);
     }
 
     public List<String> recipientsWithQueued() {

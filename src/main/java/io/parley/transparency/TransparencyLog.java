@@ -135,8 +135,12 @@ public final class TransparencyLog implements AutoCloseable {
     /** A receipt for {@code ref} against the newest checkpoint, preferring the newest cosigned one covering it. */
     public Optional<Receipt> receipt(String ref) {
         Optional<Long> index = store.indexOf(ref);
+        if (index.isEmpty()) return Optional.empty();
         Optional<StoredCheckpoint> latest = latest();
-        if (index.isEmpty() || latest.isEmpty() || latest.get().size() <= index.get()) return Optional.empty();
+        // The entry is committed with its checkpoint, but the sequencer publishes in memory only after the commit
+        // returns: read the committed one rather than answer "pending" in that instant.
+        if (latest.isEmpty() || latest.get().size() <= index.get()) latest = store.latestCheckpoint();
+        if (latest.isEmpty() || latest.get().size() <= index.get()) return Optional.empty();
         StoredCheckpoint at = latest.get();
         Optional<Long> cosigned = store.newestCosignedSize();
         if (cosigned.isPresent() && cosigned.get() > index.get()) at = store.checkpoint(cosigned.get()).orElse(at);
