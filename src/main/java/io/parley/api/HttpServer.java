@@ -50,6 +50,7 @@ public final class HttpServer implements AutoCloseable {
                     .register(node.metrics()).record(java.time.Duration.ofNanos((long) (ms * 1_000_000))));
         });
         HttpServer server = new HttpServer(app);
+        new io.parley.web.WebRoutes(node, federation, cases).register(app); // the duty officer's HTML pages at /, before the route recorder: they are no part of the API document
         app.events(ev -> ev.handlerAdded(info -> {
             if (info.getHttpMethod() != HandlerType.BEFORE && info.getHttpMethod() != HandlerType.AFTER) {
                 server.routes.add(info.getHttpMethod().name() + " " + info.getPath());
@@ -63,6 +64,7 @@ public final class HttpServer implements AutoCloseable {
         new FederationRoutes(node, federation).register(app);
         new LogRoutes(node).register(app);
         new CaseRoutes(node, cases, federation).register(app);
+        new io.parley.taxii.EvidenceExchange(node).register(app);
         app.start(host, port);
         return server;
     }

@@ -1,0 +1,359 @@
+package io.parley.taxii;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.parley.api.Problem;
+import io.parley.api.ProblemException;
+import io.parley.envelope.Tlp;
+import io.parley.evidence.IodefExport;
+import io.parley.evidence.MarkingPolicy.LocalUser;
+import io.parley.evidence.MispExport;
+import io.parley.evidence.MispImport;
+import io.parley.evidence.ObservableType;
+import io.parley.federation.PeerRequestAuth;
+import io.parley.identity.Sha256;
+import io.parley.json.Json;
+import io.parley.node.Node;
+import io.parley.store.UserStore;
+
+/**
+ * Evidence under {@code /api/v1/} (authenticated by HttpServer): upload and read STIX bundles, MISP import, MISP and
+ * IODEF export, correlation, TAXII tokens and RED grants; the federation endpoint peers fetch named bundles from; and
+ * the check of evidence in outgoing messages.
+ *
+ * <p>Bodies of evidence uploads are read as a stream up to {@link EvidenceService#MAX_BUNDLE_BYTES} (10 MiB), so they
+ * are not bound by HttpServer's 2 MiB limit, which applies to bodies Javalin buffers ({@code ctx.body()}) and so still
+ * applies to messages (whose envelopes are capped at 64 KiB anyway).
+ */
+final class EvidenceRoutes {
+    /** HttpServer's attribute holding the authenticated {@link UserStore.User}. */
+    static final String API_USER = "parley.user";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Node node;
+    private final EvidenceService evidence;
+
+    EvidenceRoutes(Node node, EvidenceService evidence) {
+        this.node = node;
+        this.evidence = evidence;
+    }
+
+    void register(Javalin app) {
+        app.before("/api/v1/channels/{id}/messages", this::checkOutgoing);
+        app.post("/api/v1/evidence", this::upload);
+        app.post("/api/v1/evidence/misp", this::importMisp);
+        app.get("/api/v1/evidence/{sha256}", this::read);
+        app.get("/api/v1/evidence/{sha256}/misp", this::exportMisp);
+        app.get("/api/v1/evidence/{sha256}/iodef", this::exportIodef);
+        app.get("/api/v1/correlations/indicator", this::indicator);
+        app.get("/api/v1/cases/{id}/correlations", ctx -> json(ctx, 200, evidence.caseCorrelations(user(ctx), ctx.pathParam("id"))));
+        app.post("/api/v1/taxii/tokens", this::token);
+        app.get("/api/v1/red-grants", this::grants);
+        app.put("/api/v1/red-grants/{username}", this::setGrants);
+        app.get("/federation/v1/evidence/{sha256}", this::forPeer);
+    }
+
+    private LocalUser user(Context ctx) {
+        UserStore.User u = ctx.attribute(API_USER);
+        if (u == null) throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized", "no authenticated account"));
+        return evidence.requester(u.username(), u.role());
+    }
+
+    // --- outgoing messages ------------------------------------------------------------------------------------------
+
+    /**
+     * Runs before {@code POST /api/v1/channels/{id}/messages}: evidence in the body is checked (see
+     * {@link EvidenceService#checkOutgoing}) before the message is composed; anything else about the request is left
+     * to the message handler to judge.
+     */
+    private void checkOutgoing(Context ctx) {
+        if (ctx.method() != HandlerType.POST || ctx.attribute(API_USER) == null) return;
+        JsonNode req;
+        try {
+            req = Json.parse(ctx.bodyAsBytes());
+        } catch (IllegalArgumentException e) {
+            return; // malformed: the message handler says so
+        }
+        JsonNode body = req.get("body");
+        if (body == null || !body.isObject() || !(body.has("stix") || body.has("evidence") || body.has("recipients"))) return;
+        Tlp tlp = Tlp.GREEN;
+        if (req.hasNonNull("tlp")) {
+            Optional<Tlp> t = Tlp.fromWire(req.get("tlp").asText());
+            if (t.isEmpty()) return;
+            tlp = t.get();
+        }
+        String channel = channelOf(ctx);
+        List<EvidenceException.Fault> faults = evidence.checkOutgoing(user(ctx), channel, tlp, body);
+        if (!faults.isEmpty()) {
+            throw problem(new EvidenceException(422, "evidence-refused", "the message's evidence may not be sent in channel " + channel
+                    + ": " + faults.size() + " fault" + (faults.size() == 1 ? "" : "s") + "; see errors", faults), "Evidence refused");
+        }
+    }
+
+    private static String channelOf(Context ctx) {
+        try {
+            return ctx.pathParam("id");
+        } catch (RuntimeException e) {
+            String p = ctx.path();
+            String rest = p.substring("/api/v1/channels/".length());
+            return java.net.URLDecoder.decode(rest.substring(0, rest.indexOf('/')), StandardCharsets.UTF_8);
+        }
+    }
+
+    // --- evidence ---------------------------------------------------------------------------------------------------
+
+    private void upload(Context ctx) {
+        LocalUser u = user(ctx);
+        JsonNode bundle = jsonBody(ctx);
+        EvidenceService.Stored s = run(() -> evidence.upload(bundle, u.username(), unmarked(ctx), caseParam(ctx), "upload"));
+        ctx.header("Location", "/api/v1/evidence/" + s.sha256());
+        json(ctx, s.created() ? 201 : 200, storedJson(s));
+    }
+
+    private void importMisp(Context ctx) {
+        LocalUser u = user(ctx);
+        JsonNode misp = jsonBody(ctx);
+        MispImport.Result r;
+        try {
+            r = MispImport.convert(misp);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(Problem.of(422, "invalid-misp", "Invalid MISP event", e.getMessage()));
+        }
+        EvidenceService.Stored s = run(() -> evidence.upload(r.bundle(), u.username(), unmarked(ctx), caseParam(ctx), "misp"));
+        ObjectNode out = storedJson(s);
+        ArrayNode skipped = out.putArray("skipped");
+        r.skipped().forEach(skipped::add);
+        ctx.header("Location", "/api/v1/evidence/" + s.sha256());
+        json(ctx, s.created() ? 201 : 200, out);
+    }
+
+    private static ObjectNode storedJson(EvidenceService.Stored s) {
+        return Json.object().put("sha256", s.sha256()).put("objects", s.objects()).put("bytes", s.bytes())
+                .put("location", "/api/v1/evidence/" + s.sha256());
+    }
+
+    private static Tlp unmarked(Context ctx) {
+        String t = ctx.queryParam("tlp");
+        if (t == null || t.isBlank()) return EvidenceService.DEFAULT_UNMARKED;
+        return Tlp.fromWire(t.toLowerCase(Locale.ROOT)).orElseThrow(() -> ProblemException.badRequest("bad-query-parameter",
+                "query parameter 'tlp' (the TLP of unmarked objects) must be clear, green, amber, amber+strict or red"));
+    }
+
+    private static String caseParam(Context ctx) {
+        String c = ctx.queryParam("case");
+        return c == null || c.isBlank() ? null : c;
+    }
+
+    private ObjectNode visible(Context ctx) {
+        String sha = ctx.pathParam("sha256");
+        return evidence.visibleBundle(user(ctx), sha)
+                .orElseThrow(() -> ProblemException.notFound("no evidence " + sha + " that this account may read"));
+    }
+
+    private void read(Context ctx) {
+        ObjectNode bundle = visible(ctx);
+        evidence.meta(ctx.pathParam("sha256")).ifPresent(b ->
+                ctx.header("Parley-Withheld-Objects", Integer.toString(b.objectCount() - bundle.get("objects").size())));
+        ctx.status(200).contentType(TaxiiService.STIX_MEDIA).result(Json.write(bundle));
+    }
+
+    private void exportMisp(Context ctx) {
+        json(ctx, 200, MispExport.toMisp(visible(ctx)));
+    }
+
+    private void exportIodef(Context ctx) {
+        ObjectNode bundle = visible(ctx);
+        String sha = ctx.pathParam("sha256");
+        var meta = evidence.meta(sha).orElseThrow();
+        String title = null;
+        for (JsonNode o : bundle.get("objects")) {
+            if (o.path("type").asText().equals("report") && o.path("name").isTextual()) {
+                title = o.get("name").textValue();
+                break;
+            }
+        }
+        String caseId = meta.caseId() != null ? meta.caseId() : "evidence-" + sha.substring(0, 16);
+        String xml = IodefExport.toXml(bundle, new IodefExport.CaseMetadata(caseId, node.origin(),
+                title != null ? title : "Parley evidence " + sha.substring(0, 12), meta.createdAt(),
+                new IodefExport.Contact(node.config().displayName(), null)));
+        ctx.status(200).contentType("application/xml; charset=utf-8").result(xml);
+    }
+
+    // --- correlation ------------------------------------------------------------------------------------------------
+
+    private void indicator(Context ctx) {
+        String type = ctx.queryParam("type");
+        String value = ctx.queryParam("value");
+        if (type == null || value == null || value.isBlank()) {
+            throw ProblemException.badRequest("bad-query-parameter", "query parameters 'type' and 'value' are required");
+        }
+        ObservableType t = observableType(type).orElseThrow(() -> ProblemException.badRequest("bad-query-parameter",
+                "type must be one of ipv4, ipv6, domain, url, email, md5, sha1, sha256, asn"));
+        var normalised = io.parley.evidence.Observable.of(t, value).orElseThrow(() -> ProblemException.badRequest("bad-query-parameter",
+                "'" + value + "' is not a valid " + EvidenceService.typeName(t)));
+        ObjectNode out = Json.object().put("type", EvidenceService.typeName(t)).put("value", normalised.value());
+        out.set("sightings", evidence.sightings(user(ctx), t, value));
+        json(ctx, 200, out);
+    }
+
+    static Optional<ObservableType> observableType(String s) {
+        String l = s.toLowerCase(Locale.ROOT);
+        for (ObservableType t : ObservableType.values()) {
+            if (EvidenceService.typeName(t).equals(l)) return Optional.of(t);
+        }
+        return switch (l) {
+            case "ipv4-addr" -> Optional.of(ObservableType.IPV4);
+            case "ipv6-addr" -> Optional.of(ObservableType.IPV6);
+            case "domain-name" -> Optional.of(ObservableType.DOMAIN);
+            case "email-addr" -> Optional.of(ObservableType.EMAIL);
+            case "autonomous-system" -> Optional.of(ObservableType.ASN);
+            default -> Optional.empty();
+        };
+    }
+
+    // --- TAXII tokens and RED grants --------------------------------------------------------------------------------
+
+    private void token(Context ctx) {
+        LocalUser u = user(ctx);
+        String label = null;
+        byte[] raw0 = ctx.bodyAsBytes();
+        if (raw0.length > 0) {
+            JsonNode body;
+            try {
+                body = Json.parse(raw0);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("malformed-json", "the body is not valid JSON: " + e.getMessage());
+            }
+            if (body.hasNonNull("label")) {
+                if (!body.get("label").isTextual()) throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/label", "label must be a string"));
+                label = body.get("label").textValue();
+            }
+        }
+        byte[] raw = new byte[32];
+        RANDOM.nextBytes(raw);
+        String token = "ptx_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        evidence.taxii().putToken(Sha256.hex(token.getBytes(StandardCharsets.UTF_8)), u.username(), label, node.now());
+        ObjectNode out = Json.object().put("token", token).put("username", u.username()).put("created_at", node.now().toString());
+        if (label != null) out.put("label", label);
+        out.put("usage", "Authorization: Bearer <token> on /taxii2/; shown once, stored only as its SHA-256");
+        json(ctx, 201, out);
+    }
+
+    private void requireAdmin(Context ctx) {
+        if (!user(ctx).admin()) throw new ProblemException(Problem.of(403, "forbidden", "Forbidden", "only an admin account may manage RED grants"));
+    }
+
+    private void grants(Context ctx) {
+        requireAdmin(ctx);
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (var g : evidence.store().grants()) {
+            out.addObject().put("username", g.username()).put("scope", g.scope()).put("granted_by", g.grantedBy())
+                    .put("granted_at", g.grantedAt().toString());
+        }
+        json(ctx, 200, out);
+    }
+
+    private void setGrants(Context ctx) {
+        requireAdmin(ctx);
+        String username = ctx.pathParam("username");
+        if (node.users().find(username).isEmpty()) throw ProblemException.notFound("no account '" + username + "'");
+        JsonNode body = jsonBody(ctx);
+        JsonNode scopes = body.get("scopes");
+        if (scopes == null || !scopes.isArray()) {
+            throw new ProblemException(Problem.field(400, "missing-field", "Bad request", "/scopes", "scopes must be an array of channel ids or \"*\""));
+        }
+        Set<String> set = new TreeSet<>();
+        for (int i = 0; i < scopes.size(); i++) {
+            JsonNode s = scopes.get(i);
+            if (!s.isTextual() || s.textValue().isBlank()) {
+                throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/scopes/" + i, "a scope is a channel id or \"*\""));
+            }
+            set.add(s.textValue());
+        }
+        evidence.store().setRedScopes(username, set, user(ctx).username(), node.now());
+        ArrayNode arr = Json.MAPPER.createArrayNode();
+        set.forEach(arr::add);
+        ObjectNode out = Json.object().put("username", username);
+        out.set("scopes", arr);
+        json(ctx, 200, out);
+    }
+
+    // --- federation -------------------------------------------------------------------------------------------------
+
+    /**
+     * A peer fetches a bundle this node named by hash in one of its envelopes; the request is signed with the peer's
+     * log key (as catch-up is) and the answer holds only what that peer may see ({@link EvidenceService#forPeer}).
+     */
+    private void forPeer(Context ctx) {
+        String pathAndQuery = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+        var outcome = PeerRequestAuth.verify("GET", pathAndQuery, ctx.header(PeerRequestAuth.ORIGIN), ctx.header(PeerRequestAuth.TIME),
+                ctx.header(PeerRequestAuth.SIGNATURE), node::trustedLogKey, node.now());
+        if (outcome instanceof PeerRequestAuth.Outcome.Refused r) {
+            throw new ProblemException(Problem.of(401, "unauthenticated-peer", "Unauthorized", r.reason()));
+        }
+        String peer = ((PeerRequestAuth.Outcome.Authenticated) outcome).origin();
+        String envelope = ctx.queryParam("envelope");
+        if (envelope == null || envelope.isBlank()) {
+            throw ProblemException.badRequest("bad-query-parameter", "query parameter 'envelope' (the hash of the envelope naming the evidence) is required");
+        }
+        ObjectNode bundle = run(() -> evidence.forPeer(peer, ctx.pathParam("sha256"), envelope));
+        ctx.status(200).contentType(TaxiiService.STIX_MEDIA).result(Json.write(bundle));
+    }
+
+    // --- helpers ----------------------------------------------------------------------------------------------------
+
+    /** A JSON body read as a stream (up to 10 MiB, beyond HttpServer's buffered limit). */
+    private static JsonNode jsonBody(Context ctx) {
+        String type = ctx.contentType();
+        if (type == null || !(type.startsWith("application/json") || type.matches("application/[a-z0-9.+-]*\\+json.*"))) {
+            throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
+                    "send the body as application/json (got " + (type == null ? "no Content-Type" : type) + ")"));
+        }
+        byte[] body;
+        try {
+            body = TaxiiRoutes.readBody(ctx, EvidenceService.MAX_BUNDLE_BYTES);
+        } catch (TaxiiException e) {
+            throw new ProblemException(Problem.of(e.status(), e.status() == 413 ? "too-large" : "bad-request", e.title(), e.getMessage()));
+        }
+        if (body.length == 0) throw ProblemException.badRequest("empty-body", "the request body is empty; a JSON document is expected");
+        try {
+            return Json.parse(body);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("malformed-json", "the body is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static <T> T run(java.util.function.Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (EvidenceException e) {
+            throw problem(e, e.status() == 422 ? "Invalid evidence" : e.status() == 403 ? "Forbidden" : "Not found");
+        }
+    }
+
+    static ProblemException problem(EvidenceException e, String title) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        e.faults().forEach(f -> errors.add(new Problem.FieldError(f.pointer(), f.detail())));
+        Problem base = Problem.of(e.status(), e.code(), title, e.getMessage());
+        return new ProblemException(new Problem(base.type(), title, e.status(), e.getMessage(), errors));
+    }
+
+    private static void json(Context ctx, int status, JsonNode body) {
+        ctx.status(status).contentType("application/json").result(Json.write(body));
+    }
+}

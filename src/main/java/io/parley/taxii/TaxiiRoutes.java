@@ -1,0 +1,410 @@
+package io.parley.taxii;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.parley.evidence.MarkingPolicy.LocalUser;
+import io.parley.identity.Sha256;
+import io.parley.json.Json;
+import io.parley.node.Node;
+import io.parley.store.UserStore;
+
+/**
+ * TAXII 2.1 (OASIS Standard, 10 June 2021) under {@code /taxii2/}: discovery, one API root {@code /taxii2/api/},
+ * collections, objects (GET with {@code added_after}, {@code limit}, {@code next}, {@code match[id|type|version|
+ * spec_version]}; POST to writable collections), object, object versions, manifest and status.
+ *
+ * <p>Authentication is HTTP Basic over this node's accounts or a bearer token from {@code POST /api/v1/taxii/tokens};
+ * failures are 401 with a {@code WWW-Authenticate} challenge for both. Every response is
+ * {@code application/taxii+json;version=2.1}; a client whose {@code Accept} admits neither that (nor, for objects,
+ * {@code application/stix+json;version=2.1}) gets 406. Errors are TAXII error messages with the HTTP status.
+ */
+final class TaxiiRoutes {
+    static final String ROOT = "/taxii2/";
+    static final String API_ROOT = "/taxii2/api/";
+    private static final String USER = "parley.taxii.user";
+    private static final String ERROR = "parley.taxii.error";
+    private static final String CHALLENGE = "Basic realm=\"parley-taxii\", charset=\"UTF-8\", Bearer realm=\"parley-taxii\"";
+
+    private final Node node;
+    private final EvidenceService evidence;
+    private final TaxiiService taxii;
+
+    TaxiiRoutes(Node node, EvidenceService evidence, TaxiiService taxii) {
+        this.node = node;
+        this.evidence = evidence;
+        this.taxii = taxii;
+    }
+
+    void register(Javalin app) {
+        app.before("/taxii2", this::authenticate);
+        app.before("/taxii2/*", this::authenticate);
+        app.exception(TaxiiException.class, (e, ctx) -> error(ctx, e.status(), e.title(), e.getMessage()));
+        // HttpServer turns every 404/405 without a problem body into problem+json; TAXII clients get TAXII errors.
+        app.error(404, this::restoreTaxiiError);
+        app.error(405, this::restoreTaxiiError);
+        app.get(ROOT, ctx -> respond(ctx, discovery(ctx)));
+        app.get(API_ROOT, ctx -> respond(ctx, apiRoot()));
+        app.get(API_ROOT + "collections/", this::collections);
+        app.get(API_ROOT + "collections/{id}/", ctx -> respond(ctx, readable(ctx).toJson()));
+        app.get(API_ROOT + "collections/{id}/objects/", this::objects);
+        app.post(API_ROOT + "collections/{id}/objects/", this::addObjects);
+        app.get(API_ROOT + "collections/{id}/objects/{object}/", this::object);
+        app.get(API_ROOT + "collections/{id}/objects/{object}/versions/", this::versions);
+        app.get(API_ROOT + "collections/{id}/manifest/", this::manifest);
+        app.get(API_ROOT + "status/{status}/", this::status);
+    }
+
+    // --- authentication and negotiation -----------------------------------------------------------------------------
+
+    private void authenticate(Context ctx) {
+        if (ctx.attribute(USER) != null) return;
+        String header = ctx.header("Authorization");
+        Optional<UserStore.User> user = Optional.empty();
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String token = header.substring(7).strip();
+            user = evidence.taxii().tokenUser(Sha256.hex(token.getBytes(StandardCharsets.UTF_8))).flatMap(u -> node.users().find(u));
+        } else {
+            var creds = basic(header);
+            if (creds != null) user = node.authenticator().authenticate(creds[0], creds[1]);
+        }
+        if (user.isEmpty()) {
+            ctx.header("WWW-Authenticate", CHALLENGE);
+            throw new TaxiiException(401, "Unauthorized", header == null
+                    ? "TAXII needs HTTP Basic credentials of a local account or a bearer token"
+                    : "unknown user, wrong password or unknown token");
+        }
+        ctx.attribute(USER, evidence.requester(user.get().username(), user.get().role()));
+        if (ctx.method() != HandlerType.OPTIONS && negotiate(ctx.header("Accept"), true) == null) {
+            throw new TaxiiException(406, "Not Acceptable", "this server answers with " + TaxiiService.TAXII_MEDIA
+                    + " (objects also as " + TaxiiService.STIX_MEDIA + "); the Accept header admits neither: " + ctx.header("Accept"));
+        }
+    }
+
+    private static String[] basic(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) return null;
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The media type to answer with, or null when {@code accept} admits none: the TAXII 2.1 type for any type ({@code *}/{@code *}),
+     * any application type, {@code application/taxii+json} without version or with version 2.1 (and a missing
+     * header, as HTTP reads it); the STIX 2.1 type when {@code stixAllowed} and that is what the client asks for.
+     */
+    static String negotiate(String accept, boolean stixAllowed) {
+        if (accept == null || accept.isBlank()) return TaxiiService.TAXII_MEDIA;
+        for (String range : accept.split(",")) {
+            String[] parts = range.split(";");
+            String type = parts[0].strip().toLowerCase(Locale.ROOT);
+            String version = null;
+            boolean refused = false;
+            for (int i = 1; i < parts.length; i++) {
+                String[] kv = parts[i].split("=", 2);
+                String k = kv[0].strip().toLowerCase(Locale.ROOT);
+                String v = kv.length > 1 ? kv[1].strip().replace("\"", "") : "";
+                if (k.equals("version")) version = v;
+                if (k.equals("q") && v.matches("0(\\.0*)?")) refused = true;
+            }
+            if (refused) continue;
+            boolean v21 = version == null || version.equals("2.1");
+            if (type.equals("*/*") || type.equals("application/*")) return TaxiiService.TAXII_MEDIA;
+            if (type.equals("application/taxii+json") && v21) return TaxiiService.TAXII_MEDIA;
+            if (stixAllowed && type.equals("application/stix+json") && v21) return TaxiiService.STIX_MEDIA;
+        }
+        return null;
+    }
+
+    private static LocalUser user(Context ctx) {
+        return ctx.attribute(USER);
+    }
+
+    // --- resources --------------------------------------------------------------------------------------------------
+
+    private String base(Context ctx) {
+        var card = node.card();
+        String url = card != null && card.baseUrl() != null ? card.baseUrl() : ctx.scheme() + "://" + ctx.host();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private ObjectNode discovery(Context ctx) {
+        ObjectNode o = Json.object();
+        o.put("title", "Parley TAXII server of " + node.origin());
+        o.put("description", "STIX 2.1 evidence exchanged in this node's Parley channels, filtered by TLP for the authenticated account");
+        o.put("default", base(ctx) + API_ROOT);
+        o.putArray("api_roots").add(base(ctx) + API_ROOT);
+        return o;
+    }
+
+    private ObjectNode apiRoot() {
+        ObjectNode o = Json.object();
+        o.put("title", node.origin());
+        o.put("description", "One collection per channel of this node, and the node's own-sharing collection");
+        o.putArray("versions").add(TaxiiService.TAXII_MEDIA);
+        o.put("max_content_length", EvidenceService.MAX_BUNDLE_BYTES);
+        return o;
+    }
+
+    private void collections(Context ctx) {
+        ObjectNode o = Json.object();
+        ArrayNode cs = o.putArray("collections");
+        taxii.collections(user(ctx)).forEach(c -> cs.add(c.toJson()));
+        respond(ctx, o);
+    }
+
+    private TaxiiService.CollectionInfo collection(Context ctx) {
+        String id = ctx.pathParam("id");
+        Optional<TaxiiService.CollectionInfo> c = taxii.collection(user(ctx), id);
+        if (c.isPresent()) return c.get();
+        // A channel this node knows but is not a member of: the collection exists, the account may not read it.
+        for (var charter : evidence.channels().all()) {
+            if (CollectionIds.ofChannel(charter.channel()).equals(id)) {
+                throw new TaxiiException(403, "Forbidden", "this node is not a member of the channel of collection " + id);
+            }
+        }
+        throw new TaxiiException(404, "Not Found", "no collection " + id + " in this API root");
+    }
+
+    private TaxiiService.CollectionInfo readable(Context ctx) {
+        TaxiiService.CollectionInfo c = collection(ctx);
+        if (!c.canRead()) throw new TaxiiException(403, "Forbidden", "this account may not read collection " + c.id());
+        return c;
+    }
+
+    private void objects(Context ctx) {
+        TaxiiService.CollectionInfo c = readable(ctx);
+        TaxiiStore.Query q = query(ctx, true);
+        TaxiiStore.Page page = taxii.objects(user(ctx), c, q);
+        respondEnvelope(ctx, page, q);
+    }
+
+    private void object(Context ctx) {
+        TaxiiService.CollectionInfo c = readable(ctx);
+        TaxiiStore.Query base = query(ctx, true);
+        TaxiiStore.Query q = new TaxiiStore.Query(base.addedAfter(), base.after(), base.limit(), List.of(ctx.pathParam("object")), null,
+                base.specVersions(), base.versions());
+        TaxiiStore.Page page = taxii.objects(user(ctx), c, q);
+        if (page.rows().isEmpty() && q.after() == null) {
+            throw new TaxiiException(404, "Not Found", "no object " + ctx.pathParam("object") + " in collection " + c.id());
+        }
+        respondEnvelope(ctx, page, q);
+    }
+
+    private void respondEnvelope(Context ctx, TaxiiStore.Page page, TaxiiStore.Query q) {
+        StringBuilder sb = new StringBuilder(256 + page.rows().size() * 512);
+        sb.append("{\"more\":").append(page.more());
+        if (page.more()) sb.append(",\"next\":").append(Json.write(Cursors.encode(last(page))));
+        if (!page.rows().isEmpty()) {
+            sb.append(",\"objects\":[");
+            for (int i = 0; i < page.rows().size(); i++) {
+                if (i > 0) sb.append(',');
+                sb.append(page.rows().get(i).json());
+            }
+            sb.append(']');
+        }
+        sb.append('}');
+        dateHeaders(ctx, page);
+        ctx.status(200).contentType(negotiate(ctx.header("Accept"), true)).result(sb.toString());
+    }
+
+    private static TaxiiStore.Cursor last(TaxiiStore.Page page) {
+        TaxiiStore.StoredObject l = page.rows().get(page.rows().size() - 1);
+        return new TaxiiStore.Cursor(l.dateAdded(), l.id());
+    }
+
+    private static void dateHeaders(Context ctx, TaxiiStore.Page page) {
+        if (page.rows().isEmpty()) return;
+        ctx.header("X-TAXII-Date-Added-First", TaxiiStore.format(page.rows().get(0).dateAdded()));
+        ctx.header("X-TAXII-Date-Added-Last", TaxiiStore.format(page.rows().get(page.rows().size() - 1).dateAdded()));
+    }
+
+    private void manifest(Context ctx) {
+        TaxiiService.CollectionInfo c = readable(ctx);
+        TaxiiStore.Page page = taxii.objects(user(ctx), c, query(ctx, true));
+        ObjectNode o = Json.object();
+        o.put("more", page.more());
+        if (page.more()) o.put("next", Cursors.encode(last(page)));
+        if (!page.rows().isEmpty()) {
+            ArrayNode objects = o.putArray("objects");
+            for (TaxiiStore.StoredObject r : page.rows()) {
+                objects.addObject().put("id", r.objectId()).put("date_added", TaxiiStore.format(r.dateAdded())).put("version", r.version())
+                        .put("media_type", TaxiiService.STIX_MEDIA);
+            }
+        }
+        dateHeaders(ctx, page);
+        respond(ctx, o);
+    }
+
+    private void versions(Context ctx) {
+        TaxiiService.CollectionInfo c = readable(ctx);
+        TaxiiStore.Query q = query(ctx, false);
+        TaxiiStore.Page page = taxii.versions(user(ctx), c, ctx.pathParam("object"), q);
+        if (page.rows().isEmpty() && q.after() == null) {
+            throw new TaxiiException(404, "Not Found", "no object " + ctx.pathParam("object") + " in collection " + c.id());
+        }
+        ObjectNode o = Json.object();
+        o.put("more", page.more());
+        if (page.more()) o.put("next", Cursors.encode(last(page)));
+        ArrayNode vs = o.putArray("versions");
+        page.rows().forEach(r -> vs.add(r.version()));
+        dateHeaders(ctx, page);
+        respond(ctx, o);
+    }
+
+    private void addObjects(Context ctx) {
+        TaxiiService.CollectionInfo c = collection(ctx);
+        if (!c.canWrite()) throw new TaxiiException(403, "Forbidden", "collection " + c.id() + " is read-only: objects reach it in channel envelopes");
+        String type = ctx.contentType();
+        if (type == null || !type.replace(" ", "").toLowerCase(Locale.ROOT).startsWith("application/taxii+json")
+                || (type.contains("version=") && !type.replace(" ", "").contains("version=2.1"))) {
+            throw new TaxiiException(415, "Unsupported Media Type", "send the envelope as " + TaxiiService.TAXII_MEDIA + " (got " + type + ")");
+        }
+        JsonNode envelope;
+        try {
+            envelope = Json.parse(readBody(ctx, EvidenceService.MAX_BUNDLE_BYTES));
+        } catch (IllegalArgumentException e) {
+            throw new TaxiiException(400, "Bad Request", "the body is not valid JSON");
+        }
+        ObjectNode status;
+        try {
+            status = taxii.add(user(ctx), c, envelope);
+        } catch (EvidenceException e) {
+            throw new TaxiiException(e.status(), "Unprocessable", e.getMessage());
+        }
+        ctx.header("Location", base(ctx) + API_ROOT + "status/" + status.get("id").asText() + "/");
+        ctx.status(202).contentType(TaxiiService.TAXII_MEDIA).result(Json.write(status));
+    }
+
+    private void status(Context ctx) {
+        String body = taxii.status(user(ctx), ctx.pathParam("status"))
+                .orElseThrow(() -> new TaxiiException(404, "Not Found", "no status " + ctx.pathParam("status") + " for this account"));
+        ctx.status(200).contentType(TaxiiService.TAXII_MEDIA).result(body);
+    }
+
+    /** Reads at most {@code max} bytes of the body from the stream: TAXII adds may exceed HttpServer's buffered limit. */
+    static byte[] readBody(Context ctx, long max) {
+        String length = ctx.header("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.strip()) > max) throw new TaxiiException(413, "Content Too Large", "the body exceeds " + max + " bytes");
+            } catch (NumberFormatException e) {
+                throw new TaxiiException(400, "Bad Request", "Content-Length is not a number");
+            }
+        }
+        try (InputStream in = ctx.bodyInputStream()) {
+            byte[] b = in.readNBytes((int) max + 1);
+            if (b.length > max) throw new TaxiiException(413, "Content Too Large", "the body exceeds " + max + " bytes");
+            return b;
+        } catch (IOException e) {
+            throw new TaxiiException(400, "Bad Request", "could not read the body: " + e.getMessage());
+        }
+    }
+
+    // --- query parameters -------------------------------------------------------------------------------------------
+
+    private static TaxiiStore.Query query(Context ctx, boolean versionsAllowed) {
+        Long addedAfter = null;
+        String aa = ctx.queryParam("added_after");
+        if (aa != null && !aa.isBlank()) addedAfter = TaxiiStore.micros(timestamp("added_after", aa));
+        int limit = TaxiiService.DEFAULT_LIMIT;
+        String l = ctx.queryParam("limit");
+        if (l != null && !l.isBlank()) {
+            try {
+                limit = Integer.parseInt(l.strip());
+            } catch (NumberFormatException e) {
+                throw new TaxiiException(400, "Bad Request", "limit must be a positive integer");
+            }
+            if (limit < 1) throw new TaxiiException(400, "Bad Request", "limit must be a positive integer");
+            limit = Math.min(limit, TaxiiService.MAX_LIMIT);
+        }
+        TaxiiStore.Cursor after = null;
+        String next = ctx.queryParam("next");
+        if (next != null && !next.isBlank()) {
+            after = Cursors.decode(next).orElseThrow(() -> new TaxiiException(400, "Bad Request", "next is not a value this server handed out"));
+        }
+        TaxiiStore.Versions versions = TaxiiStore.Versions.LAST;
+        List<String> vs = list(ctx, "match[version]");
+        if (!vs.isEmpty()) {
+            if (!versionsAllowed) throw new TaxiiException(400, "Bad Request", "match[version] is not supported on this resource");
+            boolean all = false, last = false, first = false;
+            List<Long> exact = new ArrayList<>();
+            for (String v : vs) {
+                switch (v) {
+                    case "all" -> all = true;
+                    case "last" -> last = true;
+                    case "first" -> first = true;
+                    default -> exact.add(TaxiiStore.micros(timestamp("match[version]", v)));
+                }
+            }
+            versions = new TaxiiStore.Versions(all, last, first, exact);
+        }
+        return new TaxiiStore.Query(addedAfter, after, limit, list(ctx, "match[id]"), list(ctx, "match[type]"), list(ctx, "match[spec_version]"), versions);
+    }
+
+    private static List<String> list(Context ctx, String name) {
+        List<String> out = new ArrayList<>();
+        for (String v : ctx.queryParams(name)) {
+            for (String part : v.split(",")) {
+                if (!part.isBlank()) out.add(part.strip());
+            }
+        }
+        return out;
+    }
+
+    private static Instant timestamp(String name, String text) {
+        try {
+            return Instant.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            throw new TaxiiException(400, "Bad Request", name + " must be an RFC 3339 timestamp such as 2026-01-02T03:04:05.000Z");
+        }
+    }
+
+    // --- output -----------------------------------------------------------------------------------------------------
+
+    private static void respond(Context ctx, JsonNode body) {
+        ctx.status(200).contentType(TaxiiService.TAXII_MEDIA).result(Json.write(body));
+    }
+
+    /** Writes a TAXII error message (TAXII 2.1 §3.6.1) and remembers it so that the 404/405 mapping cannot replace it. */
+    static void error(Context ctx, int status, String title, String description) {
+        ObjectNode e = Json.object();
+        e.put("title", title);
+        e.put("description", description);
+        e.put("http_status", Integer.toString(status));
+        String body = Json.write(e);
+        ctx.attribute(ERROR, body);
+        ctx.status(status).contentType(TaxiiService.TAXII_MEDIA).result(body);
+    }
+
+    private void restoreTaxiiError(Context ctx) {
+        if (!ctx.path().startsWith("/taxii2")) return;
+        String body = ctx.attribute(ERROR);
+        if (body == null) {
+            int status = ctx.statusCode();
+            error(ctx, status, status == 404 ? "Not Found" : "Method Not Allowed",
+                    status == 404 ? "no TAXII resource at " + ctx.path() : ctx.method() + " is not allowed on " + ctx.path());
+        } else {
+            ctx.contentType(TaxiiService.TAXII_MEDIA).result(body);
+        }
+    }
+}

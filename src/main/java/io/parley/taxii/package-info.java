@@ -1,0 +1,18 @@
+/**
+ * Evidence exchange on a node: the evidence store, the TAXII 2.1 server, correlation and the evidence API.
+ *
+ * <ul>
+ *   <li>{@link io.parley.taxii.EvidenceService}: bundles stored by the SHA-256 of their RFC 8785 form, indexed per
+ *       sharing context into TAXII collections ({@code stix_objects}) and into the correlation index
+ *       ({@code observables}); every read and share decision goes through
+ *       {@link io.parley.evidence.MarkingPolicy}.</li>
+ *   <li>{@link io.parley.taxii.TaxiiService} and {@link io.parley.taxii.TaxiiStore}: TAXII 2.1 collections (one per
+ *       channel of this node, plus the own-sharing collection) with keyset paging in SQL.</li>
+ *   <li>{@link io.parley.taxii.EvidenceWorker}: indexes every stored envelope (a durable cursor over the envelopes
+ *       table, woken by {@link io.parley.node.Node#onAccepted}) and fetches bundles that received envelopes name by
+ *       hash from their sender over {@code /federation/v1/evidence/}.</li>
+ *   <li>{@link io.parley.taxii.EvidenceExchange}: wires it all into the HTTP server ({@code /api/v1/evidence…},
+ *       {@code /api/v1/correlations/…}, {@code /taxii2/…}).</li>
+ * </ul>
+ */
+package io.parley.taxii;

@@ -1,0 +1,95 @@
+package io.parley.web;
+
+import java.util.List;
+
+import io.parley.envelope.Tlp;
+
+/** What the templates show: plain, already formatted values, built by {@link Pages} from the node's services. */
+public final class WebModel {
+    private WebModel() {}
+
+    /** The frame of every page: who is signed in on which node, and the token its forms carry. */
+    public record Layout(String title, String user, String origin, String displayName, String fingerprint, String csrf,
+                         String now, String section, int refreshSeconds, String notice, boolean noticeIsError) {
+        public boolean signedIn() {
+            return user != null;
+        }
+    }
+
+    /** A party as the UI shows it everywhere: origin, name, and the key fingerprint to compare out of band. */
+    public record Party(String origin, String displayName, String fingerprint, boolean self) {}
+
+    /** A deadline and where it stands: urgency is overdue, soon, pending, met, missed or none. */
+    public record Deadline(String label, String due, String dueIso, String relative, String status, String urgency) {
+        public boolean applies() {
+            return !"none".equals(urgency);
+        }
+    }
+
+    /** A case in a list. urgency: overdue, soon, owed (we owe a response), open, done. */
+    public record CaseRow(String id, String summary, String kind, String requestType, String priority, Tlp tlp, String state,
+                          String channel, Party openedBy, String openedAt, Deadline ack, Deadline answer, String urgency, boolean owedByUs) {}
+
+    public record ChannelRow(String id, String title, String level, String state, Tlp tlpCeiling, List<Party> members,
+                             boolean pending, boolean amendment, List<Party> signed, List<Party> awaiting, boolean canSign) {}
+
+    public record PeerRow(Party party, String baseUrl, String flagged, String line, String lastSuccess, String lastSuccessRelative,
+                          String downSince, String currentOutage, String totalDowntime, String lastFailure, long queued, long failed) {}
+
+    public record LogInfo(long size, String checkpointAt, List<String> cosigners, String newestCosigned, long queued, long envelopes,
+                          int equivocations, int witnessConflicts) {
+        public boolean cosigned() {
+            return !cosigners.isEmpty();
+        }
+    }
+
+    public record Dashboard(Layout layout, Party self, String baseUrl, List<CaseRow> attention, int moreAttention, List<CaseRow> finished,
+                            List<ChannelRow> channels, List<PeerRow> peers, LogInfo log, int overdue, int dueSoon, int owed) {}
+
+    /** A typed field of a case's opening message. */
+    public record Field(String label, String value, boolean multiline) {}
+
+    public record Delivery(String recipient, String state, String detail) {}
+
+    public record Entry(String at, String atIso, Party from, String kind, Tlp tlp, String priority, String text, String lang, String hash,
+                        String receivedAt, List<Delivery> deliveries) {}
+
+    public record Response(Party party, String ackedAt, Deadline ack, String answeredAt, Deadline answer) {}
+
+    public record Escalation(String at, Party from, String deadline, String rung, String role, String contact, String due) {}
+
+    /** A button on the case page: the action's path segment, its label, and whether it needs care (close, retract). */
+    public record Action(String name, String label, boolean danger) {}
+
+    public record CasePage(Layout layout, CaseRow c, String channelTitle, List<Field> fields, List<Response> responses, List<Entry> timeline,
+                           List<Escalation> escalations, List<Action> actions, boolean member) {}
+
+    public record Term(String priority, String ack, String answer) {}
+
+    public record Rung(int index, String after, String role, String contact) {}
+
+    public record Member(Party party, String charterFingerprint, boolean signedCurrent, String baseUrl) {}
+
+    public record ReportRow(Party party, int cases, int requests, String ackOnTime, int ackMissed, String answerOnTime, int answerMissed,
+                            String medianAck, String p90Ack, String medianAnswer, String p90Answer, int pingTests, int pingsFailed,
+                            int outages, String downtime) {}
+
+    public record ChannelPage(Layout layout, ChannelRow channel, List<Term> terms, List<Rung> ladder, List<Member> members,
+                              List<Term> pendingTerms, String pendingCeiling, List<CaseRow> cases, List<ReportRow> report, String reportFrom,
+                              String reportTo, String csvHref, boolean member) {}
+
+    /** The values of the new-case form, kept when it is shown again with an error. */
+    public record CaseForm(String kind, String priority, String tlp, String type, String summary, String asked, String sectors,
+                           String systems, String windowFrom, String windowTo, String indicators, String legalBasis, String text, String lang) {
+        public static CaseForm blank(Tlp defaultTlp) {
+            return new CaseForm("request", "routine", defaultTlp.wire(), "", "", "", "", "", "", "", "", "", "", "en");
+        }
+    }
+
+    public record Option(String value, String label) {}
+
+    public record NewCase(Layout layout, String channel, String channelTitle, Tlp ceiling, List<Option> tlps, List<Option> priorities,
+                          List<Option> types, CaseForm form, String error, String errorField) {}
+
+    public record Error(Layout layout, int status, String heading, String message, String back) {}
+}

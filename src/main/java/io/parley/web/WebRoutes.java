@@ -1,0 +1,401 @@
+package io.parley.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
+import io.parley.cases.CaseBook;
+import io.parley.cases.CaseException;
+import io.parley.cases.CaseTimeline;
+import io.parley.channel.Charter;
+import io.parley.envelope.EnvelopeFormatException;
+import io.parley.envelope.Kind;
+import io.parley.envelope.Priority;
+import io.parley.envelope.Tlp;
+import io.parley.envelope.Verdict;
+import io.parley.federation.Federation;
+import io.parley.json.Json;
+import io.parley.node.ChannelActions;
+import io.parley.node.Node;
+import io.parley.store.UserStore;
+import io.parley.web.WebModel.CaseForm;
+import io.parley.web.WebModel.Layout;
+
+/**
+ * The duty officer's web UI at {@code /}: server-rendered HTML (jte, escaped by default), no script. Every page needs
+ * HTTP Basic credentials of a local account (the same realm as the API, so the evidence and CSV links work with the
+ * same login); every form posts a CSRF token, and a POST without a valid one is refused with 403. Pages read the
+ * node's services directly, the same the API uses, so they show the same data. Failures are HTML pages with a
+ * message, never a trace.
+ */
+public final class WebRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(WebRoutes.class);
+    static final String HTML = "text/html; charset=utf-8";
+    static final String REALM = "Basic realm=\"parley\", charset=\"UTF-8\"";
+    /** An error page's status and HTML, put back after Javalin's status mappers (which answer 404/405 as problem+json). */
+    private static final String ERROR_PAGE = "parley.web.error-page";
+    private static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    private static final Map<String, Kind> ACTIONS = Map.of("ack", Kind.ACK, "update", Kind.UPDATE, "answer", Kind.ANSWER,
+            "close", Kind.CLOSE, "retract", Kind.RETRACT);
+    private static final Map<String, String> DONE = Map.of(
+            "ack", "Acknowledgement signed and queued for delivery.",
+            "update", "Update signed and queued for delivery.",
+            "answer", "Answer signed and queued for delivery.",
+            "close", "Case closed.",
+            "retract", "Case retracted.",
+            "opened", "Case opened: signed and queued for delivery to the channel's members.",
+            "ping", "Line test sent.",
+            "signed", "Charter signed; the channel becomes active when every member has signed.");
+
+    private final Node node;
+    private final Federation federation;
+    private final CaseBook cases;
+    private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
+    private final Csrf csrf = new Csrf();
+    private final byte[] css;
+
+    public WebRoutes(Node node, Federation federation, CaseBook cases) {
+        this.node = node;
+        this.federation = federation;
+        this.cases = cases;
+        try (InputStream in = WebRoutes.class.getResourceAsStream("/static/parley.css")) {
+            if (in == null) throw new IllegalStateException("static/parley.css is missing from the classpath");
+            this.css = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void register(Javalin app) {
+        app.get("/", page(this::dashboard));
+        app.get("/cases/{id}", page(this::showCase));
+        app.post("/cases/{id}/{action}", page(this::caseAction));
+        app.get("/cases/{id}/{action}", page((ctx, s) -> seeOther(ctx, "/cases/" + segment(ctx.pathParam("id")))));
+        app.get("/channels/{id}", page(this::showChannel));
+        app.get("/channels/{id}/cases/new", page(this::newCaseForm));
+        app.post("/channels/{id}/cases", page(this::openCase));
+        app.post("/channels/{id}/sign", page(this::sign));
+        app.post("/channels/{id}/ping", page(this::ping));
+        app.get("/channels/{id}/{action}", page((ctx, s) -> seeOther(ctx, "/channels/" + segment(ctx.pathParam("id")))));
+        app.get("/ui/parley.css", ctx -> ctx.header("Cache-Control", "max-age=300").header("X-Content-Type-Options", "nosniff")
+                .contentType("text/css; charset=utf-8").result(css));
+        app.after(WebRoutes::restoreErrorPage);
+    }
+
+    /** The signed-in user of a request, the token its forms carry, and the page builder as of this request. */
+    record Session(String user, String csrf, Pages pages) {
+        Layout layout(String title, String section, int refresh, String notice, boolean error) {
+            return pages.layout(title, user, csrf, section, refresh, notice, error);
+        }
+    }
+
+    @FunctionalInterface
+    interface PageHandler {
+        void handle(Context ctx, Session session) throws Exception;
+    }
+
+    /** A refusal to show as an HTML page. */
+    static final class WebError extends RuntimeException {
+        final int status;
+        final String heading;
+
+        WebError(int status, String heading, String message) {
+            super(message, null, false, false);
+            this.status = status;
+            this.heading = heading;
+        }
+    }
+
+    private Handler page(PageHandler handler) {
+        return ctx -> {
+            ctx.header("Content-Security-Policy", CSP).header("X-Content-Type-Options", "nosniff").header("X-Frame-Options", "DENY")
+                    .header("Referrer-Policy", "same-origin").header("Cache-Control", "no-store");
+            Session session = null;
+            try {
+                session = authenticate(ctx);
+                if (ctx.method() == HandlerType.POST && !csrf.valid(session.user(), ctx.formParam(Csrf.FIELD))) {
+                    throw new WebError(403, "Form expired or forged",
+                            "This form did not carry a valid security token, so nothing was done. Go back, reload the page and try again.");
+                }
+                handler.handle(ctx, session);
+            } catch (WebError e) {
+                error(ctx, session, e.status, e.heading, e.getMessage());
+            } catch (CaseException e) {
+                error(ctx, session, e.status(), "Case action refused", e.getMessage());
+            } catch (ChannelActions.Refused e) {
+                error(ctx, session, e.status(), "Channel action refused", e.getMessage());
+            } catch (EnvelopeFormatException e) {
+                error(ctx, session, 422, "Not accepted", e.getMessage());
+            } catch (Exception e) {
+                LOG.error("web UI failed on {} {}", ctx.method(), ctx.path(), e);
+                error(ctx, session, 500, "Something went wrong", "The node could not show this page. The error has been logged; try again shortly.");
+            }
+        };
+    }
+
+    private Session authenticate(Context ctx) {
+        String user = null, password = null;
+        try {
+            var creds = ctx.basicAuthCredentials();
+            if (creds != null) {
+                user = creds.getUsername();
+                password = creds.getPassword();
+            }
+        } catch (RuntimeException e) {
+            // malformed header: same as none
+        }
+        Optional<UserStore.User> found = user == null ? Optional.empty() : node.authenticator().authenticate(user, password);
+        if (found.isEmpty()) {
+            ctx.header("WWW-Authenticate", REALM);
+            throw new WebError(401, "Sign-in required",
+                    user == null ? "This duty desk needs the user name and password of a local account on this node."
+                            : "Unknown user or wrong password.");
+        }
+        String name = found.get().username();
+        return new Session(name, csrf.token(name), new Pages(node, federation, cases));
+    }
+
+    // ---- pages ----
+
+    private void dashboard(Context ctx, Session s) {
+        var model = s.pages().dashboard(s.layout("Duty desk", "dashboard", 60, done(ctx), false));
+        render(ctx, 200, "dashboard.jte", model);
+    }
+
+    private void showCase(Context ctx, Session s) {
+        String id = ctx.pathParam("id");
+        var model = s.pages().casePage(s.layout("Case " + id, "cases", 0, done(ctx), false), id)
+                .orElseThrow(() -> new WebError(404, "No such case", "No case '" + id + "' is known on this node."));
+        render(ctx, 200, "case.jte", model);
+    }
+
+    private void showChannel(Context ctx, Session s) {
+        String id = ctx.pathParam("id");
+        var model = s.pages().channelPage(s.layout("Channel " + id, "channels", 0, done(ctx), false), id)
+                .orElseThrow(() -> unknownChannel(id));
+        render(ctx, 200, "channel.jte", model);
+    }
+
+    private void newCaseForm(Context ctx, Session s) {
+        Charter c = charter(ctx.pathParam("id"));
+        Tlp defaultTlp = Tlp.AMBER.exceeds(c.tlpCeiling()) ? c.tlpCeiling() : Tlp.AMBER;
+        render(ctx, 200, "newcase.jte", s.pages().newCase(s.layout("New case", "channels", 0, null, false), c, CaseForm.blank(defaultTlp), null, null));
+    }
+
+    // ---- actions (POST, CSRF-checked by page()) ----
+
+    private void caseAction(Context ctx, Session s) {
+        String id = ctx.pathParam("id"), action = ctx.pathParam("action");
+        Kind kind = ACTIONS.get(action);
+        if (kind == null) throw new WebError(404, "No such action", "Cases can be acknowledged, updated, answered, closed or retracted.");
+        if (cases.timeline(id).isEmpty()) throw new WebError(404, "No such case", "No case '" + id + "' is known on this node.");
+        String text = trimmed(ctx.formParam("text"));
+        if (text.isEmpty() && (kind == Kind.UPDATE || kind == Kind.ANSWER)) {
+            var model = s.pages().casePage(s.layout("Case " + id, "cases", 0,
+                    "Write the " + (kind == Kind.UPDATE ? "update" : "answer") + " in the text box first; nothing was sent.", true), id).orElseThrow();
+            render(ctx, 422, "case.jte", model);
+            return;
+        }
+        ObjectNode body = Json.object();
+        if (!text.isEmpty()) body.put("text", text).put("lang", lang(ctx.formParam("lang")));
+        Verdict v = cases.respond(id, kind, body);
+        refuseRejected(v);
+        seeOther(ctx, "/cases/" + segment(id) + "?done=" + action);
+    }
+
+    private void sign(Context ctx, Session s) {
+        String id = ctx.pathParam("id");
+        charter(id);
+        refuseRejected(node.channelActions().sign(id));
+        String back = "channel".equals(ctx.formParam("back")) ? "/channels/" + segment(id) : "/";
+        seeOther(ctx, back + "?done=signed");
+    }
+
+    private void ping(Context ctx, Session s) {
+        String id = ctx.pathParam("id");
+        charter(id);
+        String mode = "human".equals(ctx.formParam("mode")) ? "human" : "auto";
+        Priority priority = Priority.fromWire(Optional.ofNullable(ctx.formParam("priority")).orElse("routine"))
+                .orElseThrow(() -> new WebError(400, "Not accepted", "Priority must be flash, urgent or routine."));
+        CaseTimeline t = cases.open(id, Kind.PING, priority, Tlp.GREEN, Json.object().put("mode", mode)
+                .put("summary", mode.equals("human") ? "Line test: please acknowledge" : "Line test"));
+        seeOther(ctx, "/cases/" + segment(t.caseId()) + "?done=ping");
+    }
+
+    private void openCase(Context ctx, Session s) {
+        Charter c = charter(ctx.pathParam("id"));
+        CaseForm f = new CaseForm(value(ctx, "kind"), value(ctx, "priority"), value(ctx, "tlp"), value(ctx, "type"), value(ctx, "summary"),
+                value(ctx, "asked"), value(ctx, "sectors"), value(ctx, "systems"), value(ctx, "window_from"), value(ctx, "window_to"),
+                value(ctx, "indicators"), value(ctx, "legal_basis"), value(ctx, "text"), value(ctx, "lang"));
+        try {
+            Kind kind = switch (f.kind()) {
+                case "request" -> Kind.REQUEST;
+                case "notify" -> Kind.NOTIFY;
+                default -> throw new FormError("kind", "Choose whether this is a request or a notification.");
+            };
+            Priority priority = Priority.fromWire(f.priority()).orElseThrow(() -> new FormError("priority", "Choose a priority."));
+            Tlp tlp = Tlp.fromWire(f.tlp()).orElseThrow(() -> new FormError("tlp", "Choose a TLP label."));
+            if (tlp.exceeds(c.tlpCeiling())) {
+                throw new FormError("tlp", Fmt.tlpLabel(tlp) + " is above this channel's ceiling of " + Fmt.tlpLabel(c.tlpCeiling()) + ".");
+            }
+            ObjectNode body = Json.object();
+            if (kind == Kind.REQUEST) {
+                if (!CaseBook.REQUEST_TYPES.contains(f.type())) throw new FormError("type", "Choose the type of request.");
+                body.put("type", f.type());
+            }
+            if (f.summary().isEmpty()) throw new FormError("summary", "Write a one-line summary.");
+            body.put("summary", f.summary());
+            if (kind == Kind.REQUEST && f.asked().isEmpty()) throw new FormError("asked", "Say what you ask the other side to do.");
+            if (!f.asked().isEmpty()) body.put("asked", f.asked());
+            List<String> systems = list(f.systems()), sectors = list(f.sectors());
+            if (!systems.isEmpty() || !sectors.isEmpty()) {
+                ObjectNode affected = body.putObject("affected");
+                if (!systems.isEmpty()) strings(affected.putArray("systems"), systems);
+                if (!sectors.isEmpty()) strings(affected.putArray("sectors"), sectors);
+            }
+            Instant from = windowTime(f.windowFrom(), "window_from"), to = windowTime(f.windowTo(), "window_to");
+            if (from != null && to != null && !from.isBefore(to)) throw new FormError("window_to", "The window must end after it starts.");
+            if (from != null || to != null) {
+                ObjectNode w = body.putObject("window");
+                if (from != null) w.put("from", from.toString());
+                if (to != null) w.put("to", to.toString());
+            }
+            List<String> indicators = list(f.indicators());
+            if (!indicators.isEmpty()) strings(body.putArray("indicators"), indicators);
+            if (!f.legalBasis().isEmpty()) body.put("legal_basis", f.legalBasis());
+            if (!f.text().isEmpty()) body.put("text", f.text());
+            if (!f.text().isEmpty() || !f.lang().isEmpty()) body.put("lang", lang(f.lang()));
+            CaseTimeline t;
+            try {
+                t = cases.open(c.channel(), kind, priority, tlp, body);
+            } catch (EnvelopeFormatException e) {
+                String field = e.field() == null ? null : e.field().replaceFirst("^/body/", "").replace('/', '_');
+                throw new FormError(field, e.getMessage());
+            } catch (CaseException e) {
+                throw new FormError(null, e.getMessage());
+            }
+            seeOther(ctx, "/cases/" + segment(t.caseId()) + "?done=opened");
+        } catch (FormError e) {
+            render(ctx, 422, "newcase.jte", s.pages().newCase(s.layout("New case", "channels", 0, null, false), c, f, e.getMessage(), e.field));
+        }
+    }
+
+    /** A fault in the new-case form, shown beside the form with the values kept. */
+    private static final class FormError extends RuntimeException {
+        final String field;
+
+        FormError(String field, String message) {
+            super(message, null, false, false);
+            this.field = field;
+        }
+    }
+
+    private static Instant windowTime(String v, String field) {
+        if (v.isEmpty()) return null;
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(v).toInstant(ZoneOffset.UTC); // a datetime-local input, in UTC as labelled
+            } catch (DateTimeParseException e2) {
+                throw new FormError(field, "Give the time as 2026-11-23T06:00 (UTC).");
+            }
+        }
+    }
+
+    private static List<String> list(String v) {
+        List<String> out = new ArrayList<>();
+        for (String s : v.split("[,\\n]")) if (!s.isBlank()) out.add(s.strip());
+        return out;
+    }
+
+    private static void strings(ArrayNode a, List<String> values) {
+        values.forEach(a::add);
+    }
+
+    private static String value(Context ctx, String name) {
+        return trimmed(ctx.formParam(name));
+    }
+
+    private static String trimmed(String s) {
+        return s == null ? "" : s.replace("\r\n", "\n").strip();
+    }
+
+    /** A BCP 47-ish language tag, "en" when none or something odd was given. */
+    private static String lang(String v) {
+        String s = trimmed(v).toLowerCase(Locale.ROOT);
+        return s.matches("[a-z]{2,3}(-[a-z0-9]{2,8})*") ? s : "en";
+    }
+
+    private static void refuseRejected(Verdict v) {
+        if (v instanceof Verdict.Rejected r) throw new WebError(r.reason().httpStatus(), "Refused", r.reason().detail());
+    }
+
+    private Charter charter(String id) {
+        return node.channels().charter(id).orElseThrow(() -> unknownChannel(id));
+    }
+
+    private static WebError unknownChannel(String id) {
+        return new WebError(404, "No such channel", "No channel '" + id + "' is known on this node.");
+    }
+
+    private static String done(Context ctx) {
+        String d = ctx.queryParam("done");
+        return d == null ? null : DONE.get(d);
+    }
+
+    private static void seeOther(Context ctx, String location) {
+        ctx.redirect(location, HttpStatus.SEE_OTHER);
+    }
+
+    static String segment(String s) {
+        return Fmt.path(s);
+    }
+
+    // ---- rendering ----
+
+    private void render(Context ctx, int status, String template, Object model) {
+        StringOutput out = new StringOutput();
+        templates.render(template, model, out);
+        String html = out.toString();
+        ctx.status(status).contentType(HTML).result(html);
+        if (status >= 400) ctx.attribute(ERROR_PAGE, new ErrorPage(status, html));
+    }
+
+    private void error(Context ctx, Session session, int status, String heading, String message) {
+        Pages pages = session != null ? session.pages() : new Pages(node, federation, cases);
+        Layout layout = pages.layout(heading, session == null ? null : session.user(), session == null ? null : session.csrf(), "", 0, null, false);
+        String back = session == null ? null : "/";
+        render(ctx, status, "error.jte", new WebModel.Error(layout, status, heading, message, back));
+    }
+
+    private record ErrorPage(int status, String html) {}
+
+    private static void restoreErrorPage(Context ctx) {
+        ErrorPage page = ctx.attribute(ERROR_PAGE);
+        if (page != null) ctx.status(page.status()).contentType(HTML).result(page.html());
+    }
+}

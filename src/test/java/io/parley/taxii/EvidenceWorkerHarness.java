@@ -1,0 +1,18 @@
+package io.parley.taxii;
+
+/** Runs the envelope indexer to completion without a node or its worker thread. */
+final class EvidenceWorkerHarness {
+    private EvidenceWorkerHarness() {}
+
+    static void indexAll(EvidenceService svc) {
+        while (svc.indexEnvelopes(200, () -> false).more()) {
+            // next batch
+        }
+    }
+
+    /** Indexes every envelope again from the start (indexing is idempotent). */
+    static void reindex(EvidenceService svc) {
+        svc.store().db().update("DELETE FROM evidence_cursor");
+        indexAll(svc);
+    }
+}

@@ -1,0 +1,107 @@
+package io.parley.web;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's headless Chromium driven through its own chromedriver: no driver or browser download (Selenium Manager is
+ * never asked), a fresh profile per run, loopback only. Credentials go in the URL of the first page of each node, as a
+ * duty officer's bookmark might: Chromium answers the node's Basic challenge with them and keeps them for the
+ * node's later pages and form posts.
+ */
+final class Browser implements AutoCloseable {
+    static final String CHROMIUM = "/usr/bin/chromium";
+    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+
+    final ChromeDriver driver;
+
+    private Browser(ChromeDriver driver) {
+        this.driver = driver;
+    }
+
+    static Browser start(Path profile) throws IOException {
+        if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
+            throw new IllegalStateException("browser tests need Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver");
+        }
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+        System.setProperty("SE_OFFLINE", "true");
+        Files.createDirectories(profile);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--user-data-dir=" + profile.toAbsolutePath(),
+                "--window-size=1440,1000", "--lang=en-GB", "--hide-scrollbars", "--force-device-scale-factor=1");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort()
+                .withLogOutput(java.io.OutputStream.nullOutputStream()).build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        return new Browser(driver);
+    }
+
+    /** {@code http://user:password@host:port/path} from a node's base URL. */
+    static String withCredentials(String baseUrl, String user, String password, String path) {
+        URI u = URI.create(baseUrl);
+        return u.getScheme() + "://" + encode(user) + ":" + encode(password) + "@" + u.getHost() + ":" + u.getPort() + path;
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    void open(String url) {
+        driver.get(url);
+    }
+
+    String path() {
+        return URI.create(driver.getCurrentUrl()).getPath();
+    }
+
+    String text() {
+        return driver.findElement(By.tagName("body")).getText();
+    }
+
+    WebElement find(By by) {
+        return driver.findElement(by);
+    }
+
+    /** Reloads until {@code condition} holds, for what arrives from another node. */
+    boolean refreshUntil(int seconds, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (true) {
+            if (condition.getAsBoolean()) return true;
+            if (System.currentTimeMillis() > deadline) return false;
+            Thread.sleep(250);
+            driver.navigate().refresh();
+        }
+    }
+
+    /** A screenshot of the whole page, beyond the window, through the DevTools protocol. */
+    @SuppressWarnings("unchecked")
+    void screenshot(Path file) throws IOException {
+        Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+        Map<String, Object> size = (Map<String, Object>) metrics.get("cssContentSize");
+        double width = ((Number) size.get("width")).doubleValue(), height = ((Number) size.get("height")).doubleValue();
+        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true,
+                "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+        Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}

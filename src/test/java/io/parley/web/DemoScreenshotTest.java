@@ -1,0 +1,65 @@
+package io.parley.web;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+
+import io.parley.server.DemoNetwork;
+import io.parley.server.NodeServer;
+
+/**
+ * The demo network in a real browser, saved as pictures for people to look at: the duty desk of cert-b (which owes a
+ * response to an overdue flash request), that case's page, its channel's page and the new-case form.
+ */
+class DemoScreenshotTest {
+    static final Path DASHBOARD = Path.of("/tmp/parley-ui-dashboard.png");
+    static final Path CASE = Path.of("/tmp/parley-ui-case.png");
+    static final Path CHANNEL = Path.of("/tmp/parley-ui-channel.png");
+    static final Path NEW_CASE = Path.of("/tmp/parley-ui-newcase.png");
+
+    @TempDir Path tmp;
+
+    @Test
+    void dashboardAndCasePageOfTheDemoNetwork() throws Exception {
+        try (DemoNetwork demo = DemoNetwork.start(tmp.resolve("demo"), 0, Clock.systemUTC());
+             Browser browser = Browser.start(tmp.resolve("chrome"))) {
+            NodeServer b = demo.nodes().get(1);
+            // the deadline clock escalates the overdue request within a second or two of start
+            assertTrue(io.parley.testing.TestNodes.eventually(15, () -> b.node().envelopes().inCase("case-demo-overdue").stream()
+                    .anyMatch(s -> s.envelope().kind() == io.parley.envelope.Kind.ESCALATE)), "the overdue request escalated");
+
+            browser.open(Browser.withCredentials(b.baseUrl(), DemoNetwork.USER, demo.password(), "/"));
+            assertEquals("/", browser.path());
+            String desk = browser.text();
+            assertTrue(desk.contains("cert-b.example"), desk);
+            assertTrue(desk.contains(b.node().key().verifierKey().fingerprint()), "the node's fingerprint is shown");
+            var overdue = browser.find(By.cssSelector("a[href='/cases/case-demo-overdue']")).findElement(By.xpath("ancestor::tr"));
+            assertTrue(overdue.getAttribute("class").contains("row-overdue"), overdue.getAttribute("class"));
+            assertTrue(desk.contains("demo-trilateral") && desk.contains("demo-a-b"), desk);
+            browser.screenshot(DASHBOARD);
+
+            browser.find(By.cssSelector("a[href='/cases/case-demo-overdue']")).click();
+            assertEquals("/cases/case-demo-overdue", browser.path());
+            String page = browser.text();
+            assertTrue(page.contains("Trace C2 of wiper hitting our energy grid operator"), page);
+            assertTrue(page.contains("Escalations"), page);
+            assertFalse(browser.driver.findElements(By.cssSelector("button[formaction$='/ack']")).isEmpty(), "cert-b may acknowledge");
+            browser.screenshot(CASE);
+
+            browser.find(By.cssSelector(".crumbs a[href='/channels/demo-trilateral']")).click();
+            String channel = browser.text();
+            assertTrue(channel.contains("Responsiveness, last 30 days") && channel.contains("ministry level"), channel);
+            browser.screenshot(CHANNEL);
+            browser.find(By.linkText("New case…")).click();
+            assertEquals("/channels/demo-trilateral/cases/new", browser.path());
+            browser.screenshot(NEW_CASE);
+        }
+        assertTrue(Files.size(DASHBOARD) > 10_000 && Files.size(CASE) > 10_000);
+    }
+}
