@@ -141,6 +141,7 @@ class WebUiTest {
         browser.find(By.id("lang")).clear();
         browser.find(By.id("lang")).sendKeys("fr");
         browser.find(By.cssSelector("button[type=submit].btn-primary")).click();
+        waitFor(() -> browser.path().startsWith("/cases/"));
 
         Matcher m = Pattern.compile("^/cases/([^/?]+)$").matcher(browser.path());
         assertTrue(m.matches(), browser.driver.getCurrentUrl());
@@ -172,6 +173,7 @@ class WebUiTest {
 
         browser.find(By.id("text")).sendKeys("On it, hosting provider contacted.");
         browser.find(By.cssSelector("button[formaction$='/ack']")).click();
+        waitFor(() -> browser.text().contains("Acknowledgement signed"));
         assertEquals("/cases/" + id, browser.path());
         String acked = browser.text();
         assertTrue(acked.contains("Acknowledgement signed"), acked);
@@ -199,6 +201,7 @@ class WebUiTest {
         assertTrue(awaiting.size() == 1 && awaiting.get(0).contains("cert-b.example") && awaiting.get(0).contains(b.node().key().verifierKey().fingerprint()),
                 "cert-b's signature is awaited: " + awaiting);
         row.findElement(By.cssSelector("form[action='/channels/ui-proposed/sign'] button")).click();
+        waitFor(() -> browser.text().contains("Charter signed"));
         assertEquals("/", browser.path());
         assertTrue(browser.text().contains("Charter signed"), browser.text());
         assertTrue(TestNodes.eventually(15, () -> a.node().charters().active("ui-proposed") && b.node().charters().active("ui-proposed")),
@@ -219,6 +222,7 @@ class WebUiTest {
         String csv = browser.find(By.linkText("Download CSV")).getAttribute("href");
         assertTrue(csv.endsWith("/api/v1/reports/responsiveness?channel=ui&format=csv"), csv);
         browser.find(By.cssSelector("button[name=mode][value=auto]")).click();
+        waitFor(() -> browser.path().startsWith("/cases/"));
         assertTrue(browser.path().startsWith("/cases/"), browser.driver.getCurrentUrl());
         String id = browser.path().substring("/cases/".length());
         assertTrue(browser.text().contains("Line test sent"), browser.text());
@@ -304,10 +308,22 @@ class WebUiTest {
         browser.find(By.id("summary")).sendKeys("Request without the ask");
         new Select(browser.find(By.id("type"))).selectByValue("trace");
         browser.find(By.cssSelector("button[type=submit].btn-primary")).click();
-        assertEquals("/channels/ui/cases", browser.path());
+        // the click returns before the browser has loaded the answer to the POST
+        assertTrue(waitFor(() -> "/channels/ui/cases".equals(browser.path())), browser.path());
         assertTrue(browser.find(By.id("form-error")).getText().contains("what you ask"), browser.text());
         assertEquals("Request without the ask", browser.find(By.id("summary")).getAttribute("value"));
         assertEquals("true", browser.find(By.id("asked")).getAttribute("aria-invalid"));
+    }
+
+    /** Waits for the browser to show the answer to a click; reads during the page swap may throw and are retried. */
+    static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        return TestNodes.eventually(10, () -> {
+            try {
+                return condition.getAsBoolean();
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
     }
 
     static HttpResponse<String> postForm(NodeServer n, String path, String form) throws Exception {
