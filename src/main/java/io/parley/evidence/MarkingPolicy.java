@@ -54,8 +54,6 @@ public final class MarkingPolicy {
     /** The grant scope that clears a user for RED in every channel and in this node's own material. */
     public static final String ALL_SCOPES = "*";
 
-    private static final Set<String> HARD_REFS = Set.of("source_ref", "target_ref", "sighting_of_ref", "object_ref");
-    private static final Set<String> NEEDS_OBJECT_REFS = Set.of("report", "grouping", "note", "opinion", "observed-data");
 
     private MarkingPolicy() {}
 
@@ -250,7 +248,7 @@ public final class MarkingPolicy {
             changed = false;
             for (Iterator<JsonNode> it = kept.iterator(); it.hasNext(); ) {
                 JsonNode o = it.next();
-                if (cannotStand(o, removed)) {
+                if (TlpMarking.cannotStand(o, removed)) {
                     removed.add(o.path("id").asText());
                     it.remove();
                     changed = true;
@@ -262,68 +260,10 @@ public final class MarkingPolicy {
         for (JsonNode o : kept) {
             JsonNode copy = o.deepCopy();
             if (!removed.isEmpty()) {
-                prune(copy, removed);
+                TlpMarking.prune(copy, removed);
             }
             objects.add(copy);
         }
         return out;
-    }
-
-    private static boolean cannotStand(JsonNode o, Set<String> removed) {
-        for (JsonNode r : o.path("object_marking_refs")) {
-            if (removed.contains(r.asText())) {
-                return true;
-            }
-        }
-        for (JsonNode g : o.path("granular_markings")) {
-            if (removed.contains(g.path("marking_ref").asText(null))) {
-                return true;
-            }
-        }
-        for (String name : HARD_REFS) {
-            if (removed.contains(o.path(name).asText(null))) {
-                return true;
-            }
-        }
-        if (NEEDS_OBJECT_REFS.contains(o.path("type").asText()) && o.path("object_refs").isArray()) {
-            for (JsonNode r : o.get("object_refs")) {
-                if (!removed.contains(r.asText())) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
-    private static void prune(JsonNode node, Set<String> removed) {
-        if (node.isArray()) {
-            node.forEach(c -> prune(c, removed));
-            return;
-        }
-        if (!(node instanceof ObjectNode obj)) {
-            return;
-        }
-        List<String> drop = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> e : obj.properties()) {
-            String name = e.getKey();
-            JsonNode v = e.getValue();
-            if (name.endsWith("_ref") && v.isTextual() && removed.contains(v.textValue())) {
-                drop.add(name);
-            } else if (name.endsWith("_refs") && v.isArray()) {
-                ArrayNode arr = (ArrayNode) v;
-                for (int i = arr.size() - 1; i >= 0; i--) {
-                    if (removed.contains(arr.get(i).asText())) {
-                        arr.remove(i);
-                    }
-                }
-                if (arr.isEmpty()) {
-                    drop.add(name);
-                }
-            } else if (v.isContainerNode()) {
-                prune(v, removed);
-            }
-        }
-        drop.forEach(obj::remove);
     }
 }

@@ -163,7 +163,8 @@ public final class TlpMarking {
         return out;
     }
 
-    private static boolean cannotStand(JsonNode o, Set<String> removed) {
+    /** True if, with {@code removed} gone, {@code o} would lose a marking, an endpoint or all its object_refs. Shared with {@link MarkingPolicy}. */
+    static boolean cannotStand(JsonNode o, Set<String> removed) {
         for (String ref : allMarkingRefs(o)) {
             if (removed.contains(ref)) {
                 return true; // a marking we can no longer ship: never strip a marking, drop the object
@@ -185,7 +186,7 @@ public final class TlpMarking {
     }
 
     /** Removes references to {@code removed} at any depth: single refs are dropped, lists filtered (and dropped when empty). */
-    private static void prune(JsonNode node, Set<String> removed) {
+    static void prune(JsonNode node, Set<String> removed) {
         if (node.isArray()) {
             node.forEach(c -> prune(c, removed));
             return;
