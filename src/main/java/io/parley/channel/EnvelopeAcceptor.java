@@ -73,12 +73,9 @@ public final class EnvelopeAcceptor {
         if (member.isEmpty()) return reject(new Rejection.NotMember(e.from(), e.channel()));
         if (!e.signed() || !EnvelopeSigner.verify(e, member.get().key())) return reject(new Rejection.BadSignature(e.from()));
         if (e.tlp().exceeds(charter.get().tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.get().tlpCeiling()));
-        if (e.kind() == Kind.CHARTER) {
-            try {
-                CharterBook.action(e);
-            } catch (io.parley.envelope.EnvelopeFormatException ex) {
-                return reject(new Rejection.Malformed(ex.field(), ex.getMessage()));
-            }
+        if (e.kind() == Kind.CHARTER && !alreadyHeld(e)) {
+            Optional<Rejection> refused = charters.judge(e, own);
+            if (refused.isPresent()) return reject(refused.get());
         } else if (!charters.active(e.channel())) {
             return reject(new Rejection.KindNotAccepted(e.kind().wire(), "channel " + e.channel() + " is not active yet: its charter awaits members' signatures"));
         }
@@ -115,6 +112,11 @@ public final class EnvelopeAcceptor {
             // Lost a race with another writer of this chain (or the same envelope arrived twice at once): judge again.
         }
         throw new IllegalStateException("could not settle a write race for " + e.channel() + "/" + e.from() + "/" + e.seq());
+    }
+
+    /** A charter envelope we stored before is judged as a duplicate, whatever the terms in force are now. */
+    private boolean alreadyHeld(Envelope e) {
+        return envelopes.at(e.channel(), e.from(), e.seq()).map(s -> s.hash().equals(e.hash())).orElse(false);
     }
 
     private static Verdict reject(Rejection reason) {

@@ -92,7 +92,7 @@ public final class DemoNetwork implements AutoCloseable {
                 for (NodeServer m : nodes.subList(1, nodes.size())) {
                     if (c.member(m.node().origin()).isEmpty()) continue;
                     await(() -> m.node().channels().charter(c.channel()).isPresent(), m.node().origin() + " did not receive the proposal of " + c.channel());
-                    m.node().channelActions().sign(c.channel());
+                    m.node().channelActions().sign(c.channel(), io.parley.channel.CharterBook.hash(c));
                 }
             }
             for (Charter c : List.of(trilateral, bilateral)) {

@@ -178,15 +178,19 @@ final class Pages {
         Optional<Charter> awaiting = node.charters().awaitingSignature(id);
         List<Party> signed = new ArrayList<>(), waiting = new ArrayList<>();
         boolean canSign = false, amendment = false;
+        String pendingHash = null, blocked = null;
         if (awaiting.isPresent()) {
             Charter terms = awaiting.get();
             amendment = CharterBook.ACTIVE.equals(state);
-            Set<String> signers = node.channels().signers(id, CharterBook.hash(terms));
+            pendingHash = CharterBook.hash(terms);
+            Set<String> signers = node.channels().signers(id, pendingHash);
             for (Charter.Member m : terms.members()) (signers.contains(m.origin()) ? signed : waiting).add(party(m.origin()));
-            canSign = terms.member(node.origin()).isPresent() && !signers.contains(node.origin());
+            boolean ours = terms.member(node.origin()).isPresent() && !signers.contains(node.origin());
+            blocked = ours ? node.charters().keyProblem(terms).map(CharterBook.KeyProblem::detail).orElse(null) : null;
+            canSign = ours && blocked == null;
         }
         return new ChannelRow(id, c.title(), c.level().wire(), state, c.tlpCeiling(), c.members().stream().map(m -> party(m.origin())).toList(),
-                awaiting.isPresent(), amendment, signed, waiting, canSign);
+                awaiting.isPresent(), amendment, signed, waiting, canSign, pendingHash, blocked);
     }
 
     List<PeerRow> peers() {

@@ -229,7 +229,11 @@ public final class WebRoutes {
     private void sign(Context ctx, Session s) {
         String id = ctx.pathParam("id");
         charter(id);
-        refuseRejected(node.channelActions().sign(id));
+        String reviewed = ctx.formParam("charter_hash");
+        if (reviewed == null || !reviewed.matches("[0-9a-f]{64}")) {
+            throw new WebError(400, "Not accepted", "The sign form must carry the hash of the terms it showed; reload the channel page and review the terms again.");
+        }
+        refuseRejected(node.channelActions().sign(id, reviewed));
         String back = "channel".equals(ctx.formParam("back")) ? "/channels/" + segment(id) : "/";
         seeOther(ctx, back + "?done=signed");
     }

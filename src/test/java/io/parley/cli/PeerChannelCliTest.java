@@ -173,7 +173,7 @@ class PeerChannelCliTest {
         assertTrue(pending.out().contains("signed by cert-a.example; awaiting cert-b.example"), pending.out());
         assertTrue(pending.out().contains("to sign:      parley channel sign ch-ab"), pending.out());
 
-        var signed = at(b, "channel", "sign", "ch-ab");
+        var signed = answering("y\n", b, "channel", "sign", "ch-ab");
         assertOk(signed);
         assertTrue(signed.out().contains("signed the terms of channel ch-ab"), signed.out());
         assertTrue(TestNodes.eventually(10, () -> a.node().charters().active("ch-ab") && b.node().charters().active("ch-ab")),
@@ -222,7 +222,7 @@ class PeerChannelCliTest {
         assertTrue(showPending.out().contains("pending amendment"), showPending.out());
         assertTrue(showPending.out().contains("A-B line, amended"), showPending.out());
         assertTrue(showPending.out().contains("awaiting cert-b.example"), showPending.out());
-        assertOk(at(b, "channel", "sign", "ch-ab"));
+        assertOk(answering("y\n", b, "channel", "sign", "ch-ab"));
         assertTrue(TestNodes.eventually(10, () -> a.node().channels().charter("ch-ab").orElseThrow().title().equals("A-B line, amended")
                 && b.node().channels().charter("ch-ab").orElseThrow().title().equals("A-B line, amended")), "the amendment took effect on both");
 

@@ -57,7 +57,7 @@ class WebUiTest {
         TestNodes.peer(b, a);
         a.node().channelActions().propose(charter("ui", "A-B duty line"));
         assertTrue(TestNodes.eventually(10, () -> b.node().channels().charter("ui").isPresent()));
-        b.node().channelActions().sign("ui");
+        b.node().channelActions().sign("ui", io.parley.channel.CharterBook.hash(charter("ui", "A-B duty line")));
         assertTrue(TestNodes.eventually(15, () -> a.node().charters().active("ui") && b.node().charters().active("ui")));
         browser = Browser.start(tmp.resolve("chrome"));
         // the first page of each node carries the credentials; Chromium keeps them for that node's later requests
