@@ -28,7 +28,19 @@ public final class WebModel {
 
     /** A case in a list. urgency: overdue, soon, owed (we owe a response), open, done. */
     public record CaseRow(String id, String summary, String kind, String requestType, String priority, Tlp tlp, String state,
-                          String channel, Party openedBy, String openedAt, Deadline ack, Deadline answer, String urgency, boolean owedByUs) {}
+                          String channel, Party openedBy, String openedAt, Deadline ack, Deadline answer, String urgency, boolean owedByUs) {
+        public String href() {
+            return Fmt.caseHref(id, channel, null);
+        }
+
+        public String actionHref(String action) {
+            return Fmt.caseHref(id, channel, action);
+        }
+
+        public String evidenceHref() {
+            return "/api/v1/cases/" + Fmt.path(id) + "/evidence?channel=" + Fmt.path(channel);
+        }
+    }
 
     /**
      * A channel in a list. pendingHash: the SHA-256 of the terms awaiting signatures, which the sign form sends back so

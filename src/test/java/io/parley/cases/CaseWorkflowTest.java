@@ -201,10 +201,10 @@ class CaseWorkflowTest {
     }
 
     static int countKind(NodeServer n, String caseId, Kind kind) {
-        return (int) n.node().envelopes().inCase(caseId).stream().filter(s -> s.envelope().kind() == kind).count();
+        return (int) n.node().envelopes().inCase("tri", caseId).stream().filter(s -> s.envelope().kind() == kind).count();
     }
 
     static int countKindFrom(NodeServer n, String caseId, Kind kind, String from) {
-        return (int) n.node().envelopes().inCase(caseId).stream().filter(s -> s.envelope().kind() == kind && s.envelope().from().equals(from)).count();
+        return (int) n.node().envelopes().inCase("tri", caseId).stream().filter(s -> s.envelope().kind() == kind && s.envelope().from().equals(from)).count();
     }
 }
