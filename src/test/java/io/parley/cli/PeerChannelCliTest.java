@@ -238,6 +238,28 @@ class PeerChannelCliTest {
     }
 
     @Test
+    void signShowsTheTermsAndSignsOnlyTheHashReviewed() throws Exception {
+        peerBothWays(a, b);
+        assertOk(at(a, "channel", "propose", "--id", "ch-h", "--level", "technical", "--member", "cert-b.example", "--tlp-ceiling", "amber"));
+        assertTrue(TestNodes.eventually(10, () -> b.node().channels().charter("ch-h").isPresent()));
+        String hash = io.parley.channel.CharterBook.hash(b.node().channels().charter("ch-h").orElseThrow());
+        // answered no: the terms and their hash are shown, nothing is signed
+        var declined = answering("n\n", b, "channel", "sign", "ch-h");
+        assertTrue(declined.out().contains("terms SHA-256: " + hash), declined.out());
+        assertTrue(declined.out().contains(a.node().key().verifierKey().fingerprint()), "members' fingerprints are shown: " + declined.out());
+        assertOneLineError(declined, "--charter-hash " + hash);
+        // a hash other than that of the terms awaiting signature: refused by the node
+        assertOneLineError(at(b, "channel", "sign", "ch-h", "--charter-hash", "0".repeat(64)), "review them again");
+        assertOneLineError(at(b, "channel", "sign", "ch-h", "--charter-hash", "not-a-hash"), "--charter-hash");
+        assertTrue(b.node().channels().signers("ch-h", hash).equals(java.util.Set.of("cert-a.example")), "nothing was signed yet");
+        // non-interactive, with the hash reviewed
+        var signed = at(b, "channel", "sign", "ch-h", "--charter-hash", hash);
+        assertOk(signed);
+        assertTrue(signed.out().contains("(SHA-256 " + hash + ")"), signed.out());
+        assertTrue(TestNodes.eventually(10, () -> a.node().charters().active("ch-h")));
+    }
+
+    @Test
     void channelBadInput() throws Exception {
         assertOneLineError(at(a, "channel", "show", "no-such-channel"), "no channel 'no-such-channel'");
         assertOneLineError(at(a, "channel", "sign", "no-such-channel"), "no channel 'no-such-channel'");
