@@ -164,7 +164,12 @@ public final class CharterBook {
                 }
                 yield mismatch(p.charter());
             }
-            case Action.Amend a -> mismatch(a.charter());
+            case Action.Amend a -> {
+                // Only the members in force change the terms: a party a pending amendment names may sign it, not replace it.
+                if (!active(e.channel())) yield Optional.of(new Rejection.KindNotAccepted("charter", "channel " + e.channel() + " is not active; only active channels are amended"));
+                if (channels.charter(e.channel()).flatMap(c -> c.member(e.from())).isEmpty()) yield Optional.of(new Rejection.NotMember(e.from(), e.channel()));
+                yield mismatch(a.charter());
+            }
             case Action.Sign s -> {
                 if (!own) yield Optional.empty();
                 Optional<Charter> awaiting = awaitingSignature(e.channel());

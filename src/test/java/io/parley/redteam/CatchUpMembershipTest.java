@@ -101,6 +101,18 @@ class CatchUpMembershipTest {
     }
 
     @Test
+    void proposedMemberCannotReplaceThePendingAmendment() throws Exception {
+        String pending = net.a.node().channels().pending(CHANNEL).map(io.parley.channel.CharterBook::hash).orElseThrow();
+        Charter swapped = HostileNetwork.charter(CHANNEL, Tlp.AMBER, net.a, net.b, net.c, net.evil);
+        ObjectNode body = Json.object().put("action", "amend");
+        body.set("charter", swapped.toJson());
+        var answer = HostileChain.deliver(net.a, HostileChain.of(net.evil, CHANNEL).next(io.parley.envelope.Kind.CHARTER, null, Tlp.GREEN, body));
+        assertTrue(answer.path("type").asText().endsWith("/not-member"), answer.toString());
+        assertEquals(pending, net.a.node().channels().pending(CHANNEL).map(io.parley.channel.CharterBook::hash).orElseThrow(),
+                "the amendment every member is reviewing was replaced by a party it merely proposes to add");
+    }
+
+    @Test
     void agreedMemberStillCatchesUp() throws Exception {
         var res = signedGet(net.b, net.a, "/federation/v1/channels/" + CHANNEL + "/envelopes?from=cert-a.example&after=0");
         assertEquals(200, res.statusCode(), res.body());
