@@ -33,10 +33,6 @@ public final class WebModel {
             return Fmt.caseHref(id, channel, null);
         }
 
-        public String actionHref(String action) {
-            return Fmt.caseHref(id, channel, action);
-        }
-
         public String evidenceHref() {
             return "/api/v1/cases/" + Fmt.path(id) + "/evidence?channel=" + Fmt.path(channel);
         }

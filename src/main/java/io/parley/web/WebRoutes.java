@@ -212,7 +212,9 @@ public final class WebRoutes {
         String id = ctx.pathParam("id"), action = ctx.pathParam("action");
         Kind kind = ACTIONS.get(action);
         if (kind == null) throw new WebError(404, "No such action", "Cases can be acknowledged, updated, answered, closed or retracted.");
-        CaseTimeline t = cases.find(id, ctx.queryParam("channel"))
+        // the case page's form names the channel in a field; a hand-made link may use the query
+        String channel = ctx.formParam("channel") != null ? ctx.formParam("channel") : ctx.queryParam("channel");
+        CaseTimeline t = cases.find(id, channel)
                 .orElseThrow(() -> new WebError(404, "No such case", "No case '" + id + "' is known on this node."));
         String text = trimmed(ctx.formParam("text"));
         if (text.isEmpty() && (kind == Kind.UPDATE || kind == Kind.ANSWER)) {
