@@ -137,6 +137,18 @@ public final class HttpServer implements AutoCloseable {
         return List.copyOf(routes);
     }
 
+    /**
+     * Every HTTP endpoint the server answers, "METHOD path", web pages included (unlike {@link #routes()}, which
+     * lists what the API document must describe): the surface a caller can reach, for the public-endpoint audit.
+     */
+    public List<String> endpoints() {
+        return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.getEndpoint())
+                .filter(e -> e.getMethod().isHttpMethod())
+                .map(e -> e.getMethod().name() + " " + e.getPath())
+                .toList();
+    }
+
     @Override
     public void close() {
         app.stop();
