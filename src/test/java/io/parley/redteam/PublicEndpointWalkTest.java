@@ -79,11 +79,14 @@ class PublicEndpointWalkTest {
     static final String CH_STRICT = "walk-strict-ch-j69";
     static final String CH_RED = "walk-red-ch-k70";
 
-    /** Per-message metadata as a JSON member or a metrics label. */
+    /** Per-message metadata as a JSON member or a metrics label: a message's TLP, kind or priority, or what it belongs to. */
     private static final Pattern METADATA = Pattern.compile(
-            "\"?(tlp|kind|priority|channel|case|case_id|envelope_hash)\"?\\s*[:=]\\s*\"?[A-Za-z0-9+_-]+", Pattern.CASE_INSENSITIVE);
-    /** A metrics series labelled with an authenticated route (API, TAXII, web pages). */
-    private static final Pattern AUTHENTICATED_ROUTE_LABEL = Pattern.compile("route=\"/(api|taxii2|cases|channels|ui)[^\"]*\"");
+            "\"?(tlp|kind|priority)\"?\\s*[:=]\\s*\"?(clear|green|amber\\+strict|amber|red|charter|notify|request|ack|answer|update|close|ping|pong"
+                    + "|escalate|retract|flash|urgent|routine)\\b"
+                    + "|\"?(channel|case|case_id|envelope|envelope_hash|sender|recipient)\"?\\s*[:=]", Pattern.CASE_INSENSITIVE);
+    /** A metrics series labelled with one authenticated route rather than its group (API, TAXII, web pages). */
+    private static final Pattern AUTHENTICATED_ROUTE_LABEL = Pattern.compile(
+            "route=\"(/api/v1/(?!\\*\"|openapi\\.json\")[^\"]*|/taxii2/(?!\\*\")[^\"]*|/(cases|channels|ui)[^\"]*|/)\"");
 
     record Secret(String what, String value) {}
 
