@@ -66,6 +66,7 @@ class PublicEndpointWalkTest {
     @TempDir Path tmp;
 
     private static final HttpClient RAW = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private int calls;
 
     // Each marker has an ASCII tag (found however the text is escaped) and a non-ASCII part.
     static final String AMBER_TEXT = "walkmark-amber-a71 Фишинговая волна против сотрудников МИД";
@@ -104,6 +105,8 @@ class PublicEndpointWalkTest {
             Traffic t = Traffic.create(net);
             List<String> findings = new ArrayList<>();
             for (NodeServer n : net.honest()) findings.addAll(walk(n, t));
+            // the walk really walked: every route, with real names, and every entry bundle
+            assertTrue(calls > 1000, "only " + calls + " calls");
             assertTrue(findings.isEmpty(), findings.size() + " leak(s):\n" + String.join("\n", findings));
         }
     }
@@ -365,7 +368,8 @@ class PublicEndpointWalkTest {
         return out;
     }
 
-    private static Answer call(NodeServer n, Call c) throws Exception {
+    private Answer call(NodeServer n, Call c) throws Exception {
+        calls++;
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(n.baseUrl() + c.path())).timeout(Duration.ofSeconds(30));
         if (c.body() == null) {
             b.method(c.method(), HttpRequest.BodyPublishers.noBody());
