@@ -255,6 +255,7 @@ class PublicEndpointWalkTest {
                 }
             }
         }
+        findings.addAll(probeInbox(n, t));
         // the commitments: every envelope this node holds is an entry of its public log, by its hash alone
         for (String h : t.envelopes) {
             if (n.node().envelopes().byHash(h).isPresent() && !bundleEntries.contains(h)) {
@@ -262,6 +263,38 @@ class PublicEndpointWalkTest {
             }
         }
         return findings;
+    }
+
+    /**
+     * The inbox is public: envelopes authenticate themselves. An anonymous client that posts forged envelopes (no key
+     * of anyone's) naming a real channel and a made-up one, from members, from a peer outside the channel and from a
+     * stranger, must get the same refusal for each, or the refusal codes tell which channels exist and who is in them.
+     */
+    private List<String> probeInbox(NodeServer n, Traffic t) throws Exception {
+        List<String> out = new ArrayList<>();
+        String sig = Base64.getEncoder().encodeToString(new byte[64]);
+        for (String channel : t.channels) {
+            String fake = fakeLike(channel);
+            for (String from : List.of("cert-a.example", "cert-b.example", "mfa-c.example", HostileNetwork.EVIL, "nobody.example")) {
+                for (String kind : List.of("notify", "charter")) {
+                    Answer[] answers = new Answer[2];
+                    String[] names = {channel, fake};
+                    for (int i = 0; i < 2; i++) {
+                        ObjectNode e = Json.object().put("v", 1).put("channel", names[i]).put("from", from).put("seq", 1).put("kind", kind)
+                                .put("created", "2026-01-01T00:00:00Z").put("priority", "routine").put("tlp", "green").put("sig", sig);
+                        e.putObject("body");
+                        answers[i] = call(n, new Call("POST", "/federation/v1/inbox", Json.write(e).getBytes(StandardCharsets.UTF_8)));
+                    }
+                    String real = normalise(answers[0], List.of(channel)), made = normalise(answers[1], List.of(fake));
+                    if (answers[0].status() != answers[1].status() || !real.equals(made)) {
+                        out.add(n.node().origin() + ": POST /federation/v1/inbox with a forged " + kind + " from " + from
+                                + " tells real channel " + channel + " from a made-up one: " + answers[0].status() + " " + abbreviate(real)
+                                + " vs " + answers[1].status() + " " + abbreviate(made));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static List<byte[]> bodies(String method) {
