@@ -105,7 +105,7 @@ public final class HttpServer implements AutoCloseable {
      * per-route counts of users' actions (cases opened, acks, messages), timed against the public log's growth,
      * would tell what kind of message each new log entry is. Templates only, so cardinality stays bounded.
      */
-    static String routeOf(Context ctx) {
+    private static String routeOf(Context ctx) {
         String route;
         try {
             route = ctx.endpointHandlerPath();
