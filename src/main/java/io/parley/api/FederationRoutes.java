@@ -11,7 +11,6 @@ import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Rejection;
 import io.parley.envelope.Verdict;
 import io.parley.federation.Federation;
-import io.parley.federation.PeerRequestAuth;
 import io.parley.json.Json;
 import io.parley.node.Node;
 import io.parley.store.RejectionRecord;
@@ -42,13 +41,7 @@ final class FederationRoutes {
      */
     private void catchUp(Context ctx) {
         String channel = ctx.pathParam("channel");
-        String pathAndQuery = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-        var outcome = PeerRequestAuth.verify("GET", pathAndQuery, ctx.header(PeerRequestAuth.ORIGIN), ctx.header(PeerRequestAuth.TIME),
-                ctx.header(PeerRequestAuth.SIGNATURE), node::trustedLogKey, node.now());
-        if (outcome instanceof PeerRequestAuth.Outcome.Refused r) {
-            throw new ProblemException(Problem.of(401, "unauthenticated-peer", "Unauthorized", r.reason()));
-        }
-        String requester = ((PeerRequestAuth.Outcome.Authenticated) outcome).origin();
+        String requester = SignedPeerRequests.authenticate(node, ctx);
         if (node.channels().charter(channel).isEmpty()) throw new ProblemException(Problem.of(404, "unknown-channel", "Unknown channel", "no channel '" + channel + "' is known here"));
         if (node.charters().member(channel, requester, io.parley.envelope.Kind.CHARTER).isEmpty()) {
             throw new ProblemException(Problem.of(403, "not-member", "Forbidden", requester + " is not a member of channel " + channel));

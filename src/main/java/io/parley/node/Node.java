@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.parley.auth.Authenticator;
 import io.parley.channel.CharterBook;
 import io.parley.channel.EnvelopeAcceptor;
+import io.parley.federation.PeerRequestAuth;
 import io.parley.identity.KeyFiles;
 import io.parley.identity.PartyCard;
 import io.parley.identity.SigningKey;
@@ -20,6 +21,7 @@ import io.parley.json.Json;
 import io.parley.store.ChannelStore;
 import io.parley.store.Database;
 import io.parley.store.EnvelopeStore;
+import io.parley.store.NonceStore;
 import io.parley.store.PartyStore;
 import io.parley.store.UserStore;
 import io.parley.transparency.TransparencyLog;
@@ -54,6 +56,7 @@ public final class Node implements AutoCloseable {
 
     private final CosignerKey witnessKey;
     private final Witness witness;
+    private final PeerRequestAuth peerRequests;
 
     private Node(Path dir, NodeConfig config, SigningKey key, SigningKey witnessSigningKey, Database db, Clock clock) {
         this.dir = dir;
@@ -77,6 +80,14 @@ public final class Node implements AutoCloseable {
         this.composer = new Composer(key, envelopes, acceptor, clock);
         this.witnessKey = new CosignerKey(witnessSigningKey);
         this.witness = new Witness(db, witnessKey, this::trustedLogKey, clock);
+        this.peerRequests = new PeerRequestAuth(this::trustedLogKey, new NonceStore(db), this::ownBaseUrl, clock);
+    }
+
+    /** The base URL peers reach us at: the published card's, or the configured one before the card exists. */
+    private String ownBaseUrl() {
+        PartyCard c = card.get();
+        String url = c != null ? c.baseUrl() : config.baseUrl();
+        return url == null ? "http://unknown.invalid" : url;
     }
 
     /** The card we hold for {@code origin} (a peer's, or our own), if any. */
@@ -200,6 +211,11 @@ public final class Node implements AutoCloseable {
 
     public Witness witness() {
         return witness;
+    }
+
+    /** Verifies signed requests from peers (catch-up, evidence fetch) addressed to this node. */
+    public PeerRequestAuth peerRequests() {
+        return peerRequests;
     }
 
     public TransparencyLog log() {
