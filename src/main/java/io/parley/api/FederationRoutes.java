@@ -13,7 +13,6 @@ import io.parley.envelope.Verdict;
 import io.parley.federation.Federation;
 import io.parley.json.Json;
 import io.parley.node.Node;
-import io.parley.store.RejectionRecord;
 
 /**
  * Node-to-node endpoints (DESIGN §4). Peers are not logged-in users: an envelope is authenticated by its signature
@@ -93,8 +92,7 @@ final class FederationRoutes {
             e = Envelope.fromJson(json);
         } catch (EnvelopeFormatException ex) {
             Rejection r = new Rejection.Malformed(ex.field(), ex.getMessage());
-            node.envelopes().recordRejection(new RejectionRecord(0, node.now(), remote, text(json, "channel"), text(json, "from"), null,
-                    r.code(), r.detail(), null));
+            node.refusals().unverified(text(json, "channel"), text(json, "from"), null, r, Json.write(json).getBytes(java.nio.charset.StandardCharsets.UTF_8), remote);
             return rejected(out, r);
         }
         switch (node.acceptor().accept(e, remote)) {

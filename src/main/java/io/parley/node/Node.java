@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.parley.auth.Authenticator;
 import io.parley.channel.CharterBook;
 import io.parley.channel.EnvelopeAcceptor;
+import io.parley.channel.Refusals;
 import io.parley.federation.PeerRequestAuth;
 import io.parley.identity.KeyFiles;
 import io.parley.identity.PartyCard;
@@ -48,6 +49,7 @@ public final class Node implements AutoCloseable {
     private final java.util.List<java.util.function.Consumer<io.parley.store.StoredEnvelope>> acceptedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ChannelActions channelActions = new ChannelActions(this);
     private final EnvelopeAcceptor acceptor;
+    private final Refusals refusals;
     private final Composer composer;
     private final TransparencyLog log;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -70,13 +72,14 @@ public final class Node implements AutoCloseable {
         this.users = new UserStore(db);
         this.authenticator = new Authenticator(users);
         this.log = new TransparencyLog(db, key, clock, TransparencyLog.Settings.DEFAULT);
+        this.refusals = new Refusals(envelopes, metrics, clock);
         Counter accepted = Counter.builder("parley_envelopes_accepted").description("envelopes stored").register(metrics);
         this.charters = new CharterBook(channels, config.origin(), key.verifierKey(), this::knownCard, clock);
         this.acceptor = new EnvelopeAcceptor(channels, charters, envelopes, parties, clock, stored -> {
             accepted.increment();
             log.poke();
             acceptedListeners.forEach(l -> l.accept(stored));
-        });
+        }, refusals);
         this.composer = new Composer(key, envelopes, acceptor, clock);
         this.witnessKey = new CosignerKey(witnessSigningKey);
         this.witness = new Witness(db, witnessKey, this::trustedLogKey, clock);
@@ -199,6 +202,11 @@ public final class Node implements AutoCloseable {
 
     public EnvelopeAcceptor acceptor() {
         return acceptor;
+    }
+
+    /** Records and counts envelopes refused before they could reach the acceptor (e.g. unparseable ones). */
+    public Refusals refusals() {
+        return refusals;
     }
 
     public Composer composer() {
