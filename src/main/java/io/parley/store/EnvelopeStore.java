@@ -20,6 +20,8 @@ public final class EnvelopeStore {
     public static final int MAX_UNVERIFIED_REJECTIONS = 1_000;
     /** Full records of refused envelopes a known sender signed, per sender. */
     public static final int MAX_VERIFIED_REJECTIONS_PER_SENDER = 1_000;
+    /** Equivocation proofs kept per (channel, sender); the first convicts. */
+    public static final int MAX_EQUIVOCATIONS_PER_SENDER = 32;
     private final Database db;
 
     public EnvelopeStore(Database db) {
@@ -91,12 +93,23 @@ public final class EnvelopeStore {
         return db.queryOne("SELECT COUNT(*) FROM envelopes", rs -> rs.getLong(1)).orElse(0L);
     }
 
-    /** Keeps the second envelope of an equivocating pair; idempotent per conflicting envelope. */
+    /**
+     * Keeps the second envelope of an equivocating pair; idempotent per conflicting envelope. The caller has verified
+     * both signatures. One pair convicts a sender, and only the sender can sign more, so at most
+     * {@link #MAX_EQUIVOCATIONS_PER_SENDER} pairs are kept per (channel, sender): a dishonest member signing variants in
+     * bulk cannot fill our database with its proof.
+     */
     public void recordEquivocation(Envelope conflicting, String conflictingHash, String keptHash, Instant at) {
         String text = new String(conflicting.canonicalBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        db.update("INSERT INTO equivocations (channel, sender, seq, kept_hash, conflicting_hash, conflicting, detected_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                conflicting.channel(), conflicting.from(), conflicting.seq(), keptHash, conflictingHash, text, at.toEpochMilli());
+        db.inTransaction(c -> {
+            long kept = Database.query(c, "SELECT COUNT(*) FROM equivocations WHERE channel = ? AND sender = ?", rs -> rs.getLong(1),
+                    conflicting.channel(), conflicting.from()).getFirst();
+            if (kept >= MAX_EQUIVOCATIONS_PER_SENDER) return null;
+            Database.update(c, "INSERT INTO equivocations (channel, sender, seq, kept_hash, conflicting_hash, conflicting, detected_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    conflicting.channel(), conflicting.from(), conflicting.seq(), keptHash, conflictingHash, text, at.toEpochMilli());
+            return null;
+        });
     }
 
     public List<EquivocationRecord> equivocations() {

@@ -25,3 +25,7 @@ CREATE TABLE peer_request_nonces (
     PRIMARY KEY (keyid, nonce)
 );
 CREATE INDEX peer_request_nonces_expiry ON peer_request_nonces (expires_at);
+
+-- Equivocation proofs are capped per (channel, sender) (see EnvelopeStore); delivery attempts per peer use the
+-- existing (peer, id) index.
+CREATE INDEX equivocations_sender ON equivocations (channel, sender);
