@@ -72,8 +72,9 @@ class CatchUpMembershipTest {
 
     /** A GET signed with {@code as}'s log key, as a peer's catch-up or evidence fetch is. */
     static HttpResponse<String> signedGet(NodeServer as, NodeServer to, String path) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(to.baseUrl() + path)).GET();
-        return TestNodes.send(PeerRequestAuth.sign(b, "GET", path, HostileNetwork.keyOf(as), java.time.Instant.now()).build());
+        URI target = URI.create(to.baseUrl() + path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(target).GET();
+        return TestNodes.send(PeerRequestAuth.sign(b, "GET", target, new byte[0], HostileNetwork.keyOf(as), java.time.Instant.now()).build());
     }
 
     static void assertProblem(HttpResponse<String> res, int status) {
