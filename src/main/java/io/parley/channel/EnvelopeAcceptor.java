@@ -92,8 +92,8 @@ public final class EnvelopeAcceptor {
     /** The checks after the sender's signature verified: everything refused from here on is the sender's own word. */
     private Verdict judgeSigned(Envelope e, boolean own, Charter charter) {
         if (e.tlp().exceeds(charter.tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.tlpCeiling()));
-        if (e.kind() == Kind.CHARTER && !alreadyHeld(e)) {
-            Optional<Rejection> refused = charters.judge(e, own);
+        if (e.kind() == Kind.CHARTER) {
+            Optional<Rejection> refused = alreadyHeld(e) ? Optional.empty() : charters.judge(e, own);
             if (refused.isPresent()) return reject(refused.get());
         } else if (!charters.active(e.channel())) {
             return reject(new Rejection.KindNotAccepted(e.kind().wire(), "channel " + e.channel() + " is not active yet: its charter awaits members' signatures"));
