@@ -181,6 +181,19 @@ class CharterImpersonationTest {
     }
 
     @Test
+    void proposalDeliveredTwiceIsADuplicateAndAnotherProposalCannotReplaceIt() throws Exception {
+        String id = "rt7-dup";
+        HostileChain chain = HostileChain.of(net.evil, id);
+        Envelope proposal = chain.next(Kind.CHARTER, null, Tlp.GREEN, charterBody("propose", HostileNetwork.charter(id, Tlp.AMBER, net.a, net.evil)));
+        assertEquals("accepted", HostileChain.deliver(net.a, proposal).path("status").asText());
+        assertEquals("duplicate", HostileChain.deliver(net.a, proposal).path("status").asText(), "a retried delivery is not a refusal");
+        Charter other = HostileNetwork.charter(id, Tlp.RED, net.a, net.evil);
+        JsonNode answer = HostileChain.deliver(net.a, chain.next(Kind.CHARTER, null, Tlp.GREEN, charterBody("propose", other)));
+        assertTrue(answer.path("type").asText().endsWith("/kind-not-accepted"), answer.toString());
+        assertEquals(Tlp.AMBER, net.a.node().channels().charter(id).orElseThrow().tlpCeiling(), "the terms awaiting review were replaced");
+    }
+
+    @Test
     void anonymousCallerCannotSign() throws Exception {
         String id = "rt7-anon";
         Charter terms = HostileNetwork.charter(id, Tlp.AMBER, net.a, net.evil);
