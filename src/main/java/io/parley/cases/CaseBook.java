@@ -1,9 +1,7 @@
 package io.parley.cases;
 
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -14,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.channel.Charter;
+import io.parley.envelope.CaseIds;
 import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;
@@ -31,7 +30,6 @@ import io.parley.store.StoredEnvelope;
 public final class CaseBook {
     private static final Logger LOG = LoggerFactory.getLogger(CaseBook.class);
     public static final Set<String> REQUEST_TYPES = Set.of("assistance", "information", "trace", "mitigation", "preservation", "consultation");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Node node;
 
@@ -190,9 +188,7 @@ public final class CaseBook {
     }
 
     private String newCaseId() {
-        byte[] r = new byte[5];
-        RANDOM.nextBytes(r);
-        return "case-" + node.now().toString().substring(0, 4) + "-" + HexFormat.of().formatHex(r);
+        return CaseIds.newId(node.origin(), node.now());
     }
 
     private static Long millis(Instant t) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.parley.channel.Charter;
+import io.parley.envelope.CaseIds;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;
@@ -19,8 +20,8 @@ import io.parley.envelope.Tlp;
  * A case as its signed envelopes and the channel charter define it. Pure: the node, the report and the offline
  * verifier all call {@link #of} and so agree on every state, time and deadline.
  *
- * <p>Rules: the first {@code notify}, {@code request} or {@code ping} carrying the case id opens it; its
- * {@code created} time and priority fix the acknowledgement and answer deadlines from the charter. A response from a
+ * <p>Rules: a {@code notify}, {@code request} or {@code ping} carrying the case id opens it, if the id is bound to its
+ * sender ({@link CaseIds}): the first such envelope in the opener's chain; its {@code created} time and priority fix the acknowledgement and answer deadlines from the charter. A response from a
  * member other than the opener acknowledges ({@code ack}, {@code pong}, {@code update}, {@code answer}); an
  * {@code answer} also answers. A notification and a ping need acknowledging only. {@code close} and {@code retract}
  * by the opener close and withdraw it; from anyone else they are on record and change nothing. Times are the
@@ -47,7 +48,7 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
         List<Item> sorted = new ArrayList<>(items.stream().filter(i -> i.envelope().channel().equals(charter.channel())).toList());
         sorted.sort(Comparator.comparing((Item i) -> i.envelope().createdAt()).thenComparing(i -> i.envelope().from())
                 .thenComparingLong(i -> i.envelope().seq()));
-        Item opening = sorted.stream().filter(i -> opens(i.envelope().kind())).findFirst().orElse(null);
+        Item opening = opening(caseId, sorted);
         if (opening == null) return Optional.empty();
         Envelope o = opening.envelope();
         Charter.Deadlines d = charter.deadlines().get(o.priority());
@@ -105,8 +106,21 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
                 closedAt, responses, events));
     }
 
-    static boolean opens(Kind k) {
-        return k == Kind.NOTIFY || k == Kind.REQUEST || k == Kind.PING;
+    /**
+     * The envelope that opens the case: only an opening whose sender the id is bound to counts ({@link CaseIds}), so
+     * another member's opening with this id, however early it claims to be, never makes it the opener. Of its opener's
+     * openings the first in its chain counts, so the opener cannot re-date or re-kind its case later either (an
+     * envelope's {@code created} is its sender's word, its place in the chain is not).
+     */
+    private static Item opening(String caseId, List<Item> byTime) {
+        Item first = null;
+        for (Item i : byTime) {
+            Envelope e = i.envelope();
+            if (!CaseIds.opens(e.kind()) || !caseId.equals(e.caseId()) || !CaseIds.boundTo(caseId, e.from())) continue;
+            if (first == null) first = i;
+            else if (e.from().equals(first.envelope().from()) && e.seq() < first.envelope().seq()) first = i;
+        }
+        return first;
     }
 
     public boolean needsAnswer() {

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import io.parley.envelope.CaseIds;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.Kind;
@@ -97,6 +98,11 @@ public final class EnvelopeAcceptor {
             if (refused.isPresent()) return reject(refused.get());
         } else if (!charters.active(e.channel())) {
             return reject(new Rejection.KindNotAccepted(e.kind().wire(), "channel " + e.channel() + " is not active yet: its charter awaits members' signatures"));
+        }
+        // An opening names a case that is its sender's own: its id must commit to the sender, or any member could
+        // open another member's case again, dated earlier, and take it over. Our own openings pass the same check.
+        if (CaseIds.opens(e.kind()) && e.caseId() != null && !CaseIds.boundTo(e.caseId(), e.from())) {
+            return reject(new Rejection.CaseNotYours(e.caseId(), e.from()));
         }
         if (e.canonicalBytes().length > MAX_ENVELOPE_BYTES) {
             return reject(new Rejection.Malformed("", "the envelope is " + e.canonicalBytes().length + " bytes in canonical form; the limit is "

@@ -67,6 +67,16 @@ public sealed interface Rejection {
         public int httpStatus() { return 422; }
     }
 
+    /**
+     * An opening envelope (notify, request, ping) whose case id is not bound to its sender ({@link CaseIds}): another
+     * party's case, or an id nobody's software made. Opening it would let the sender claim another member's case.
+     */
+    record CaseNotYours(String caseId, String from) implements Rejection {
+        public String code() { return "case-not-yours"; }
+        public String detail() { return "case id '" + caseId + "' is not bound to " + from + ": a case is opened only with an id made for its opener"; }
+        public int httpStatus() { return 422; }
+    }
+
     record KindNotAccepted(String kind, String why) implements Rejection {
         public String code() { return "kind-not-accepted"; }
         public String detail() { return "kind " + kind + " is not accepted here: " + why; }

@@ -14,6 +14,7 @@ import java.util.Map;
 import io.parley.auth.Passwords;
 import io.parley.channel.Charter;
 import io.parley.channel.Level;
+import io.parley.envelope.CaseIds;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
@@ -147,14 +148,15 @@ public final class DemoNetwork implements AutoCloseable {
 
     /**
      * Three cases with a past, so a newcomer sees the workflow at once: one answered in time, one whose flash
-     * acknowledgement deadline passed (the deadline clock escalates it as soon as it looks), and one closed.
+     * acknowledgement deadline passed (the deadline clock escalates it as soon as it looks), and one closed. Their ids
+     * are made for their openers like any case's, or the nodes would refuse them.
      */
     private static void seedCases(List<NodeServer> nodes) {
         var a = nodes.get(0).node();
         var b = nodes.get(1).node();
         var c = nodes.get(2).node();
         java.time.Instant now = a.now();
-        String answered = "case-demo-answered";
+        String answered = CaseIds.newId(a.origin(), now);
         a.composer().compose(new Composer.Draft("demo-trilateral", Kind.REQUEST, answered, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("type", "mitigation").put("summary", "Take down phishing kit imitating our tax portal")
                 .put("asked", "Suspend hosting of the kit at 198.51.100.23 and preserve its logs")
@@ -166,12 +168,12 @@ public final class DemoNetwork implements AutoCloseable {
         b.composer().compose(new Composer.Draft("demo-trilateral", Kind.ANSWER, answered, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("text", "Kit suspended at 08:12 UTC; logs preserved for 90 days.").put("outcome", "mitigated").put("lang", "en")), now.minus(Duration.ofMinutes(20)));
 
-        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.REQUEST, "case-demo-overdue", Priority.FLASH, Tlp.AMBER, Json.object()
+        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.REQUEST, CaseIds.newId(a.origin(), now), Priority.FLASH, Tlp.AMBER, Json.object()
                 .put("type", "trace").put("summary", "Trace C2 of wiper hitting our energy grid operator")
                 .put("asked", "Identify the operator of 203.0.113.66 and share subscriber data under MLAT")
                 .set("window", Json.object().put("from", now.minus(Duration.ofHours(3)).toString()))), now.minus(Duration.ofMinutes(40)));
 
-        String closed = "case-demo-closed";
+        String closed = CaseIds.newId(c.origin(), now);
         c.composer().compose(new Composer.Draft("demo-trilateral", Kind.NOTIFY, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
                 .put("summary", "Advance notice: national cyber exercise on Thursday").put("text", "Exercise traffic from 10:00 to 16:00 UTC; ignore alerts tagged EXERCISE.")
                 .put("lang", "en")), now.minus(Duration.ofHours(3)));

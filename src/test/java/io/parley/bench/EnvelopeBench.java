@@ -46,7 +46,7 @@ public class EnvelopeBench {
     @Setup
     public void setup() {
         key = SigningKey.generate("cert-a.example");
-        draft = new Envelope(1, "demo-trilateral", "cert-a.example", 42, "ab".repeat(32), Kind.REQUEST, "case-2026-0042",
+        draft = new Envelope(1, "demo-trilateral", "cert-a.example", 42, "ab".repeat(32), Kind.REQUEST, io.parley.envelope.CaseIds.newId("cert-a.example", java.time.Instant.parse("2026-03-01T00:00:00Z")),
                 "2026-11-23T10:00:00.123Z", Priority.FLASH, Tlp.AMBER,
                 Json.object().put("type", "assistance").put("summary", "Ransomware at regional hospital, need C2 takedown")
                         .put("text", "Encrypted PACS servers since 03:10 UTC; C2 at 203.0.113.7 in your AS.").put("lang", "en"), null);

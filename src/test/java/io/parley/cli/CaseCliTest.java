@@ -35,7 +35,7 @@ class CaseCliTest {
     @TempDir static Path tmp;
     static final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T08:00:00Z"));
     static NodeServer a, b, c;
-    static final Pattern CASE_ID = Pattern.compile("case-\\d{4}-[0-9a-f]{10}");
+    static final Pattern CASE_ID = Pattern.compile("case-\\d{4}-[0-9a-f]{10}-[0-9a-f]{8}");
 
     @BeforeAll
     static void start() throws Exception {

@@ -17,6 +17,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.envelope.Kind;
+import io.parley.envelope.Priority;
+import io.parley.envelope.Verdict;
+import io.parley.node.Composer;
 import io.parley.envelope.Tlp;
 import io.parley.json.Json;
 import io.parley.server.NodeServer;
@@ -24,7 +27,8 @@ import io.parley.testing.TestNodes;
 
 /**
  * Issue 10 item 8: a case belongs to its channel. The hostile node, a member of channel X only, sends close, ack and
- * answer envelopes carrying the id of a case in channel Y, and in X closes a case it did not open: nothing moves.
+ * answer envelopes carrying the id of a case in channel Y, and in X closes a case it did not open: nothing moves. It
+ * cannot reuse another party's case id at all (ids are bound to their opener, see {@link CaseTakeoverTest}).
  */
 class CaseIsolationTest {
     static final String X = "rt8-with-evil";
@@ -109,11 +113,16 @@ class CaseIsolationTest {
     @Test
     void caseIdReusedInAnotherChannelIsAnotherCase() throws Exception {
         String id = open(net.a, Y);
-        HostileChain chain = evilInX;
+        // evil cannot reuse cert-a's id at all: a case id is bound to its opener (CaseTakeoverTest has the attacks)
         ObjectNode opening = Json.object().put("type", "mitigation").put("summary", "same id, other channel").put("asked", "nothing");
-        assertAccepted(HostileChain.deliver(net.a, chain.next(Kind.REQUEST, id, Tlp.GREEN, opening)));
-        assertAccepted(HostileChain.deliver(net.a, chain.next(Kind.CLOSE, id, Tlp.GREEN, text("closing my own copy"))));
-        assertEquals("closed", caseAt(net.a, id, X).path("state").asText(), "evil's own case in X is closed");
+        JsonNode refused = HostileChain.deliver(net.a, HostileNetwork.craft(net.evil, X, Kind.REQUEST, id, Tlp.GREEN, opening));
+        assertTrue(refused.path("type").asText().endsWith("/case-not-yours"), refused.toString());
+        // its opener may use it in another channel too: that is another case, which evil cannot close either
+        var reused = net.a.node().composer().compose(new Composer.Draft(X, Kind.REQUEST, id, Priority.ROUTINE, Tlp.GREEN, opening));
+        assertTrue(reused instanceof Verdict.Accepted, reused.toString());
+        assertAccepted(HostileChain.deliver(net.a, evilInX.next(Kind.CLOSE, id, Tlp.GREEN, text("closing a copy"))));
+        assertEquals("open", caseAt(net.a, id, X).path("state").asText(), "evil closes nothing in X");
+        assertEquals("cert-a.example", caseAt(net.a, id, X).path("opened_by").asText());
         JsonNode y = caseAt(net.a, id, Y);
         assertEquals("open", y.path("state").asText(), y.toString());
         assertEquals("cert-a.example", y.path("opened_by").asText());

@@ -16,7 +16,7 @@ import io.parley.envelope.Kind;
 import io.parley.testing.TestNodes;
 
 /** What a newcomer sees after './parley demo': three nodes, two signed channels, traffic delivered everywhere. */
-class DemoNetworkTest {
+public class DemoNetworkTest {
     @TempDir Path tmp;
 
     @Test
@@ -40,18 +40,31 @@ class DemoNetworkTest {
             assertTrue(TestNodes.eventually(15, () -> countKind(b, "demo-a-b", Kind.PING) == 1));
             assertTrue(TestNodes.eventually(15, () -> countKind(a, "demo-trilateral", Kind.UPDATE) == 1));
             // the seeded cases: one answered in time, one overdue and escalated, one closed — the same on every node
+            String answeredId = seeded(a, "Take down phishing kit"), overdueId = seeded(a, "Trace C2 of wiper"), closedId = seeded(c, "Advance notice");
             for (NodeServer n : nodes) {
-                assertTrue(TestNodes.eventually(15, () -> n.cases().timeline("case-demo-answered").map(t -> t.answeredAt() != null).orElse(false)));
-                var answered = n.cases().timeline("case-demo-answered").orElseThrow();
+                assertTrue(TestNodes.eventually(15, () -> n.cases().timeline("demo-trilateral", answeredId).map(t -> t.answeredAt() != null).orElse(false)));
+                var answered = n.cases().timeline("demo-trilateral", answeredId).orElseThrow();
                 assertEquals(io.parley.cases.DeadlineStatus.MET, answered.ackStatus(n.node().now()));
                 assertEquals(io.parley.cases.DeadlineStatus.MET, answered.answerStatus(n.node().now()));
-                var overdue = n.cases().timeline("case-demo-overdue").orElseThrow();
+                var overdue = n.cases().timeline("demo-trilateral", overdueId).orElseThrow();
                 assertEquals(io.parley.cases.DeadlineStatus.MISSED, overdue.ackStatus(n.node().now()));
-                assertTrue(TestNodes.eventually(15, () -> n.cases().timeline("case-demo-closed").map(t -> t.state() == io.parley.cases.CaseState.CLOSED).orElse(false)));
+                assertTrue(TestNodes.eventually(15, () -> n.cases().timeline("demo-trilateral", closedId).map(t -> t.state() == io.parley.cases.CaseState.CLOSED).orElse(false)));
             }
-            assertTrue(TestNodes.eventually(15, () -> a.node().envelopes().inCase("demo-trilateral", "case-demo-overdue").stream()
+            assertTrue(TestNodes.eventually(15, () -> a.node().envelopes().inCase("demo-trilateral", overdueId).stream()
                     .anyMatch(s -> s.envelope().kind() == Kind.ESCALATE)), "the overdue case was escalated");
         }
+    }
+
+    /** The id of the seeded case {@code opener} opened whose summary starts so (ids are made for their openers, so random). */
+    public static String seeded(NodeServer opener, String summary) throws InterruptedException {
+        assertTrue(TestNodes.eventually(15, () -> find(opener, summary) != null), "seeded: " + summary);
+        return find(opener, summary);
+    }
+
+    private static String find(NodeServer n, String summary) {
+        return n.cases().ids("demo-trilateral", null, 100).stream().map(k -> n.cases().timeline(k).orElse(null))
+                .filter(t -> t != null && t.openedBy().equals(n.node().origin()) && t.summary() != null && t.summary().startsWith(summary))
+                .map(t -> t.caseId()).findFirst().orElse(null);
     }
 
     private static long countKind(NodeServer n, String channel, Kind kind) {

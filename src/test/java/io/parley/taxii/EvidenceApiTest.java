@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.parley.envelope.CaseIds;
 import io.parley.auth.Passwords;
 import io.parley.envelope.Tlp;
 import io.parley.identity.Sha256;
@@ -195,8 +196,12 @@ class EvidenceApiTest {
 
     // --- sending evidence in messages -------------------------------------------------------------------------------
 
+    /** The case the messages of one test belong to: an id made for this node, as any case it opens. */
+    String sendCase;
+
     HttpResponse<String> send(String channel, String tlp, ObjectNode body) throws Exception {
-        ObjectNode req = Json.object().put("kind", "notify").put("priority", "routine").put("tlp", tlp).put("case", "case-send");
+        if (sendCase == null) sendCase = CaseIds.newId(node.node().origin(), java.time.Instant.now());
+        ObjectNode req = Json.object().put("kind", "notify").put("priority", "routine").put("tlp", tlp).put("case", sendCase);
         req.set("body", body);
         return TestNodes.post(node, "/api/v1/channels/" + channel + "/messages", Json.write(req));
     }
@@ -240,7 +245,7 @@ class EvidenceApiTest {
         JsonNode s = Json.parse(TestNodes.get(node, "/api/v1/correlations/indicator?type=ipv4-addr&value=192.0.2.85").body());
         assertEquals("ch-api", s.path("sightings").get(0).path("channel").asText(), s.toString());
         assertEquals(node.node().origin(), s.path("sightings").get(0).path("party").asText());
-        assertEquals("case-send", s.path("sightings").get(0).path("case").asText());
+        assertEquals(sendCase, s.path("sightings").get(0).path("case").asText());
         assertEquals("green", s.path("sightings").get(0).path("tlp").asText());
 
         // by hash: an uploaded bundle, then named in a message

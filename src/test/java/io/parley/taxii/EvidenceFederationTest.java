@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.parley.envelope.CaseIds;
 import io.parley.auth.Passwords;
 import io.parley.channel.Charter;
 import io.parley.channel.Level;
@@ -94,7 +95,8 @@ class EvidenceFederationTest {
         establish(charter("tri", Tlp.AMBER, a, b, c), a, b, c);
         ObjectNode fromA = Json.object().put("text", "phishing wave, C2 attached");
         fromA.set("stix", Stix.bundle(Stix.indicator(Tlp.GREEN, "203.0.113.7"), Stix.indicator(Tlp.AMBER, "198.51.100.99")));
-        send(a, "tri", "case-a", "amber", fromA);
+        String caseA = CaseIds.newId(a.node().origin(), java.time.Instant.now()), caseB = CaseIds.newId(b.node().origin(), java.time.Instant.now());
+        send(a, "tri", caseA, "amber", fromA);
         ObjectNode fromB = Json.object().put("text", "DDoS bots talk to this");
         ObjectNode sco = Stix.ipv4("203.0.113.7", Tlp.GREEN);
         ObjectNode observed = Json.object().put("type", "observed-data").put("spec_version", "2.1").put("id", "observed-data--" + java.util.UUID.randomUUID())
@@ -103,7 +105,7 @@ class EvidenceFederationTest {
         observed.putArray("object_refs").add(sco.get("id").asText());
         observed.putArray("object_marking_refs").add(io.parley.evidence.WellKnownMarkings.TLP2_GREEN);
         fromB.set("stix", Stix.bundle(observed, sco));
-        send(b, "tri", "case-b", "green", fromB);
+        send(b, "tri", caseB, "green", fromB);
 
         String q = "/api/v1/correlations/indicator?type=ipv4&value=203.0.113.7";
         assertTrue(TestNodes.eventually(20, () -> getJson(c, q).path("sightings").size() == 2), () -> getJson(c, q).toString());
@@ -117,12 +119,12 @@ class EvidenceFederationTest {
             casesSeen.add(s.path("case").asText());
         }
         assertEquals(Set.of("cert-a.example", "cert-b.example"), parties);
-        assertEquals(Set.of("case-a", "case-b"), casesSeen);
+        assertEquals(Set.of(caseA, caseB), casesSeen);
 
-        JsonNode corr = getJson(c, "/api/v1/cases/case-a/correlations");
+        JsonNode corr = getJson(c, "/api/v1/cases/" + caseA + "/correlations");
         assertEquals(1, corr.path("correlated_cases").size(), corr.toString());
         JsonNode other = corr.path("correlated_cases").get(0);
-        assertEquals("case-b", other.path("case").asText());
+        assertEquals(caseB, other.path("case").asText());
         assertEquals("203.0.113.7", other.path("shared").get(0).path("value").asText());
         assertEquals("cert-b.example", other.path("sightings").get(0).path("party").asText());
         // the same on the TAXII side: c's collection for the channel holds both parties' objects
@@ -145,7 +147,7 @@ class EvidenceFederationTest {
         var refused = TestNodes.post(a, "/api/v1/channels/tri/messages", Json.write(Json.object().put("kind", "notify").put("tlp", "red")
                 .set("body", body)));
         assertEquals(422, refused.statusCode(), refused.body());
-        ObjectNode req = Json.object().put("kind", "notify").put("priority", "flash").put("tlp", "red").put("case", "case-red");
+        ObjectNode req = Json.object().put("kind", "notify").put("priority", "flash").put("tlp", "red").put("case", CaseIds.newId(a.node().origin(), java.time.Instant.now()));
         req.set("body", body);
         var sent = Stix.postJson(a, "/api/v1/channels/tri/messages", Json.write(req), BOSS);
         assertEquals(201, sent.statusCode(), sent.body());

@@ -30,8 +30,9 @@ class DemoScreenshotTest {
         try (DemoNetwork demo = DemoNetwork.start(tmp.resolve("demo"), 0, Clock.systemUTC());
              Browser browser = Browser.start(tmp.resolve("chrome"))) {
             NodeServer b = demo.nodes().get(1);
+            String overdueId = io.parley.server.DemoNetworkTest.seeded(demo.nodes().get(0), "Trace C2 of wiper");
             // the deadline clock escalates the overdue request within a second or two of start
-            assertTrue(io.parley.testing.TestNodes.eventually(15, () -> b.node().envelopes().inCase("demo-trilateral", "case-demo-overdue").stream()
+            assertTrue(io.parley.testing.TestNodes.eventually(15, () -> b.node().envelopes().inCase("demo-trilateral", overdueId).stream()
                     .anyMatch(s -> s.envelope().kind() == io.parley.envelope.Kind.ESCALATE)), "the overdue request escalated");
 
             browser.open(Browser.withCredentials(b.baseUrl(), DemoNetwork.USER, demo.password(), "/"));
@@ -39,13 +40,13 @@ class DemoScreenshotTest {
             String desk = browser.text();
             assertTrue(desk.contains("cert-b.example"), desk);
             assertTrue(desk.contains(b.node().key().verifierKey().fingerprint()), "the node's fingerprint is shown");
-            var overdue = browser.find(By.cssSelector("a[href='/cases/case-demo-overdue']")).findElement(By.xpath("ancestor::tr"));
+            var overdue = browser.find(By.cssSelector("a[href^='/cases/" + overdueId + "']")).findElement(By.xpath("ancestor::tr"));
             assertTrue(overdue.getAttribute("class").contains("row-overdue"), overdue.getAttribute("class"));
             assertTrue(desk.contains("demo-trilateral") && desk.contains("demo-a-b"), desk);
             browser.screenshot(DASHBOARD);
 
-            browser.find(By.cssSelector("a[href='/cases/case-demo-overdue']")).click();
-            assertEquals("/cases/case-demo-overdue", browser.path());
+            browser.find(By.cssSelector("a[href^='/cases/" + overdueId + "']")).click();
+            assertEquals("/cases/" + overdueId, browser.path());
             String page = browser.text();
             assertTrue(page.contains("Trace C2 of wiper hitting our energy grid operator"), page);
             assertTrue(page.contains("Escalations"), page);

@@ -1,0 +1,164 @@
+package io.parley.redteam;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.parley.envelope.Envelope;
+import io.parley.envelope.EnvelopeSigner;
+import io.parley.envelope.Kind;
+import io.parley.envelope.Priority;
+import io.parley.envelope.Tlp;
+import io.parley.export.CaseBundleVerifier;
+import io.parley.identity.SigningKey;
+import io.parley.json.Json;
+import io.parley.server.NodeServer;
+import io.parley.testing.TestNodes;
+
+/**
+ * Issue 10 item 8, the hole left by keying cases by (channel, id): a member of the case's own channel sends its own
+ * opening envelope carrying the id of another member's case, dated before it, to become its opener (and so close or
+ * retract it, or turn a request into a notification with no answer deadline). A case id commits to its opener, so
+ * the envelope is refused, and no timeline (node, API, exported bundle, offline verifier) ever takes it as the opening.
+ */
+class CaseTakeoverTest {
+    static final String X = "rt8-takeover";
+
+    @TempDir
+    static Path tmp;
+    static HostileNetwork net;
+
+    @BeforeAll
+    static void start() throws Exception {
+        net = HostileNetwork.start(tmp);
+        net.establish(HostileNetwork.charter(X, Tlp.AMBER, net.a, net.b, net.evil), net.a, net.b, net.evil);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (net != null) net.close();
+    }
+
+    /** cert-a opens a flash request in X through its API and every member holds it; returns the case JSON. */
+    static JsonNode openAtA() throws Exception {
+        ObjectNode req = Json.object().put("kind", "request").put("priority", "flash").put("tlp", "amber");
+        req.putObject("body").put("type", "mitigation").put("summary", "Phishing kit").put("asked", "Take it down");
+        var res = TestNodes.post(net.a, "/api/v1/channels/" + X + "/cases", Json.write(req));
+        assertEquals(201, res.statusCode(), res.body());
+        JsonNode c = Json.parse(res.body());
+        String id = c.path("id").asText();
+        for (NodeServer n : java.util.List.of(net.b, net.evil)) {
+            assertTrue(TestNodes.eventually(10, () -> n.node().envelopes().inCase(X, id).size() == 1), "the request reaches " + n.node().origin());
+        }
+        return c;
+    }
+
+    static JsonNode caseAt(NodeServer n, String id) throws Exception {
+        var res = TestNodes.get(n, "/api/v1/cases/" + id + "?channel=" + URLEncoder.encode(X, StandardCharsets.UTF_8));
+        assertEquals(200, res.statusCode(), res.body());
+        return Json.parse(res.body());
+    }
+
+    /** An opening envelope signed with evil's key, extending its chain in X as its node stored it, dated {@code created}. */
+    static Envelope backdated(Kind kind, String caseId, Instant created, ObjectNode body) throws Exception {
+        var head = net.evil.node().envelopes().head(X, net.evil.node().origin());
+        SigningKey key = HostileNetwork.keyOf(net.evil);
+        Envelope draft = new Envelope(1, X, key.name(), head.map(h -> h.seq() + 1).orElse(1L), head.map(h -> h.hash()).orElse(null), kind, caseId,
+                created.truncatedTo(ChronoUnit.MILLIS).toString(), Priority.ROUTINE, Tlp.GREEN, body, null);
+        return EnvelopeSigner.sign(draft, key);
+    }
+
+    static ObjectNode notifyBody() {
+        return Json.object().put("summary", "mine now").put("text", "opened earlier by evil");
+    }
+
+    static void assertStillCertAs(JsonNode before, String id) throws Exception {
+        for (NodeServer n : java.util.List.of(net.a, net.b, net.evil)) {
+            JsonNode c = caseAt(n, id);
+            assertEquals("cert-a.example", c.path("opened_by").asText(), n.node().origin() + ": " + c);
+            assertEquals("request", c.path("kind").asText(), n.node().origin() + ": " + c);
+            assertEquals(before.path("opened_at").asText(), c.path("opened_at").asText(), n.node().origin() + ": " + c);
+            assertEquals(before.path("answer_due").asText(), c.path("answer_due").asText(), "the answer deadline stays at " + n.node().origin());
+            assertEquals("open", c.path("state").asText(), n.node().origin() + ": " + c);
+        }
+    }
+
+    @Test
+    void backdatedOpeningWithAnotherMembersCaseIdIsRefused() throws Exception {
+        JsonNode opened = openAtA();
+        String id = opened.path("id").asText();
+        Instant earlier = Instant.parse(opened.path("opened_at").asText()).minus(Duration.ofHours(1));
+        Envelope hijack = backdated(Kind.NOTIFY, id, earlier, notifyBody());
+        for (NodeServer n : java.util.List.of(net.a, net.b)) {
+            JsonNode answer = HostileChain.deliver(n, hijack);
+            assertTrue(answer.path("type").asText().endsWith("/case-not-yours"), n.node().origin() + ": " + answer);
+            assertTrue(TestNodes.eventually(10, () -> n.node().envelopes().rejections(100).stream()
+                    .anyMatch(r -> r.code().equals("case-not-yours") && r.sender().equals(HostileNetwork.EVIL))), "the refusal is recorded");
+        }
+        assertStillCertAs(opened, id);
+        // the opener's role stays cert-a's: evil cannot close it through its own node ...
+        var close = TestNodes.post(net.evil, "/api/v1/cases/" + id + "/close?channel=" + X, "{}");
+        assertEquals(403, close.statusCode(), close.body());
+        // ... and cert-a still can
+        var closed = TestNodes.post(net.a, "/api/v1/cases/" + id + "/close?channel=" + X, "{}");
+        assertEquals(200, closed.statusCode(), closed.body());
+    }
+
+    @Test
+    void ownNodeWillNotOpenACaseWithAnIdNotBoundToIt() throws Exception {
+        JsonNode opened = openAtA();
+        String id = opened.path("id").asText();
+        ObjectNode req = Json.object().put("kind", "request").put("priority", "routine").put("tlp", "green").put("case", id);
+        req.putObject("body").put("type", "information").put("summary", "mine now").put("asked", "nothing");
+        var res = TestNodes.post(net.evil, "/api/v1/channels/" + X + "/messages", Json.write(req));
+        assertEquals(422, res.statusCode(), res.body());
+        assertTrue(Json.parse(res.body()).path("type").asText().endsWith("/case-not-yours"), res.body());
+        // an id of the user's own making is not bound to the node either
+        req.put("case", "case-2026-mine");
+        var made = TestNodes.post(net.a, "/api/v1/channels/" + X + "/messages", Json.write(req));
+        assertEquals(422, made.statusCode(), made.body());
+        assertStillCertAs(opened, id);
+    }
+
+    @Test
+    void bundleNeverShowsAHijackedOpener() throws Exception {
+        JsonNode opened = openAtA();
+        String id = opened.path("id").asText();
+        Envelope hijack = backdated(Kind.PING, id, Instant.parse(opened.path("opened_at").asText()).minusSeconds(600), Json.object().put("mode", "human"));
+        HostileChain.deliver(net.a, hijack);
+        var res = TestNodes.get(net.a, "/api/v1/cases/" + id + "/evidence?channel=" + X);
+        assertEquals(200, res.statusCode(), res.body());
+        JsonNode bundle = Json.parse(res.body());
+        var report = CaseBundleVerifier.verify(bundle);
+        assertTrue(report.valid(), report.checks().toString());
+        assertEquals("cert-a.example", report.timeline().openedBy());
+        assertEquals(Instant.parse(opened.path("answer_due").asText()), report.timeline().answerDue());
+
+        // a bundle that carries evil's signed, backdated opening (as evil's own modified node would export it):
+        // the offline verifier's timeline still names cert-a
+        ObjectNode forged = ((ObjectNode) bundle).deepCopy();
+        ArrayNode envs = (ArrayNode) forged.path("envelopes");
+        envs.add(Json.parse(new String(hijack.canonicalBytes(), StandardCharsets.UTF_8)));
+        var forgedReport = CaseBundleVerifier.verify(forged);
+        assertNotEquals(null, forgedReport.timeline(), forgedReport.checks().toString());
+        assertEquals("cert-a.example", forgedReport.timeline().openedBy());
+        assertEquals(Kind.REQUEST, forgedReport.timeline().kind());
+        assertEquals(report.timeline().answerDue(), forgedReport.timeline().answerDue());
+    }
+}
