@@ -161,4 +161,30 @@ class CaseTakeoverTest {
         assertEquals(Kind.REQUEST, forgedReport.timeline().kind());
         assertEquals(report.timeline().answerDue(), forgedReport.timeline().answerDue());
     }
+
+    /**
+     * The opener itself sends a second opening of its own case dated hours earlier, after cert-a answered in time:
+     * taking the earliest opening would move the deadlines back and record cert-a's answer as missed.
+     */
+    @Test
+    void openerCannotRedateItsCaseToFrameTheResponder() throws Exception {
+        ObjectNode req = Json.object().put("kind", "request").put("priority", "flash").put("tlp", "amber");
+        req.putObject("body").put("type", "trace").put("summary", "Trace this").put("asked", "Who runs 203.0.113.9?");
+        var res = TestNodes.post(net.evil, "/api/v1/channels/" + X + "/cases", Json.write(req));
+        assertEquals(201, res.statusCode(), res.body());
+        JsonNode opened = Json.parse(res.body());
+        String id = opened.path("id").asText();
+        assertTrue(TestNodes.eventually(10, () -> net.a.node().envelopes().inCase(X, id).size() == 1));
+        var answered = TestNodes.post(net.a, "/api/v1/cases/" + id + "/answer?channel=" + X, Json.write(Json.object().put("text", "An ISP").put("lang", "en")));
+        assertEquals(200, answered.statusCode(), answered.body());
+        assertEquals("met", caseAt(net.a, id).path("answer_status").asText());
+
+        ObjectNode again = Json.object().put("type", "trace").put("summary", "Trace this").put("asked", "Who runs 203.0.113.9?");
+        Envelope redated = backdated(Kind.REQUEST, id, Instant.parse(opened.path("opened_at").asText()).minus(Duration.ofHours(5)), again);
+        assertEquals("accepted", HostileChain.deliver(net.a, redated).path("status").asText(), "evil's own id: on record");
+        JsonNode c = caseAt(net.a, id);
+        assertEquals(opened.path("opened_at").asText(), c.path("opened_at").asText(), c.toString());
+        assertEquals(opened.path("answer_due").asText(), c.path("answer_due").asText());
+        assertEquals("met", c.path("answer_status").asText(), "cert-a's answer stays in time");
+    }
 }
