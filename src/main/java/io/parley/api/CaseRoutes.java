@@ -104,9 +104,8 @@ final class CaseRoutes {
     }
 
     /**
-     * The case a request names: {@code {id}}, and {@code ?channel=} when the id is used in more than one channel (a
-     * case id is its opener's choice, so any member of any channel can reuse one). 404 when unknown, 409 when
-     * ambiguous.
+     * The case a request names: {@code {id}}, and {@code ?channel=} when the id is used in more than one channel (an
+     * opener may use one of its case ids in several channels). 404 when unknown, 409 when ambiguous.
      */
     private CaseTimeline named(Context ctx) {
         String id = ctx.pathParam("id");

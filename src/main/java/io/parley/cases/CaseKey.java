@@ -1,7 +1,8 @@
 package io.parley.cases;
 
 /**
- * What names a case: its channel and the id its opener chose. An id alone is not enough, since any member of any
- * channel can pick an id already used in another channel; nothing in one channel may move a case of another.
+ * What names a case: its channel and its id. An id alone is not enough, since its opener may use it in several
+ * channels (ids are bound to their opener, {@link io.parley.envelope.CaseIds}); nothing in one channel may move a
+ * case of another.
  */
 public record CaseKey(String channel, String id) {}

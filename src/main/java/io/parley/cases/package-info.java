@@ -7,8 +7,9 @@
  * verifier of an exported bundle) computes the same states, deadlines, met and missed. The {@code cases} table is
  * only a projection of that function for listing and for the deadline clock.
  *
- * <p>A case is named by (channel, case id) ({@link io.parley.cases.CaseKey}): its opener chooses the id, so the same
- * id may exist in several channels, and nothing sent in one channel moves a case of another. Only the opener closes
- * or retracts a case.
+ * <p>A case is named by (channel, case id) ({@link io.parley.cases.CaseKey}): nothing sent in one channel moves a
+ * case of another. A case id is made for its opener ({@link io.parley.envelope.CaseIds}): an opening whose id is not
+ * bound to its sender is refused on arrival and never counts as an opening, so no member can become the opener of
+ * another member's case by sending an earlier-dated opening with its id. Only the opener closes or retracts a case.
  */
 package io.parley.cases;

@@ -5,6 +5,7 @@
  * its id is the SHA-256 of the canonical form with {@code sig}. {@link io.parley.channel.EnvelopeAcceptor} is the
  * only way an envelope enters a store, and it accepts one only if the signature verifies under the sender's key in
  * the channel charter, the sender is a member, the TLP is within the ceiling and (seq, prev) extend the sender's
- * chain. Two different validly signed envelopes for one (channel, from, seq) are both kept as proof.
+ * chain. Two different validly signed envelopes for one (channel, from, seq) are both kept as proof. An envelope that
+ * opens a case (notify, request, ping) carries a case id bound to its sender ({@link io.parley.envelope.CaseIds}).
  */
 package io.parley.envelope;
