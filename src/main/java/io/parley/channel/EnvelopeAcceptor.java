@@ -8,7 +8,9 @@ import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Rejection;
+import io.parley.envelope.Tlp;
 import io.parley.envelope.Verdict;
+import io.parley.evidence.InlineMarkings;
 import io.parley.store.ChainHead;
 import io.parley.store.ChannelStore;
 import io.parley.store.EnvelopeStore;
@@ -21,7 +23,8 @@ import io.parley.store.StoredEnvelope;
  * (DESIGN §2 acceptance rules).
  *
  * <p>Checks run in an order that keeps forged input harmless: membership and signature first, so an unsigned or
- * forged envelope can never be recorded as the sender's equivocation; then the TLP ceiling; then the chain. Races
+ * forged envelope can never be recorded as the sender's equivocation; then the TLP ceiling (of the envelope and of every
+ * object of an inline STIX bundle, which may not exceed the envelope's label either); then the chain. Races
  * between writers of the same chain are settled by the store's unique key: the loser re-reads and is judged again.
  */
 public final class EnvelopeAcceptor {
@@ -73,6 +76,8 @@ public final class EnvelopeAcceptor {
         if (member.isEmpty()) return reject(new Rejection.NotMember(e.from(), e.channel()));
         if (!e.signed() || !EnvelopeSigner.verify(e, member.get().key())) return reject(new Rejection.BadSignature(e.from()));
         if (e.tlp().exceeds(charter.get().tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.get().tlpCeiling()));
+        Optional<Rejection> overMarked = inlineMarkings(e, charter.get().tlpCeiling());
+        if (overMarked.isPresent()) return reject(overMarked.get());
         if (e.kind() == Kind.CHARTER) {
             try {
                 CharterBook.action(e);
@@ -115,6 +120,19 @@ public final class EnvelopeAcceptor {
             // Lost a race with another writer of this chain (or the same envelope arrived twice at once): judge again.
         }
         throw new IllegalStateException("could not settle a write race for " + e.channel() + "/" + e.from() + "/" + e.seq());
+    }
+
+    /**
+     * An inline STIX bundle reaches everyone who may read its envelope and is indexed (TAXII, correlation) under the
+     * envelope's channel, so none of its objects may be marked above the envelope's label, let alone the ceiling.
+     */
+    private static Optional<Rejection> inlineMarkings(Envelope e, Tlp ceiling) {
+        if (e.kind() == Kind.CHARTER || e.body() == null) return Optional.empty();
+        Optional<InlineMarkings.Strictest> top = InlineMarkings.strictest(e.body().get("stix"), e.tlp());
+        if (top.isEmpty()) return Optional.empty();
+        if (top.get().tlp().exceeds(ceiling)) return Optional.of(new Rejection.InlineAboveCeiling(top.get().pointer(), top.get().tlp(), ceiling));
+        if (top.get().tlp().exceeds(e.tlp())) return Optional.of(new Rejection.InlineAboveLabel(top.get().pointer(), top.get().tlp(), e.tlp()));
+        return Optional.empty();
     }
 
     private static Verdict reject(Rejection reason) {

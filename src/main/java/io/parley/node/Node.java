@@ -22,6 +22,11 @@ import io.parley.store.Database;
 import io.parley.store.EnvelopeStore;
 import io.parley.store.PartyStore;
 import io.parley.store.UserStore;
+import io.parley.taxii.ChannelDirectory;
+import io.parley.taxii.EvidenceService;
+import io.parley.taxii.EvidenceStore;
+import io.parley.taxii.OutgoingEvidence;
+import io.parley.taxii.TaxiiStore;
 import io.parley.transparency.TransparencyLog;
 import io.parley.transparency.Witness;
 import io.parley.log.CosignerKey;
@@ -47,6 +52,7 @@ public final class Node implements AutoCloseable {
     private final ChannelActions channelActions = new ChannelActions(this);
     private final EnvelopeAcceptor acceptor;
     private final Composer composer;
+    private final EvidenceService evidence;
     private final TransparencyLog log;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** The signed card; replaced when the base URL becomes known (port 0) — readers always see a whole card. */
@@ -74,7 +80,9 @@ public final class Node implements AutoCloseable {
             log.poke();
             acceptedListeners.forEach(l -> l.accept(stored));
         });
-        this.composer = new Composer(key, envelopes, acceptor, clock);
+        // Evidence is part of the node, not of its HTTP edge: the Composer checks every envelope's evidence against it.
+        this.evidence = new EvidenceService(new EvidenceStore(db), new TaxiiStore(db), ChannelDirectory.of(channels), config.origin(), clock);
+        this.composer = new Composer(key, envelopes, acceptor, clock, List.of(new OutgoingEvidence(evidence, users)));
         this.witnessKey = new CosignerKey(witnessSigningKey);
         this.witness = new Witness(db, witnessKey, this::trustedLogKey, clock);
     }
@@ -192,6 +200,11 @@ public final class Node implements AutoCloseable {
 
     public Composer composer() {
         return composer;
+    }
+
+    /** Evidence held on this node: bundles, TAXII collections, correlation, and the outgoing evidence rules. */
+    public EvidenceService evidence() {
+        return evidence;
     }
 
     public CosignerKey witnessKey() {

@@ -366,12 +366,13 @@ public final class EvidenceService {
     }
 
     /**
-     * What peer {@code peer} may fetch of the bundle this node named as {@code sha256} in its envelope
-     * {@code envelopeHash}: the objects the peer may read in that channel (TLP, named recipients, the channel's
-     * ceiling) that this node may share on into it.
+     * The bundle this node named as {@code sha256} in its envelope {@code envelopeHash}, for peer {@code peer}: the
+     * whole bundle, exactly as named, when the peer may read every object of it in that channel (TLP, named
+     * recipients, the channel's ceiling) and this node may share every object on into it; otherwise nothing, since a
+     * recipient treats any bytes that do not hash to the signed reference as evidence against the sender.
      *
-     * @throws EvidenceException 404 when this node sent no such envelope naming that bundle or nothing is left for the
-     *     peer; 403 when the peer is not a member of the envelope's channel
+     * @throws EvidenceException 404 when this node sent no such envelope naming that bundle, or ({@link #WITHHELD})
+     *     when the peer may not have all of it; 403 when the peer is not a member of the envelope's channel
      */
     public ObjectNode forPeer(String peer, String sha256, String envelopeHash) {
         Optional<EvidenceStore.Link> link = store.link(envelopeHash, sha256)
@@ -387,10 +388,14 @@ public final class EvidenceService {
         Map<String, Tlp> local = MarkingPolicy.localMarkings(bundle);
         Map<String, String> blocked = blockedFor(audience, ids(bundle));
         MarkingPolicy.Peer requester = new MarkingPolicy.Peer(peer);
-        ObjectNode out = MarkingPolicy.redact(bundle, o -> !blocked.containsKey(o.path("id").asText())
-                && MarkingPolicy.mayRead(requester, audience, MarkingPolicy.tlpOf(o, local, link.get().tlp())));
-        if (out.get("objects").isEmpty()) throw new EvidenceException(404, WITHHELD, "nothing in evidence " + sha256 + " is for " + peer);
-        return out;
+        // Whole or nothing: a recipient must be able to check what it gets against the hash this node signed, so a
+        // peer that may not read every object gets none (the outgoing checks make every named recipient able to).
+        for (JsonNode o : bundle.path("objects")) {
+            if (blocked.containsKey(o.path("id").asText()) || !MarkingPolicy.mayRead(requester, audience, MarkingPolicy.tlpOf(o, local, link.get().tlp()))) {
+                throw new EvidenceException(404, WITHHELD, "evidence " + sha256 + " is not for " + peer + " in full, so none of it is served");
+            }
+        }
+        return (ObjectNode) bundle;
     }
 
     private static List<String> ids(JsonNode bundle) {
@@ -461,7 +466,7 @@ public final class EvidenceService {
                 Set<String> others = new HashSet<>(members);
                 others.remove(self);
                 boolean everyoneNamed = recipients == null || recipients.containsAll(others);
-                checkObjects(stix, i2 -> "/body/stix/objects/" + i2, i2 -> "", tlp, target, faults, everyoneNamed);
+                checkObjects(stix, i2 -> "/body/stix/objects/" + i2, i2 -> "", tlp, target, faults, everyoneNamed, true);
             }
         }
         JsonNode refs = body.get("evidence");
@@ -490,14 +495,14 @@ public final class EvidenceService {
                     faults.add(new EvidenceException.Fault(at + "/sha256", "the bundle holds objects you may not read, so you may not share it"));
                     continue;
                 }
-                checkObjects(bundle, i2 -> at + "/sha256", i2 -> "object /objects/" + i2 + " of evidence " + sha + ": ", tlp, target, faults, true);
+                checkObjects(bundle, i2 -> at + "/sha256", i2 -> "object /objects/" + i2 + " of evidence " + sha + ": ", tlp, target, faults, true, false);
             }
         }
         return faults;
     }
 
     private void checkObjects(JsonNode bundle, java.util.function.IntFunction<String> pointer, java.util.function.IntFunction<String> prefix,
-                              Tlp envelopeTlp, Audience target, List<EvidenceException.Fault> faults, boolean redAllowed) {
+                              Tlp envelopeTlp, Audience target, List<EvidenceException.Fault> faults, boolean redAllowed, boolean inline) {
         Map<String, Tlp> local = MarkingPolicy.localMarkings(bundle);
         JsonNode objects = bundle.get("objects");
         Map<String, String> blocked = blockedFor(target, ids(bundle));
@@ -509,6 +514,11 @@ public final class EvidenceService {
             if (t.exceeds(target.ceiling())) {
                 faults.add(new EvidenceException.Fault(p, pre + "marked TLP:" + t.wire().toUpperCase(java.util.Locale.ROOT) + ", above the TLP ceiling "
                         + target.ceiling().wire().toUpperCase(java.util.Locale.ROOT) + " of channel " + target.channel()));
+            } else if (inline && t.exceeds(envelopeTlp)) {
+                // Whoever may read the message reads its inline bundle (views, exports, the recipients' stores).
+                faults.add(new EvidenceException.Fault(p, pre + "marked TLP:" + t.wire().toUpperCase(java.util.Locale.ROOT) + ", above the message's own label TLP:"
+                        + envelopeTlp.wire().toUpperCase(java.util.Locale.ROOT) + ": label the message at least TLP:" + t.wire().toUpperCase(java.util.Locale.ROOT)
+                        + " or attach the bundle by hash (body.evidence)"));
             } else if (t == Tlp.RED && !redAllowed) {
                 faults.add(new EvidenceException.Fault(p, pre + "TLP:RED in an inline bundle would reach every member, not only the named recipients: "
                         + "attach the bundle by hash (body.evidence) so that only named recipients can fetch it"));
