@@ -63,6 +63,7 @@ final class EvidenceRoutes {
         app.post("/api/v1/taxii/tokens", this::token);
         app.get("/api/v1/red-grants", this::grants);
         app.put("/api/v1/red-grants/{username}", this::setGrants);
+        app.get("/api/v1/evidence-mismatches", this::mismatches);
         app.get("/federation/v1/evidence/{sha256}", this::forPeer);
     }
 
@@ -250,6 +251,28 @@ final class EvidenceRoutes {
         json(ctx, 200, out);
     }
 
+    /**
+     * Proofs that a sender served other bytes than the bundle its signed envelope names (issue 10 item 11), newest
+     * first. Every account sees who, when and the hashes; only an admin gets the proof itself (the envelope and the
+     * bytes served, which may carry marked content).
+     */
+    private void mismatches(Context ctx) {
+        boolean admin = user(ctx).admin();
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (EvidenceStore.Mismatch m : evidence.store().mismatches(1000)) {
+            ObjectNode o = out.addObject().put("sender", m.sender()).put("envelope_hash", m.envelopeHash()).put("evidence", m.refSha256())
+                    .put("served_sha256", m.servedSha256()).put("served_bytes", m.served().length).put("served_at", m.servedAt())
+                    .put("detected_at", m.detectedAt().toString()).put("statement", m.statement()).put("signature", m.signature());
+            if (m.bundleSha256() == null) o.putNull("served_bundle_sha256");
+            else o.put("served_bundle_sha256", m.bundleSha256());
+            if (admin) {
+                o.put("served_base64", Base64.getEncoder().encodeToString(m.served()));
+                if (!m.envelope().isEmpty()) o.set("envelope", Json.parse(m.envelope()));
+            }
+        }
+        json(ctx, 200, out);
+    }
+
     // --- federation -------------------------------------------------------------------------------------------------
 
     /**
@@ -268,8 +291,14 @@ final class EvidenceRoutes {
         if (envelope == null || envelope.isBlank()) {
             throw ProblemException.badRequest("bad-query-parameter", "query parameter 'envelope' (the hash of the envelope naming the evidence) is required");
         }
-        ObjectNode bundle = run(() -> evidence.forPeer(peer, ctx.pathParam("sha256"), envelope));
-        ctx.status(200).contentType(TaxiiService.STIX_MEDIA).result(Json.write(bundle));
+        String sha = ctx.pathParam("sha256");
+        ObjectNode bundle = run(() -> evidence.forPeer(peer, sha, envelope));
+        byte[] body = Json.write(bundle).getBytes(StandardCharsets.UTF_8);
+        // Signed, so that bytes other than the ones our envelope names would be proof against us (never happens
+        // with honest software), and the recipient can tell our answer from a tampered one.
+        ServedEvidence served = new ServedEvidence(node.origin(), peer, envelope, sha, Sha256.hex(body), node.now().toString());
+        ctx.header(ServedEvidence.AT, served.at()).header(ServedEvidence.SIGNATURE, served.sign(node.key()));
+        ctx.status(200).contentType(TaxiiService.STIX_MEDIA + "; charset=utf-8").result(body);
     }
 
     // --- helpers ----------------------------------------------------------------------------------------------------

@@ -261,10 +261,17 @@ public final class EvidenceService {
     /** What one indexing pass did. */
     public record Batch(int envelopes, int pendingFetches, boolean more) {}
 
+    /** Passes a database failure may stop on one envelope before the indexer skips it as failed. */
+    static final int STORE_RETRIES = 3;
+    /** envelope local id → database failures so far; owned by the indexing thread (the EvidenceWorker). */
+    private final Map<Long, Integer> storeFailures = new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
      * Indexes up to {@code limit} envelopes stored after the durable cursor, in local-id order, moving the cursor past
-     * each. An envelope whose evidence cannot be handled is logged and skipped so it never blocks those behind it; a
-     * database failure stops the pass (the cursor stays, so the envelope is tried again).
+     * each. An envelope whose evidence cannot be handled, whatever the error (a hostile peer's input may even
+     * overflow the stack), is recorded in {@code evidence_index_failures} and skipped, so it never blocks those behind
+     * it. A database failure stops the pass (the cursor stays, so the envelope is tried again) up to
+     * {@value #STORE_RETRIES} times, after which that envelope is skipped as failed too.
      */
     public Batch indexEnvelopes(int limit, java.util.function.BooleanSupplier stop) {
         long after = store.cursor(CURSOR);
@@ -277,14 +284,25 @@ public final class EvidenceService {
                 Envelope e = Envelope.fromJson(Json.parse(raw.canonical()));
                 pending += indexEnvelope(raw.hash(), e).size();
             } catch (io.parley.store.StoreException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                LOG.warn("evidence index: skipping envelope {}: {}", raw.hash(), e.toString());
+                if (storeFailures.merge(raw.id(), 1, Integer::sum) < STORE_RETRIES) throw e;
+                failed(raw, e);
+            } catch (Throwable e) {
+                failed(raw, e);
             }
+            storeFailures.remove(raw.id());
             store.advance(CURSOR, raw.id());
             done++;
         }
         return new Batch(done, pending, batch.size() == limit);
+    }
+
+    private void failed(EvidenceStore.RawEnvelope raw, Throwable e) {
+        LOG.warn("evidence index: skipping envelope {}: {}", raw.hash(), e.toString());
+        try {
+            store.putIndexFailure(raw.hash(), e.toString(), clock.instant());
+        } catch (RuntimeException notRecorded) {
+            LOG.warn("evidence index: could not record the failure of {}: {}", raw.hash(), notRecorded.toString());
+        }
     }
 
     private static EvidenceStore.Link link(String hash, String sha, Envelope e, Set<String> recipients, String name, boolean inline,
@@ -304,8 +322,16 @@ public final class EvidenceService {
         return out;
     }
 
-    /** Stores and indexes a bundle fetched from the sender of {@code link}'s envelope. */
+    /**
+     * Stores and indexes a bundle fetched from the sender of {@code link}'s envelope, which must be exactly the bundle
+     * the envelope names (the worker keeps anything else as proof against the sender, {@link EvidenceStore#putMismatch}).
+     */
     public void completeFetch(EvidenceStore.Link link, JsonNode bundle) {
+        if (!Sha256.hex(Jcs.canonicalize(bundle)).equals(link.refSha256())) {
+            store.settle(link.envelopeHash(), link.refSha256(), EvidenceStore.FAILED, null,
+                    "mismatch: what " + link.sender() + " served does not hash to the reference its envelope signs");
+            return;
+        }
         ValidationReport report = validator.validate(bundle);
         if (!report.valid()) {
             Violation first = report.violations().get(0);
@@ -318,9 +344,7 @@ public final class EvidenceService {
         store.putBundle(new EvidenceStore.Bundle(sha, new String(canonical, StandardCharsets.UTF_8), canonical.length,
                 bundle.get("objects").size(), link.tlp(), "fetched", link.sender(), link.caseId(), clock.instant()));
         index(bundle, sha, new Context(audience(link.channel(), link.sender(), link.recipients()), link.tlp(), link.envelopeHash(), link.caseId()));
-        store.settle(link.envelopeHash(), link.refSha256(), EvidenceStore.STORED, sha, sha.equals(link.refSha256())
-                ? "verified: matches the hash the envelope names"
-                : "the sender redacted it for this node, so it cannot be checked against the envelope's hash");
+        store.settle(link.envelopeHash(), link.refSha256(), EvidenceStore.STORED, sha, "verified: matches the hash the envelope names");
     }
 
     // --- reading ----------------------------------------------------------------------------------------------------
