@@ -37,7 +37,7 @@ import io.parley.store.UserStore;
  *
  * <p>Bodies of evidence uploads are read as a stream up to {@link EvidenceService#MAX_BUNDLE_BYTES} (10 MiB), so they
  * are not bound by HttpServer's 2 MiB limit, which applies to bodies Javalin buffers ({@code ctx.body()}) and so still
- * applies to messages (whose envelopes are capped at 64 KiB anyway).
+ * applies to messages (whose envelopes the acceptor caps at 64 KiB anyway).
  */
 final class EvidenceRoutes {
     /** HttpServer's attribute holding the authenticated {@link UserStore.User}. */
