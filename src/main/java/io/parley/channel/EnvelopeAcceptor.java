@@ -80,8 +80,6 @@ public final class EnvelopeAcceptor {
         if (member.isEmpty()) return reject(new Rejection.NotMember(e.from(), e.channel()));
         if (!e.signed() || !EnvelopeSigner.verify(e, member.get().key())) return reject(new Rejection.BadSignature(e.from()));
         if (e.tlp().exceeds(charter.get().tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.get().tlpCeiling()));
-        Optional<Rejection> overMarked = inlineMarkings(e, charter.get().tlpCeiling());
-        if (overMarked.isPresent()) return reject(overMarked.get());
         if (e.kind() == Kind.CHARTER) {
             try {
                 CharterBook.action(e);
@@ -95,6 +93,8 @@ public final class EnvelopeAcceptor {
             return reject(new Rejection.Malformed("", "the envelope is " + e.canonicalBytes().length + " bytes in canonical form; the limit is "
                     + MAX_ENVELOPE_BYTES + ": attach large evidence by hash"));
         }
+        Optional<Rejection> overMarked = inlineMarkings(e, charter.get().tlpCeiling());
+        if (overMarked.isPresent()) return reject(overMarked.get());
         String hash = e.hash();
         for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
             Optional<StoredEnvelope> sameSeq = envelopes.at(e.channel(), e.from(), e.seq());

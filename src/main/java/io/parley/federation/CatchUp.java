@@ -100,6 +100,7 @@ public final class CatchUp implements AutoCloseable {
                 try {
                     total += pull(c.channel(), m.origin());
                 } catch (RuntimeException | Error e) {
+                    if (!running) return total; // shutting down: the database may already be closed under us
                     LOG.warn("catch-up of {}/{} failed: {}", c.channel(), m.origin(), e.toString()); // the others still run
                 }
             }

@@ -116,6 +116,25 @@ class OutgoingEvidenceTest {
     }
 
     @Test
+    void everyOtherComposeRouteIsCheckedToo() throws Exception {
+        ObjectNode strict = strictBundleFromB("203.0.113.40");
+        ObjectNode msg = Json.object().put("kind", "notify").put("priority", "urgent").put("tlp", "amber+strict");
+        msg.set("body", inline("fwd", strict));
+        var viaMessages = api(net.a, "/api/v1/channels/abc/messages", msg);
+        assertEquals(422, viaMessages.statusCode(), viaMessages.body());
+        // what pings, escalations, the demo and any future route call: the Composer itself refuses before signing
+        long before = net.a.node().envelopes().count();
+        assertThrows(io.parley.node.OutgoingCheck.Refused.class, () -> net.a.node().composer().compose(new io.parley.node.Composer.Draft("abc",
+                io.parley.envelope.Kind.NOTIFY, null, io.parley.envelope.Priority.URGENT, Tlp.AMBER_STRICT, inline("fwd", strict))));
+        assertThrows(io.parley.node.OutgoingCheck.Refused.class, () -> net.a.node().composer().compose(new io.parley.node.Composer.Draft("abc",
+                io.parley.envelope.Kind.ESCALATE, null, io.parley.envelope.Priority.URGENT, Tlp.AMBER, inline("x", bundle(ipIndicator(Tlp.RED, "203.0.113.41"))))));
+        assertEquals(before, net.a.node().envelopes().count(), "nothing was signed");
+        controlReachesC("203.0.113.42");
+        assertFalse(indexed(net.c, "203.0.113.40"));
+        assertFalse(indexed(net.c, "203.0.113.41"));
+    }
+
+    @Test
     void hostilePeersInlineBundleAboveTheCeilingIsRefusedAndNeverIndexed() throws Exception {
         var above = evilSends(net, net.b, "quad", Tlp.AMBER, inline("leak", bundle(ipIndicator(Tlp.RED, "198.51.100.40"))));
         assertEquals(422, above.statusCode(), above.body());
