@@ -339,6 +339,14 @@ public final class EvidenceService {
                     "fetched bundle invalid at " + first.jsonPath() + ": " + first.message());
             return;
         }
+        // The same rule as for inline bundles at the gate: nothing above the channel's ceiling enters through it.
+        Tlp ceiling = channels.charter(link.channel()).map(Charter::tlpCeiling).orElse(Tlp.CLEAR);
+        Optional<io.parley.evidence.InlineMarkings.Strictest> top = io.parley.evidence.InlineMarkings.strictest(bundle, link.tlp());
+        if (top.isPresent() && top.get().tlp().exceeds(ceiling)) {
+            store.settle(link.envelopeHash(), link.refSha256(), EvidenceStore.INVALID, null, "fetched bundle holds an object marked TLP:"
+                    + top.get().tlp().wire().toUpperCase(java.util.Locale.ROOT) + ", above the ceiling of channel " + link.channel());
+            return;
+        }
         byte[] canonical = Jcs.canonicalize(bundle);
         String sha = Sha256.hex(canonical);
         store.putBundle(new EvidenceStore.Bundle(sha, new String(canonical, StandardCharsets.UTF_8), canonical.length,
