@@ -116,15 +116,16 @@ public final class EvidenceWorker implements AutoCloseable {
         }
         String path = "/federation/v1/evidence/" + link.refSha256() + "?envelope=" + URLEncoder.encode(link.envelopeHash(), StandardCharsets.UTF_8);
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(trimSlash(base.get()) + path)).timeout(Duration.ofSeconds(30)).GET()
+            URI target = URI.create(trimSlash(base.get()) + path);
+            HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30)).GET()
                     .header("Accept", "application/json");
-            PeerRequestAuth.sign(b, "GET", path, node.key(), node.now());
+            PeerRequestAuth.sign(b, "GET", target, new byte[0], node.key(), node.now());
             HttpResponse<byte[]> res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (res.statusCode() == 200) {
                 received(link, res);
             } else if (res.statusCode() == 404 && problemType(res.body()).endsWith("/" + EvidenceService.WITHHELD)) {
                 evidence.store().settle(link.envelopeHash(), link.refSha256(), EvidenceStore.FAILED, null,
-                        "withheld: " + link.sender() + " has nothing in it that this node may see");
+                        "withheld: " + link.sender() + " may not give this node all of it, so it gives none");
             } else if (res.statusCode() == 403 || res.statusCode() == 404) {
                 if (link.attempts() + 1 >= MAX_ATTEMPTS / 2) {
                     evidence.store().settle(link.envelopeHash(), link.refSha256(), EvidenceStore.FAILED, null,
