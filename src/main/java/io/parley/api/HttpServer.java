@@ -85,6 +85,7 @@ public final class HttpServer implements AutoCloseable {
 
     private void mapErrors() {
         app.exception(ProblemException.class, (e, ctx) -> respond(ctx, e.problem()));
+        app.exception(io.parley.node.OutgoingCheck.Refused.class, (e, ctx) -> respond(ctx, refused(e)));
         app.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromHttpException(e)));
         app.exception(Exception.class, (e, ctx) -> {
             // A bug or an infrastructure failure: log it here, tell the client only that it was ours.
@@ -97,6 +98,13 @@ public final class HttpServer implements AutoCloseable {
         app.error(405, ctx -> {
             if (!isProblem(ctx)) respond(ctx, Problem.of(405, "method-not-allowed", "Method not allowed", ctx.method() + " is not allowed on " + ctx.path()));
         });
+    }
+
+    /** A draft the Composer's outgoing checks refused: 422 with one error per fault, pointers into the envelope. */
+    static Problem refused(io.parley.node.OutgoingCheck.Refused e) {
+        List<Problem.FieldError> errors = e.faults().stream().map(f -> new Problem.FieldError(f.pointer(), f.detail())).toList();
+        Problem base = Problem.of(422, e.code(), "Refused before signing", e.getMessage());
+        return new Problem(base.type(), base.title(), 422, e.getMessage(), errors);
     }
 
     /**

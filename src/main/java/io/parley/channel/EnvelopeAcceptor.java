@@ -8,7 +8,9 @@ import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Rejection;
+import io.parley.envelope.Tlp;
 import io.parley.envelope.Verdict;
+import io.parley.evidence.InlineMarkings;
 import io.parley.store.ChainHead;
 import io.parley.store.ChannelStore;
 import io.parley.store.EnvelopeStore;
@@ -20,7 +22,8 @@ import io.parley.store.StoredEnvelope;
  * (DESIGN §2 acceptance rules).
  *
  * <p>Checks run in an order that keeps forged input harmless: membership and signature first, so an unsigned or
- * forged envelope can never be recorded as the sender's equivocation; then the TLP ceiling; then the chain. Races
+ * forged envelope can never be recorded as the sender's equivocation; then the TLP ceiling (of the envelope and of every
+ * object of an inline STIX bundle, which may not exceed the envelope's label either); then the chain. Races
  * between writers of the same chain are settled by the store's unique key: the loser re-reads and is judged again.
  */
 public final class EnvelopeAcceptor {
@@ -102,6 +105,8 @@ public final class EnvelopeAcceptor {
             return reject(new Rejection.Malformed("", "the envelope is " + e.canonicalBytes().length + " bytes in canonical form; the limit is "
                     + MAX_ENVELOPE_BYTES + ": attach large evidence by hash"));
         }
+        Optional<Rejection> overMarked = inlineMarkings(e, charter.tlpCeiling());
+        if (overMarked.isPresent()) return reject(overMarked.get());
         String hash = e.hash();
         for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
             Optional<StoredEnvelope> sameSeq = envelopes.at(e.channel(), e.from(), e.seq());
@@ -136,6 +141,19 @@ public final class EnvelopeAcceptor {
     /** A charter envelope we stored before is judged as a duplicate, whatever the terms in force are now. */
     private boolean alreadyHeld(Envelope e) {
         return envelopes.at(e.channel(), e.from(), e.seq()).map(s -> s.hash().equals(e.hash())).orElse(false);
+    }
+
+    /**
+     * An inline STIX bundle reaches everyone who may read its envelope and is indexed (TAXII, correlation) under the
+     * envelope's channel, so none of its objects may be marked above the envelope's label, let alone the ceiling.
+     */
+    private static Optional<Rejection> inlineMarkings(Envelope e, Tlp ceiling) {
+        if (e.kind() == Kind.CHARTER || e.body() == null) return Optional.empty();
+        Optional<InlineMarkings.Strictest> top = InlineMarkings.strictest(e.body().get("stix"), e.tlp());
+        if (top.isEmpty()) return Optional.empty();
+        if (top.get().tlp().exceeds(ceiling)) return Optional.of(new Rejection.InlineAboveCeiling(top.get().pointer(), top.get().tlp(), ceiling));
+        if (top.get().tlp().exceeds(e.tlp())) return Optional.of(new Rejection.InlineAboveLabel(top.get().pointer(), top.get().tlp(), e.tlp()));
+        return Optional.empty();
     }
 
     private static Verdict reject(Rejection reason) {

@@ -55,7 +55,7 @@ public final class CosignatureCollector implements AutoCloseable {
         while (running) {
             try {
                 round();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.warn("cosignature round failed: {}", e.toString());
             }
             try {
@@ -75,8 +75,8 @@ public final class CosignatureCollector implements AutoCloseable {
             if (cosignedUpTo.getOrDefault(peer.origin(), -1L) >= cp.size()) continue;
             try {
                 submit(peer, cp, true);
-            } catch (Exception e) {
-                LOG.debug("witness {} unreachable: {}", peer.origin(), e.toString());
+            } catch (Exception | Error e) {
+                LOG.debug("witness {} unreachable: {}", peer.origin(), e.toString()); // one peer never stops the round
             }
         }
     }
