@@ -86,6 +86,9 @@ public final class HttpServer implements AutoCloseable {
     private void mapErrors() {
         app.exception(ProblemException.class, (e, ctx) -> respond(ctx, e.problem()));
         app.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromHttpException(e)));
+        // Input that has no canonical form reaches JCS only when a route signs or hashes it: the client's fault.
+        app.exception(io.parley.json.JcsException.class, (e, ctx) -> respond(ctx, Problem.of(422, "not-canonical-json", "Unprocessable content",
+                "the JSON has no RFC 8785 canonical form, so it cannot be signed or hashed: " + e.getMessage())));
         app.exception(Exception.class, (e, ctx) -> {
             // A bug or an infrastructure failure: log it here, tell the client only that it was ours.
             LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);

@@ -90,7 +90,15 @@ public final class EnvelopeAcceptor {
         for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
             Optional<StoredEnvelope> sameSeq = envelopes.at(e.channel(), e.from(), e.seq());
             if (sameSeq.isPresent()) {
-                if (sameSeq.get().hash().equals(hash)) return new Verdict.Duplicate(e, hash);
+                StoredEnvelope kept = sameSeq.get();
+                if (kept.hash().equals(hash)) return new Verdict.Duplicate(e, hash);
+                // Equivocation means two different signed statements: the same content under another signature
+                // (which only the signer can make; encodings are canonical and Bouncy Castle refuses S >= L) is
+                // the envelope we hold, and never evidence against its sender.
+                if (java.util.Arrays.equals(kept.envelope().signingBytes(), e.signingBytes())) return new Verdict.Duplicate(kept.envelope(), kept.hash());
+                if (!EnvelopeSigner.verify(kept.envelope(), member.get().key())) {
+                    return reject(new Rejection.ChainBreak(e.from(), e.seq(), kept.envelope().prev(), e.prev()));
+                }
                 if (own) return reject(new Rejection.ChainBreak(e.from(), e.seq(), sameSeq.get().envelope().prev(), e.prev()));
                 envelopes.recordEquivocation(e, hash, sameSeq.get().hash(), clock.instant());
                 parties.flag(e.from(), "equivocation in channel " + e.channel() + " at seq " + e.seq(), clock.instant());

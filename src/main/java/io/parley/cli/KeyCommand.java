@@ -131,7 +131,8 @@ final class KeyCommand implements Runnable {
         private static boolean handsOverTo(NodeConfig cfg, VerifierKey key) {
             if (cfg.previousKey() == null || cfg.rotationSig() == null) return false;
             try {
-                return VerifierKey.parse(cfg.previousKey()).verify(PartyCard.rotationStatement(cfg.origin(), key), Base64.getDecoder().decode(cfg.rotationSig()));
+                byte[] sig = io.parley.identity.CanonicalBase64.decode(cfg.rotationSig());
+                return sig != null && VerifierKey.parse(cfg.previousKey()).verify(PartyCard.rotationStatement(cfg.origin(), key), sig);
             } catch (IllegalArgumentException e) {
                 return false;
             }

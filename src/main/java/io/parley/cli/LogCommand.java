@@ -76,7 +76,7 @@ final class LogCommand implements Runnable {
         VerifierKey trustedKey() throws IOException, InterruptedException {
             VerifierKey k;
             if (key != null) {
-                k = VerifierKey.parse(key);
+                k = VerifierKey.parse(key.strip());
             } else {
                 PartyCard card = PartyCard.fromJson(Json.parse(get("/.well-known/parley")));
                 if (!card.verifies()) throw new IOException("the node's party card signature does not verify");
@@ -198,11 +198,9 @@ final class LogCommand implements Runnable {
         }
 
         private static byte[] decode(String b64) {
-            try {
-                return Base64.getDecoder().decode(b64);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--old-root must be base64");
-            }
+            byte[] root = io.parley.identity.CanonicalBase64.decode(b64.strip());
+            if (root == null) throw new IllegalArgumentException("--old-root must be canonical base64 (as printed with the checkpoint)");
+            return root;
         }
     }
 
@@ -236,7 +234,7 @@ final class LogCommand implements Runnable {
             byte[] canonical = io.parley.envelope.Envelope.fromJson(env).canonicalBytes();
             List<io.parley.log.CosignatureVerifier> ws = new java.util.ArrayList<>();
             for (String w : witnesses) ws.add(io.parley.log.CosignatureVerifier.parse(w));
-            var verified = ReceiptVerifier.verify(canonical, proof, VerifierKey.parse(key), ws, quorum);
+            var verified = ReceiptVerifier.verify(canonical, proof, VerifierKey.parse(key.strip()), ws, quorum);
             spec.commandLine().getOut().println("receipt verified: envelope " + io.parley.identity.Sha256.hex(canonical) + " is entry of checkpoint "
                     + verified.checkpoint().size() + " of " + verified.checkpoint().origin() + ", cosigned by " + verified.witnessSignatures().size() + " witness(es)");
             return 0;

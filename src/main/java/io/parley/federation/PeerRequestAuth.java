@@ -55,12 +55,8 @@ public final class PeerRequestAuth {
         if (Duration.between(t, now).abs().compareTo(SKEW) > 0) return new Outcome.Refused("request time is more than " + SKEW.toMinutes() + " minutes off");
         Optional<VerifierKey> key = keys.apply(origin);
         if (key.isEmpty()) return new Outcome.Refused(origin + " is not a known peer");
-        byte[] sig;
-        try {
-            sig = Base64.getDecoder().decode(signature);
-        } catch (IllegalArgumentException e) {
-            return new Outcome.Refused(SIGNATURE + " is not base64");
-        }
+        byte[] sig = io.parley.identity.CanonicalBase64.decode(signature);
+        if (sig == null) return new Outcome.Refused(SIGNATURE + " is not canonical base64");
         if (!key.get().verify(message(method, pathAndQuery, origin, time), sig)) return new Outcome.Refused("request signature does not verify");
         return new Outcome.Authenticated(origin);
     }

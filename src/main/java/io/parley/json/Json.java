@@ -21,8 +21,22 @@ public final class Json {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
 
+    /**
+     * Limits on what any parser of ours reads, so hostile input costs bounded memory and time: nesting (recursive
+     * walks of the tree, JCS included), string length (the largest legitimate string is inside a 10 MiB evidence
+     * bundle), number length (a double or an exact integer needs at most a few dozen digits; a million-digit
+     * number is only a CPU sink) and name length.
+     */
+    public static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
+            .maxNestingDepth(200)
+            .maxStringLength(11 * 1024 * 1024)
+            .maxNumberLength(400)
+            .maxNameLength(4096)
+            .maxDocumentLength(16L * 1024 * 1024)
+            .build();
+
     static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
+        MAPPER.getFactory().setStreamReadConstraints(CONSTRAINTS);
     }
 
     private Json() {}
