@@ -62,8 +62,9 @@ final class LogCommand implements Runnable {
         byte[] get(String path) throws IOException, InterruptedException {
             HttpResponse<byte[]> res;
             try {
-                res = http.send(HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + path)).timeout(Duration.ofSeconds(30)).GET().build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                // Tiles are 8 KiB; an entry bundle is at most 256 entries of 64 KiB.
+                res = io.parley.federation.CappedResponses.send(http, HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                        17L * 1024 * 1024, Duration.ofSeconds(60));
             } catch (java.net.ConnectException e) {
                 throw new IOException("cannot connect to " + url + " (is the node running?)");
             } catch (IllegalArgumentException e) {

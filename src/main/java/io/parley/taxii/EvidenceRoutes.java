@@ -19,6 +19,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.parley.api.Problem;
 import io.parley.api.ProblemException;
+import io.parley.api.RequestBodies;
 import io.parley.envelope.Tlp;
 import io.parley.evidence.IodefExport;
 import io.parley.evidence.MarkingPolicy.LocalUser;
@@ -36,9 +37,8 @@ import io.parley.store.UserStore;
  * IODEF export, correlation, TAXII tokens and RED grants; the federation endpoint peers fetch named bundles from; and
  * the check of evidence in outgoing messages.
  *
- * <p>Bodies of evidence uploads are read as a stream up to {@link EvidenceService#MAX_BUNDLE_BYTES} (10 MiB), so they
- * are not bound by HttpServer's 2 MiB limit, which applies to bodies Javalin buffers ({@code ctx.body()}) and so still
- * applies to messages (whose envelopes are capped at 64 KiB anyway).
+ * <p>Bodies are read by {@link RequestBodies}, bounded on the stream: evidence uploads and MISP imports up to
+ * {@link RequestBodies#EVIDENCE_MAX} (10 MiB), everything else up to 2 MiB.
  */
 final class EvidenceRoutes {
     /** HttpServer's attribute holding the authenticated {@link UserStore.User}. */
@@ -85,7 +85,7 @@ final class EvidenceRoutes {
         if (ctx.method() != HandlerType.POST || ctx.attribute(API_USER) == null) return;
         JsonNode req;
         try {
-            req = Json.parse(ctx.bodyAsBytes());
+            req = Json.parse(RequestBodies.read(ctx));
         } catch (IllegalArgumentException e) {
             return; // malformed: the message handler says so
         }
@@ -231,7 +231,7 @@ final class EvidenceRoutes {
     private void token(Context ctx) {
         LocalUser u = user(ctx);
         String label = null;
-        byte[] raw0 = ctx.bodyAsBytes();
+        byte[] raw0 = RequestBodies.read(ctx);
         if (raw0.length > 0) {
             JsonNode body;
             try {
@@ -324,12 +324,7 @@ final class EvidenceRoutes {
             throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
                     "send the body as application/json (got " + (type == null ? "no Content-Type" : type) + ")"));
         }
-        byte[] body;
-        try {
-            body = TaxiiRoutes.readBody(ctx, EvidenceService.MAX_BUNDLE_BYTES);
-        } catch (TaxiiException e) {
-            throw new ProblemException(Problem.of(e.status(), e.status() == 413 ? "too-large" : "bad-request", e.title(), e.getMessage()));
-        }
+        byte[] body = RequestBodies.read(ctx);
         if (body.length == 0) throw ProblemException.badRequest("empty-body", "the request body is empty; a JSON document is expected");
         try {
             return Json.parse(body);

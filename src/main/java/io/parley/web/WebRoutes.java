@@ -149,6 +149,10 @@ public final class WebRoutes {
                 error(ctx, session, e.status(), "Channel action refused", e.getMessage());
             } catch (EnvelopeFormatException e) {
                 error(ctx, session, 422, "Not accepted", e.getMessage());
+            } catch (io.parley.api.RequestBodies.TooLarge e) {
+                error(ctx, session, 413, "Form too large", "This form sent more than the node reads (" + e.limit() + " bytes); nothing was done.");
+            } catch (io.parley.json.JcsException e) {
+                error(ctx, session, 422, "Not accepted", "The text cannot be signed: " + e.getMessage());
             } catch (Exception e) {
                 LOG.error("web UI failed on {} {}", ctx.method(), ctx.path(), e);
                 error(ctx, session, 500, "Something went wrong", "The node could not show this page. The error has been logged; try again shortly.");
