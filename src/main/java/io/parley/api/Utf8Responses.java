@@ -29,10 +29,15 @@ public final class Utf8Responses {
 
     private Utf8Responses() {}
 
-    /** Whether a media type is text: text/*, and JSON or XML (including +json and +xml structured suffixes). */
+    /**
+     * Whether a media type is text: text/*, and JSON or XML (including +json and +xml structured suffixes). One
+     * exception: C2SP tlog-witness mandates exactly {@code text/x.tlog.size} for its 409 answer (ASCII digits), and
+     * witness clients compare the header as a string.
+     */
     public static boolean isText(String contentType) {
         if (contentType == null) return false;
         String base = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (base.equals("text/x.tlog.size")) return false;
         return base.startsWith("text/") || base.endsWith("/json") || base.endsWith("+json") || base.endsWith("/xml")
                 || base.endsWith("+xml") || base.equals("application/javascript");
     }
