@@ -68,6 +68,9 @@ public final class Utf8Responses {
 
                 @Override
                 public void setContentType(String type) {
+                    // Jetty would carry a charset over from an earlier text type (Javalin's default text/plain) to
+                    // binary or exempt types; those leave as set.
+                    if (!isText(type)) super.setCharacterEncoding(null);
                     super.setContentType(withUtf8(type));
                 }
 

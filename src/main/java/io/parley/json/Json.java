@@ -37,8 +37,7 @@ public final class Json {
             .maxStringLength(11 * 1024 * 1024)
             .maxNumberLength(400)
             .maxNameLength(4096)
-            .maxDocumentLength(16L * 1024 * 1024)
-            .build();
+            .build(); // no document limit here: what is read is bounded where it is read (request bodies, peer answers)
 
     static {
         MAPPER.getFactory().setStreamReadConstraints(CONSTRAINTS);
