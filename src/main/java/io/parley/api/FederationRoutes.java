@@ -8,6 +8,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeFormatException;
+import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.Rejection;
 import io.parley.envelope.Verdict;
 import io.parley.federation.Federation;
@@ -18,7 +19,8 @@ import io.parley.store.RejectionRecord;
 
 /**
  * Node-to-node endpoints (DESIGN §4). Peers are not logged-in users: an envelope is authenticated by its signature
- * under the charter key of its sender, which the acceptor checks before anything is stored.
+ * under the charter key of its sender, which the acceptor checks before anything is stored. The inbox is public, so a
+ * refusal tells its specific reason only to a caller whose envelope is really signed by its sender.
  */
 final class FederationRoutes {
     static final int MAX_BATCH = 500;
@@ -111,8 +113,12 @@ final class FederationRoutes {
             }
             case Verdict.Duplicate d -> out.put("status", "duplicate").put("hash", d.hash());
             case Verdict.Rejected r -> {
-                rejected(out, r.reason());
-                if (r.reason() instanceof Rejection.ChainGap) federation.gapSeen(e.channel(), e.from());
+                // The true reason is recorded (GET /api/v1/rejections); the caller learns it only if the envelope is
+                // really signed by its sender. Otherwise anyone could post forged envelopes and read from the codes
+                // which channels exist here and who is in them.
+                Rejection shown = signedBySender(e) ? r.reason() : new Rejection.BadSignature(e.from());
+                rejected(out, shown);
+                if (shown instanceof Rejection.ChainGap) federation.gapSeen(e.channel(), e.from());
             }
         }
         return out;
@@ -132,6 +138,12 @@ final class FederationRoutes {
             node.log().awaitIndex(hash, RECEIPT_WAIT);
             node.log().receipt(hash).ifPresentOrElse(r -> out.set("receipt", r.toJson()), () -> out.put("receipt_pending", true));
         }
+    }
+
+    /** Whether {@code e}'s signature verifies under the key we pinned for its sender or its key in the channel's charter. */
+    private boolean signedBySender(Envelope e) {
+        if (node.trustedLogKey(e.from()).map(k -> EnvelopeSigner.verify(e, k)).orElse(false)) return true;
+        return node.charters().member(e.channel(), e.from(), e.kind()).map(m -> EnvelopeSigner.verify(e, m.key())).orElse(false);
     }
 
     private static ObjectNode rejected(ObjectNode out, Rejection r) {

@@ -26,7 +26,11 @@ import io.parley.store.StoredEnvelope;
  */
 public final class EnvelopeAcceptor {
     private static final int MAX_RACE_RETRIES = 5;
-    /** C2SP tlog-tiles entry bundles length-prefix entries with two bytes; every envelope must fit one entry. */
+    /**
+     * Envelopes are messages, not files: the cap bounds what any peer can make us verify, store and relay, and keeps
+     * inline evidence small (large bundles travel by hash). The log no longer constrains it: its entries are 32-byte
+     * commitments whatever the envelope's size.
+     */
     public static final int MAX_ENVELOPE_BYTES = 0xFFFF;
 
     private final ChannelStore channels;
@@ -84,7 +88,7 @@ public final class EnvelopeAcceptor {
         }
         if (e.canonicalBytes().length > MAX_ENVELOPE_BYTES) {
             return reject(new Rejection.Malformed("", "the envelope is " + e.canonicalBytes().length + " bytes in canonical form; the limit is "
-                    + MAX_ENVELOPE_BYTES + " (a log entry bundle holds entries of at most 65535 bytes): attach large evidence by hash"));
+                    + MAX_ENVELOPE_BYTES + ": attach large evidence by hash"));
         }
         String hash = e.hash();
         for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {

@@ -28,7 +28,7 @@ import io.parley.log.CosignatureVerifier;
 import io.parley.log.MerkleProofs;
 import io.parley.log.NoteSignature;
 import io.parley.log.NoteVerifier;
-import io.parley.log.Rfc6962;
+import io.parley.log.LogEntry;
 import io.parley.log.SignedNote;
 import io.parley.transparency.ReceiptVerifier;
 
@@ -212,7 +212,7 @@ public final class CaseBundleVerifier {
             String h = inc.path("envelope").asText();
             Envelope e = byHash.get(h);
             Checkpoint cp = checkpoints.get(inc.path("size").asLong());
-            boolean ok = e != null && cp != null && proves(() -> MerkleProofs.verifyInclusion(Rfc6962.leafHash(e.canonicalBytes()),
+            boolean ok = e != null && cp != null && proves(() -> MerkleProofs.verifyInclusion(LogEntry.leafHash(e.canonicalBytes()),
                     inc.path("index").asLong(), cp.size(), hashes(inc.path("proof")), cp.rootHash()));
             if (ok) logged.add(h);
             else check("inclusion of " + abbreviate(h), false, e == null ? "proof for an envelope not in the bundle" : "inclusion proof does not verify");

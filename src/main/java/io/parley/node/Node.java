@@ -99,7 +99,12 @@ public final class Node implements AutoCloseable {
         if (!java.nio.file.Files.exists(witnessFile)) KeyFiles.write(witnessFile, SigningKey.generate(config.origin()));
         SigningKey witnessKey = KeyFiles.read(witnessFile);
         Database db = Database.open(config.jdbcUrl(dir), config.dbUser(), config.dbPassword());
-        return new Node(dir, config, key, witnessKey, db, clock);
+        try {
+            return new Node(dir, config, key, witnessKey, db, clock);
+        } catch (RuntimeException e) { // e.g. an old-format log: release the database before saying why
+            db.close();
+            throw e;
+        }
     }
 
     /** Signs and publishes our card for {@code baseUrl}, and records it among known parties. */
@@ -116,7 +121,7 @@ public final class Node implements AutoCloseable {
         return signed;
     }
 
-    /** Appends a party card we saw (ours or a peer's) to our log, so what we were shown is on record. */
+    /** Appends a party card we saw (ours or a peer's) to our log (as its commitment), so what we were shown is on record. */
     public void logCard(PartyCard card) {
         byte[] canonical = io.parley.json.Jcs.canonicalize(card.toJson());
         log.append(canonical, "card:" + io.parley.identity.Sha256.hex(canonical));

@@ -37,7 +37,8 @@ public final class EnvelopeStore {
     }
 
     /**
-     * Stores the envelope durably and queues its canonical bytes for the transparency log in the same transaction,
+     * Stores the envelope durably and queues its log entry (the SHA-256 of its canonical bytes, which is its hash;
+     * see {@link LogQueue}) for the transparency log in the same transaction,
      * so an acknowledged envelope can never be missing from the log. Returns false, storing nothing, when its hash or
      * its (channel, sender, seq) is already taken.
      */
