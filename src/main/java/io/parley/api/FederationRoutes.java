@@ -12,10 +12,8 @@ import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.Rejection;
 import io.parley.envelope.Verdict;
 import io.parley.federation.Federation;
-import io.parley.federation.PeerRequestAuth;
 import io.parley.json.Json;
 import io.parley.node.Node;
-import io.parley.store.RejectionRecord;
 
 /**
  * Node-to-node endpoints (DESIGN §4). Peers are not logged-in users: an envelope is authenticated by its signature
@@ -44,13 +42,7 @@ final class FederationRoutes {
      */
     private void catchUp(Context ctx) {
         String channel = ctx.pathParam("channel");
-        String pathAndQuery = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-        var outcome = PeerRequestAuth.verify("GET", pathAndQuery, ctx.header(PeerRequestAuth.ORIGIN), ctx.header(PeerRequestAuth.TIME),
-                ctx.header(PeerRequestAuth.SIGNATURE), node::trustedLogKey, node.now());
-        if (outcome instanceof PeerRequestAuth.Outcome.Refused r) {
-            throw new ProblemException(Problem.of(401, "unauthenticated-peer", "Unauthorized", r.reason()));
-        }
-        String requester = ((PeerRequestAuth.Outcome.Authenticated) outcome).origin();
+        String requester = SignedPeerRequests.authenticate(node, ctx);
         if (node.channels().charter(channel).isEmpty()) throw new ProblemException(Problem.of(404, "unknown-channel", "Unknown channel", "no channel '" + channel + "' is known here"));
         if (node.charters().member(channel, requester, io.parley.envelope.Kind.CHARTER).isEmpty()) {
             throw new ProblemException(Problem.of(403, "not-member", "Forbidden", requester + " is not a member of channel " + channel));
@@ -102,8 +94,7 @@ final class FederationRoutes {
             e = Envelope.fromJson(json);
         } catch (EnvelopeFormatException ex) {
             Rejection r = new Rejection.Malformed(ex.field(), ex.getMessage());
-            node.envelopes().recordRejection(new RejectionRecord(0, node.now(), remote, text(json, "channel"), text(json, "from"), null,
-                    r.code(), r.detail(), null));
+            node.refusals().unverified(text(json, "channel"), text(json, "from"), null, r, Json.write(json).getBytes(java.nio.charset.StandardCharsets.UTF_8), remote);
             return rejected(out, r);
         }
         switch (node.acceptor().accept(e, remote)) {

@@ -13,7 +13,6 @@ import io.parley.store.ChainHead;
 import io.parley.store.ChannelStore;
 import io.parley.store.EnvelopeStore;
 import io.parley.store.PartyStore;
-import io.parley.store.RejectionRecord;
 import io.parley.store.StoredEnvelope;
 
 /**
@@ -39,22 +38,33 @@ public final class EnvelopeAcceptor {
     private final PartyStore parties;
     private final Clock clock;
     private final Consumer<StoredEnvelope> onAccepted;
+    private final Refusals refusals;
 
     public EnvelopeAcceptor(ChannelStore channels, CharterBook charters, EnvelopeStore envelopes, PartyStore parties, Clock clock,
-                            Consumer<StoredEnvelope> onAccepted) {
+                            Consumer<StoredEnvelope> onAccepted, Refusals refusals) {
         this.channels = channels;
         this.charters = charters;
         this.envelopes = envelopes;
         this.parties = parties;
         this.clock = clock;
         this.onAccepted = onAccepted;
+        this.refusals = refusals;
     }
 
-    /** Judges and, if acceptable, durably stores {@code e}; rejections are recorded with {@code remote}. */
+    /** A verdict, and whether the envelope's signature verified under its sender's member key on the way to it. */
+    private record Judged(Verdict verdict, boolean signatureVerified) {}
+
+    /**
+     * Judges and, if acceptable, durably stores {@code e}; refusals are recorded with {@code remote}: in full only
+     * when the signature verified under the sender's member key, since anything else may be anyone's.
+     */
     public Verdict accept(Envelope e, String remote) {
-        Verdict verdict = judge(e, false);
-        if (verdict instanceof Verdict.Rejected r) record(e, r.reason(), remote);
-        return verdict;
+        Judged j = judge(e, false);
+        if (j.verdict() instanceof Verdict.Rejected r) {
+            if (j.signatureVerified()) refusals.verified(e, r.reason(), remote);
+            else refusals.unverified(e.channel(), e.from(), e.seq(), r.reason(), e.canonicalBytes(), remote);
+        }
+        return j.verdict();
     }
 
     /**
@@ -63,20 +73,25 @@ public final class EnvelopeAcceptor {
      * rebuild on the new head, not recorded as our own equivocation, since this one never left the node.
      */
     public Verdict acceptOwn(Envelope e) {
-        return judge(e, true);
+        return judge(e, true).verdict();
     }
 
-    private Verdict judge(Envelope e, boolean own) {
+    private Judged judge(Envelope e, boolean own) {
         Optional<Charter> charter = channels.charter(e.channel());
         if (charter.isEmpty()) {
             Optional<Rejection> refused = own ? Optional.of(new Rejection.UnknownChannel(e.channel())) : charters.adopt(e);
-            if (refused.isPresent()) return reject(refused.get());
+            if (refused.isPresent()) return new Judged(reject(refused.get()), false);
             charter = channels.charter(e.channel());
         }
         Optional<Charter.Member> member = charters.member(e.channel(), e.from(), e.kind());
-        if (member.isEmpty()) return reject(new Rejection.NotMember(e.from(), e.channel()));
-        if (!e.signed() || !EnvelopeSigner.verify(e, member.get().key())) return reject(new Rejection.BadSignature(e.from()));
-        if (e.tlp().exceeds(charter.get().tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.get().tlpCeiling()));
+        if (member.isEmpty()) return new Judged(reject(new Rejection.NotMember(e.from(), e.channel())), false);
+        if (!e.signed() || !EnvelopeSigner.verify(e, member.get().key())) return new Judged(reject(new Rejection.BadSignature(e.from())), false);
+        return new Judged(judgeSigned(e, own, charter.get(), member.get().key()), true);
+    }
+
+    /** The checks after the sender's signature verified: everything refused from here on is the sender's own word. */
+    private Verdict judgeSigned(Envelope e, boolean own, Charter charter, io.parley.identity.VerifierKey senderKey) {
+        if (e.tlp().exceeds(charter.tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.tlpCeiling()));
         if (e.kind() == Kind.CHARTER) {
             try {
                 CharterBook.action(e);
@@ -100,7 +115,7 @@ public final class EnvelopeAcceptor {
                 // (which only the signer can make; encodings are canonical and Bouncy Castle refuses S >= L) is
                 // the envelope we hold, and never evidence against its sender.
                 if (java.util.Arrays.equals(kept.envelope().signingBytes(), e.signingBytes())) return new Verdict.Duplicate(kept.envelope(), kept.hash());
-                if (!EnvelopeSigner.verify(kept.envelope(), member.get().key())) {
+                if (!EnvelopeSigner.verify(kept.envelope(), senderKey)) {
                     return reject(new Rejection.ChainBreak(e.from(), e.seq(), kept.envelope().prev(), e.prev()));
                 }
                 if (own) return reject(new Rejection.ChainBreak(e.from(), e.seq(), sameSeq.get().envelope().prev(), e.prev()));
@@ -131,10 +146,5 @@ public final class EnvelopeAcceptor {
 
     private static Verdict reject(Rejection reason) {
         return new Verdict.Rejected(reason);
-    }
-
-    private void record(Envelope e, Rejection reason, String remote) {
-        envelopes.recordRejection(new RejectionRecord(0, clock.instant(), remote, e.channel(), e.from(), e.seq(),
-                reason.code(), reason.detail(), e.signed() ? new String(e.canonicalBytes(), java.nio.charset.StandardCharsets.UTF_8) : null));
     }
 }

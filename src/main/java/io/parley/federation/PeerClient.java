@@ -65,8 +65,9 @@ public final class PeerClient {
 
     public Page catchUp(String baseUrl, String channel, String from, long after, int limit) throws IOException, InterruptedException {
         String path = "/federation/v1/channels/" + enc(channel) + "/envelopes?from=" + enc(from) + "&after=" + after + "&limit=" + limit;
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout).GET();
-        HttpResponse<byte[]> res = send(PeerRequestAuth.sign(b, "GET", path, key, clock.instant()).build(), MAX_PER_ENVELOPE * (limit + 1));
+        URI target = URI.create(baseUrl + path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout).GET();
+        HttpResponse<byte[]> res = send(PeerRequestAuth.sign(b, "GET", target, new byte[0], key, clock.instant()).build(), MAX_PER_ENVELOPE * (limit + 1));
         if (res.statusCode() != 200) throw new IOException("catch-up answered HTTP " + res.statusCode() + ": " + abbreviate(CappedResponses.text(res)));
         JsonNode body = parse(res.body());
         List<JsonNode> envelopes = new ArrayList<>();

@@ -17,8 +17,9 @@
  * believe they lead.</li>
  * <li>An append is acknowledged (queued) in the same transaction as the thing it records, so nothing acknowledged can
  * be missing from the log later.</li>
- * <li>The witness checks and updates a peer's latest cosigned checkpoint atomically (C2SP tlog-witness), and keeps any
- * contradicting checkpoint as proof of a split view.</li>
+ * <li>The witness checks and updates a peer's latest cosigned checkpoint atomically (C2SP tlog-witness), and records
+ * a split view only on proof that verifies: two checkpoints signed by the log's key that cannot both hold (see
+ * {@link io.parley.transparency.Witness}). A proof that fails to verify accuses nobody.</li>
  * </ul>
  */
 package io.parley.transparency;
