@@ -78,9 +78,11 @@ class HostileInputProperties {
         int pos = Math.floorMod(position, s.length() + 1);
         return switch (kind) {
             case 0 -> { // non-zero trailing bits in the last digit before the padding
+                if (s.isEmpty()) yield "A";
                 int last = s.indexOf('=') > 0 ? s.indexOf('=') - 1 : s.length() - 1;
                 int bits = 1 + Math.floorMod(value, 3);
-                yield s.substring(0, last) + ALPHABET.charAt(ALPHABET.indexOf(s.charAt(last)) ^ bits) + s.substring(last + 1);
+                int digit = ALPHABET.indexOf(s.charAt(last));
+                yield digit < 0 ? s + "A" : s.substring(0, last) + ALPHABET.charAt(digit ^ bits) + s.substring(last + 1);
             }
             case 1 -> s.replace("=", ""); // padding stripped
             case 2 -> s.endsWith("==") ? s.substring(0, s.length() - 1) : s + "="; // wrong padding
