@@ -94,6 +94,18 @@ class SignatureMalleabilityTest {
             assertTrue(res.statusCode() >= 400 && res.statusCode() < 500, v.getKey() + ": " + res.statusCode() + " " + res.body());
             assertTrue(res.body().contains("malformed"), v.getKey() + ": " + res.body());
         }
+        // The same signature with S + L (a second byte form RFC 8032 forbids): canonical text, refused by verify.
+        byte[] sig = genuine.signatureBytes();
+        java.math.BigInteger l = java.math.BigInteger.TWO.pow(252).add(new java.math.BigInteger("27742317777372353535851937790883648493"));
+        byte[] sLe = java.util.Arrays.copyOfRange(sig, 32, 64);
+        byte[] sBe = new byte[33];
+        for (int i = 0; i < 32; i++) sBe[32 - i] = sLe[i];
+        byte[] sum = new java.math.BigInteger(sBe).add(l).toByteArray();
+        for (int i = 0; i < 32; i++) sig[32 + i] = i < sum.length ? sum[sum.length - 1 - i] : 0;
+        ObjectNode malleated = genuine.toJson();
+        malleated.put("sig", Base64.getEncoder().encodeToString(sig));
+        var sl = HostileNetwork.rawPost(net.b, "/federation/v1/inbox", "application/json", Json.write(malleated).getBytes(StandardCharsets.UTF_8));
+        assertTrue(sl.statusCode() >= 400 && sl.statusCode() < 500, "S + L: " + sl.statusCode() + " " + sl.body());
         assertEquals(0, net.b.node().envelopes().equivocations().size(), "a re-encoded signature was recorded as equivocation");
         assertNull(flag(net.b, net.a.node().origin()), "the honest sender was flagged");
         assertEquals(hash, net.b.node().envelopes().at("malleable", net.a.node().origin(), genuine.seq()).orElseThrow().hash());
