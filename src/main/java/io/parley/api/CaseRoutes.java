@@ -15,6 +15,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.parley.cases.CaseBook;
 import io.parley.cases.CaseException;
+import io.parley.cases.CaseKey;
 import io.parley.cases.CaseTimeline;
 import io.parley.cases.ResponsivenessReport;
 import io.parley.channel.Charter;
@@ -55,8 +56,8 @@ final class CaseRoutes {
     private void list(Context ctx) {
         Instant now = node.now();
         ArrayNode out = Json.MAPPER.createArrayNode();
-        for (String id : cases.ids(ctx.queryParam("channel"), ctx.queryParam("state"), (int) Requests.longQuery(ctx, "limit", 200, 1, 1000))) {
-            cases.timeline(id).ifPresent(t -> out.add(summary(t, now)));
+        for (CaseKey key : cases.ids(ctx.queryParam("channel"), ctx.queryParam("state"), (int) Requests.longQuery(ctx, "limit", 200, 1, 1000))) {
+            cases.timeline(key).ifPresent(t -> out.add(summary(t, now)));
         }
         ApiRoutes.json(ctx, 200, out);
     }
@@ -86,7 +87,7 @@ final class CaseRoutes {
         JsonNode body = req.get("body");
         if (body == null || !body.isObject()) throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/body", "body must be a JSON object with the case's fields"));
         CaseTimeline t = run(() -> cases.open(channel, kind, priority, tlp, (ObjectNode) body));
-        ctx.header("Location", "/api/v1/cases/" + t.caseId());
+        ctx.header("Location", "/api/v1/cases/" + t.caseId() + "?channel=" + java.net.URLEncoder.encode(t.channel(), java.nio.charset.StandardCharsets.UTF_8));
         ApiRoutes.json(ctx, 201, TimelineJson.of(t, node.now()));
     }
 
@@ -102,11 +103,23 @@ final class CaseRoutes {
         ApiRoutes.json(ctx, 201, TimelineJson.of(t, node.now()));
     }
 
+    /**
+     * The case a request names: {@code {id}}, and {@code ?channel=} when the id is used in more than one channel (a
+     * case id is its opener's choice, so any member of any channel can reuse one). 404 when unknown, 409 when
+     * ambiguous.
+     */
+    private CaseTimeline named(Context ctx) {
+        String id = ctx.pathParam("id");
+        String channel = ctx.queryParam("channel");
+        return run(() -> cases.find(id, channel)).orElseThrow(() -> ProblemException.notFound("no case '" + id + "' is known here"
+                + (channel == null ? "" : " in channel " + channel)));
+    }
+
     private void show(Context ctx) {
-        CaseTimeline t = cases.timeline(ctx.pathParam("id")).orElseThrow(() -> ProblemException.notFound("no case '" + ctx.pathParam("id") + "' is known here"));
+        CaseTimeline t = named(ctx);
         ObjectNode o = TimelineJson.of(t, node.now());
         ArrayNode envs = o.putArray("envelopes");
-        node.envelopes().inCase(t.caseId()).forEach(s -> envs.add(Views.envelope(s)));
+        node.envelopes().inCase(t.channel(), t.caseId()).forEach(s -> envs.add(Views.envelope(s)));
         ApiRoutes.json(ctx, 200, o);
     }
 
@@ -119,16 +132,15 @@ final class CaseRoutes {
             body = (ObjectNode) body.get("body");
         }
         ObjectNode b = body;
-        String id = ctx.pathParam("id");
-        run(() -> cases.respond(id, kind, b));
-        ApiRoutes.json(ctx, 200, TimelineJson.of(cases.timeline(id).orElseThrow(), node.now()));
+        CaseTimeline t = named(ctx);
+        run(() -> cases.respond(t.channel(), t.caseId(), kind, b));
+        ApiRoutes.json(ctx, 200, TimelineJson.of(cases.timeline(t.channel(), t.caseId()).orElseThrow(), node.now()));
     }
 
     private void evidence(Context ctx) {
-        String id = ctx.pathParam("id");
-        if (cases.timeline(id).isEmpty()) throw ProblemException.notFound("no case '" + id + "' is known here");
-        ctx.header("Content-Disposition", "attachment; filename=\"" + id + ".parley.json\"");
-        ApiRoutes.json(ctx, 200, CaseBundle.export(node, federation.outbox(), id));
+        CaseTimeline t = named(ctx);
+        ctx.header("Content-Disposition", "attachment; filename=\"" + t.caseId() + ".parley.json\"");
+        ApiRoutes.json(ctx, 200, CaseBundle.export(node, federation.outbox(), t.channel(), t.caseId()));
     }
 
     private void report(Context ctx) {
@@ -141,7 +153,7 @@ final class CaseRoutes {
         Instant from = instant(ctx, "from", to.minus(java.time.Duration.ofDays(30)));
         if (!from.isBefore(to)) throw ProblemException.badRequest("bad-query-parameter", "'from' must be before 'to'");
         List<CaseTimeline> timelines = new ArrayList<>();
-        for (String id : cases.ids(channel, null, 100_000)) cases.timeline(id).ifPresent(timelines::add);
+        for (CaseKey key : cases.ids(channel, null, 100_000)) cases.timeline(key).ifPresent(timelines::add);
         Map<String, io.parley.store.LinkStore.Link> links = new HashMap<>();
         Map<String, List<io.parley.store.LinkStore.Outage>> outages = new HashMap<>();
         for (Charter.Member m : charter.members()) {

@@ -93,11 +93,8 @@ public final class EnvelopeAcceptor {
     private Verdict judgeSigned(Envelope e, boolean own, Charter charter, io.parley.identity.VerifierKey senderKey) {
         if (e.tlp().exceeds(charter.tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.tlpCeiling()));
         if (e.kind() == Kind.CHARTER) {
-            try {
-                CharterBook.action(e);
-            } catch (io.parley.envelope.EnvelopeFormatException ex) {
-                return reject(new Rejection.Malformed(ex.field(), ex.getMessage()));
-            }
+            Optional<Rejection> refused = alreadyHeld(e) ? Optional.empty() : charters.judge(e, own);
+            if (refused.isPresent()) return reject(refused.get());
         } else if (!charters.active(e.channel())) {
             return reject(new Rejection.KindNotAccepted(e.kind().wire(), "channel " + e.channel() + " is not active yet: its charter awaits members' signatures"));
         }
@@ -142,6 +139,11 @@ public final class EnvelopeAcceptor {
             // Lost a race with another writer of this chain (or the same envelope arrived twice at once): judge again.
         }
         throw new IllegalStateException("could not settle a write race for " + e.channel() + "/" + e.from() + "/" + e.seq());
+    }
+
+    /** A charter envelope we stored before is judged as a duplicate, whatever the terms in force are now. */
+    private boolean alreadyHeld(Envelope e) {
+        return envelopes.at(e.channel(), e.from(), e.seq()).map(s -> s.hash().equals(e.hash())).orElse(false);
     }
 
     private static Verdict reject(Rejection reason) {
