@@ -94,7 +94,7 @@ final class CaseRoutes {
     private void ping(Context ctx) {
         String channel = ctx.pathParam("id");
         if (node.channels().charter(channel).isEmpty()) throw new ProblemException(Problem.of(404, "unknown-channel", "Unknown channel", "no channel '" + channel + "' is known here"));
-        ObjectNode req = ctx.bodyAsBytes().length == 0 ? Json.object() : Requests.jsonObject(ctx);
+        ObjectNode req = RequestBodies.read(ctx).length == 0 ? Json.object() : Requests.jsonObject(ctx);
         String mode = Requests.optionalText(req, "mode").orElse("auto");
         Priority priority = Priority.fromWire(Requests.optionalText(req, "priority").orElse("routine"))
                 .orElseThrow(() -> new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/priority", "priority must be flash, urgent or routine")));
@@ -126,7 +126,7 @@ final class CaseRoutes {
     private void act(Context ctx) {
         Kind kind = ACTIONS.get(ctx.pathParam("action"));
         if (kind == null) throw ProblemException.notFound("no case action '" + ctx.pathParam("action") + "' (use ack, update, answer, close or retract)");
-        ObjectNode body = ctx.bodyAsBytes().length == 0 ? Json.object() : Requests.jsonObject(ctx);
+        ObjectNode body = RequestBodies.read(ctx).length == 0 ? Json.object() : Requests.jsonObject(ctx);
         if (body.has("body")) {
             if (!body.get("body").isObject()) throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/body", "body must be a JSON object"));
             body = (ObjectNode) body.get("body");

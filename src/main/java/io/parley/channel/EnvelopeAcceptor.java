@@ -89,11 +89,11 @@ public final class EnvelopeAcceptor {
         Optional<Charter.Member> member = charters.member(e.channel(), e.from(), e.kind());
         if (member.isEmpty()) return new Judged(reject(new Rejection.NotMember(e.from(), e.channel())), false);
         if (!e.signed() || !EnvelopeSigner.verify(e, member.get().key())) return new Judged(reject(new Rejection.BadSignature(e.from())), false);
-        return new Judged(judgeSigned(e, own, charter.get()), true);
+        return new Judged(judgeSigned(e, own, charter.get(), member.get().key()), true);
     }
 
     /** The checks after the sender's signature verified: everything refused from here on is the sender's own word. */
-    private Verdict judgeSigned(Envelope e, boolean own, Charter charter) {
+    private Verdict judgeSigned(Envelope e, boolean own, Charter charter, io.parley.identity.VerifierKey senderKey) {
         if (e.tlp().exceeds(charter.tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.tlpCeiling()));
         if (e.kind() == Kind.CHARTER) {
             Optional<Rejection> refused = alreadyHeld(e) ? Optional.empty() : charters.judge(e, own);
@@ -111,7 +111,15 @@ public final class EnvelopeAcceptor {
         for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
             Optional<StoredEnvelope> sameSeq = envelopes.at(e.channel(), e.from(), e.seq());
             if (sameSeq.isPresent()) {
-                if (sameSeq.get().hash().equals(hash)) return new Verdict.Duplicate(e, hash);
+                StoredEnvelope kept = sameSeq.get();
+                if (kept.hash().equals(hash)) return new Verdict.Duplicate(e, hash);
+                // Equivocation means two different signed statements: the same content under another signature
+                // (which only the signer can make; encodings are canonical and Bouncy Castle refuses S >= L) is
+                // the envelope we hold, and never evidence against its sender.
+                if (java.util.Arrays.equals(kept.envelope().signingBytes(), e.signingBytes())) return new Verdict.Duplicate(kept.envelope(), kept.hash());
+                if (!EnvelopeSigner.verify(kept.envelope(), senderKey)) {
+                    return reject(new Rejection.ChainBreak(e.from(), e.seq(), kept.envelope().prev(), e.prev()));
+                }
                 if (own) return reject(new Rejection.ChainBreak(e.from(), e.seq(), sameSeq.get().envelope().prev(), e.prev()));
                 envelopes.recordEquivocation(e, hash, sameSeq.get().hash(), clock.instant());
                 parties.flag(e.from(), "equivocation in channel " + e.channel() + " at seq " + e.seq(), clock.instant());

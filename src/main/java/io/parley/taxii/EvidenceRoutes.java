@@ -18,6 +18,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.parley.api.Problem;
 import io.parley.api.ProblemException;
+import io.parley.api.RequestBodies;
 import io.parley.api.SignedPeerRequests;
 import io.parley.envelope.Tlp;
 import io.parley.evidence.IodefExport;
@@ -35,9 +36,8 @@ import io.parley.store.UserStore;
  * IODEF export, correlation, TAXII tokens and RED grants; and the federation endpoint peers fetch named bundles from.
  * (The evidence in outgoing envelopes is checked by {@link OutgoingEvidence}, inside the Composer, for every route.)
  *
- * <p>Bodies of evidence uploads are read as a stream up to {@link EvidenceService#MAX_BUNDLE_BYTES} (10 MiB), so they
- * are not bound by HttpServer's 2 MiB limit, which applies to bodies Javalin buffers ({@code ctx.body()}) and so still
- * applies to messages (whose envelopes the acceptor caps at 64 KiB anyway).
+ * <p>Bodies are read by {@link RequestBodies}, bounded on the stream: evidence uploads and MISP imports up to
+ * {@link RequestBodies#EVIDENCE_MAX} (10 MiB), everything else up to 2 MiB.
  */
 final class EvidenceRoutes {
     /** HttpServer's attribute holding the authenticated {@link UserStore.User}. */
@@ -189,7 +189,7 @@ final class EvidenceRoutes {
     private void token(Context ctx) {
         LocalUser u = user(ctx);
         String label = null;
-        byte[] raw0 = ctx.bodyAsBytes();
+        byte[] raw0 = RequestBodies.read(ctx);
         if (raw0.length > 0) {
             JsonNode body;
             try {
@@ -304,12 +304,7 @@ final class EvidenceRoutes {
             throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
                     "send the body as application/json (got " + (type == null ? "no Content-Type" : type) + ")"));
         }
-        byte[] body;
-        try {
-            body = TaxiiRoutes.readBody(ctx, EvidenceService.MAX_BUNDLE_BYTES);
-        } catch (TaxiiException e) {
-            throw new ProblemException(Problem.of(e.status(), e.status() == 413 ? "too-large" : "bad-request", e.title(), e.getMessage()));
-        }
+        byte[] body = RequestBodies.read(ctx);
         if (body.length == 0) throw ProblemException.badRequest("empty-body", "the request body is empty; a JSON document is expected");
         try {
             return Json.parse(body);

@@ -120,7 +120,8 @@ public final class EvidenceWorker implements AutoCloseable {
             HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30)).GET()
                     .header("Accept", "application/json");
             PeerRequestAuth.sign(b, "GET", target, new byte[0], node.key(), node.now());
-            HttpResponse<byte[]> res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            // A bundle is at most 10 MiB canonical; its served form may carry some whitespace more.
+            HttpResponse<byte[]> res = io.parley.federation.CappedResponses.send(http, b.build(), 2 * EvidenceService.MAX_BUNDLE_BYTES, Duration.ofSeconds(60));
             if (res.statusCode() == 200) {
                 received(link, res);
             } else if (res.statusCode() == 404 && problemType(res.body()).endsWith("/" + EvidenceService.WITHHELD)) {

@@ -155,6 +155,10 @@ public final class WebRoutes {
                 StringBuilder why = new StringBuilder(e.getMessage());
                 e.faults().forEach(f -> why.append("\n").append(f.pointer()).append(": ").append(f.detail()));
                 error(ctx, session, 422, "Not sent", why.toString());
+            } catch (io.parley.api.RequestBodies.TooLarge e) {
+                error(ctx, session, 413, "Form too large", "This form sent more than the node reads (" + e.limit() + " bytes); nothing was done.");
+            } catch (io.parley.json.JcsException e) {
+                error(ctx, session, 422, "Not accepted", "The text cannot be signed: " + e.getMessage());
             } catch (Exception e) {
                 LOG.error("web UI failed on {} {}", ctx.method(), ctx.path(), e);
                 error(ctx, session, 500, "Something went wrong", "The node could not show this page. The error has been logged; try again shortly.");

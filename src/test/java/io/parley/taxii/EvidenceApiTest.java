@@ -128,7 +128,7 @@ class EvidenceApiTest {
 
         var officer = TestNodes.get(node, "/api/v1/evidence/" + sha);
         assertEquals(200, officer.statusCode(), officer.body());
-        assertEquals("application/stix+json;version=2.1", officer.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("application/stix+json;version=2.1; charset=utf-8", officer.headers().firstValue("Content-Type").orElse(""));
         assertEquals(Set.of(green.get("id").asText(), strict.get("id").asText()), TaxiiConformanceTest.ids(Json.parse(officer.body())));
         assertEquals("1", officer.headers().firstValue("Parley-Withheld-Objects").orElse(""));
         var admin = Stix.get(node, "/api/v1/evidence/" + sha, "application/json", BOSS);
