@@ -9,7 +9,9 @@ import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Rejection;
+import io.parley.envelope.Tlp;
 import io.parley.envelope.Verdict;
+import io.parley.evidence.InlineMarkings;
 import io.parley.store.ChainHead;
 import io.parley.store.ChannelStore;
 import io.parley.store.EnvelopeStore;
@@ -21,7 +23,8 @@ import io.parley.store.StoredEnvelope;
  * (DESIGN §2 acceptance rules).
  *
  * <p>Checks run in an order that keeps forged input harmless: membership and signature first, so an unsigned or
- * forged envelope can never be recorded as the sender's equivocation; then the TLP ceiling; then the chain. Races
+ * forged envelope can never be recorded as the sender's equivocation; then the TLP ceiling (of the envelope and of every
+ * object of an inline STIX bundle, which may not exceed the envelope's label either); then the chain. Races
  * between writers of the same chain are settled by the store's unique key: the loser re-reads and is judged again.
  */
 public final class EnvelopeAcceptor {
@@ -87,11 +90,11 @@ public final class EnvelopeAcceptor {
         Optional<Charter.Member> member = charters.member(e.channel(), e.from(), e.kind());
         if (member.isEmpty()) return new Judged(reject(new Rejection.NotMember(e.from(), e.channel())), false);
         if (!e.signed() || !EnvelopeSigner.verify(e, member.get().key())) return new Judged(reject(new Rejection.BadSignature(e.from())), false);
-        return new Judged(judgeSigned(e, own, charter.get()), true);
+        return new Judged(judgeSigned(e, own, charter.get(), member.get().key()), true);
     }
 
     /** The checks after the sender's signature verified: everything refused from here on is the sender's own word. */
-    private Verdict judgeSigned(Envelope e, boolean own, Charter charter) {
+    private Verdict judgeSigned(Envelope e, boolean own, Charter charter, io.parley.identity.VerifierKey senderKey) {
         if (e.tlp().exceeds(charter.tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.tlpCeiling()));
         if (e.kind() == Kind.CHARTER) {
             Optional<Rejection> refused = alreadyHeld(e) ? Optional.empty() : charters.judge(e, own);
@@ -108,11 +111,21 @@ public final class EnvelopeAcceptor {
             return reject(new Rejection.Malformed("", "the envelope is " + e.canonicalBytes().length + " bytes in canonical form; the limit is "
                     + MAX_ENVELOPE_BYTES + ": attach large evidence by hash"));
         }
+        Optional<Rejection> overMarked = inlineMarkings(e, charter.tlpCeiling());
+        if (overMarked.isPresent()) return reject(overMarked.get());
         String hash = e.hash();
         for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
             Optional<StoredEnvelope> sameSeq = envelopes.at(e.channel(), e.from(), e.seq());
             if (sameSeq.isPresent()) {
-                if (sameSeq.get().hash().equals(hash)) return new Verdict.Duplicate(e, hash);
+                StoredEnvelope kept = sameSeq.get();
+                if (kept.hash().equals(hash)) return new Verdict.Duplicate(e, hash);
+                // Equivocation means two different signed statements: the same content under another signature
+                // (which only the signer can make; encodings are canonical and Bouncy Castle refuses S >= L) is
+                // the envelope we hold, and never evidence against its sender.
+                if (java.util.Arrays.equals(kept.envelope().signingBytes(), e.signingBytes())) return new Verdict.Duplicate(kept.envelope(), kept.hash());
+                if (!EnvelopeSigner.verify(kept.envelope(), senderKey)) {
+                    return reject(new Rejection.ChainBreak(e.from(), e.seq(), kept.envelope().prev(), e.prev()));
+                }
                 if (own) return reject(new Rejection.ChainBreak(e.from(), e.seq(), sameSeq.get().envelope().prev(), e.prev()));
                 envelopes.recordEquivocation(e, hash, sameSeq.get().hash(), clock.instant());
                 parties.flag(e.from(), "equivocation in channel " + e.channel() + " at seq " + e.seq(), clock.instant());
@@ -142,6 +155,19 @@ public final class EnvelopeAcceptor {
     /** A charter envelope we stored before is judged as a duplicate, whatever the terms in force are now. */
     private boolean alreadyHeld(Envelope e) {
         return envelopes.at(e.channel(), e.from(), e.seq()).map(s -> s.hash().equals(e.hash())).orElse(false);
+    }
+
+    /**
+     * An inline STIX bundle reaches everyone who may read its envelope and is indexed (TAXII, correlation) under the
+     * envelope's channel, so none of its objects may be marked above the envelope's label, let alone the ceiling.
+     */
+    private static Optional<Rejection> inlineMarkings(Envelope e, Tlp ceiling) {
+        if (e.kind() == Kind.CHARTER || e.body() == null) return Optional.empty();
+        Optional<InlineMarkings.Strictest> top = InlineMarkings.strictest(e.body().get("stix"), e.tlp());
+        if (top.isEmpty()) return Optional.empty();
+        if (top.get().tlp().exceeds(ceiling)) return Optional.of(new Rejection.InlineAboveCeiling(top.get().pointer(), top.get().tlp(), ceiling));
+        if (top.get().tlp().exceeds(e.tlp())) return Optional.of(new Rejection.InlineAboveLabel(top.get().pointer(), top.get().tlp(), e.tlp()));
+        return Optional.empty();
     }
 
     private static Verdict reject(Rejection reason) {
