@@ -21,6 +21,7 @@ import io.parley.envelope.Verdict;
 import io.parley.json.Json;
 import io.parley.node.Composer;
 import io.parley.node.Node;
+import io.parley.store.Database;
 import io.parley.store.StoredEnvelope;
 
 /**
@@ -61,13 +62,21 @@ public final class CaseBook {
      * several channels is ambiguous without a channel: a 409 asking for one, never a guess.
      */
     public Optional<CaseTimeline> find(String caseId, String channel) {
-        if (channel != null) return timeline(channel, caseId);
-        List<String> channels = node.db().query("SELECT channel FROM cases WHERE id = ? ORDER BY channel", rs -> rs.getString(1), caseId);
+        return channelOf(node.db(), caseId, channel).flatMap(c -> timeline(c, caseId));
+    }
+
+    /**
+     * The channel of the case a client names by id, and by channel when it gives one (then that channel, whether or
+     * not it has such a case); empty when no channel has a case with this id; a 409 when several do.
+     */
+    public static Optional<String> channelOf(Database db, String caseId, String channel) {
+        if (channel != null) return Optional.of(channel);
+        List<String> channels = db.query("SELECT channel FROM cases WHERE id = ? ORDER BY channel", rs -> rs.getString(1), caseId);
         if (channels.size() > 1) {
             throw new CaseException(409, "ambiguous-case", "case id '" + caseId + "' names cases in channels " + String.join(", ", channels)
                     + "; say which with ?channel=");
         }
-        return channels.isEmpty() ? Optional.empty() : timeline(channels.get(0), caseId);
+        return channels.stream().findFirst();
     }
 
     /** {@link #find(String, String)} without a channel: the one case with this id, if exactly one channel has it. */

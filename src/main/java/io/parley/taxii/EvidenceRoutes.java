@@ -20,6 +20,8 @@ import io.parley.api.Problem;
 import io.parley.api.ProblemException;
 import io.parley.api.RequestBodies;
 import io.parley.api.SignedPeerRequests;
+import io.parley.cases.CaseBook;
+import io.parley.cases.CaseException;
 import io.parley.envelope.Tlp;
 import io.parley.evidence.IodefExport;
 import io.parley.evidence.MarkingPolicy.LocalUser;
@@ -59,12 +61,27 @@ final class EvidenceRoutes {
         app.get("/api/v1/evidence/{sha256}/misp", this::exportMisp);
         app.get("/api/v1/evidence/{sha256}/iodef", this::exportIodef);
         app.get("/api/v1/correlations/indicator", this::indicator);
-        app.get("/api/v1/cases/{id}/correlations", ctx -> json(ctx, 200, evidence.caseCorrelations(user(ctx), ctx.pathParam("id"))));
+        app.get("/api/v1/cases/{id}/correlations", this::caseCorrelations);
         app.post("/api/v1/taxii/tokens", this::token);
         app.get("/api/v1/red-grants", this::grants);
         app.put("/api/v1/red-grants/{username}", this::setGrants);
         app.get("/api/v1/evidence-mismatches", this::mismatches);
         app.get("/federation/v1/evidence/{sha256}", this::forPeer);
+    }
+
+    /**
+     * The case is (channel, id), named as on the other case routes: {@code ?channel=}, or the one channel holding a
+     * case with this id (409 when several do); an id no case here has names only evidence filed under it by hand.
+     */
+    private void caseCorrelations(Context ctx) {
+        String id = ctx.pathParam("id");
+        String channel;
+        try {
+            channel = CaseBook.channelOf(node.db(), id, ctx.queryParam("channel")).orElse(null);
+        } catch (CaseException e) {
+            throw new ProblemException(Problem.of(e.status(), e.code(), "Ambiguous case", e.getMessage()));
+        }
+        json(ctx, 200, evidence.caseCorrelations(user(ctx), channel, id));
     }
 
     private LocalUser user(Context ctx) {

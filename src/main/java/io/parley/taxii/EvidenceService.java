@@ -595,28 +595,34 @@ public final class EvidenceService {
     }
 
     /**
-     * Other cases that share observables with case {@code caseId}, as far as {@code user} may see both sides: per
-     * case, the shared values, and where (channel, party, time, TLP) the other case reported them.
+     * Other cases that share observables with case {@code caseId} of {@code channel} (null: evidence filed here under
+     * the id without a channel), as far as {@code user} may see both sides: per other case, named by channel and id,
+     * the shared values, and where (channel, party, time, TLP) the other case reported them.
      */
-    public ObjectNode caseCorrelations(LocalUser user, String caseId) {
+    public ObjectNode caseCorrelations(LocalUser user, String channel, String caseId) {
         Map<String, Audience> cache = new HashMap<>();
         Map<String, ObjectNode> byCase = new TreeMap<>();
         Map<String, Set<String>> seen = new HashMap<>();
-        for (EvidenceStore.Pair p : store.sharedWithOtherCases(caseId, 20_000)) {
+        for (EvidenceStore.Pair p : store.sharedWithOtherCases(channel, caseId, 20_000)) {
             if (!visible(user, p.mine(), cache) || !visible(user, p.other(), cache)) continue;
-            ObjectNode c = byCase.computeIfAbsent(p.other().caseId(), id -> {
-                ObjectNode n = Json.object().put("case", id);
+            String otherKey = p.other().channel() + "\u0000" + p.other().caseId();
+            ObjectNode c = byCase.computeIfAbsent(otherKey, k -> {
+                ObjectNode n = Json.object().put("case", p.other().caseId());
+                if (p.other().channel().isEmpty()) n.putNull("channel");
+                else n.put("channel", p.other().channel());
                 n.putArray("shared");
                 n.putArray("sightings");
                 return n;
             });
             String key = p.other().type() + "\u0000" + p.other().value();
-            Set<String> s = seen.computeIfAbsent(p.other().caseId(), k -> new HashSet<>());
+            Set<String> s = seen.computeIfAbsent(otherKey, k -> new HashSet<>());
             if (s.add(key)) ((ArrayNode) c.get("shared")).addObject().put("type", p.other().type()).put("value", p.other().value());
             String sightingKey = "s\u0000" + key + "\u0000" + p.other().sha256() + "\u0000" + p.other().envelopeHash();
             if (s.add(sightingKey)) ((ArrayNode) c.get("sightings")).add(sightingJson(p.other()));
         }
         ObjectNode out = Json.object().put("case", caseId);
+        if (channel == null) out.putNull("channel");
+        else out.put("channel", channel);
         ArrayNode arr = out.putArray("correlated_cases");
         byCase.values().forEach(arr::add);
         return out;

@@ -189,14 +189,21 @@ public final class EvidenceStore {
                 rs -> observable(rs, 1), caseId, limit);
     }
 
-    /** Pairs (an observable of case {@code caseId}, the same observable recorded for another case). */
+    /** Pairs (an observable of the case, the same observable recorded for another case). */
     public record Pair(ObservableRow mine, ObservableRow other) {}
 
-    public List<Pair> sharedWithOtherCases(String caseId, int limit) {
+    /**
+     * The observables of case {@code caseId} of {@code channel} (null: no channel) paired with the same observables of
+     * other cases. A case is named by (channel, id): what envelopes of another channel carry under the same id belongs
+     * to another case. Evidence filed here by hand under the id (uploads, MISP imports: no channel) is the case's too.
+     */
+    public List<Pair> sharedWithOtherCases(String channel, String caseId, int limit) {
+        String ch = channel == null ? "" : channel;
         return db.query("SELECT " + OBS_COLUMNS + ", " + OBS_COLUMNS.replace("o.", "p.") + " FROM observables o JOIN observables p "
-                        + "ON p.obs_type = o.obs_type AND p.value = o.value WHERE o.case_id = ? AND p.case_id IS NOT NULL AND p.case_id <> ? "
-                        + "ORDER BY p.case_id, p.obs_type, p.value LIMIT ?",
-                rs -> new Pair(observable(rs, 1), observable(rs, 11)), caseId, caseId, limit);
+                        + "ON p.obs_type = o.obs_type AND p.value = o.value WHERE o.case_id = ? AND (o.channel = ? OR o.channel = '') "
+                        + "AND p.case_id IS NOT NULL AND NOT (p.case_id = ? AND (p.channel = ? OR p.channel = '')) "
+                        + "ORDER BY p.channel, p.case_id, p.obs_type, p.value LIMIT ?",
+                rs -> new Pair(observable(rs, 1), observable(rs, 11)), caseId, ch, caseId, ch, limit);
     }
 
     // --- RED grants -------------------------------------------------------------------------------------------------

@@ -84,6 +84,18 @@ class CaseTakeoverTest {
         return EnvelopeSigner.sign(draft, key);
     }
 
+    /**
+     * Hands an envelope evil signed to its own node first (so its chain there stays the one the peers hold, and later
+     * envelopes its node writes extend it), then to {@code to} (unless evil's node passed it on first); {@code to}
+     * stores it.
+     */
+    static void plant(Envelope e, NodeServer to) throws Exception {
+        assertEquals("accepted", HostileChain.deliver(net.evil, e).path("status").asText(), "evil's node takes its own envelope");
+        String status = HostileChain.deliver(to, e).path("status").asText();
+        assertTrue(status.equals("accepted") || status.equals("duplicate"), status);
+        assertTrue(TestNodes.eventually(10, () -> to.node().envelopes().byHash(e.hash()).isPresent()));
+    }
+
     static ObjectNode notifyBody() {
         return Json.object().put("summary", "mine now").put("text", "opened earlier by evil");
     }
@@ -181,10 +193,77 @@ class CaseTakeoverTest {
 
         ObjectNode again = Json.object().put("type", "trace").put("summary", "Trace this").put("asked", "Who runs 203.0.113.9?");
         Envelope redated = backdated(Kind.REQUEST, id, Instant.parse(opened.path("opened_at").asText()).minus(Duration.ofHours(5)), again);
-        assertEquals("accepted", HostileChain.deliver(net.a, redated).path("status").asText(), "evil's own id: on record");
+        plant(redated, net.a); // evil's own id: accepted, on record
         JsonNode c = caseAt(net.a, id);
         assertEquals(opened.path("opened_at").asText(), c.path("opened_at").asText(), c.toString());
         assertEquals(opened.path("answer_due").asText(), c.path("answer_due").asText());
         assertEquals("met", c.path("answer_status").asText(), "cert-a's answer stays in time");
+    }
+
+    /** A GREEN STIX bundle with one indicator for {@code ip}. */
+    static ObjectNode stix(String ip) {
+        ObjectNode o = Json.object().put("type", "indicator").put("spec_version", "2.1").put("id", "indicator--" + java.util.UUID.randomUUID())
+                .put("created", "2024-01-01T00:00:00.000Z").put("modified", "2024-01-02T00:00:00.000Z").put("name", "C2 " + ip)
+                .put("pattern", "[ipv4-addr:value = '" + ip + "']").put("pattern_type", "stix").put("valid_from", "2024-01-01T00:00:00.000Z");
+        o.putArray("indicator_types").add("malicious-activity");
+        o.putArray("object_marking_refs").add(io.parley.evidence.WellKnownMarkings.tlp2Id(Tlp.GREEN));
+        ObjectNode b = Json.object().put("type", "bundle").put("id", "bundle--" + java.util.UUID.randomUUID());
+        b.putArray("objects").add(o);
+        return b;
+    }
+
+    /**
+     * Case correlations name a case by (channel, id): evil, in a channel cert-a's case is not in, files its own
+     * indicator under that case's id and opens a case of its own with it; cert-a's case must not be shown correlated
+     * with evil's through evidence that was never part of it.
+     */
+    @Test
+    void evidenceFiledUnderTheSameIdInAnotherChannelIsNotTheCases() throws Exception {
+        String y = "rt8-takeover-ab";
+        net.establish(HostileNetwork.charter(y, Tlp.AMBER, net.a, net.b), net.a, net.b);
+        ObjectNode req = Json.object().put("kind", "request").put("priority", "urgent").put("tlp", "green");
+        req.putObject("body").put("type", "information").put("summary", "Who is behind this?").put("asked", "Any data on 192.0.2.10");
+        var res = TestNodes.post(net.a, "/api/v1/channels/" + y + "/cases", Json.write(req));
+        assertEquals(201, res.statusCode(), res.body());
+        String id = Json.parse(res.body()).path("id").asText();
+        ObjectNode mine = Json.object().put("text", "our C2").put("lang", "en");
+        mine.set("stix", stix("192.0.2.10"));
+        var update = TestNodes.post(net.a, "/api/v1/cases/" + id + "/update?channel=" + y, Json.write(mine));
+        assertEquals(200, update.statusCode(), update.body());
+
+        // in X, evil files 198.51.100.66 under cert-a's case id, and opens its own case with the same indicator
+        ObjectNode planted = Json.object().put("text", "also this").put("lang", "en");
+        planted.set("stix", stix("198.51.100.66"));
+        ObjectNode own = Json.object().put("summary", "my case").put("text", "see indicator").put("lang", "en");
+        own.set("stix", stix("198.51.100.66"));
+        String evilCase = io.parley.envelope.CaseIds.newId(HostileNetwork.EVIL, Instant.now());
+        var head = net.evil.node().envelopes().head(X, HostileNetwork.EVIL);
+        SigningKey key = HostileNetwork.keyOf(net.evil);
+        long seq = head.map(h -> h.seq()).orElse(0L);
+        String prev = head.map(h -> h.hash()).orElse(null);
+        Envelope up = EnvelopeSigner.sign(new Envelope(1, X, key.name(), seq + 1, prev, Kind.UPDATE, id, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
+                Priority.ROUTINE, Tlp.GREEN, planted, null), key);
+        Envelope open = EnvelopeSigner.sign(new Envelope(1, X, key.name(), seq + 2, up.hash(), Kind.NOTIFY, evilCase, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
+                Priority.ROUTINE, Tlp.GREEN, own, null), key);
+        plant(up, net.a);
+        plant(open, net.a);
+        String evilQ = "/api/v1/cases/" + evilCase + "/correlations?channel=" + X;
+        // evil's own case does share the planted indicator with the planted update (indexed: the check below is not vacuous)
+        assertTrue(TestNodes.eventually(15, () -> Json.parse(uncheckedGet(evilQ)).path("correlated_cases").size() > 0),
+                () -> "indexed: " + uncheckedGet(evilQ));
+
+        JsonNode corr = Json.parse(TestNodes.get(net.a, "/api/v1/cases/" + id + "/correlations?channel=" + y).body());
+        assertEquals(0, corr.path("correlated_cases").size(), corr.toString());
+        JsonNode unnamed = Json.parse(TestNodes.get(net.a, "/api/v1/cases/" + id + "/correlations").body());
+        assertEquals(y, unnamed.path("channel").asText(), "the one channel holding case " + id);
+        assertEquals(0, unnamed.path("correlated_cases").size(), unnamed.toString());
+    }
+
+    static String uncheckedGet(String path) {
+        try {
+            return TestNodes.get(net.a, path).body();
+        } catch (Exception e) {
+            return e.toString();
+        }
     }
 }

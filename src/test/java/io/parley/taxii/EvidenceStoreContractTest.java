@@ -203,9 +203,13 @@ class EvidenceStoreContractTest {
             List<EvidenceStore.ObservableRow> s = store.sightings("ipv4", "203.0.113.7", 10);
             assertEquals(List.of("case-2", "case-1"), s.stream().map(EvidenceStore.ObservableRow::caseId).toList(), "newest first, stored once");
             assertEquals(Set.of("cert-s.example"), s.get(0).recipients());
-            List<EvidenceStore.Pair> pairs = store.sharedWithOtherCases("case-1", 10);
+            List<EvidenceStore.Pair> pairs = store.sharedWithOtherCases(null, "case-1", 10);
             assertEquals(1, pairs.size());
             assertEquals("case-2", pairs.get(0).other().caseId());
+            // a case is (channel, id): the same id in another channel is another case, correlated like any other
+            store.putObservables(List.of(new EvidenceStore.ObservableRow("ipv4", "203.0.113.7", "s3", "env3", "other", "case-2", "cert-x.example", null, Tlp.GREEN, t0)));
+            assertEquals(Set.of("|case-1", "other|case-2"), store.sharedWithOtherCases("ch", "case-2", 10).stream()
+                    .map(p -> p.other().channel() + "|" + p.other().caseId()).collect(java.util.stream.Collectors.toSet()));
 
             store.setRedScopes("duty", Set.of("ch", "*"), "boss", t0);
             assertEquals(Set.of("*", "ch"), store.redScopes("duty"));

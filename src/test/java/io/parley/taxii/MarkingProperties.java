@@ -296,7 +296,7 @@ class MarkingProperties {
                 }
             }
             for (String c : cases) {
-                for (JsonNode corr : svc.caseCorrelations(user, c).path("correlated_cases")) {
+                for (JsonNode corr : svc.caseCorrelations(user, null, c).path("correlated_cases")) {
                     for (JsonNode shared : corr.path("shared")) {
                         String ip = shared.path("value").asText();
                         assertTrue(visibleIn(rq, shares, c, ip), () -> rq + " correlated " + c + " via invisible " + ip);
