@@ -32,7 +32,8 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--tlp", defaultValue = "green", description = "clear, green, amber, amber+strict or red (default: ${DEFAULT-VALUE}).")
     String tlp;
 
-    @Option(names = "--case", description = "Case id the message belongs to.")
+    @Option(names = "--case", description = "Case id the message belongs to. Open cases with 'parley case open' (it makes the id); "
+            + "a notify, request or ping names only a case id made for this node, or is refused (case-not-yours).")
     String caseId;
 
     @Option(names = "--text", description = "Free text (stored as body.text).")

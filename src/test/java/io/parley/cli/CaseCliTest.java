@@ -177,6 +177,8 @@ class CaseCliTest {
         assertTrue(s.lines().anyMatch(l -> l.contains("cert-b.example") && l.contains(" answer ") && l.contains("Opérateur identifié")), s);
         assertEquals(id, Json.parse(ok(a, "case", "show", id, "--json").out()).path("id").asText());
 
+        // b cannot open "the same" case: the id is cert-a's
+        assertOneLineError(at(b, "send", "--channel", "tri", "--kind", "request", "--case", id, "--text", "mine now"), "is not bound to cert-b.example");
         // the opener cannot acknowledge; b cannot retract; a closes
         assertOneLineError(at(a, "case", "ack", id), "acknowledged and answered by the other side");
         assertOneLineError(at(b, "case", "retract", id), "only the party that opened a case can retract it");
