@@ -8,7 +8,9 @@ import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Rejection;
+import io.parley.envelope.Tlp;
 import io.parley.envelope.Verdict;
+import io.parley.envelope.WithheldNotice;
 import io.parley.store.ChainHead;
 import io.parley.store.ChannelStore;
 import io.parley.store.EnvelopeStore;
@@ -35,20 +37,28 @@ public final class EnvelopeAcceptor {
     private final PartyStore parties;
     private final Clock clock;
     private final Consumer<StoredEnvelope> onAccepted;
+    private final Runnable onLinked;
 
     public EnvelopeAcceptor(ChannelStore channels, CharterBook charters, EnvelopeStore envelopes, PartyStore parties, Clock clock,
                             Consumer<StoredEnvelope> onAccepted) {
+        this(channels, charters, envelopes, parties, clock, onAccepted, () -> {});
+    }
+
+    /** As above; {@code onLinked} runs after a withheld notice was stored as a placeholder link (e.g. to wake the log). */
+    public EnvelopeAcceptor(ChannelStore channels, CharterBook charters, EnvelopeStore envelopes, PartyStore parties, Clock clock,
+                            Consumer<StoredEnvelope> onAccepted, Runnable onLinked) {
         this.channels = channels;
         this.charters = charters;
         this.envelopes = envelopes;
         this.parties = parties;
         this.clock = clock;
         this.onAccepted = onAccepted;
+        this.onLinked = onLinked;
     }
 
     /** Judges and, if acceptable, durably stores {@code e}; rejections are recorded with {@code remote}. */
     public Verdict accept(Envelope e, String remote) {
-        Verdict verdict = judge(e, false);
+        Verdict verdict = judge(e, false, null);
         if (verdict instanceof Verdict.Rejected r) record(e, r.reason(), remote);
         return verdict;
     }
@@ -59,10 +69,28 @@ public final class EnvelopeAcceptor {
      * rebuild on the new head, not recorded as our own equivocation, since this one never left the node.
      */
     public Verdict acceptOwn(Envelope e) {
-        return judge(e, true);
+        return judge(e, true, null);
     }
 
-    private Verdict judge(Envelope e, boolean own) {
+    /**
+     * As {@link #acceptOwn(Envelope)} for a TLP:RED envelope of ours: it is queued only for its named recipients, and
+     * {@code notice} (our signed withheld notice for it) for every other member.
+     */
+    public Verdict acceptOwn(Envelope e, WithheldNotice notice) {
+        return judge(e, true, notice);
+    }
+
+    /**
+     * The named recipients of {@code e} if it is TLP:RED (see {@link RedRecipients}), judged against the charter in
+     * force; empty for other labels or an unknown channel.
+     *
+     * @throws io.parley.envelope.EnvelopeFormatException at {@code /body/recipients} when a RED envelope names them wrongly
+     */
+    public Optional<java.util.Set<String>> redRecipients(Envelope e) {
+        return channels.charter(e.channel()).flatMap(c -> RedRecipients.of(e, c));
+    }
+
+    private Verdict judge(Envelope e, boolean own, WithheldNotice notice) {
         Optional<Charter> charter = channels.charter(e.channel());
         if (charter.isEmpty()) {
             Optional<Rejection> refused = own ? Optional.of(new Rejection.UnknownChannel(e.channel())) : charters.adopt(e);
@@ -73,6 +101,17 @@ public final class EnvelopeAcceptor {
         if (member.isEmpty()) return reject(new Rejection.NotMember(e.from(), e.channel()));
         if (!e.signed() || !EnvelopeSigner.verify(e, member.get().key())) return reject(new Rejection.BadSignature(e.from()));
         if (e.tlp().exceeds(charter.get().tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.get().tlpCeiling()));
+        Optional<java.util.Set<String>> named;
+        try {
+            named = RedRecipients.of(e, charter.get());
+        } catch (io.parley.envelope.EnvelopeFormatException ex) {
+            return reject(new Rejection.Malformed(ex.field(), ex.getMessage()));
+        }
+        // RED that does not name us was never ours to hold: its sender owes us a withheld notice, not the message.
+        if (!own && named.isPresent() && !named.get().contains(charters.self())) return reject(new Rejection.NotRecipient(e.from(), e.seq()));
+        if (own && named.isPresent() && (notice == null || !notice.hash().equals(e.hash()))) {
+            throw new IllegalArgumentException("a TLP:RED envelope of ours needs its signed withheld notice");
+        }
         if (e.kind() == Kind.CHARTER) {
             try {
                 CharterBook.action(e);
@@ -88,10 +127,10 @@ public final class EnvelopeAcceptor {
         }
         String hash = e.hash();
         for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
-            Optional<StoredEnvelope> sameSeq = envelopes.at(e.channel(), e.from(), e.seq());
+            Optional<EnvelopeStore.Link> sameSeq = envelopes.link(e.channel(), e.from(), e.seq());
             if (sameSeq.isPresent()) {
-                if (sameSeq.get().hash().equals(hash)) return new Verdict.Duplicate(e, hash);
-                if (own) return reject(new Rejection.ChainBreak(e.from(), e.seq(), sameSeq.get().envelope().prev(), e.prev()));
+                if (sameSeq.get().hash().equals(hash) && !sameSeq.get().withheld()) return new Verdict.Duplicate(e, hash);
+                if (own) return reject(new Rejection.ChainBreak(e.from(), e.seq(), null, e.prev()));
                 envelopes.recordEquivocation(e, hash, sameSeq.get().hash(), clock.instant());
                 parties.flag(e.from(), "equivocation in channel " + e.channel() + " at seq " + e.seq(), clock.instant());
                 return reject(new Rejection.Equivocation(e.from(), e.seq(), sameSeq.get().hash(), hash));
@@ -106,7 +145,12 @@ public final class EnvelopeAcceptor {
                 return reject(new Rejection.ChainBreak(e.from(), e.seq(), expectedPrev, e.prev()));
             }
             java.util.List<String> recipients = own ? charters.recipients(e.channel(), e.kind()) : java.util.List.of();
-            if (envelopes.insert(e, hash, clock.instant(), recipients)) {
+            java.util.List<String> withheldFrom = java.util.List.of();
+            if (named.isPresent()) {
+                withheldFrom = recipients.stream().filter(r -> !named.get().contains(r)).toList();
+                recipients = recipients.stream().filter(named.get()::contains).toList();
+            }
+            if (envelopes.insert(e, hash, clock.instant(), recipients, withheldFrom, withheldFrom.isEmpty() ? null : notice.canonical())) {
                 if (e.kind() == Kind.CHARTER) charters.record(e, hash);
                 StoredEnvelope stored = envelopes.byHash(hash).orElseThrow();
                 onAccepted.accept(stored);
@@ -117,12 +161,84 @@ public final class EnvelopeAcceptor {
         throw new IllegalStateException("could not settle a write race for " + e.channel() + "/" + e.from() + "/" + e.seq());
     }
 
+    /** What became of a withheld notice: the same outcomes as an envelope's, named by the withheld envelope's hash. */
+    public sealed interface NoticeVerdict {
+        record Linked(String hash) implements NoticeVerdict {}
+
+        record Duplicate(String hash) implements NoticeVerdict {}
+
+        record Rejected(Rejection reason) implements NoticeVerdict {}
+    }
+
+    /**
+     * Judges a peer's withheld notice and, if it is the next link of its sender's chain, stores it as a placeholder
+     * (see {@link EnvelopeStore#insertWithheld}). The checks mirror {@link #accept}: membership and the signature
+     * first (under the sender's charter key, in the notice's own signing context), so a forged or unsigned notice
+     * is never recorded against anyone and never occupies a chain position; then the ceiling; then that we are not a
+     * named recipient (a recipient needs the envelope itself, and must not let a notice stand in for it); then the
+     * chain, where a different envelope or notice at the same position is equivocation.
+     */
+    public NoticeVerdict acceptNotice(WithheldNotice n, String remote) {
+        NoticeVerdict v = judgeNotice(n);
+        if (v instanceof NoticeVerdict.Rejected r) {
+            envelopes.recordRejection(new RejectionRecord(0, clock.instant(), remote, n.channel(), n.from(), n.seq(), r.reason().code(),
+                    r.reason().detail(), null));
+        }
+        return v;
+    }
+
+    private NoticeVerdict judgeNotice(WithheldNotice n) {
+        Optional<Charter> charter = channels.charter(n.channel());
+        if (charter.isEmpty()) return refuse(new Rejection.UnknownChannel(n.channel()));
+        Optional<Charter.Member> member = charters.member(n.channel(), n.from(), Kind.NOTIFY);
+        if (member.isEmpty()) return refuse(new Rejection.NotMember(n.from(), n.channel()));
+        if (n.sig() == null || !n.verify(member.get().key())) return refuse(new Rejection.BadSignature(n.from()));
+        if (!charters.active(n.channel())) {
+            return refuse(new Rejection.KindNotAccepted("withheld", "channel " + n.channel() + " is not active yet: its charter awaits members' signatures"));
+        }
+        if (Tlp.RED.exceeds(charter.get().tlpCeiling())) return refuse(new Rejection.TlpAboveCeiling(Tlp.RED, charter.get().tlpCeiling()));
+        if (n.recipients().contains(charters.self())) {
+            return refuse(new Rejection.KindNotAccepted("withheld", "this node is a named recipient of " + n.hash() + ": it takes the envelope, not a notice"));
+        }
+        if (n.recipients().contains(n.from()) || n.recipients().stream().anyMatch(r -> charter.get().member(r).isEmpty())) {
+            return refuse(new Rejection.Malformed("/recipients", "recipients must be members other than the sender"));
+        }
+        for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
+            Optional<EnvelopeStore.Link> sameSeq = envelopes.link(n.channel(), n.from(), n.seq());
+            if (sameSeq.isPresent()) {
+                if (sameSeq.get().withheld() && sameSeq.get().canonical().equals(n.canonical())) return new NoticeVerdict.Duplicate(n.hash());
+                // A second signed statement for one chain position: another envelope, or the same hash told differently.
+                String conflictingId = sameSeq.get().hash().equals(n.hash()) ? "notice:" + n.noticeHash() : n.hash();
+                envelopes.recordEquivocation(n.channel(), n.from(), n.seq(), sameSeq.get().hash(), conflictingId, n.canonical(), clock.instant());
+                parties.flag(n.from(), "equivocation in channel " + n.channel() + " at seq " + n.seq(), clock.instant());
+                return refuse(new Rejection.Equivocation(n.from(), n.seq(), sameSeq.get().hash(), conflictingId));
+            }
+            Optional<ChainHead> head = envelopes.head(n.channel(), n.from());
+            long expected = head.map(h -> h.seq() + 1).orElse(1L);
+            if (n.seq() < expected) continue;
+            if (n.seq() != expected) return refuse(new Rejection.ChainGap(n.from(), expected, n.seq()));
+            String expectedPrev = head.map(ChainHead::hash).orElse(null);
+            if (!java.util.Objects.equals(expectedPrev, n.prev())) return refuse(new Rejection.ChainBreak(n.from(), n.seq(), expectedPrev, n.prev()));
+            if (envelopes.insertWithheld(n, clock.instant())) {
+                onLinked.run();
+                return new NoticeVerdict.Linked(n.hash());
+            }
+        }
+        throw new IllegalStateException("could not settle a write race for " + n.channel() + "/" + n.from() + "/" + n.seq());
+    }
+
+    private static NoticeVerdict refuse(Rejection reason) {
+        return new NoticeVerdict.Rejected(reason);
+    }
+
     private static Verdict reject(Rejection reason) {
         return new Verdict.Rejected(reason);
     }
 
     private void record(Envelope e, Rejection reason, String remote) {
+        // RED text that was not for us is not kept, not even as evidence of the refusal.
+        boolean keep = e.signed() && !(reason instanceof Rejection.NotRecipient);
         envelopes.recordRejection(new RejectionRecord(0, clock.instant(), remote, e.channel(), e.from(), e.seq(),
-                reason.code(), reason.detail(), e.signed() ? new String(e.canonicalBytes(), java.nio.charset.StandardCharsets.UTF_8) : null));
+                reason.code(), reason.detail(), keep ? new String(e.canonicalBytes(), java.nio.charset.StandardCharsets.UTF_8) : null));
     }
 }

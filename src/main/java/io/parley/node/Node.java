@@ -45,6 +45,7 @@ public final class Node implements AutoCloseable {
     /** Told of every stored envelope after its transaction committed (e.g. the outbox, the case engine). */
     private final java.util.List<java.util.function.Consumer<io.parley.store.StoredEnvelope>> acceptedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ChannelActions channelActions = new ChannelActions(this);
+    private final MessageAccess messageAccess = new MessageAccess(this);
     private final EnvelopeAcceptor acceptor;
     private final Composer composer;
     private final TransparencyLog log;
@@ -73,7 +74,7 @@ public final class Node implements AutoCloseable {
             accepted.increment();
             log.poke();
             acceptedListeners.forEach(l -> l.accept(stored));
-        });
+        }, log::poke);
         this.composer = new Composer(key, envelopes, acceptor, clock);
         this.witnessKey = new CosignerKey(witnessSigningKey);
         this.witness = new Witness(db, witnessKey, this::trustedLogKey, clock);
@@ -176,6 +177,11 @@ public final class Node implements AutoCloseable {
 
     public void onAccepted(java.util.function.Consumer<io.parley.store.StoredEnvelope> listener) {
         acceptedListeners.add(listener);
+    }
+
+    /** Which local user may read which message (the one MarkingPolicy, applied to envelopes). */
+    public MessageAccess messageAccess() {
+        return messageAccess;
     }
 
     public ChannelActions channelActions() {

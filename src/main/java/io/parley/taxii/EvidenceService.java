@@ -172,7 +172,7 @@ public final class EvidenceService {
         List<TaxiiStore.NewObject> rows = new ArrayList<>();
         Map<Observable, Tlp> observables = new LinkedHashMap<>();
         for (JsonNode o : bundle.path("objects")) {
-            Tlp tlp = MarkingPolicy.tlpOf(o, local, ctx.unmarked());
+            Tlp tlp = ctx.envelopeHash().isEmpty() ? MarkingPolicy.tlpOf(o, local, ctx.unmarked()) : MarkingPolicy.tlpInMessage(o, local, ctx.unmarked());
             String version = o.path("modified").isTextual() ? o.get("modified").textValue()
                     : o.path("created").isTextual() ? o.get("created").textValue() : null;
             long versionKey = version == null ? nowMicros : versionKey(version, nowMicros);
@@ -357,7 +357,8 @@ public final class EvidenceService {
         List<Context> contexts = contexts(b.get());
         Map<String, Tlp> local = MarkingPolicy.localMarkings(bundle);
         ObjectNode out = MarkingPolicy.redact(bundle, o -> contexts.stream()
-                .anyMatch(c -> MarkingPolicy.mayRead(user, c.audience(), MarkingPolicy.tlpOf(o, local, c.unmarked()))));
+                .anyMatch(c -> MarkingPolicy.mayRead(user, c.audience(), c.envelopeHash().isEmpty()
+                        ? MarkingPolicy.tlpOf(o, local, c.unmarked()) : MarkingPolicy.tlpInMessage(o, local, c.unmarked()))));
         return out.get("objects").isEmpty() ? Optional.empty() : Optional.of(out);
     }
 
@@ -388,7 +389,7 @@ public final class EvidenceService {
         Map<String, String> blocked = blockedFor(audience, ids(bundle));
         MarkingPolicy.Peer requester = new MarkingPolicy.Peer(peer);
         ObjectNode out = MarkingPolicy.redact(bundle, o -> !blocked.containsKey(o.path("id").asText())
-                && MarkingPolicy.mayRead(requester, audience, MarkingPolicy.tlpOf(o, local, link.get().tlp())));
+                && MarkingPolicy.mayRead(requester, audience, MarkingPolicy.tlpInMessage(o, local, link.get().tlp())));
         if (out.get("objects").isEmpty()) throw new EvidenceException(404, WITHHELD, "nothing in evidence " + sha256 + " is for " + peer);
         return out;
     }

@@ -51,8 +51,12 @@ final class Pages {
     private final Instant now;
     private final Map<String, Party> parties = new HashMap<>();
 
-    Pages(Node node, Federation federation, CaseBook cases) {
+    /** Who is looking: every case and message on a page is shown as MarkingPolicy lets this reader see it. */
+    private final io.parley.evidence.MarkingPolicy.LocalUser reader;
+
+    Pages(Node node, Federation federation, CaseBook cases, io.parley.evidence.MarkingPolicy.LocalUser reader) {
         this.node = node;
+        this.reader = reader;
         this.federation = federation;
         this.cases = cases;
         this.now = node.now();
@@ -150,7 +154,7 @@ final class Pages {
 
     Dashboard dashboard(Layout layout) {
         List<CaseTimeline> open = new ArrayList<>();
-        for (String id : cases.unfinished()) cases.timeline(id).filter(t -> !settledPing(t)).ifPresent(open::add);
+        for (String id : cases.unfinished()) cases.timeline(id, reader).filter(t -> !settledPing(t)).ifPresent(open::add);
         open.sort(Comparator.comparing(Pages::nextDue).thenComparing(t -> t.priority().ordinal()));
         List<CaseRow> attention = new ArrayList<>(open.stream().map(this::row).toList());
         attention.sort(Comparator.comparingInt(Pages::rank)); // stable: keeps deadline order within a rank
@@ -162,7 +166,7 @@ final class Pages {
 
         List<CaseTimeline> done = new ArrayList<>();
         for (String state : List.of("closed", "retracted")) {
-            for (String id : cases.ids(null, state, FINISHED_LIMIT)) cases.timeline(id).ifPresent(done::add);
+            for (String id : cases.ids(null, state, FINISHED_LIMIT)) cases.timeline(id, reader).ifPresent(done::add);
         }
         done.sort(Comparator.comparing(CaseTimeline::openedAt).reversed());
         List<CaseRow> finished = done.stream().limit(FINISHED_LIMIT).map(this::row).toList();
@@ -244,10 +248,10 @@ final class Pages {
     // ---- case page ----
 
     Optional<CasePage> casePage(Layout layout, String id) {
-        Optional<CaseTimeline> found = cases.timeline(id);
+        Optional<CaseTimeline> found = cases.timeline(id, reader);
         if (found.isEmpty()) return Optional.empty();
         CaseTimeline t = found.get();
-        List<StoredEnvelope> envelopes = node.envelopes().inCase(id);
+        List<StoredEnvelope> envelopes = cases.envelopes(id, reader);
         Envelope opening = envelopes.stream().map(StoredEnvelope::envelope).filter(e -> e.from().equals(t.openedBy()) && e.kind() == t.kind())
                 .findFirst().orElse(envelopes.get(0).envelope());
         Optional<Charter> charter = node.channels().charter(t.channel());
@@ -309,6 +313,7 @@ final class Pages {
     }
 
     private static String text(JsonNode b) {
+        if (b.path("withheld").isTextual()) return "(content withheld) " + b.path("withheld").asText();
         String summary = b.path("summary").isTextual() ? b.path("summary").asText() : null;
         String text = b.path("text").isTextual() ? b.path("text").asText() : null;
         if (summary != null && text != null && !summary.equals(text)) return summary + " — " + text;
@@ -389,7 +394,7 @@ final class Pages {
         List<Term> pendingTerms = pending.map(Pages::terms).orElse(List.of());
 
         List<CaseTimeline> timelines = new ArrayList<>();
-        for (String caseId : cases.ids(id, null, 100_000)) cases.timeline(caseId).ifPresent(timelines::add);
+        for (String caseId : cases.ids(id, null, 100_000)) cases.timeline(caseId, reader).ifPresent(timelines::add);
         List<CaseRow> rows = timelines.stream().limit(100).map(this::row).toList();
 
         Instant to = now.plusSeconds(1), from = to.minus(Duration.ofDays(30));

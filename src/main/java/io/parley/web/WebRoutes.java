@@ -175,7 +175,7 @@ public final class WebRoutes {
                             : "Unknown user or wrong password.");
         }
         String name = found.get().username();
-        return new Session(name, csrf.token(name), new Pages(node, federation, cases));
+        return new Session(name, csrf.token(name), new Pages(node, federation, cases, node.messageAccess().reader(found.get())));
     }
 
     // ---- pages ----
@@ -386,7 +386,7 @@ public final class WebRoutes {
     }
 
     private void error(Context ctx, Session session, int status, String heading, String message) {
-        Pages pages = session != null ? session.pages() : new Pages(node, federation, cases);
+        Pages pages = session != null ? session.pages() : new Pages(node, federation, cases, node.messageAccess().nobody());
         Layout layout = pages.layout(heading, session == null ? null : session.user(), session == null ? null : session.csrf(), "", 0, null, false);
         String back = session == null ? null : "/";
         render(ctx, status, "error.jte", new WebModel.Error(layout, status, heading, message, back));
