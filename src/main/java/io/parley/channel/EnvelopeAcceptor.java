@@ -82,12 +82,13 @@ public final class EnvelopeAcceptor {
 
     /**
      * The named recipients of {@code e} if it is TLP:RED (see {@link RedRecipients}), judged against the charter in
-     * force; empty for other labels or an unknown channel.
+     * force; empty for other labels, an unknown channel, or a label above the channel's ceiling (which
+     * {@link #acceptOwn} refuses as such first).
      *
      * @throws io.parley.envelope.EnvelopeFormatException at {@code /body/recipients} when a RED envelope names them wrongly
      */
     public Optional<java.util.Set<String>> redRecipients(Envelope e) {
-        return channels.charter(e.channel()).flatMap(c -> RedRecipients.of(e, c));
+        return channels.charter(e.channel()).filter(c -> !e.tlp().exceeds(c.tlpCeiling())).flatMap(c -> RedRecipients.of(e, c));
     }
 
     private Verdict judge(Envelope e, boolean own, WithheldNotice notice) {
