@@ -114,7 +114,7 @@ public final class EnvelopeStore {
                             + "VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     notice.hash(), notice.channel(), notice.from(), notice.seq(), WITHHELD, notice.created(),
                     io.parley.envelope.Tlp.RED.wire(), notice.canonical(), receivedAt.toEpochMilli());
-            if (n == 1) LogQueue.enqueue(c, notice.hashBytes(), notice.hash(), receivedAt);
+            if (n == 1) LogQueue.enqueueCommitment(c, notice.hashBytes(), notice.hash(), receivedAt);
             return n == 1;
         });
     }

@@ -14,4 +14,14 @@ public final class LogQueue {
     public static void enqueue(Connection c, byte[] data, String ref, Instant at) throws SQLException {
         Database.update(c, "INSERT INTO log_queue (data, ref, enqueued_at) VALUES (?, ?, ?)", data, ref, at.toEpochMilli());
     }
+
+    /**
+     * Queues a 32-byte commitment as the entry itself: a member that is not a named recipient of a TLP:RED envelope
+     * holds only its hash (from the sender's signed withheld notice) and commits to exactly that, the same entry a
+     * recipient's log holds for the envelope once log entries are commitments.
+     */
+    public static void enqueueCommitment(Connection c, byte[] sha256, String ref, Instant at) throws SQLException {
+        if (sha256.length != 32) throw new IllegalArgumentException("a commitment is a 32-byte SHA-256");
+        Database.update(c, "INSERT INTO log_queue (data, ref, enqueued_at) VALUES (?, ?, ?)", sha256, ref, at.toEpochMilli());
+    }
 }

@@ -394,6 +394,48 @@ class TlpRedTest {
         }
     }
 
+    @Test
+    void caseBundlesStillVerifyAcrossWithheldLinksAndNoticeReceipts() throws Exception {
+        String ch = channel("export");
+        String secret = "red-export-" + UUID.randomUUID();
+        // a GREEN case from cert-a whose chain segment spans a RED message withheld from mfa-c
+        var opened = TestNodes.post(net.a, "/api/v1/channels/" + ch + "/cases", "{\"kind\":\"notify\",\"tlp\":\"green\",\"body\":{\"summary\":\"green case\"}}");
+        assertEquals(201, opened.statusCode(), opened.body());
+        String caseId = Json.parse(opened.body()).path("id").asText();
+        String red = sendRed(ch, secret);
+        var update = TestNodes.post(net.a, "/api/v1/cases/" + caseId + "/update", "{\"text\":\"still green\"}");
+        assertEquals(200, update.statusCode(), update.body());
+        assertTrue(TestNodes.eventually(15, () -> net.c.cases().timeline(caseId).map(t -> t.events().size() == 2).orElse(false)));
+        var atC = get(net.c, "/api/v1/cases/" + caseId + "/evidence", TestNodes.USER);
+        assertEquals(200, atC.statusCode(), atC.body());
+        assertFalse(atC.body().contains(secret));
+        JsonNode bundle = Json.parse(atC.body());
+        assertEquals(red, bundle.path("withheld").get(0).path("hash").asText(), "the notice bridges cert-a's segment");
+        var report = io.parley.export.CaseBundleVerifier.verify(bundle);
+        assertTrue(report.valid(), report.checks().stream().filter(c -> !c.ok()).toList().toString());
+        // the sender's bundle of a RED case carries the non-recipients' receipts for the hash, and verifies
+        ObjectNode open = Json.object().put("kind", "notify").put("tlp", "red");
+        open.putObject("body").put("summary", secret).putArray("recipients").add("cert-b.example");
+        net.a.node().users().put("boss", io.parley.auth.Passwords.hash(TestNodes.PASSWORD), "admin", Instant.now());
+        var redCase = TestNodes.send(HttpRequest.newBuilder(URI.create(net.a.baseUrl() + "/api/v1/channels/" + ch + "/cases"))
+                .header("Authorization", basic("boss")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(open))).build());
+        assertEquals(201, redCase.statusCode(), redCase.body());
+        String redCaseId = Json.parse(redCase.body()).path("id").asText();
+        String redHash = Json.parse(redCase.body()).path("events").get(0).path("hash").asText();
+        assertTrue(TestNodes.eventually(15, () -> net.a.federation().outbox().forEnvelope(redHash).stream().allMatch(x -> x.state().equals("delivered"))));
+        var atA = TestNodes.send(HttpRequest.newBuilder(URI.create(net.a.baseUrl() + "/api/v1/cases/" + redCaseId + "/evidence"))
+                .header("Authorization", basic("boss")).GET().build());
+        assertEquals(200, atA.statusCode(), atA.body());
+        JsonNode redBundle = Json.parse(atA.body());
+        long forRed = java.util.stream.StreamSupport.stream(redBundle.path("receipts").spliterator(), false)
+                .filter(r -> r.path("envelope").asText().equals(redHash)).count();
+        assertEquals(3, forRed, "cert-b's for the envelope, mfa-c's and evil's for its hash");
+        var redReport = io.parley.export.CaseBundleVerifier.verify(redBundle);
+        assertTrue(redReport.valid(), redReport.checks().stream().filter(c -> !c.ok()).toList().toString());
+        assertEquals(403, get(net.a, "/api/v1/cases/" + redCaseId + "/evidence", TestNodes.USER).statusCode(), "not for an officer without a grant");
+    }
+
     // --- helpers ------------------------------------------------------------------------------------------------
 
     private static String basic(String user) {
