@@ -59,6 +59,8 @@ final class ApiRoutes {
                 if (r.channel() != null) o.put("channel", r.channel());
                 if (r.sender() != null) o.put("from", r.sender());
                 if (r.seq() != null) o.put("seq", r.seq());
+                o.put("signature_verified", r.verified());
+                if (r.envelopeSha256() != null) o.put("sha256", r.envelopeSha256()).put("bytes", r.envelopeBytes());
             }
             json(ctx, 200, out);
         });

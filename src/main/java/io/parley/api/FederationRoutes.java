@@ -8,17 +8,17 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeFormatException;
+import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.Rejection;
 import io.parley.envelope.Verdict;
 import io.parley.federation.Federation;
-import io.parley.federation.PeerRequestAuth;
 import io.parley.json.Json;
 import io.parley.node.Node;
-import io.parley.store.RejectionRecord;
 
 /**
  * Node-to-node endpoints (DESIGN §4). Peers are not logged-in users: an envelope is authenticated by its signature
- * under the charter key of its sender, which the acceptor checks before anything is stored.
+ * under the charter key of its sender, which the acceptor checks before anything is stored. The inbox is public, so a
+ * refusal tells its specific reason only to a caller whose envelope is really signed by its sender.
  */
 final class FederationRoutes {
     static final int MAX_BATCH = 500;
@@ -42,13 +42,7 @@ final class FederationRoutes {
      */
     private void catchUp(Context ctx) {
         String channel = ctx.pathParam("channel");
-        String pathAndQuery = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-        var outcome = PeerRequestAuth.verify("GET", pathAndQuery, ctx.header(PeerRequestAuth.ORIGIN), ctx.header(PeerRequestAuth.TIME),
-                ctx.header(PeerRequestAuth.SIGNATURE), node::trustedLogKey, node.now());
-        if (outcome instanceof PeerRequestAuth.Outcome.Refused r) {
-            throw new ProblemException(Problem.of(401, "unauthenticated-peer", "Unauthorized", r.reason()));
-        }
-        String requester = ((PeerRequestAuth.Outcome.Authenticated) outcome).origin();
+        String requester = SignedPeerRequests.authenticate(node, ctx);
         if (node.channels().charter(channel).isEmpty()) throw new ProblemException(Problem.of(404, "unknown-channel", "Unknown channel", "no channel '" + channel + "' is known here"));
         if (node.charters().member(channel, requester, io.parley.envelope.Kind.CHARTER).isEmpty()) {
             throw new ProblemException(Problem.of(403, "not-member", "Forbidden", requester + " is not a member of channel " + channel));
@@ -131,8 +125,7 @@ final class FederationRoutes {
             e = Envelope.fromJson(json);
         } catch (EnvelopeFormatException ex) {
             Rejection r = new Rejection.Malformed(ex.field(), ex.getMessage());
-            node.envelopes().recordRejection(new RejectionRecord(0, node.now(), remote, text(json, "channel"), text(json, "from"), null,
-                    r.code(), r.detail(), null));
+            node.refusals().unverified(text(json, "channel"), text(json, "from"), null, r, Json.write(json).getBytes(java.nio.charset.StandardCharsets.UTF_8), remote);
             return rejected(out, r);
         }
         switch (node.acceptor().accept(e, remote)) {
@@ -142,8 +135,12 @@ final class FederationRoutes {
             }
             case Verdict.Duplicate d -> out.put("status", "duplicate").put("hash", d.hash());
             case Verdict.Rejected r -> {
-                rejected(out, r.reason());
-                if (r.reason() instanceof Rejection.ChainGap) federation.gapSeen(e.channel(), e.from());
+                // The true reason is recorded (GET /api/v1/rejections); the caller learns it only if the envelope is
+                // really signed by its sender. Otherwise anyone could post forged envelopes and read from the codes
+                // which channels exist here and who is in them.
+                Rejection shown = signedBySender(e) ? r.reason() : new Rejection.BadSignature(e.from());
+                rejected(out, shown);
+                if (shown instanceof Rejection.ChainGap) federation.gapSeen(e.channel(), e.from());
             }
         }
         return out;
@@ -157,8 +154,7 @@ final class FederationRoutes {
             n = io.parley.envelope.WithheldNotice.fromJson(json);
         } catch (EnvelopeFormatException ex) {
             Rejection r = new Rejection.Malformed(ex.field(), ex.getMessage());
-            node.envelopes().recordRejection(new RejectionRecord(0, node.now(), remote, text(json, "channel"), text(json, "from"), null,
-                    r.code(), r.detail(), null));
+            node.refusals().unverified(text(json, "channel"), text(json, "from"), null, r, Json.write(json).getBytes(java.nio.charset.StandardCharsets.UTF_8), remote);
             return rejected(out, r);
         }
         switch (node.acceptor().acceptNotice(n, remote)) {
@@ -189,6 +185,12 @@ final class FederationRoutes {
             node.log().awaitIndex(hash, RECEIPT_WAIT);
             node.log().receipt(hash).ifPresentOrElse(r -> out.set("receipt", r.toJson()), () -> out.put("receipt_pending", true));
         }
+    }
+
+    /** Whether {@code e}'s signature verifies under the key we pinned for its sender or its key in the channel's charter. */
+    private boolean signedBySender(Envelope e) {
+        if (node.trustedLogKey(e.from()).map(k -> EnvelopeSigner.verify(e, k)).orElse(false)) return true;
+        return node.charters().member(e.channel(), e.from(), e.kind()).map(m -> EnvelopeSigner.verify(e, m.key())).orElse(false);
     }
 
     private static ObjectNode rejected(ObjectNode out, Rejection r) {

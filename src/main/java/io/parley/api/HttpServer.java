@@ -99,13 +99,27 @@ public final class HttpServer implements AutoCloseable {
         });
     }
 
-    /** The matched route template (bounded metric cardinality), or "unmatched" when no endpoint ran. */
+    /**
+     * The metrics label for a request: the route template for public and node-to-node routes, but only the group
+     * ({@code /api/v1/*}, {@code /taxii2/*}, {@code web}) for authenticated ones. {@code /metrics} is public, and
+     * per-route counts of users' actions (cases opened, acks, messages), timed against the public log's growth,
+     * would tell what kind of message each new log entry is. Templates only, so cardinality stays bounded.
+     */
     private static String routeOf(Context ctx) {
+        String route;
         try {
-            return ctx.endpointHandlerPath();
+            route = ctx.endpointHandlerPath();
         } catch (RuntimeException e) {
             return "unmatched";
         }
+        if (route.equals("/api/v1/openapi.json")) return route;
+        if (route.startsWith("/api/")) return "/api/v1/*";
+        if (route.startsWith("/taxii2")) return "/taxii2/*";
+        if (route.startsWith("/log/") || route.startsWith("/federation/") || route.startsWith("/.well-known/")
+                || route.equals("/healthz") || route.equals("/metrics")) {
+            return route;
+        }
+        return "web";
     }
 
     private static boolean isProblem(Context ctx) {
@@ -135,6 +149,18 @@ public final class HttpServer implements AutoCloseable {
 
     public List<String> routes() {
         return List.copyOf(routes);
+    }
+
+    /**
+     * Every HTTP endpoint the server answers, "METHOD path", web pages included (unlike {@link #routes()}, which
+     * lists what the API document must describe): the surface a caller can reach, for the public-endpoint audit.
+     */
+    public List<String> endpoints() {
+        return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.getEndpoint())
+                .filter(e -> e.getMethod().isHttpMethod())
+                .map(e -> e.getMethod().name() + " " + e.getPath())
+                .toList();
     }
 
     @Override

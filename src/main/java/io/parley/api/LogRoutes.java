@@ -113,8 +113,10 @@ final class LogRoutes {
     private void conflicts(Context ctx) {
         ArrayNode out = Json.MAPPER.createArrayNode();
         for (Witness.Conflict c : node.witness().conflicts()) {
-            out.addObject().put("origin", c.origin()).put("reason", c.reason()).put("detected_at", c.detectedAt().toString())
+            ObjectNode o = out.addObject().put("origin", c.origin()).put("reason", c.reason()).put("detected_at", c.detectedAt().toString())
                     .put("held_checkpoint", c.heldNote()).put("offered_checkpoint", c.offeredNote());
+            ArrayNode proof = o.putArray("proof");
+            c.proof().forEach(proof::add);
         }
         ApiRoutes.json(ctx, 200, out);
     }

@@ -15,7 +15,6 @@ import io.parley.store.ChainHead;
 import io.parley.store.ChannelStore;
 import io.parley.store.EnvelopeStore;
 import io.parley.store.PartyStore;
-import io.parley.store.RejectionRecord;
 import io.parley.store.StoredEnvelope;
 
 /**
@@ -28,7 +27,11 @@ import io.parley.store.StoredEnvelope;
  */
 public final class EnvelopeAcceptor {
     private static final int MAX_RACE_RETRIES = 5;
-    /** C2SP tlog-tiles entry bundles length-prefix entries with two bytes; every envelope must fit one entry. */
+    /**
+     * Envelopes are messages, not files: the cap bounds what any peer can make us verify, store and relay, and keeps
+     * inline evidence small (large bundles travel by hash). The log no longer constrains it: its entries are 32-byte
+     * commitments whatever the envelope's size.
+     */
     public static final int MAX_ENVELOPE_BYTES = 0xFFFF;
 
     private final ChannelStore channels;
@@ -37,30 +40,43 @@ public final class EnvelopeAcceptor {
     private final PartyStore parties;
     private final Clock clock;
     private final Consumer<StoredEnvelope> onAccepted;
+    private final Refusals refusals;
     private final Runnable onLinked;
 
     public EnvelopeAcceptor(ChannelStore channels, CharterBook charters, EnvelopeStore envelopes, PartyStore parties, Clock clock,
-                            Consumer<StoredEnvelope> onAccepted) {
-        this(channels, charters, envelopes, parties, clock, onAccepted, () -> {});
+                            Consumer<StoredEnvelope> onAccepted, Refusals refusals) {
+        this(channels, charters, envelopes, parties, clock, onAccepted, refusals, () -> {});
     }
 
     /** As above; {@code onLinked} runs after a withheld notice was stored as a placeholder link (e.g. to wake the log). */
     public EnvelopeAcceptor(ChannelStore channels, CharterBook charters, EnvelopeStore envelopes, PartyStore parties, Clock clock,
-                            Consumer<StoredEnvelope> onAccepted, Runnable onLinked) {
+                            Consumer<StoredEnvelope> onAccepted, Refusals refusals, Runnable onLinked) {
         this.channels = channels;
         this.charters = charters;
         this.envelopes = envelopes;
         this.parties = parties;
         this.clock = clock;
         this.onAccepted = onAccepted;
+        this.refusals = refusals;
         this.onLinked = onLinked;
     }
 
-    /** Judges and, if acceptable, durably stores {@code e}; rejections are recorded with {@code remote}. */
+    /** A verdict, and whether the envelope's signature verified under its sender's member key on the way to it. */
+    private record Judged(Verdict verdict, boolean signatureVerified) {}
+
+    /**
+     * Judges and, if acceptable, durably stores {@code e}; refusals are recorded with {@code remote}: in full only
+     * when the signature verified under the sender's member key, since anything else may be anyone's.
+     */
     public Verdict accept(Envelope e, String remote) {
-        Verdict verdict = judge(e, false, null);
-        if (verdict instanceof Verdict.Rejected r) record(e, r.reason(), remote);
-        return verdict;
+        Judged j = judge(e, false, null);
+        if (j.verdict() instanceof Verdict.Rejected r) {
+            // RED text that was not for us is not kept, not even as evidence of the refusal: only its hash and size.
+            if (r.reason() instanceof Rejection.NotRecipient) refusals.notOurs(e, r.reason(), remote);
+            else if (j.signatureVerified()) refusals.verified(e, r.reason(), remote);
+            else refusals.unverified(e.channel(), e.from(), e.seq(), r.reason(), e.canonicalBytes(), remote);
+        }
+        return j.verdict();
     }
 
     /**
@@ -69,7 +85,7 @@ public final class EnvelopeAcceptor {
      * rebuild on the new head, not recorded as our own equivocation, since this one never left the node.
      */
     public Verdict acceptOwn(Envelope e) {
-        return judge(e, true, null);
+        return judge(e, true, null).verdict();
     }
 
     /**
@@ -77,7 +93,7 @@ public final class EnvelopeAcceptor {
      * {@code notice} (our signed withheld notice for it) for every other member.
      */
     public Verdict acceptOwn(Envelope e, WithheldNotice notice) {
-        return judge(e, true, notice);
+        return judge(e, true, notice).verdict();
     }
 
     /**
@@ -91,20 +107,25 @@ public final class EnvelopeAcceptor {
         return channels.charter(e.channel()).filter(c -> !e.tlp().exceeds(c.tlpCeiling())).flatMap(c -> RedRecipients.of(e, c));
     }
 
-    private Verdict judge(Envelope e, boolean own, WithheldNotice notice) {
+    private Judged judge(Envelope e, boolean own, WithheldNotice notice) {
         Optional<Charter> charter = channels.charter(e.channel());
         if (charter.isEmpty()) {
             Optional<Rejection> refused = own ? Optional.of(new Rejection.UnknownChannel(e.channel())) : charters.adopt(e);
-            if (refused.isPresent()) return reject(refused.get());
+            if (refused.isPresent()) return new Judged(reject(refused.get()), false);
             charter = channels.charter(e.channel());
         }
         Optional<Charter.Member> member = charters.member(e.channel(), e.from(), e.kind());
-        if (member.isEmpty()) return reject(new Rejection.NotMember(e.from(), e.channel()));
-        if (!e.signed() || !EnvelopeSigner.verify(e, member.get().key())) return reject(new Rejection.BadSignature(e.from()));
-        if (e.tlp().exceeds(charter.get().tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.get().tlpCeiling()));
+        if (member.isEmpty()) return new Judged(reject(new Rejection.NotMember(e.from(), e.channel())), false);
+        if (!e.signed() || !EnvelopeSigner.verify(e, member.get().key())) return new Judged(reject(new Rejection.BadSignature(e.from())), false);
+        return new Judged(judgeSigned(e, own, charter.get(), notice), true);
+    }
+
+    /** The checks after the sender's signature verified: everything refused from here on is the sender's own word. */
+    private Verdict judgeSigned(Envelope e, boolean own, Charter charter, WithheldNotice notice) {
+        if (e.tlp().exceeds(charter.tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.tlpCeiling()));
         Optional<java.util.Set<String>> named;
         try {
-            named = RedRecipients.of(e, charter.get());
+            named = RedRecipients.of(e, charter);
         } catch (io.parley.envelope.EnvelopeFormatException ex) {
             return reject(new Rejection.Malformed(ex.field(), ex.getMessage()));
         }
@@ -124,7 +145,7 @@ public final class EnvelopeAcceptor {
         }
         if (e.canonicalBytes().length > MAX_ENVELOPE_BYTES) {
             return reject(new Rejection.Malformed("", "the envelope is " + e.canonicalBytes().length + " bytes in canonical form; the limit is "
-                    + MAX_ENVELOPE_BYTES + " (a log entry bundle holds entries of at most 65535 bytes): attach large evidence by hash"));
+                    + MAX_ENVELOPE_BYTES + ": attach large evidence by hash"));
         }
         String hash = e.hash();
         for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
@@ -182,8 +203,9 @@ public final class EnvelopeAcceptor {
     public NoticeVerdict acceptNotice(WithheldNotice n, String remote) {
         NoticeVerdict v = judgeNotice(n);
         if (v instanceof NoticeVerdict.Rejected r) {
-            envelopes.recordRejection(new RejectionRecord(0, clock.instant(), remote, n.channel(), n.from(), n.seq(), r.reason().code(),
-                    r.reason().detail(), null));
+            boolean forged = r.reason() instanceof Rejection.NotMember || r.reason() instanceof Rejection.BadSignature
+                    || r.reason() instanceof Rejection.UnknownChannel;
+            refusals.notice(n, r.reason(), !forged, remote);
         }
         return v;
     }
@@ -234,12 +256,5 @@ public final class EnvelopeAcceptor {
 
     private static Verdict reject(Rejection reason) {
         return new Verdict.Rejected(reason);
-    }
-
-    private void record(Envelope e, Rejection reason, String remote) {
-        // RED text that was not for us is not kept, not even as evidence of the refusal.
-        boolean keep = e.signed() && !(reason instanceof Rejection.NotRecipient);
-        envelopes.recordRejection(new RejectionRecord(0, clock.instant(), remote, e.channel(), e.from(), e.seq(),
-                reason.code(), reason.detail(), keep ? new String(e.canonicalBytes(), java.nio.charset.StandardCharsets.UTF_8) : null));
     }
 }

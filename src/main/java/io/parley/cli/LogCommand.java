@@ -18,6 +18,7 @@ import io.parley.identity.PartyCard;
 import io.parley.identity.VerifierKey;
 import io.parley.json.Json;
 import io.parley.log.Checkpoint;
+import io.parley.log.LogEntry;
 import io.parley.log.MerkleProofs;
 import io.parley.log.NoteVerifier;
 import io.parley.log.SignedNote;
@@ -34,7 +35,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * Reads and checks a node's transparency log as any tlog client would: only the public C2SP endpoints
  * ({@code /log/checkpoint}, {@code /log/tile/...}) and the key from the party card (or one given on the command line).
- * Proofs are computed locally from tiles and verified against the signed checkpoint before they are printed.
+ * Proofs are computed locally from tiles and verified against the signed checkpoint before they are printed. Log
+ * entries are commitments ({@link LogEntry}): an entry says which hash was logged, and only whoever holds the item
+ * can tell what it was ({@code --envelope} checks that).
  */
 @Command(name = "log", mixinStandardHelpOptions = true, description = "Inspect and verify a node's transparency log.",
         subcommands = {LogCommand.CheckpointCmd.class, LogCommand.ProofCmd.class, LogCommand.VerifyReceiptCmd.class})
@@ -107,6 +110,13 @@ final class LogCommand implements Runnable {
 
     record Verified(VerifierKey key, SignedNote note, Checkpoint checkpoint) {}
 
+    /** The canonical bytes of the envelope in {@code file} (bare, or wrapped as {@code {"envelope": ...}}). */
+    static byte[] envelopeBytes(Path file) throws IOException {
+        var env = Json.parse(Files.readString(file));
+        if (env.has("envelope")) env = env.get("envelope");
+        return io.parley.envelope.Envelope.fromJson(env).canonicalBytes();
+    }
+
     @Command(name = "checkpoint", mixinStandardHelpOptions = true, description = "Fetch, verify and print the newest checkpoint.")
     static final class CheckpointCmd implements Callable<Integer> {
         @Spec CommandSpec spec;
@@ -145,6 +155,9 @@ final class LogCommand implements Runnable {
         @Option(names = "--index", required = true, description = "Entry index.")
         long index;
 
+        @Option(names = "--envelope", description = "Envelope JSON file; check that entry INDEX is this envelope's commitment (its SHA-256).")
+        Path envelope;
+
         @Override
         public Integer call() throws Exception {
             Verified v = source.checkpoint();
@@ -154,9 +167,17 @@ final class LogCommand implements Runnable {
             TileHashReader reader = source.tiles(size, needed);
             List<byte[]> proof = MerkleProofs.inclusionProof(reader, index, size);
             byte[] leafHash = reader.hash(0, index);
+            String item = "";
+            if (envelope != null) {
+                byte[] canonical = envelopeBytes(envelope);
+                if (!java.util.Arrays.equals(LogEntry.leafHash(canonical), leafHash)) {
+                    throw new IOException("entry " + index + " is not envelope " + io.parley.identity.Sha256.hex(canonical) + " (its leaf hash differs)");
+                }
+                item = " (envelope " + io.parley.identity.Sha256.hex(canonical) + ")";
+            }
             MerkleProofs.verifyInclusion(leafHash, index, size, proof, v.checkpoint().rootHash());
             var out = spec.commandLine().getOut();
-            out.println("entry " + index + " is included in checkpoint " + size + " of " + v.checkpoint().origin() + " — verified");
+            out.println("entry " + index + item + " is included in checkpoint " + size + " of " + v.checkpoint().origin() + " — verified");
             out.println("leaf hash: " + Base64.getEncoder().encodeToString(leafHash));
             proof.forEach(h -> out.println(Base64.getEncoder().encodeToString(h)));
             return 0;
@@ -231,9 +252,7 @@ final class LogCommand implements Runnable {
             var r = Json.parse(Files.readString(receipt));
             String proof = r.has("receipt") ? r.path("receipt").path("tlog_proof").asText(null) : r.path("tlog_proof").asText(null);
             if (proof == null) throw new IllegalArgumentException(receipt + " has no tlog_proof");
-            var env = Json.parse(Files.readString(envelope));
-            if (env.has("envelope")) env = env.get("envelope");
-            byte[] canonical = io.parley.envelope.Envelope.fromJson(env).canonicalBytes();
+            byte[] canonical = envelopeBytes(envelope);
             List<io.parley.log.CosignatureVerifier> ws = new java.util.ArrayList<>();
             for (String w : witnesses) ws.add(io.parley.log.CosignatureVerifier.parse(w));
             var verified = ReceiptVerifier.verify(canonical, proof, VerifierKey.parse(key), ws, quorum);

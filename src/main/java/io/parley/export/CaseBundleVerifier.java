@@ -30,6 +30,7 @@ import io.parley.log.CosignatureVerifier;
 import io.parley.log.MerkleProofs;
 import io.parley.log.NoteSignature;
 import io.parley.log.NoteVerifier;
+import io.parley.log.LogEntry;
 import io.parley.log.Rfc6962;
 import io.parley.log.SignedNote;
 import io.parley.log.TlogProof;
@@ -244,8 +245,8 @@ public final class CaseBundleVerifier {
             String h = inc.path("envelope").asText();
             Envelope e = byHash.get(h);
             Checkpoint cp = checkpoints.get(inc.path("size").asLong());
-            // an envelope is logged by its bytes; a withheld one by its hash, all the exporter holds of it
-            byte[] leaf = e != null ? Rfc6962.leafHash(e.canonicalBytes()) : noticeHashes.contains(h) ? Rfc6962.leafHash(java.util.HexFormat.of().parseHex(h)) : null;
+            // an envelope's entry is its commitment (LogEntry); a withheld one's is its hash, all the exporter holds of it
+            byte[] leaf = e != null ? LogEntry.leafHash(e.canonicalBytes()) : noticeHashes.contains(h) ? Rfc6962.leafHash(java.util.HexFormat.of().parseHex(h)) : null;
             boolean ok = leaf != null && cp != null && proves(() -> MerkleProofs.verifyInclusion(leaf,
                     inc.path("index").asLong(), cp.size(), hashes(inc.path("proof")), cp.rootHash()));
             if (ok) logged.add(h);

@@ -54,8 +54,9 @@ public final class PeerClient {
 
     public Page catchUp(String baseUrl, String channel, String from, long after, int limit) throws IOException, InterruptedException {
         String path = "/federation/v1/channels/" + enc(channel) + "/envelopes?from=" + enc(from) + "&after=" + after + "&limit=" + limit;
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout).GET();
-        HttpResponse<String> res = http.send(PeerRequestAuth.sign(b, "GET", path, key, clock.instant()).build(), HttpResponse.BodyHandlers.ofString());
+        URI target = URI.create(baseUrl + path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout).GET();
+        HttpResponse<String> res = http.send(PeerRequestAuth.sign(b, "GET", target, new byte[0], key, clock.instant()).build(), HttpResponse.BodyHandlers.ofString());
         if (res.statusCode() != 200) throw new IOException("catch-up answered HTTP " + res.statusCode() + ": " + abbreviate(res.body()));
         JsonNode body = parse(res.body());
         List<JsonNode> envelopes = new ArrayList<>();

@@ -79,7 +79,8 @@ public final class PeerDirectory {
 
     private PeerRefused refuse(PartyCard card, String url, String code, String message) {
         LOG.error(message);
-        node.envelopes().recordRejection(new RejectionRecord(0, node.now(), url, null, card.origin(), null, code, message, Json.write(card.toJson())));
+        // An operator fetched this card on purpose; it is kept in full as evidence of what that address presented.
+        node.envelopes().recordRejection(RejectionRecord.verified(node.now(), url, null, card.origin(), null, code, message, Json.write(card.toJson())));
         return new PeerRefused(409, message);
     }
 }

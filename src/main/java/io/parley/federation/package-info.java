@@ -4,6 +4,9 @@
  *
  * <p>Invariants: a delivery counts only when the recipient's receipt verifies under the recipient's log key we hold;
  * each peer has its own worker, so a slow or dead peer never delays delivery to the others; envelopes go to a peer
- * in the order we stored them, which is each chain's order; every attempt and outage is recorded.
+ * in the order we stored them, which is each chain's order; every attempt and outage is recorded (the newest attempts
+ * per peer in detail, all of them in the link's counters). A signed peer request
+ * ({@link io.parley.federation.PeerRequestAuth}) is good once, at the one node it names, for the exact method, path,
+ * query and body it was signed for, within seconds.
  */
 package io.parley.federation;

@@ -203,6 +203,46 @@ public final class MerkleProofs {
             path.add(oldRoot);
             path.addAll(proof);
         }
+        ConsistencyRoots roots = rootsOfPath(oldSize, newSize, path, proof.size());
+        if (!MessageDigest.isEqual(roots.oldRoot(), oldRoot)) {
+            throw new ProofException(Reason.ROOT_MISMATCH, "consistency proof does not lead to the old root of size "
+                    + oldSize);
+        }
+        if (!MessageDigest.isEqual(roots.newRoot(), newRoot)) {
+            throw new ProofException(Reason.ROOT_MISMATCH, "consistency proof does not lead to the new root of size "
+                    + newSize);
+        }
+    }
+
+    /** The two roots a consistency path binds together. */
+    public record ConsistencyRoots(byte[] oldRoot, byte[] newRoot) {}
+
+    /**
+     * The roots of sizes {@code oldSize} and {@code newSize} that a full consistency path commits to: RFC 9162
+     * §2.1.4.2 run without comparing. A full path is the consistency proof with, when {@code oldSize} is a power of
+     * two, the old tree's root prepended (the proof omits it because a verifier normally supplies it).
+     *
+     * <p>Why this proves something: every hash of the path stands for a fixed subtree of the new tree, and the new
+     * root is computed from all of them; so if the computed new root equals a root the log signed, the hashes are
+     * (barring a SHA-256 collision) that tree's real subtrees, and the computed old root is the real root of its first
+     * {@code oldSize} leaves. A witness can therefore convict a log that also signed another root for
+     * {@code oldSize}, whoever supplied the path.
+     *
+     * @throws ProofException if the sizes are not {@code 0 < oldSize < newSize} or the path has the wrong length
+     */
+    public static ConsistencyRoots rootsFromFullPath(long oldSize, long newSize, List<byte[]> fullPath) throws ProofException {
+        if (oldSize <= 0 || oldSize >= newSize) {
+            throw new ProofException(Reason.SIZES_OUT_OF_ORDER, "a consistency path binds two roots only for 0 < old size < new size, got "
+                    + oldSize + " and " + newSize);
+        }
+        if (fullPath == null || fullPath.isEmpty()) throw wrongLength("consistency", 0, "empty");
+        for (byte[] p : fullPath) {
+            if (!Rfc6962.isHash(p)) throw new ProofException(Reason.MALFORMED_HASH, "proof elements must be 32-byte hashes");
+        }
+        return rootsOfPath(oldSize, newSize, fullPath, fullPath.size());
+    }
+
+    private static ConsistencyRoots rootsOfPath(long oldSize, long newSize, List<byte[]> path, int reportedLength) throws ProofException {
         Rfc6962 hasher = Rfc6962.forThisThread();
         long fn = oldSize - 1;
         long sn = newSize - 1;
@@ -214,7 +254,7 @@ public final class MerkleProofs {
         byte[] sr = path.get(0);
         for (int i = 1; i < path.size(); i++) {
             byte[] c = path.get(i);
-            if (sn == 0) throw wrongLength("consistency", proof.size(), "too long");
+            if (sn == 0) throw wrongLength("consistency", reportedLength, "too long");
             if ((fn & 1) == 1 || fn == sn) {
                 fr = hasher.hashChildren(c, fr);
                 sr = hasher.hashChildren(c, sr);
@@ -230,15 +270,8 @@ public final class MerkleProofs {
             fn >>>= 1;
             sn >>>= 1;
         }
-        if (sn != 0) throw wrongLength("consistency", proof.size(), "too short");
-        if (!MessageDigest.isEqual(fr, oldRoot)) {
-            throw new ProofException(Reason.ROOT_MISMATCH, "consistency proof does not lead to the old root of size "
-                    + oldSize);
-        }
-        if (!MessageDigest.isEqual(sr, newRoot)) {
-            throw new ProofException(Reason.ROOT_MISMATCH, "consistency proof does not lead to the new root of size "
-                    + newSize);
-        }
+        if (sn != 0) throw wrongLength("consistency", reportedLength, "too short");
+        return new ConsistencyRoots(fr, sr);
     }
 
     private static ProofException wrongLength(String kind, int length, String how) {

@@ -5,6 +5,9 @@
  *
  * <p>Invariants:
  * <ul>
+ * <li><b>A node's log entry is a commitment.</b> {@link io.parley.log.LogEntry} is the one place that says the entry
+ * for an item is the SHA-256 of its canonical bytes; everything that logs an item or derives its leaf hash goes
+ * through it. The rest of this package is format-generic (entry bundles carry any entries, as C2SP allows).</li>
  * <li><b>A proof verifier never trusts the size or root that came with the proof; it recomputes.</b>
  * {@link io.parley.log.MerkleProofs} takes the index, sizes and roots as separate arguments that must come from a
  * trusted source (a verified checkpoint, a leaf hash the caller computed), recomputes the root from the proof and

@@ -13,6 +13,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.parley.auth.Authenticator;
 import io.parley.channel.CharterBook;
 import io.parley.channel.EnvelopeAcceptor;
+import io.parley.channel.Refusals;
+import io.parley.federation.PeerRequestAuth;
 import io.parley.identity.KeyFiles;
 import io.parley.identity.PartyCard;
 import io.parley.identity.SigningKey;
@@ -20,6 +22,7 @@ import io.parley.json.Json;
 import io.parley.store.ChannelStore;
 import io.parley.store.Database;
 import io.parley.store.EnvelopeStore;
+import io.parley.store.NonceStore;
 import io.parley.store.PartyStore;
 import io.parley.store.UserStore;
 import io.parley.transparency.TransparencyLog;
@@ -47,6 +50,7 @@ public final class Node implements AutoCloseable {
     private final ChannelActions channelActions = new ChannelActions(this);
     private final MessageAccess messageAccess = new MessageAccess(this);
     private final EnvelopeAcceptor acceptor;
+    private final Refusals refusals;
     private final Composer composer;
     private final TransparencyLog log;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -55,6 +59,7 @@ public final class Node implements AutoCloseable {
 
     private final CosignerKey witnessKey;
     private final Witness witness;
+    private final PeerRequestAuth peerRequests;
 
     private Node(Path dir, NodeConfig config, SigningKey key, SigningKey witnessSigningKey, Database db, Clock clock) {
         this.dir = dir;
@@ -68,16 +73,25 @@ public final class Node implements AutoCloseable {
         this.users = new UserStore(db);
         this.authenticator = new Authenticator(users);
         this.log = new TransparencyLog(db, key, clock, TransparencyLog.Settings.DEFAULT);
+        this.refusals = new Refusals(envelopes, metrics, clock);
         Counter accepted = Counter.builder("parley_envelopes_accepted").description("envelopes stored").register(metrics);
         this.charters = new CharterBook(channels, config.origin(), key.verifierKey(), this::knownCard, clock);
         this.acceptor = new EnvelopeAcceptor(channels, charters, envelopes, parties, clock, stored -> {
             accepted.increment();
             log.poke();
             acceptedListeners.forEach(l -> l.accept(stored));
-        }, log::poke);
+        }, refusals, log::poke);
         this.composer = new Composer(key, envelopes, acceptor, clock);
         this.witnessKey = new CosignerKey(witnessSigningKey);
         this.witness = new Witness(db, witnessKey, this::trustedLogKey, clock);
+        this.peerRequests = new PeerRequestAuth(this::trustedLogKey, new NonceStore(db), this::ownBaseUrl, clock);
+    }
+
+    /** The base URL peers reach us at: the published card's, or the configured one before the card exists. */
+    private String ownBaseUrl() {
+        PartyCard c = card.get();
+        String url = c != null ? c.baseUrl() : config.baseUrl();
+        return url == null ? "http://unknown.invalid" : url;
     }
 
     /** The card we hold for {@code origin} (a peer's, or our own), if any. */
@@ -100,7 +114,12 @@ public final class Node implements AutoCloseable {
         if (!java.nio.file.Files.exists(witnessFile)) KeyFiles.write(witnessFile, SigningKey.generate(config.origin()));
         SigningKey witnessKey = KeyFiles.read(witnessFile);
         Database db = Database.open(config.jdbcUrl(dir), config.dbUser(), config.dbPassword());
-        return new Node(dir, config, key, witnessKey, db, clock);
+        try {
+            return new Node(dir, config, key, witnessKey, db, clock);
+        } catch (RuntimeException e) { // e.g. an old-format log: release the database before saying why
+            db.close();
+            throw e;
+        }
     }
 
     /** Signs and publishes our card for {@code baseUrl}, and records it among known parties. */
@@ -117,7 +136,7 @@ public final class Node implements AutoCloseable {
         return signed;
     }
 
-    /** Appends a party card we saw (ours or a peer's) to our log, so what we were shown is on record. */
+    /** Appends a party card we saw (ours or a peer's) to our log (as its commitment), so what we were shown is on record. */
     public void logCard(PartyCard card) {
         byte[] canonical = io.parley.json.Jcs.canonicalize(card.toJson());
         log.append(canonical, "card:" + io.parley.identity.Sha256.hex(canonical));
@@ -196,6 +215,11 @@ public final class Node implements AutoCloseable {
         return acceptor;
     }
 
+    /** Records and counts envelopes refused before they could reach the acceptor (e.g. unparseable ones). */
+    public Refusals refusals() {
+        return refusals;
+    }
+
     public Composer composer() {
         return composer;
     }
@@ -206,6 +230,11 @@ public final class Node implements AutoCloseable {
 
     public Witness witness() {
         return witness;
+    }
+
+    /** Verifies signed requests from peers (catch-up, evidence fetch) addressed to this node. */
+    public PeerRequestAuth peerRequests() {
+        return peerRequests;
     }
 
     public TransparencyLog log() {

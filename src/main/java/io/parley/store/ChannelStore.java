@@ -15,7 +15,7 @@ public final class ChannelStore {
         this.db = db;
     }
 
-    /** Stores a new channel and queues its charter for the log; false if a channel with that id exists already. */
+    /** Stores a new channel and queues its charter's commitment for the log; false if a channel with that id exists already. */
     public boolean create(Charter charter, String state, Instant at) {
         byte[] canonical = io.parley.json.Jcs.canonicalize(charter.toJson());
         return db.inTransaction(c -> {

@@ -23,6 +23,12 @@ public final class EnvelopeStore {
      */
     public static final String WITHHELD = "withheld";
     private static final String MESSAGES = " kind <> '" + WITHHELD + "' ";
+    /** Summaries of refused input nobody we know signed: anyone can post it, so only the newest are kept. */
+    public static final int MAX_UNVERIFIED_REJECTIONS = 1_000;
+    /** Full records of refused envelopes a known sender signed, per sender. */
+    public static final int MAX_VERIFIED_REJECTIONS_PER_SENDER = 1_000;
+    /** Equivocation proofs kept per (channel, sender); the first convicts. */
+    public static final int MAX_EQUIVOCATIONS_PER_SENDER = 32;
     private final Database db;
 
     public EnvelopeStore(Database db) {
@@ -58,7 +64,8 @@ public final class EnvelopeStore {
     }
 
     /**
-     * Stores the envelope durably and queues its canonical bytes for the transparency log in the same transaction,
+     * Stores the envelope durably and queues its log entry (the SHA-256 of its canonical bytes, which is its hash;
+     * see {@link LogQueue}) for the transparency log in the same transaction,
      * so an acknowledged envelope can never be missing from the log. Returns false, storing nothing, when its hash or
      * its (channel, sender, seq) is already taken.
      */
@@ -139,22 +146,31 @@ public final class EnvelopeStore {
         return db.queryOne("SELECT COUNT(*) FROM envelopes WHERE" + MESSAGES, rs -> rs.getLong(1)).orElse(0L);
     }
 
-    /** Keeps the second envelope of an equivocating pair; idempotent per conflicting envelope. */
+    /**
+     * Keeps the second envelope of an equivocating pair; idempotent per conflicting envelope. The caller has verified
+     * both signatures. One pair convicts a sender, and only the sender can sign more, so at most
+     * {@link #MAX_EQUIVOCATIONS_PER_SENDER} pairs are kept per (channel, sender): a dishonest member signing variants in
+     * bulk cannot fill our database with its proof.
+     */
     public void recordEquivocation(Envelope conflicting, String conflictingHash, String keptHash, Instant at) {
-        String text = new String(conflicting.canonicalBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        db.update("INSERT INTO equivocations (channel, sender, seq, kept_hash, conflicting_hash, conflicting, detected_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                conflicting.channel(), conflicting.from(), conflicting.seq(), keptHash, conflictingHash, text, at.toEpochMilli());
+        recordEquivocation(conflicting.channel(), conflicting.from(), conflicting.seq(), keptHash, conflictingHash,
+                new String(conflicting.canonicalBytes(), java.nio.charset.StandardCharsets.UTF_8), at);
     }
 
     /**
-     * Keeps a second signed statement for an occupied chain position given as text (a withheld notice against an
-     * envelope or another notice); idempotent per {@code conflictingId}.
+     * Keeps a second signed statement for an occupied chain position given as text (an envelope, or a withheld notice
+     * against an envelope or another notice); idempotent per {@code conflictingId}, capped like the above.
      */
     public void recordEquivocation(String channel, String sender, long seq, String keptHash, String conflictingId, String conflictingText, Instant at) {
-        db.update("INSERT INTO equivocations (channel, sender, seq, kept_hash, conflicting_hash, conflicting, detected_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                channel, sender, seq, keptHash, conflictingId, conflictingText, at.toEpochMilli());
+        db.inTransaction(c -> {
+            long kept = Database.query(c, "SELECT COUNT(*) FROM equivocations WHERE channel = ? AND sender = ?", rs -> rs.getLong(1),
+                    channel, sender).getFirst();
+            if (kept >= MAX_EQUIVOCATIONS_PER_SENDER) return null;
+            Database.update(c, "INSERT INTO equivocations (channel, sender, seq, kept_hash, conflicting_hash, conflicting, detected_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    channel, sender, seq, keptHash, conflictingId, conflictingText, at.toEpochMilli());
+            return null;
+        });
     }
 
     public List<EquivocationRecord> equivocations() {
@@ -163,15 +179,35 @@ public final class EnvelopeStore {
                         rs.getString(6), Instant.ofEpochMilli(rs.getLong(7))));
     }
 
+    /**
+     * Records a refusal and, in the same transaction, ages out the oldest rows beyond the caps: at most
+     * {@link #MAX_UNVERIFIED_REJECTIONS} summaries of unverified input in all (anyone can post those), and at most
+     * {@link #MAX_VERIFIED_REJECTIONS_PER_SENDER} full records per known sender (a member can misbehave at length, and
+     * its newest refusals say most). Equivocation proofs are kept elsewhere and never aged out.
+     */
     public void recordRejection(RejectionRecord r) {
-        db.update("INSERT INTO rejections (received_at, remote, channel, sender, seq, code, detail, envelope) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                r.receivedAt().toEpochMilli(), r.remote(), r.channel(), r.sender(), r.seq(), r.code(), r.detail(), r.envelope());
+        db.inTransaction(c -> {
+            Database.update(c, "INSERT INTO rejections (received_at, remote, channel, sender, seq, code, detail, envelope, verified, envelope_sha256, envelope_bytes) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    r.receivedAt().toEpochMilli(), r.remote(), r.channel(), r.sender(), r.seq(), r.code(), r.detail(), r.envelope(),
+                    r.verified() ? 1 : 0, r.envelopeSha256(), r.envelopeBytes());
+            if (r.verified()) {
+                Database.update(c, "DELETE FROM rejections WHERE verified = 1 AND sender = ? AND id <= (SELECT id FROM rejections "
+                        + "WHERE verified = 1 AND sender = ? ORDER BY id DESC LIMIT 1 OFFSET ?)", r.sender(), r.sender(), MAX_VERIFIED_REJECTIONS_PER_SENDER);
+            } else {
+                Database.update(c, "DELETE FROM rejections WHERE verified = 0 AND id <= (SELECT id FROM rejections "
+                        + "WHERE verified = 0 ORDER BY id DESC LIMIT 1 OFFSET ?)", MAX_UNVERIFIED_REJECTIONS);
+            }
+            return null;
+        });
     }
 
     public List<RejectionRecord> rejections(int limit) {
-        return db.query("SELECT id, received_at, remote, channel, sender, seq, code, detail, envelope FROM rejections ORDER BY id DESC LIMIT ?",
+        return db.query("SELECT id, received_at, remote, channel, sender, seq, code, detail, envelope, verified, envelope_sha256, envelope_bytes "
+                        + "FROM rejections ORDER BY id DESC LIMIT ?",
                 rs -> new RejectionRecord(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getObject(6) == null ? null : rs.getLong(6), rs.getString(7), rs.getString(8), rs.getString(9)),
+                        rs.getString(5), rs.getObject(6) == null ? null : rs.getLong(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                        rs.getInt(10) == 1, rs.getString(11), rs.getObject(12) == null ? null : rs.getLong(12)),
                 limit);
     }
 

@@ -22,6 +22,8 @@ public final class LinkStore {
     /** One outage; {@code endedAt} is null while it lasts. */
     public record Outage(String peer, Instant startedAt, Instant endedAt, String firstError) {}
 
+    /** Attempts kept per peer (newest first); older ones are summed up in the peer's counters. */
+    public static final int MAX_ATTEMPTS_PER_PEER = 1_000;
     private final Database db;
 
     public LinkStore(Database db) {
@@ -56,6 +58,10 @@ public final class LinkStore {
 
     private static void ensure(java.sql.Connection c, String peer) throws java.sql.SQLException {
         Database.update(c, "INSERT INTO peer_links (peer) VALUES (?) ON CONFLICT DO NOTHING", peer);
+        // Every batch and every retry adds an attempt, so a peer that keeps failing (or just a busy line) would grow
+        // this table forever; the counters in peer_links and the outages keep the long-run record.
+        Database.update(c, "DELETE FROM delivery_attempts WHERE peer = ? AND id <= (SELECT id FROM delivery_attempts WHERE peer = ? "
+                + "ORDER BY id DESC LIMIT 1 OFFSET ?)", peer, peer, MAX_ATTEMPTS_PER_PEER);
     }
 
     public Optional<Link> link(String peer) {

@@ -4,21 +4,27 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 
+import io.parley.log.LogEntry;
+
 /**
  * The transparency log's durable input queue. It lives in {@code store} so that any store can queue a log append
  * inside its own transaction; the sequencer in {@code io.parley.transparency} drains it.
+ *
+ * <p>What is queued is the item's commitment ({@link LogEntry#of}), never the item: the log is public, and the only
+ * way in is here, so no caller can put content into it by mistake.
  */
 public final class LogQueue {
     private LogQueue() {}
 
-    public static void enqueue(Connection c, byte[] data, String ref, Instant at) throws SQLException {
-        Database.update(c, "INSERT INTO log_queue (data, ref, enqueued_at) VALUES (?, ?, ?)", data, ref, at.toEpochMilli());
+    /** Queues the log entry for an item (envelope, charter, card) given by its canonical bytes. */
+    public static void enqueue(Connection c, byte[] itemCanonicalBytes, String ref, Instant at) throws SQLException {
+        Database.update(c, "INSERT INTO log_queue (data, ref, enqueued_at) VALUES (?, ?, ?)", LogEntry.of(itemCanonicalBytes), ref, at.toEpochMilli());
     }
 
     /**
      * Queues a 32-byte commitment as the entry itself: a member that is not a named recipient of a TLP:RED envelope
-     * holds only its hash (from the sender's signed withheld notice) and commits to exactly that, the same entry a
-     * recipient's log holds for the envelope once log entries are commitments.
+     * holds only its hash (from the sender's signed withheld notice) and commits to exactly that: the same entry
+     * ({@link LogEntry#of} of the envelope) a recipient's log holds for it.
      */
     public static void enqueueCommitment(Connection c, byte[] sha256, String ref, Instant at) throws SQLException {
         if (sha256.length != 32) throw new IllegalArgumentException("a commitment is a 32-byte SHA-256");

@@ -7,5 +7,9 @@
  * is the same for both backends (standard SQL plus {@code ON CONFLICT DO NOTHING}, which both support), so each seam
  * has one JDBC implementation and {@link io.parley.store.Dialect} holds the few differences; the contract tests run
  * every store against both backends.
+ *
+ * <p>No table grows without limit from input nobody we trust signed: refusal summaries, equivocation proofs, split-view
+ * proofs, delivery attempts and peer-request nonces each have a cap or an expiry, enforced in the transaction that
+ * writes them (so it holds across instances sharing a database).
  */
 package io.parley.store;

@@ -19,13 +19,13 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.parley.api.Problem;
 import io.parley.api.ProblemException;
+import io.parley.api.SignedPeerRequests;
 import io.parley.envelope.Tlp;
 import io.parley.evidence.IodefExport;
 import io.parley.evidence.MarkingPolicy.LocalUser;
 import io.parley.evidence.MispExport;
 import io.parley.evidence.MispImport;
 import io.parley.evidence.ObservableType;
-import io.parley.federation.PeerRequestAuth;
 import io.parley.identity.Sha256;
 import io.parley.json.Json;
 import io.parley.node.Node;
@@ -38,7 +38,7 @@ import io.parley.store.UserStore;
  *
  * <p>Bodies of evidence uploads are read as a stream up to {@link EvidenceService#MAX_BUNDLE_BYTES} (10 MiB), so they
  * are not bound by HttpServer's 2 MiB limit, which applies to bodies Javalin buffers ({@code ctx.body()}) and so still
- * applies to messages (whose envelopes are capped at 64 KiB anyway).
+ * applies to messages (whose envelopes the acceptor caps at 64 KiB anyway).
  */
 final class EvidenceRoutes {
     /** HttpServer's attribute holding the authenticated {@link UserStore.User}. */
@@ -300,13 +300,7 @@ final class EvidenceRoutes {
      * log key (as catch-up is) and the answer holds only what that peer may see ({@link EvidenceService#forPeer}).
      */
     private void forPeer(Context ctx) {
-        String pathAndQuery = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-        var outcome = PeerRequestAuth.verify("GET", pathAndQuery, ctx.header(PeerRequestAuth.ORIGIN), ctx.header(PeerRequestAuth.TIME),
-                ctx.header(PeerRequestAuth.SIGNATURE), node::trustedLogKey, node.now());
-        if (outcome instanceof PeerRequestAuth.Outcome.Refused r) {
-            throw new ProblemException(Problem.of(401, "unauthenticated-peer", "Unauthorized", r.reason()));
-        }
-        String peer = ((PeerRequestAuth.Outcome.Authenticated) outcome).origin();
+        String peer = SignedPeerRequests.authenticate(node, ctx);
         String envelope = ctx.queryParam("envelope");
         if (envelope == null || envelope.isBlank()) {
             throw ProblemException.badRequest("bad-query-parameter", "query parameter 'envelope' (the hash of the envelope naming the evidence) is required");

@@ -101,9 +101,10 @@ public final class EvidenceWorker implements AutoCloseable {
         }
         String path = "/federation/v1/evidence/" + link.refSha256() + "?envelope=" + URLEncoder.encode(link.envelopeHash(), StandardCharsets.UTF_8);
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(trimSlash(base.get()) + path)).timeout(Duration.ofSeconds(30)).GET()
+            URI target = URI.create(trimSlash(base.get()) + path);
+            HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30)).GET()
                     .header("Accept", "application/json");
-            PeerRequestAuth.sign(b, "GET", path, node.key(), node.now());
+            PeerRequestAuth.sign(b, "GET", target, new byte[0], node.key(), node.now());
             HttpResponse<byte[]> res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (res.statusCode() == 200) {
                 evidence.completeFetch(link, Json.parse(res.body()));

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import io.parley.log.LogEntry;
 import io.parley.log.TileCoordinates;
 import io.parley.store.Database;
 
@@ -30,9 +31,10 @@ public final class LogStore {
         return db;
     }
 
-    public void enqueue(byte[] data, String ref, Instant at) {
+    /** Queues the entry for an item given by its canonical bytes (the queue stores its commitment). */
+    public void enqueue(byte[] itemCanonicalBytes, String ref, Instant at) {
         db.inTransaction(c -> {
-            io.parley.store.LogQueue.enqueue(c, data, ref, at);
+            io.parley.store.LogQueue.enqueue(c, itemCanonicalBytes, ref, at);
             return null;
         });
     }
@@ -73,6 +75,22 @@ public final class LogStore {
     public List<Entry> entries(long fromIndex, long toIndexExclusive) {
         return db.query("SELECT idx, data, ref FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx",
                 rs -> new Entry(rs.getLong(1), rs.getBytes(2), rs.getString(3)), fromIndex, toIndexExclusive);
+    }
+
+    /**
+     * Entries that are not 32-byte commitments, from a log written before entries became commitments: the first and
+     * the newest sequenced entry (such a log holds item bytes in every entry, and this version never writes one, so
+     * the ends decide without a scan) and anything still queued. Returns a description of the first found.
+     */
+    public Optional<String> oldFormatEntry() {
+        Optional<String> sequenced = db.query("SELECT idx, data FROM log_entries WHERE idx = 0 OR idx = (SELECT MAX(idx) FROM log_entries) ORDER BY idx",
+                rs -> LogEntry.isCommitment(rs.getBytes(2)) ? null : "entry " + rs.getLong(1) + " is " + rs.getBytes(2).length + " bytes")
+                .stream().filter(java.util.Objects::nonNull).findFirst();
+        if (sequenced.isPresent()) return sequenced;
+        // the queue is short (drained every round), so every row is checked
+        return db.query("SELECT id, data FROM log_queue ORDER BY id", rs -> LogEntry.isCommitment(rs.getBytes(2)) ? null
+                        : "queued append " + rs.getLong(1) + " is " + rs.getBytes(2).length + " bytes")
+                .stream().filter(java.util.Objects::nonNull).findFirst();
     }
 
     public Optional<Long> indexOf(String ref) {

@@ -7,7 +7,7 @@ import io.parley.log.TlogProof;
 
 /**
  * Proof that a node logged an envelope: the node's signed (and, when available, cosigned) checkpoint and an
- * inclusion proof of the envelope's canonical bytes, in C2SP tlog-proof form.
+ * inclusion proof of the envelope's log entry (the SHA-256 of its canonical bytes), in C2SP tlog-proof form.
  */
 public record Receipt(String origin, String envelopeHash, long index, TlogProof proof) {
 

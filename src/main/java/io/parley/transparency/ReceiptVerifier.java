@@ -7,12 +7,12 @@ import io.parley.identity.VerifierKey;
 import io.parley.log.CosignatureVerifier;
 import io.parley.log.FormatException;
 import io.parley.log.NoteVerifier;
-import io.parley.log.Rfc6962;
+import io.parley.log.LogEntry;
 import io.parley.log.TlogProof;
 import io.parley.log.VerificationException;
 
 /**
- * Checks a receipt offline: the envelope's canonical bytes are included in a checkpoint signed by the recipient's
+ * Checks a receipt offline: the envelope's log entry (its commitment, {@link LogEntry#of}) is included in a checkpoint signed by the recipient's
  * log key (and cosigned by at least {@code quorum} of the given witnesses). Shared by the sender's delivery code, the
  * CLI and {@code parley verify}, so there is exactly one definition of "a valid receipt".
  */
@@ -35,7 +35,7 @@ public final class ReceiptVerifier {
             throw new InvalidReceipt("receipt is not a tlog-proof: " + e.getMessage(), e);
         }
         try {
-            return proof.verify(Rfc6962.leafHash(envelopeCanonical), logKey.name(), List.of(NoteVerifier.ed25519(logKey)), witnesses, quorum);
+            return proof.verify(LogEntry.leafHash(envelopeCanonical), logKey.name(), List.of(NoteVerifier.ed25519(logKey)), witnesses, quorum);
         } catch (VerificationException e) {
             throw new InvalidReceipt("receipt does not verify: " + e.getMessage(), e);
         }
@@ -54,7 +54,7 @@ public final class ReceiptVerifier {
             throw new InvalidReceipt("receipt is not a tlog-proof: " + e.getMessage(), e);
         }
         try {
-            return proof.verify(Rfc6962.leafHash(sha256), logKey.name(), List.of(NoteVerifier.ed25519(logKey)), witnesses, quorum);
+            return proof.verify(io.parley.log.Rfc6962.leafHash(sha256), logKey.name(), List.of(NoteVerifier.ed25519(logKey)), witnesses, quorum);
         } catch (VerificationException e) {
             throw new InvalidReceipt("receipt does not verify: " + e.getMessage(), e);
         }

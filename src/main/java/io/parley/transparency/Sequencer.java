@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import io.parley.log.AppendResult;
 import io.parley.log.Checkpoint;
 import io.parley.log.Frontier;
+import io.parley.log.LogEntry;
 import io.parley.log.NoteSigner;
 import io.parley.log.Rfc6962;
 import io.parley.log.StoredHash;
@@ -145,6 +146,8 @@ public final class Sequencer implements AutoCloseable {
         List<LogStore.Entry> entries = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             LogStore.Queued q = batch.get(i);
+            // LogQueue only ever queues commitments; anything else is an old-format row and must never be published.
+            if (!LogEntry.isCommitment(q.data())) throw new OldLogFormatException("queued append " + q.id() + " is " + q.data().length + " bytes");
             leafHashes.add(hasher.hashLeaf(q.data()));
             entries.add(new LogStore.Entry(oldSize + i, q.data(), q.ref()));
         }

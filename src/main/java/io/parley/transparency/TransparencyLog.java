@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.parley.identity.SigningKey;
 import io.parley.log.EntryBundle;
+import io.parley.log.LogEntry;
 import io.parley.log.MerkleProofs;
 import io.parley.log.NoteSignature;
 import io.parley.log.NoteSigner;
@@ -25,7 +26,9 @@ import io.parley.store.Dialect;
 
 /**
  * A node's transparency log: appends (queued durably, sequenced in batches), the published checkpoint with its
- * cosignatures, tiles and entry bundles, and inclusion and consistency proofs.
+ * cosignatures, tiles and entry bundles, and inclusion and consistency proofs. Every entry is the commitment
+ * {@link LogEntry#of} of an item, so what is public is sizes, hashes and timing; a log of the old format (item bytes
+ * as entries) is refused when opened.
  */
 public final class TransparencyLog implements AutoCloseable {
     /** Settings with their reasons; the defaults suit both an idle and a busy node. */
@@ -45,6 +48,9 @@ public final class TransparencyLog implements AutoCloseable {
         this.origin = key.name();
         this.clock = clock;
         this.store = new LogStore(db);
+        store.oldFormatEntry().ifPresent(which -> {
+            throw new OldLogFormatException(which);
+        });
         this.tiles = new TileSource(store, settings.tileCacheTiles());
         Leadership leadership = db.dialect() == Dialect.POSTGRESQL ? new AdvisoryLockLeadership(db.dataSource()) : Leadership.alwaysLeader();
         this.sequencer = new Sequencer(store, tiles, leadership, origin, NoteSigner.ed25519(key), clock, settings.maxBatch(),
@@ -59,9 +65,12 @@ public final class TransparencyLog implements AutoCloseable {
         return store;
     }
 
-    /** Queues an append in its own transaction (for appends not tied to another write, e.g. a party card). */
-    public void append(byte[] data, String ref) {
-        store.enqueue(data, ref, clock.instant());
+    /**
+     * Queues, in its own transaction, the entry for an item given by its canonical bytes (for appends not tied to
+     * another write, e.g. a party card). The log holds the item's commitment, not the item.
+     */
+    public void append(byte[] itemCanonicalBytes, String ref) {
+        store.enqueue(itemCanonicalBytes, ref, clock.instant());
         sequencer.poke();
     }
 
@@ -177,6 +186,10 @@ public final class TransparencyLog implements AutoCloseable {
         if (first + c.width() > size) return Optional.empty();
         List<LogStore.Entry> entries = store.entries(first, first + c.width());
         if (entries.size() != c.width()) return Optional.empty();
+        for (LogStore.Entry e : entries) {
+            // Unreachable after the check at open; kept because serving item bytes here would publish message text.
+            if (!LogEntry.isCommitment(e.data())) throw new OldLogFormatException("entry " + e.index() + " is " + e.data().length + " bytes");
+        }
         return Optional.of(EntryBundle.encode(entries.stream().map(LogStore.Entry::data).toList()));
     }
 

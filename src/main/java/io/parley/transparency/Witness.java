@@ -1,12 +1,17 @@
 package io.parley.transparency;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
-import java.util.Arrays;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
+import io.parley.identity.Sha256;
 import io.parley.identity.VerifierKey;
 import io.parley.log.AddCheckpointRequest;
 import io.parley.log.Checkpoint;
@@ -18,6 +23,7 @@ import io.parley.log.NoteException;
 import io.parley.log.NoteVerifier;
 import io.parley.log.ProofException;
 import io.parley.log.Rfc6962;
+import io.parley.log.SignedNote;
 import io.parley.store.Database;
 import io.parley.store.Dialect;
 
@@ -25,8 +31,32 @@ import io.parley.store.Dialect;
  * This node as a C2SP tlog-witness for its peers' logs: checks a submitted checkpoint against the latest one it
  * cosigned for that origin and, if consistent, records it and returns a cosignature. The check and the update are
  * one transaction (serialised per origin), as the spec requires, so concurrent submissions cannot roll a log back.
+ *
+ * <h2>What a witness can prove, and what it records</h2>
+ * The add-checkpoint endpoint is unauthenticated: anyone may submit any log's checkpoint with any proof. A conflict
+ * row is an accusation that the log's operator signed two histories, so it is written only when the submission
+ * itself proves that, independently of who sent it:
+ * <ul>
+ * <li>Both checkpoints verify under the log key we pinned for the origin: the held one when we cosigned it, the
+ * offered one now. Nothing unsigned by the log can contribute to an accusation.</li>
+ * <li><b>Same size, different roots</b>: two signed trees of one size cannot both be the log's history. Proven by the
+ * two notes alone.</li>
+ * <li><b>Larger size</b>: a consistency proof that fails to verify proves nothing about the log: anyone can send
+ * random bytes. It is refused (422) and nothing is recorded. The log is convicted only by a path that computes the
+ * offered, signed root (so its hashes are, barring a SHA-256 collision, the real subtrees of the tree the log signed)
+ * and from the same hashes a root for the held size that differs from the held, signed root
+ * ({@link MerkleProofs#rootsFromFullPath}). When the held size is a power of two RFC 9162 leaves that subtree out of
+ * the proof, so the accuser puts it first. The path is kept with the notes so that a third party can check it.</li>
+ * <li>A smaller or older checkpoint, or one from an old size we do not hold, is answered 409 or 400 and never
+ * compared: proving a rollback would need a proof from the offered size to the held one, which the protocol does
+ * not carry.</li>
+ * </ul>
+ * Rows are unique per (origin, offered checkpoint body), so replaying an accusation adds nothing, and at most
+ * {@link #MAX_CONFLICTS_PER_ORIGIN} are kept per log: one proof convicts, and only the log key's holder can make more.
  */
 public final class Witness {
+    /** One proof of a split view suffices; the cap keeps a log that signs forks in bulk from filling our database. */
+    public static final int MAX_CONFLICTS_PER_ORIGIN = 16;
 
     /** The answer to an add-checkpoint call, with the HTTP status the spec prescribes. */
     public sealed interface Result {
@@ -48,10 +78,24 @@ public final class Witness {
         }
     }
 
-    /** A peer's checkpoint that contradicts one we cosigned: evidence that the peer shows different histories. */
-    public record Conflict(String origin, String heldNote, String offeredNote, String reason, java.time.Instant detectedAt) {}
+    /**
+     * A peer's checkpoint that contradicts one we cosigned: evidence that the peer shows different histories.
+     * {@code proof} holds the consistency path (base64 lines) when the sizes differ, and is empty when they are equal.
+     */
+    public record Conflict(String origin, String heldNote, String offeredNote, String reason, List<String> proof, Instant detectedAt) {}
 
     private record Held(long size, byte[] root, String note) {}
+
+    /** How an offered checkpoint relates to the held one. */
+    private sealed interface Judgement {
+        record Consistent() implements Judgement {}
+
+        /** Not shown consistent, and not shown inconsistent either: the submitter's fault, nothing against the log. */
+        record Unproven(String why) implements Judgement {}
+
+        /** Proven to contradict the held checkpoint; {@code proof} is what proves it (empty for equal sizes). */
+        record SplitView(String why, List<byte[]> proof) implements Judgement {}
+    }
 
     private final Database db;
     private final CosignerKey key;
@@ -94,13 +138,15 @@ public final class Witness {
             if (checkpoint.size() == 0 && !Rfc6962.isEmptyRoot(checkpoint.rootHash())) {
                 return Result.Refused.text(422, "a checkpoint of size 0 must have the empty tree's root");
             }
-            String why = inconsistency(req, checkpoint, held);
-            if (why != null) {
-                if (held != null) {
-                    Database.update(c, "INSERT INTO witness_conflicts (origin, held_note, offered_note, reason, detected_at) VALUES (?, ?, ?, ?, ?)",
-                            checkpoint.origin(), held.note(), offered, why, clock.millis());
+            switch (judge(req, checkpoint, held)) {
+                case Judgement.Consistent ok -> { }
+                case Judgement.Unproven u -> {
+                    return Result.Refused.text(422, u.why());
                 }
-                return Result.Refused.text(422, why);
+                case Judgement.SplitView v -> {
+                    recordConflict(c, checkpoint.origin(), held.note(), req.checkpoint(), v);
+                    return Result.Refused.text(422, v.why());
+                }
             }
             int n = Database.update(c, "UPDATE witness_state SET size = ?, root = ?, note = ?, updated_at = ? WHERE origin = ?",
                     checkpoint.size(), checkpoint.rootHash(), offered, clock.millis(), checkpoint.origin());
@@ -113,21 +159,47 @@ public final class Witness {
         });
     }
 
-    /** Why the offered checkpoint is not consistent with the held one, or null if it is. */
-    private static String inconsistency(AddCheckpointRequest req, Checkpoint offered, Held held) {
+    /** Relates the offered checkpoint to the held one (both already verified under the log's key). */
+    private static Judgement judge(AddCheckpointRequest req, Checkpoint offered, Held held) {
         if (req.oldSize() == 0) {
-            return req.consistencyProof().isEmpty() ? null : "a consistency proof from size 0 must be empty";
+            // Nothing held (or the empty tree): every tree extends the empty one, and a stray proof proves nothing.
+            return req.consistencyProof().isEmpty() ? new Judgement.Consistent()
+                    : new Judgement.Unproven("a consistency proof from size 0 must be empty");
         }
         if (req.oldSize() == offered.size()) {
-            return Arrays.equals(held.root(), offered.rootHash()) ? null
-                    : "same size " + offered.size() + " as the checkpoint we cosigned but a different root: split view";
+            // The two signed notes are the whole proof; whatever proof lines came along add nothing to it.
+            if (!MessageDigest.isEqual(held.root(), offered.rootHash())) {
+                return new Judgement.SplitView("same size " + offered.size() + " as the checkpoint we cosigned but a different root: split view", List.of());
+            }
+            return req.consistencyProof().isEmpty() ? new Judgement.Consistent()
+                    : new Judgement.Unproven("a consistency proof between equal sizes must be empty");
         }
         try {
             MerkleProofs.verifyConsistency(req.oldSize(), offered.size(), held.root(), offered.rootHash(), req.consistencyProof());
-            return null;
-        } catch (ProofException e) {
-            return "checkpoint " + offered.size() + " is not consistent with the checkpoint " + held.size() + " we cosigned: " + e.getMessage();
+            return new Judgement.Consistent();
+        } catch (ProofException notConsistent) {
+            try {
+                var roots = MerkleProofs.rootsFromFullPath(req.oldSize(), offered.size(), req.consistencyProof());
+                if (MessageDigest.isEqual(roots.newRoot(), offered.rootHash()) && !MessageDigest.isEqual(roots.oldRoot(), held.root())) {
+                    return new Judgement.SplitView("checkpoint " + offered.size() + " commits to a first " + held.size()
+                            + " entries whose root differs from the checkpoint " + held.size() + " we cosigned: split view", req.consistencyProof());
+                }
+            } catch (ProofException ignored) {
+                // not a path at all: it proves nothing either way
+            }
+            return new Judgement.Unproven("the consistency proof from " + held.size() + " to " + offered.size()
+                    + " does not verify (" + notConsistent.getMessage() + "); a proof that does not verify proves nothing about the log");
         }
+    }
+
+    private void recordConflict(Connection c, String origin, String heldNote, SignedNote offered, Judgement.SplitView v) throws SQLException {
+        long kept = Database.query(c, "SELECT COUNT(*) FROM witness_conflicts WHERE origin = ?", rs -> rs.getLong(1), origin).getFirst();
+        if (kept >= MAX_CONFLICTS_PER_ORIGIN) return;
+        StringBuilder proof = new StringBuilder();
+        for (byte[] h : v.proof()) proof.append(Base64.getEncoder().encodeToString(h)).append('\n');
+        Database.update(c, "INSERT INTO witness_conflicts (origin, held_note, offered_note, reason, proof, offered_sha256, detected_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                origin, heldNote, offered.encode(), v.why(), proof.toString(), Sha256.hex(offered.textBytes()), clock.millis());
     }
 
     /** The latest checkpoint size we cosigned for {@code origin} (0 if none). */
@@ -136,8 +208,9 @@ public final class Witness {
     }
 
     public List<Conflict> conflicts() {
-        return db.query("SELECT origin, held_note, offered_note, reason, detected_at FROM witness_conflicts ORDER BY id",
-                rs -> new Conflict(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), java.time.Instant.ofEpochMilli(rs.getLong(5))));
+        return db.query("SELECT origin, held_note, offered_note, reason, proof, detected_at FROM witness_conflicts ORDER BY id",
+                rs -> new Conflict(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5) == null ? List.of() : rs.getString(5).lines().toList(), Instant.ofEpochMilli(rs.getLong(6))));
     }
 
     public String vkey() {

@@ -5,6 +5,10 @@
  *
  * <p>Invariants:
  * <ul>
+ * <li><b>An entry is a commitment, never content.</b> What is logged for an envelope, charter or card is
+ * {@link io.parley.log.LogEntry#of} its canonical bytes (32 bytes), queued only through
+ * {@link io.parley.store.LogQueue}; the public tiles and entry bundles therefore reveal sizes, hashes and timing and
+ * nothing else. A database whose log holds anything else (the old format) is refused when the log is opened.</li>
  * <li>A checkpoint is published only after the entries and tiles it commits to are durable: the sequencer writes
  * entries, tiles and the signed checkpoint in one transaction and publishes the checkpoint only after commit. After a
  * crash at any moment the newest checkpoint row is therefore consistent with every checkpoint ever published.</li>
@@ -13,8 +17,9 @@
  * believe they lead.</li>
  * <li>An append is acknowledged (queued) in the same transaction as the thing it records, so nothing acknowledged can
  * be missing from the log later.</li>
- * <li>The witness checks and updates a peer's latest cosigned checkpoint atomically (C2SP tlog-witness), and keeps any
- * contradicting checkpoint as proof of a split view.</li>
+ * <li>The witness checks and updates a peer's latest cosigned checkpoint atomically (C2SP tlog-witness), and records
+ * a split view only on proof that verifies: two checkpoints signed by the log's key that cannot both hold (see
+ * {@link io.parley.transparency.Witness}). A proof that fails to verify accuses nobody.</li>
  * </ul>
  */
 package io.parley.transparency;

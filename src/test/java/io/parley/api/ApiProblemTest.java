@@ -152,7 +152,9 @@ class ApiProblemTest {
         var malformed = forged.toJson().put("seq", -3);
         assertProblem(TestNodes.post(node, "/federation/v1/inbox", Json.write(malformed)), 400, "malformed");
         var outsider = Fixtures.envelope(SigningKey.generate("mallory.example"), "ch-1", 1, null, Tlp.GREEN, "hi");
-        assertProblem(TestNodes.post(node, "/federation/v1/inbox", Json.write(outsider.toJson())), 403, "not-member");
+        // a stranger is not told whether the channel exists or who is in it; the recorded rejection says why
+        assertProblem(TestNodes.post(node, "/federation/v1/inbox", Json.write(outsider.toJson())), 403, "bad-signature");
+        assertEquals("not-member", Json.parse(TestNodes.get(node, "/api/v1/rejections").body()).get(0).path("code").asText());
     }
 
     @Test

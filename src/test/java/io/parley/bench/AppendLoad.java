@@ -42,7 +42,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  *
  * <p>Method. Envelopes are signed before anything is timed ({@code count + idle} of them, hash chains from a few
  * senders; what is appended is each envelope's canonical bytes with its hash as the ref, as {@code EnvelopeStore}
- * does). Then, per backend, on a fresh database:
+ * does, and the log stores their 32-byte commitments). Then, per backend, on a fresh database:
  * <ol>
  * <li><b>load</b>: {@code --threads} producers call {@code append} as fast as they can until {@code count} entries
  * were appended or {@code --seconds} passed; then the tool waits until every appended entry is in a published

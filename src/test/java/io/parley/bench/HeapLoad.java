@@ -22,7 +22,7 @@ import io.parley.identity.SigningKey;
 import io.parley.json.Json;
 import io.parley.log.MerkleProofs;
 import io.parley.log.ProofException;
-import io.parley.log.Rfc6962;
+import io.parley.log.LogEntry;
 import io.parley.store.Database;
 import io.parley.store.LogQueue;
 import io.parley.transparency.StoredCheckpoint;
@@ -30,7 +30,7 @@ import io.parley.transparency.TransparencyLog;
 
 /**
  * Load tool (not JMH): how much heap a node needs for a large log (issue goal: a 10-million-entry log within 512 MB
- * of heap). Builds a SQLite log of {@code entries} small entries (64 bytes) through the real queue and sequencer:
+ * of heap). Builds a SQLite log of {@code entries} small items (64 bytes, logged as their 32-byte commitments) through the real queue and sequencer:
  * the entries are queued in large transactions ({@code LogQueue.enqueue} inside {@code Database.inTransaction},
  * {@code --enqueue-batch} rows each, as a store queues appends inside its own transaction), and the sequencer
  * group-commits them with the default settings. The producer stays at most {@code --max-queued} entries ahead of
@@ -61,7 +61,7 @@ public final class HeapLoad {
     public static void main(String[] args) throws Exception {
         Options o = parse(args);
         long maxHeap = Runtime.getRuntime().maxMemory();
-        System.out.printf("HeapLoad: entries=%d (64 bytes each) minutes<=%.0f proofs=%d measure-at=%s, max heap %d MiB, %d cpus, Java %s%n",
+        System.out.printf("HeapLoad: entries=%d (64-byte items, 32-byte entries) minutes<=%.0f proofs=%d measure-at=%s, max heap %d MiB, %d cpus, Java %s%n",
                 o.entries, o.minutes, o.proofs, o.measureAt, maxHeap >> 20, Runtime.getRuntime().availableProcessors(), Runtime.version());
         Path dir = null;
         Path file = o.db;
@@ -181,7 +181,7 @@ public final class HeapLoad {
         for (int i = 0; i < o.proofs; i++) {
             long index = random.nextLong(size);
             List<byte[]> proof = log.inclusionProof(index, size);
-            if (i < 20) MerkleProofs.verifyInclusion(Rfc6962.leafHash(entry(index)), index, size, proof, cp.root());
+            if (i < 20) MerkleProofs.verifyInclusion(LogEntry.leafHash(entry(index)), index, size, proof, cp.root());
         }
         double inclusionSeconds = (System.nanoTime() - t0) / 1e9;
         int consistencyCount = Math.max(1, o.proofs / 10);
@@ -205,7 +205,7 @@ public final class HeapLoad {
         return m;
     }
 
-    /** The 64-byte entry at {@code index}: deterministic, so proofs can be checked against recomputed leaf hashes. */
+    /** The 64-byte item logged at {@code index}: deterministic, so proofs can be checked against recomputed leaf hashes. */
     static byte[] entry(long index) {
         ByteBuffer b = ByteBuffer.allocate(64);
         SplittableRandom r = new SplittableRandom(index * 0x9E3779B97F4A7C15L);

@@ -50,7 +50,8 @@ class EnvelopeAcceptorTest {
         channels.create(Fixtures.charter("ch-1", Tlp.AMBER, alice, bob), "active", clock.instant());
         CharterBook charters = new CharterBook(channels, "observer.example", SigningKey.generate("observer.example").verifierKey(),
                 origin -> java.util.Optional.<io.parley.identity.PartyCard>empty(), clock);
-        acceptor = new EnvelopeAcceptor(channels, charters, envelopes, parties, clock, accepted::add);
+        acceptor = new EnvelopeAcceptor(channels, charters, envelopes, parties, clock, accepted::add,
+                new Refusals(envelopes, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), clock));
     }
 
     @AfterEach

@@ -178,7 +178,8 @@ public class FederationTest {
         assertEquals("bad-signature", inboxCode(b, forged));
         // non-member
         SigningKey outsider = SigningKey.generate("mallory.example");
-        assertEquals("not-member", inboxCode(b, Fixtures.envelope(outsider, "tri", 1, null, Tlp.GREEN, "let me in")));
+        // (the answer does not tell a stranger whether the channel exists; the recorded rejection says why)
+        assertEquals("bad-signature", inboxCode(b, Fixtures.envelope(outsider, "tri", 1, null, Tlp.GREEN, "let me in")));
         // gap: a's seq skips ahead
         Envelope gap = io.parley.envelope.EnvelopeSigner.sign(new Envelope(1, "tri", "cert-a.example", e1.seq() + 5, first,
                 io.parley.envelope.Kind.NOTIFY, null, "2026-11-23T12:00:00Z", Priority.FLASH, Tlp.GREEN, Json.object().put("text", "gap"), null), aKey);

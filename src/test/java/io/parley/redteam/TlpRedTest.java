@@ -190,8 +190,8 @@ class TlpRedTest {
 
     private static HttpResponse<String> catchUp(NodeServer source, String ch, String from, SigningKey as) throws Exception {
         String path = "/federation/v1/channels/" + ch + "/envelopes?from=" + from + "&after=0&limit=100";
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(source.baseUrl() + path)).GET();
-        return TestNodes.send(PeerRequestAuth.sign(b, "GET", path, as, Instant.now()).build());
+        URI target = URI.create(source.baseUrl() + path);
+        return TestNodes.send(PeerRequestAuth.sign(HttpRequest.newBuilder(target).GET(), "GET", target, new byte[0], as, Instant.now()).build());
     }
 
     // --- forged notices -----------------------------------------------------------------------------------------
@@ -295,8 +295,9 @@ class TlpRedTest {
         String hash = Json.parse(sent.body()).path("hash").asText();
         for (NodeServer peer : List.of(net.c, net.evil)) {
             String path = "/federation/v1/evidence/" + sha + "?envelope=" + hash;
-            HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(net.a.baseUrl() + path)).GET();
-            var res = TestNodes.send(PeerRequestAuth.sign(rb, "GET", path, HostileNetwork.keyOf(peer), Instant.now()).build());
+            URI target = URI.create(net.a.baseUrl() + path);
+            var res = TestNodes.send(PeerRequestAuth.sign(HttpRequest.newBuilder(target).GET(), "GET", target, new byte[0], HostileNetwork.keyOf(peer),
+                    Instant.now()).build());
             assertTrue(res.statusCode() == 404 || res.statusCode() == 403, peer.node().origin() + ": " + res.statusCode() + " " + res.body());
             assertFalse(res.body().contains(ip), res.body());
         }

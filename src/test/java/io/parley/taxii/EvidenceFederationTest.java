@@ -175,8 +175,9 @@ class EvidenceFederationTest {
         assertEquals(404, Stix.get(c, "/api/v1/evidence/" + sha, "application/json", BOSS).statusCode());
         // c, asking cert-a directly with a signed request and the envelope's hash from the notice, gets nothing
         String path = "/federation/v1/evidence/" + sha + "?envelope=" + hash;
-        var asC = TestNodes.send(io.parley.federation.PeerRequestAuth.sign(java.net.http.HttpRequest.newBuilder(java.net.URI.create(a.baseUrl() + path)).GET(),
-                "GET", path, c.node().key(), java.time.Instant.now()).build());
+        java.net.URI target = java.net.URI.create(a.baseUrl() + path);
+        var asC = TestNodes.send(io.parley.federation.PeerRequestAuth.sign(java.net.http.HttpRequest.newBuilder(target).GET(),
+                "GET", target, new byte[0], c.node().key(), java.time.Instant.now()).build());
         assertEquals(404, asC.statusCode(), asC.body());
         // a non-member cannot fetch, and an unsigned request is refused
         var unsigned = TestNodes.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(a.baseUrl() + "/federation/v1/evidence/" + sha

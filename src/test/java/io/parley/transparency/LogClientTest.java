@@ -47,6 +47,7 @@ class LogClientTest {
             int n = 600;
             for (int i = 0; i < n; i++) node.node().log().append(("entry " + i).getBytes(StandardCharsets.UTF_8), "c" + i);
             node.node().log().awaitIndex("c" + (n - 1), Duration.ofSeconds(20)).orElseThrow();
+            long first = node.node().log().store().indexOf("c0").orElseThrow(); // after the node's own card
 
             PartyCard card = PartyCard.fromJson(Json.parse(new String(get(node.baseUrl() + "/.well-known/parley").body(), StandardCharsets.UTF_8)));
             var res = get(node.baseUrl() + "/log/checkpoint");
@@ -68,12 +69,16 @@ class LogClientTest {
             }
             TileHashReader reader = new TileHashReader(cp.size(), fetched::get);
             assertArrayEquals(cp.rootHash(), TreeHash.of(reader, cp.size()), "root from tiles matches the signed checkpoint");
-            // every entry in the bundles hashes to the level-0 tile hashes
+            // every entry in the bundles is the commitment to what was appended, and hashes to the level-0 tile hashes
             for (TileCoordinates t : wanted) {
                 if (!t.entries()) continue;
                 List<byte[]> entries = EntryBundle.decode(fetched.get(t));
                 for (int i = 0; i < entries.size(); i++) {
                     long idx = t.index() * 256 + i;
+                    if (idx >= first) {
+                        assertArrayEquals(io.parley.log.LogEntry.of(("entry " + (idx - first)).getBytes(StandardCharsets.UTF_8)), entries.get(i),
+                                "entry " + idx + " is SHA-256 of the appended bytes");
+                    }
                     MerkleProofs.verifyInclusion(Rfc6962.leafHash(entries.get(i)), idx, cp.size(),
                             MerkleProofs.inclusionProof(reader, idx, cp.size()), cp.rootHash());
                 }

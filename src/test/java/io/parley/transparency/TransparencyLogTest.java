@@ -18,7 +18,7 @@ import io.parley.log.Checkpoint;
 import io.parley.log.InMemoryHashStore;
 import io.parley.log.MerkleProofs;
 import io.parley.log.NoteVerifier;
-import io.parley.log.Rfc6962;
+import io.parley.log.LogEntry;
 import io.parley.log.TileCoordinates;
 import io.parley.log.Tiles;
 import io.parley.store.Database;
@@ -42,7 +42,7 @@ class TransparencyLogTest {
             int n = 700; // crosses two full level-0 tiles and spans batches of 100
             for (int i = 0; i < n; i++) {
                 log.append(entry(i), "ref-" + i);
-                reference.appendEntries(List.of(entry(i)));
+                reference.appendEntries(List.of(LogEntry.of(entry(i))));
             }
             assertEquals(n - 1, log.awaitIndex("ref-" + (n - 1), Duration.ofSeconds(20)).orElseThrow());
             StoredCheckpoint cp = log.latest().orElseThrow();
@@ -58,14 +58,15 @@ class TransparencyLogTest {
             }
             for (int i = 0; i < n; i += 37) {
                 List<byte[]> proof = log.inclusionProof(i, n);
-                MerkleProofs.verifyInclusion(Rfc6962.leafHash(entry(i)), i, n, proof, cp.root());
+                MerkleProofs.verifyInclusion(LogEntry.leafHash(entry(i)), i, n, proof, cp.root());
             }
             // every committed checkpoint is consistent with the newest
             for (StoredCheckpoint older : log.store().checkpoints(0, 1000)) {
                 MerkleProofs.verifyConsistency(older.size(), n, older.root(), cp.root(), log.consistencyProof(older.size(), n));
             }
             var bundle = io.parley.log.EntryBundle.decode(log.entryBundle(TileCoordinates.entryBundle(1, 256)).orElseThrow());
-            assertArrayEquals(entry(256), bundle.get(0));
+            assertArrayEquals(LogEntry.of(entry(256)), bundle.get(0), "the entry is the item's commitment, not the item");
+            assertTrue(bundle.stream().allMatch(e -> e.length == 32));
             assertTrue(log.entryBundle(TileCoordinates.entryBundle(2, 255)).isEmpty(), "beyond the published size");
         }
     }
@@ -82,7 +83,7 @@ class TransparencyLogTest {
                 for (int i = 0; i < 300; i++) {
                     int k = round * 300 + i;
                     log.append(entry(k), "r" + k);
-                    reference.appendEntries(List.of(entry(k)));
+                    reference.appendEntries(List.of(LogEntry.of(entry(k))));
                 }
                 log.awaitIndex("r" + (round * 300 + 299), Duration.ofSeconds(20)).orElseThrow();
                 seen.add(log.latest().orElseThrow());
