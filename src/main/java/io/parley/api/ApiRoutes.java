@@ -97,7 +97,13 @@ final class ApiRoutes {
 
     private void signChannel(Context ctx) {
         Charter c = charter(ctx.pathParam("id"));
-        Verdict v = act(() -> node.channelActions().sign(c.channel()));
+        ObjectNode body = Requests.jsonObject(ctx);
+        String reviewed = Requests.requiredText(body, "charter_hash");
+        if (!reviewed.matches("[0-9a-f]{64}")) {
+            throw new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/charter_hash",
+                    "charter_hash must be the lowercase hex SHA-256 of the terms you reviewed (pending.charter_hash or charter_hash of GET /api/v1/channels/{id})"));
+        }
+        Verdict v = act(() -> node.channelActions().sign(c.channel(), reviewed));
         json(ctx, 200, channelView(node.channels().charter(c.channel()).orElse(c)).put("signature", hashOf(v)));
     }
 
@@ -125,7 +131,7 @@ final class ApiRoutes {
         try {
             v = action.get();
         } catch (io.parley.node.ChannelActions.Refused e) {
-            throw new ProblemException(Problem.of(e.status(), "channel-exists", "Conflict", e.getMessage()));
+            throw new ProblemException(Problem.of(e.status(), e.code(), e.status() == 409 ? "Conflict" : "Refused", e.getMessage()));
         } catch (EnvelopeFormatException e) {
             throw new ProblemException(Problem.field(422, "invalid-charter", "Invalid charter", e.field(), e.getMessage()));
         }

@@ -15,6 +15,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.parley.cases.CaseBook;
 import io.parley.cases.CaseException;
+import io.parley.cases.CaseKey;
 import io.parley.cases.CaseTimeline;
 import io.parley.cases.ResponsivenessReport;
 import io.parley.channel.Charter;
@@ -56,8 +57,8 @@ final class CaseRoutes {
         Instant now = node.now();
         var reader = ApiRoutes.reader(node, ctx);
         ArrayNode out = Json.MAPPER.createArrayNode();
-        for (String id : cases.ids(ctx.queryParam("channel"), ctx.queryParam("state"), (int) Requests.longQuery(ctx, "limit", 200, 1, 1000))) {
-            cases.timeline(id, reader).ifPresent(t -> out.add(summary(t, now)));
+        for (CaseKey key : cases.ids(ctx.queryParam("channel"), ctx.queryParam("state"), (int) Requests.longQuery(ctx, "limit", 200, 1, 1000))) {
+            cases.timeline(key, reader).ifPresent(t -> out.add(summary(t, now)));
         }
         ApiRoutes.json(ctx, 200, out);
     }
@@ -87,8 +88,8 @@ final class CaseRoutes {
         JsonNode body = req.get("body");
         if (body == null || !body.isObject()) throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/body", "body must be a JSON object with the case's fields"));
         CaseTimeline t = run(() -> cases.open(channel, kind, priority, tlp, (ObjectNode) body));
-        ctx.header("Location", "/api/v1/cases/" + t.caseId());
-        ApiRoutes.json(ctx, 201, TimelineJson.of(cases.timeline(t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
+        ctx.header("Location", "/api/v1/cases/" + t.caseId() + "?channel=" + java.net.URLEncoder.encode(t.channel(), java.nio.charset.StandardCharsets.UTF_8));
+        ApiRoutes.json(ctx, 201, TimelineJson.of(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
     }
 
     private void ping(Context ctx) {
@@ -100,15 +101,28 @@ final class CaseRoutes {
                 .orElseThrow(() -> new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/priority", "priority must be flash, urgent or routine")));
         CaseTimeline t = run(() -> cases.open(channel, Kind.PING, priority, Tlp.GREEN, Json.object().put("mode", mode)
                 .put("summary", mode.equals("human") ? "Line test: please acknowledge" : "Line test")));
-        ApiRoutes.json(ctx, 201, TimelineJson.of(cases.timeline(t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
+        ApiRoutes.json(ctx, 201, TimelineJson.of(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
+    }
+
+    /**
+     * The case a request names: {@code {id}}, and {@code ?channel=} when the id is used in more than one channel (a
+     * case id is its opener's choice, so any member of any channel can reuse one). 404 when unknown, 409 when
+     * ambiguous.
+     */
+    private CaseTimeline named(Context ctx) {
+        String id = ctx.pathParam("id");
+        String channel = ctx.queryParam("channel");
+        return run(() -> cases.find(id, channel)).orElseThrow(() -> ProblemException.notFound("no case '" + id + "' is known here"
+                + (channel == null ? "" : " in channel " + channel)));
     }
 
     private void show(Context ctx) {
         var reader = ApiRoutes.reader(node, ctx);
-        CaseTimeline t = cases.timeline(ctx.pathParam("id"), reader).orElseThrow(() -> ProblemException.notFound("no case '" + ctx.pathParam("id") + "' is known here"));
+        CaseTimeline named = named(ctx);
+        CaseTimeline t = cases.timeline(named.channel(), named.caseId(), reader).orElseThrow();
         ObjectNode o = TimelineJson.of(t, node.now());
         ArrayNode envs = o.putArray("envelopes");
-        cases.envelopes(t.caseId(), reader).forEach(s -> envs.add(Views.envelope(s)));
+        cases.envelopes(t.channel(), t.caseId(), reader).forEach(s -> envs.add(Views.envelope(s)));
         ApiRoutes.json(ctx, 200, o);
     }
 
@@ -121,17 +135,16 @@ final class CaseRoutes {
             body = (ObjectNode) body.get("body");
         }
         ObjectNode b = body;
-        String id = ctx.pathParam("id");
-        run(() -> cases.respond(id, kind, b));
-        ApiRoutes.json(ctx, 200, TimelineJson.of(cases.timeline(id, ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
+        CaseTimeline t = named(ctx);
+        run(() -> cases.respond(t.channel(), t.caseId(), kind, b));
+        ApiRoutes.json(ctx, 200, TimelineJson.of(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
     }
 
     private void evidence(Context ctx) {
-        String id = ctx.pathParam("id");
-        if (cases.timeline(id).isEmpty()) throw ProblemException.notFound("no case '" + id + "' is known here");
-        ObjectNode bundle = CaseBundle.export(node, federation.outbox(), id);
+        CaseTimeline t = named(ctx);
+        ObjectNode bundle = CaseBundle.export(node, federation.outbox(), t.channel(), t.caseId());
         requireReadable(ApiRoutes.reader(node, ctx), bundle);
-        ctx.header("Content-Disposition", "attachment; filename=\"" + id + ".parley.json\"");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + t.caseId() + ".parley.json\"");
         ApiRoutes.json(ctx, 200, bundle);
     }
 
@@ -165,7 +178,7 @@ final class CaseRoutes {
         Instant from = instant(ctx, "from", to.minus(java.time.Duration.ofDays(30)));
         if (!from.isBefore(to)) throw ProblemException.badRequest("bad-query-parameter", "'from' must be before 'to'");
         List<CaseTimeline> timelines = new ArrayList<>();
-        for (String id : cases.ids(channel, null, 100_000)) cases.timeline(id).ifPresent(timelines::add);
+        for (CaseKey key : cases.ids(channel, null, 100_000)) cases.timeline(key).ifPresent(timelines::add);
         Map<String, io.parley.store.LinkStore.Link> links = new HashMap<>();
         Map<String, List<io.parley.store.LinkStore.Outage>> outages = new HashMap<>();
         for (Charter.Member m : charter.members()) {

@@ -38,14 +38,15 @@ final class FederationRoutes {
 
     /**
      * Catch-up (DESIGN §4): a member's chain after a seq, for a caller that proves with a signed request that it is a
-     * member of the channel, so a channel's envelopes never go to outsiders.
+     * member of the charter in force of the active channel, so a channel's envelopes never go to outsiders, nor to a
+     * party an amendment merely proposes to add.
      */
     private void catchUp(Context ctx) {
         String channel = ctx.pathParam("channel");
         String requester = SignedPeerRequests.authenticate(node, ctx);
-        if (node.channels().charter(channel).isEmpty()) throw new ProblemException(Problem.of(404, "unknown-channel", "Unknown channel", "no channel '" + channel + "' is known here"));
-        if (node.charters().member(channel, requester, io.parley.envelope.Kind.CHARTER).isEmpty()) {
-            throw new ProblemException(Problem.of(403, "not-member", "Forbidden", requester + " is not a member of channel " + channel));
+        // The same answer whether or not the channel exists here, so a peer cannot probe for channels it is not in.
+        if (!node.charters().servesHistoryTo(channel, requester)) {
+            throw new ProblemException(Problem.of(403, "not-member", "Forbidden", requester + " is not a member of the charter in force of channel " + channel));
         }
         String from = ctx.queryParam("from");
         if (from == null || from.isBlank()) throw ProblemException.badRequest("bad-query-parameter", "query parameter 'from' (the sender's origin) is required");

@@ -43,59 +43,83 @@ public final class CaseBook {
     private void accepted(StoredEnvelope s) {
         var e = s.envelope();
         if (e.caseId() == null) return;
-        refresh(e.caseId());
+        refresh(e.channel(), e.caseId());
         if (e.kind() == Kind.PING && !e.from().equals(node.origin()) && "auto".equals(e.body().path("mode").asText("auto"))) {
             // Answer on another thread: the sender's delivery is waiting for our receipt, not for our pong.
-            Thread.ofVirtual().start(() -> respond(e.caseId(), Kind.PONG, Json.object().put("ping", s.hash())));
+            Thread.ofVirtual().start(() -> respond(e.channel(), e.caseId(), Kind.PONG, Json.object().put("ping", s.hash())));
         }
     }
 
-    /** The case as its envelopes define it. */
-    public Optional<CaseTimeline> timeline(String caseId) {
+    /** The case {@code caseId} of {@code channel} as its envelopes in that channel define it. */
+    public Optional<CaseTimeline> timeline(String channel, String caseId) {
         List<CaseTimeline.Item> items = new ArrayList<>();
-        for (StoredEnvelope s : node.envelopes().inCase(caseId)) items.add(new CaseTimeline.Item(s.envelope(), s.hash()));
+        for (StoredEnvelope s : node.envelopes().inCase(channel, caseId)) items.add(new CaseTimeline.Item(s.envelope(), s.hash()));
         if (items.isEmpty()) return Optional.empty();
-        Optional<Charter> charter = node.channels().charter(items.get(0).envelope().channel());
-        return charter.flatMap(c -> CaseTimeline.of(caseId, items, c));
+        return node.channels().charter(channel).flatMap(c -> CaseTimeline.of(caseId, items, c));
     }
 
     /**
-     * The case as {@code reader} may see it: envelopes the reader may not read (TLP:RED without a grant, see
-     * {@link io.parley.node.MessageAccess}) keep their metadata, so the state, parties and deadlines are the same,
-     * but lose their bodies, so no summary, request type, text or typed field of theirs shows.
+     * The case a client names by id, and by channel when it gives one (null: any channel). An id that names cases in
+     * several channels is ambiguous without a channel: a 409 asking for one, never a guess.
      */
-    public Optional<CaseTimeline> timeline(String caseId, io.parley.evidence.MarkingPolicy.LocalUser reader) {
+    public Optional<CaseTimeline> find(String caseId, String channel) {
+        if (channel != null) return timeline(channel, caseId);
+        List<String> channels = node.db().query("SELECT channel FROM cases WHERE id = ? ORDER BY channel", rs -> rs.getString(1), caseId);
+        if (channels.size() > 1) {
+            throw new CaseException(409, "ambiguous-case", "case id '" + caseId + "' names cases in channels " + String.join(", ", channels)
+                    + "; say which with ?channel=");
+        }
+        return channels.isEmpty() ? Optional.empty() : timeline(channels.get(0), caseId);
+    }
+
+    /** {@link #find(String, String)} without a channel: the one case with this id, if exactly one channel has it. */
+    public Optional<CaseTimeline> timeline(String caseId) {
+        return find(caseId, null);
+    }
+
+    /**
+     * The case {@code caseId} of {@code channel} as {@code reader} may see it: envelopes the reader may not read
+     * (TLP:RED without a grant, see {@link io.parley.node.MessageAccess}) keep their metadata, so the state, parties
+     * and deadlines are the same, but lose their bodies, so no summary, request type, text or typed field of theirs
+     * shows.
+     */
+    public Optional<CaseTimeline> timeline(String channel, String caseId, io.parley.evidence.MarkingPolicy.LocalUser reader) {
         List<CaseTimeline.Item> items = new ArrayList<>();
-        for (StoredEnvelope s : envelopes(caseId, reader)) items.add(new CaseTimeline.Item(s.envelope(), s.hash()));
+        for (StoredEnvelope s : envelopes(channel, caseId, reader)) items.add(new CaseTimeline.Item(s.envelope(), s.hash()));
         if (items.isEmpty()) return Optional.empty();
-        Optional<Charter> charter = node.channels().charter(items.get(0).envelope().channel());
-        return charter.flatMap(c -> CaseTimeline.of(caseId, items, c));
+        return node.channels().charter(channel).flatMap(c -> CaseTimeline.of(caseId, items, c));
+    }
+
+    /** {@link #timeline(String, String, io.parley.evidence.MarkingPolicy.LocalUser)} by key. */
+    public Optional<CaseTimeline> timeline(CaseKey key, io.parley.evidence.MarkingPolicy.LocalUser reader) {
+        return timeline(key.channel(), key.id(), reader);
     }
 
     /** The case's envelopes as {@code reader} may see them. */
-    public List<StoredEnvelope> envelopes(String caseId, io.parley.evidence.MarkingPolicy.LocalUser reader) {
-        return node.envelopes().inCase(caseId).stream().map(s -> node.messageAccess().view(reader, s)).toList();
+    public List<StoredEnvelope> envelopes(String channel, String caseId, io.parley.evidence.MarkingPolicy.LocalUser reader) {
+        return node.envelopes().inCase(channel, caseId).stream().map(s -> node.messageAccess().view(reader, s)).toList();
     }
 
     /** Recomputes the projection row of a case from its envelopes. */
-    public void refresh(String caseId) {
-        timeline(caseId).ifPresent(t -> {
-            Object[] values = {t.channel(), t.openedBy(), t.openingHash(), t.kind().wire(), t.requestType(), t.priority().wire(), t.tlp().wire(),
+    public void refresh(String channel, String caseId) {
+        timeline(channel, caseId).ifPresent(t -> {
+            Object[] values = {t.openedBy(), t.openingHash(), t.kind().wire(), t.requestType(), t.priority().wire(), t.tlp().wire(),
                     t.summary(), t.state().wire(), t.openedAt().toEpochMilli(), t.ackDue().toEpochMilli(), t.answerDue().toEpochMilli(),
-                    millis(t.ackedAt()), millis(t.answeredAt()), millis(t.closedAt()), node.now().toEpochMilli(), t.caseId()};
-            int n = node.db().update("UPDATE cases SET channel = ?, opened_by = ?, opening_hash = ?, kind = ?, request_type = ?, priority = ?, tlp = ?, "
-                    + "summary = ?, state = ?, opened_at = ?, ack_due = ?, answer_due = ?, acked_at = ?, answered_at = ?, closed_at = ?, updated_at = ? WHERE id = ?", values);
+                    millis(t.ackedAt()), millis(t.answeredAt()), millis(t.closedAt()), node.now().toEpochMilli(), t.channel(), t.caseId()};
+            int n = node.db().update("UPDATE cases SET opened_by = ?, opening_hash = ?, kind = ?, request_type = ?, priority = ?, tlp = ?, "
+                    + "summary = ?, state = ?, opened_at = ?, ack_due = ?, answer_due = ?, acked_at = ?, answered_at = ?, closed_at = ?, updated_at = ? "
+                    + "WHERE channel = ? AND id = ?", values);
             if (n == 0) {
-                node.db().update("INSERT INTO cases (channel, opened_by, opening_hash, kind, request_type, priority, tlp, summary, state, opened_at, "
-                        + "ack_due, answer_due, acked_at, answered_at, closed_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                node.db().update("INSERT INTO cases (opened_by, opening_hash, kind, request_type, priority, tlp, summary, state, opened_at, "
+                        + "ack_due, answer_due, acked_at, answered_at, closed_at, updated_at, channel, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT DO NOTHING", values);
             }
         });
     }
 
-    /** Case ids, newest first, optionally of one channel or state. */
-    public List<String> ids(String channel, String state, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT id FROM cases WHERE 1 = 1");
+    /** Cases, newest first, optionally of one channel or state. */
+    public List<CaseKey> ids(String channel, String state, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT channel, id FROM cases WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (channel != null) {
             sql.append(" AND channel = ?");
@@ -105,14 +129,20 @@ public final class CaseBook {
             sql.append(" AND state = ?");
             args.add(state);
         }
-        sql.append(" ORDER BY opened_at DESC, id LIMIT ?");
+        sql.append(" ORDER BY opened_at DESC, channel, id LIMIT ?");
         args.add(limit);
-        return node.db().query(sql.toString(), rs -> rs.getString(1), args.toArray());
+        return node.db().query(sql.toString(), rs -> new CaseKey(rs.getString(1), rs.getString(2)), args.toArray());
     }
 
     /** Cases still waiting for a response or closure, for the deadline clock. */
-    public List<String> unfinished() {
-        return node.db().query("SELECT id FROM cases WHERE state NOT IN ('closed', 'retracted') ORDER BY opened_at", rs -> rs.getString(1));
+    public List<CaseKey> unfinished() {
+        return node.db().query("SELECT channel, id FROM cases WHERE state NOT IN ('closed', 'retracted') ORDER BY opened_at",
+                rs -> new CaseKey(rs.getString(1), rs.getString(2)));
+    }
+
+    /** The timeline of a listed case (it may have no timeline if its channel's charter is gone). */
+    public Optional<CaseTimeline> timeline(CaseKey key) {
+        return timeline(key.channel(), key.id());
     }
 
     /** Opens a case with a notification, a request or a ping; checks the typed fields a CERT needs. */
@@ -121,14 +151,22 @@ public final class CaseBook {
         String caseId = newCaseId();
         Verdict v = node.composer().compose(new Composer.Draft(channel, kind, caseId, priority, tlp, body));
         if (v instanceof Verdict.Rejected r) throw new CaseException(r.reason().httpStatus(), r.reason().code(), r.reason().detail());
-        return timeline(caseId).orElseThrow();
+        return timeline(channel, caseId).orElseThrow();
     }
 
-    /** Adds our response (ack, update, answer, close, retract, pong) to a case. */
-    public Verdict respond(String caseId, Kind kind, ObjectNode body) {
-        CaseTimeline t = timeline(caseId).orElseThrow(() -> new CaseException(404, "unknown-case", "no case '" + caseId + "' is known here"));
+    /**
+     * Adds our response (ack, update, answer, close, retract, pong) to the case {@code caseId} of {@code channel}. Only
+     * its opener closes or retracts a case (charters have no rule that says otherwise); the other side acknowledges
+     * and answers.
+     */
+    public Verdict respond(String channel, String caseId, Kind kind, ObjectNode body) {
+        CaseTimeline t = timeline(channel, caseId)
+                .orElseThrow(() -> new CaseException(404, "unknown-case", "no case '" + caseId + "' is known in channel " + channel));
         if (t.state().finished()) throw new CaseException(409, "case-finished", "case " + caseId + " is " + t.state().wire());
         if (kind == Kind.RETRACT && !t.openedBy().equals(node.origin())) throw new CaseException(403, "not-opener", "only the party that opened a case can retract it");
+        if (kind == Kind.CLOSE && !t.openedBy().equals(node.origin())) {
+            throw new CaseException(403, "not-opener", "only the party that opened a case (" + t.openedBy() + ") can close it; send an answer or update instead");
+        }
         if ((kind == Kind.ACK || kind == Kind.ANSWER || kind == Kind.PONG) && t.openedBy().equals(node.origin())) {
             throw new CaseException(409, "own-case", "a case is acknowledged and answered by the other side, not by its opener");
         }

@@ -22,8 +22,12 @@ import io.parley.envelope.Tlp;
  * <p>Rules: the first {@code notify}, {@code request} or {@code ping} carrying the case id opens it; its
  * {@code created} time and priority fix the acknowledgement and answer deadlines from the charter. A response from a
  * member other than the opener acknowledges ({@code ack}, {@code pong}, {@code update}, {@code answer}); an
- * {@code answer} also answers. A notification and a ping need acknowledging only. {@code close} closes,
- * {@code retract} by the opener withdraws. Times are the envelopes' signed {@code created} times.
+ * {@code answer} also answers. A notification and a ping need acknowledging only. {@code close} and {@code retract}
+ * by the opener close and withdraw it; from anyone else they are on record and change nothing. Times are the
+ * envelopes' signed {@code created} times.
+ *
+ * <p>A case lives in one channel: only envelopes of the charter's channel count, so an envelope carrying the same
+ * case id in another channel never moves it.
  */
 public record CaseTimeline(String caseId, String channel, String openedBy, String openingHash, Kind kind, String requestType,
                            Priority priority, Tlp tlp, String summary, Instant openedAt, Instant ackDue, Instant answerDue,
@@ -40,7 +44,7 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
     public record Item(Envelope envelope, String hash) {}
 
     public static Optional<CaseTimeline> of(String caseId, List<Item> items, Charter charter) {
-        List<Item> sorted = new ArrayList<>(items);
+        List<Item> sorted = new ArrayList<>(items.stream().filter(i -> i.envelope().channel().equals(charter.channel())).toList());
         sorted.sort(Comparator.comparing((Item i) -> i.envelope().createdAt()).thenComparing(i -> i.envelope().from())
                 .thenComparingLong(i -> i.envelope().seq()));
         Item opening = sorted.stream().filter(i -> opens(i.envelope().kind())).findFirst().orElse(null);
@@ -80,8 +84,10 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
                     };
                 }
                 case CLOSE -> {
-                    state = CaseState.CLOSED;
-                    closedAt = e.createdAt();
+                    if (fromOpener) {
+                        state = CaseState.CLOSED;
+                        closedAt = e.createdAt();
+                    }
                 }
                 case RETRACT -> {
                     if (fromOpener) {

@@ -54,8 +54,8 @@ public final class DeadlineClock implements AutoCloseable {
     public synchronized int tick() {
         Instant now = node.now();
         int fired = 0;
-        for (String id : cases.unfinished()) {
-            CaseTimeline t = cases.timeline(id).orElse(null);
+        for (CaseKey key : cases.unfinished()) {
+            CaseTimeline t = cases.timeline(key).orElse(null);
             if (t == null) continue;
             Charter charter = node.channels().charter(t.channel()).orElse(null);
             if (charter == null || charter.member(node.origin()).isEmpty()) continue;
@@ -77,8 +77,8 @@ public final class DeadlineClock implements AutoCloseable {
             if (rung.contact() != null) body.put("contact", rung.contact());
             Verdict v = node.composer().compose(new Composer.Draft(t.channel(), Kind.ESCALATE, t.caseId(), t.priority(), t.tlp(), CaseBook.addressed(node, t, body)));
             String hash = v instanceof Verdict.Accepted a ? a.hash() : null;
-            node.db().update("INSERT INTO escalations (case_id, deadline, rung, fired_at, envelope_hash) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    t.caseId(), deadline, i, now.toEpochMilli(), hash);
+            node.db().update("INSERT INTO escalations (channel, case_id, deadline, rung, fired_at, envelope_hash) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    t.channel(), t.caseId(), deadline, i, now.toEpochMilli(), hash);
             ObjectNode event = body.deepCopy().put("event", "escalation").put("case", t.caseId()).put("channel", t.channel())
                     .put("opened_by", t.openedBy()).put("priority", t.priority().wire()).put("detected_at", now.toString());
             notifier.notify(t.caseId(), t.channel(), "Case " + t.caseId() + ": " + deadline + " deadline missed, escalated to " + rung.role(), event);
@@ -89,7 +89,7 @@ public final class DeadlineClock implements AutoCloseable {
 
     /** From our own signed escalate envelopes, which survive restarts with the rest of the case. */
     private boolean alreadyFired(CaseTimeline t, String deadline, int rung) {
-        return node.envelopes().inCase(t.caseId()).stream().map(s -> s.envelope())
+        return node.envelopes().inCase(t.channel(), t.caseId()).stream().map(s -> s.envelope())
                 .anyMatch(e -> e.kind() == Kind.ESCALATE && e.from().equals(node.origin())
                         && deadline.equals(e.body().path("deadline").asText()) && e.body().path("rung").asInt(-1) == rung);
     }

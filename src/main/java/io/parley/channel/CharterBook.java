@@ -27,6 +27,15 @@ import io.parley.store.ChannelStore;
  *
  * <p>A proposal for an unknown channel is adopted only if this node is a member with its own key, and the proposer's
  * key in the charter is the key we already know for that party: a stranger cannot open a channel with us.
+ *
+ * <p>Every member key a charter names must be the key pinned here for that party (peering): a proposal or amendment
+ * naming any party under another key is refused ({@code key-mismatch}), so a member cannot bring an impostor of a
+ * third party into a channel. Terms naming a party not pinned here are kept, but this node neither signs them nor
+ * puts them in force until that party is pinned. Signatures are bound to the hash of the terms they sign, so
+ * replacing a pending amendment never carries a signature over to the replacement.
+ *
+ * <p>Channel history goes only to members of the charter in force of an active channel ({@link #servesHistoryTo}):
+ * a party that a pending amendment would add is not a member until every member signed it.
  */
 public final class CharterBook {
     public static final String PROPOSED = "proposed";
@@ -91,6 +100,102 @@ public final class CharterBook {
         };
     }
 
+    /** Why the member keys of some terms cannot be trusted here. */
+    public sealed interface KeyProblem {
+        String origin();
+
+        String detail();
+
+        /** A party we have not pinned: its key is only the proposer's word. */
+        record Unpinned(String origin) implements KeyProblem {
+            public String detail() {
+                return origin + " is not a known peer here, so the key the charter names for it is unchecked: "
+                        + "pin it first with 'parley peer add' (compare its fingerprint out of band)";
+            }
+        }
+
+        /** A party named under a key other than the one pinned for it: an impostor, or a stale charter. */
+        record Mismatch(String origin) implements KeyProblem {
+            public String detail() {
+                return "the charter names a key for " + origin + " that is not the key pinned for it here";
+            }
+        }
+    }
+
+    /**
+     * The first reason the member keys of {@code c} cannot be trusted here, mismatches before unpinned parties. A
+     * member's charter key is trusted if it is the key we pinned for it, or one its pinned card was handed over from.
+     */
+    public Optional<KeyProblem> keyProblem(Charter c) {
+        Optional<KeyProblem> unpinned = Optional.empty();
+        for (Charter.Member m : c.members()) {
+            if (m.origin().equals(self)) {
+                if (!m.key().equals(selfKey) && !rotated(m).key().equals(selfKey)) return Optional.of(new KeyProblem.Mismatch(m.origin()));
+                continue;
+            }
+            Optional<io.parley.identity.PartyCard> pinned = knownCard.apply(m.origin());
+            if (pinned.isEmpty()) {
+                if (unpinned.isEmpty()) unpinned = Optional.of(new KeyProblem.Unpinned(m.origin()));
+            } else if (!rotated(m).key().equals(pinned.get().verifierKey())) {
+                return Optional.of(new KeyProblem.Mismatch(m.origin()));
+            }
+        }
+        return unpinned;
+    }
+
+    private Optional<Rejection> mismatch(Charter c) {
+        return keyProblem(c).filter(p -> p instanceof KeyProblem.Mismatch).map(p -> new Rejection.KeyMismatch(p.origin(), p.detail()));
+    }
+
+    /**
+     * Judges what a charter envelope says, once its sender is known to be a member and its signature verified: a
+     * proposal may not replace the terms of a channel we hold (that is what amendments are for), proposals and
+     * amendments must name every party under its pinned key, and this node signs only the terms awaiting its
+     * signature, with every member pinned.
+     */
+    public Optional<Rejection> judge(Envelope e, boolean own) {
+        Action action;
+        try {
+            action = action(e);
+        } catch (EnvelopeFormatException ex) {
+            return Optional.of(new Rejection.Malformed(ex.field(), ex.getMessage()));
+        }
+        return switch (action) {
+            case Action.Propose p -> {
+                Optional<Charter> held = channels.charter(e.channel());
+                if (held.isPresent() && !hash(held.get()).equals(hash(p.charter()))) {
+                    yield Optional.of(new Rejection.KindNotAccepted("charter", "channel " + e.channel()
+                            + " exists here under other terms; terms change only by an amendment every member signs"));
+                }
+                yield mismatch(p.charter());
+            }
+            case Action.Amend a -> {
+                // Only the members in force change the terms: a party a pending amendment names may sign it, not replace it.
+                if (!active(e.channel())) yield Optional.of(new Rejection.KindNotAccepted("charter", "channel " + e.channel() + " is not active; only active channels are amended"));
+                if (channels.charter(e.channel()).flatMap(c -> c.member(e.from())).isEmpty()) yield Optional.of(new Rejection.NotMember(e.from(), e.channel()));
+                yield mismatch(a.charter());
+            }
+            case Action.Sign s -> {
+                if (!own) yield Optional.empty();
+                Optional<Charter> awaiting = awaitingSignature(e.channel());
+                if (awaiting.isEmpty() || !hash(awaiting.get()).equals(s.charterHash())) {
+                    yield Optional.of(new Rejection.KindNotAccepted("charter", "this node signs only the terms awaiting its signature"));
+                }
+                yield keyProblem(awaiting.get()).map(p -> p instanceof KeyProblem.Mismatch
+                        ? new Rejection.KeyMismatch(p.origin(), p.detail()) : new Rejection.KindNotAccepted("charter", p.detail()));
+            }
+        };
+    }
+
+    /**
+     * Whether {@code origin} may be served this channel's envelopes and evidence: only a member of the charter in
+     * force of an active channel. A proposal's or a pending amendment's parties get what is addressed to them by
+     * push, never the history.
+     */
+    public boolean servesHistoryTo(String channel, String origin) {
+        return active(channel) && channels.charter(channel).flatMap(c -> c.member(origin)).isPresent();
+    }
+
     /**
      * Adopts the proposal an envelope for an unknown channel carries, if it may open a channel with us; otherwise
      * says why not.
@@ -117,6 +222,8 @@ public final class CharterBook {
             return Optional.of(new Rejection.KindNotAccepted("charter", "the charter names a key for " + e.from() + " that is not the key we know"));
         }
         if (!e.signed() || !io.parley.envelope.EnvelopeSigner.verify(e, known.get())) return Optional.of(new Rejection.BadSignature(e.from()));
+        Optional<Rejection> mismatch = mismatch(c);
+        if (mismatch.isPresent()) return mismatch;
         channels.create(c, PROPOSED, clock.instant());
         return Optional.empty();
     }
@@ -175,9 +282,12 @@ public final class CharterBook {
         };
         channels.recordSignature(e.channel(), targetHash, e.from(), envelopeHash, clock.instant());
         if (target == null) return; // a signature for terms we have not seen yet; kept until they arrive
+        // A late or repeated signature of the terms in force changes nothing (and must not clear a pending amendment).
+        if (active(e.channel()) && channels.charter(e.channel()).map(CharterBook::hash).filter(targetHash::equals).isPresent()) return;
         Set<String> signers = channels.signers(e.channel(), targetHash);
         boolean complete = target.members().stream().allMatch(m -> signers.contains(m.origin()));
-        if (complete) channels.activate(target);
+        // Terms naming a party we have not pinned never take effect here, whoever signed them.
+        if (complete && keyProblem(target).isEmpty()) channels.activate(target);
     }
 
     /** The charter with {@code hash} among the one in force and the pending one. */

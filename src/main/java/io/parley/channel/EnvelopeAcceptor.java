@@ -135,11 +135,8 @@ public final class EnvelopeAcceptor {
             throw new IllegalArgumentException("a TLP:RED envelope of ours needs its signed withheld notice");
         }
         if (e.kind() == Kind.CHARTER) {
-            try {
-                CharterBook.action(e);
-            } catch (io.parley.envelope.EnvelopeFormatException ex) {
-                return reject(new Rejection.Malformed(ex.field(), ex.getMessage()));
-            }
+            Optional<Rejection> refused = alreadyHeld(e) ? Optional.empty() : charters.judge(e, own);
+            if (refused.isPresent()) return reject(refused.get());
         } else if (!charters.active(e.channel())) {
             return reject(new Rejection.KindNotAccepted(e.kind().wire(), "channel " + e.channel() + " is not active yet: its charter awaits members' signatures"));
         }
@@ -252,6 +249,11 @@ public final class EnvelopeAcceptor {
 
     private static NoticeVerdict refuse(Rejection reason) {
         return new NoticeVerdict.Rejected(reason);
+    }
+
+    /** A charter envelope we stored before is judged as a duplicate, whatever the terms in force are now. */
+    private boolean alreadyHeld(Envelope e) {
+        return envelopes.at(e.channel(), e.from(), e.seq()).map(s -> s.hash().equals(e.hash())).orElse(false);
     }
 
     private static Verdict reject(Rejection reason) {

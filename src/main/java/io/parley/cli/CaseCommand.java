@@ -52,6 +52,11 @@ final class CaseCommand implements Runnable {
         return "/api/v1/cases/" + ApiOptions.segment(caseId);
     }
 
+    /** The API path of a case, with its channel when given (needed when the id is used in more than one channel). */
+    static String path(String caseId, String channel, String action) {
+        return path(caseId) + (action == null ? "" : "/" + action) + (channel == null ? "" : "?channel=" + ApiOptions.segment(channel));
+    }
+
     // ---- helpers shared by the case, ping and report commands ----
 
     /** A priority from its wire name, or a usage error naming {@code option}. */
@@ -351,13 +356,16 @@ final class CaseCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "ID", description = "Case id.")
         String id;
 
+        @Option(names = "--channel", paramLabel = "CHANNEL", description = "The case's channel (required when the id is used in several channels).")
+        String channel;
+
         @Option(names = "--json", description = "Print the API's JSON as it came.")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
             ApiClient client = api.client();
-            JsonNode t = client.get(path(id));
+            JsonNode t = client.get(path(id, channel, null));
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(Json.pretty(t));
@@ -481,7 +489,7 @@ final class CaseCommand implements Runnable {
                     opened = OPENING_KINDS.contains(kind);
                     continue;
                 }
-                if (kind.equals("close") || (kind.equals("retract") && from.equals(opener))) break;
+                if ((kind.equals("close") || kind.equals("retract")) && from.equals(opener)) break;
                 if (from.equals(opener) || !Set.of("ack", "pong", "update", "answer").contains(kind)) continue;
                 Instant at = instant(e.path("at"));
                 Instant[] r = out.computeIfAbsent(from, f -> new Instant[2]);
@@ -512,6 +520,9 @@ final class CaseCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "ID", description = "Case id.")
         String id;
 
+        @Option(names = "--channel", paramLabel = "CHANNEL", description = "The case's channel (required when the id is used in several channels).")
+        String channel;
+
         @Option(names = "--text", paramLabel = "TEXT", description = "Free text.")
         String text;
 
@@ -531,7 +542,7 @@ final class CaseCommand implements Runnable {
             if (text != null) body.put("text", text);
             if (lang != null) body.put("lang", lang);
             else if (text != null && !body.has("lang")) body.put("lang", "en");
-            JsonNode t = api.client().post(path(id) + "/" + action(), Json.object().set("body", body));
+            JsonNode t = api.client().post(path(id, channel, action()), Json.object().set("body", body));
             spec.commandLine().getOut().println(done() + " case " + t.path("id").asText(id) + "; state " + t.path("state").asText() + ", " + deadlines(t));
             return 0;
         }
@@ -555,7 +566,7 @@ final class CaseCommand implements Runnable {
         String done() { return "answered"; }
     }
 
-    @Command(name = "close", mixinStandardHelpOptions = true, description = "Close a case.")
+    @Command(name = "close", mixinStandardHelpOptions = true, description = "Close a case your node opened.")
     static final class Close extends Action {
         String action() { return "close"; }
         String done() { return "closed"; }

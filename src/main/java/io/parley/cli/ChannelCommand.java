@@ -436,7 +436,9 @@ final class ChannelCommand implements Runnable {
     }
 
     @Command(name = "sign", mixinStandardHelpOptions = true,
-            description = "Sign the terms of a channel that await your node's signature (a proposal or an amendment); check them first with 'parley channel show ID'.")
+            description = {"Sign the terms of a channel that await your node's signature (a proposal or an amendment).",
+                    "Shows the terms and their SHA-256 and asks you to confirm; your node signs exactly that hash and refuses if the terms "
+                            + "awaiting signature have changed since. Non-interactively, pass the hash you reviewed with --charter-hash."})
     static final class Sign implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin ApiOptions api;
@@ -444,13 +446,71 @@ final class ChannelCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "ID", description = "Channel id.")
         String id;
 
+        @Option(names = "--charter-hash", paramLabel = "SHA256",
+                description = "The SHA-256 of the terms you reviewed (as 'parley channel show ID --json' or this command prints it); signs without asking.")
+        String charterHash;
+
         @Override
         public Integer call() throws Exception {
-            JsonNode res = api.client().post(path(id) + "/sign", Json.object());
+            ApiClient client = api.client();
             PrintWriter out = spec.commandLine().getOut();
-            out.println("signed the terms of channel " + res.path("id").asText(id) + "; state " + res.path("state").asText());
+            if (charterHash != null && !charterHash.matches("[0-9a-f]{64}")) {
+                throw new ParameterException(spec.commandLine(), "--charter-hash must be a lowercase hex SHA-256 (64 characters)");
+            }
+            JsonNode view = client.get(path(id));
+            JsonNode terms;
+            String hash;
+            if (view.has("pending")) {
+                terms = view.path("pending").path("charter");
+                hash = view.path("pending").path("charter_hash").asText();
+            } else if (!"active".equals(view.path("state").asText())) {
+                terms = view.path("charter");
+                hash = view.path("charter_hash").asText();
+            } else {
+                throw new IllegalStateException("channel " + id + " has no terms awaiting signature");
+            }
+            printTerms(out, view.has("pending") ? "amendment" : "proposal", terms, hash);
+            String reviewed = charterHash;
+            if (reviewed == null) {
+                out.print("Sign exactly these terms? [y/N] ");
+                out.flush();
+                String answer = Terminal.readLine();
+                if (!Terminal.confirmed(answer)) {
+                    if (answer == null) out.println();
+                    out.flush();
+                    throw new IllegalStateException("not signed (to sign without a prompt, pass --charter-hash " + hash + ")");
+                }
+                reviewed = hash;
+            }
+            JsonNode res = client.post(path(id) + "/sign", Json.object().put("charter_hash", reviewed));
+            out.println("signed the terms of channel " + res.path("id").asText(id) + " (SHA-256 " + reviewed + "); state " + res.path("state").asText());
             out.println("signature envelope: " + res.path("signature").asText());
             return 0;
+        }
+
+        private static void printTerms(PrintWriter out, String what, JsonNode ch, String hash) {
+            out.println(what + " for channel " + ch.path("channel").asText() + ":");
+            out.println("  title:        " + ch.path("title").asText());
+            out.println("  level:        " + ch.path("level").asText());
+            out.println("  TLP ceiling:  " + ch.path("tlp_ceiling").asText());
+            out.println("  members:");
+            for (JsonNode m : ch.path("members")) {
+                String fp;
+                try {
+                    fp = VerifierKey.parse(m.path("verifier_key").asText()).fingerprint();
+                } catch (IllegalArgumentException e) {
+                    fp = "unreadable key";
+                }
+                out.println("    " + m.path("origin").asText() + "  " + fp);
+            }
+            out.println("  deadlines:");
+            for (Priority p : Priority.values()) {
+                JsonNode d = ch.path("deadlines").path(p.wire());
+                out.println("    " + p.wire() + ": ack " + d.path("ack").asText() + ", answer " + d.path("answer").asText());
+            }
+            for (JsonNode r : ch.path("escalation")) out.println("  escalation after " + r.path("after").asText() + ": " + r.path("role").asText());
+            out.println("terms SHA-256: " + hash);
+            out.flush();
         }
     }
 

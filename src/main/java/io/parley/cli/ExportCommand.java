@@ -20,12 +20,15 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--case", required = true, description = "Case id.")
     String caseId;
 
+    @Option(names = "--channel", description = "The case's channel (required when the id is used in several channels).")
+    String channel;
+
     @Option(names = "--out", description = "Output file (default: CASE.parley.json).")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        var bundle = api.client().get("/api/v1/cases/" + ApiOptions.segment(caseId) + "/evidence");
+        var bundle = api.client().get(CaseCommand.path(caseId, channel, "evidence"));
         Path file = out != null ? out : Path.of(caseId + ".parley.json");
         Files.writeString(file, Json.pretty(bundle) + "\n");
         spec.commandLine().getOut().println("wrote " + file + " (" + bundle.path("envelopes").size() + " envelopes); check it with: parley verify " + file);

@@ -60,6 +60,13 @@ public sealed interface Rejection {
         public int httpStatus() { return 409; }
     }
 
+    /** A charter names a party under a key other than the one pinned for it here (an impostor of a third party). */
+    record KeyMismatch(String party, String why) implements Rejection {
+        public String code() { return "key-mismatch"; }
+        public String detail() { return why; }
+        public int httpStatus() { return 422; }
+    }
+
     record KindNotAccepted(String kind, String why) implements Rejection {
         public String code() { return "kind-not-accepted"; }
         public String detail() { return "kind " + kind + " is not accepted here: " + why; }

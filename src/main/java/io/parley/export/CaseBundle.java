@@ -46,10 +46,9 @@ public final class CaseBundle {
 
     private CaseBundle() {}
 
-    public static ObjectNode export(Node node, OutboxStore outbox, String caseId) {
-        List<StoredEnvelope> caseEnvelopes = node.envelopes().inCase(caseId);
-        if (caseEnvelopes.isEmpty()) throw new IllegalArgumentException("no case '" + caseId + "' is known here");
-        String channel = caseEnvelopes.get(0).envelope().channel();
+    public static ObjectNode export(Node node, OutboxStore outbox, String channel, String caseId) {
+        List<StoredEnvelope> caseEnvelopes = node.envelopes().inCase(channel, caseId);
+        if (caseEnvelopes.isEmpty()) throw new IllegalArgumentException("no case '" + caseId + "' is known in channel " + channel);
         Charter charter = node.channels().charter(channel).orElseThrow();
         String charterHash = CharterBook.hash(charter);
 

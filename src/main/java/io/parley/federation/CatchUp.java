@@ -84,6 +84,8 @@ public final class CatchUp implements AutoCloseable {
     public int runAll() {
         int total = 0;
         for (Charter c : node.channels().all()) {
+            // peers serve history only of active channels; a proposal's charter envelopes arrive by push
+            if (!node.charters().active(c.channel())) continue;
             for (Charter.Member m : c.members()) {
                 if (!m.origin().equals(node.origin())) total += pull(c.channel(), m.origin());
             }

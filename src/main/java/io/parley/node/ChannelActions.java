@@ -23,17 +23,23 @@ public final class ChannelActions {
         this.node = node;
     }
 
-    /** Why an action cannot be taken; the message is for the operator. */
+    /** Why an action cannot be taken: a stable problem code and a message for the operator. */
     public static final class Refused extends RuntimeException {
         private final int status;
+        private final String code;
 
-        public Refused(int status, String message) {
+        public Refused(int status, String code, String message) {
             super(message, null, false, false);
             this.status = status;
+            this.code = code;
         }
 
         public int status() {
             return status;
+        }
+
+        public String code() {
+            return code;
         }
     }
 
@@ -41,23 +47,36 @@ public final class ChannelActions {
     public Verdict propose(Charter charter) {
         checkMembers(charter);
         if (!node.channels().create(charter, CharterBook.PROPOSED, node.now())) {
-            throw new Refused(409, "a channel '" + charter.channel() + "' exists already");
+            throw new Refused(409, "channel-exists", "a channel '" + charter.channel() + "' exists already");
         }
         return compose(charter.channel(), Json.object().put("action", "propose").set("charter", charter.toJson()));
     }
 
-    /** Signs the terms awaiting our signature (a proposal or an amendment). */
-    public Verdict sign(String channel) {
+    /**
+     * Signs the terms awaiting our signature (a proposal or an amendment), if they are the terms the operator reviewed:
+     * {@code reviewedHash} is the hash of the terms as they were shown, so terms swapped in meanwhile are not signed.
+     * Every member must be pinned here under the key the terms name.
+     */
+    public Verdict sign(String channel, String reviewedHash) {
         Charter terms = node.charters().awaitingSignature(channel)
-                .orElseThrow(() -> new Refused(409, "channel " + channel + " has no terms awaiting signature"));
+                .orElseThrow(() -> new Refused(409, "nothing-to-sign", "channel " + channel + " has no terms awaiting signature"));
         String hash = CharterBook.hash(terms);
-        if (node.channels().signers(channel, hash).contains(node.origin())) throw new Refused(409, "this node has signed these terms already");
+        if (!hash.equals(reviewedHash)) {
+            throw new Refused(409, "charter-changed", "the terms awaiting signature in channel " + channel + " have hash " + hash
+                    + ", not the hash you reviewed (" + reviewedHash + "): they changed; review them again before signing");
+        }
+        if (node.channels().signers(channel, hash).contains(node.origin())) throw new Refused(409, "already-signed", "this node has signed these terms already");
+        node.charters().keyProblem(terms).ifPresent(p -> {
+            throw p instanceof CharterBook.KeyProblem.Unpinned
+                    ? new Refused(409, "unpinned-party", "cannot sign: " + p.detail())
+                    : new Refused(422, "key-mismatch", "cannot sign: " + p.detail());
+        });
         return compose(channel, Json.object().put("action", "sign").put("charter_hash", hash));
     }
 
     /** Proposes new terms for an active channel; the old ones stay in force until every member of the new ones signs. */
     public Verdict amend(Charter charter) {
-        if (!node.charters().active(charter.channel())) throw new Refused(409, "channel " + charter.channel() + " is not active");
+        if (!node.charters().active(charter.channel())) throw new Refused(409, "channel-not-active", "channel " + charter.channel() + " is not active");
         checkMembers(charter);
         return compose(charter.channel(), Json.object().put("action", "amend").set("charter", charter.toJson()));
     }

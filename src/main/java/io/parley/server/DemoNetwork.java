@@ -92,7 +92,7 @@ public final class DemoNetwork implements AutoCloseable {
                 for (NodeServer m : nodes.subList(1, nodes.size())) {
                     if (c.member(m.node().origin()).isEmpty()) continue;
                     await(() -> m.node().channels().charter(c.channel()).isPresent(), m.node().origin() + " did not receive the proposal of " + c.channel());
-                    m.node().channelActions().sign(c.channel());
+                    m.node().channelActions().sign(c.channel(), io.parley.channel.CharterBook.hash(c));
                 }
             }
             for (Charter c : List.of(trilateral, bilateral)) {
@@ -160,7 +160,7 @@ public final class DemoNetwork implements AutoCloseable {
                 .put("asked", "Suspend hosting of the kit at 198.51.100.23 and preserve its logs")
                 .put("legal_basis", "Budapest Convention art. 29").put("lang", "en")
                 .set("affected", Json.object().set("sectors", Json.MAPPER.createArrayNode().add("government")))), now.minus(Duration.ofMinutes(50)));
-        awaitQuietly(() -> b.envelopes().inCase(answered).size() == 1);
+        awaitQuietly(() -> b.envelopes().inCase("demo-trilateral", answered).size() == 1);
         b.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, answered, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("text", "Received, hosting provider contacted.").put("lang", "en")), now.minus(Duration.ofMinutes(45)));
         b.composer().compose(new Composer.Draft("demo-trilateral", Kind.ANSWER, answered, Priority.URGENT, Tlp.AMBER, Json.object()
@@ -175,7 +175,7 @@ public final class DemoNetwork implements AutoCloseable {
         c.composer().compose(new Composer.Draft("demo-trilateral", Kind.NOTIFY, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
                 .put("summary", "Advance notice: national cyber exercise on Thursday").put("text", "Exercise traffic from 10:00 to 16:00 UTC; ignore alerts tagged EXERCISE.")
                 .put("lang", "en")), now.minus(Duration.ofHours(3)));
-        awaitQuietly(() -> a.envelopes().inCase(closed).size() == 1);
+        awaitQuietly(() -> a.envelopes().inCase("demo-trilateral", closed).size() == 1);
         a.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
                 .put("text", "Noted.").put("lang", "en")), now.minus(Duration.ofMinutes(170)));
         c.composer().compose(new Composer.Draft("demo-trilateral", Kind.CLOSE, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()

@@ -138,8 +138,9 @@ public final class EnvelopeStore {
                 EnvelopeStore::map, channel, afterId, limit);
     }
 
-    public List<StoredEnvelope> inCase(String caseId) {
-        return db.query("SELECT " + COLUMNS + " FROM envelopes WHERE case_id = ? AND" + MESSAGES + "ORDER BY id", EnvelopeStore::map, caseId);
+    /** The envelopes of the case {@code caseId} in {@code channel}: a case id means nothing outside its channel. */
+    public List<StoredEnvelope> inCase(String channel, String caseId) {
+        return db.query("SELECT " + COLUMNS + " FROM envelopes WHERE channel = ? AND case_id = ? AND" + MESSAGES + "ORDER BY id", EnvelopeStore::map, channel, caseId);
     }
 
     public long count() {

@@ -88,6 +88,14 @@ public final class Fmt {
         return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /**
+     * The web page of a case, or one of its actions ({@code action} null: the page). A case id names a case only
+     * within its channel, so every link carries both.
+     */
+    public static String caseHref(String id, String channel, String action) {
+        return "/cases/" + path(id) + (action == null ? "" : "/" + path(action)) + "?channel=" + path(channel);
+    }
+
     public static String percent(Double p) {
         return p == null ? "—" : (p == Math.floor(p) ? Long.toString(p.longValue()) : p.toString()) + " %";
     }

@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.parley.cases.CaseBook;
+import io.parley.cases.CaseKey;
 import io.parley.cases.CaseTimeline;
 import io.parley.cases.DeadlineStatus;
 import io.parley.cases.ResponsivenessReport;
@@ -154,7 +155,7 @@ final class Pages {
 
     Dashboard dashboard(Layout layout) {
         List<CaseTimeline> open = new ArrayList<>();
-        for (String id : cases.unfinished()) cases.timeline(id, reader).filter(t -> !settledPing(t)).ifPresent(open::add);
+        for (CaseKey key : cases.unfinished()) cases.timeline(key, reader).filter(t -> !settledPing(t)).ifPresent(open::add);
         open.sort(Comparator.comparing(Pages::nextDue).thenComparing(t -> t.priority().ordinal()));
         List<CaseRow> attention = new ArrayList<>(open.stream().map(this::row).toList());
         attention.sort(Comparator.comparingInt(Pages::rank)); // stable: keeps deadline order within a rank
@@ -166,7 +167,7 @@ final class Pages {
 
         List<CaseTimeline> done = new ArrayList<>();
         for (String state : List.of("closed", "retracted")) {
-            for (String id : cases.ids(null, state, FINISHED_LIMIT)) cases.timeline(id, reader).ifPresent(done::add);
+            for (CaseKey key : cases.ids(null, state, FINISHED_LIMIT)) cases.timeline(key, reader).ifPresent(done::add);
         }
         done.sort(Comparator.comparing(CaseTimeline::openedAt).reversed());
         List<CaseRow> finished = done.stream().limit(FINISHED_LIMIT).map(this::row).toList();
@@ -182,15 +183,19 @@ final class Pages {
         Optional<Charter> awaiting = node.charters().awaitingSignature(id);
         List<Party> signed = new ArrayList<>(), waiting = new ArrayList<>();
         boolean canSign = false, amendment = false;
+        String pendingHash = null, blocked = null;
         if (awaiting.isPresent()) {
             Charter terms = awaiting.get();
             amendment = CharterBook.ACTIVE.equals(state);
-            Set<String> signers = node.channels().signers(id, CharterBook.hash(terms));
+            pendingHash = CharterBook.hash(terms);
+            Set<String> signers = node.channels().signers(id, pendingHash);
             for (Charter.Member m : terms.members()) (signers.contains(m.origin()) ? signed : waiting).add(party(m.origin()));
-            canSign = terms.member(node.origin()).isPresent() && !signers.contains(node.origin());
+            boolean ours = terms.member(node.origin()).isPresent() && !signers.contains(node.origin());
+            blocked = ours ? node.charters().keyProblem(terms).map(CharterBook.KeyProblem::detail).orElse(null) : null;
+            canSign = ours && blocked == null;
         }
         return new ChannelRow(id, c.title(), c.level().wire(), state, c.tlpCeiling(), c.members().stream().map(m -> party(m.origin())).toList(),
-                awaiting.isPresent(), amendment, signed, waiting, canSign);
+                awaiting.isPresent(), amendment, signed, waiting, canSign, pendingHash, blocked);
     }
 
     List<PeerRow> peers() {
@@ -247,11 +252,14 @@ final class Pages {
 
     // ---- case page ----
 
-    Optional<CasePage> casePage(Layout layout, String id) {
-        Optional<CaseTimeline> found = cases.timeline(id, reader);
+    /** The page of the case {@code id}, in {@code channel} when given (null: the one channel holding that id). */
+    Optional<CasePage> casePage(Layout layout, String channel, String id) {
+        Optional<CaseTimeline> named = cases.find(id, channel);
+        if (named.isEmpty()) return Optional.empty();
+        Optional<CaseTimeline> found = cases.timeline(named.get().channel(), id, reader);
         if (found.isEmpty()) return Optional.empty();
         CaseTimeline t = found.get();
-        List<StoredEnvelope> envelopes = cases.envelopes(id, reader);
+        List<StoredEnvelope> envelopes = cases.envelopes(t.channel(), id, reader);
         Envelope opening = envelopes.stream().map(StoredEnvelope::envelope).filter(e -> e.from().equals(t.openedBy()) && e.kind() == t.kind())
                 .findFirst().orElse(envelopes.get(0).envelope());
         Optional<Charter> charter = node.channels().charter(t.channel());
@@ -366,7 +374,7 @@ final class Pages {
         }
     }
 
-    /** Only what makes sense for this node: the opener neither acknowledges nor answers, only the opener retracts. */
+    /** Only what makes sense for this node: the opener neither acknowledges nor answers; only the opener closes or retracts. */
     List<Action> actions(CaseTimeline t) {
         if (t.state().finished()) return List.of();
         boolean opener = t.openedBy().equals(node.origin());
@@ -375,7 +383,7 @@ final class Pages {
         if (!opener && (mine == null || mine.ackedAt() == null)) out.add(new Action("ack", "Acknowledge", false));
         if (t.kind() != Kind.PING) out.add(new Action("update", "Send update", false));
         if (!opener && t.kind() == Kind.REQUEST && (mine == null || mine.answeredAt() == null)) out.add(new Action("answer", "Answer", false));
-        if (t.kind() != Kind.PING || opener) out.add(new Action("close", "Close case", true));
+        if (opener) out.add(new Action("close", "Close case", true));
         if (opener) out.add(new Action("retract", "Retract", true));
         return out;
     }
@@ -394,7 +402,7 @@ final class Pages {
         List<Term> pendingTerms = pending.map(Pages::terms).orElse(List.of());
 
         List<CaseTimeline> timelines = new ArrayList<>();
-        for (String caseId : cases.ids(id, null, 100_000)) cases.timeline(caseId, reader).ifPresent(timelines::add);
+        for (CaseKey key : cases.ids(id, null, 100_000)) cases.timeline(key, reader).ifPresent(timelines::add);
         List<CaseRow> rows = timelines.stream().limit(100).map(this::row).toList();
 
         Instant to = now.plusSeconds(1), from = to.minus(Duration.ofDays(30));

@@ -28,10 +28,23 @@ public final class WebModel {
 
     /** A case in a list. urgency: overdue, soon, owed (we owe a response), open, done. */
     public record CaseRow(String id, String summary, String kind, String requestType, String priority, Tlp tlp, String state,
-                          String channel, Party openedBy, String openedAt, Deadline ack, Deadline answer, String urgency, boolean owedByUs) {}
+                          String channel, Party openedBy, String openedAt, Deadline ack, Deadline answer, String urgency, boolean owedByUs) {
+        public String href() {
+            return Fmt.caseHref(id, channel, null);
+        }
 
+        public String evidenceHref() {
+            return "/api/v1/cases/" + Fmt.path(id) + "/evidence?channel=" + Fmt.path(channel);
+        }
+    }
+
+    /**
+     * A channel in a list. pendingHash: the SHA-256 of the terms awaiting signatures, which the sign form sends back so
+     * that terms swapped in after the page was shown are not signed; signBlocked: why this node cannot sign them yet.
+     */
     public record ChannelRow(String id, String title, String level, String state, Tlp tlpCeiling, List<Party> members,
-                             boolean pending, boolean amendment, List<Party> signed, List<Party> awaiting, boolean canSign) {}
+                             boolean pending, boolean amendment, List<Party> signed, List<Party> awaiting, boolean canSign,
+                             String pendingHash, String signBlocked) {}
 
     public record PeerRow(Party party, String baseUrl, String flagged, String line, String lastSuccess, String lastSuccessRelative,
                           String downSince, String currentOutage, String totalDowntime, String lastFailure, long queued, long failed) {}

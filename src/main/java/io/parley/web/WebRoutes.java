@@ -93,7 +93,8 @@ public final class WebRoutes {
         app.get("/", page(this::dashboard));
         app.get("/cases/{id}", page(this::showCase));
         app.post("/cases/{id}/{action}", page(this::caseAction));
-        app.get("/cases/{id}/{action}", page((ctx, s) -> seeOther(ctx, "/cases/" + segment(ctx.pathParam("id")))));
+        app.get("/cases/{id}/{action}", page((ctx, s) -> seeOther(ctx, "/cases/" + segment(ctx.pathParam("id"))
+                + (ctx.queryParam("channel") == null ? "" : "?channel=" + segment(ctx.queryParam("channel"))))));
         app.get("/channels/{id}", page(this::showChannel));
         app.get("/channels/{id}/cases/new", page(this::newCaseForm));
         app.post("/channels/{id}/cases", page(this::openCase));
@@ -187,7 +188,7 @@ public final class WebRoutes {
 
     private void showCase(Context ctx, Session s) {
         String id = ctx.pathParam("id");
-        var model = s.pages().casePage(s.layout("Case " + id, "cases", 0, done(ctx), false), id)
+        var model = s.pages().casePage(s.layout("Case " + id, "cases", 0, done(ctx), false), ctx.queryParam("channel"), id)
                 .orElseThrow(() -> new WebError(404, "No such case", "No case '" + id + "' is known on this node."));
         render(ctx, 200, "case.jte", model);
     }
@@ -211,25 +212,32 @@ public final class WebRoutes {
         String id = ctx.pathParam("id"), action = ctx.pathParam("action");
         Kind kind = ACTIONS.get(action);
         if (kind == null) throw new WebError(404, "No such action", "Cases can be acknowledged, updated, answered, closed or retracted.");
-        if (cases.timeline(id).isEmpty()) throw new WebError(404, "No such case", "No case '" + id + "' is known on this node.");
+        // the case page's form names the channel in a field; a hand-made link may use the query
+        String channel = ctx.formParam("channel") != null ? ctx.formParam("channel") : ctx.queryParam("channel");
+        CaseTimeline t = cases.find(id, channel)
+                .orElseThrow(() -> new WebError(404, "No such case", "No case '" + id + "' is known on this node."));
         String text = trimmed(ctx.formParam("text"));
         if (text.isEmpty() && (kind == Kind.UPDATE || kind == Kind.ANSWER)) {
             var model = s.pages().casePage(s.layout("Case " + id, "cases", 0,
-                    "Write the " + (kind == Kind.UPDATE ? "update" : "answer") + " in the text box first; nothing was sent.", true), id).orElseThrow();
+                    "Write the " + (kind == Kind.UPDATE ? "update" : "answer") + " in the text box first; nothing was sent.", true), t.channel(), id).orElseThrow();
             render(ctx, 422, "case.jte", model);
             return;
         }
         ObjectNode body = Json.object();
         if (!text.isEmpty()) body.put("text", text).put("lang", lang(ctx.formParam("lang")));
-        Verdict v = cases.respond(id, kind, body);
+        Verdict v = cases.respond(t.channel(), id, kind, body);
         refuseRejected(v);
-        seeOther(ctx, "/cases/" + segment(id) + "?done=" + action);
+        seeOther(ctx, Fmt.caseHref(id, t.channel(), null) + "&done=" + action);
     }
 
     private void sign(Context ctx, Session s) {
         String id = ctx.pathParam("id");
         charter(id);
-        refuseRejected(node.channelActions().sign(id));
+        String reviewed = ctx.formParam("charter_hash");
+        if (reviewed == null || !reviewed.matches("[0-9a-f]{64}")) {
+            throw new WebError(400, "Not accepted", "The sign form must carry the hash of the terms it showed; reload the channel page and review the terms again.");
+        }
+        refuseRejected(node.channelActions().sign(id, reviewed));
         String back = "channel".equals(ctx.formParam("back")) ? "/channels/" + segment(id) : "/";
         seeOther(ctx, back + "?done=signed");
     }
@@ -242,7 +250,7 @@ public final class WebRoutes {
                 .orElseThrow(() -> new WebError(400, "Not accepted", "Priority must be flash, urgent or routine."));
         CaseTimeline t = cases.open(id, Kind.PING, priority, Tlp.GREEN, Json.object().put("mode", mode)
                 .put("summary", mode.equals("human") ? "Line test: please acknowledge" : "Line test"));
-        seeOther(ctx, "/cases/" + segment(t.caseId()) + "?done=ping");
+        seeOther(ctx, Fmt.caseHref(t.caseId(), t.channel(), null) + "&done=ping");
     }
 
     private void openCase(Context ctx, Session s) {
@@ -302,7 +310,7 @@ public final class WebRoutes {
             } catch (CaseException e) {
                 throw new FormError(null, e.getMessage());
             }
-            seeOther(ctx, "/cases/" + segment(t.caseId()) + "?done=opened");
+            seeOther(ctx, Fmt.caseHref(t.caseId(), t.channel(), null) + "&done=opened");
         } catch (FormError e) {
             render(ctx, 422, "newcase.jte", s.pages().newCase(s.layout("New case", "channels", 0, null, false), c, f, e.getMessage(), e.field));
         }

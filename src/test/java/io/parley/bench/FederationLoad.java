@@ -509,7 +509,7 @@ public final class FederationLoad {
             var res = TestNodes.post(a, "/api/v1/channels", Json.write(charter.toJson()));
             if (res.statusCode() != 201) throw new IllegalStateException("propose: " + res.body());
             if (!TestNodes.eventually(15, () -> b.node().channels().charter(CHANNEL).isPresent())) throw new IllegalStateException("B never got the proposal");
-            var signed = TestNodes.post(b, "/api/v1/channels/" + CHANNEL + "/sign", "{}");
+            var signed = TestNodes.post(b, "/api/v1/channels/" + CHANNEL + "/sign", TestNodes.signBody(charter));
             if (signed.statusCode() != 200) throw new IllegalStateException("sign: " + signed.body());
             for (NodeServer n : List.of(a, b)) {
                 if (!TestNodes.eventually(20, () -> n.node().charters().active(CHANNEL))) throw new IllegalStateException("not active at " + n.node().origin());

@@ -51,7 +51,7 @@ class CaseWorkflowTest {
         assertEquals(201, TestNodes.post(a, "/api/v1/channels", Json.write(charter.toJson())).statusCode());
         for (NodeServer n : List.of(b, c)) {
             assertTrue(TestNodes.eventually(10, () -> n.node().channels().charter("tri").isPresent()));
-            assertEquals(200, TestNodes.post(n, "/api/v1/channels/tri/sign", "{}").statusCode());
+            assertEquals(200, TestNodes.post(n, "/api/v1/channels/tri/sign", TestNodes.signBody(charter)).statusCode());
         }
         for (NodeServer n : List.of(a, b, c)) assertTrue(TestNodes.eventually(15, () -> n.node().charters().active("tri")));
     }
@@ -201,10 +201,10 @@ class CaseWorkflowTest {
     }
 
     static int countKind(NodeServer n, String caseId, Kind kind) {
-        return (int) n.node().envelopes().inCase(caseId).stream().filter(s -> s.envelope().kind() == kind).count();
+        return (int) n.node().envelopes().inCase("tri", caseId).stream().filter(s -> s.envelope().kind() == kind).count();
     }
 
     static int countKindFrom(NodeServer n, String caseId, Kind kind, String from) {
-        return (int) n.node().envelopes().inCase(caseId).stream().filter(s -> s.envelope().kind() == kind && s.envelope().from().equals(from)).count();
+        return (int) n.node().envelopes().inCase("tri", caseId).stream().filter(s -> s.envelope().kind() == kind && s.envelope().from().equals(from)).count();
     }
 }

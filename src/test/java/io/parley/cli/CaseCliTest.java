@@ -54,7 +54,7 @@ class CaseCliTest {
         assertEquals(201, TestNodes.post(a, "/api/v1/channels", Json.write(charter.toJson())).statusCode());
         for (NodeServer n : List.of(b, c)) {
             assertTrue(TestNodes.eventually(10, () -> n.node().channels().charter("tri").isPresent()));
-            assertEquals(200, TestNodes.post(n, "/api/v1/channels/tri/sign", "{}").statusCode());
+            assertEquals(200, TestNodes.post(n, "/api/v1/channels/tri/sign", TestNodes.signBody(charter)).statusCode());
         }
         for (NodeServer n : List.of(a, b, c)) assertTrue(TestNodes.eventually(15, () -> n.node().charters().active("tri")));
     }
@@ -118,7 +118,7 @@ class CaseCliTest {
         assertTrue(open.out().lines().anyMatch(l -> l.matches("answer due:  \\S+Z \\(in 4h\\)")), open.out());
 
         // what was signed carries the typed fields
-        JsonNode body = a.node().envelopes().inCase(id).get(0).envelope().body();
+        JsonNode body = a.node().envelopes().inCase("tri", id).get(0).envelope().body();
         assertEquals("trace", body.path("type").asText());
         assertEquals("energy", body.path("affected").path("sectors").get(0).asText());
         assertEquals("SCADA gateway", body.path("affected").path("systems").get(0).asText());
@@ -149,7 +149,7 @@ class CaseCliTest {
         Files.writeString(answerBody, "{\"outcome\": \"identified\", \"lang\": \"fr\"}");
         var answer = ok(b, "case", "answer", id, "--text", "Opérateur identifié", "--body-file", answerBody.toString());
         assertTrue(answer.out().contains("answered case " + id + "; state answered, ack met, answer met"), answer.out());
-        JsonNode answerEnv = b.node().envelopes().inCase(id).stream().filter(s -> s.envelope().kind().wire().equals("answer")).findFirst()
+        JsonNode answerEnv = b.node().envelopes().inCase("tri", id).stream().filter(s -> s.envelope().kind().wire().equals("answer")).findFirst()
                 .orElseThrow().envelope().body();
         assertEquals("identified", answerEnv.path("outcome").asText());
         assertEquals("fr", answerEnv.path("lang").asText(), "the file's lang stays when --lang is not given");

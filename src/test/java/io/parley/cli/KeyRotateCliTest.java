@@ -50,7 +50,7 @@ class KeyRotateCliTest {
         PeerChannelCliTest.peerBothWays(a, b);
         assertOk(at(a, "channel", "propose", "--id", "ch-r", "--level", "technical", "--member", "cert-b.example", "--tlp-ceiling", "amber"));
         assertTrue(TestNodes.eventually(10, () -> b.node().channels().charter("ch-r").isPresent()));
-        assertOk(at(b, "channel", "sign", "ch-r"));
+        assertOk(PeerChannelCliTest.answering("y\n", b, "channel", "sign", "ch-r"));
         assertTrue(TestNodes.eventually(10, () -> a.node().charters().active("ch-r") && b.node().charters().active("ch-r")));
 
         Path dir = tmp.resolve("cert-a.example");
@@ -115,7 +115,7 @@ class KeyRotateCliTest {
         assertOk(amend);
         assertTrue(amend.out().contains("key of cert-a.example updated to " + newKey.fingerprint()), amend.out());
         assertTrue(TestNodes.eventually(10, () -> b.node().channels().pending("ch-r").isPresent()));
-        assertOk(at(b, "channel", "sign", "ch-r"));
+        assertOk(PeerChannelCliTest.answering("y\n", b, "channel", "sign", "ch-r"));
         NodeServer a2 = a;
         assertTrue(TestNodes.eventually(10, () -> List.of(a2, b).stream().allMatch(n ->
                 n.node().channels().charter("ch-r").orElseThrow().member("cert-a.example").orElseThrow().key().equals(newKey))),

@@ -173,7 +173,7 @@ class PeerChannelCliTest {
         assertTrue(pending.out().contains("signed by cert-a.example; awaiting cert-b.example"), pending.out());
         assertTrue(pending.out().contains("to sign:      parley channel sign ch-ab"), pending.out());
 
-        var signed = at(b, "channel", "sign", "ch-ab");
+        var signed = answering("y\n", b, "channel", "sign", "ch-ab");
         assertOk(signed);
         assertTrue(signed.out().contains("signed the terms of channel ch-ab"), signed.out());
         assertTrue(TestNodes.eventually(10, () -> a.node().charters().active("ch-ab") && b.node().charters().active("ch-ab")),
@@ -222,7 +222,7 @@ class PeerChannelCliTest {
         assertTrue(showPending.out().contains("pending amendment"), showPending.out());
         assertTrue(showPending.out().contains("A-B line, amended"), showPending.out());
         assertTrue(showPending.out().contains("awaiting cert-b.example"), showPending.out());
-        assertOk(at(b, "channel", "sign", "ch-ab"));
+        assertOk(answering("y\n", b, "channel", "sign", "ch-ab"));
         assertTrue(TestNodes.eventually(10, () -> a.node().channels().charter("ch-ab").orElseThrow().title().equals("A-B line, amended")
                 && b.node().channels().charter("ch-ab").orElseThrow().title().equals("A-B line, amended")), "the amendment took effect on both");
 
@@ -235,6 +235,28 @@ class PeerChannelCliTest {
         assertTrue(fromFile.out().contains("proposed channel ch-ab-2"), fromFile.out());
         assertOneLineError(at(a, "channel", "propose", "--file", file2.toString()), "exists already");
         assertOneLineError(at(a, "channel", "amend", "ch-ab", "--file", file2.toString()), "not ch-ab");
+    }
+
+    @Test
+    void signShowsTheTermsAndSignsOnlyTheHashReviewed() throws Exception {
+        peerBothWays(a, b);
+        assertOk(at(a, "channel", "propose", "--id", "ch-h", "--level", "technical", "--member", "cert-b.example", "--tlp-ceiling", "amber"));
+        assertTrue(TestNodes.eventually(10, () -> b.node().channels().charter("ch-h").isPresent()));
+        String hash = io.parley.channel.CharterBook.hash(b.node().channels().charter("ch-h").orElseThrow());
+        // answered no: the terms and their hash are shown, nothing is signed
+        var declined = answering("n\n", b, "channel", "sign", "ch-h");
+        assertTrue(declined.out().contains("terms SHA-256: " + hash), declined.out());
+        assertTrue(declined.out().contains(a.node().key().verifierKey().fingerprint()), "members' fingerprints are shown: " + declined.out());
+        assertOneLineError(declined, "--charter-hash " + hash);
+        // a hash other than that of the terms awaiting signature: refused by the node
+        assertOneLineError(at(b, "channel", "sign", "ch-h", "--charter-hash", "0".repeat(64)), "review them again");
+        assertOneLineError(at(b, "channel", "sign", "ch-h", "--charter-hash", "not-a-hash"), "--charter-hash");
+        assertTrue(b.node().channels().signers("ch-h", hash).equals(java.util.Set.of("cert-a.example")), "nothing was signed yet");
+        // non-interactive, with the hash reviewed
+        var signed = at(b, "channel", "sign", "ch-h", "--charter-hash", hash);
+        assertOk(signed);
+        assertTrue(signed.out().contains("(SHA-256 " + hash + ")"), signed.out());
+        assertTrue(TestNodes.eventually(10, () -> a.node().charters().active("ch-h")));
     }
 
     @Test

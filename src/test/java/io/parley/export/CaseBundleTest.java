@@ -48,7 +48,7 @@ class CaseBundleTest {
         assertEquals(201, TestNodes.post(a, "/api/v1/channels", Json.write(charter.toJson())).statusCode());
         for (NodeServer n : List.of(b, c)) {
             assertTrue(TestNodes.eventually(10, () -> n.node().channels().charter("tri").isPresent()));
-            assertEquals(200, TestNodes.post(n, "/api/v1/channels/tri/sign", "{}").statusCode());
+            assertEquals(200, TestNodes.post(n, "/api/v1/channels/tri/sign", TestNodes.signBody(charter)).statusCode());
         }
         for (NodeServer n : List.of(a, b, c)) assertTrue(TestNodes.eventually(15, () -> n.node().charters().active("tri")));
         TestNodes.post(a, "/api/v1/channels/tri/messages", "{\"kind\":\"notify\",\"body\":{\"text\":\"unrelated\"}}");

@@ -63,9 +63,9 @@ class FederationCrashTest {
                     FederationTest.charter("x", Tlp.AMBER, Map.of(a, a.baseUrl(), c, c.baseUrl())).deadlines(), Tlp.AMBER, List.of());
             assertEquals(201, TestNodes.post(a, "/api/v1/channels", Json.write(charter.toJson())).statusCode());
             assertTrue(TestNodes.eventually(15, () -> get(b + "/api/v1/channels/tri").statusCode() == 200));
-            assertEquals(200, post(b + "/api/v1/channels/tri/sign", "{}").statusCode());
+            assertEquals(200, post(b + "/api/v1/channels/tri/sign", TestNodes.signBody(charter)).statusCode());
             assertTrue(TestNodes.eventually(15, () -> c.node().channels().charter("tri").isPresent()));
-            assertEquals(200, TestNodes.post(c, "/api/v1/channels/tri/sign", "{}").statusCode());
+            assertEquals(200, TestNodes.post(c, "/api/v1/channels/tri/sign", TestNodes.signBody(charter)).statusCode());
             assertTrue(TestNodes.eventually(15, () -> a.node().charters().active("tri") && c.node().charters().active("tri")
                     && Json.parse(get(b + "/api/v1/channels/tri").body()).path("state").asText().equals("active")));
 

@@ -69,7 +69,7 @@ public class FederationTest {
         for (NodeServer m : members) {
             if (m == a) continue;
             assertTrue(TestNodes.eventually(10, () -> m.node().channels().charter(charter.channel()).isPresent()), m.node().origin() + " got the proposal");
-            var signed = TestNodes.post(m, "/api/v1/channels/" + charter.channel() + "/sign", "{}");
+            var signed = TestNodes.post(m, "/api/v1/channels/" + charter.channel() + "/sign", TestNodes.signBody(charter));
             assertEquals(200, signed.statusCode(), signed.body());
         }
         for (NodeServer m : members) {

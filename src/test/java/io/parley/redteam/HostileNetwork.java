@@ -89,7 +89,8 @@ public final class HostileNetwork implements AutoCloseable {
         for (NodeServer m : others) {
             if (!TestNodes.eventually(10, () -> m.node().channels().charter(charter.channel()).isPresent()))
                 throw new IllegalStateException(m.node().origin() + " never got the proposal of " + charter.channel());
-            var signed = TestNodes.post(m, "/api/v1/channels/" + charter.channel() + "/sign", "{}");
+            var signed = TestNodes.post(m, "/api/v1/channels/" + charter.channel() + "/sign",
+                    "{\"charter_hash\":\"" + io.parley.channel.CharterBook.hash(charter) + "\"}");
             if (signed.statusCode() != 200) throw new IllegalStateException("sign at " + m.node().origin() + ": " + signed.body());
         }
         List<NodeServer> members = new ArrayList<>(List.of(others));

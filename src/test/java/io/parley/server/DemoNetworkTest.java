@@ -49,7 +49,7 @@ class DemoNetworkTest {
                 assertEquals(io.parley.cases.DeadlineStatus.MISSED, overdue.ackStatus(n.node().now()));
                 assertTrue(TestNodes.eventually(15, () -> n.cases().timeline("case-demo-closed").map(t -> t.state() == io.parley.cases.CaseState.CLOSED).orElse(false)));
             }
-            assertTrue(TestNodes.eventually(15, () -> a.node().envelopes().inCase("case-demo-overdue").stream()
+            assertTrue(TestNodes.eventually(15, () -> a.node().envelopes().inCase("demo-trilateral", "case-demo-overdue").stream()
                     .anyMatch(s -> s.envelope().kind() == Kind.ESCALATE)), "the overdue case was escalated");
         }
     }

@@ -66,7 +66,7 @@ class EvidenceFederationTest {
         for (int i = 1; i < members.length; i++) {
             NodeServer m = members[i];
             assertTrue(TestNodes.eventually(10, () -> m.node().channels().charter(charter.channel()).isPresent()));
-            var signed = TestNodes.post(m, "/api/v1/channels/" + charter.channel() + "/sign", "{}");
+            var signed = TestNodes.post(m, "/api/v1/channels/" + charter.channel() + "/sign", TestNodes.signBody(charter));
             assertEquals(200, signed.statusCode(), signed.body());
         }
         for (NodeServer m : members) assertTrue(TestNodes.eventually(15, () -> m.node().charters().active(charter.channel())));

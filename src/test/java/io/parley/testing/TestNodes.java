@@ -91,6 +91,11 @@ public final class TestNodes {
         return sign;
     }
 
+    /** The body of {@code POST /api/v1/channels/{id}/sign}: the hash of the terms the signer reviewed. */
+    public static String signBody(io.parley.channel.Charter reviewed) {
+        return "{\"charter_hash\":\"" + io.parley.channel.CharterBook.hash(reviewed) + "\"}";
+    }
+
     public static String basicAuth() {
         return "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
     }

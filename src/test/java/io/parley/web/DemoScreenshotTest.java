@@ -31,7 +31,7 @@ class DemoScreenshotTest {
              Browser browser = Browser.start(tmp.resolve("chrome"))) {
             NodeServer b = demo.nodes().get(1);
             // the deadline clock escalates the overdue request within a second or two of start
-            assertTrue(io.parley.testing.TestNodes.eventually(15, () -> b.node().envelopes().inCase("case-demo-overdue").stream()
+            assertTrue(io.parley.testing.TestNodes.eventually(15, () -> b.node().envelopes().inCase("demo-trilateral", "case-demo-overdue").stream()
                     .anyMatch(s -> s.envelope().kind() == io.parley.envelope.Kind.ESCALATE)), "the overdue request escalated");
 
             browser.open(Browser.withCredentials(b.baseUrl(), DemoNetwork.USER, demo.password(), "/"));

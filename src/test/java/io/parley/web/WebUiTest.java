@@ -57,7 +57,7 @@ class WebUiTest {
         TestNodes.peer(b, a);
         a.node().channelActions().propose(charter("ui", "A-B duty line"));
         assertTrue(TestNodes.eventually(10, () -> b.node().channels().charter("ui").isPresent()));
-        b.node().channelActions().sign("ui");
+        b.node().channelActions().sign("ui", io.parley.channel.CharterBook.hash(charter("ui", "A-B duty line")));
         assertTrue(TestNodes.eventually(15, () -> a.node().charters().active("ui") && b.node().charters().active("ui")));
         browser = Browser.start(tmp.resolve("chrome"));
         // the first page of each node carries the credentials; Chromium keeps them for that node's later requests
@@ -93,7 +93,7 @@ class WebUiTest {
     }
 
     WebElement caseRow(String caseId) {
-        return browser.find(By.cssSelector("a[href='/cases/" + caseId + "']")).findElement(By.xpath("ancestor::tr"));
+        return browser.find(By.cssSelector("a[href^='/cases/" + caseId + "?channel=']")).findElement(By.xpath("ancestor::tr"));
     }
 
     @Test
@@ -157,10 +157,10 @@ class WebUiTest {
 
         // the peer's duty desk: it arrives, and cert-b owes a response
         browser.open(b.baseUrl() + "/");
-        assertTrue(browser.refreshUntil(15, () -> !browser.driver.findElements(By.cssSelector("a[href='/cases/" + id + "']")).isEmpty()),
+        assertTrue(browser.refreshUntil(15, () -> !browser.driver.findElements(By.cssSelector("a[href^='/cases/" + id + "?channel=']")).isEmpty()),
                 "the request reached cert-b's dashboard");
         assertTrue(caseRow(id).getText().toLowerCase().contains("your response"), caseRow(id).getText());
-        caseRow(id).findElement(By.cssSelector("a[href='/cases/" + id + "']")).click();
+        caseRow(id).findElement(By.cssSelector("a[href^='/cases/" + id + "?channel=']")).click();
         String at = browser.text();
         for (String expected : List.of("mitigation", "Suspend hosting of the kit at 198.51.100.23", "government, finance", "Budapest Convention art. 29",
                 "Merci de confirmer la réception.", "[fr]", a.node().key().verifierKey().fingerprint())) {
