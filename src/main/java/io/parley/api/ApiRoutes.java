@@ -169,7 +169,7 @@ final class ApiRoutes {
         String caseId = Requests.optionalText(req, "case").orElse(null);
         Verdict v;
         try {
-            v = node.composer().compose(new Composer.Draft(c.channel(), kind, caseId, priority, tlp, (ObjectNode) body));
+            v = node.composer().compose(new Composer.Draft(c.channel(), kind, caseId, priority, tlp, (ObjectNode) body, CaseRoutes.author(ctx)));
         } catch (EnvelopeFormatException e) {
             throw new ProblemException(Problem.field(400, "invalid-field", "Bad request", e.field(), e.getMessage()));
         }

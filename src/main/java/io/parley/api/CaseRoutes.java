@@ -87,7 +87,7 @@ final class CaseRoutes {
                 .orElseThrow(() -> new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/tlp", "tlp must be clear, green, amber, amber+strict or red")));
         JsonNode body = req.get("body");
         if (body == null || !body.isObject()) throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/body", "body must be a JSON object with the case's fields"));
-        CaseTimeline t = run(() -> cases.open(channel, kind, priority, tlp, (ObjectNode) body));
+        CaseTimeline t = run(() -> cases.open(channel, kind, priority, tlp, (ObjectNode) body, author(ctx)));
         ctx.header("Location", "/api/v1/cases/" + t.caseId() + "?channel=" + java.net.URLEncoder.encode(t.channel(), java.nio.charset.StandardCharsets.UTF_8));
         ApiRoutes.json(ctx, 201, TimelineJson.of(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
     }
@@ -95,12 +95,12 @@ final class CaseRoutes {
     private void ping(Context ctx) {
         String channel = ctx.pathParam("id");
         if (node.channels().charter(channel).isEmpty()) throw new ProblemException(Problem.of(404, "unknown-channel", "Unknown channel", "no channel '" + channel + "' is known here"));
-        ObjectNode req = ctx.bodyAsBytes().length == 0 ? Json.object() : Requests.jsonObject(ctx);
+        ObjectNode req = RequestBodies.read(ctx).length == 0 ? Json.object() : Requests.jsonObject(ctx);
         String mode = Requests.optionalText(req, "mode").orElse("auto");
         Priority priority = Priority.fromWire(Requests.optionalText(req, "priority").orElse("routine"))
                 .orElseThrow(() -> new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/priority", "priority must be flash, urgent or routine")));
         CaseTimeline t = run(() -> cases.open(channel, Kind.PING, priority, Tlp.GREEN, Json.object().put("mode", mode)
-                .put("summary", mode.equals("human") ? "Line test: please acknowledge" : "Line test")));
+                .put("summary", mode.equals("human") ? "Line test: please acknowledge" : "Line test"), author(ctx)));
         ApiRoutes.json(ctx, 201, TimelineJson.of(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
     }
 
@@ -129,14 +129,14 @@ final class CaseRoutes {
     private void act(Context ctx) {
         Kind kind = ACTIONS.get(ctx.pathParam("action"));
         if (kind == null) throw ProblemException.notFound("no case action '" + ctx.pathParam("action") + "' (use ack, update, answer, close or retract)");
-        ObjectNode body = ctx.bodyAsBytes().length == 0 ? Json.object() : Requests.jsonObject(ctx);
+        ObjectNode body = RequestBodies.read(ctx).length == 0 ? Json.object() : Requests.jsonObject(ctx);
         if (body.has("body")) {
             if (!body.get("body").isObject()) throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/body", "body must be a JSON object"));
             body = (ObjectNode) body.get("body");
         }
         ObjectNode b = body;
         CaseTimeline t = named(ctx);
-        run(() -> cases.respond(t.channel(), t.caseId(), kind, b));
+        run(() -> cases.respond(t.channel(), t.caseId(), kind, b, author(ctx)));
         ApiRoutes.json(ctx, 200, TimelineJson.of(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
     }
 
@@ -201,6 +201,12 @@ final class CaseRoutes {
         } catch (DateTimeParseException e) {
             throw ProblemException.badRequest("bad-query-parameter", "'" + name + "' must be an RFC 3339 UTC time such as 2026-11-01T00:00:00Z");
         }
+    }
+
+    /** The authenticated account the route acts for (HttpServer sets it on every /api/v1/ request). */
+    static String author(Context ctx) {
+        io.parley.store.UserStore.User u = ctx.attribute(HttpServer.USER_ATTRIBUTE);
+        return u == null ? null : u.username();
     }
 
     private static <T> T run(java.util.function.Supplier<T> action) {

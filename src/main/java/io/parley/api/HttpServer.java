@@ -23,8 +23,8 @@ import io.parley.store.UserStore;
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
-    /** Envelopes and charters are small; evidence bundles (later) get their own larger limit. */
-    public static final long MAX_REQUEST_BYTES = 2L * 1024 * 1024;
+    /** The limit of buffered bodies; every body read is bounded on the stream by {@link RequestBodies}. */
+    public static final long MAX_REQUEST_BYTES = RequestBodies.DEFAULT_MAX;
     static final String USER_ATTRIBUTE = "parley.user";
 
     private final Javalin app;
@@ -43,6 +43,10 @@ public final class HttpServer implements AutoCloseable {
             cfg.http.prefer405over404 = true;
             cfg.router.ignoreTrailingSlashes = true;
             cfg.jetty.defaultHost = host;
+            cfg.jetty.modifyServletContextHandler(handler -> {
+                RequestBodies.install(handler);
+                Utf8Responses.install(handler);
+            });
             Timer.Builder timer = Timer.builder("parley_http_requests").description("HTTP requests served");
             cfg.requestLogger.http((ctx, ms) -> timer
                     .tags("method", ctx.method().name(), "status", Integer.toString(ctx.statusCode()),
@@ -85,7 +89,12 @@ public final class HttpServer implements AutoCloseable {
 
     private void mapErrors() {
         app.exception(ProblemException.class, (e, ctx) -> respond(ctx, e.problem()));
+        app.exception(io.parley.node.OutgoingCheck.Refused.class, (e, ctx) -> respond(ctx, refused(e)));
         app.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromHttpException(e)));
+        app.exception(RequestBodies.TooLarge.class, (e, ctx) -> respond(ctx, Problem.of(413, "too-large", "Content too large", e.getMessage())));
+        // Input that has no canonical form reaches JCS only when a route signs or hashes it: the client's fault.
+        app.exception(io.parley.json.JcsException.class, (e, ctx) -> respond(ctx, Problem.of(422, "not-canonical-json", "Unprocessable content",
+                "the JSON has no RFC 8785 canonical form, so it cannot be signed or hashed: " + e.getMessage())));
         app.exception(Exception.class, (e, ctx) -> {
             // A bug or an infrastructure failure: log it here, tell the client only that it was ours.
             LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
@@ -97,6 +106,13 @@ public final class HttpServer implements AutoCloseable {
         app.error(405, ctx -> {
             if (!isProblem(ctx)) respond(ctx, Problem.of(405, "method-not-allowed", "Method not allowed", ctx.method() + " is not allowed on " + ctx.path()));
         });
+    }
+
+    /** A draft the Composer's outgoing checks refused: 422 with one error per fault, pointers into the envelope. */
+    static Problem refused(io.parley.node.OutgoingCheck.Refused e) {
+        List<Problem.FieldError> errors = e.faults().stream().map(f -> new Problem.FieldError(f.pointer(), f.detail())).toList();
+        Problem base = Problem.of(422, e.code(), "Refused before signing", e.getMessage());
+        return new Problem(base.type(), base.title(), 422, e.getMessage(), errors);
     }
 
     /**

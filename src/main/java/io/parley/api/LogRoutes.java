@@ -58,7 +58,7 @@ final class LogRoutes {
     }
 
     private void addCheckpoint(Context ctx) {
-        byte[] body = ctx.bodyAsBytes();
+        byte[] body = RequestBodies.read(ctx);
         Witness.Result r = node.witness().addCheckpoint(body);
         ctx.status(r.status()).contentType(r.contentType()).result(r.body());
     }

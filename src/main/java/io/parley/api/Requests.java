@@ -19,7 +19,7 @@ final class Requests {
             throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
                     "send the body as application/json (got " + (type == null ? "no Content-Type" : type) + ")"));
         }
-        byte[] body = ctx.bodyAsBytes();
+        byte[] body = RequestBodies.read(ctx);
         if (body.length == 0) throw ProblemException.badRequest("empty-body", "the request body is empty; a JSON document is expected");
         try {
             return Json.parse(body);

@@ -21,7 +21,7 @@ public final class SignedPeerRequests {
 
     /** The origin of the peer that signed this request, or a 401 problem. */
     public static String authenticate(Node node, Context ctx) {
-        var outcome = node.peerRequests().verify(ctx.method().name(), ctx.req().getRequestURI(), ctx.queryString(), ctx.bodyAsBytes(), ctx::header);
+        var outcome = node.peerRequests().verify(ctx.method().name(), ctx.req().getRequestURI(), ctx.queryString(), RequestBodies.read(ctx), ctx::header);
         return switch (outcome) {
             case PeerRequestAuth.Outcome.Authenticated a -> a.origin();
             case PeerRequestAuth.Outcome.Refused r -> {

@@ -5,5 +5,8 @@
  * <p>Invariant: every error leaves as RFC 9457 {@code application/problem+json}; faults of the request get a 4xx
  * with a detail that says what to fix, and nothing a client sends can produce a stack trace in a response. Problems
  * are built in one place ({@link io.parley.api.Problem}) and mapped once in {@link io.parley.api.HttpServer}.
+ * Every request body is read through {@link io.parley.api.RequestBodies}, bounded on the stream whatever the
+ * framing (413 past the limit); every text response is UTF-8 with an explicit charset
+ * ({@link io.parley.api.Utf8Responses}).
  */
 package io.parley.api;

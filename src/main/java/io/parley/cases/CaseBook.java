@@ -147,9 +147,14 @@ public final class CaseBook {
 
     /** Opens a case with a notification, a request or a ping; checks the typed fields a CERT needs. */
     public CaseTimeline open(String channel, Kind kind, Priority priority, Tlp tlp, ObjectNode body) {
+        return open(channel, kind, priority, tlp, body, null);
+    }
+
+    /** As {@link #open(String, Kind, Priority, Tlp, ObjectNode)} on behalf of local account {@code author} (null: the node itself). */
+    public CaseTimeline open(String channel, Kind kind, Priority priority, Tlp tlp, ObjectNode body, String author) {
         checkOpening(kind, body);
         String caseId = newCaseId();
-        Verdict v = node.composer().compose(new Composer.Draft(channel, kind, caseId, priority, tlp, body));
+        Verdict v = node.composer().compose(new Composer.Draft(channel, kind, caseId, priority, tlp, body, author));
         if (v instanceof Verdict.Rejected r) throw new CaseException(r.reason().httpStatus(), r.reason().code(), r.reason().detail());
         return timeline(channel, caseId).orElseThrow();
     }
@@ -160,6 +165,11 @@ public final class CaseBook {
      * and answers.
      */
     public Verdict respond(String channel, String caseId, Kind kind, ObjectNode body) {
+        return respond(channel, caseId, kind, body, null);
+    }
+
+    /** As {@link #respond(String, String, Kind, ObjectNode)} on behalf of local account {@code author} (null: the node itself). */
+    public Verdict respond(String channel, String caseId, Kind kind, ObjectNode body, String author) {
         CaseTimeline t = timeline(channel, caseId)
                 .orElseThrow(() -> new CaseException(404, "unknown-case", "no case '" + caseId + "' is known in channel " + channel));
         if (t.state().finished()) throw new CaseException(409, "case-finished", "case " + caseId + " is " + t.state().wire());
@@ -170,7 +180,7 @@ public final class CaseBook {
         if ((kind == Kind.ACK || kind == Kind.ANSWER || kind == Kind.PONG) && t.openedBy().equals(node.origin())) {
             throw new CaseException(409, "own-case", "a case is acknowledged and answered by the other side, not by its opener");
         }
-        Verdict v = node.composer().compose(new Composer.Draft(t.channel(), kind, caseId, t.priority(), t.tlp(), addressed(node, t, body)));
+        Verdict v = node.composer().compose(new Composer.Draft(t.channel(), kind, caseId, t.priority(), t.tlp(), addressed(node, t, body), author));
         if (v instanceof Verdict.Rejected r) throw new CaseException(r.reason().httpStatus(), r.reason().code(), r.reason().detail());
         return v;
     }

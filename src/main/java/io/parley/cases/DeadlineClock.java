@@ -43,8 +43,15 @@ public final class DeadlineClock implements AutoCloseable {
                     Thread.sleep(interval.toMillis());
                 } catch (InterruptedException e) {
                     return;
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
+                    // Any failure, even an Error: log it and keep the clock running (tick() already isolates cases).
+                    if (!running) return;
                     LOG.warn("deadline check failed: {}", e.toString());
+                    try {
+                        Thread.sleep(interval.toMillis());
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
                 }
             }
         });
@@ -55,12 +62,17 @@ public final class DeadlineClock implements AutoCloseable {
         Instant now = node.now();
         int fired = 0;
         for (CaseKey key : cases.unfinished()) {
-            CaseTimeline t = cases.timeline(key).orElse(null);
-            if (t == null) continue;
-            Charter charter = node.channels().charter(t.channel()).orElse(null);
-            if (charter == null || charter.member(node.origin()).isEmpty()) continue;
-            if (t.ackStatus(now) == DeadlineStatus.MISSED && t.ackedAt() == null) fired += escalate(t, charter, "ack", t.ackDue(), now);
-            if (t.answerStatus(now) == DeadlineStatus.MISSED && t.answeredAt() == null) fired += escalate(t, charter, "answer", t.answerDue(), now);
+            try {
+                CaseTimeline t = cases.timeline(key).orElse(null);
+                if (t == null) continue;
+                Charter charter = node.channels().charter(t.channel()).orElse(null);
+                if (charter == null || charter.member(node.origin()).isEmpty()) continue;
+                if (t.ackStatus(now) == DeadlineStatus.MISSED && t.ackedAt() == null) fired += escalate(t, charter, "ack", t.ackDue(), now);
+                if (t.answerStatus(now) == DeadlineStatus.MISSED && t.answeredAt() == null) fired += escalate(t, charter, "answer", t.answerDue(), now);
+            } catch (Throwable e) {
+                // One case that cannot be judged (whatever a peer put in it) never stops the others' deadlines.
+                LOG.warn("deadline check of case {} failed: {}", key, e.toString());
+            }
         }
         return fired;
     }

@@ -87,9 +87,10 @@ public final class Notifier {
 
     private void webhook(String caseId, String channel, String subject, ObjectNode event) {
         try {
-            HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(settings.webhook())).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(event))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            // Only the status matters; the answer is read through the capped reader so a bad endpoint cannot flood us.
+            HttpResponse<byte[]> res = io.parley.federation.CappedResponses.send(http, HttpRequest.newBuilder(URI.create(settings.webhook()))
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(event))).build(), 64 * 1024, Duration.ofSeconds(20));
             record(caseId, channel, "webhook", settings.webhook(), subject, res.statusCode() < 300 ? "sent" : "failed", "HTTP " + res.statusCode());
         } catch (IOException | RuntimeException e) {
             record(caseId, channel, "webhook", settings.webhook(), subject, "failed", e.toString());

@@ -11,6 +11,7 @@ import io.parley.envelope.Rejection;
 import io.parley.envelope.Tlp;
 import io.parley.envelope.Verdict;
 import io.parley.envelope.WithheldNotice;
+import io.parley.evidence.InlineMarkings;
 import io.parley.store.ChainHead;
 import io.parley.store.ChannelStore;
 import io.parley.store.EnvelopeStore;
@@ -22,7 +23,8 @@ import io.parley.store.StoredEnvelope;
  * (DESIGN §2 acceptance rules).
  *
  * <p>Checks run in an order that keeps forged input harmless: membership and signature first, so an unsigned or
- * forged envelope can never be recorded as the sender's equivocation; then the TLP ceiling; then the chain. Races
+ * forged envelope can never be recorded as the sender's equivocation; then the TLP ceiling (of the envelope and of every
+ * object of an inline STIX bundle, which may not exceed the envelope's label either); then the chain. Races
  * between writers of the same chain are settled by the store's unique key: the loser re-reads and is judged again.
  */
 public final class EnvelopeAcceptor {
@@ -117,11 +119,11 @@ public final class EnvelopeAcceptor {
         Optional<Charter.Member> member = charters.member(e.channel(), e.from(), e.kind());
         if (member.isEmpty()) return new Judged(reject(new Rejection.NotMember(e.from(), e.channel())), false);
         if (!e.signed() || !EnvelopeSigner.verify(e, member.get().key())) return new Judged(reject(new Rejection.BadSignature(e.from())), false);
-        return new Judged(judgeSigned(e, own, charter.get(), notice), true);
+        return new Judged(judgeSigned(e, own, charter.get(), member.get().key(), notice), true);
     }
 
     /** The checks after the sender's signature verified: everything refused from here on is the sender's own word. */
-    private Verdict judgeSigned(Envelope e, boolean own, Charter charter, WithheldNotice notice) {
+    private Verdict judgeSigned(Envelope e, boolean own, Charter charter, io.parley.identity.VerifierKey senderKey, WithheldNotice notice) {
         if (e.tlp().exceeds(charter.tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.tlpCeiling()));
         Optional<java.util.Set<String>> named;
         try {
@@ -144,12 +146,30 @@ public final class EnvelopeAcceptor {
             return reject(new Rejection.Malformed("", "the envelope is " + e.canonicalBytes().length + " bytes in canonical form; the limit is "
                     + MAX_ENVELOPE_BYTES + ": attach large evidence by hash"));
         }
+        Optional<Rejection> overMarked = inlineMarkings(e, charter.tlpCeiling());
+        if (overMarked.isPresent()) return reject(overMarked.get());
         String hash = e.hash();
         for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
             Optional<EnvelopeStore.Link> sameSeq = envelopes.link(e.channel(), e.from(), e.seq());
             if (sameSeq.isPresent()) {
-                if (sameSeq.get().hash().equals(hash) && !sameSeq.get().withheld()) return new Verdict.Duplicate(e, hash);
-                if (own) return reject(new Rejection.ChainBreak(e.from(), e.seq(), null, e.prev()));
+                EnvelopeStore.Link kept = sameSeq.get();
+                if (kept.withheld()) {
+                    // the sender's signed notice holds this position: any envelope here contradicts it (a RED one
+                    // naming us, which the notice said did not, included)
+                    WithheldNotice held = WithheldNotice.fromJson(io.parley.json.Json.parse(kept.canonical()));
+                    if (own || !held.verify(senderKey)) return reject(new Rejection.ChainBreak(e.from(), e.seq(), held.prev(), e.prev()));
+                } else {
+                    Envelope keptEnvelope = Envelope.fromJson(io.parley.json.Json.parse(kept.canonical()));
+                    if (kept.hash().equals(hash)) return new Verdict.Duplicate(e, hash);
+                    // Equivocation means two different signed statements: the same content under another signature
+                    // (which only the signer can make; encodings are canonical and Bouncy Castle refuses S >= L) is
+                    // the envelope we hold, and never evidence against its sender.
+                    if (java.util.Arrays.equals(keptEnvelope.signingBytes(), e.signingBytes())) return new Verdict.Duplicate(keptEnvelope, kept.hash());
+                    if (!EnvelopeSigner.verify(keptEnvelope, senderKey)) {
+                        return reject(new Rejection.ChainBreak(e.from(), e.seq(), keptEnvelope.prev(), e.prev()));
+                    }
+                    if (own) return reject(new Rejection.ChainBreak(e.from(), e.seq(), keptEnvelope.prev(), e.prev()));
+                }
                 envelopes.recordEquivocation(e, hash, sameSeq.get().hash(), clock.instant());
                 parties.flag(e.from(), "equivocation in channel " + e.channel() + " at seq " + e.seq(), clock.instant());
                 return reject(new Rejection.Equivocation(e.from(), e.seq(), sameSeq.get().hash(), hash));
@@ -226,7 +246,15 @@ public final class EnvelopeAcceptor {
         for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
             Optional<EnvelopeStore.Link> sameSeq = envelopes.link(n.channel(), n.from(), n.seq());
             if (sameSeq.isPresent()) {
-                if (sameSeq.get().withheld() && sameSeq.get().canonical().equals(n.canonical())) return new NoticeVerdict.Duplicate(n.hash());
+                EnvelopeStore.Link kept = sameSeq.get();
+                if (kept.withheld()) {
+                    WithheldNotice held = WithheldNotice.fromJson(io.parley.json.Json.parse(kept.canonical()));
+                    // the same statement (only its signer can sign it twice) is the one we hold
+                    if (java.util.Arrays.equals(held.signingBytes(), n.signingBytes())) return new NoticeVerdict.Duplicate(n.hash());
+                    if (!held.verify(member.get().key())) return refuse(new Rejection.ChainBreak(n.from(), n.seq(), held.prev(), n.prev()));
+                } else if (!EnvelopeSigner.verify(Envelope.fromJson(io.parley.json.Json.parse(kept.canonical())), member.get().key())) {
+                    return refuse(new Rejection.ChainBreak(n.from(), n.seq(), null, n.prev()));
+                }
                 // A second signed statement for one chain position: another envelope, or the same hash told differently.
                 String conflictingId = sameSeq.get().hash().equals(n.hash()) ? "notice:" + n.noticeHash() : n.hash();
                 envelopes.recordEquivocation(n.channel(), n.from(), n.seq(), sameSeq.get().hash(), conflictingId, n.canonical(), clock.instant());
@@ -254,6 +282,19 @@ public final class EnvelopeAcceptor {
     /** A charter envelope we stored before is judged as a duplicate, whatever the terms in force are now. */
     private boolean alreadyHeld(Envelope e) {
         return envelopes.at(e.channel(), e.from(), e.seq()).map(s -> s.hash().equals(e.hash())).orElse(false);
+    }
+
+    /**
+     * An inline STIX bundle reaches everyone who may read its envelope and is indexed (TAXII, correlation) under the
+     * envelope's channel, so none of its objects may be marked above the envelope's label, let alone the ceiling.
+     */
+    private static Optional<Rejection> inlineMarkings(Envelope e, Tlp ceiling) {
+        if (e.kind() == Kind.CHARTER || e.body() == null) return Optional.empty();
+        Optional<InlineMarkings.Strictest> top = InlineMarkings.strictest(e.body().get("stix"), e.tlp());
+        if (top.isEmpty()) return Optional.empty();
+        if (top.get().tlp().exceeds(ceiling)) return Optional.of(new Rejection.InlineAboveCeiling(top.get().pointer(), top.get().tlp(), ceiling));
+        if (top.get().tlp().exceeds(e.tlp())) return Optional.of(new Rejection.InlineAboveLabel(top.get().pointer(), top.get().tlp(), e.tlp()));
+        return Optional.empty();
     }
 
     private static Verdict reject(Rejection reason) {

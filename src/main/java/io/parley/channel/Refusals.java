@@ -22,7 +22,7 @@ import io.parley.store.RejectionRecord;
 public final class Refusals {
     /** The refusal codes of {@link Rejection}; a new reason must be added here to get its own series. */
     static final List<String> CODES = List.of("malformed", "unknown-channel", "not-member", "bad-signature", "tlp-above-ceiling",
-            "chain-gap", "chain-break", "equivocation", "kind-not-accepted", "key-mismatch", "not-recipient");
+            "stix-above-label", "chain-gap", "chain-break", "equivocation", "kind-not-accepted", "key-mismatch", "not-recipient");
     static final String OTHER = "other";
 
     private final EnvelopeStore envelopes;

@@ -49,7 +49,7 @@ final class ApiClient {
     private JsonNode send(HttpRequest req) throws IOException, InterruptedException {
         HttpResponse<String> res;
         try {
-            res = http.send(req, HttpResponse.BodyHandlers.ofString());
+            res = http.send(req, HttpResponse.BodyHandlers.ofString(java.nio.charset.StandardCharsets.UTF_8)); // our API is UTF-8 whatever the header says
         } catch (java.net.ConnectException e) {
             throw new IOException("cannot connect to " + base + " (is the node running?)");
         }

@@ -131,7 +131,8 @@ final class KeyCommand implements Runnable {
         private static boolean handsOverTo(NodeConfig cfg, VerifierKey key) {
             if (cfg.previousKey() == null || cfg.rotationSig() == null) return false;
             try {
-                return VerifierKey.parse(cfg.previousKey()).verify(PartyCard.rotationStatement(cfg.origin(), key), Base64.getDecoder().decode(cfg.rotationSig()));
+                byte[] sig = io.parley.identity.CanonicalBase64.decode(cfg.rotationSig());
+                return sig != null && VerifierKey.parse(cfg.previousKey()).verify(PartyCard.rotationStatement(cfg.origin(), key), sig);
             } catch (IllegalArgumentException e) {
                 return false;
             }
@@ -141,11 +142,11 @@ final class KeyCommand implements Runnable {
         private static void refuseIfRunning(NodeConfig cfg) throws InterruptedException {
             String base = cfg.baseUrl() == null ? "" : cfg.baseUrl().replaceAll("/+$", "");
             if (!base.startsWith("http://") && !base.startsWith("https://")) return;
-            HttpResponse<String> res;
+            HttpResponse<byte[]> res;
             try {
                 HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-                res = http.send(HttpRequest.newBuilder(URI.create(base + "/.well-known/parley")).timeout(Duration.ofSeconds(3)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
+                res = io.parley.federation.CappedResponses.send(http, HttpRequest.newBuilder(URI.create(base + "/.well-known/parley")).timeout(Duration.ofSeconds(3)).GET().build(),
+                        256 * 1024, Duration.ofSeconds(5));
             } catch (IOException | IllegalArgumentException e) {
                 return; // nothing answers there
             }

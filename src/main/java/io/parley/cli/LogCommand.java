@@ -65,8 +65,9 @@ final class LogCommand implements Runnable {
         byte[] get(String path) throws IOException, InterruptedException {
             HttpResponse<byte[]> res;
             try {
-                res = http.send(HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + path)).timeout(Duration.ofSeconds(30)).GET().build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                // Tiles are 8 KiB; an entry bundle is at most 256 entries of 64 KiB.
+                res = io.parley.federation.CappedResponses.send(http, HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                        17L * 1024 * 1024, Duration.ofSeconds(60));
             } catch (java.net.ConnectException e) {
                 throw new IOException("cannot connect to " + url + " (is the node running?)");
             } catch (IllegalArgumentException e) {
@@ -79,7 +80,7 @@ final class LogCommand implements Runnable {
         VerifierKey trustedKey() throws IOException, InterruptedException {
             VerifierKey k;
             if (key != null) {
-                k = VerifierKey.parse(key);
+                k = VerifierKey.parse(key.strip());
             } else {
                 PartyCard card = PartyCard.fromJson(Json.parse(get("/.well-known/parley")));
                 if (!card.verifies()) throw new IOException("the node's party card signature does not verify");
@@ -219,11 +220,9 @@ final class LogCommand implements Runnable {
         }
 
         private static byte[] decode(String b64) {
-            try {
-                return Base64.getDecoder().decode(b64);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--old-root must be base64");
-            }
+            byte[] root = io.parley.identity.CanonicalBase64.decode(b64.strip());
+            if (root == null) throw new IllegalArgumentException("--old-root must be canonical base64 (as printed with the checkpoint)");
+            return root;
         }
     }
 
@@ -255,7 +254,7 @@ final class LogCommand implements Runnable {
             byte[] canonical = envelopeBytes(envelope);
             List<io.parley.log.CosignatureVerifier> ws = new java.util.ArrayList<>();
             for (String w : witnesses) ws.add(io.parley.log.CosignatureVerifier.parse(w));
-            var verified = ReceiptVerifier.verify(canonical, proof, VerifierKey.parse(key), ws, quorum);
+            var verified = ReceiptVerifier.verify(canonical, proof, VerifierKey.parse(key.strip()), ws, quorum);
             spec.commandLine().getOut().println("receipt verified: envelope " + io.parley.identity.Sha256.hex(canonical) + " is entry of checkpoint "
                     + verified.checkpoint().size() + " of " + verified.checkpoint().origin() + ", cosigned by " + verified.witnessSignatures().size() + " witness(es)");
             return 0;

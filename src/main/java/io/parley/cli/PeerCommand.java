@@ -95,11 +95,12 @@ final class PeerCommand implements Runnable {
         /** Reads the peer's public card ourselves, so the human compares what we checked, not what the node says it saw. */
         static PartyCard fetchCard(String url) throws IOException, InterruptedException {
             String base = url.replaceAll("/+$", "");
-            HttpResponse<String> res;
+            HttpResponse<byte[]> res;
             try {
                 HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
-                res = http.send(HttpRequest.newBuilder(URI.create(base + "/.well-known/parley")).timeout(Duration.ofSeconds(15))
-                        .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+                // A card is a few KiB: a host answering more is cut off, not read into memory.
+                res = io.parley.federation.CappedResponses.send(http, HttpRequest.newBuilder(URI.create(base + "/.well-known/parley")).timeout(Duration.ofSeconds(15))
+                        .header("Accept", "application/json").GET().build(), 256 * 1024, Duration.ofSeconds(30));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("bad URL " + url);
             } catch (java.net.ConnectException e) {

@@ -2,7 +2,6 @@ package io.parley.envelope;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Set;
@@ -11,6 +10,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.parley.identity.CanonicalBase64;
 import io.parley.identity.KeyNames;
 import io.parley.identity.Sha256;
 import io.parley.json.Jcs;
@@ -46,7 +46,7 @@ public record Envelope(int v, String channel, String from, long seq, String prev
         check(priority != null, "/priority", "priority is missing");
         check(tlp != null, "/tlp", "tlp is missing");
         check(body != null, "/body", "body must be a JSON object");
-        if (sig != null) check(isSignature(sig), "/sig", "sig must be the base64 of a 64-byte Ed25519 signature");
+        if (sig != null) check(isSignature(sig), "/sig", "sig must be the canonical base64 (standard alphabet, padded, zero trailing bits) of a 64-byte Ed25519 signature");
     }
 
     /** The instant the sender says it created the envelope. */
@@ -101,13 +101,21 @@ public record Envelope(int v, String channel, String from, long seq, String prev
         return HexFormat.of().formatHex(Sha256.hash(canonicalBytes()));
     }
 
+    /** The signature; {@code sig} is canonical base64 of 64 bytes (checked on construction), so this never fails. */
     public byte[] signatureBytes() {
-        return Base64.getDecoder().decode(sig);
+        return CanonicalBase64.decode(sig);
     }
 
     /** Parses the wire JSON of a signed envelope; throws {@link EnvelopeFormatException} naming the bad member. */
     public static Envelope fromJson(JsonNode node) {
         if (node == null || !node.isObject()) throw new EnvelopeFormatException("", "an envelope must be a JSON object");
+        try {
+            // Signing and hashing canonicalize later; find input with no canonical form (a lone surrogate, 1e400, a
+            // huge integer) here, where it is still the sender's malformed envelope and not our failure.
+            Jcs.canonicalize(node);
+        } catch (io.parley.json.JcsException ex) {
+            throw new EnvelopeFormatException("", "the envelope has no RFC 8785 canonical form: " + ex.getMessage());
+        }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!MEMBERS.contains(name)) throw new EnvelopeFormatException("/" + name, "unknown envelope member '" + name + "'");
@@ -160,12 +168,14 @@ public record Envelope(int v, String channel, String from, long seq, String prev
         }
     }
 
+    /**
+     * Only the canonical spelling: the envelope id hashes {@code sig} as text, so a second spelling of one signature
+     * would be a second envelope, and a re-encoded copy of a genuine envelope would look like the sender's
+     * equivocation.
+     */
     private static boolean isSignature(String s) {
-        try {
-            return Base64.getDecoder().decode(s).length == 64;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        byte[] b = CanonicalBase64.decode(s);
+        return b != null && b.length == 64;
     }
 
     private static void check(boolean ok, String field, String message) {

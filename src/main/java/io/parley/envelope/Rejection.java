@@ -42,6 +42,20 @@ public sealed interface Rejection {
         public int httpStatus() { return 422; }
     }
 
+    /** An object of the envelope's inline STIX bundle is marked above the channel's TLP ceiling. */
+    record InlineAboveCeiling(String pointer, Tlp tlp, Tlp ceiling) implements Rejection {
+        public String code() { return "tlp-above-ceiling"; }
+        public String detail() { return pointer + ": the inline STIX object is marked TLP:" + tlp.wire().toUpperCase() + ", above the channel ceiling TLP:" + ceiling.wire().toUpperCase(); }
+        public int httpStatus() { return 422; }
+    }
+
+    /** An object of the envelope's inline STIX bundle is marked above the envelope's own label. */
+    record InlineAboveLabel(String pointer, Tlp tlp, Tlp label) implements Rejection {
+        public String code() { return "stix-above-label"; }
+        public String detail() { return pointer + ": the inline STIX object is marked TLP:" + tlp.wire().toUpperCase() + ", above the envelope's label TLP:" + label.wire().toUpperCase(); }
+        public int httpStatus() { return 422; }
+    }
+
     record ChainGap(String from, long expectedSeq, long gotSeq) implements Rejection {
         public String code() { return "chain-gap"; }
         public String detail() { return "expected seq " + expectedSeq + " from " + from + " but got " + gotSeq + "; envelopes " + expectedSeq + ".." + (gotSeq - 1) + " are missing"; }

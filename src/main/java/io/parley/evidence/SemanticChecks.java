@@ -110,7 +110,7 @@ final class SemanticChecks {
         return v != null && v.isTextual() ? StixTime.parse(v.textValue()) : Optional.empty();
     }
 
-    /** §9 patterning: a {@code stix} pattern must at least be a bracketed, balanced observation expression. */
+    /** §9 patterning: a {@code stix} pattern must parse under the official STIX 2.1 pattern grammar ({@link StixPatterns}). */
     private static void checkPattern(JsonNode object, String type, String base, List<Violation> out) {
         if (!type.equals("indicator")) {
             return;
@@ -121,7 +121,7 @@ final class SemanticChecks {
             out.add(new Violation(base + "/pattern_type", "pattern_type must not be empty (STIX 2.1 §4.7)"));
         }
         if (pt != null && pt.isTextual() && pt.textValue().equals("stix") && p != null && p.isTextual()) {
-            StixPatterns.structuralProblem(p.textValue())
+            StixPatterns.problem(p.textValue())
                     .ifPresent(problem -> out.add(new Violation(base + "/pattern", "not a STIX pattern: " + problem)));
         }
     }

@@ -1,97 +1,331 @@
 package io.parley.evidence;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
+import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.antlr.v4.runtime.BailErrorStrategy;
+import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.InputMismatchException;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.atn.PredictionMode;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
+import org.antlr.v4.runtime.tree.ParseTree;
+import org.antlr.v4.runtime.tree.TerminalNode;
+
+import io.parley.evidence.pattern.STIXPatternLexer;
+import io.parley.evidence.pattern.STIXPatternParser;
+import io.parley.evidence.pattern.STIXPatternParser.IndexPathStepContext;
+import io.parley.evidence.pattern.STIXPatternParser.KeyPathStepContext;
+import io.parley.evidence.pattern.STIXPatternParser.ObjectPathComponentContext;
+import io.parley.evidence.pattern.STIXPatternParser.ObjectPathContext;
+import io.parley.evidence.pattern.STIXPatternParser.ObservationExpressionContext;
+import io.parley.evidence.pattern.STIXPatternParser.ObservationExpressionRepeatedContext;
+import io.parley.evidence.pattern.STIXPatternParser.ObservationExpressionSimpleContext;
+import io.parley.evidence.pattern.STIXPatternParser.ObservationExpressionStartStopContext;
+import io.parley.evidence.pattern.STIXPatternParser.ObservationExpressionWithinContext;
+import io.parley.evidence.pattern.STIXPatternParser.PathStepContext;
+import io.parley.evidence.pattern.STIXPatternParser.PrimitiveLiteralContext;
+import io.parley.evidence.pattern.STIXPatternParser.PropTestContext;
+import io.parley.evidence.pattern.STIXPatternParser.PropTestEqualContext;
+import io.parley.evidence.pattern.STIXPatternParser.PropTestExistsContext;
+import io.parley.evidence.pattern.STIXPatternParser.PropTestIsSubsetContext;
+import io.parley.evidence.pattern.STIXPatternParser.PropTestIsSupersetContext;
+import io.parley.evidence.pattern.STIXPatternParser.PropTestLikeContext;
+import io.parley.evidence.pattern.STIXPatternParser.PropTestOrderContext;
+import io.parley.evidence.pattern.STIXPatternParser.PropTestRegexContext;
+import io.parley.evidence.pattern.STIXPatternParser.PropTestSetContext;
+
 /**
- * Just enough of the STIX patterning language (STIX 2.1 §9) for Parley: a structural sanity check, and extraction of
- * the simple comparison expressions ({@code object-type:path = 'literal'} and {@code IN (...)}) that carry the
- * indicator values worth correlating. Deliberately not a full grammar: qualifiers ({@code WITHIN}, {@code REPEATS},
- * {@code START/STOP}), {@code FOLLOWEDBY}, {@code LIKE}/{@code MATCHES} and negations are skipped, because a value
- * under them is not an exact observable.
+ * STIX 2.1 patterns (§9), parsed with the official OASIS grammar ({@code src/main/antlr4/.../STIXPattern.g4}, the one
+ * the OASIS pattern validator is built from), plus the validator's two checks beyond the grammar: no qualifier type
+ * twice on one observation expression, and hash values that fit their algorithm.
+ *
+ * <p>Patterns come from other parties, so parsing is bounded before it starts: at most {@value #MAX_LENGTH}
+ * characters and {@value #MAX_DEPTH} levels of brackets and parentheses (the parser recurses once per level). The
+ * parser stops at the first error (bail strategy, no console listener), and the parse tree, whose depth grows with the
+ * number of {@code AND}/{@code OR} operators, is walked with an explicit stack, never by recursion.
+ *
+ * <p>Correlation takes {@link #comparisons}: every {@code object-type:path operator value} test in order of appearance,
+ * including those under qualifiers and {@code FOLLOWEDBY}; callers keep the exact ones ({@code =}, {@code IN}).
  */
 final class StixPatterns {
-    /** One {@code object-type:object-path operator value} comparison (§9.3). */
+    /** Longest pattern parsed; longer ones are refused unread. */
+    static final int MAX_LENGTH = 16 * 1024;
+    /** Deepest nesting of {@code [} and {@code (} parsed. */
+    static final int MAX_DEPTH = 32;
+
+    /** One {@code object-type:object-path operator value} comparison (§9.3); {@code operator} is prefixed "NOT " when negated. */
     record Comparison(String objectType, String path, String operator, List<String> values) {}
 
-    // The text is scanned with every string literal masked out, so nothing inside a literal can look like syntax.
-    private static final Pattern COMPARISON = Pattern.compile(
-            "([a-z][a-z0-9-]*):((?:[A-Za-z0-9_]+|'L*'|\\[(?:\\*|[0-9]+)\\]|\\.)+)\\s*"
-                    + "(NOT\\s+)?(=|!=|<=|>=|<|>|IN|LIKE|MATCHES|ISSUBSET|ISSUPERSET)\\s*"
-                    + "('L*'|\\((?:\\s*'L*'\\s*,?|\\s*-?[0-9.]+\\s*,?)*\\)|-?[0-9]+(?:\\.[0-9]+)?|true|false)");
-    private static final Pattern MASKED_LITERAL = Pattern.compile("'L*'");
-    private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(?:\\.[0-9]+)?");
+    /** A pattern's comparisons, or the first reason it is not a STIX 2.1 pattern. */
+    record Parsed(List<Comparison> comparisons, Optional<String> problem) {}
+
+    /** OASIS validator's hash formats (object_validator.py), keyed by the algorithm name upper-cased without hyphens. */
+    private static final Map<String, Pattern> HASHES = Map.ofEntries(
+            Map.entry("MD5", Pattern.compile("[a-fA-F0-9]{32}")),
+            Map.entry("RIPEMD160", Pattern.compile("[a-fA-F0-9]{40}")),
+            Map.entry("SHA1", Pattern.compile("[a-fA-F0-9]{40}")),
+            Map.entry("SHA224", Pattern.compile("[a-fA-F0-9]{56}")),
+            Map.entry("SHA256", Pattern.compile("[a-fA-F0-9]{64}")),
+            Map.entry("SHA384", Pattern.compile("[a-fA-F0-9]{96}")),
+            Map.entry("SHA512", Pattern.compile("[a-fA-F0-9]{128}")),
+            Map.entry("SHA3224", Pattern.compile("[a-fA-F0-9]{56}")),
+            Map.entry("SHA3256", Pattern.compile("[a-fA-F0-9]{64}")),
+            Map.entry("SHA3384", Pattern.compile("[a-fA-F0-9]{96}")),
+            Map.entry("SHA3512", Pattern.compile("[a-fA-F0-9]{128}")),
+            Map.entry("SSDEEP", Pattern.compile("[a-zA-Z0-9/+:.]{1,128}")),
+            Map.entry("WHIRLPOOL", Pattern.compile("[a-fA-F0-9]{128}")));
+
+    private enum Qualifier { WITHIN, REPEATS, START_STOP }
 
     private StixPatterns() {}
 
-    /**
-     * A reason {@code pattern} cannot be a STIX pattern, or empty: it must start with an observation expression
-     * ({@code [} or {@code (}), close every string literal, and balance brackets and parentheses without nesting a
-     * bracket in a bracket; each observation expression must contain at least one {@code type:path} comparison.
-     */
-    static Optional<String> structuralProblem(String pattern) {
-        String t = pattern.strip();
-        if (t.isEmpty()) {
-            return Optional.of("the pattern is empty");
-        }
-        if (t.charAt(0) != '[' && t.charAt(0) != '(') {
-            return Optional.of("a pattern starts with an observation expression '[' (STIX 2.1 §9.2)");
-        }
-        int brackets = 0;
-        int parens = 0;
-        boolean sawComparison = false;
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
-            if (c == '\'') {
-                int end = closingQuote(t, i);
-                if (end < 0) {
-                    return Optional.of("unterminated string literal");
-                }
-                i = end;
-            } else if (c == '[') {
-                if (brackets > 0 && !isPathIndex(t, i)) {
-                    return Optional.of("nested '[' at offset " + i);
-                }
-                if (brackets == 0) {
-                    brackets = 1;
-                } else {
-                    i = t.indexOf(']', i); // a list index such as [*] or [0] inside an object path
-                }
-            } else if (c == ']') {
-                if (brackets == 0) {
-                    return Optional.of("unbalanced ']' at offset " + i);
-                }
-                brackets = 0;
-            } else if (c == '(' && brackets == 0) {
-                parens++;
-            } else if (c == ')' && brackets == 0) {
-                if (--parens < 0) {
-                    return Optional.of("unbalanced ')' at offset " + i);
-                }
-            } else if (c == ':' && brackets > 0) {
-                sawComparison = true;
-            }
-        }
-        if (brackets != 0) {
-            return Optional.of("unterminated observation expression '['");
-        }
-        if (parens != 0) {
-            return Optional.of("unbalanced parentheses");
-        }
-        return sawComparison ? Optional.empty() : Optional.of("no object-type:path comparison");
+    /** Why {@code pattern} is not a STIX 2.1 pattern (with the offset of the fault), or empty when it is one. */
+    static Optional<String> problem(String pattern) {
+        return parse(pattern).problem();
     }
 
-    /** True when the {@code [} at {@code i} opens a list index ({@code [*]} or {@code [0]}) in an object path. */
-    private static boolean isPathIndex(String t, int i) {
-        int close = t.indexOf(']', i);
-        if (close <= i + 1) {
-            return false;
+    /** Every comparison in {@code pattern}, in order of appearance; none when it is not a valid pattern. */
+    static List<Comparison> comparisons(String pattern) {
+        return parse(pattern).comparisons();
+    }
+
+    /** Parses {@code pattern} within the length and depth caps. */
+    static Parsed parse(String pattern) {
+        if (pattern.isBlank()) return invalid("the pattern is empty");
+        if (pattern.length() > MAX_LENGTH) {
+            return invalid("the pattern is " + pattern.length() + " characters long; at most " + MAX_LENGTH + " are accepted");
         }
-        String inside = t.substring(i + 1, close);
-        return inside.equals("*") || inside.chars().allMatch(ch -> ch >= '0' && ch <= '9');
+        Optional<String> tooDeep = tooDeep(pattern);
+        if (tooDeep.isPresent()) return invalid(tooDeep.get());
+        STIXPatternParser.PatternContext tree;
+        try {
+            tree = tree(pattern, PredictionMode.SLL);
+        } catch (ParseCancellationException sll) {
+            try {
+                tree = tree(pattern, PredictionMode.LL); // SLL may fail where full LL succeeds; LL's verdict is final
+            } catch (ParseCancellationException e) {
+                return invalid(describe(e));
+            }
+        } catch (StackOverflowError e) {
+            return invalid("the pattern is too complex to parse"); // not expected within the caps; never let it escape
+        }
+        return walk(tree);
+    }
+
+    private static Parsed invalid(String why) {
+        return new Parsed(List.of(), Optional.of(why));
+    }
+
+    /** Nesting of {@code [} and {@code (} outside string literals beyond {@link #MAX_DEPTH}, as a problem. */
+    private static Optional<String> tooDeep(String p) {
+        int depth = 0;
+        for (int i = 0; i < p.length(); i++) {
+            char c = p.charAt(i);
+            if (c == '\'') {
+                i = closingQuote(p, i);
+                if (i < 0) return Optional.empty(); // the lexer reports the unterminated literal
+            } else if (c == '[' || c == '(') {
+                if (++depth > MAX_DEPTH) {
+                    return Optional.of("brackets and parentheses nest deeper than " + MAX_DEPTH + " levels at offset " + i);
+                }
+            } else if ((c == ']' || c == ')') && depth > 0) {
+                depth--;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static STIXPatternParser.PatternContext tree(String pattern, PredictionMode mode) {
+        STIXPatternLexer lexer = new STIXPatternLexer(CharStreams.fromString(pattern));
+        lexer.removeErrorListeners();
+        lexer.addErrorListener(LexerErrors.INSTANCE);
+        STIXPatternParser parser = new STIXPatternParser(new CommonTokenStream(lexer));
+        parser.removeErrorListeners();
+        parser.setErrorHandler(new BailErrorStrategy());
+        parser.getInterpreter().setPredictionMode(mode);
+        return parser.pattern();
+    }
+
+    /** Lexer faults stop the parse like parser faults (the grammar's catch-all token makes them rare). */
+    private static final class LexerErrors extends BaseErrorListener {
+        static final LexerErrors INSTANCE = new LexerErrors();
+
+        @Override
+        public void syntaxError(Recognizer<?, ?> recognizer, Object symbol, int line, int column, String msg, RecognitionException e) {
+            throw new ParseCancellationException("at offset " + column + ": " + msg);
+        }
+    }
+
+    private static String describe(ParseCancellationException e) {
+        if (!(e.getCause() instanceof RecognitionException re)) return e.getMessage() != null ? e.getMessage() : "not a STIX pattern";
+        Token t = re.getOffendingToken();
+        String where = t == null ? "" : "at offset " + Math.max(0, t.getStartIndex()) + ": ";
+        String what = t == null || t.getType() == Token.EOF ? "unexpected end of the pattern" : "unexpected " + shorten(t.getText());
+        String expected = "";
+        if (re instanceof InputMismatchException && re.getRecognizer() != null) {
+            expected = " (expected " + re.getExpectedTokens().toString(re.getRecognizer().getVocabulary()) + ")";
+        }
+        return where + what + expected;
+    }
+
+    private static String shorten(String text) {
+        return '"' + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + '"';
+    }
+
+    // --- the tree ---------------------------------------------------------------------------------------------------
+
+    /** Pre-order walk with an explicit stack (the tree is as deep as the pattern has operators). */
+    private static Parsed walk(ParseTree root) {
+        List<Comparison> out = new ArrayList<>();
+        Deque<ParseTree> stack = new ArrayDeque<>();
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            ParseTree n = stack.pop();
+            if (n instanceof ObservationExpressionWithinContext || n instanceof ObservationExpressionRepeatedContext
+                    || n instanceof ObservationExpressionStartStopContext) {
+                Optional<String> dup = duplicateQualifier((ObservationExpressionContext) n);
+                if (dup.isPresent()) return invalid(dup.get());
+            }
+            if (n instanceof PropTestContext test && !(n instanceof STIXPatternParser.PropTestParenContext)) {
+                Comparison c = comparison(test);
+                Optional<String> badHash = badHash(c, test);
+                if (badHash.isPresent()) return invalid(badHash.get());
+                out.add(c);
+                continue;
+            }
+            for (int i = n.getChildCount() - 1; i >= 0; i--) stack.push(n.getChild(i));
+        }
+        return new Parsed(List.copyOf(out), Optional.empty());
+    }
+
+    /**
+     * OASIS validator rule: a qualifier type applied twice to one simple observation expression (e.g.
+     * {@code [a:b = 1] WITHIN 5 SECONDS WITHIN 6 SECONDS}) is an error; on a parenthesised group it is not checked.
+     */
+    private static Optional<String> duplicateQualifier(ObservationExpressionContext top) {
+        Set<Qualifier> seen = EnumSet.noneOf(Qualifier.class);
+        ObservationExpressionContext n = top;
+        boolean duplicate = false;
+        while (true) {
+            Qualifier q;
+            ObservationExpressionContext inner;
+            if (n instanceof ObservationExpressionWithinContext w) {
+                q = Qualifier.WITHIN;
+                inner = w.observationExpression();
+            } else if (n instanceof ObservationExpressionRepeatedContext r) {
+                q = Qualifier.REPEATS;
+                inner = r.observationExpression();
+            } else if (n instanceof ObservationExpressionStartStopContext s) {
+                q = Qualifier.START_STOP;
+                inner = s.observationExpression();
+            } else {
+                break;
+            }
+            duplicate |= !seen.add(q);
+            n = inner;
+        }
+        if (duplicate && n instanceof ObservationExpressionSimpleContext) {
+            return Optional.of("at offset " + top.getStart().getStartIndex() + ": a qualifier type is applied twice to one observation expression");
+        }
+        return Optional.empty();
+    }
+
+    private static Comparison comparison(PropTestContext test) {
+        return switch (test) {
+            case PropTestEqualContext t -> new Comparison(type(t.objectPath()), path(t.objectPath()), not(t.NOT()) + (t.EQ() != null ? "=" : "!="),
+                    List.of(value(t.primitiveLiteral())));
+            case PropTestOrderContext t -> new Comparison(type(t.objectPath()), path(t.objectPath()),
+                    not(t.NOT()) + (t.GT() != null ? ">" : t.LT() != null ? "<" : t.GE() != null ? ">=" : "<="),
+                    List.of(value((TerminalNode) t.orderableLiteral().getChild(0))));
+            case PropTestSetContext t -> {
+                List<String> values = new ArrayList<>();
+                for (PrimitiveLiteralContext v : t.setLiteral().primitiveLiteral()) values.add(value(v));
+                yield new Comparison(type(t.objectPath()), path(t.objectPath()), not(t.NOT()) + "IN", List.copyOf(values));
+            }
+            case PropTestLikeContext t -> new Comparison(type(t.objectPath()), path(t.objectPath()), not(t.NOT()) + "LIKE", List.of(value(t.StringLiteral())));
+            case PropTestRegexContext t -> new Comparison(type(t.objectPath()), path(t.objectPath()), not(t.NOT()) + "MATCHES", List.of(value(t.StringLiteral())));
+            case PropTestIsSubsetContext t -> new Comparison(type(t.objectPath()), path(t.objectPath()), not(t.NOT()) + "ISSUBSET", List.of(value(t.StringLiteral())));
+            case PropTestIsSupersetContext t -> new Comparison(type(t.objectPath()), path(t.objectPath()), not(t.NOT()) + "ISSUPERSET", List.of(value(t.StringLiteral())));
+            case PropTestExistsContext t -> new Comparison(type(t.objectPath()), path(t.objectPath()), not(t.NOT()) + "EXISTS", List.of());
+            default -> throw new IllegalStateException("unexpected comparison " + test.getClass().getSimpleName());
+        };
+    }
+
+    private static String not(TerminalNode not) {
+        return not == null ? "" : "NOT ";
+    }
+
+    private static String type(ObjectPathContext p) {
+        return p.objectType().getStart().getText();
+    }
+
+    /** The object path after the colon: keys joined by dots (quotes dropped), list indexes as {@code [n]} or {@code [*]}. */
+    private static String path(ObjectPathContext p) {
+        TerminalNode first = (TerminalNode) p.firstPathComponent().getChild(0);
+        StringBuilder sb = new StringBuilder(key(first));
+        ObjectPathComponentContext rest = p.objectPathComponent();
+        if (rest == null) return sb.toString();
+        Deque<ObjectPathComponentContext> stack = new ArrayDeque<>();
+        stack.push(rest);
+        while (!stack.isEmpty()) {
+            ObjectPathComponentContext c = stack.pop();
+            switch (c) {
+                case PathStepContext s -> {
+                    stack.push(s.objectPathComponent(1));
+                    stack.push(s.objectPathComponent(0));
+                }
+                case KeyPathStepContext k -> sb.append('.').append(key(k.IdentifierWithoutHyphen() != null ? k.IdentifierWithoutHyphen() : k.StringLiteral()));
+                case IndexPathStepContext i -> sb.append('[').append(i.getChild(1).getText()).append(']');
+                default -> throw new IllegalStateException("unexpected path step " + c.getClass().getSimpleName());
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String key(TerminalNode n) {
+        return n.getSymbol().getType() == STIXPatternLexer.StringLiteral ? stringValue(n.getText()) : n.getText();
+    }
+
+    private static String value(PrimitiveLiteralContext v) {
+        return v.BoolLiteral() != null ? v.BoolLiteral().getText() : value((TerminalNode) v.orderableLiteral().getChild(0));
+    }
+
+    /** A literal's value: a string's text unescaped, a number without a leading '+', anything else as written. */
+    private static String value(TerminalNode literal) {
+        String text = literal.getText();
+        return switch (literal.getSymbol().getType()) {
+            case STIXPatternLexer.StringLiteral -> stringValue(text);
+            case STIXPatternLexer.IntPosLiteral, STIXPatternLexer.FloatPosLiteral -> text.startsWith("+") ? text.substring(1) : text;
+            default -> text;
+        };
+    }
+
+    private static String stringValue(String quoted) {
+        return unescape(quoted.substring(1, quoted.length() - 1));
+    }
+
+    /** OASIS validator rule: a string compared with {@code hashes.<algorithm>} must be a hash of that algorithm. */
+    private static Optional<String> badHash(Comparison c, PropTestContext test) {
+        int dot = c.path().lastIndexOf('.');
+        if (!(c.path().startsWith("hashes.") || c.path().contains(".hashes.")) || dot < 0 || c.values().size() != 1) return Optional.empty();
+        if (test instanceof PropTestSetContext || test instanceof PropTestExistsContext) return Optional.empty();
+        String algorithm = c.path().substring(dot + 1);
+        Pattern format = HASHES.get(algorithm.toUpperCase(Locale.ROOT).replace("-", ""));
+        if (format == null || format.matcher(c.values().get(0)).matches()) return Optional.empty();
+        return Optional.of("at offset " + test.getStart().getStartIndex() + ": '" + c.values().get(0) + "' is not a valid " + algorithm + " hash");
     }
 
     /** Index of the quote that closes the literal opened at {@code open}, honouring backslash escapes; or -1. */
@@ -105,35 +339,6 @@ final class StixPatterns {
             }
         }
         return -1;
-    }
-
-    /** Every comparison in {@code pattern}, in order of appearance. */
-    static List<Comparison> comparisons(String pattern) {
-        String masked = mask(pattern);
-        List<Comparison> out = new ArrayList<>();
-        Matcher m = COMPARISON.matcher(masked);
-        while (m.find()) {
-            String path = pattern.substring(m.start(2), m.end(2)).replace("'", "");
-            String op = (m.group(3) != null ? "NOT " : "") + m.group(4);
-            out.add(new Comparison(m.group(1), path, op, literals(pattern, m.start(5), m.end(5), masked)));
-        }
-        return out;
-    }
-
-    /** The literal values in {@code [from, to)}: one string or number, or each element of an {@code IN} list. */
-    private static List<String> literals(String original, int from, int to, String masked) {
-        List<String> values = new ArrayList<>();
-        Matcher lit = MASKED_LITERAL.matcher(masked).region(from, to);
-        while (lit.find()) {
-            values.add(unescape(original.substring(lit.start() + 1, lit.end() - 1)));
-        }
-        if (values.isEmpty()) {
-            Matcher num = NUMBER.matcher(masked).region(from, to);
-            while (num.find()) {
-                values.add(num.group());
-            }
-        }
-        return values;
     }
 
     /** §9.4: inside a string literal only {@code \'} and {@code \\} are escapes. */
@@ -153,23 +358,5 @@ final class StixPatterns {
     /** A string literal for {@code value}: quotes and backslashes escaped (§9.4). */
     static String literal(String value) {
         return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
-    }
-
-    /** {@code text} with the inside of every string literal replaced by {@code L}, positions kept. */
-    private static String mask(String text) {
-        StringBuilder sb = new StringBuilder(text);
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == '\'') {
-                int end = closingQuote(text, i);
-                if (end < 0) {
-                    end = text.length();
-                }
-                for (int j = i + 1; j < end; j++) {
-                    sb.setCharAt(j, 'L');
-                }
-                i = end;
-            }
-        }
-        return sb.toString();
     }
 }

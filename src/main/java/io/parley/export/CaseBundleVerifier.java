@@ -345,16 +345,13 @@ public final class CaseBundleVerifier {
     }
 
     private static boolean verifySig(VerifierKey key, byte[] message, String b64) {
-        try {
-            return key.verify(message, Base64.getDecoder().decode(b64));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        byte[] sig = io.parley.identity.CanonicalBase64.decode(b64);
+        return sig != null && key.verify(message, sig);
     }
 
     private static List<byte[]> hashes(JsonNode a) {
         List<byte[]> out = new ArrayList<>();
-        a.forEach(h -> out.add(Base64.getDecoder().decode(h.asText())));
+        a.forEach(h -> out.add(io.parley.identity.CanonicalBase64.decodeOrThrow(h.asText(), "proof hash")));
         return out;
     }
 

@@ -67,15 +67,26 @@ public final class CatchUp implements AutoCloseable {
                 for (String key : List.copyOf(requested)) {
                     requested.remove(key);
                     String[] parts = key.split("\n", 2);
-                    pull(parts[0], parts[1]);
+                    try {
+                        pull(parts[0], parts[1]);
+                    } catch (RuntimeException | Error e) {
+                        LOG.warn("catch-up of {} failed: {}", key.replace('\n', '/'), e.toString()); // the others still run
+                    }
                 }
                 synchronized (wake) {
                     if (requested.isEmpty()) wake.wait(Math.max(50, interval.toMillis() / 4));
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Any failure, even an Error: keep the thread, wait a round, try again.
+                if (!running) return;
                 LOG.warn("catch-up round failed: {}", e.toString());
+                try {
+                    Thread.sleep(Math.max(50, interval.toMillis() / 4));
+                } catch (InterruptedException ie) {
+                    return;
+                }
             }
         }
     }
@@ -87,7 +98,13 @@ public final class CatchUp implements AutoCloseable {
             // peers serve history only of active channels; a proposal's charter envelopes arrive by push
             if (!node.charters().active(c.channel())) continue;
             for (Charter.Member m : c.members()) {
-                if (!m.origin().equals(node.origin())) total += pull(c.channel(), m.origin());
+                if (m.origin().equals(node.origin())) continue;
+                try {
+                    total += pull(c.channel(), m.origin());
+                } catch (RuntimeException | Error e) {
+                    if (!running) return total; // shutting down: the database may already be closed under us
+                    LOG.warn("catch-up of {}/{} failed: {}", c.channel(), m.origin(), e.toString()); // the others still run
+                }
             }
         }
         return total;

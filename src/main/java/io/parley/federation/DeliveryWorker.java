@@ -78,8 +78,10 @@ public final class DeliveryWorker implements AutoCloseable {
                 Thread.sleep(1000);
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                if (!running) return;
                 LOG.warn("outbox scan failed: {}", e.toString());
+                sleepQuietly(1000);
             }
         }
     }
@@ -106,7 +108,7 @@ public final class DeliveryWorker implements AutoCloseable {
                 deliver(peer, due);
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 if (!running) return; // shutting down: the database may already be closed under us
                 LOG.warn("delivery to {} failed unexpectedly: {}", peer, e.toString());
                 sleepQuietly(1000);

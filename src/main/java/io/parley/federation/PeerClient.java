@@ -35,6 +35,17 @@ public final class PeerClient {
     /** A page of catch-up: envelopes in chain order and whether more follow. */
     public record Page(List<JsonNode> envelopes, boolean more) {}
 
+    /** An inbox answer: a result (with a receipt of a few KiB at most) per envelope of a batch of at most 500. */
+    static final long MAX_INBOX_ANSWER = 8L * 1024 * 1024;
+    /** A party card is a few KiB. */
+    static final long MAX_CARD = 256L * 1024;
+    /** Per envelope of a catch-up page: an envelope is at most 64 KiB canonical; JSON as served adds a little. */
+    static final long MAX_PER_ENVELOPE = 80L * 1024;
+
+    private HttpResponse<byte[]> send(HttpRequest req, long max) throws IOException, InterruptedException {
+        return CappedResponses.send(http, req, max, timeout.multipliedBy(3));
+    }
+
     /**
      * Posts a batch of canonical envelopes to the peer's inbox; returns one result per envelope. Throws on anything
      * but a well-formed batch answer (network error, timeout, 5xx), which the caller treats as the line being down.
@@ -43,8 +54,8 @@ public final class PeerClient {
         String body = "{\"envelopes\":[" + String.join(",", canonicalEnvelopes) + "]}";
         HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/federation/v1/inbox")).timeout(timeout)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
-        if (res.statusCode() != 200) throw new IOException("inbox answered HTTP " + res.statusCode() + ": " + abbreviate(res.body()));
+        HttpResponse<byte[]> res = send(req, MAX_INBOX_ANSWER);
+        if (res.statusCode() != 200) throw new IOException("inbox answered HTTP " + res.statusCode() + ": " + abbreviate(CappedResponses.text(res)));
         JsonNode results = parse(res.body()).path("results");
         if (!results.isArray() || results.size() != canonicalEnvelopes.size()) throw new IOException("inbox answer has no result per envelope");
         List<JsonNode> out = new ArrayList<>();
@@ -56,8 +67,8 @@ public final class PeerClient {
         String path = "/federation/v1/channels/" + enc(channel) + "/envelopes?from=" + enc(from) + "&after=" + after + "&limit=" + limit;
         URI target = URI.create(baseUrl + path);
         HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout).GET();
-        HttpResponse<String> res = http.send(PeerRequestAuth.sign(b, "GET", target, new byte[0], key, clock.instant()).build(), HttpResponse.BodyHandlers.ofString());
-        if (res.statusCode() != 200) throw new IOException("catch-up answered HTTP " + res.statusCode() + ": " + abbreviate(res.body()));
+        HttpResponse<byte[]> res = send(PeerRequestAuth.sign(b, "GET", target, new byte[0], key, clock.instant()).build(), MAX_PER_ENVELOPE * (limit + 1));
+        if (res.statusCode() != 200) throw new IOException("catch-up answered HTTP " + res.statusCode() + ": " + abbreviate(CappedResponses.text(res)));
         JsonNode body = parse(res.body());
         List<JsonNode> envelopes = new ArrayList<>();
         body.path("envelopes").forEach(envelopes::add);
@@ -67,9 +78,9 @@ public final class PeerClient {
     /** Fetches and checks a party card (self-signature); whether to trust its key is the caller's decision. */
     public PartyCard card(String baseUrl) throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl.replaceAll("/+$", "") + "/.well-known/parley")).timeout(timeout).GET().build();
-        HttpResponse<String> res;
+        HttpResponse<byte[]> res;
         try {
-            res = http.send(req, HttpResponse.BodyHandlers.ofString());
+            res = send(req, MAX_CARD);
         } catch (java.net.ConnectException e) {
             throw new IOException("cannot connect to " + baseUrl);
         }
@@ -84,7 +95,7 @@ public final class PeerClient {
         return card;
     }
 
-    private static JsonNode parse(String body) throws IOException {
+    private static JsonNode parse(byte[] body) throws IOException {
         try {
             return Json.parse(body);
         } catch (IllegalArgumentException e) {

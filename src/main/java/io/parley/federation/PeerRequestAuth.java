@@ -223,12 +223,7 @@ public final class PeerRequestAuth {
 
     /** Decodes base64 only in its one canonical form: what decodes must re-encode to the same text. */
     static Optional<byte[]> canonicalBase64(String text) {
-        try {
-            byte[] bytes = Base64.getDecoder().decode(text);
-            return Base64.getEncoder().encodeToString(bytes).equals(text) ? Optional.of(bytes) : Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(io.parley.identity.CanonicalBase64.decode(text));
     }
 
     private static Outcome refused(String reason) {

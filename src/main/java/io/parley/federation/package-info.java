@@ -7,6 +7,7 @@
  * in the order we stored them, which is each chain's order; every attempt and outage is recorded (the newest attempts
  * per peer in detail, all of them in the link's counters). A signed peer request
  * ({@link io.parley.federation.PeerRequestAuth}) is good once, at the one node it names, for the exact method, path,
- * query and body it was signed for, within seconds.
+ * query and body it was signed for, within seconds. Every answer read from a peer goes through
+ * {@link io.parley.federation.CappedResponses}: bounded in size and time, decoded as UTF-8.
  */
 package io.parley.federation;

@@ -51,12 +51,8 @@ public record PartyCard(String origin, String displayName, String organisationKi
     /** True if the signature verifies under the card's own key. */
     public boolean verifies() {
         if (sig == null) return false;
-        byte[] signature;
-        try {
-            signature = Base64.getDecoder().decode(sig);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        byte[] signature = CanonicalBase64.decode(sig);
+        if (signature == null) return false;
         return verifierKey.verify(Jcs.canonicalize(unsignedJson()), signature);
     }
 
@@ -68,11 +64,8 @@ public record PartyCard(String origin, String displayName, String organisationKi
     /** True if this card's key was handed over by {@code previous} (directly; chains are checked one step at a time). */
     public boolean rotatedFrom(VerifierKey previous) {
         if (previousKey == null || rotationSig == null || !previousKey.equals(previous.encoded())) return false;
-        try {
-            return previous.verify(rotationStatement(origin, verifierKey), Base64.getDecoder().decode(rotationSig));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        byte[] signature = CanonicalBase64.decode(rotationSig);
+        return signature != null && previous.verify(rotationStatement(origin, verifierKey), signature);
     }
 
     public boolean validAt(Instant t) {

@@ -25,25 +25,27 @@ public record VerifierKey(String name, byte[] publicKey) {
         if (publicKey.length != Ed25519.PUBLIC_KEY_SIZE) {
             throw new IllegalArgumentException("an Ed25519 public key has 32 bytes, got " + publicKey.length);
         }
+        // Canonical encoding, on the curve, not of small order: a small-order key would let one signature verify
+        // for many messages, and a second spelling of a key would be a second identity for it.
+        if (!Ed25519.validatePublicKeyFull(publicKey, 0)) {
+            throw new IllegalArgumentException("not a valid Ed25519 public key (non-canonical encoding, not on the curve, or of small order)");
+        }
         publicKey = publicKey.clone();
     }
 
     /** Parses and checks a verifier key string; throws {@link IllegalArgumentException} saying what is wrong. */
     public static VerifierKey parse(String text) {
         if (text == null) throw new IllegalArgumentException("verifier key is missing");
-        String[] parts = text.trim().split("\\+", 3);
+        String[] parts = text.split("\\+", 3);
         if (parts.length != 3) throw new IllegalArgumentException("a verifier key has the form name+keyid+base64key");
-        byte[] keyBytes;
-        try {
-            keyBytes = Base64.getDecoder().decode(parts[2]);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("verifier key: the key part is not base64");
-        }
+        // One key, one spelling: the key's text is signed inside charters and cards and compared as text.
+        byte[] keyBytes = CanonicalBase64.decode(parts[2]);
+        if (keyBytes == null) throw new IllegalArgumentException("verifier key: the key part is not canonical base64");
         if (keyBytes.length != 33 || keyBytes[0] != ALG_ED25519) {
             throw new IllegalArgumentException("verifier key: only Ed25519 keys (algorithm 0x01, 32 bytes) are supported");
         }
         VerifierKey key = new VerifierKey(parts[0], Arrays.copyOfRange(keyBytes, 1, 33));
-        if (!parts[1].equalsIgnoreCase(key.keyIdHex())) {
+        if (!parts[1].equals(key.keyIdHex())) {
             throw new IllegalArgumentException("verifier key: key id " + parts[1] + " does not match the key (expected " + key.keyIdHex() + ")");
         }
         return key;

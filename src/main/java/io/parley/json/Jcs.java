@@ -84,6 +84,10 @@ public final class Jcs {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    static {
+        STRICT_READER.getFactory().setStreamReadConstraints(Json.CONSTRAINTS);
+    }
+
     private Jcs() {}
 
     /** The canonical form of {@code node}, as the UTF-8 bytes that get hashed and signed. */
@@ -115,10 +119,10 @@ public final class Jcs {
         try {
             node = STRICT_READER.readTree(jsonText);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not valid JSON for JCS: " + e.getOriginalMessage(), e);
+            throw new JcsException("not valid JSON for JCS: " + e.getOriginalMessage(), e);
         }
         if (node == null || node.isMissingNode()) {
-            throw new IllegalArgumentException("not valid JSON for JCS: no value");
+            throw new JcsException("not valid JSON for JCS: no value");
         }
         return node;
     }
@@ -134,7 +138,7 @@ public final class Jcs {
             case BOOLEAN -> out.append(node.booleanValue() ? "true" : "false");
             case NULL -> out.append("null");
             // Binary, POJO and missing nodes are Jackson conveniences with no single JSON spelling.
-            default -> throw new IllegalArgumentException("no JSON form for a " + node.getNodeType() + " node");
+            default -> throw new JcsException("no JSON form for a " + node.getNodeType() + " node");
         }
     }
 
@@ -211,7 +215,7 @@ public final class Jcs {
             return i + 1;
         }
         // A lone surrogate cannot be encoded in UTF-8; String.getBytes would silently write '?' instead.
-        throw new IllegalArgumentException(String.format(
+        throw new JcsException(String.format(
                 "lone surrogate U+%04X at index %d has no UTF-8 form (RFC 8785 §3.2.2.2)", (int) high, i));
     }
 
@@ -238,11 +242,11 @@ public final class Jcs {
     private static String integerText(BigInteger value) {
         double nearest = value.doubleValue(); // correctly rounded (ties to even), or infinite
         if (Double.isInfinite(nearest)) {
-            throw new IllegalArgumentException("integer too large for an IEEE-754 double: " + abbreviate(value));
+            throw new JcsException("integer too large for an IEEE-754 double: " + abbreviate(value));
         }
         String canonical = formatDouble(nearest);
         if (!canonical.equals(value.toString())) {
-            throw new IllegalArgumentException("integer " + abbreviate(value)
+            throw new JcsException("integer " + abbreviate(value)
                     + " is not exactly an IEEE-754 double (I-JSON allows |n| <= 2^53); JCS would change it to "
                     + canonical);
         }
@@ -254,10 +258,10 @@ public final class Jcs {
         // large exponents in E notation, so this stays cheap for 1E-999999999 too.
         double nearest = Double.parseDouble(value.toString());
         if (Double.isInfinite(nearest)) {
-            throw new IllegalArgumentException("number too large for an IEEE-754 double: " + abbreviate(value));
+            throw new JcsException("number too large for an IEEE-754 double: " + abbreviate(value));
         }
         if (nearest == 0 && value.signum() != 0) {
-            throw new IllegalArgumentException("number too small for an IEEE-754 double: " + abbreviate(value));
+            throw new JcsException("number too small for an IEEE-754 double: " + abbreviate(value));
         }
         return formatDouble(nearest);
     }
@@ -274,7 +278,7 @@ public final class Jcs {
      */
     static String formatDouble(double x) {
         if (!Double.isFinite(x)) {
-            throw new IllegalArgumentException(x + " has no JSON form (RFC 8785 §3.2.2.3)");
+            throw new JcsException(x + " has no JSON form (RFC 8785 §3.2.2.3)");
         }
         if (x == 0) {
             return "0"; // both +0 and -0

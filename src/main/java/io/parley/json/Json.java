@@ -10,7 +10,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** The one shared, configured Jackson mapper: strict on input (duplicate keys, trailing tokens), plain on output. */
+/**
+ * The one shared, configured Jackson mapper: strict on input (duplicate keys, trailing tokens, bounded sizes), plain
+ * on output. Fractions and exponents are read as BigDecimal, so a value a double cannot hold (1e400, 1e-400) reaches
+ * {@link Jcs} as written and is refused there, instead of silently becoming infinity or zero.
+ */
 public final class Json {
     /** Thread-safe once configured; never reconfigure it after class initialisation. */
     public static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -18,11 +22,25 @@ public final class Json {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
 
+    /**
+     * Limits on what any parser of ours reads, so hostile input costs bounded memory and time: nesting (recursive
+     * walks of the tree, JCS included), string length (the largest legitimate string is inside a 10 MiB evidence
+     * bundle), number length (a double or an exact integer needs at most a few dozen digits; a million-digit
+     * number is only a CPU sink) and name length.
+     */
+    public static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
+            .maxNestingDepth(200)
+            .maxStringLength(11 * 1024 * 1024)
+            .maxNumberLength(400)
+            .maxNameLength(4096)
+            .build(); // no document limit here: what is read is bounded where it is read (request bodies, peer answers)
+
     static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
+        MAPPER.getFactory().setStreamReadConstraints(CONSTRAINTS);
     }
 
     private Json() {}

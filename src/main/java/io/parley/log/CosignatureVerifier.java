@@ -32,6 +32,9 @@ public final class CosignatureVerifier implements NoteVerifier {
         if (publicKey == null || publicKey.length != Ed25519.PUBLIC_KEY_SIZE) {
             throw new IllegalArgumentException("an Ed25519 public key has 32 bytes");
         }
+        // As for log keys (identity.VerifierKey): canonical, on the curve, not of small order; Bouncy Castle would
+        // otherwise throw at the first verify.
+        if (!Ed25519.validatePublicKeyFull(publicKey, 0)) throw new IllegalArgumentException("not a valid Ed25519 public key");
         this.name = name;
         this.publicKey = publicKey.clone();
         this.keyId = keyId(name, publicKey);
@@ -56,7 +59,12 @@ public final class CosignatureVerifier implements NoteVerifier {
         if (key == null || key.length != 33 || key[0] != ALG_COSIGNATURE_V1) {
             throw new FormatException("not an Ed25519 cosignature/v1 verifier key (type 0x04, 32-byte key)");
         }
-        CosignatureVerifier v = new CosignatureVerifier(parts[0], Arrays.copyOfRange(key, 1, 33));
+        CosignatureVerifier v;
+        try {
+            v = new CosignatureVerifier(parts[0], Arrays.copyOfRange(key, 1, 33));
+        } catch (IllegalArgumentException e) {
+            throw new FormatException("verifier key: " + e.getMessage());
+        }
         if (!parts[1].equals(String.format("%08x", v.keyId))) {
             throw new FormatException("verifier key id " + parts[1] + " does not match the key (expected "
                     + String.format("%08x", v.keyId) + ")");

@@ -45,7 +45,11 @@ public interface NoteVerifier {
         NoteVerifier v = switch (key[0]) {
             case VerifierKey.ALG_ED25519 -> {
                 if (key.length != 33) throw new FormatException("an Ed25519 verifier key has 32 bytes after the type");
-                yield ed25519(new VerifierKey(parts[0], Arrays.copyOfRange(key, 1, 33)));
+                try {
+                    yield ed25519(new VerifierKey(parts[0], Arrays.copyOfRange(key, 1, 33)));
+                } catch (IllegalArgumentException e) {
+                    throw new FormatException("verifier key: " + e.getMessage());
+                }
             }
             case CosignatureVerifier.ALG_COSIGNATURE_V1 -> CosignatureVerifier.parse(vkey);
             default -> throw new FormatException("verifier key: unsupported signature type 0x" + String.format("%02x", key[0]));

@@ -11,7 +11,6 @@ final class Text {
     private Text() {}
 
     private static final Base64.Encoder B64 = Base64.getEncoder();
-    private static final Base64.Decoder B64_DECODER = Base64.getDecoder();
 
     static String base64(byte[] bytes) {
         return B64.encodeToString(bytes);
@@ -22,14 +21,7 @@ final class Text {
      * accept missing padding and non-zero trailing bits, giving one value several encodings.
      */
     static byte[] decodeBase64(String s) {
-        if (s.isEmpty()) return null;
-        byte[] out;
-        try {
-            out = B64_DECODER.decode(s);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        return B64.encodeToString(out).equals(s) ? out : null;
+        return io.parley.identity.CanonicalBase64.decode(s);
     }
 
     /** A canonical base64 SHA-256 hash, or a {@link FormatException} naming {@code what}. */

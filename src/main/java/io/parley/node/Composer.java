@@ -2,6 +2,7 @@ package io.parley.node;
 
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -35,18 +36,30 @@ public final class Composer {
     private final EnvelopeStore envelopes;
     private final EnvelopeAcceptor acceptor;
     private final Clock clock;
+    /** Rules every draft passes before it is signed (evidence and markings: {@link #refuseFaulty}). */
+    private final List<OutgoingCheck> checks;
     /** channel id → lock held while building, signing and storing one of our envelopes in it. */
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-    public Composer(SigningKey key, EnvelopeStore envelopes, EnvelopeAcceptor acceptor, Clock clock) {
+    public Composer(SigningKey key, EnvelopeStore envelopes, EnvelopeAcceptor acceptor, Clock clock, List<OutgoingCheck> checks) {
         this.key = key;
         this.envelopes = envelopes;
         this.acceptor = acceptor;
         this.clock = clock;
+        this.checks = List.copyOf(checks);
     }
 
-    /** What a caller asks us to say; the Composer adds the chain, time and signature. */
-    public record Draft(String channel, Kind kind, String caseId, Priority priority, Tlp tlp, ObjectNode body) {}
+    /**
+     * What a caller asks us to say; the Composer adds the chain, time and signature.
+     *
+     * @param author the local account on whose behalf the envelope is written, or null for the node's own automatic
+     *     envelopes (pongs, escalations), which get the least privilege in checks that depend on who asks
+     */
+    public record Draft(String channel, Kind kind, String caseId, Priority priority, Tlp tlp, ObjectNode body, String author) {
+        public Draft(String channel, Kind kind, String caseId, Priority priority, Tlp tlp, ObjectNode body) {
+            this(channel, kind, caseId, priority, tlp, body, null);
+        }
+    }
 
     /** Signs and stores; returns the verdict (Accepted, or Rejected with the reason, e.g. TLP above ceiling). */
     public Verdict compose(Draft d) {
@@ -59,6 +72,7 @@ public final class Composer {
      */
     public Verdict compose(Draft d, java.time.Instant createdAt) {
         if (createdAt != null && createdAt.isAfter(clock.instant())) throw new IllegalArgumentException("an envelope cannot be created in the future");
+        refuseFaulty(d);
         ReentrantLock lock = locks.computeIfAbsent(d.channel(), c -> new ReentrantLock());
         lock.lock();
         try {
@@ -100,6 +114,21 @@ public final class Composer {
     public java.util.Optional<WithheldNotice> noticeFor(Envelope e) {
         if (!e.from().equals(key.name())) return java.util.Optional.empty();
         return acceptor.redRecipients(e).map(named -> WithheldNotice.of(e, e.hash(), named).sign(key));
+    }
+
+    /**
+     * Runs every outgoing check on {@code d}; the first check with faults refuses the draft before anything is signed.
+     *
+     * @throws OutgoingCheck.Refused listing the faults
+     */
+    private void refuseFaulty(Draft d) {
+        for (OutgoingCheck check : checks) {
+            List<OutgoingCheck.Fault> faults = check.faults(d);
+            if (!faults.isEmpty()) {
+                throw new OutgoingCheck.Refused(check.code(), "the envelope may not be sent in channel " + d.channel() + ": "
+                        + faults.size() + " fault" + (faults.size() == 1 ? "" : "s") + "; see errors", faults);
+            }
+        }
     }
 
     private static boolean isLostRace(Rejection r) {

@@ -25,6 +25,11 @@ import io.parley.store.EnvelopeStore;
 import io.parley.store.NonceStore;
 import io.parley.store.PartyStore;
 import io.parley.store.UserStore;
+import io.parley.taxii.ChannelDirectory;
+import io.parley.taxii.EvidenceService;
+import io.parley.taxii.EvidenceStore;
+import io.parley.taxii.OutgoingEvidence;
+import io.parley.taxii.TaxiiStore;
 import io.parley.transparency.TransparencyLog;
 import io.parley.transparency.Witness;
 import io.parley.log.CosignerKey;
@@ -52,6 +57,7 @@ public final class Node implements AutoCloseable {
     private final EnvelopeAcceptor acceptor;
     private final Refusals refusals;
     private final Composer composer;
+    private final EvidenceService evidence;
     private final TransparencyLog log;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** The signed card; replaced when the base URL becomes known (port 0) — readers always see a whole card. */
@@ -81,7 +87,9 @@ public final class Node implements AutoCloseable {
             log.poke();
             acceptedListeners.forEach(l -> l.accept(stored));
         }, refusals, log::poke);
-        this.composer = new Composer(key, envelopes, acceptor, clock);
+        // Evidence is part of the node, not of its HTTP edge: the Composer checks every envelope's evidence against it.
+        this.evidence = new EvidenceService(new EvidenceStore(db), new TaxiiStore(db), ChannelDirectory.of(channels), config.origin(), clock);
+        this.composer = new Composer(key, envelopes, acceptor, clock, List.of(new OutgoingEvidence(evidence, users)));
         this.witnessKey = new CosignerKey(witnessSigningKey);
         this.witness = new Witness(db, witnessKey, this::trustedLogKey, clock);
         this.peerRequests = new PeerRequestAuth(this::trustedLogKey, new NonceStore(db), this::ownBaseUrl, clock);
@@ -222,6 +230,11 @@ public final class Node implements AutoCloseable {
 
     public Composer composer() {
         return composer;
+    }
+
+    /** Evidence held on this node: bundles, TAXII collections, correlation, and the outgoing evidence rules. */
+    public EvidenceService evidence() {
+        return evidence;
     }
 
     public CosignerKey witnessKey() {

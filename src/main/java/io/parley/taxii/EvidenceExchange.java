@@ -16,8 +16,7 @@ public final class EvidenceExchange {
 
     public EvidenceExchange(Node node) {
         this.node = node;
-        this.evidence = new EvidenceService(new EvidenceStore(node.db()), new TaxiiStore(node.db()), ChannelDirectory.of(node.channels()),
-                node.origin(), node.clock());
+        this.evidence = node.evidence();
         this.taxii = new TaxiiService(evidence, node.clock());
         this.worker = new EvidenceWorker(node, evidence);
     }

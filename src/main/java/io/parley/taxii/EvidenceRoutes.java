@@ -16,9 +16,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import io.parley.api.Problem;
 import io.parley.api.ProblemException;
+import io.parley.api.RequestBodies;
 import io.parley.api.SignedPeerRequests;
 import io.parley.envelope.Tlp;
 import io.parley.evidence.IodefExport;
@@ -33,12 +33,11 @@ import io.parley.store.UserStore;
 
 /**
  * Evidence under {@code /api/v1/} (authenticated by HttpServer): upload and read STIX bundles, MISP import, MISP and
- * IODEF export, correlation, TAXII tokens and RED grants; the federation endpoint peers fetch named bundles from; and
- * the check of evidence in outgoing messages.
+ * IODEF export, correlation, TAXII tokens and RED grants; and the federation endpoint peers fetch named bundles from.
+ * (The evidence in outgoing envelopes is checked by {@link OutgoingEvidence}, inside the Composer, for every route.)
  *
- * <p>Bodies of evidence uploads are read as a stream up to {@link EvidenceService#MAX_BUNDLE_BYTES} (10 MiB), so they
- * are not bound by HttpServer's 2 MiB limit, which applies to bodies Javalin buffers ({@code ctx.body()}) and so still
- * applies to messages (whose envelopes the acceptor caps at 64 KiB anyway).
+ * <p>Bodies are read by {@link RequestBodies}, bounded on the stream: evidence uploads and MISP imports up to
+ * {@link RequestBodies#EVIDENCE_MAX} (10 MiB), everything else up to 2 MiB.
  */
 final class EvidenceRoutes {
     /** HttpServer's attribute holding the authenticated {@link UserStore.User}. */
@@ -54,7 +53,6 @@ final class EvidenceRoutes {
     }
 
     void register(Javalin app) {
-        app.before("/api/v1/channels/{id}/messages", this::checkOutgoing);
         app.post("/api/v1/evidence", this::upload);
         app.post("/api/v1/evidence/misp", this::importMisp);
         app.get("/api/v1/evidence/{sha256}", this::read);
@@ -65,6 +63,7 @@ final class EvidenceRoutes {
         app.post("/api/v1/taxii/tokens", this::token);
         app.get("/api/v1/red-grants", this::grants);
         app.put("/api/v1/red-grants/{username}", this::setGrants);
+        app.get("/api/v1/evidence-mismatches", this::mismatches);
         app.get("/federation/v1/evidence/{sha256}", this::forPeer);
     }
 
@@ -72,47 +71,6 @@ final class EvidenceRoutes {
         UserStore.User u = ctx.attribute(API_USER);
         if (u == null) throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized", "no authenticated account"));
         return evidence.requester(u.username(), u.role());
-    }
-
-    // --- outgoing messages ------------------------------------------------------------------------------------------
-
-    /**
-     * Runs before {@code POST /api/v1/channels/{id}/messages}: evidence in the body is checked (see
-     * {@link EvidenceService#checkOutgoing}) before the message is composed; anything else about the request is left
-     * to the message handler to judge.
-     */
-    private void checkOutgoing(Context ctx) {
-        if (ctx.method() != HandlerType.POST || ctx.attribute(API_USER) == null) return;
-        JsonNode req;
-        try {
-            req = Json.parse(ctx.bodyAsBytes());
-        } catch (IllegalArgumentException e) {
-            return; // malformed: the message handler says so
-        }
-        JsonNode body = req.get("body");
-        if (body == null || !body.isObject() || !(body.has("stix") || body.has("evidence") || body.has("recipients"))) return;
-        Tlp tlp = Tlp.GREEN;
-        if (req.hasNonNull("tlp")) {
-            Optional<Tlp> t = Tlp.fromWire(req.get("tlp").asText());
-            if (t.isEmpty()) return;
-            tlp = t.get();
-        }
-        String channel = channelOf(ctx);
-        List<EvidenceException.Fault> faults = evidence.checkOutgoing(user(ctx), channel, tlp, body);
-        if (!faults.isEmpty()) {
-            throw problem(new EvidenceException(422, "evidence-refused", "the message's evidence may not be sent in channel " + channel
-                    + ": " + faults.size() + " fault" + (faults.size() == 1 ? "" : "s") + "; see errors", faults), "Evidence refused");
-        }
-    }
-
-    private static String channelOf(Context ctx) {
-        try {
-            return ctx.pathParam("id");
-        } catch (RuntimeException e) {
-            String p = ctx.path();
-            String rest = p.substring("/api/v1/channels/".length());
-            return java.net.URLDecoder.decode(rest.substring(0, rest.indexOf('/')), StandardCharsets.UTF_8);
-        }
     }
 
     // --- evidence ---------------------------------------------------------------------------------------------------
@@ -231,7 +189,7 @@ final class EvidenceRoutes {
     private void token(Context ctx) {
         LocalUser u = user(ctx);
         String label = null;
-        byte[] raw0 = ctx.bodyAsBytes();
+        byte[] raw0 = RequestBodies.read(ctx);
         if (raw0.length > 0) {
             JsonNode body;
             try {
@@ -293,6 +251,28 @@ final class EvidenceRoutes {
         json(ctx, 200, out);
     }
 
+    /**
+     * Proofs that a sender served other bytes than the bundle its signed envelope names (issue 10 item 11), newest
+     * first. Every account sees who, when and the hashes; only an admin gets the proof itself (the envelope and the
+     * bytes served, which may carry marked content).
+     */
+    private void mismatches(Context ctx) {
+        boolean admin = user(ctx).admin();
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (EvidenceStore.Mismatch m : evidence.store().mismatches(1000)) {
+            ObjectNode o = out.addObject().put("sender", m.sender()).put("envelope_hash", m.envelopeHash()).put("evidence", m.refSha256())
+                    .put("served_sha256", m.servedSha256()).put("served_bytes", m.served().length).put("served_at", m.servedAt())
+                    .put("detected_at", m.detectedAt().toString()).put("statement", m.statement()).put("signature", m.signature());
+            if (m.bundleSha256() == null) o.putNull("served_bundle_sha256");
+            else o.put("served_bundle_sha256", m.bundleSha256());
+            if (admin) {
+                o.put("served_base64", Base64.getEncoder().encodeToString(m.served()));
+                if (!m.envelope().isEmpty()) o.set("envelope", Json.parse(m.envelope()));
+            }
+        }
+        json(ctx, 200, out);
+    }
+
     // --- federation -------------------------------------------------------------------------------------------------
 
     /**
@@ -305,8 +285,14 @@ final class EvidenceRoutes {
         if (envelope == null || envelope.isBlank()) {
             throw ProblemException.badRequest("bad-query-parameter", "query parameter 'envelope' (the hash of the envelope naming the evidence) is required");
         }
-        ObjectNode bundle = run(() -> evidence.forPeer(peer, ctx.pathParam("sha256"), envelope));
-        ctx.status(200).contentType(TaxiiService.STIX_MEDIA).result(Json.write(bundle));
+        String sha = ctx.pathParam("sha256");
+        ObjectNode bundle = run(() -> evidence.forPeer(peer, sha, envelope));
+        byte[] body = Json.write(bundle).getBytes(StandardCharsets.UTF_8);
+        // Signed, so that bytes other than the ones our envelope names would be proof against us (never happens
+        // with honest software), and the recipient can tell our answer from a tampered one.
+        ServedEvidence served = new ServedEvidence(node.origin(), peer, envelope, sha, Sha256.hex(body), node.now().toString());
+        ctx.header(ServedEvidence.AT, served.at()).header(ServedEvidence.SIGNATURE, served.sign(node.key()));
+        ctx.status(200).contentType(TaxiiService.STIX_MEDIA + "; charset=utf-8").result(body);
     }
 
     // --- helpers ----------------------------------------------------------------------------------------------------
@@ -318,12 +304,7 @@ final class EvidenceRoutes {
             throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
                     "send the body as application/json (got " + (type == null ? "no Content-Type" : type) + ")"));
         }
-        byte[] body;
-        try {
-            body = TaxiiRoutes.readBody(ctx, EvidenceService.MAX_BUNDLE_BYTES);
-        } catch (TaxiiException e) {
-            throw new ProblemException(Problem.of(e.status(), e.status() == 413 ? "too-large" : "bad-request", e.title(), e.getMessage()));
-        }
+        byte[] body = RequestBodies.read(ctx);
         if (body.length == 0) throw ProblemException.badRequest("empty-body", "the request body is empty; a JSON document is expected");
         try {
             return Json.parse(body);

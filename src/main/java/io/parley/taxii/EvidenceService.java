@@ -261,10 +261,17 @@ public final class EvidenceService {
     /** What one indexing pass did. */
     public record Batch(int envelopes, int pendingFetches, boolean more) {}
 
+    /** Passes a database failure may stop on one envelope before the indexer skips it as failed. */
+    static final int STORE_RETRIES = 3;
+    /** envelope local id → database failures so far; owned by the indexing thread (the EvidenceWorker). */
+    private final Map<Long, Integer> storeFailures = new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
      * Indexes up to {@code limit} envelopes stored after the durable cursor, in local-id order, moving the cursor past
-     * each. An envelope whose evidence cannot be handled is logged and skipped so it never blocks those behind it; a
-     * database failure stops the pass (the cursor stays, so the envelope is tried again).
+     * each. An envelope whose evidence cannot be handled, whatever the error (a hostile peer's input may even
+     * overflow the stack), is recorded in {@code evidence_index_failures} and skipped, so it never blocks those behind
+     * it. A database failure stops the pass (the cursor stays, so the envelope is tried again) up to
+     * {@value #STORE_RETRIES} times, after which that envelope is skipped as failed too.
      */
     public Batch indexEnvelopes(int limit, java.util.function.BooleanSupplier stop) {
         long after = store.cursor(CURSOR);
@@ -277,14 +284,25 @@ public final class EvidenceService {
                 Envelope e = Envelope.fromJson(Json.parse(raw.canonical()));
                 pending += indexEnvelope(raw.hash(), e).size();
             } catch (io.parley.store.StoreException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                LOG.warn("evidence index: skipping envelope {}: {}", raw.hash(), e.toString());
+                if (storeFailures.merge(raw.id(), 1, Integer::sum) < STORE_RETRIES) throw e;
+                failed(raw, e);
+            } catch (Throwable e) {
+                failed(raw, e);
             }
+            storeFailures.remove(raw.id());
             store.advance(CURSOR, raw.id());
             done++;
         }
         return new Batch(done, pending, batch.size() == limit);
+    }
+
+    private void failed(EvidenceStore.RawEnvelope raw, Throwable e) {
+        LOG.warn("evidence index: skipping envelope {}: {}", raw.hash(), e.toString());
+        try {
+            store.putIndexFailure(raw.hash(), e.toString(), clock.instant());
+        } catch (RuntimeException notRecorded) {
+            LOG.warn("evidence index: could not record the failure of {}: {}", raw.hash(), notRecorded.toString());
+        }
     }
 
     private static EvidenceStore.Link link(String hash, String sha, Envelope e, Set<String> recipients, String name, boolean inline,
@@ -304,8 +322,16 @@ public final class EvidenceService {
         return out;
     }
 
-    /** Stores and indexes a bundle fetched from the sender of {@code link}'s envelope. */
+    /**
+     * Stores and indexes a bundle fetched from the sender of {@code link}'s envelope, which must be exactly the bundle
+     * the envelope names (the worker keeps anything else as proof against the sender, {@link EvidenceStore#putMismatch}).
+     */
     public void completeFetch(EvidenceStore.Link link, JsonNode bundle) {
+        if (!Sha256.hex(Jcs.canonicalize(bundle)).equals(link.refSha256())) {
+            store.settle(link.envelopeHash(), link.refSha256(), EvidenceStore.FAILED, null,
+                    "mismatch: what " + link.sender() + " served does not hash to the reference its envelope signs");
+            return;
+        }
         ValidationReport report = validator.validate(bundle);
         if (!report.valid()) {
             Violation first = report.violations().get(0);
@@ -313,14 +339,20 @@ public final class EvidenceService {
                     "fetched bundle invalid at " + first.jsonPath() + ": " + first.message());
             return;
         }
+        // The same rule as for inline bundles at the gate: nothing above the channel's ceiling enters through it.
+        Tlp ceiling = channels.charter(link.channel()).map(Charter::tlpCeiling).orElse(Tlp.CLEAR);
+        Optional<io.parley.evidence.InlineMarkings.Strictest> top = io.parley.evidence.InlineMarkings.strictest(bundle, link.tlp());
+        if (top.isPresent() && top.get().tlp().exceeds(ceiling)) {
+            store.settle(link.envelopeHash(), link.refSha256(), EvidenceStore.INVALID, null, "fetched bundle holds an object marked TLP:"
+                    + top.get().tlp().wire().toUpperCase(java.util.Locale.ROOT) + ", above the ceiling of channel " + link.channel());
+            return;
+        }
         byte[] canonical = Jcs.canonicalize(bundle);
         String sha = Sha256.hex(canonical);
         store.putBundle(new EvidenceStore.Bundle(sha, new String(canonical, StandardCharsets.UTF_8), canonical.length,
                 bundle.get("objects").size(), link.tlp(), "fetched", link.sender(), link.caseId(), clock.instant()));
         index(bundle, sha, new Context(audience(link.channel(), link.sender(), link.recipients()), link.tlp(), link.envelopeHash(), link.caseId()));
-        store.settle(link.envelopeHash(), link.refSha256(), EvidenceStore.STORED, sha, sha.equals(link.refSha256())
-                ? "verified: matches the hash the envelope names"
-                : "the sender redacted it for this node, so it cannot be checked against the envelope's hash");
+        store.settle(link.envelopeHash(), link.refSha256(), EvidenceStore.STORED, sha, "verified: matches the hash the envelope names");
     }
 
     // --- reading ----------------------------------------------------------------------------------------------------
@@ -367,12 +399,13 @@ public final class EvidenceService {
     }
 
     /**
-     * What peer {@code peer} may fetch of the bundle this node named as {@code sha256} in its envelope
-     * {@code envelopeHash}: the objects the peer may read in that channel (TLP, named recipients, the channel's
-     * ceiling) that this node may share on into it.
+     * The bundle this node named as {@code sha256} in its envelope {@code envelopeHash}, for peer {@code peer}: the
+     * whole bundle, exactly as named, when the peer may read every object of it in that channel (TLP, named
+     * recipients, the channel's ceiling) and this node may share every object on into it; otherwise nothing, since a
+     * recipient treats any bytes that do not hash to the signed reference as evidence against the sender.
      *
-     * @throws EvidenceException 404 when this node sent no such envelope naming that bundle or nothing is left for the
-     *     peer; 403 when the peer is not a member of the envelope's channel
+     * @throws EvidenceException 404 when this node sent no such envelope naming that bundle, or ({@link #WITHHELD})
+     *     when the peer may not have all of it; 403 when the peer is not a member of the envelope's channel
      */
     public ObjectNode forPeer(String peer, String sha256, String envelopeHash) {
         Optional<EvidenceStore.Link> link = store.link(envelopeHash, sha256)
@@ -388,10 +421,14 @@ public final class EvidenceService {
         Map<String, Tlp> local = MarkingPolicy.localMarkings(bundle);
         Map<String, String> blocked = blockedFor(audience, ids(bundle));
         MarkingPolicy.Peer requester = new MarkingPolicy.Peer(peer);
-        ObjectNode out = MarkingPolicy.redact(bundle, o -> !blocked.containsKey(o.path("id").asText())
-                && MarkingPolicy.mayRead(requester, audience, MarkingPolicy.tlpInMessage(o, local, link.get().tlp())));
-        if (out.get("objects").isEmpty()) throw new EvidenceException(404, WITHHELD, "nothing in evidence " + sha256 + " is for " + peer);
-        return out;
+        // Whole or nothing: a recipient must be able to check what it gets against the hash this node signed, so a
+        // peer that may not read every object gets none (the outgoing checks make every named recipient able to).
+        for (JsonNode o : bundle.path("objects")) {
+            if (blocked.containsKey(o.path("id").asText()) || !MarkingPolicy.mayRead(requester, audience, MarkingPolicy.tlpInMessage(o, local, link.get().tlp()))) {
+                throw new EvidenceException(404, WITHHELD, "evidence " + sha256 + " is not for " + peer + " in full, so none of it is served");
+            }
+        }
+        return (ObjectNode) bundle;
     }
 
     private static List<String> ids(JsonNode bundle) {
@@ -462,7 +499,7 @@ public final class EvidenceService {
                 Set<String> others = new HashSet<>(members);
                 others.remove(self);
                 boolean everyoneNamed = recipients == null || recipients.containsAll(others);
-                checkObjects(stix, i2 -> "/body/stix/objects/" + i2, i2 -> "", tlp, target, faults, everyoneNamed);
+                checkObjects(stix, i2 -> "/body/stix/objects/" + i2, i2 -> "", tlp, target, faults, everyoneNamed, true);
             }
         }
         JsonNode refs = body.get("evidence");
@@ -491,14 +528,14 @@ public final class EvidenceService {
                     faults.add(new EvidenceException.Fault(at + "/sha256", "the bundle holds objects you may not read, so you may not share it"));
                     continue;
                 }
-                checkObjects(bundle, i2 -> at + "/sha256", i2 -> "object /objects/" + i2 + " of evidence " + sha + ": ", tlp, target, faults, true);
+                checkObjects(bundle, i2 -> at + "/sha256", i2 -> "object /objects/" + i2 + " of evidence " + sha + ": ", tlp, target, faults, true, false);
             }
         }
         return faults;
     }
 
     private void checkObjects(JsonNode bundle, java.util.function.IntFunction<String> pointer, java.util.function.IntFunction<String> prefix,
-                              Tlp envelopeTlp, Audience target, List<EvidenceException.Fault> faults, boolean redAllowed) {
+                              Tlp envelopeTlp, Audience target, List<EvidenceException.Fault> faults, boolean redAllowed, boolean inline) {
         Map<String, Tlp> local = MarkingPolicy.localMarkings(bundle);
         JsonNode objects = bundle.get("objects");
         Map<String, String> blocked = blockedFor(target, ids(bundle));
@@ -510,6 +547,11 @@ public final class EvidenceService {
             if (t.exceeds(target.ceiling())) {
                 faults.add(new EvidenceException.Fault(p, pre + "marked TLP:" + t.wire().toUpperCase(java.util.Locale.ROOT) + ", above the TLP ceiling "
                         + target.ceiling().wire().toUpperCase(java.util.Locale.ROOT) + " of channel " + target.channel()));
+            } else if (inline && t.exceeds(envelopeTlp)) {
+                // Whoever may read the message reads its inline bundle (views, exports, the recipients' stores).
+                faults.add(new EvidenceException.Fault(p, pre + "marked TLP:" + t.wire().toUpperCase(java.util.Locale.ROOT) + ", above the message's own label TLP:"
+                        + envelopeTlp.wire().toUpperCase(java.util.Locale.ROOT) + ": label the message at least TLP:" + t.wire().toUpperCase(java.util.Locale.ROOT)
+                        + " or attach the bundle by hash (body.evidence)"));
             } else if (t == Tlp.RED && !redAllowed) {
                 faults.add(new EvidenceException.Fault(p, pre + "TLP:RED in an inline bundle would reach every member, not only the named recipients: "
                         + "attach the bundle by hash (body.evidence) so that only named recipients can fetch it"));

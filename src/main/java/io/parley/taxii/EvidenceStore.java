@@ -110,6 +110,46 @@ public final class EvidenceStore {
                 nextAttemptAt, detail, envelopeHash, refSha256);
     }
 
+    // --- proofs against senders and indexing failures ---------------------------------------------------------------
+
+    /**
+     * A sender's signed envelope naming {@code refSha256} and the bytes it then served for it under its signed
+     * statement ({@link ServedEvidence}): proof that it showed this node something other than what it signed.
+     */
+    public record Mismatch(long id, String envelopeHash, String refSha256, String sender, String envelope, byte[] served, String servedSha256,
+                           String bundleSha256, String statement, String signature, String servedAt, Instant detectedAt) {}
+
+    /** Keeps a mismatch as proof; the first one per (envelope, reference) stands. */
+    public void putMismatch(Mismatch m) {
+        db.update("INSERT INTO evidence_mismatches (envelope_hash, ref_sha256, sender, envelope, served, served_sha256, bundle_sha256, statement, "
+                        + "signature, served_at, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                m.envelopeHash(), m.refSha256(), m.sender(), m.envelope(), java.util.Base64.getEncoder().encodeToString(m.served()), m.servedSha256(),
+                m.bundleSha256(), m.statement(), m.signature(), m.servedAt(), m.detectedAt().toEpochMilli());
+    }
+
+    /** Every mismatch kept, newest first. */
+    public List<Mismatch> mismatches(int limit) {
+        return db.query("SELECT id, envelope_hash, ref_sha256, sender, envelope, served, served_sha256, bundle_sha256, statement, signature, served_at, "
+                + "detected_at FROM evidence_mismatches ORDER BY id DESC LIMIT ?", rs -> new Mismatch(rs.getLong(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), rs.getString(5), java.util.Base64.getDecoder().decode(rs.getString(6)), rs.getString(7), rs.getString(8),
+                rs.getString(9), rs.getString(10), rs.getString(11), Instant.ofEpochMilli(rs.getLong(12))), limit);
+    }
+
+    /** Records that the evidence of envelope {@code envelopeHash} could not be indexed, and why (the last failure stands). */
+    public void putIndexFailure(String envelopeHash, String detail, Instant at) {
+        String d = detail.length() > 1000 ? detail.substring(0, 1000) : detail;
+        int n = db.update("UPDATE evidence_index_failures SET detail = ?, failed_at = ? WHERE envelope_hash = ?", d, at.toEpochMilli(), envelopeHash);
+        if (n == 0) {
+            db.update("INSERT INTO evidence_index_failures (envelope_hash, detail, failed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    envelopeHash, d, at.toEpochMilli());
+        }
+    }
+
+    /** Why the evidence of {@code envelopeHash} was not indexed, if it failed. */
+    public Optional<String> indexFailure(String envelopeHash) {
+        return db.queryOne("SELECT detail FROM evidence_index_failures WHERE envelope_hash = ?", rs -> rs.getString(1), envelopeHash);
+    }
+
     // --- observables ------------------------------------------------------------------------------------------------
 
     /** One observable of one bundle in one sharing context. {@code envelopeHash} and {@code channel} are "" when none. */

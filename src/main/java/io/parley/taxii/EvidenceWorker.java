@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -16,7 +17,12 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.parley.federation.PeerRequestAuth;
+import io.parley.identity.Sha256;
+import io.parley.identity.VerifierKey;
+import io.parley.json.Jcs;
 import io.parley.json.Json;
 import io.parley.node.Node;
 
@@ -28,7 +34,9 @@ import io.parley.node.Node;
  * {@link Node#onAccepted} listener only wakes it. Indexing is idempotent (every insert is ON CONFLICT DO NOTHING), so a
  * crash between indexing and moving the cursor repeats work harmlessly. A bundle named by hash in another party's
  * envelope is fetched from that party ({@code GET /federation/v1/evidence/{sha256}?envelope=…}, signed with this
- * node's log key) with exponential backoff; the sender returns what this node may see.
+ * node's log key) with exponential backoff; the sender returns the whole bundle or nothing, with its signed statement
+ * of what it served ({@link ServedEvidence}). A signed answer that is not the bundle named is proof against the
+ * sender, kept in {@code evidence_mismatches}; no error in one envelope or one fetch ever stops the worker.
  */
 public final class EvidenceWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EvidenceWorker.class);
@@ -64,7 +72,8 @@ public final class EvidenceWorker implements AutoCloseable {
                 boolean more = indexBatch();
                 fetchDue();
                 if (more) continue;
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // Whatever happens (the per-item handlers below catch even Errors), the worker never dies.
                 if (closed) return;
                 LOG.warn("evidence worker: {}", e.toString());
             }
@@ -89,7 +98,13 @@ public final class EvidenceWorker implements AutoCloseable {
         long now = node.now().toEpochMilli();
         for (EvidenceStore.Link link : evidence.store().due(now, 20)) {
             if (closed) return;
-            fetch(link);
+            try {
+                fetch(link);
+            } catch (Throwable e) {
+                // One bundle that cannot be handled, whatever the error, is settled as failed and never blocks the rest.
+                LOG.warn("evidence fetch of {} for {} failed: {}", link.refSha256(), link.envelopeHash(), e.toString());
+                evidence.store().settle(link.envelopeHash(), link.refSha256(), EvidenceStore.FAILED, null, "could not be handled: " + e);
+            }
         }
     }
 
@@ -105,12 +120,13 @@ public final class EvidenceWorker implements AutoCloseable {
             HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30)).GET()
                     .header("Accept", "application/json");
             PeerRequestAuth.sign(b, "GET", target, new byte[0], node.key(), node.now());
-            HttpResponse<byte[]> res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            // A bundle is at most 10 MiB canonical; its served form may carry some whitespace more.
+            HttpResponse<byte[]> res = io.parley.federation.CappedResponses.send(http, b.build(), 2 * EvidenceService.MAX_BUNDLE_BYTES, Duration.ofSeconds(60));
             if (res.statusCode() == 200) {
-                evidence.completeFetch(link, Json.parse(res.body()));
+                received(link, res);
             } else if (res.statusCode() == 404 && problemType(res.body()).endsWith("/" + EvidenceService.WITHHELD)) {
                 evidence.store().settle(link.envelopeHash(), link.refSha256(), EvidenceStore.FAILED, null,
-                        "withheld: " + link.sender() + " has nothing in it that this node may see");
+                        "withheld: " + link.sender() + " may not give this node all of it, so it gives none");
             } else if (res.statusCode() == 403 || res.statusCode() == 404) {
                 if (link.attempts() + 1 >= MAX_ATTEMPTS / 2) {
                     evidence.store().settle(link.envelopeHash(), link.refSha256(), EvidenceStore.FAILED, null,
@@ -127,6 +143,44 @@ public final class EvidenceWorker implements AutoCloseable {
             Thread.currentThread().interrupt();
             closed = true;
         }
+    }
+
+    /**
+     * A 200 answer: only the sender's signed statement makes it count. The exact bundle named is stored and indexed;
+     * anything else the sender signed for is kept as proof against it and the sender is flagged, like an equivocation.
+     */
+    private void received(EvidenceStore.Link link, HttpResponse<byte[]> res) {
+        byte[] body = res.body();
+        ServedEvidence statement = new ServedEvidence(link.sender(), node.origin(), link.envelopeHash(), link.refSha256(), Sha256.hex(body),
+                res.headers().firstValue(ServedEvidence.AT).orElse(""));
+        Optional<VerifierKey> key = node.trustedLogKey(link.sender());
+        String signature = res.headers().firstValue(ServedEvidence.SIGNATURE).orElse(null);
+        if (key.isEmpty() || statement.at().isEmpty() || !statement.verifies(key.get(), signature)) {
+            retry(link, link.sender() + " answered without a valid signed statement of what it served; not trusted");
+            return;
+        }
+        JsonNode bundle = null;
+        String bundleSha = null;
+        try {
+            bundle = Json.parse(body);
+            bundleSha = Sha256.hex(Jcs.canonicalize(bundle));
+        } catch (RuntimeException notJson) {
+            // bytes that are not JSON cannot be the bundle named either: kept as proof like any other mismatch
+        }
+        if (link.refSha256().equals(bundleSha)) {
+            evidence.completeFetch(link, bundle);
+            return;
+        }
+        String envelope = node.envelopes().byHash(link.envelopeHash())
+                .map(s -> new String(s.envelope().canonicalBytes(), StandardCharsets.UTF_8)).orElse("");
+        Instant now = node.now();
+        evidence.store().putMismatch(new EvidenceStore.Mismatch(0, link.envelopeHash(), link.refSha256(), link.sender(), envelope, body,
+                statement.bodySha256(), bundleSha, statement.text(), signature, statement.at(), now));
+        node.parties().flag(link.sender(), "served evidence for " + link.refSha256() + " (envelope " + link.envelopeHash()
+                + ") that hashes to " + (bundleSha != null ? bundleSha : "no JSON") + ": showed this node something other than what it signed", now);
+        evidence.store().settle(link.envelopeHash(), link.refSha256(), EvidenceStore.FAILED, null, "mismatch: " + link.sender()
+                + " signed that it served bytes that are not the bundle its envelope names; kept as proof (GET /api/v1/evidence-mismatches)");
+        LOG.warn("evidence mismatch: {} served {} for {} named in {}", link.sender(), bundleSha, link.refSha256(), link.envelopeHash());
     }
 
     private void retry(EvidenceStore.Link link, String detail) {

@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.parley.api.ProblemException;
+import io.parley.api.RequestBodies;
 import io.parley.evidence.MarkingPolicy.LocalUser;
 import io.parley.identity.Sha256;
 import io.parley.json.Json;
@@ -281,7 +283,7 @@ final class TaxiiRoutes {
         }
         JsonNode envelope;
         try {
-            envelope = Json.parse(readBody(ctx, EvidenceService.MAX_BUNDLE_BYTES));
+            envelope = Json.parse(readBody(ctx));
         } catch (IllegalArgumentException e) {
             throw new TaxiiException(400, "Bad Request", "the body is not valid JSON");
         }
@@ -301,22 +303,14 @@ final class TaxiiRoutes {
         ctx.status(200).contentType(TaxiiService.TAXII_MEDIA).result(body);
     }
 
-    /** Reads at most {@code max} bytes of the body from the stream: TAXII adds may exceed HttpServer's buffered limit. */
-    static byte[] readBody(Context ctx, long max) {
-        String length = ctx.header("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.strip()) > max) throw new TaxiiException(413, "Content Too Large", "the body exceeds " + max + " bytes");
-            } catch (NumberFormatException e) {
-                throw new TaxiiException(400, "Bad Request", "Content-Length is not a number");
-            }
-        }
-        try (InputStream in = ctx.bodyInputStream()) {
-            byte[] b = in.readNBytes((int) max + 1);
-            if (b.length > max) throw new TaxiiException(413, "Content Too Large", "the body exceeds " + max + " bytes");
-            return b;
-        } catch (IOException e) {
-            throw new TaxiiException(400, "Bad Request", "could not read the body: " + e.getMessage());
+    /** The body through the node's one bounded reader, with its faults in TAXII's error form. */
+    static byte[] readBody(Context ctx) {
+        try {
+            return RequestBodies.read(ctx);
+        } catch (RequestBodies.TooLarge e) {
+            throw new TaxiiException(413, "Content Too Large", e.getMessage());
+        } catch (ProblemException e) {
+            throw new TaxiiException(400, "Bad Request", e.problem().detail());
         }
     }
 

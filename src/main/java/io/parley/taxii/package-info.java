@@ -11,6 +11,11 @@
  *   <li>{@link io.parley.taxii.EvidenceWorker}: indexes every stored envelope (a durable cursor over the envelopes
  *       table, woken by {@link io.parley.node.Node#onAccepted}) and fetches bundles that received envelopes name by
  *       hash from their sender over {@code /federation/v1/evidence/}.</li>
+ *   <li>{@link io.parley.taxii.OutgoingEvidence}: the evidence and marking rules every envelope this node writes
+ *       passes, run by the Composer before signing.</li>
+ *   <li>{@link io.parley.taxii.ServedEvidence}: a bundle named by hash is served whole or not at all, with the
+ *       server's signed statement of what it served; a recipient keeps a signed mismatch as proof against the sender
+ *       ({@code evidence_mismatches}) and never stores those bytes as the evidence named.</li>
  *   <li>{@link io.parley.taxii.EvidenceExchange}: wires it all into the HTTP server ({@code /api/v1/evidence…},
  *       {@code /api/v1/correlations/…}, {@code /taxii2/…}).</li>
  * </ul>

@@ -55,7 +55,7 @@ public final class CosignatureCollector implements AutoCloseable {
         while (running) {
             try {
                 round();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.warn("cosignature round failed: {}", e.toString());
             }
             try {
@@ -75,8 +75,8 @@ public final class CosignatureCollector implements AutoCloseable {
             if (cosignedUpTo.getOrDefault(peer.origin(), -1L) >= cp.size()) continue;
             try {
                 submit(peer, cp, true);
-            } catch (Exception e) {
-                LOG.debug("witness {} unreachable: {}", peer.origin(), e.toString());
+            } catch (Exception | Error e) {
+                LOG.debug("witness {} unreachable: {}", peer.origin(), e.toString()); // one peer never stops the round
             }
         }
     }
@@ -88,11 +88,13 @@ public final class CosignatureCollector implements AutoCloseable {
         HttpRequest req = HttpRequest.newBuilder(URI.create(peer.baseUrl() + "/log/witness/add-checkpoint"))
                 .timeout(Duration.ofSeconds(5)).header("Content-Type", "text/plain; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
-        switch (res.statusCode()) {
-            case 200 -> store(peer, cp, res.body());
+        // A cosignature line or a size: a few hundred bytes; a witness answering more is cut off.
+        HttpResponse<byte[]> bytes = io.parley.federation.CappedResponses.send(http, req, 64 * 1024, Duration.ofSeconds(10));
+        String text = io.parley.federation.CappedResponses.text(bytes);
+        switch (bytes.statusCode()) {
+            case 200 -> store(peer, cp, text);
             case 409 -> {
-                long theirs = Long.parseLong(res.body().trim());
+                long theirs = Long.parseLong(text.trim());
                 peerSize.put(peer.origin(), theirs);
                 if (theirs > cp.size()) {
                     LOG.error("witness {} holds size {} of our log, beyond our newest checkpoint {}: someone signed a fork with our key",
@@ -101,7 +103,7 @@ public final class CosignatureCollector implements AutoCloseable {
                     submit(peer, cp, false);
                 }
             }
-            default -> LOG.warn("witness {} refused checkpoint {}: HTTP {} {}", peer.origin(), cp.size(), res.statusCode(), res.body().trim());
+            default -> LOG.warn("witness {} refused checkpoint {}: HTTP {} {}", peer.origin(), cp.size(), bytes.statusCode(), text.trim());
         }
     }
 

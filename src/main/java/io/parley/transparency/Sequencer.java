@@ -102,7 +102,7 @@ public final class Sequencer implements AutoCloseable {
                 }
                 if (frontier == null) load();
                 if (!sequenceOnce()) sleep();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 if (!running) return;
                 // Most likely another writer committed first (a lost lease) or the database is away: start over from
                 // what is committed, never from what we believed.

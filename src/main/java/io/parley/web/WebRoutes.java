@@ -32,6 +32,7 @@ import io.parley.cases.CaseException;
 import io.parley.cases.CaseTimeline;
 import io.parley.channel.Charter;
 import io.parley.envelope.EnvelopeFormatException;
+import io.parley.node.OutgoingCheck;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
@@ -150,6 +151,14 @@ public final class WebRoutes {
                 error(ctx, session, e.status(), "Channel action refused", e.getMessage());
             } catch (EnvelopeFormatException e) {
                 error(ctx, session, 422, "Not accepted", e.getMessage());
+            } catch (OutgoingCheck.Refused e) {
+                StringBuilder why = new StringBuilder(e.getMessage());
+                e.faults().forEach(f -> why.append("\n").append(f.pointer()).append(": ").append(f.detail()));
+                error(ctx, session, 422, "Not sent", why.toString());
+            } catch (io.parley.api.RequestBodies.TooLarge e) {
+                error(ctx, session, 413, "Form too large", "This form sent more than the node reads (" + e.limit() + " bytes); nothing was done.");
+            } catch (io.parley.json.JcsException e) {
+                error(ctx, session, 422, "Not accepted", "The text cannot be signed: " + e.getMessage());
             } catch (Exception e) {
                 LOG.error("web UI failed on {} {}", ctx.method(), ctx.path(), e);
                 error(ctx, session, 500, "Something went wrong", "The node could not show this page. The error has been logged; try again shortly.");
@@ -225,7 +234,7 @@ public final class WebRoutes {
         }
         ObjectNode body = Json.object();
         if (!text.isEmpty()) body.put("text", text).put("lang", lang(ctx.formParam("lang")));
-        Verdict v = cases.respond(t.channel(), id, kind, body);
+        Verdict v = cases.respond(t.channel(), id, kind, body, s.user());
         refuseRejected(v);
         seeOther(ctx, Fmt.caseHref(id, t.channel(), null) + "&done=" + action);
     }
@@ -249,7 +258,7 @@ public final class WebRoutes {
         Priority priority = Priority.fromWire(Optional.ofNullable(ctx.formParam("priority")).orElse("routine"))
                 .orElseThrow(() -> new WebError(400, "Not accepted", "Priority must be flash, urgent or routine."));
         CaseTimeline t = cases.open(id, Kind.PING, priority, Tlp.GREEN, Json.object().put("mode", mode)
-                .put("summary", mode.equals("human") ? "Line test: please acknowledge" : "Line test"));
+                .put("summary", mode.equals("human") ? "Line test: please acknowledge" : "Line test"), s.user());
         seeOther(ctx, Fmt.caseHref(t.caseId(), t.channel(), null) + "&done=ping");
     }
 
@@ -303,7 +312,7 @@ public final class WebRoutes {
             }
             CaseTimeline t;
             try {
-                t = cases.open(c.channel(), kind, priority, tlp, body);
+                t = cases.open(c.channel(), kind, priority, tlp, body, s.user());
             } catch (EnvelopeFormatException e) {
                 String field = e.field() == null ? null : e.field().replaceFirst("^/body/", "").replace('/', '_');
                 throw new FormError(field, e.getMessage());

@@ -163,17 +163,17 @@ class IndicatorsTest {
     }
 
     @Test
-    void patternsAreCheckedForStructureOnly() {
-        assertTrue(StixPatterns.structuralProblem("[ipv4-addr:value = '1.2.3.4']").isEmpty());
-        assertTrue(StixPatterns.structuralProblem(
+    void patternsAreParsedWithTheOfficialGrammar() {
+        assertTrue(StixPatterns.problem("[ipv4-addr:value = '1.2.3.4']").isEmpty());
+        assertTrue(StixPatterns.problem(
                 "[email-message:body_multipart[*].body_raw_ref.name MATCHES '^Final Report.+\\\\.exe$']").isEmpty());
-        assertTrue(StixPatterns.structuralProblem("([a:b = 'x]'] AND [c:d = 1]) REPEATS 5 TIMES").isEmpty());
-        assertTrue(StixPatterns.structuralProblem("[ipv4-addr:value = '1.2.3.4'").isPresent());
-        assertTrue(StixPatterns.structuralProblem("[a:b = 'x] OR [c:d = 'y']").isPresent());
-        assertTrue(StixPatterns.structuralProblem("[[a:b = 'x']]").isPresent());
-        assertTrue(StixPatterns.structuralProblem("[no comparison]").isPresent());
-        assertTrue(StixPatterns.structuralProblem("([a:b = 'x']").isPresent());
-        assertTrue(StixPatterns.structuralProblem("").isPresent());
+        assertTrue(StixPatterns.problem("([a:b = 'x]'] AND [c:d = 1]) REPEATS 5 TIMES").isEmpty());
+        assertTrue(StixPatterns.problem("[ipv4-addr:value = '1.2.3.4'").isPresent());
+        assertTrue(StixPatterns.problem("[a:b = 'x] OR [c:d = 'y']").isPresent());
+        assertTrue(StixPatterns.problem("[[a:b = 'x']]").isPresent());
+        assertTrue(StixPatterns.problem("[no comparison]").isPresent());
+        assertTrue(StixPatterns.problem("([a:b = 'x']").isPresent());
+        assertTrue(StixPatterns.problem("").isPresent());
     }
 
     @Test

@@ -128,7 +128,7 @@ class EvidenceApiTest {
 
         var officer = TestNodes.get(node, "/api/v1/evidence/" + sha);
         assertEquals(200, officer.statusCode(), officer.body());
-        assertEquals("application/stix+json;version=2.1", officer.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("application/stix+json;version=2.1; charset=utf-8", officer.headers().firstValue("Content-Type").orElse(""));
         assertEquals(Set.of(green.get("id").asText(), strict.get("id").asText()), TaxiiConformanceTest.ids(Json.parse(officer.body())));
         assertEquals("1", officer.headers().firstValue("Parley-Withheld-Objects").orElse(""));
         var admin = Stix.get(node, "/api/v1/evidence/" + sha, "application/json", BOSS);
@@ -275,13 +275,17 @@ class EvidenceApiTest {
                 new EvidenceService.Context(evidence.audience("ch-two", peer2.name(), null), Tlp.GREEN, "env-" + UUID.randomUUID(), null));
         ObjectNode body = Json.object().put("text", "forwarding");
         body.set("stix", Stix.bundle(strict, amber, green));
-        JsonNode p = problem(send("ch-three", "amber", body), 422);
+        JsonNode p = problem(send("ch-three", "amber+strict", body), 422);
         assertEquals(List.of("/body/stix/objects/0", "/body/stix/objects/1"), pointers(p), p.toString());
         assertTrue(p.path("errors").get(0).path("detail").asText().contains("AMBER+STRICT"), p.toString());
         // back into the channel it came from is fine
         ObjectNode same = Json.object().put("text", "replying");
         same.set("stix", Stix.bundle(strict, amber, green));
-        assertEquals(201, send("ch-two", "amber", same).statusCode());
+        assertEquals(201, send("ch-two", "amber+strict", same).statusCode());
+        // an inline object above the message's own label would reach whoever may read the message
+        JsonNode above = problem(send("ch-two", "amber", same), 422);
+        assertEquals(List.of("/body/stix/objects/0"), pointers(above), above.toString());
+        assertTrue(above.path("errors").get(0).path("detail").asText().contains("above the message's own label"), above.toString());
     }
 
     // --- tokens, grants, correlation parameters ----------------------------------------------------------------------

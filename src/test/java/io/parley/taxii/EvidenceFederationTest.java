@@ -179,6 +179,21 @@ class EvidenceFederationTest {
         var asC = TestNodes.send(io.parley.federation.PeerRequestAuth.sign(java.net.http.HttpRequest.newBuilder(target).GET(),
                 "GET", target, new byte[0], c.node().key(), java.time.Instant.now()).build());
         assertEquals(404, asC.statusCode(), asC.body());
+        // a bundle with nothing for c: c's fetch settles at once as withheld, b gets it
+        ObjectNode onlyRed = Stix.indicator(Tlp.RED, "192.0.2.202");
+        String sha2 = Json.parse(Stix.postJson(a, "/api/v1/evidence", Json.write(Stix.bundle(onlyRed)), BOSS).body()).path("sha256").asText();
+        ObjectNode body2 = Json.object().put("text", "only for b");
+        body2.putArray("recipients").add("cert-b.example");
+        body2.putArray("evidence").addObject().put("sha256", sha2);
+        ObjectNode req2 = Json.object().put("kind", "notify").put("tlp", "red");
+        req2.set("body", body2);
+        assertEquals(201, Stix.postJson(a, "/api/v1/channels/tri/messages", Json.write(req2), BOSS).statusCode());
+        String state = "SELECT state, detail FROM evidence_links WHERE ref_sha256 = ?";
+        assertTrue(TestNodes.eventually(20, () -> b.node().db().query(state, rs -> rs.getString(1), sha2).equals(List.of("stored"))));
+        // c is not named: it either never gets the envelope or its fetch is withheld; it never holds the bundle
+        assertTrue(TestNodes.eventually(20, () -> c.node().db().query(state, rs -> rs.getString(1), sha2).stream().noneMatch("pending"::equals)));
+        assertTrue(c.node().db().query(state, rs -> rs.getString(2), sha2).stream().allMatch(d -> d.startsWith("withheld")));
+        assertTrue(c.node().db().query("SELECT sha256 FROM evidence_bundles WHERE sha256 = ?", rs -> rs.getString(1), sha2).isEmpty());
         // a non-member cannot fetch, and an unsigned request is refused
         var unsigned = TestNodes.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(a.baseUrl() + "/federation/v1/evidence/" + sha
                 + "?envelope=" + Json.parse(sent.body()).path("hash").asText())).GET().build());

@@ -172,7 +172,7 @@ class TaxiiConformanceTest {
         // object envelopes may also be asked for as STIX
         var stix = Stix.get(node, API + "collections/" + own + "/objects/", "application/stix+json;version=2.1", Stix.duty());
         assertEquals(200, stix.statusCode(), stix.body());
-        assertEquals("application/stix+json;version=2.1", stix.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("application/stix+json;version=2.1; charset=utf-8", stix.headers().firstValue("Content-Type").orElse(""));
     }
 
     // --- objects, filters, manifest, versions -----------------------------------------------------------------------
