@@ -34,6 +34,11 @@ public final class DeliveryWorker implements AutoCloseable {
     /** Refusals that a later attempt can overcome (the peer has not yet seen an earlier envelope or the charter). */
     private static final Set<String> RETRYABLE = Set.of("unknown-channel", "chain-gap", "kind-not-accepted");
     private static final int BATCH = 200;
+    /**
+     * Bytes of envelopes per POST: half the inbox's 2 MiB body limit, so that a batch of large envelopes (each may be
+     * up to 64 KiB) is never refused for its size and retried unchanged forever.
+     */
+    static final long BATCH_BYTES = 1L << 20;
 
     private final OutboxStore outbox;
     private final LinkStore links;
@@ -105,7 +110,7 @@ public final class DeliveryWorker implements AutoCloseable {
                     wake.drainPermits();
                     continue;
                 }
-                deliver(peer, due);
+                deliver(peer, fitting(due));
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | Error e) {
@@ -114,6 +119,18 @@ public final class DeliveryWorker implements AutoCloseable {
                 sleepQuietly(1000);
             }
         }
+    }
+
+    /** The longest prefix of {@code due} within {@link #BATCH_BYTES} (at least one envelope, which the acceptor caps at 64 KiB). */
+    static List<OutboxStore.Pending> fitting(List<OutboxStore.Pending> due) {
+        long bytes = 0;
+        int n = 0;
+        for (OutboxStore.Pending p : due) {
+            bytes += p.canonical().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+            if (n > 0 && bytes > BATCH_BYTES) break;
+            n++;
+        }
+        return due.subList(0, n);
     }
 
     private void deliver(String peer, List<OutboxStore.Pending> due) throws InterruptedException {
