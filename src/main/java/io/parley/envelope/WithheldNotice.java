@@ -1,7 +1,6 @@
 package io.parley.envelope;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -69,11 +68,11 @@ public record WithheldNotice(String channel, String from, long seq, String prev,
     public WithheldNotice sign(SigningKey key) {
         if (!from.equals(key.name())) throw new IllegalArgumentException("the notice is from " + from + " but the key belongs to " + key.name());
         return new WithheldNotice(channel, from, seq, prev, hash, created, recipients,
-                Base64.getEncoder().encodeToString(key.sign(signingBytes())));
+                io.parley.identity.CanonicalBase64.encode(key.sign(signingBytes())));
     }
 
     public boolean verify(VerifierKey key) {
-        return sig != null && key.verify(signingBytes(), Base64.getDecoder().decode(sig));
+        return sig != null && key.verify(signingBytes(), io.parley.identity.CanonicalBase64.decode(sig));
     }
 
     /** The bytes the sender signs: the context string, then JCS of the notice without {@code sig}. */
@@ -163,14 +162,10 @@ public record WithheldNotice(String channel, String from, long seq, String prev,
         return value.textValue();
     }
 
-    /** Only the one canonical encoding (padded, zero trailing bits) of a 64-byte signature is accepted. */
+    /** Only the one canonical encoding of a 64-byte signature is accepted (as for envelopes). */
     private static boolean canonicalSignature(String s) {
-        try {
-            byte[] raw = Base64.getDecoder().decode(s);
-            return raw.length == 64 && Base64.getEncoder().encodeToString(raw).equals(s);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        byte[] raw = io.parley.identity.CanonicalBase64.decode(s);
+        return raw != null && raw.length == 64;
     }
 
     private static void check(boolean ok, String field, String message) {

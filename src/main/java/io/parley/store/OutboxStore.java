@@ -13,7 +13,12 @@ public final class OutboxStore {
      * A pending delivery: the envelope's canonical text, or for a member a TLP:RED envelope does not name, the text
      * of our signed withheld notice for it ({@code withheld} true).
      */
-    public record Pending(long id, String envelopeHash, String recipient, int attempts, String canonical, boolean withheld) {}
+    public record Pending(long id, String envelopeHash, String recipient, int attempts, String canonical, boolean withheld) {
+        /** A pending delivery of the envelope itself. */
+        public Pending(long id, String envelopeHash, String recipient, int attempts, String canonical) {
+            this(id, envelopeHash, recipient, attempts, canonical, false);
+        }
+    }
 
     /** The delivery state of one envelope to one recipient. */
     public record Status(String envelopeHash, String recipient, String state, int attempts, Instant nextAttemptAt,
