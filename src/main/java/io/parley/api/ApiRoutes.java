@@ -49,7 +49,7 @@ final class ApiRoutes {
         app.get("/api/v1/envelopes/{hash}", ctx -> {
             var stored = node.envelopes().byHash(ctx.pathParam("hash"))
                     .orElseThrow(() -> ProblemException.notFound("no envelope with hash " + ctx.pathParam("hash")));
-            json(ctx, 200, Views.envelope(stored));
+            json(ctx, 200, Views.envelope(node.messageAccess().view(reader(node, ctx), stored)));
         });
         app.get("/api/v1/rejections", ctx -> {
             ArrayNode out = Json.MAPPER.createArrayNode();
@@ -66,10 +66,11 @@ final class ApiRoutes {
         });
         app.get("/api/v1/equivocations", ctx -> {
             ArrayNode out = Json.MAPPER.createArrayNode();
+            var reader = reader(node, ctx);
             for (var e : node.envelopes().equivocations()) {
                 out.addObject().put("channel", e.channel()).put("from", e.sender()).put("seq", e.seq()).put("kept_hash", e.keptHash())
                         .put("conflicting_hash", e.conflictingHash()).put("detected_at", e.detectedAt().toString())
-                        .set("conflicting_envelope", Json.parse(e.conflictingEnvelope()));
+                        .set("conflicting_envelope", conflicting(reader, e.conflictingEnvelope()));
             }
             json(ctx, 200, out);
         });
@@ -151,7 +152,8 @@ final class ApiRoutes {
         long after = Requests.longQuery(ctx, "after", 0, 0, Long.MAX_VALUE);
         int limit = (int) Requests.longQuery(ctx, "limit", 100, 1, MAX_PAGE);
         ArrayNode out = Json.MAPPER.createArrayNode();
-        node.envelopes().inChannel(c.channel(), after, limit).forEach(s -> out.add(Views.envelope(s).put("id", s.id())));
+        var reader = reader(node, ctx);
+        node.envelopes().inChannel(c.channel(), after, limit).forEach(s -> out.add(Views.envelope(node.messageAccess().view(reader, s)).put("id", s.id())));
         json(ctx, 200, out);
     }
 
@@ -175,9 +177,9 @@ final class ApiRoutes {
             case Verdict.Accepted a -> {
                 var stored = node.envelopes().byHash(a.hash()).orElseThrow();
                 ctx.header("Location", "/api/v1/envelopes/" + a.hash());
-                json(ctx, 201, Views.envelope(stored));
+                json(ctx, 201, Views.envelope(node.messageAccess().view(reader(node, ctx), stored)));
             }
-            case Verdict.Duplicate d -> json(ctx, 200, Views.envelope(node.envelopes().byHash(d.hash()).orElseThrow()));
+            case Verdict.Duplicate d -> json(ctx, 200, Views.envelope(node.messageAccess().view(reader(node, ctx), node.envelopes().byHash(d.hash()).orElseThrow())));
             case Verdict.Rejected r -> throw new ProblemException(Problem.of(r.reason().httpStatus(), r.reason().code(), "Envelope refused", r.reason().detail()));
         }
     }
@@ -206,6 +208,26 @@ final class ApiRoutes {
     private static <T> T enumField(JsonNode o, String name, java.util.function.Function<String, java.util.Optional<T>> parse, String allowed) {
         String text = Requests.requiredText(o, name);
         return parse.apply(text).orElseThrow(() -> new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/" + name, name + " must be " + allowed)));
+    }
+
+    /** The signed-in account as a reader of messages (MarkingPolicy); HttpServer authenticated it before any route. */
+    static io.parley.evidence.MarkingPolicy.LocalUser reader(Node node, Context ctx) {
+        io.parley.store.UserStore.User u = ctx.attribute(HttpServer.USER_ATTRIBUTE);
+        if (u == null) throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized", "no authenticated account"));
+        return node.messageAccess().reader(u);
+    }
+
+    /** The second envelope of an equivocation as {@code reader} may see it (a notice is metadata only). */
+    private JsonNode conflicting(io.parley.evidence.MarkingPolicy.LocalUser reader, String text) {
+        JsonNode json = Json.parse(text);
+        if (io.parley.envelope.WithheldNotice.isNotice(json)) return json;
+        try {
+            var e = io.parley.envelope.Envelope.fromJson(json);
+            return node.messageAccess().mayRead(reader, e) ? json : node.messageAccess().view(reader,
+                    new io.parley.store.StoredEnvelope(0, e, "", java.time.Instant.EPOCH)).envelope().toJson();
+        } catch (EnvelopeFormatException ex) {
+            return Json.object().put("unreadable", ex.getMessage());
+        }
     }
 
     static void json(Context ctx, int status, JsonNode body) {

@@ -55,9 +55,10 @@ final class CaseRoutes {
 
     private void list(Context ctx) {
         Instant now = node.now();
+        var reader = ApiRoutes.reader(node, ctx);
         ArrayNode out = Json.MAPPER.createArrayNode();
         for (CaseKey key : cases.ids(ctx.queryParam("channel"), ctx.queryParam("state"), (int) Requests.longQuery(ctx, "limit", 200, 1, 1000))) {
-            cases.timeline(key).ifPresent(t -> out.add(summary(t, now)));
+            cases.timeline(key, reader).ifPresent(t -> out.add(summary(t, now)));
         }
         ApiRoutes.json(ctx, 200, out);
     }
@@ -88,7 +89,7 @@ final class CaseRoutes {
         if (body == null || !body.isObject()) throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/body", "body must be a JSON object with the case's fields"));
         CaseTimeline t = run(() -> cases.open(channel, kind, priority, tlp, (ObjectNode) body, author(ctx)));
         ctx.header("Location", "/api/v1/cases/" + t.caseId() + "?channel=" + java.net.URLEncoder.encode(t.channel(), java.nio.charset.StandardCharsets.UTF_8));
-        ApiRoutes.json(ctx, 201, TimelineJson.of(t, node.now()));
+        ApiRoutes.json(ctx, 201, TimelineJson.of(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
     }
 
     private void ping(Context ctx) {
@@ -100,7 +101,7 @@ final class CaseRoutes {
                 .orElseThrow(() -> new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/priority", "priority must be flash, urgent or routine")));
         CaseTimeline t = run(() -> cases.open(channel, Kind.PING, priority, Tlp.GREEN, Json.object().put("mode", mode)
                 .put("summary", mode.equals("human") ? "Line test: please acknowledge" : "Line test"), author(ctx)));
-        ApiRoutes.json(ctx, 201, TimelineJson.of(t, node.now()));
+        ApiRoutes.json(ctx, 201, TimelineJson.of(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
     }
 
     /**
@@ -115,10 +116,12 @@ final class CaseRoutes {
     }
 
     private void show(Context ctx) {
-        CaseTimeline t = named(ctx);
+        var reader = ApiRoutes.reader(node, ctx);
+        CaseTimeline named = named(ctx);
+        CaseTimeline t = cases.timeline(named.channel(), named.caseId(), reader).orElseThrow();
         ObjectNode o = TimelineJson.of(t, node.now());
         ArrayNode envs = o.putArray("envelopes");
-        node.envelopes().inCase(t.channel(), t.caseId()).forEach(s -> envs.add(Views.envelope(s)));
+        cases.envelopes(t.channel(), t.caseId(), reader).forEach(s -> envs.add(Views.envelope(s)));
         ApiRoutes.json(ctx, 200, o);
     }
 
@@ -133,13 +136,35 @@ final class CaseRoutes {
         ObjectNode b = body;
         CaseTimeline t = named(ctx);
         run(() -> cases.respond(t.channel(), t.caseId(), kind, b, author(ctx)));
-        ApiRoutes.json(ctx, 200, TimelineJson.of(cases.timeline(t.channel(), t.caseId()).orElseThrow(), node.now()));
+        ApiRoutes.json(ctx, 200, TimelineJson.of(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
     }
 
     private void evidence(Context ctx) {
         CaseTimeline t = named(ctx);
+        ObjectNode bundle = CaseBundle.export(node, federation.outbox(), t.channel(), t.caseId());
+        requireReadable(ApiRoutes.reader(node, ctx), bundle);
         ctx.header("Content-Disposition", "attachment; filename=\"" + t.caseId() + ".parley.json\"");
-        ApiRoutes.json(ctx, 200, CaseBundle.export(node, federation.outbox(), t.channel(), t.caseId()));
+        ApiRoutes.json(ctx, 200, bundle);
+    }
+
+    /**
+     * A case bundle is signed envelopes, all content, made to be checked by a third party: it cannot leave out a
+     * message's body without failing verification, and commitments alone would not prove the timeline. So a reader
+     * who may not read every message in it (MarkingPolicy: TLP:RED without a grant) gets none of it: 403, saying
+     * whom to ask.
+     */
+    private void requireReadable(io.parley.evidence.MarkingPolicy.LocalUser reader, ObjectNode bundle) {
+        for (String member : List.of("envelopes", "charter_envelopes")) {
+            for (JsonNode json : bundle.path(member)) {
+                io.parley.envelope.Envelope e = io.parley.envelope.Envelope.fromJson(json);
+                if (!node.messageAccess().mayRead(reader, e)) {
+                    throw new ProblemException(Problem.of(403, "marking-forbids", "Forbidden", "the case bundle holds envelope " + e.channel() + "/"
+                            + e.from() + "/" + e.seq() + " marked TLP:" + e.tlp().wire().toUpperCase(java.util.Locale.ROOT)
+                            + ", which this account may not read; an admin or a user granted RED for channel " + e.channel()
+                            + " (PUT /api/v1/red-grants/{user}) can export it"));
+                }
+            }
+        }
     }
 
     private void report(Context ctx) {

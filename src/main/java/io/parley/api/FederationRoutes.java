@@ -52,13 +52,43 @@ final class FederationRoutes {
         if (from == null || from.isBlank()) throw ProblemException.badRequest("bad-query-parameter", "query parameter 'from' (the sender's origin) is required");
         long after = Requests.longQuery(ctx, "after", 0, 0, Long.MAX_VALUE);
         int limit = (int) Requests.longQuery(ctx, "limit", 500, 1, 1000);
-        var page = node.envelopes().chain(channel, from, after, limit + 1);
+        var page = node.envelopes().links(channel, from, after, limit + 1);
         ArrayNode out = Json.MAPPER.createArrayNode();
-        page.stream().limit(limit).forEach(s -> out.add(s.envelope().toJson()));
+        boolean more = page.size() > limit;
+        for (var link : page.subList(0, Math.min(limit, page.size()))) {
+            java.util.Optional<JsonNode> served = servable(link, requester);
+            if (served.isEmpty()) {
+                more = false; // the requester must fill this link from the sender itself; nothing after it would fit
+                break;
+            }
+            out.add(served.get());
+        }
         ObjectNode body = Json.object();
         body.set("envelopes", out);
-        body.put("more", page.size() > limit);
+        body.put("more", more);
         ApiRoutes.json(ctx, 200, body);
+    }
+
+    /**
+     * What of one chain link may go to {@code requester} (TLP:RED, issue 10): an envelope, unless it is RED and does
+     * not name the requester; then the sender's signed withheld notice, which this node has if it sent the envelope
+     * (it signs it again: Ed25519 is deterministic, so the bytes are those it pushed) or was itself withheld from it.
+     * A recipient of someone else's RED envelope holds no notice for it and serves nothing from there on.
+     */
+    private java.util.Optional<JsonNode> servable(io.parley.store.EnvelopeStore.Link link, String requester) {
+        if (link.withheld()) {
+            var notice = io.parley.envelope.WithheldNotice.fromJson(Json.parse(link.canonical()));
+            return notice.recipients().contains(requester) ? java.util.Optional.empty() : java.util.Optional.of(notice.toJson());
+        }
+        Envelope e = Envelope.fromJson(Json.parse(link.canonical()));
+        java.util.Optional<java.util.Set<String>> named;
+        try {
+            named = node.acceptor().redRecipients(e);
+        } catch (EnvelopeFormatException ex) {
+            return java.util.Optional.empty(); // a RED envelope whose audience cannot be read goes to nobody
+        }
+        if (named.isEmpty() || named.get().contains(requester) || e.from().equals(requester)) return java.util.Optional.of(e.toJson());
+        return node.composer().noticeFor(e).map(io.parley.envelope.WithheldNotice::toJson);
     }
 
     /** One envelope (answered with its verdict, or a problem) or a batch {@code {"envelopes": [...]}} / array. */
@@ -89,6 +119,7 @@ final class FederationRoutes {
     }
 
     private ObjectNode judge(JsonNode json, String remote) {
+        if (io.parley.envelope.WithheldNotice.isNotice(json)) return judgeNotice(json, remote);
         ObjectNode out = Json.object();
         Envelope e;
         try {
@@ -111,6 +142,31 @@ final class FederationRoutes {
                 Rejection shown = signedBySender(e) ? r.reason() : new Rejection.BadSignature(e.from());
                 rejected(out, shown);
                 if (shown instanceof Rejection.ChainGap) federation.gapSeen(e.channel(), e.from());
+            }
+        }
+        return out;
+    }
+
+    /** A withheld notice (TLP:RED sent to others): the same answers as for an envelope, named by the envelope's hash. */
+    private ObjectNode judgeNotice(JsonNode json, String remote) {
+        ObjectNode out = Json.object();
+        io.parley.envelope.WithheldNotice n;
+        try {
+            n = io.parley.envelope.WithheldNotice.fromJson(json);
+        } catch (EnvelopeFormatException ex) {
+            Rejection r = new Rejection.Malformed(ex.field(), ex.getMessage());
+            node.refusals().unverified(text(json, "channel"), text(json, "from"), null, r, Json.write(json).getBytes(java.nio.charset.StandardCharsets.UTF_8), remote);
+            return rejected(out, r);
+        }
+        switch (node.acceptor().acceptNotice(n, remote)) {
+            case io.parley.channel.EnvelopeAcceptor.NoticeVerdict.Linked l -> {
+                out.put("status", "accepted").put("hash", l.hash());
+                federation.heardFrom(n.from());
+            }
+            case io.parley.channel.EnvelopeAcceptor.NoticeVerdict.Duplicate d -> out.put("status", "duplicate").put("hash", d.hash());
+            case io.parley.channel.EnvelopeAcceptor.NoticeVerdict.Rejected r -> {
+                rejected(out, r.reason());
+                if (r.reason() instanceof Rejection.ChainGap) federation.gapSeen(n.channel(), n.from());
             }
         }
         return out;

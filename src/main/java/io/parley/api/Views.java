@@ -11,10 +11,15 @@ import io.parley.store.StoredEnvelope;
 final class Views {
     private Views() {}
 
+    /**
+     * An envelope as the caller may see it: pass it through {@link io.parley.node.MessageAccess#view} first. A
+     * withheld view says so ({@code "content_withheld": true}) and carries metadata only.
+     */
     static ObjectNode envelope(StoredEnvelope s) {
         ObjectNode o = Json.object();
         o.put("hash", s.hash());
         o.put("received_at", s.receivedAt().toString());
+        if (io.parley.node.MessageAccess.isWithheld(s.envelope())) o.put("content_withheld", true);
         o.set("envelope", s.envelope().toJson());
         return o;
     }

@@ -84,6 +84,29 @@ public final class CaseBook {
         return find(caseId, null);
     }
 
+    /**
+     * The case {@code caseId} of {@code channel} as {@code reader} may see it: envelopes the reader may not read
+     * (TLP:RED without a grant, see {@link io.parley.node.MessageAccess}) keep their metadata, so the state, parties
+     * and deadlines are the same, but lose their bodies, so no summary, request type, text or typed field of theirs
+     * shows.
+     */
+    public Optional<CaseTimeline> timeline(String channel, String caseId, io.parley.evidence.MarkingPolicy.LocalUser reader) {
+        List<CaseTimeline.Item> items = new ArrayList<>();
+        for (StoredEnvelope s : envelopes(channel, caseId, reader)) items.add(new CaseTimeline.Item(s.envelope(), s.hash()));
+        if (items.isEmpty()) return Optional.empty();
+        return node.channels().charter(channel).flatMap(c -> CaseTimeline.of(caseId, items, c));
+    }
+
+    /** {@link #timeline(String, String, io.parley.evidence.MarkingPolicy.LocalUser)} by key. */
+    public Optional<CaseTimeline> timeline(CaseKey key, io.parley.evidence.MarkingPolicy.LocalUser reader) {
+        return timeline(key.channel(), key.id(), reader);
+    }
+
+    /** The case's envelopes as {@code reader} may see them. */
+    public List<StoredEnvelope> envelopes(String channel, String caseId, io.parley.evidence.MarkingPolicy.LocalUser reader) {
+        return node.envelopes().inCase(channel, caseId).stream().map(s -> node.messageAccess().view(reader, s)).toList();
+    }
+
     /** Recomputes the projection row of a case from its envelopes. */
     public void refresh(String channel, String caseId) {
         timeline(channel, caseId).ifPresent(t -> {
@@ -164,9 +187,29 @@ public final class CaseBook {
         if ((kind == Kind.ACK || kind == Kind.ANSWER || kind == Kind.PONG) && t.openedBy().equals(node.origin())) {
             throw new CaseException(409, "own-case", "a case is acknowledged and answered by the other side, not by its opener");
         }
-        Verdict v = node.composer().compose(new Composer.Draft(t.channel(), kind, caseId, t.priority(), t.tlp(), body, author));
+        Verdict v = node.composer().compose(new Composer.Draft(t.channel(), kind, caseId, t.priority(), t.tlp(), addressed(node, t, body), author));
         if (v instanceof Verdict.Rejected r) throw new CaseException(r.reason().httpStatus(), r.reason().code(), r.reason().detail());
         return v;
+    }
+
+    /**
+     * {@code body} addressed for a step of case {@code t}: in a TLP:RED case, which only its named recipients hold,
+     * every later step (ack, answer, escalation, pong...) goes to the same parties, the opener and the opening's
+     * named recipients, less this node, unless the caller named recipients itself. Other cases: {@code body} as is.
+     */
+    static ObjectNode addressed(Node node, CaseTimeline t, ObjectNode body) {
+        if (t.tlp() != Tlp.RED || body.has("recipients")) return body;
+        java.util.Set<String> audience = new java.util.TreeSet<>();
+        audience.add(t.openedBy());
+        node.envelopes().byHash(t.openingHash()).ifPresent(s -> {
+            var r = s.envelope().body().get("recipients");
+            if (r != null && r.isArray()) r.forEach(x -> audience.add(x.asText()));
+        });
+        audience.remove(node.origin());
+        ObjectNode out = body.deepCopy();
+        var arr = out.putArray("recipients");
+        audience.forEach(arr::add);
+        return out;
     }
 
     static void checkOpening(Kind kind, ObjectNode body) {

@@ -87,7 +87,7 @@ public final class DeadlineClock implements AutoCloseable {
             ObjectNode body = Json.object().put("deadline", deadline).put("rung", i).put("role", rung.role()).put("due", due.toString())
                     .put("summary", "No " + (deadline.equals("ack") ? "acknowledgement" : "answer") + " of " + t.caseId() + " by " + due + "; escalated to " + rung.role());
             if (rung.contact() != null) body.put("contact", rung.contact());
-            Verdict v = node.composer().compose(new Composer.Draft(t.channel(), Kind.ESCALATE, t.caseId(), t.priority(), t.tlp(), body));
+            Verdict v = node.composer().compose(new Composer.Draft(t.channel(), Kind.ESCALATE, t.caseId(), t.priority(), t.tlp(), CaseBook.addressed(node, t, body)));
             String hash = v instanceof Verdict.Accepted a ? a.hash() : null;
             node.db().update("INSERT INTO escalations (channel, case_id, deadline, rung, fired_at, envelope_hash) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     t.channel(), t.caseId(), deadline, i, now.toEpochMilli(), hash);

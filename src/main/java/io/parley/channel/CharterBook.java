@@ -58,6 +58,11 @@ public final class CharterBook {
         this.clock = clock;
     }
 
+    /** This node's origin. */
+    public String self() {
+        return self;
+    }
+
     public static String hash(Charter c) {
         return Sha256.hex(Jcs.canonicalize(c.toJson()));
     }

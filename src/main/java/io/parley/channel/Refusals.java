@@ -22,7 +22,8 @@ import io.parley.store.RejectionRecord;
 public final class Refusals {
     /** The refusal codes of {@link Rejection}; a new reason must be added here to get its own series. */
     static final List<String> CODES = List.of("malformed", "unknown-channel", "not-member", "bad-signature", "tlp-above-ceiling",
-            "stix-above-label", "chain-gap", "chain-break", "equivocation", "kind-not-accepted", "key-mismatch", "case-not-yours");
+            "stix-above-label", "chain-gap", "chain-break", "equivocation", "kind-not-accepted", "key-mismatch", "not-recipient",
+            "case-not-yours");
     static final String OTHER = "other";
 
     private final EnvelopeStore envelopes;
@@ -51,6 +52,32 @@ public final class Refusals {
     public void unverified(String channel, String sender, Long seq, Rejection reason, byte[] raw, String remote) {
         count(reason);
         envelopes.recordRejection(RejectionRecord.unverified(clock.instant(), remote, channel, sender, seq, reason.code(), reason.detail(), raw));
+    }
+
+    /**
+     * A refused TLP:RED envelope that does not name this node: its sender signed it, but its content is not ours to
+     * keep, so only its hash and size are (marked verified: the sender's signature did verify).
+     */
+    public void notOurs(Envelope e, Rejection reason, String remote) {
+        count(reason);
+        byte[] raw = e.canonicalBytes();
+        envelopes.recordRejection(new RejectionRecord(0, clock.instant(), remote, e.channel(), e.from(), e.seq(), reason.code(), reason.detail(),
+                null, true, io.parley.identity.Sha256.hex(raw), (long) raw.length));
+    }
+
+    /**
+     * A refused withheld notice: kept in full when its sender's signature verified (a notice carries no content),
+     * else as a bounded summary like any unverified refusal.
+     */
+    public void notice(io.parley.envelope.WithheldNotice n, Rejection reason, boolean signatureVerified, String remote) {
+        if (signatureVerified) {
+            count(reason);
+            envelopes.recordRejection(RejectionRecord.verified(clock.instant(), remote, n.channel(), n.from(), n.seq(), reason.code(), reason.detail(),
+                    n.canonical()));
+        } else {
+            unverified(n.channel(), n.from(), n.seq(), reason, n.sig() == null ? n.toJson().toString().getBytes(StandardCharsets.UTF_8)
+                    : n.canonical().getBytes(StandardCharsets.UTF_8), remote);
+        }
     }
 
     private void count(Rejection reason) {

@@ -9,5 +9,10 @@
  * envelope leaves behind depends on the member key: only a refusal whose signature verified under the sender's
  * member key is kept in full (and only such envelopes can make an equivocation); anything else is a bounded summary,
  * capped, so an anonymous caller cannot grow the database ({@link io.parley.channel.Refusals}).
+ *
+ * <p>TLP:RED ({@link io.parley.channel.RedRecipients}): a RED envelope names its recipients, members other than its
+ * sender, or it is malformed; our own is queued only for them (the others get our signed withheld notice); a peer's
+ * that does not name us is refused and only its hash and size are kept; a notice that names us is refused (a
+ * recipient needs the envelope, never a stand-in for it).
  */
 package io.parley.channel;

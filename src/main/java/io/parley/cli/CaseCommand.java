@@ -252,6 +252,10 @@ final class CaseCommand implements Runnable {
         @Option(names = "--body-file", paramLabel = "FILE", description = "The body's fields as a JSON object, for anything the options do not cover.")
         Path bodyFile;
 
+        @Option(names = "--recipient", paramLabel = "ORIGIN", description = "A named recipient (body.recipients); repeatable; required with --tlp red, "
+                + "which goes only to the members named.")
+        List<String> recipients = new ArrayList<>();
+
         @Option(names = "--json", description = "Print the API's JSON answer.")
         boolean json;
 
@@ -288,6 +292,8 @@ final class CaseCommand implements Runnable {
             if (text != null) body.put("text", text);
             if (lang != null) body.put("lang", lang);
             else if (text != null && !body.has("lang")) body.put("lang", "en");
+            if (!recipients.isEmpty()) strings(body.putArray("recipients"), recipients);
+            if (label == Tlp.RED && !body.has("recipients")) throw usage("--tlp red goes only to named recipients: give --recipient ORIGIN for each");
 
             if (!nonBlank(body, "summary")) throw usage("--summary is required");
             if (k.equals("request")) {

@@ -45,6 +45,9 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--body", description = "Body as JSON, or @FILE to read it from a file.")
     String body;
 
+    @Option(names = "--recipient", paramLabel = "ORIGIN", description = "A named recipient (body.recipients); repeatable. TLP:RED goes only to the members named.")
+    java.util.List<String> recipients = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         ObjectNode b = parseBody();
@@ -52,6 +55,7 @@ final class SendCommand implements Callable<Integer> {
             b.put("text", text);
             b.put("lang", lang);
         }
+        if (!recipients.isEmpty()) recipients.forEach(b.putArray("recipients")::add);
         ObjectNode req = Json.object().put("kind", kind).put("priority", priority).put("tlp", tlp);
         if (caseId != null) req.put("case", caseId);
         req.set("body", b);

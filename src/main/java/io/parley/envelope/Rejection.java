@@ -96,4 +96,11 @@ public sealed interface Rejection {
         public String detail() { return "kind " + kind + " is not accepted here: " + why; }
         public int httpStatus() { return 422; }
     }
+
+    /** A TLP:RED envelope that does not name this node: its content is not ours to hold (we take the sender's notice). */
+    record NotRecipient(String from, long seq) implements Rejection {
+        public String code() { return "not-recipient"; }
+        public String detail() { return "seq " + seq + " from " + from + " is TLP:RED and does not name this node among its recipients; send the signed withheld notice instead"; }
+        public int httpStatus() { return 403; }
+    }
 }

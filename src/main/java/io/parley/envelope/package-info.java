@@ -10,5 +10,11 @@
  * the channel charter, the sender is a member, the TLP is within the ceiling and (seq, prev) extend the sender's
  * chain. Two different validly signed envelopes for one (channel, from, seq) are both kept as proof. An envelope that
  * opens a case (notify, request, ping) carries a case id bound to its sender ({@link io.parley.envelope.CaseIds}).
+ *
+ * <p>TLP:RED goes only to the members {@code body.recipients} names; every other member gets a
+ * {@link io.parley.envelope.WithheldNotice} instead: the sender's signature, under its own signing context (never
+ * valid as an envelope signature, nor the other way round), over the RED envelope's chain position and hash and no
+ * content. A notice holds its chain position exactly like an envelope: a second, different signed statement for it
+ * (notice or envelope) is equivocation, and an unsigned or forged notice is refused before it can occupy anything.
  */
 package io.parley.envelope;

@@ -143,6 +143,25 @@ public final class MarkingPolicy {
     }
 
     /**
+     * May {@code requester} read the content of a message marked {@code tlp} held in {@code audience} (the envelope's
+     * channel, sender and named recipients): its body, that is free text, typed fields, inline STIX and evidence
+     * references. The same rule as for an object ({@link #mayRead}): RED only to the named organisations, and within
+     * this node only to {@code admin} or a user granted RED for the channel.
+     *
+     * <p>What every local user sees of every envelope the node holds is its metadata ({@link #MESSAGE_METADATA}):
+     * enough to know that a case exists, who must answer by when, and whom to ask for the content; the same a member
+     * that is not a named recipient learns from the sender's withheld notice. A case evidence bundle is all content
+     * (signed envelopes); a requester who may not read every message in it gets none of it (see the export route).
+     */
+    public static boolean mayReadMessage(Requester requester, Audience audience, Tlp tlp) {
+        return mayRead(requester, audience, tlp);
+    }
+
+    /** The envelope members shown to a local user who may not read a message's content; the body never is. */
+    public static final Set<String> MESSAGE_METADATA = Set.of("v", "channel", "from", "seq", "prev", "kind", "case", "created",
+            "priority", "tlp");
+
+    /**
      * May {@code self} put an object marked {@code tlp}, held in {@code from}, into {@code to} (an envelope of another
      * or the same channel, or this node's own-sharing collection)?
      */
@@ -217,6 +236,15 @@ public final class MarkingPolicy {
      */
     public static Tlp tlpOf(JsonNode object, Map<String, Tlp> localMarkings, Tlp unmarked) {
         return TlpMarking.effectiveTlp(object, localMarkings).orElse(isDefinition(object) ? Tlp.CLEAR : unmarked);
+    }
+
+    /**
+     * The TLP that governs {@code object} as carried (inline or by reference) in a message marked {@code messageTlp}:
+     * {@link #tlpOf}, except that everything a TLP:RED message carries is RED. Only the message's named recipients
+     * get the message, so nothing in it may reach anyone else through it, whatever marking the object bears.
+     */
+    public static Tlp tlpInMessage(JsonNode object, Map<String, Tlp> localMarkings, Tlp messageTlp) {
+        return messageTlp == Tlp.RED ? Tlp.RED : tlpOf(object, localMarkings, messageTlp);
     }
 
     private static boolean isDefinition(JsonNode o) {

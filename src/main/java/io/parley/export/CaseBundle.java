@@ -31,6 +31,9 @@ import io.parley.transparency.StoredCheckpoint;
  * <li>{@code charter} and {@code charter_envelopes}: the terms and every member's signature on them;</li>
  * <li>{@code envelopes}: each sender's chain segment from its first to its last envelope in the case, so hash chains
  * can be checked link by link;</li>
+ * <li>{@code withheld} (only when there are any): for TLP:RED envelopes inside those segments that were withheld from
+ * this node, their senders' signed withheld notices, which stand in their chain positions (hash, prev) and whose hashes
+ * this node's log holds;</li>
  * <li>{@code logs}: for this node's log, its newest (cosigned) checkpoint, the first checkpoint that covered the case
  * and a consistency proof between them, and an inclusion proof of every envelope; for each recipient, the receipts it
  * returned (its signed checkpoint plus an inclusion proof, C2SP tlog-proof);</li>
@@ -69,10 +72,15 @@ public final class CaseBundle {
                     (x, y) -> new long[] {Math.min(x[0], y[0]), Math.max(x[1], y[1])});
         }
         List<StoredEnvelope> segmentEnvelopes = new ArrayList<>();
+        List<io.parley.envelope.WithheldNotice> notices = new ArrayList<>();
         for (var e : span.entrySet()) {
-            for (StoredEnvelope s : node.envelopes().chain(channel, e.getKey(), e.getValue()[0] - 1, (int) (e.getValue()[1] - e.getValue()[0] + 1))) {
+            int count = (int) (e.getValue()[1] - e.getValue()[0] + 1);
+            for (StoredEnvelope s : node.envelopes().chain(channel, e.getKey(), e.getValue()[0] - 1, count)) {
                 included.put(s.hash(), s);
                 segmentEnvelopes.add(s);
+            }
+            for (var link : node.envelopes().links(channel, e.getKey(), e.getValue()[0] - 1, count)) {
+                if (link.withheld()) notices.add(io.parley.envelope.WithheldNotice.fromJson(Json.parse(link.canonical())));
             }
         }
         ArrayNode charterEnvelopes = b.putArray("charter_envelopes");
@@ -92,6 +100,11 @@ public final class CaseBundle {
         segmentEnvelopes.stream()
                 .sorted(java.util.Comparator.comparing((StoredEnvelope s) -> s.envelope().from()).thenComparingLong(s -> s.envelope().seq()))
                 .forEach(s -> envelopes.add(s.envelope().toJson()));
+        if (!notices.isEmpty()) {
+            ArrayNode withheld = b.putArray("withheld");
+            notices.stream().sorted(java.util.Comparator.comparing(io.parley.envelope.WithheldNotice::from)
+                    .thenComparingLong(io.parley.envelope.WithheldNotice::seq)).forEach(n -> withheld.add(n.toJson()));
+        }
 
         // this node's log: newest checkpoint, first checkpoint covering the case, consistency, inclusion of everything
         ObjectNode logs = b.putObject("logs");
@@ -103,6 +116,7 @@ public final class CaseBundle {
         for (StoredEnvelope s : included.values()) {
             node.log().store().indexOf(s.hash()).filter(i -> i < latest.size()).ifPresent(i -> byIndex.put(i, s.hash()));
         }
+        for (var n : notices) node.log().store().indexOf(n.hash()).filter(i -> i < latest.size()).ifPresent(i -> byIndex.put(i, n.hash()));
         for (var e : byIndex.entrySet()) {
             maxIndex = Math.max(maxIndex, e.getKey());
             minIndex = Math.min(minIndex, e.getKey());

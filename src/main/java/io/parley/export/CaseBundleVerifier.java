@@ -20,6 +20,8 @@ import io.parley.channel.Charter;
 import io.parley.channel.CharterBook;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeSigner;
+import io.parley.envelope.Tlp;
+import io.parley.envelope.WithheldNotice;
 import io.parley.identity.PartyCard;
 import io.parley.identity.VerifierKey;
 import io.parley.json.Jcs;
@@ -29,7 +31,9 @@ import io.parley.log.MerkleProofs;
 import io.parley.log.NoteSignature;
 import io.parley.log.NoteVerifier;
 import io.parley.log.LogEntry;
+import io.parley.log.Rfc6962;
 import io.parley.log.SignedNote;
+import io.parley.log.TlogProof;
 import io.parley.transparency.ReceiptVerifier;
 
 /**
@@ -153,10 +157,39 @@ public final class CaseBundleVerifier {
         }
         check("envelope signatures", sigOk == total && total > 0, sigOk + " of " + total + " envelopes verify under their senders' charter keys");
         check("envelope order", ordered, ordered ? "by sender and seq, no duplicates" : "envelopes are out of order or repeated");
+        // TLP:RED envelopes withheld from the exporter: the senders' signed notices stand in their chains' places
+        Map<String, List<ChainLink>> links = new TreeMap<>();
+        for (var entry : bySender.entrySet()) {
+            for (Envelope e : entry.getValue()) links.computeIfAbsent(entry.getKey(), x -> new ArrayList<>()).add(new ChainLink(e.seq(), e.prev(), e.hash()));
+        }
+        Set<String> noticeHashes = new HashSet<>();
+        String previousNotice = null;
+        boolean noticesOrdered = true;
+        for (JsonNode j : b.path("withheld")) {
+            WithheldNotice n;
+            try {
+                n = WithheldNotice.fromJson(j);
+            } catch (io.parley.envelope.EnvelopeFormatException ex) {
+                check("withheld notice", false, "malformed: " + ex.getMessage());
+                continue;
+            }
+            VerifierKey k = keys.get(n.from());
+            boolean ok = k != null && n.channel().equals(channel) && n.verify(k) && !Tlp.RED.exceeds(charter.tlpCeiling());
+            check("withheld notice " + n.from() + "#" + n.seq(), ok, ok ? "TLP:RED envelope " + abbreviate(n.hash()) + " withheld from the exporter, signed by its sender"
+                    : "signature, membership, channel or TLP does not hold");
+            String orderKey = n.from() + "\u0000" + String.format("%020d", n.seq());
+            if (previousNotice != null && orderKey.compareTo(previousNotice) <= 0) noticesOrdered = false;
+            previousNotice = orderKey;
+            if (!ok) continue;
+            noticeHashes.add(n.hash());
+            links.computeIfAbsent(n.from(), x -> new ArrayList<>()).add(new ChainLink(n.seq(), n.prev(), n.hash()));
+        }
+        if (b.has("withheld")) check("withheld notice order", noticesOrdered, "by sender and seq, no duplicates");
         Map<String, long[]> segments = new HashMap<>();
         for (JsonNode s : b.path("segments")) segments.put(s.path("from").asText(), new long[] {s.path("first").asLong(), s.path("last").asLong()});
-        for (var entry : bySender.entrySet()) {
-            List<Envelope> chain = entry.getValue();
+        for (var entry : links.entrySet()) {
+            List<ChainLink> chain = new ArrayList<>(entry.getValue());
+            chain.sort(java.util.Comparator.comparingLong(ChainLink::seq));
             long[] seg = segments.get(entry.getKey());
             boolean ok = seg != null && chain.get(0).seq() == seg[0] && chain.get(chain.size() - 1).seq() == seg[1];
             String why = ok ? "" : "does not cover the stated segment";
@@ -212,13 +245,16 @@ public final class CaseBundleVerifier {
             String h = inc.path("envelope").asText();
             Envelope e = byHash.get(h);
             Checkpoint cp = checkpoints.get(inc.path("size").asLong());
-            boolean ok = e != null && cp != null && proves(() -> MerkleProofs.verifyInclusion(LogEntry.leafHash(e.canonicalBytes()),
+            // an envelope's entry is its commitment (LogEntry); a withheld one's is its hash, all the exporter holds of it
+            byte[] leaf = e != null ? LogEntry.leafHash(e.canonicalBytes()) : noticeHashes.contains(h) ? Rfc6962.leafHash(java.util.HexFormat.of().parseHex(h)) : null;
+            boolean ok = leaf != null && cp != null && proves(() -> MerkleProofs.verifyInclusion(leaf,
                     inc.path("index").asLong(), cp.size(), hashes(inc.path("proof")), cp.rootHash()));
             if (ok) logged.add(h);
-            else check("inclusion of " + abbreviate(h), false, e == null ? "proof for an envelope not in the bundle" : "inclusion proof does not verify");
+            else check("inclusion of " + abbreviate(h), false, leaf == null ? "proof for an envelope not in the bundle" : "inclusion proof does not verify");
         }
-        boolean allLogged = logged.containsAll(byHash.keySet());
-        check("inclusion in " + exporter + "'s log", allLogged, logged.size() + " of " + byHash.size() + " envelopes proven in a signed checkpoint");
+        boolean allLogged = logged.containsAll(byHash.keySet()) && logged.containsAll(noticeHashes);
+        check("inclusion in " + exporter + "'s log", allLogged, logged.size() + " of " + (byHash.size() + noticeHashes.size())
+                + " envelopes proven in a signed checkpoint");
 
         // 7. receipts from recipients
         check("receipt order", ordered(b.path("receipts"), j -> j.path("envelope").asText() + "\n" + j.path("log").asText()), "by envelope and recipient");
@@ -231,7 +267,14 @@ public final class CaseBundleVerifier {
             VerifierKey logKey = keys.get(log);
             try {
                 if (e == null || logKey == null || !e.from().equals(exporter)) throw new ReceiptVerifier.InvalidReceipt("receipt for an unknown envelope or log", null);
-                var verified = ReceiptVerifier.verify(e.canonicalBytes(), r.path("tlog_proof").asText(), logKey, witnesses.values(), 0);
+                TlogProof.Verified verified;
+                try {
+                    verified = ReceiptVerifier.verify(e.canonicalBytes(), r.path("tlog_proof").asText(), logKey, witnesses.values(), 0);
+                } catch (ReceiptVerifier.InvalidReceipt asEnvelope) {
+                    // a member a TLP:RED envelope was withheld from logged its hash: that commits it to the envelope too
+                    if (e.tlp() != Tlp.RED) throw asEnvelope;
+                    verified = ReceiptVerifier.verifyCommitment(java.util.HexFormat.of().parseHex(h), r.path("tlog_proof").asText(), logKey, witnesses.values(), 0);
+                }
                 requireKnownSignatures(verified.checkpoint(), SignedNote.parse(io.parley.log.TlogProof.parse(r.path("tlog_proof").asText()).checkpoint().encode()),
                         log, logKey, witnesses);
                 receiptsOk++;
@@ -284,6 +327,9 @@ public final class CaseBundleVerifier {
     }
 
     /** True if the array is strictly increasing by {@code key}: the format fixes one order, so a reordering is tampering. */
+    /** One position of a sender's chain: an envelope, or a withheld one known by its sender's notice. */
+    private record ChainLink(long seq, String prev, String hash) {}
+
     private static boolean ordered(JsonNode array, java.util.function.Function<JsonNode, String> key) {
         String previous = null;
         for (JsonNode j : array) {

@@ -138,6 +138,25 @@ public final class CatchUp implements AutoCloseable {
             PeerClient.Page page = client.catchUp(url, channel, sender, after, PAGE);
             int progress = 0;
             for (JsonNode json : page.envelopes()) {
+                if (io.parley.envelope.WithheldNotice.isNotice(json)) {
+                    // A TLP:RED link withheld from us: judged like a pushed notice (signature, chain, equivocation).
+                    io.parley.envelope.WithheldNotice n;
+                    try {
+                        n = io.parley.envelope.WithheldNotice.fromJson(json);
+                    } catch (EnvelopeFormatException ex) {
+                        LOG.warn("catch-up from {} sent a malformed notice: {}", source, ex.getMessage());
+                        return accepted;
+                    }
+                    var nv = node.acceptor().acceptNotice(n, "catch-up:" + source);
+                    if (nv instanceof io.parley.channel.EnvelopeAcceptor.NoticeVerdict.Linked) {
+                        accepted++;
+                        progress++;
+                    } else if (nv instanceof io.parley.channel.EnvelopeAcceptor.NoticeVerdict.Rejected r) {
+                        LOG.warn("catch-up from {}: notice {} refused: {}", source, n.seq(), r.reason().detail());
+                        return accepted;
+                    }
+                    continue;
+                }
                 Envelope e;
                 try {
                     e = Envelope.fromJson(json);

@@ -15,7 +15,9 @@ import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Rejection;
 import io.parley.envelope.Tlp;
+import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Verdict;
+import io.parley.envelope.WithheldNotice;
 import io.parley.identity.SigningKey;
 import io.parley.store.ChainHead;
 import io.parley.store.EnvelopeStore;
@@ -82,13 +84,36 @@ public final class Composer {
                 String created = (createdAt != null ? createdAt : clock.instant()).truncatedTo(ChronoUnit.MILLIS).toString();
                 Envelope draft = new Envelope(Envelope.VERSION, d.channel(), key.name(), seq, prev, d.kind(), d.caseId(),
                         created, d.priority(), d.tlp(), d.body(), null);
-                last = acceptor.acceptOwn(EnvelopeSigner.sign(draft, key));
+                last = store(EnvelopeSigner.sign(draft, key));
                 if (!(last instanceof Verdict.Rejected r && isLostRace(r.reason()))) return last;
             }
             return last;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Stores a signed envelope of ours. TLP:RED (issue 10) goes only to its named recipients: it must name them
+     * ({@code body.recipients}, members of the channel; otherwise {@link EnvelopeFormatException} at
+     * {@code /body/recipients}, which the API answers with a problem), and every other member gets our signed
+     * withheld notice instead, so its copy of our chain stays whole without the message. Kept apart from
+     * {@link #compose} so the other outgoing checks that live here stay separate.
+     */
+    private Verdict store(Envelope signed) {
+        var named = acceptor.redRecipients(signed);
+        if (named.isEmpty()) return acceptor.acceptOwn(signed);
+        WithheldNotice notice = WithheldNotice.of(signed, signed.hash(), named.get()).sign(key);
+        return acceptor.acceptOwn(signed, notice);
+    }
+
+    /**
+     * Our signed withheld notice for our own RED envelope {@code e}: what catch-up serves a member that is not a
+     * named recipient. Deterministic (Ed25519 signatures are), so it is byte for byte the notice the outbox pushed.
+     */
+    public java.util.Optional<WithheldNotice> noticeFor(Envelope e) {
+        if (!e.from().equals(key.name())) return java.util.Optional.empty();
+        return acceptor.redRecipients(e).map(named -> WithheldNotice.of(e, e.hash(), named).sign(key));
     }
 
     /**

@@ -53,6 +53,7 @@ public final class Node implements AutoCloseable {
     /** Told of every stored envelope after its transaction committed (e.g. the outbox, the case engine). */
     private final java.util.List<java.util.function.Consumer<io.parley.store.StoredEnvelope>> acceptedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ChannelActions channelActions = new ChannelActions(this);
+    private final MessageAccess messageAccess = new MessageAccess(this);
     private final EnvelopeAcceptor acceptor;
     private final Refusals refusals;
     private final Composer composer;
@@ -85,7 +86,7 @@ public final class Node implements AutoCloseable {
             accepted.increment();
             log.poke();
             acceptedListeners.forEach(l -> l.accept(stored));
-        }, refusals);
+        }, refusals, log::poke);
         // Evidence is part of the node, not of its HTTP edge: the Composer checks every envelope's evidence against it.
         this.evidence = new EvidenceService(new EvidenceStore(db), new TaxiiStore(db), ChannelDirectory.of(channels), config.origin(), clock);
         this.composer = new Composer(key, envelopes, acceptor, clock, List.of(new OutgoingEvidence(evidence, users)));
@@ -203,6 +204,11 @@ public final class Node implements AutoCloseable {
 
     public void onAccepted(java.util.function.Consumer<io.parley.store.StoredEnvelope> listener) {
         acceptedListeners.add(listener);
+    }
+
+    /** Which local user may read which message (the one MarkingPolicy, applied to envelopes). */
+    public MessageAccess messageAccess() {
+        return messageAccess;
     }
 
     public ChannelActions channelActions() {

@@ -16,6 +16,13 @@ import io.parley.json.Json;
  */
 public final class EnvelopeStore {
     private static final String COLUMNS = "id, hash, canonical, received_at";
+    /**
+     * The kind column of a placeholder link: the signed notice of a TLP:RED envelope withheld from this node. No
+     * envelope kind has this name, and every reader of envelopes excludes it, so a placeholder is never taken for a
+     * message; only the chain ({@link #head}, {@link #link}, {@link #links}) sees it.
+     */
+    public static final String WITHHELD = "withheld";
+    private static final String MESSAGES = " kind <> '" + WITHHELD + "' ";
     /** Summaries of refused input nobody we know signed: anyone can post it, so only the newest are kept. */
     public static final int MAX_UNVERIFIED_REJECTIONS = 1_000;
     /** Full records of refused envelopes a known sender signed, per sender. */
@@ -34,12 +41,26 @@ public final class EnvelopeStore {
     }
 
     public Optional<StoredEnvelope> at(String channel, String sender, long seq) {
-        return db.queryOne("SELECT " + COLUMNS + " FROM envelopes WHERE channel = ? AND sender = ? AND seq = ?",
+        return db.queryOne("SELECT " + COLUMNS + " FROM envelopes WHERE channel = ? AND sender = ? AND seq = ? AND" + MESSAGES,
                 EnvelopeStore::map, channel, sender, seq);
     }
 
+    /** What holds (channel, sender, seq) in the chain: an envelope or a placeholder link. */
+    public record Link(long seq, String hash, boolean withheld, String canonical) {}
+
+    public Optional<Link> link(String channel, String sender, long seq) {
+        return db.queryOne("SELECT seq, hash, kind, canonical FROM envelopes WHERE channel = ? AND sender = ? AND seq = ?",
+                rs -> new Link(rs.getLong(1), rs.getString(2), WITHHELD.equals(rs.getString(3)), rs.getString(4)), channel, sender, seq);
+    }
+
+    /** One sender's chain after {@code afterSeq}, envelopes and placeholder links alike: what catch-up serves from. */
+    public List<Link> links(String channel, String sender, long afterSeq, int limit) {
+        return db.query("SELECT seq, hash, kind, canonical FROM envelopes WHERE channel = ? AND sender = ? AND seq > ? ORDER BY seq LIMIT ?",
+                rs -> new Link(rs.getLong(1), rs.getString(2), WITHHELD.equals(rs.getString(3)), rs.getString(4)), channel, sender, afterSeq, limit);
+    }
+
     public Optional<StoredEnvelope> byHash(String hash) {
-        return db.queryOne("SELECT " + COLUMNS + " FROM envelopes WHERE hash = ?", EnvelopeStore::map, hash);
+        return db.queryOne("SELECT " + COLUMNS + " FROM envelopes WHERE hash = ? AND" + MESSAGES, EnvelopeStore::map, hash);
     }
 
     /**
@@ -57,6 +78,16 @@ public final class EnvelopeStore {
      * {@code recipients} in the same transaction, so a stored envelope of ours is never left undelivered by a crash.
      */
     public boolean insert(Envelope e, String hash, Instant receivedAt, java.util.List<String> recipients) {
+        return insert(e, hash, receivedAt, recipients, java.util.List.of(), null);
+    }
+
+    /**
+     * As {@link #insert(Envelope, String, Instant, List)}, and also queues {@code notice} (the signed withheld
+     * notice of a TLP:RED envelope) for each of {@code withheldFrom}, the members that are not its named recipients.
+     */
+    public boolean insert(Envelope e, String hash, Instant receivedAt, java.util.List<String> recipients,
+                          java.util.List<String> withheldFrom, String notice) {
+        if (!withheldFrom.isEmpty() && notice == null) throw new IllegalArgumentException("members the envelope is withheld from need its notice");
         byte[] canonical = e.canonicalBytes();
         return db.inTransaction(c -> {
             int n = Database.update(c, "INSERT INTO envelopes (hash, channel, sender, seq, kind, case_id, created, tlp, canonical, received_at) "
@@ -69,30 +100,51 @@ public final class EnvelopeStore {
                     Database.update(c, "INSERT INTO outbox (envelope_hash, recipient, state, next_attempt_at) VALUES (?, ?, 'queued', ?)",
                             hash, r, receivedAt.toEpochMilli());
                 }
+                for (String r : withheldFrom) {
+                    Database.update(c, "INSERT INTO outbox (envelope_hash, recipient, state, next_attempt_at, notice) VALUES (?, ?, 'queued', ?, ?)",
+                            hash, r, receivedAt.toEpochMilli(), notice);
+                }
             }
+            return n == 1;
+        });
+    }
+
+    /**
+     * Stores a placeholder link for a TLP:RED envelope withheld from this node: the sender's signed notice, under the
+     * withheld envelope's hash and chain position, with no case and no content. The log commits to the envelope's
+     * hash (its 32 bytes), the same commitment a recipient's log makes, so the receipt proves the link was recorded.
+     * Returns false, storing nothing, when the hash or the (channel, sender, seq) is already taken.
+     */
+    public boolean insertWithheld(io.parley.envelope.WithheldNotice notice, Instant receivedAt) {
+        return db.inTransaction(c -> {
+            int n = Database.update(c, "INSERT INTO envelopes (hash, channel, sender, seq, kind, case_id, created, tlp, canonical, received_at) "
+                            + "VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    notice.hash(), notice.channel(), notice.from(), notice.seq(), WITHHELD, notice.created(),
+                    io.parley.envelope.Tlp.RED.wire(), notice.canonical(), receivedAt.toEpochMilli());
+            if (n == 1) LogQueue.enqueueCommitment(c, notice.hashBytes(), notice.hash(), receivedAt);
             return n == 1;
         });
     }
 
     /** One sender's chain in a channel after {@code afterSeq}, in seq order: the catch-up query. */
     public List<StoredEnvelope> chain(String channel, String sender, long afterSeq, int limit) {
-        return db.query("SELECT " + COLUMNS + " FROM envelopes WHERE channel = ? AND sender = ? AND seq > ? ORDER BY seq LIMIT ?",
+        return db.query("SELECT " + COLUMNS + " FROM envelopes WHERE channel = ? AND sender = ? AND seq > ? AND" + MESSAGES + "ORDER BY seq LIMIT ?",
                 EnvelopeStore::map, channel, sender, afterSeq, limit);
     }
 
     /** A channel's envelopes in the order this node stored them, after local id {@code afterId}. */
     public List<StoredEnvelope> inChannel(String channel, long afterId, int limit) {
-        return db.query("SELECT " + COLUMNS + " FROM envelopes WHERE channel = ? AND id > ? ORDER BY id LIMIT ?",
+        return db.query("SELECT " + COLUMNS + " FROM envelopes WHERE channel = ? AND id > ? AND" + MESSAGES + "ORDER BY id LIMIT ?",
                 EnvelopeStore::map, channel, afterId, limit);
     }
 
     /** The envelopes of the case {@code caseId} in {@code channel}: a case id means nothing outside its channel. */
     public List<StoredEnvelope> inCase(String channel, String caseId) {
-        return db.query("SELECT " + COLUMNS + " FROM envelopes WHERE channel = ? AND case_id = ? ORDER BY id", EnvelopeStore::map, channel, caseId);
+        return db.query("SELECT " + COLUMNS + " FROM envelopes WHERE channel = ? AND case_id = ? AND" + MESSAGES + "ORDER BY id", EnvelopeStore::map, channel, caseId);
     }
 
     public long count() {
-        return db.queryOne("SELECT COUNT(*) FROM envelopes", rs -> rs.getLong(1)).orElse(0L);
+        return db.queryOne("SELECT COUNT(*) FROM envelopes WHERE" + MESSAGES, rs -> rs.getLong(1)).orElse(0L);
     }
 
     /**
@@ -102,14 +154,22 @@ public final class EnvelopeStore {
      * bulk cannot fill our database with its proof.
      */
     public void recordEquivocation(Envelope conflicting, String conflictingHash, String keptHash, Instant at) {
-        String text = new String(conflicting.canonicalBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        recordEquivocation(conflicting.channel(), conflicting.from(), conflicting.seq(), keptHash, conflictingHash,
+                new String(conflicting.canonicalBytes(), java.nio.charset.StandardCharsets.UTF_8), at);
+    }
+
+    /**
+     * Keeps a second signed statement for an occupied chain position given as text (an envelope, or a withheld notice
+     * against an envelope or another notice); idempotent per {@code conflictingId}, capped like the above.
+     */
+    public void recordEquivocation(String channel, String sender, long seq, String keptHash, String conflictingId, String conflictingText, Instant at) {
         db.inTransaction(c -> {
             long kept = Database.query(c, "SELECT COUNT(*) FROM equivocations WHERE channel = ? AND sender = ?", rs -> rs.getLong(1),
-                    conflicting.channel(), conflicting.from()).getFirst();
+                    channel, sender).getFirst();
             if (kept >= MAX_EQUIVOCATIONS_PER_SENDER) return null;
             Database.update(c, "INSERT INTO equivocations (channel, sender, seq, kept_hash, conflicting_hash, conflicting, detected_at) "
                             + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    conflicting.channel(), conflicting.from(), conflicting.seq(), keptHash, conflictingHash, text, at.toEpochMilli());
+                    channel, sender, seq, keptHash, conflictingId, conflictingText, at.toEpochMilli());
             return null;
         });
     }

@@ -20,4 +20,14 @@ public final class LogQueue {
     public static void enqueue(Connection c, byte[] itemCanonicalBytes, String ref, Instant at) throws SQLException {
         Database.update(c, "INSERT INTO log_queue (data, ref, enqueued_at) VALUES (?, ?, ?)", LogEntry.of(itemCanonicalBytes), ref, at.toEpochMilli());
     }
+
+    /**
+     * Queues a 32-byte commitment as the entry itself: a member that is not a named recipient of a TLP:RED envelope
+     * holds only its hash (from the sender's signed withheld notice) and commits to exactly that: the same entry
+     * ({@link LogEntry#of} of the envelope) a recipient's log holds for it.
+     */
+    public static void enqueueCommitment(Connection c, byte[] sha256, String ref, Instant at) throws SQLException {
+        if (sha256.length != 32) throw new IllegalArgumentException("a commitment is a 32-byte SHA-256");
+        Database.update(c, "INSERT INTO log_queue (data, ref, enqueued_at) VALUES (?, ?, ?)", sha256, ref, at.toEpochMilli());
+    }
 }

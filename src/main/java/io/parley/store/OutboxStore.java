@@ -9,8 +9,16 @@ import java.util.List;
  */
 public final class OutboxStore {
 
-    /** A pending delivery with the envelope's canonical text. */
-    public record Pending(long id, String envelopeHash, String recipient, int attempts, String canonical) {}
+    /**
+     * A pending delivery: the envelope's canonical text, or for a member a TLP:RED envelope does not name, the text
+     * of our signed withheld notice for it ({@code withheld} true).
+     */
+    public record Pending(long id, String envelopeHash, String recipient, int attempts, String canonical, boolean withheld) {
+        /** A pending delivery of the envelope itself. */
+        public Pending(long id, String envelopeHash, String recipient, int attempts, String canonical) {
+            this(id, envelopeHash, recipient, attempts, canonical, false);
+        }
+    }
 
     /** The delivery state of one envelope to one recipient. */
     public record Status(String envelopeHash, String recipient, String state, int attempts, Instant nextAttemptAt,
@@ -30,10 +38,10 @@ public final class OutboxStore {
     public List<Pending> due(String recipient, Instant now, int limit) {
         var head = nextDue(recipient);
         if (head.isEmpty() || head.get().isAfter(now)) return List.of();
-        return db.query("SELECT o.id, o.envelope_hash, o.recipient, o.attempts, e.canonical FROM outbox o "
+        return db.query("SELECT o.id, o.envelope_hash, o.recipient, o.attempts, COALESCE(o.notice, e.canonical), o.notice FROM outbox o "
                         + "JOIN envelopes e ON e.hash = o.envelope_hash "
                         + "WHERE o.recipient = ? AND o.state = 'queued' ORDER BY o.id LIMIT ?",
-                rs -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5)),
+                rs -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5), rs.getString(6) != null),
                 recipient, limit);
     }
 

@@ -31,4 +31,12 @@ public final class UserStore {
         return db.query("SELECT username, password_hash, role FROM users ORDER BY username",
                 rs -> new User(rs.getString(1), rs.getString(2), rs.getString(3)));
     }
+
+    /**
+     * The channels (or {@code *}) in which {@code username} was granted TLP:RED ({@code PUT /api/v1/red-grants/{user}},
+     * kept in the evidence schema's grants table): read here so messages and evidence are judged on the same grants.
+     */
+    public java.util.Set<String> redScopes(String username) {
+        return new java.util.TreeSet<>(db.query("SELECT scope FROM evidence_red_grants WHERE username = ?", rs -> rs.getString(1), username));
+    }
 }

@@ -172,7 +172,7 @@ public final class EvidenceService {
         List<TaxiiStore.NewObject> rows = new ArrayList<>();
         Map<Observable, Tlp> observables = new LinkedHashMap<>();
         for (JsonNode o : bundle.path("objects")) {
-            Tlp tlp = MarkingPolicy.tlpOf(o, local, ctx.unmarked());
+            Tlp tlp = ctx.envelopeHash().isEmpty() ? MarkingPolicy.tlpOf(o, local, ctx.unmarked()) : MarkingPolicy.tlpInMessage(o, local, ctx.unmarked());
             String version = o.path("modified").isTextual() ? o.get("modified").textValue()
                     : o.path("created").isTextual() ? o.get("created").textValue() : null;
             long versionKey = version == null ? nowMicros : versionKey(version, nowMicros);
@@ -389,7 +389,8 @@ public final class EvidenceService {
         List<Context> contexts = contexts(b.get());
         Map<String, Tlp> local = MarkingPolicy.localMarkings(bundle);
         ObjectNode out = MarkingPolicy.redact(bundle, o -> contexts.stream()
-                .anyMatch(c -> MarkingPolicy.mayRead(user, c.audience(), MarkingPolicy.tlpOf(o, local, c.unmarked()))));
+                .anyMatch(c -> MarkingPolicy.mayRead(user, c.audience(), c.envelopeHash().isEmpty()
+                        ? MarkingPolicy.tlpOf(o, local, c.unmarked()) : MarkingPolicy.tlpInMessage(o, local, c.unmarked()))));
         return out.get("objects").isEmpty() ? Optional.empty() : Optional.of(out);
     }
 
@@ -423,7 +424,7 @@ public final class EvidenceService {
         // Whole or nothing: a recipient must be able to check what it gets against the hash this node signed, so a
         // peer that may not read every object gets none (the outgoing checks make every named recipient able to).
         for (JsonNode o : bundle.path("objects")) {
-            if (blocked.containsKey(o.path("id").asText()) || !MarkingPolicy.mayRead(requester, audience, MarkingPolicy.tlpOf(o, local, link.get().tlp()))) {
+            if (blocked.containsKey(o.path("id").asText()) || !MarkingPolicy.mayRead(requester, audience, MarkingPolicy.tlpInMessage(o, local, link.get().tlp()))) {
                 throw new EvidenceException(404, WITHHELD, "evidence " + sha256 + " is not for " + peer + " in full, so none of it is served");
             }
         }

@@ -247,7 +247,7 @@ public final class EvidenceStore {
     public record RawEnvelope(long id, String hash, String canonical, Instant receivedAt) {}
 
     public List<RawEnvelope> envelopesAfter(long afterId, int limit) {
-        return db.query("SELECT id, hash, canonical, received_at FROM envelopes WHERE id > ? ORDER BY id LIMIT ?",
+        return db.query("SELECT id, hash, canonical, received_at FROM envelopes WHERE id > ? AND kind <> '" + io.parley.store.EnvelopeStore.WITHHELD + "' ORDER BY id LIMIT ?",
                 rs -> new RawEnvelope(rs.getLong(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4))), afterId, limit);
     }
 

@@ -40,4 +40,23 @@ public final class ReceiptVerifier {
             throw new InvalidReceipt("receipt does not verify: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * As {@link #verify}, for a receipt over a 32-byte commitment logged as the entry itself: what a member a TLP:RED
+     * envelope is withheld from logs for it (its hash, from the sender's notice).
+     */
+    public static TlogProof.Verified verifyCommitment(byte[] sha256, String tlogProofText, VerifierKey logKey,
+                                                      Collection<CosignatureVerifier> witnesses, int quorum) throws InvalidReceipt {
+        TlogProof proof;
+        try {
+            proof = TlogProof.parse(tlogProofText);
+        } catch (FormatException e) {
+            throw new InvalidReceipt("receipt is not a tlog-proof: " + e.getMessage(), e);
+        }
+        try {
+            return proof.verify(io.parley.log.Rfc6962.leafHash(sha256), logKey.name(), List.of(NoteVerifier.ed25519(logKey)), witnesses, quorum);
+        } catch (VerificationException e) {
+            throw new InvalidReceipt("receipt does not verify: " + e.getMessage(), e);
+        }
+    }
 }

@@ -52,8 +52,12 @@ final class Pages {
     private final Instant now;
     private final Map<String, Party> parties = new HashMap<>();
 
-    Pages(Node node, Federation federation, CaseBook cases) {
+    /** Who is looking: every case and message on a page is shown as MarkingPolicy lets this reader see it. */
+    private final io.parley.evidence.MarkingPolicy.LocalUser reader;
+
+    Pages(Node node, Federation federation, CaseBook cases, io.parley.evidence.MarkingPolicy.LocalUser reader) {
         this.node = node;
+        this.reader = reader;
         this.federation = federation;
         this.cases = cases;
         this.now = node.now();
@@ -151,7 +155,7 @@ final class Pages {
 
     Dashboard dashboard(Layout layout) {
         List<CaseTimeline> open = new ArrayList<>();
-        for (CaseKey key : cases.unfinished()) cases.timeline(key).filter(t -> !settledPing(t)).ifPresent(open::add);
+        for (CaseKey key : cases.unfinished()) cases.timeline(key, reader).filter(t -> !settledPing(t)).ifPresent(open::add);
         open.sort(Comparator.comparing(Pages::nextDue).thenComparing(t -> t.priority().ordinal()));
         List<CaseRow> attention = new ArrayList<>(open.stream().map(this::row).toList());
         attention.sort(Comparator.comparingInt(Pages::rank)); // stable: keeps deadline order within a rank
@@ -163,7 +167,7 @@ final class Pages {
 
         List<CaseTimeline> done = new ArrayList<>();
         for (String state : List.of("closed", "retracted")) {
-            for (CaseKey key : cases.ids(null, state, FINISHED_LIMIT)) cases.timeline(key).ifPresent(done::add);
+            for (CaseKey key : cases.ids(null, state, FINISHED_LIMIT)) cases.timeline(key, reader).ifPresent(done::add);
         }
         done.sort(Comparator.comparing(CaseTimeline::openedAt).reversed());
         List<CaseRow> finished = done.stream().limit(FINISHED_LIMIT).map(this::row).toList();
@@ -250,10 +254,12 @@ final class Pages {
 
     /** The page of the case {@code id}, in {@code channel} when given (null: the one channel holding that id). */
     Optional<CasePage> casePage(Layout layout, String channel, String id) {
-        Optional<CaseTimeline> found = cases.find(id, channel);
+        Optional<CaseTimeline> named = cases.find(id, channel);
+        if (named.isEmpty()) return Optional.empty();
+        Optional<CaseTimeline> found = cases.timeline(named.get().channel(), id, reader);
         if (found.isEmpty()) return Optional.empty();
         CaseTimeline t = found.get();
-        List<StoredEnvelope> envelopes = node.envelopes().inCase(t.channel(), id);
+        List<StoredEnvelope> envelopes = cases.envelopes(t.channel(), id, reader);
         Envelope opening = envelopes.stream().map(StoredEnvelope::envelope).filter(e -> e.from().equals(t.openedBy()) && e.kind() == t.kind())
                 .findFirst().orElse(envelopes.get(0).envelope());
         Optional<Charter> charter = node.channels().charter(t.channel());
@@ -315,6 +321,7 @@ final class Pages {
     }
 
     private static String text(JsonNode b) {
+        if (b.path("withheld").isTextual()) return "(content withheld) " + b.path("withheld").asText();
         String summary = b.path("summary").isTextual() ? b.path("summary").asText() : null;
         String text = b.path("text").isTextual() ? b.path("text").asText() : null;
         if (summary != null && text != null && !summary.equals(text)) return summary + " — " + text;
@@ -395,7 +402,7 @@ final class Pages {
         List<Term> pendingTerms = pending.map(Pages::terms).orElse(List.of());
 
         List<CaseTimeline> timelines = new ArrayList<>();
-        for (CaseKey key : cases.ids(id, null, 100_000)) cases.timeline(key).ifPresent(timelines::add);
+        for (CaseKey key : cases.ids(id, null, 100_000)) cases.timeline(key, reader).ifPresent(timelines::add);
         List<CaseRow> rows = timelines.stream().limit(100).map(this::row).toList();
 
         Instant to = now.plusSeconds(1), from = to.minus(Duration.ofDays(30));

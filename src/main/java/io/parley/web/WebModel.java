@@ -93,9 +93,10 @@ public final class WebModel {
 
     /** The values of the new-case form, kept when it is shown again with an error. */
     public record CaseForm(String kind, String priority, String tlp, String type, String summary, String asked, String sectors,
-                           String systems, String windowFrom, String windowTo, String indicators, String legalBasis, String text, String lang) {
+                           String systems, String windowFrom, String windowTo, String indicators, String legalBasis, String text, String lang,
+                           String recipients) {
         public static CaseForm blank(Tlp defaultTlp) {
-            return new CaseForm("request", "routine", defaultTlp.wire(), "", "", "", "", "", "", "", "", "", "", "en");
+            return new CaseForm("request", "routine", defaultTlp.wire(), "", "", "", "", "", "", "", "", "", "", "en", "");
         }
     }
 

@@ -185,7 +185,7 @@ public final class WebRoutes {
                             : "Unknown user or wrong password.");
         }
         String name = found.get().username();
-        return new Session(name, csrf.token(name), new Pages(node, federation, cases));
+        return new Session(name, csrf.token(name), new Pages(node, federation, cases, node.messageAccess().reader(found.get())));
     }
 
     // ---- pages ----
@@ -266,7 +266,7 @@ public final class WebRoutes {
         Charter c = charter(ctx.pathParam("id"));
         CaseForm f = new CaseForm(value(ctx, "kind"), value(ctx, "priority"), value(ctx, "tlp"), value(ctx, "type"), value(ctx, "summary"),
                 value(ctx, "asked"), value(ctx, "sectors"), value(ctx, "systems"), value(ctx, "window_from"), value(ctx, "window_to"),
-                value(ctx, "indicators"), value(ctx, "legal_basis"), value(ctx, "text"), value(ctx, "lang"));
+                value(ctx, "indicators"), value(ctx, "legal_basis"), value(ctx, "text"), value(ctx, "lang"), value(ctx, "recipients"));
         try {
             Kind kind = switch (f.kind()) {
                 case "request" -> Kind.REQUEST;
@@ -305,6 +305,11 @@ public final class WebRoutes {
             if (!f.legalBasis().isEmpty()) body.put("legal_basis", f.legalBasis());
             if (!f.text().isEmpty()) body.put("text", f.text());
             if (!f.text().isEmpty() || !f.lang().isEmpty()) body.put("lang", lang(f.lang()));
+            List<String> recipients = list(f.recipients());
+            if (!recipients.isEmpty()) strings(body.putArray("recipients"), recipients);
+            if (tlp == Tlp.RED && recipients.isEmpty()) {
+                throw new FormError("recipients", "TLP:RED goes only to named recipients: list the members it is for.");
+            }
             CaseTimeline t;
             try {
                 t = cases.open(c.channel(), kind, priority, tlp, body, s.user());
@@ -403,7 +408,7 @@ public final class WebRoutes {
     }
 
     private void error(Context ctx, Session session, int status, String heading, String message) {
-        Pages pages = session != null ? session.pages() : new Pages(node, federation, cases);
+        Pages pages = session != null ? session.pages() : new Pages(node, federation, cases, node.messageAccess().nobody());
         Layout layout = pages.layout(heading, session == null ? null : session.user(), session == null ? null : session.csrf(), "", 0, null, false);
         String back = session == null ? null : "/";
         render(ctx, status, "error.jte", new WebModel.Error(layout, status, heading, message, back));

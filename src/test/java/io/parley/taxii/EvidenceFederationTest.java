@@ -154,20 +154,33 @@ class EvidenceFederationTest {
 
         String redQuery = "/taxii2/api/collections/" + CollectionIds.ofChannel("tri") + "/objects/?match[id]=" + red.get("id").asText();
         String greenQuery = "/taxii2/api/collections/" + CollectionIds.ofChannel("tri") + "/objects/?match[id]=" + green.get("id").asText();
-        assertTrue(TestNodes.eventually(20, () -> taxiiCount(b, greenQuery, BOSS) == 1), "b fetched");
+        assertTrue(TestNodes.eventually(20, () -> taxiiCount(b, greenQuery, BOSS) == 1), "the named recipient fetched");
         assertEquals(1, taxiiCount(b, redQuery, BOSS), "the named recipient's admin reads RED");
         assertEquals(0, taxiiCount(b, redQuery, Stix.duty()), "an officer there does not");
-        assertTrue(c.node().db().query("SELECT object FROM stix_objects WHERE object_id = ?", rs -> rs.getString(1), red.get("id").asText()).isEmpty(),
-                "the RED object never reached the unnamed member's node");
-        // b holds exactly what a named; whoever may not read all of it gets none of it (whole or nothing, so that
-        // every recipient can check what it got against the signed hash)
+        // a RED message carries RED, whatever its objects are marked: the GREEN one is not for the officer either
+        assertEquals(0, taxiiCount(b, greenQuery, Stix.duty()), "nor the GREEN-marked object a RED message carried");
+        // c is not named: it never gets the message (only cert-a's withheld notice), so it has nothing to fetch
+        String hash = Json.parse(sent.body()).path("hash").asText();
+        assertTrue(TestNodes.eventually(20, () -> c.node().envelopes().link("tri", "cert-a.example",
+                a.node().envelopes().byHash(hash).orElseThrow().envelope().seq()).map(l -> l.withheld()).orElse(false)));
+        assertEquals(0, taxiiCount(c, redQuery, BOSS), "not named: never received");
+        assertEquals(0, taxiiCount(c, greenQuery, BOSS), "not named: nothing of the RED message");
+        assertTrue(c.node().db().query("SELECT object FROM stix_objects WHERE object_id IN (?, ?)", rs -> rs.getString(1), red.get("id").asText(),
+                green.get("id").asText()).isEmpty(), "nothing of the RED message reached the unnamed member's node");
+        assertTrue(c.node().db().query("SELECT state FROM evidence_links WHERE ref_sha256 = ?", rs -> rs.getString(1), sha).isEmpty());
+        // b holds exactly what a holds
         var linkB = b.node().db().query("SELECT state, stored_sha256, detail FROM evidence_links WHERE ref_sha256 = ?",
                 rs -> List.of(rs.getString(1), rs.getString(2), rs.getString(3)), sha).get(0);
         assertEquals(List.of("stored", sha), linkB.subList(0, 2), linkB.toString());
-        assertTrue(c.node().db().query("SELECT object FROM stix_objects WHERE object_id = ?", rs -> rs.getString(1), green.get("id").asText()).isEmpty(),
-                "no partial bundle for the unnamed member");
-        // GET by the hash the envelope names works at the recipient, redacted for the account
+        // GET by the hash the envelope names works at the recipient, redacted for the account; c has nothing
         assertEquals(2, Json.parse(Stix.get(b, "/api/v1/evidence/" + sha, "application/json", BOSS).body()).path("objects").size());
+        assertEquals(404, Stix.get(c, "/api/v1/evidence/" + sha, "application/json", BOSS).statusCode());
+        // c, asking cert-a directly with a signed request and the envelope's hash from the notice, gets nothing
+        String path = "/federation/v1/evidence/" + sha + "?envelope=" + hash;
+        java.net.URI target = java.net.URI.create(a.baseUrl() + path);
+        var asC = TestNodes.send(io.parley.federation.PeerRequestAuth.sign(java.net.http.HttpRequest.newBuilder(target).GET(),
+                "GET", target, new byte[0], c.node().key(), java.time.Instant.now()).build());
+        assertEquals(404, asC.statusCode(), asC.body());
         // a bundle with nothing for c: c's fetch settles at once as withheld, b gets it
         ObjectNode onlyRed = Stix.indicator(Tlp.RED, "192.0.2.202");
         String sha2 = Json.parse(Stix.postJson(a, "/api/v1/evidence", Json.write(Stix.bundle(onlyRed)), BOSS).body()).path("sha256").asText();

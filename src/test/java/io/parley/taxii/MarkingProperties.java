@@ -103,6 +103,11 @@ class MarkingProperties {
         return t == null ? unmarked : t;
     }
 
+    /** What governs an object in a share: a RED message's content is RED, whatever it is marked (issue 10). */
+    static Tlp governing(Obj o, Share s) {
+        return s.channel() != null && s.label() == Tlp.RED ? Tlp.RED : effective(o, s.label());
+    }
+
     static Set<String> named(Share s) {
         Set<String> out = new TreeSet<>();
         if (s.channel() == null) {
@@ -256,7 +261,7 @@ class MarkingProperties {
                         returned.add(o.objectId());
                         Share s = contextIn(sharesOfObject.get(o.objectId()), ch);
                         assertNotNull(s, o.objectId());
-                        Tlp t = effective(objById.get(o.objectId()), s.label());
+                        Tlp t = governing(objById.get(o.objectId()), s);
                         assertTrue(oracleLocal(rq.admin(), rq.scopes(), s, t), () -> rq + " got " + o.objectId() + " at " + t + " via " + s);
                         assertFalse(taxii.versions(user, ci, o.objectId(), new TaxiiStore.Query(null, null, 10, null, null, null, TaxiiStore.Versions.ALL))
                                 .rows().isEmpty());
@@ -268,7 +273,7 @@ class MarkingProperties {
                     if (!(ownCollection ? s.channel() == null : s.channel() == ch)) continue;
                     for (Obj o : s.objects()) {
                         Share ctx = contextIn(sharesOfObject.get(o.id()), ch);
-                        if (ctx == s && oracleLocal(rq.admin(), rq.scopes(), s, effective(o, s.label()))) {
+                        if (ctx == s && oracleLocal(rq.admin(), rq.scopes(), s, governing(o, s))) {
                             assertTrue(returned.contains(o.id()), () -> rq + " was denied " + o + " via " + s);
                         }
                     }
@@ -281,7 +286,7 @@ class MarkingProperties {
                 for (JsonNode o : b.get().get("objects")) {
                     String id = o.path("id").asText();
                     boolean ok = sharesOfObject.get(id).stream().filter(x -> x.sha().equals(s.sha()) && (x.channel() == null || !x.envelopeHash().isEmpty()))
-                            .anyMatch(x -> oracleLocal(rq.admin(), rq.scopes(), x, effective(objById.get(id), x.label())));
+                            .anyMatch(x -> oracleLocal(rq.admin(), rq.scopes(), x, governing(objById.get(id), x)));
                     assertTrue(ok, () -> rq + " read " + id + " in evidence " + s.sha());
                 }
                 io.parley.evidence.MispExport.toMisp(b.get()); // exports take exactly this bundle
@@ -290,8 +295,8 @@ class MarkingProperties {
             for (String ip : ips) {
                 for (JsonNode row : svc.sightings(user, ObservableType.IPV4, ip)) {
                     boolean ok = shares.stream().anyMatch(s -> matches(s, row) && s.objects().stream()
-                            .anyMatch(o -> o.ip().equals(ip) && effective(o, s.label()).wire().equals(row.path("tlp").asText())
-                                    && oracleLocal(rq.admin(), rq.scopes(), s, effective(o, s.label()))));
+                            .anyMatch(o -> o.ip().equals(ip) && governing(o, s).wire().equals(row.path("tlp").asText())
+                                    && oracleLocal(rq.admin(), rq.scopes(), s, governing(o, s))));
                     assertTrue(ok, () -> rq + " saw sighting " + row);
                 }
             }
@@ -321,7 +326,7 @@ class MarkingProperties {
                 }
                 assertTrue(s.channel().members().contains(peer));
                 for (JsonNode o : got.get("objects")) {
-                    Tlp t = effective(objById.get(o.path("id").asText()), s.label());
+                    Tlp t = governing(objById.get(o.path("id").asText()), s);
                     assertTrue(oraclePeer(peer, s, t), () -> peer + " fetched " + o.path("id").asText() + " at " + t + " via " + s);
                 }
             }
@@ -344,7 +349,7 @@ class MarkingProperties {
 
     static boolean visibleIn(Requester rq, List<Share> shares, String caseId, String ip) {
         return shares.stream().anyMatch(s -> s.caseId().equals(caseId) && s.objects().stream()
-                .anyMatch(o -> o.ip().equals(ip) && oracleLocal(rq.admin(), rq.scopes(), s, effective(o, s.label()))));
+                .anyMatch(o -> o.ip().equals(ip) && oracleLocal(rq.admin(), rq.scopes(), s, governing(o, s))));
     }
 
     static ObjectNode stix(Obj o) {
