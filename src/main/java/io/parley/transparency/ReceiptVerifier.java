@@ -26,24 +26,15 @@ public final class ReceiptVerifier {
         }
     }
 
+    /** Verifies a receipt for the item with these canonical bytes, whose log entry is their SHA-256 ({@link LogEntry}). */
     public static TlogProof.Verified verify(byte[] envelopeCanonical, String tlogProofText, VerifierKey logKey,
                                             Collection<CosignatureVerifier> witnesses, int quorum) throws InvalidReceipt {
-        TlogProof proof;
-        try {
-            proof = TlogProof.parse(tlogProofText);
-        } catch (FormatException e) {
-            throw new InvalidReceipt("receipt is not a tlog-proof: " + e.getMessage(), e);
-        }
-        try {
-            return proof.verify(LogEntry.leafHash(envelopeCanonical), logKey.name(), List.of(NoteVerifier.ed25519(logKey)), witnesses, quorum);
-        } catch (VerificationException e) {
-            throw new InvalidReceipt("receipt does not verify: " + e.getMessage(), e);
-        }
+        return verifyCommitment(LogEntry.of(envelopeCanonical), tlogProofText, logKey, witnesses, quorum);
     }
 
     /**
-     * As {@link #verify}, for a receipt over a 32-byte commitment logged as the entry itself: what a member a TLP:RED
-     * envelope is withheld from logs for it (its hash, from the sender's notice).
+     * Verifies a receipt for the log entry {@code sha256} itself: all that a member a TLP:RED envelope was withheld
+     * from holds (the envelope's hash, from the sender's notice), and what {@link #verify} reduces to.
      */
     public static TlogProof.Verified verifyCommitment(byte[] sha256, String tlogProofText, VerifierKey logKey,
                                                       Collection<CosignatureVerifier> witnesses, int quorum) throws InvalidReceipt {
