@@ -43,6 +43,7 @@ public final class HttpServer implements AutoCloseable {
             cfg.http.prefer405over404 = true;
             cfg.router.ignoreTrailingSlashes = true;
             cfg.jetty.defaultHost = host;
+            node.tls().ifPresent(tls -> TlsConnector.install(cfg, tls, host, port));
             cfg.jetty.modifyServletContextHandler(handler -> {
                 RequestBodies.install(handler);
                 Utf8Responses.install(handler);

@@ -15,11 +15,16 @@ import io.parley.json.Json;
 
 /** A small client of a node's {@code /api/v1/}: turns problem+json answers into one-line errors. */
 final class ApiClient {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String base;
     private final String authorization;
 
     ApiClient(String base, String user, String password) {
+        this(base, user, password, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)));
+    }
+
+    ApiClient(String base, String user, String password, HttpClient.Builder http) {
+        this.http = http.build();
         if (!base.startsWith("http://") && !base.startsWith("https://")) throw new IllegalArgumentException("--url must start with http:// or https://");
         this.base = base.replaceAll("/+$", "");
         this.authorization = user == null ? null

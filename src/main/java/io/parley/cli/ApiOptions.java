@@ -16,8 +16,23 @@ final class ApiOptions {
     @Option(names = "--password", paramLabel = "PASSWORD", description = "Password (prefer the PARLEY_PASSWORD environment variable).")
     String password;
 
+    @Option(names = "--ca", paramLabel = "FILE", description = "PEM file of certificates to trust for https:// besides the system store (e.g. the demo CA, or a self-signed node's tls.crt).")
+    java.nio.file.Path ca;
+
     ApiClient client() {
-        return new ApiClient(url, user, password != null ? password : System.getenv("PARLEY_PASSWORD"));
+        return new ApiClient(url, user, password != null ? password : System.getenv("PARLEY_PASSWORD"), http(ca));
+    }
+
+    /** An HTTP client for the CLI: trusts the system store plus {@code ca} (may be null). */
+    static java.net.http.HttpClient.Builder http(java.nio.file.Path ca) {
+        java.util.List<java.security.cert.X509Certificate> extra;
+        try {
+            extra = ca == null ? java.util.List.of() : io.parley.tls.Pem.certificates(ca);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--ca: " + e.getMessage());
+        }
+        return java.net.http.HttpClient.newBuilder().sslContext(io.parley.tls.NodeTls.clientContext(extra))
+                .connectTimeout(java.time.Duration.ofSeconds(5));
     }
 
     /** One path segment, percent-encoded (origins and channel ids cannot hold spaces or '+', but may hold '/'). */

@@ -43,17 +43,24 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--contact", description = "Point of contact: 'role;name;email;phone;hours;lang,lang' (repeatable).")
     List<String> contacts = new ArrayList<>();
 
+    @Option(names = "--tls-self-signed", description = "For trials: make a P-256 TLS key (tls.key, mode 0600) and a self-signed certificate (tls.crt) for the name, localhost and 127.0.0.1; the node then serves HTTPS only.")
+    boolean tlsSelfSigned;
+
     @Override
     public Integer call() throws Exception {
         if (port < 1 || port > 65535) throw new IllegalArgumentException("--port must be 1..65535");
         List<PartyCard.Contact> parsed = new ArrayList<>();
         for (String c : contacts) parsed.add(parseContact(c));
         NodeConfig cfg = NodeInit.create(dir, new NodeInit.Options(name, displayName, kind, country, port, db, parsed), Instant.now());
+        if (tlsSelfSigned) cfg = NodeInit.addSelfSignedTls(dir, cfg, Instant.now());
         var key = io.parley.identity.KeyFiles.read(dir.resolve(NodeConfig.KEY_FILE));
         var out = spec.commandLine().getOut();
         out.println("created node " + cfg.origin() + " in " + dir);
         out.println("verifier key: " + key.verifierKey().encoded());
         out.println("fingerprint:  " + key.verifierKey().fingerprint());
+        if (tlsSelfSigned) {
+            out.println("tls: self-signed certificate " + dir.resolve(NodeInit.TLS_CERT_FILE) + " (clients: --ca " + dir.resolve(NodeInit.TLS_CERT_FILE) + ")");
+        }
         out.println("start it with: parley serve --dir " + dir);
         return 0;
     }

@@ -60,9 +60,13 @@ final class LogCommand implements Runnable {
         @Option(names = "--fingerprint", description = "Refuse unless the node's key has this fingerprint (SHA256:...).")
         String fingerprint;
 
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        @Option(names = "--ca", paramLabel = "FILE", description = "PEM file of certificates to trust for https:// besides the system store.")
+        java.nio.file.Path ca;
+
+        private HttpClient http;
 
         byte[] get(String path) throws IOException, InterruptedException {
+            if (http == null) http = ApiOptions.http(ca).build();
             HttpResponse<byte[]> res;
             try {
                 // Tiles are 8 KiB; an entry bundle is at most 256 entries of 64 KiB.

@@ -74,7 +74,7 @@ final class PeerCommand implements Runnable {
             String pinned = fingerprint;
             if (pinned == null) {
                 client.get("/api/v1/node"); // fail on a wrong --url or password before asking a human anything
-                PartyCard card = fetchCard(peerUrl);
+                PartyCard card = fetchCard(peerUrl, api.ca);
                 show(card, out);
                 out.print("Compare this fingerprint with " + card.origin() + " out of band. Trust it? [y/N] ");
                 out.flush();
@@ -93,11 +93,11 @@ final class PeerCommand implements Runnable {
         }
 
         /** Reads the peer's public card ourselves, so the human compares what we checked, not what the node says it saw. */
-        static PartyCard fetchCard(String url) throws IOException, InterruptedException {
+        static PartyCard fetchCard(String url, java.nio.file.Path ca) throws IOException, InterruptedException {
             String base = url.replaceAll("/+$", "");
             HttpResponse<byte[]> res;
             try {
-                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+                HttpClient http = ApiOptions.http(ca).followRedirects(HttpClient.Redirect.NEVER).build();
                 // A card is a few KiB: a host answering more is cut off, not read into memory.
                 res = io.parley.federation.CappedResponses.send(http, HttpRequest.newBuilder(URI.create(base + "/.well-known/parley")).timeout(Duration.ofSeconds(15))
                         .header("Accept", "application/json").GET().build(), 256 * 1024, Duration.ofSeconds(30));

@@ -26,7 +26,7 @@ public final class Federation implements AutoCloseable {
 
     public Federation(Node node, Settings settings) {
         this.node = node;
-        this.client = new PeerClient(node.key(), node.clock(), settings.requestTimeout());
+        this.client = new PeerClient(node.key(), node.clock(), settings.requestTimeout(), node.peerHttp(Duration.ofSeconds(2)).build());
         this.peers = new PeerDirectory(node, client);
         this.outbox = new OutboxStore(node.db());
         this.links = new LinkStore(node.db());

@@ -26,10 +26,15 @@ public final class PeerClient {
     private final Duration timeout;
 
     public PeerClient(SigningKey key, Clock clock, Duration timeout) {
+        this(key, clock, timeout, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+    }
+
+    /** With {@code http} from {@link io.parley.node.Node#peerHttp}: our TLS client certificate and trust. */
+    public PeerClient(SigningKey key, Clock clock, Duration timeout, HttpClient http) {
         this.key = key;
         this.clock = clock;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        this.http = http;
     }
 
     /** A page of catch-up: envelopes in chain order and whether more follow. */

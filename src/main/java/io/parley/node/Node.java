@@ -67,8 +67,15 @@ public final class Node implements AutoCloseable {
     private final Witness witness;
     private final PeerRequestAuth peerRequests;
 
-    private Node(Path dir, NodeConfig config, SigningKey key, SigningKey witnessSigningKey, Database db, Clock clock) {
+    /** The node's TLS identity, or null when it serves plain HTTP. */
+    private final io.parley.tls.NodeTls tls;
+    /** What every connection to a peer uses: our client certificate (if any) and the trust of parley.json's tls.ca. */
+    private final javax.net.ssl.SSLContext peerSsl;
+
+    private Node(Path dir, NodeConfig config, SigningKey key, SigningKey witnessSigningKey, Database db, Clock clock, io.parley.tls.NodeTls tls) {
         this.dir = dir;
+        this.tls = tls;
+        this.peerSsl = tls != null ? tls.clientContext() : io.parley.tls.NodeTls.clientContext(List.of());
         this.config = config;
         this.key = key;
         this.db = db;
@@ -121,9 +128,11 @@ public final class Node implements AutoCloseable {
         Path witnessFile = dir.resolve(NodeConfig.WITNESS_KEY_FILE);
         if (!java.nio.file.Files.exists(witnessFile)) KeyFiles.write(witnessFile, SigningKey.generate(config.origin()));
         SigningKey witnessKey = KeyFiles.read(witnessFile);
+        // read before the database opens: a TLS key readable by others, or a broken certificate, stops the start
+        io.parley.tls.NodeTls tls = config.tls() == null ? null : io.parley.tls.NodeTls.load(dir, config.tls());
         Database db = Database.open(config.jdbcUrl(dir), config.dbUser(), config.dbPassword());
         try {
-            return new Node(dir, config, key, witnessKey, db, clock);
+            return new Node(dir, config, key, witnessKey, db, clock, tls);
         } catch (RuntimeException e) { // e.g. an old-format log: release the database before saying why
             db.close();
             throw e;
@@ -168,6 +177,19 @@ public final class Node implements AutoCloseable {
 
     public SigningKey key() {
         return key;
+    }
+
+    /** The node's TLS identity, if it serves HTTPS. */
+    public java.util.Optional<io.parley.tls.NodeTls> tls() {
+        return java.util.Optional.ofNullable(tls);
+    }
+
+    /**
+     * The one place connections to peers are made from (federation, catch-up, evidence, cosignatures, card fetches):
+     * they present our TLS client certificate and trust the system store plus parley.json's {@code tls.ca}.
+     */
+    public java.net.http.HttpClient.Builder peerHttp(java.time.Duration connectTimeout) {
+        return java.net.http.HttpClient.newBuilder().sslContext(peerSsl).connectTimeout(connectTimeout);
     }
 
     public Clock clock() {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.identity.KeyNames;
 import io.parley.identity.PartyCard;
 import io.parley.json.Json;
+import io.parley.tls.TlsSettings;
 
 /**
  * The node's settings, kept in {@code parley.json} in the node directory. The database URL defaults to a SQLite file
@@ -21,7 +22,7 @@ import io.parley.json.Json;
  */
 public record NodeConfig(String origin, String displayName, String organisationKind, String country, String bind,
                          int port, String baseUrl, String db, String dbUser, String dbPassword, String validFrom,
-                         List<PartyCard.Contact> contacts, String previousKey, String rotationSig) {
+                         List<PartyCard.Contact> contacts, String previousKey, String rotationSig, TlsSettings tls) {
 
     public static final String FILE = "parley.json";
     public static final String KEY_FILE = "log.key";
@@ -32,6 +33,15 @@ public record NodeConfig(String origin, String displayName, String organisationK
         KeyNames.requireValid(origin);
         contacts = List.copyOf(contacts);
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535");
+        // a node with TLS serves HTTPS only, so a card naming http:// would send peers to a port that does not speak it
+        if (tls != null && baseUrl != null && !baseUrl.isEmpty() && !baseUrl.startsWith("https://")) {
+            throw new IllegalArgumentException("base_url must start with https:// when tls is set (it is " + baseUrl + ")");
+        }
+    }
+
+    /** The scheme peers and clients reach this node with. */
+    public String scheme() {
+        return tls != null ? "https" : "http";
     }
 
     public String jdbcUrl(Path dir) {
@@ -40,18 +50,25 @@ public record NodeConfig(String origin, String displayName, String organisationK
 
     public NodeConfig withPort(int newPort) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, newPort,
-                baseUrl.replaceFirst(":\\d+$", ":" + newPort), db, dbUser, dbPassword, validFrom, contacts, previousKey, rotationSig);
+                baseUrl.replaceFirst(":\\d+$", ":" + newPort), db, dbUser, dbPassword, validFrom, contacts, previousKey, rotationSig, tls);
     }
 
     public NodeConfig withDb(String url, String user, String password) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, url, user, password, validFrom, contacts,
-                previousKey, rotationSig);
+                previousKey, rotationSig, tls);
     }
 
     /** After a key rotation: the card names the previous key and carries its hand-over signature. */
     public NodeConfig withRotation(String previous, String signature) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, db, dbUser, dbPassword, validFrom, contacts,
-                previous, signature);
+                previous, signature, tls);
+    }
+
+    /** The same node serving HTTPS with {@code settings}; the base URL's scheme follows. */
+    public NodeConfig withTls(TlsSettings settings) {
+        String url = baseUrl == null ? null : baseUrl.replaceFirst("^https?://", settings != null ? "https://" : "http://");
+        return new NodeConfig(origin, displayName, organisationKind, country, bind, port, url, db, dbUser, dbPassword, validFrom, contacts,
+                previousKey, rotationSig, settings);
     }
 
     public static NodeConfig load(Path dir) throws IOException {
@@ -74,7 +91,7 @@ public record NodeConfig(String origin, String displayName, String organisationK
             return new NodeConfig(o.path("origin").asText(), o.path("display_name").asText(), o.path("organisation_kind").asText("CERT"),
                     text(o, "country"), o.path("bind").asText("127.0.0.1"), o.path("port").asInt(8440), o.path("base_url").asText(),
                     text(o, "db"), text(o, "db_user"), text(o, "db_password"), o.path("valid_from").asText(), contacts,
-                    text(o, "previous_key"), text(o, "rotation_sig"));
+                    text(o, "previous_key"), text(o, "rotation_sig"), tls(o.get("tls")));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage());
         }
@@ -96,6 +113,10 @@ public record NodeConfig(String origin, String displayName, String organisationK
         o.put("valid_from", validFrom);
         if (previousKey != null) o.put("previous_key", previousKey);
         if (rotationSig != null) o.put("rotation_sig", rotationSig);
+        if (tls != null) {
+            ObjectNode t = o.putObject("tls").put("cert", tls.cert()).put("key", tls.key());
+            if (tls.ca() != null) t.put("ca", tls.ca());
+        }
         ArrayNode cs = o.putArray("contacts");
         for (PartyCard.Contact c : contacts) {
             ObjectNode co = cs.addObject().put("role", c.role()).put("name", c.name());
@@ -108,6 +129,12 @@ public record NodeConfig(String origin, String displayName, String organisationK
         Path tmp = dir.resolve(FILE + ".tmp");
         Files.writeString(tmp, Json.pretty(o) + "\n");
         Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static TlsSettings tls(JsonNode t) {
+        if (t == null || t.isNull()) return null;
+        if (!t.isObject()) throw new IllegalArgumentException("tls must be an object {cert, key, ca}");
+        return new TlsSettings(text(t, "cert"), text(t, "key"), text(t, "ca"));
     }
 
     private static String text(JsonNode o, String name) {

@@ -3,6 +3,9 @@ package io.parley.node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -11,6 +14,9 @@ import io.parley.identity.KeyFiles;
 import io.parley.identity.KeyNames;
 import io.parley.identity.PartyCard;
 import io.parley.identity.SigningKey;
+import io.parley.tls.Certificates;
+import io.parley.tls.Pem;
+import io.parley.tls.TlsSettings;
 
 /** Creates a new node directory: a fresh Ed25519 log key (mode 0600) and {@code parley.json}. */
 public final class NodeInit {
@@ -33,8 +39,38 @@ public final class NodeInit {
         KeyFiles.write(dir.resolve(NodeConfig.WITNESS_KEY_FILE), SigningKey.generate(o.origin()));
         NodeConfig config = new NodeConfig(o.origin(), o.displayName() == null ? o.origin() : o.displayName(),
                 o.organisationKind() == null ? "CERT" : o.organisationKind(), o.country(), "127.0.0.1", o.port(),
-                "http://127.0.0.1:" + o.port(), o.db(), null, null, now.truncatedTo(ChronoUnit.SECONDS).toString(), o.contacts(), null, null);
+                "http://127.0.0.1:" + o.port(), o.db(), null, null, now.truncatedTo(ChronoUnit.SECONDS).toString(), o.contacts(), null, null, null);
         config.save(dir);
         return config;
+    }
+
+    /** Where {@code init --tls-self-signed} and the demo put the node's TLS certificate and key. */
+    public static final String TLS_CERT_FILE = "tls.crt";
+    public static final String TLS_KEY_FILE = "tls.key";
+
+    /**
+     * For trials: a fresh P-256 key (mode 0600) and a self-signed certificate for the node's name, localhost and
+     * 127.0.0.1; the node then serves HTTPS only. Clients must be told to trust {@code tls.crt} ({@code --ca}).
+     */
+    public static NodeConfig addSelfSignedTls(Path dir, NodeConfig config, Instant now) throws IOException {
+        KeyPair keys = Certificates.newKeyPair();
+        X509Certificate cert = Certificates.selfSigned(config.origin(), Certificates.namesFor(config.origin()), keys, now);
+        return addTls(dir, config, cert, keys.getPrivate(), null);
+    }
+
+    /** Installs a certificate an authority issued for this node; {@code caFile} (relative to dir) is what its clients trust. */
+    public static NodeConfig addIssuedTls(Path dir, NodeConfig config, Certificates.Authority authority, String caFile, Instant now)
+            throws IOException {
+        KeyPair keys = Certificates.newKeyPair();
+        X509Certificate cert = authority.issue(config.origin(), Certificates.namesFor(config.origin()), keys.getPublic(), now);
+        return addTls(dir, config, cert, keys.getPrivate(), caFile);
+    }
+
+    private static NodeConfig addTls(Path dir, NodeConfig config, X509Certificate cert, PrivateKey key, String caFile) throws IOException {
+        Pem.writePrivateKey(dir.resolve(TLS_KEY_FILE), key);
+        Pem.writeCertificates(dir.resolve(TLS_CERT_FILE), List.of(cert));
+        NodeConfig withTls = config.withTls(new TlsSettings(TLS_CERT_FILE, TLS_KEY_FILE, caFile));
+        withTls.save(dir);
+        return withTls;
     }
 }

@@ -42,7 +42,8 @@ public final class NodeServer implements AutoCloseable {
         this.cases = cases;
         this.notifier = notifier;
         this.deadlines = deadlines;
-        this.cosigner = new CosignatureCollector(node.log(), () -> witnessPeers(node), node.clock(), COSIGN_INTERVAL);
+        this.cosigner = new CosignatureCollector(node.log(), () -> witnessPeers(node), node.clock(), COSIGN_INTERVAL,
+                node.peerHttp(Duration.ofSeconds(2)).build());
     }
 
     /** Peers whose cards name a witness key; others cannot cosign for us. */
@@ -84,7 +85,7 @@ public final class NodeServer implements AutoCloseable {
             node.close();
             throw new IOException("cannot listen on " + config.bind() + ":" + config.port() + ": " + rootMessage(e), e);
         }
-        String base = config.port() == 0 ? "http://" + config.bind() + ":" + http.port() : config.baseUrl();
+        String base = config.port() == 0 ? config.scheme() + "://" + config.bind() + ":" + http.port() : config.baseUrl();
         node.publishCard(base);
         Notifier notifier = new Notifier(node.db(), Notifier.load(dir), clock);
         DeadlineClock deadlines = new DeadlineClock(node, cases, notifier, DEADLINE_TICK);

@@ -47,13 +47,14 @@ public final class EvidenceWorker implements AutoCloseable {
     private final Node node;
     private final EvidenceService evidence;
     private final Semaphore wake = new Semaphore(0);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private volatile boolean closed;
     private Thread thread;
 
     public EvidenceWorker(Node node, EvidenceService evidence) {
         this.node = node;
         this.evidence = evidence;
+        this.http = node.peerHttp(Duration.ofSeconds(5)).build();
     }
 
     public synchronized void start() {

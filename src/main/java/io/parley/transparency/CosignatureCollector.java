@@ -35,7 +35,7 @@ public final class CosignatureCollector implements AutoCloseable {
     private final Supplier<List<Peer>> peers;
     private final Clock clock;
     private final Duration interval;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http;
     /** peer origin → the size we believe it last cosigned (0 until it tells us); touched by the collector thread only. */
     private final Map<String, Long> peerSize = new ConcurrentHashMap<>();
     /** peer origin → newest of our sizes it has cosigned. */
@@ -44,6 +44,12 @@ public final class CosignatureCollector implements AutoCloseable {
     private final Thread thread;
 
     public CosignatureCollector(TransparencyLog log, Supplier<List<Peer>> peers, Clock clock, Duration interval) {
+        this(log, peers, clock, interval, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+    }
+
+    /** With {@code http} from {@code Node.peerHttp}, so witness requests present our TLS client certificate. */
+    public CosignatureCollector(TransparencyLog log, Supplier<List<Peer>> peers, Clock clock, Duration interval, HttpClient http) {
+        this.http = http;
         this.log = log;
         this.peers = peers;
         this.clock = clock;
