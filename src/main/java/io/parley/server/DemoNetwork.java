@@ -38,16 +38,33 @@ public final class DemoNetwork implements AutoCloseable {
             new Party("cert-b.example", "CERT-B (national CERT of Country B)", "CERT", "XB", "duty officer", "CERT-B duty desk", "en,ru"),
             new Party("mfa-c.example", "Ministry of Foreign Affairs of Country C, cyber desk", "ministry", "XC", "cyber diplomacy desk", "MFA-C watch officer", "en"));
 
+    /** With {@code --tls}: the demo CA's certificate and key, in the demo directory. */
+    public static final String CA_CERT_FILE = "demo-ca.crt";
+    public static final String CA_KEY_FILE = "demo-ca.key";
+
     private final List<NodeServer> nodes;
     private final String password;
+    private final Path ca;
 
-    private DemoNetwork(List<NodeServer> nodes, String password) {
+    private DemoNetwork(List<NodeServer> nodes, String password, Path ca) {
         this.nodes = nodes;
         this.password = password;
+        this.ca = ca;
     }
 
     /** Creates and starts the network in {@code root}, on ports {@code basePort}, +1, +2 (0: any free ports). */
     public static DemoNetwork start(Path root, int basePort, Clock clock) throws IOException {
+        return start(root, basePort, clock, false);
+    }
+
+    /**
+     * As {@link #start(Path, int, Clock)}; with {@code tls}, a demo CA in {@code root} issues each node a certificate
+     * for its name, localhost and 127.0.0.1, every node trusts that CA, and the nodes serve and federate over HTTPS.
+     */
+    public static DemoNetwork start(Path root, int basePort, Clock clock, boolean tls) throws IOException {
+        Files.createDirectories(root);
+        io.parley.tls.Certificates.Authority authority = tls ? demoAuthority(root, clock) : null;
+        Path caFile = tls ? root.resolve(CA_CERT_FILE).toAbsolutePath() : null;
         String password = generatePassword();
         String hash = Passwords.hash(password);
         List<NodeServer> nodes = new ArrayList<>();
@@ -59,13 +76,14 @@ public final class DemoNetwork implements AutoCloseable {
                 NodeConfig cfg = Files.exists(dir.resolve(NodeConfig.FILE)) ? NodeConfig.load(dir)
                         : NodeInit.create(dir, new NodeInit.Options(p.origin(), p.display(), p.kind(), p.country(), Math.max(port, 1), null,
                         List.of(new PartyCard.Contact(p.contactRole(), p.contactName(), "duty@" + p.origin(), "+000 0000 000" + i, "24/7", List.of(p.langs().split(","))))), clock.instant());
+                if (tls && cfg.tls() == null) cfg = NodeInit.addIssuedTls(dir, cfg, authority, caFile.toString(), clock.instant());
                 NodeServer server = NodeServer.start(dir, port == 0 ? cfg.withPort(0) : cfg, clock);
                 server.node().users().put(USER, hash, "officer", clock.instant());
                 nodes.add(server);
             }
             introduce(nodes, clock);
             seed(nodes);
-            return new DemoNetwork(nodes, password);
+            return new DemoNetwork(nodes, password, caFile);
         } catch (IOException | RuntimeException e) {
             nodes.forEach(NodeServer::close);
             throw e;
@@ -190,6 +208,23 @@ public final class DemoNetwork implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    /** The demo CA of {@code root}: made on first use (key mode 0600), read again when a demo directory is reused. */
+    private static io.parley.tls.Certificates.Authority demoAuthority(Path root, Clock clock) throws IOException {
+        Path cert = root.resolve(CA_CERT_FILE), key = root.resolve(CA_KEY_FILE);
+        if (Files.exists(cert) && Files.exists(key)) {
+            return new io.parley.tls.Certificates.Authority(io.parley.tls.Pem.certificates(cert).get(0), io.parley.tls.Pem.privateKey(key));
+        }
+        io.parley.tls.Certificates.Authority ca = io.parley.tls.Certificates.newAuthority("Parley demo CA", clock.instant());
+        io.parley.tls.Pem.writePrivateKey(key, ca.key());
+        io.parley.tls.Pem.writeCertificates(cert, List.of(ca.certificate()));
+        return ca;
+    }
+
+    /** The demo CA's certificate (PEM) clients must trust, when the network runs with TLS. */
+    public java.util.Optional<Path> ca() {
+        return java.util.Optional.ofNullable(ca);
     }
 
     private static String generatePassword() {
