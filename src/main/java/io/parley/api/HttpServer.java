@@ -63,6 +63,10 @@ public final class HttpServer implements AutoCloseable {
         }));
         server.mapErrors();
         app.before("/api/v1/*", ctx -> authenticate(node, ctx));
+        if (node.tls().map(io.parley.tls.NodeTls::mutual).orElse(false)) {
+            app.before("/federation/*", ctx -> TlsConnector.requirePinnedPeer(node, ctx));
+            app.before("/log/witness/*", ctx -> TlsConnector.requirePinnedPeer(node, ctx));
+        }
         new PublicRoutes(node).register(app);
         new ApiRoutes(node).register(app);
         new PeerRoutes(node, federation).register(app);

@@ -73,6 +73,7 @@ public final class PeerDirectory {
         String text = Json.write(card.toJson());
         boolean changed = node.parties().find(card.origin()).map(p -> !p.card().equals(text)).orElse(true);
         node.parties().put(card.origin(), card.verifierKey().encoded(), card.fingerprint(), text, node.now());
+        node.parties().pinTls(card.origin(), card.tlsCertSha256()); // the signed card names it, so the pinned key vouches for it
         if (changed) node.logCard(card);
         return card;
     }

@@ -24,10 +24,13 @@ import io.parley.json.Json;
  *
  * <p>{@code witness_key} is the C2SP cosignature (type 0x04) verifier key the party witnesses peers' logs with. It is
  * a separate key because signed-note advises against using one key for different signature types.
+ *
+ * <p>{@code tls_cert_sha256} is the lower-case hex SHA-256 of the DER TLS certificate the node serves and presents as
+ * a client; peers pin it with the key at {@code peer add} and, with mutual TLS, accept only that certificate.
  */
 public record PartyCard(String origin, String displayName, String organisationKind, String country,
                         VerifierKey verifierKey, String baseUrl, List<Contact> contacts, String validFrom,
-                        String validUntil, String previousKey, String rotationSig, String witnessKey, String sig) {
+                        String validUntil, String previousKey, String rotationSig, String witnessKey, String tlsCertSha256, String sig) {
 
     /** A point of contact: who answers, how, when and in which languages. */
     public record Contact(String role, String name, String email, String phone, String hours, List<String> languages) {}
@@ -38,6 +41,9 @@ public record PartyCard(String origin, String displayName, String organisationKi
         if (!verifierKey.name().equals(origin)) {
             throw new IllegalArgumentException("the card's key is named " + verifierKey.name() + ", not " + origin);
         }
+        if (tlsCertSha256 != null && !tlsCertSha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("party card: tls_cert_sha256 must be 64 lower-case hex digits");
+        }
     }
 
     public static PartyCard sign(PartyCard unsigned, SigningKey key) {
@@ -45,7 +51,7 @@ public record PartyCard(String origin, String displayName, String organisationKi
         String sig = Base64.getEncoder().encodeToString(key.sign(Jcs.canonicalize(unsigned.unsignedJson())));
         return new PartyCard(unsigned.origin, unsigned.displayName, unsigned.organisationKind, unsigned.country,
                 unsigned.verifierKey, unsigned.baseUrl, unsigned.contacts, unsigned.validFrom, unsigned.validUntil,
-                unsigned.previousKey, unsigned.rotationSig, unsigned.witnessKey, sig);
+                unsigned.previousKey, unsigned.rotationSig, unsigned.witnessKey, unsigned.tlsCertSha256, sig);
     }
 
     /** True if the signature verifies under the card's own key. */
@@ -107,6 +113,7 @@ public record PartyCard(String origin, String displayName, String organisationKi
         if (previousKey != null) o.put("previous_key", previousKey);
         if (rotationSig != null) o.put("rotation_sig", rotationSig);
         if (witnessKey != null) o.put("witness_key", witnessKey);
+        if (tlsCertSha256 != null) o.put("tls_cert_sha256", tlsCertSha256);
         return o;
     }
 
@@ -126,7 +133,7 @@ public record PartyCard(String origin, String displayName, String organisationKi
         if (validUntil != null) checkTime(validUntil, "valid_until");
         return new PartyCard(req(o, "origin"), req(o, "display_name"), req(o, "organisation_kind"), opt(o, "country"),
                 VerifierKey.parse(req(o, "verifier_key")), req(o, "base_url"), contacts, validFrom, validUntil,
-                opt(o, "previous_key"), opt(o, "rotation_sig"), opt(o, "witness_key"), opt(o, "sig"));
+                opt(o, "previous_key"), opt(o, "rotation_sig"), opt(o, "witness_key"), opt(o, "tls_cert_sha256"), opt(o, "sig"));
     }
 
     private static void checkTime(String s, String name) {

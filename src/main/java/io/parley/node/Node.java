@@ -143,12 +143,13 @@ public final class Node implements AutoCloseable {
     public PartyCard publishCard(String baseUrl) {
         PartyCard unsigned = new PartyCard(config.origin(), config.displayName(), config.organisationKind(), config.country(),
                 key.verifierKey(), baseUrl, config.contacts(), config.validFrom(), null, config.previousKey(), config.rotationSig(),
-                witnessKey.vkey(), null);
+                witnessKey.vkey(), tls == null ? null : tls.fingerprint(), null);
         PartyCard signed = PartyCard.sign(unsigned, key);
         card.set(signed);
         String text = Json.write(signed.toJson());
         boolean changed = parties.find(signed.origin()).map(p -> !p.card().equals(text)).orElse(true);
         parties.put(signed.origin(), signed.verifierKey().encoded(), signed.fingerprint(), text, clock.instant());
+        parties.pinTls(signed.origin(), signed.tlsCertSha256());
         if (changed) logCard(signed);
         return signed;
     }

@@ -116,6 +116,7 @@ public record NodeConfig(String origin, String displayName, String organisationK
         if (tls != null) {
             ObjectNode t = o.putObject("tls").put("cert", tls.cert()).put("key", tls.key());
             if (tls.ca() != null) t.put("ca", tls.ca());
+            t.put("mutual", tls.mutual());
         }
         ArrayNode cs = o.putArray("contacts");
         for (PartyCard.Contact c : contacts) {
@@ -133,8 +134,9 @@ public record NodeConfig(String origin, String displayName, String organisationK
 
     private static TlsSettings tls(JsonNode t) {
         if (t == null || t.isNull()) return null;
-        if (!t.isObject()) throw new IllegalArgumentException("tls must be an object {cert, key, ca}");
-        return new TlsSettings(text(t, "cert"), text(t, "key"), text(t, "ca"));
+        if (!t.isObject()) throw new IllegalArgumentException("tls must be an object {cert, key, ca, mutual}");
+        if (t.has("mutual") && !t.get("mutual").isBoolean()) throw new IllegalArgumentException("tls.mutual must be true or false");
+        return new TlsSettings(text(t, "cert"), text(t, "key"), text(t, "ca"), t.path("mutual").asBoolean(false));
     }
 
     private static String text(JsonNode o, String name) {

@@ -55,21 +55,21 @@ public final class NodeInit {
     public static NodeConfig addSelfSignedTls(Path dir, NodeConfig config, Instant now) throws IOException {
         KeyPair keys = Certificates.newKeyPair();
         X509Certificate cert = Certificates.selfSigned(config.origin(), Certificates.namesFor(config.origin()), keys, now);
-        return addTls(dir, config, cert, keys.getPrivate(), null);
+        return addTls(dir, config, cert, keys.getPrivate(), null, false);
     }
 
     /** Installs a certificate an authority issued for this node; {@code caFile} (relative to dir) is what its clients trust. */
-    public static NodeConfig addIssuedTls(Path dir, NodeConfig config, Certificates.Authority authority, String caFile, Instant now)
+    public static NodeConfig addIssuedTls(Path dir, NodeConfig config, Certificates.Authority authority, String caFile, boolean mutual, Instant now)
             throws IOException {
         KeyPair keys = Certificates.newKeyPair();
         X509Certificate cert = authority.issue(config.origin(), Certificates.namesFor(config.origin()), keys.getPublic(), now);
-        return addTls(dir, config, cert, keys.getPrivate(), caFile);
+        return addTls(dir, config, cert, keys.getPrivate(), caFile, mutual);
     }
 
-    private static NodeConfig addTls(Path dir, NodeConfig config, X509Certificate cert, PrivateKey key, String caFile) throws IOException {
+    private static NodeConfig addTls(Path dir, NodeConfig config, X509Certificate cert, PrivateKey key, String caFile, boolean mutual) throws IOException {
         Pem.writePrivateKey(dir.resolve(TLS_KEY_FILE), key);
         Pem.writeCertificates(dir.resolve(TLS_CERT_FILE), List.of(cert));
-        NodeConfig withTls = config.withTls(new TlsSettings(TLS_CERT_FILE, TLS_KEY_FILE, caFile));
+        NodeConfig withTls = config.withTls(new TlsSettings(TLS_CERT_FILE, TLS_KEY_FILE, caFile, mutual));
         withTls.save(dir);
         return withTls;
     }

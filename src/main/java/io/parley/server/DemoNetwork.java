@@ -76,7 +76,7 @@ public final class DemoNetwork implements AutoCloseable {
                 NodeConfig cfg = Files.exists(dir.resolve(NodeConfig.FILE)) ? NodeConfig.load(dir)
                         : NodeInit.create(dir, new NodeInit.Options(p.origin(), p.display(), p.kind(), p.country(), Math.max(port, 1), null,
                         List.of(new PartyCard.Contact(p.contactRole(), p.contactName(), "duty@" + p.origin(), "+000 0000 000" + i, "24/7", List.of(p.langs().split(","))))), clock.instant());
-                if (tls && cfg.tls() == null) cfg = NodeInit.addIssuedTls(dir, cfg, authority, caFile.toString(), clock.instant());
+                if (tls && cfg.tls() == null) cfg = NodeInit.addIssuedTls(dir, cfg, authority, caFile.toString(), false, clock.instant());
                 NodeServer server = NodeServer.start(dir, port == 0 ? cfg.withPort(0) : cfg, clock);
                 server.node().users().put(USER, hash, "officer", clock.instant());
                 nodes.add(server);

@@ -25,6 +25,16 @@ public final class PartyStore {
         }
     }
 
+    /** Pins the TLS certificate (SHA-256 of its DER) a party's accepted card names; null when it names none. */
+    public void pinTls(String origin, String certSha256) {
+        db.update("UPDATE parties SET tls_cert_sha256 = ? WHERE origin = ?", certSha256, origin);
+    }
+
+    /** True if {@code certSha256} is the pinned TLS certificate of some party we hold a key for. */
+    public boolean isPinnedTlsCertificate(String certSha256) {
+        return db.queryOne("SELECT origin FROM parties WHERE tls_cert_sha256 = ? AND verifier_key <> ''", rs -> rs.getString(1), certSha256).isPresent();
+    }
+
     /** Flags a party; the first reason is kept, since it is the first proof of misbehaviour. */
     public void flag(String origin, String reason, Instant at) {
         int updated = db.update("UPDATE parties SET flagged_reason = ? WHERE origin = ? AND flagged_reason IS NULL", reason, origin);

@@ -35,8 +35,10 @@ public final class NodeTls {
     private final List<X509Certificate> chain;
     private final PrivateKey key;
     private final List<X509Certificate> trusted;
+    private final boolean mutual;
 
-    private NodeTls(List<X509Certificate> chain, PrivateKey key, List<X509Certificate> trusted) {
+    private NodeTls(List<X509Certificate> chain, PrivateKey key, List<X509Certificate> trusted, boolean mutual) {
+        this.mutual = mutual;
         this.chain = List.copyOf(chain);
         this.key = key;
         this.trusted = List.copyOf(trusted);
@@ -55,9 +57,14 @@ public final class NodeTls {
             throw new IOException("TLS certificate " + settings.cert() + " is not valid now: " + e.getMessage());
         }
         List<X509Certificate> trusted = settings.ca() == null ? List.of() : Pem.certificates(dir.resolve(settings.ca()));
-        NodeTls tls = new NodeTls(chain, key, trusted);
+        NodeTls tls = new NodeTls(chain, key, trusted, settings.mutual());
         tls.serverContext(); // a key that does not match its certificate fails here, at start, not at the first handshake
         return tls;
+    }
+
+    /** Whether node-to-node routes require a pinned peer's client certificate. */
+    public boolean mutual() {
+        return mutual;
     }
 
     public X509Certificate certificate() {

@@ -93,13 +93,14 @@ class KeysTest {
         SigningKey key = SigningKey.generate("cert-a.example");
         PartyCard unsigned = new PartyCard("cert-a.example", "CERT-A", "CERT", "XA", key.verifierKey(), "http://127.0.0.1:1",
                 java.util.List.of(new PartyCard.Contact("duty officer", "Desk", "duty@cert-a.example", null, "24/7", java.util.List.of("en"))),
-                "2026-01-01T00:00:00Z", null, null, null, null, null);
+                "2026-01-01T00:00:00Z", null, null, null, null, "ab".repeat(32), null);
         PartyCard card = PartyCard.sign(unsigned, key);
         assertTrue(card.verifies());
         PartyCard parsed = PartyCard.fromJson(io.parley.json.Json.parse(io.parley.json.Json.write(card.toJson())));
         assertTrue(parsed.verifies());
         var tampered = card.toJson().put("display_name", "CERT-Evil");
         assertFalse(PartyCard.fromJson(tampered).verifies());
+        assertFalse(PartyCard.fromJson(card.toJson().put("tls_cert_sha256", "cd".repeat(32))).verifies(), "the TLS pin is signed too");
         assertEquals(key.verifierKey().fingerprint(), card.fingerprint());
         assertTrue(card.fingerprint().startsWith("SHA256:"));
     }

@@ -29,7 +29,7 @@ public final class Fixtures {
     /** A party card for a bare test key, as a peer would publish it. */
     public static io.parley.identity.PartyCard card(SigningKey key, String baseUrl) {
         var unsigned = new io.parley.identity.PartyCard(key.name(), key.name(), "CERT", "XZ", key.verifierKey(), baseUrl, List.of(),
-                "2026-01-01T00:00:00Z", null, null, null, null, null);
+                "2026-01-01T00:00:00Z", null, null, null, null, null, null);
         return io.parley.identity.PartyCard.sign(unsigned, key);
     }
 
