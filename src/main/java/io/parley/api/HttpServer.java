@@ -56,11 +56,13 @@ public final class HttpServer implements AutoCloseable {
         HttpServer server = new HttpServer(app);
         new io.parley.web.WebRoutes(node, federation, cases).register(app); // the duty officer's HTML pages at /, before the route recorder: they are no part of the API document
         app.events(ev -> ev.handlerAdded(info -> {
-            if (info.getHttpMethod() != HandlerType.BEFORE && info.getHttpMethod() != HandlerType.AFTER) {
+            if (info.getHttpMethod().isHttpMethod()) {
                 server.routes.add(info.getHttpMethod().name() + " " + info.getPath());
             }
         }));
         server.mapErrors();
+        // runs before every matched API and TAXII handler: a refused call changes nothing
+        new CrossSiteGuard(() -> node.card() != null ? node.card().baseUrl() : node.config().baseUrl()).register(app);
         app.before("/api/v1/*", ctx -> authenticate(node, ctx));
         new PublicRoutes(node).register(app);
         new ApiRoutes(node).register(app);
