@@ -12,7 +12,8 @@ import io.parley.store.UserStore;
  * Checks username/password pairs against the user store, remembering recent successes as digests.
  *
  * <p>An unknown user name costs what a wrong password costs: the password is checked against a dummy hash made with
- * the same function and parameters, so the time of a refusal does not tell which accounts exist.
+ * the same function and parameters, so the time of a refusal does not tell which accounts exist. A hash of an older
+ * kind (PBKDF2) is replaced by an Argon2id one at the first successful sign-in.
  */
 public final class Authenticator {
     /** Compares a password with a stored hash; {@link Passwords#verify} but for tests that count what runs. */
@@ -49,6 +50,14 @@ public final class Authenticator {
         byte[] known = verified.get(username);
         if (known != null && MessageDigest.isEqual(known, digest)) return user;
         if (!verifier.verify(password, stored)) return Optional.empty();
+        if (Passwords.needsRehash(stored)) {
+            // an older hash (PBKDF2, or weaker parameters): the password is known right now, so store it as Argon2id
+            String upgraded = Passwords.hash(password);
+            if (users.replaceHash(username, stored, upgraded)) {
+                verified.put(username, digest(upgraded, password));
+                return users.find(username);
+            }
+        }
         verified.put(username, digest);
         return user;
     }
