@@ -36,6 +36,10 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public static HttpServer start(Node node, Federation federation, io.parley.cases.CaseBook cases, String host, int port) {
+        return start(node, federation, cases, host, port, ConnectionLimits.DEFAULT);
+    }
+
+    public static HttpServer start(Node node, Federation federation, io.parley.cases.CaseBook cases, String host, int port, ConnectionLimits limits) {
         Javalin app = Javalin.create(cfg -> {
             cfg.useVirtualThreads = true;
             cfg.showJavalinBanner = false;
@@ -43,6 +47,7 @@ public final class HttpServer implements AutoCloseable {
             cfg.http.prefer405over404 = true;
             cfg.router.ignoreTrailingSlashes = true;
             cfg.jetty.defaultHost = host;
+            cfg.jetty.addConnector((server, http) -> limits.connector(server, http, host, port));
             cfg.jetty.modifyServletContextHandler(handler -> {
                 RequestBodies.install(handler);
                 Utf8Responses.install(handler);
@@ -71,7 +76,7 @@ public final class HttpServer implements AutoCloseable {
         new LogRoutes(node).register(app);
         new CaseRoutes(node, cases, federation).register(app);
         new io.parley.taxii.EvidenceExchange(node).register(app);
-        app.start(host, port);
+        app.start();
         return server;
     }
 
