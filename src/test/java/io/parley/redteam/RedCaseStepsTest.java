@@ -127,4 +127,32 @@ class RedCaseStepsTest {
         assertEquals(200, res.statusCode(), res.body());
         assertTrue(TestNodes.eventually(15, () -> net.a.cases().find(caseId, ch).map(t -> t.ackedAt() != null).orElse(false)));
     }
+
+    @Test
+    void aRedCaseStaysAnswerableAfterAnAmendmentRemovesOneOfItsParties() throws Exception {
+        String ch = channel("removed");
+        ObjectNode open = Json.object().put("kind", "request").put("priority", "urgent").put("tlp", "red");
+        open.putObject("body").put("type", "trace").put("summary", "red case").put("asked", "who is behind it")
+                .putArray("recipients").add("cert-b.example").add(HostileNetwork.EVIL);
+        var opened = TestNodes.post(net.a, "/api/v1/channels/" + ch + "/cases", Json.write(open));
+        assertEquals(201, opened.statusCode(), opened.body());
+        String caseId = Json.parse(opened.body()).path("id").asText();
+        assertTrue(TestNodes.eventually(15, () -> net.b.cases().find(caseId, ch).isPresent()), "cert-b holds the case");
+        // the other members agree to drop evil.example from the channel
+        var withoutEvil = HostileNetwork.charter(ch, Tlp.RED, net.a, net.b, net.c);
+        var amend = TestNodes.post(net.a, "/api/v1/channels/" + ch + "/amend", Json.write(withoutEvil.toJson()));
+        assertEquals(200, amend.statusCode(), amend.body());
+        for (NodeServer n : List.of(net.b, net.c)) {
+            assertTrue(TestNodes.eventually(15, () -> n.node().channels().pending(ch).isPresent()), "the amendment reached " + n.node().origin());
+            String hash = Json.parse(TestNodes.get(n, "/api/v1/channels/" + ch).body()).path("pending").path("charter_hash").asText();
+            var signed = TestNodes.post(n, "/api/v1/channels/" + ch + "/sign", Json.write(Json.object().put("charter_hash", hash)));
+            assertEquals(200, signed.statusCode(), signed.body());
+        }
+        assertTrue(TestNodes.eventually(20, () -> net.b.node().channels().charter(ch).map(c -> c.member(HostileNetwork.EVIL).isEmpty()).orElse(false)),
+                "the amendment is in force at cert-b");
+        // cert-b acknowledges: the step goes to the parties of the case that are still members
+        var ack = TestNodes.post(net.b, "/api/v1/cases/" + caseId + "/ack?channel=" + ch, "{}");
+        assertEquals(200, ack.statusCode(), ack.body());
+        assertTrue(TestNodes.eventually(15, () -> net.a.cases().find(caseId, ch).map(t -> t.ackedAt() != null).orElse(false)));
+    }
 }
