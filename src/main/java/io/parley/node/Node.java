@@ -57,6 +57,7 @@ public final class Node implements AutoCloseable {
     private final EnvelopeAcceptor acceptor;
     private final Refusals refusals;
     private final Composer composer;
+    private final RedCaseSteps redCaseSteps;
     private final EvidenceService evidence;
     private final TransparencyLog log;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -89,7 +90,8 @@ public final class Node implements AutoCloseable {
         }, refusals, log::poke);
         // Evidence is part of the node, not of its HTTP edge: the Composer checks every envelope's evidence against it.
         this.evidence = new EvidenceService(new EvidenceStore(db), new TaxiiStore(db), ChannelDirectory.of(channels), config.origin(), clock);
-        this.composer = new Composer(key, envelopes, acceptor, clock, List.of(new OutgoingEvidence(evidence, users)));
+        this.redCaseSteps = new RedCaseSteps(envelopes);
+        this.composer = new Composer(key, envelopes, acceptor, clock, List.of(redCaseSteps, new OutgoingEvidence(evidence, users)));
         this.witnessKey = new CosignerKey(witnessSigningKey);
         this.witness = new Witness(db, witnessKey, this::trustedLogKey, clock);
         this.peerRequests = new PeerRequestAuth(this::trustedLogKey, new NonceStore(db), this::ownBaseUrl, clock);
@@ -227,6 +229,11 @@ public final class Node implements AutoCloseable {
     /** Records and counts envelopes refused before they could reach the acceptor (e.g. unparseable ones). */
     public Refusals refusals() {
         return refusals;
+    }
+
+    /** Who the steps of a TLP:RED case may go to (the rule the Composer enforces on every step). */
+    public RedCaseSteps redCaseSteps() {
+        return redCaseSteps;
     }
 
     public Composer composer() {
