@@ -165,7 +165,8 @@ final class FederationRoutes {
             }
             case io.parley.channel.EnvelopeAcceptor.NoticeVerdict.Duplicate d -> out.put("status", "duplicate").put("hash", d.hash());
             case io.parley.channel.EnvelopeAcceptor.NoticeVerdict.Rejected r -> {
-                rejected(out, r.reason());
+                // As for envelopes: the true reason only to a notice its sender really signed.
+                rejected(out, signedBySender(n) ? r.reason() : new Rejection.BadSignature(n.from()));
                 if (r.reason() instanceof Rejection.ChainGap) federation.gapSeen(n.channel(), n.from());
             }
         }
@@ -189,6 +190,11 @@ final class FederationRoutes {
     }
 
     /** Whether {@code e}'s signature verifies under the key we pinned for its sender or its key in the channel's charter. */
+    private boolean signedBySender(io.parley.envelope.WithheldNotice n) {
+        if (node.trustedLogKey(n.from()).map(n::verify).orElse(false)) return true;
+        return node.charters().member(n.channel(), n.from(), io.parley.envelope.Kind.NOTIFY).map(m -> n.verify(m.key())).orElse(false);
+    }
+
     private boolean signedBySender(Envelope e) {
         if (node.trustedLogKey(e.from()).map(k -> EnvelopeSigner.verify(e, k)).orElse(false)) return true;
         return node.charters().member(e.channel(), e.from(), e.kind()).map(m -> EnvelopeSigner.verify(e, m.key())).orElse(false);

@@ -48,9 +48,13 @@ public final class Refusals {
                 new String(e.canonicalBytes(), StandardCharsets.UTF_8)));
     }
 
-    /** A refused envelope nobody we know is shown to have signed: a bounded summary of {@code raw}. */
+    /**
+     * A refused envelope nobody we know is shown to have signed: a bounded summary of {@code raw}. The public counter
+     * takes the reason the caller was told ({@code malformed}, else {@code bad-signature}), never the true one, which
+     * would tell anyone who reads /metrics which channels exist and who is in them; the record keeps the truth.
+     */
     public void unverified(String channel, String sender, Long seq, Rejection reason, byte[] raw, String remote) {
-        count(reason);
+        count(reason instanceof Rejection.Malformed ? reason : new Rejection.BadSignature(sender == null ? "" : sender));
         envelopes.recordRejection(RejectionRecord.unverified(clock.instant(), remote, channel, sender, seq, reason.code(), reason.detail(), raw));
     }
 
