@@ -4,14 +4,13 @@ import java.security.cert.X509Certificate;
 import java.util.Optional;
 
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
-import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.parley.node.Node;
 import io.parley.tls.Certificates;
@@ -27,24 +26,18 @@ final class TlsConnector {
     private static final String CLIENT_CHAIN = "jakarta.servlet.request.X509Certificate";
     private TlsConnector() {}
 
-    /** Replaces Javalin's default plain connector with an HTTPS one on {@code host:port}. */
-    static void install(JavalinConfig cfg, NodeTls tls, String host, int port) {
-        cfg.jetty.addConnector((server, httpConfig) -> {
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setSslContext(tls.serverContext());
-            ssl.setIncludeProtocols(NodeTls.PROTOCOLS);
-            ssl.setEndpointIdentificationAlgorithm(null); // servers do not check clients' host names; pins decide
-            // Asked, not required: public routes (card, log tiles, web UI) stay open to anyone; node-to-node routes check the pin.
-            ssl.setWantClientAuth(tls.mutual());
-            HttpConfiguration https = new HttpConfiguration(httpConfig);
-            // IP-address base URLs send no SNI; clients verify the host name, the server has only one certificate
-            https.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
-            ServerConnector connector = new ServerConnector(server,
-                    new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(https));
-            connector.setHost(host);
-            connector.setPort(port);
-            return connector;
-        });
+    /** The connection factories of an HTTPS-only connector: TLS, then HTTP/1.1 over it with {@code http}'s settings. */
+    static ConnectionFactory[] factories(NodeTls tls, HttpConfiguration http) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setSslContext(tls.serverContext());
+        ssl.setIncludeProtocols(NodeTls.PROTOCOLS);
+        ssl.setEndpointIdentificationAlgorithm(null); // servers do not check clients' host names; pins decide
+        // Asked, not required: public routes (card, log tiles, web UI) stay open to anyone; node-to-node routes check the pin.
+        ssl.setWantClientAuth(tls.mutual());
+        HttpConfiguration https = new HttpConfiguration(http);
+        // IP-address base URLs send no SNI; clients verify the host name, the server has only one certificate
+        https.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+        return new ConnectionFactory[] {new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(https)};
     }
 
     /** SHA-256 of the client certificate the caller presented on this connection, if any. */
