@@ -8,5 +8,9 @@
  * Every request body is read through {@link io.parley.api.RequestBodies}, bounded on the stream whatever the
  * framing (413 past the limit); every text response is UTF-8 with an explicit charset
  * ({@link io.parley.api.Utf8Responses}).
+ *
+ * <p>With {@code tls} in parley.json the node has one HTTPS connector and no plain one ({@link io.parley.api.TlsConnector});
+ * with {@code tls.mutual}, {@code /federation/*} and {@code /log/witness/*} answer only a client certificate whose
+ * SHA-256 a pinned peer's card names (403 otherwise), checked before any route code.
  */
 package io.parley.api;
