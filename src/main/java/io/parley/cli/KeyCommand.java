@@ -63,7 +63,7 @@ final class KeyCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             NodeConfig cfg = NodeConfig.load(dir);
-            refuseIfRunning(cfg);
+            refuseIfRunning(dir, cfg);
             Path keyFile = dir.resolve(NodeConfig.KEY_FILE);
             Path next = dir.resolve(NEXT);
             PrintWriter out = spec.commandLine().getOut();
@@ -139,12 +139,18 @@ final class KeyCommand implements Runnable {
         }
 
         /** A node answering at its own base URL with its own origin is running: rotating under it would break it. */
-        private static void refuseIfRunning(NodeConfig cfg) throws InterruptedException {
+        private static void refuseIfRunning(Path dir, NodeConfig cfg) throws InterruptedException {
             String base = cfg.baseUrl() == null ? "" : cfg.baseUrl().replaceAll("/+$", "");
             if (!base.startsWith("http://") && !base.startsWith("https://")) return;
             HttpResponse<byte[]> res;
             try {
-                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+                // Trust the node's own certificate: a self-signed node would otherwise fail the handshake and pass for stopped.
+                java.util.List<java.security.cert.X509Certificate> own = new java.util.ArrayList<>();
+                if (cfg.tls() != null) {
+                    own.addAll(io.parley.tls.Pem.certificates(dir.resolve(cfg.tls().cert())));
+                    if (cfg.tls().ca() != null) own.addAll(io.parley.tls.Pem.certificates(dir.resolve(cfg.tls().ca())));
+                }
+                HttpClient http = HttpClient.newBuilder().sslContext(io.parley.tls.NodeTls.clientContext(own)).connectTimeout(Duration.ofSeconds(2)).build();
                 res = io.parley.federation.CappedResponses.send(http, HttpRequest.newBuilder(URI.create(base + "/.well-known/parley")).timeout(Duration.ofSeconds(3)).GET().build(),
                         256 * 1024, Duration.ofSeconds(5));
             } catch (IOException | IllegalArgumentException e) {

@@ -38,6 +38,11 @@ public class TlsCliTest {
             assertEquals(1, untrusted.err().strip().lines().count(), untrusted.err());
             CliTest.Result log = CliTest.run("log", "checkpoint", "--url", n.baseUrl(), "--ca", ca);
             assertEquals(0, log.code(), log.err());
+            // key rotation must still see the running node behind its self-signed certificate
+            NodeConfig.load(dir).withPort(n.port()).save(dir);
+            CliTest.Result rotate = CliTest.run("key", "rotate", "--dir", dir.toString());
+            assertNotEquals(0, rotate.code(), rotate.out());
+            assertTrue(rotate.err().contains("is running"), rotate.err());
         }
     }
 }
