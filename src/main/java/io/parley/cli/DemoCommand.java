@@ -40,6 +40,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  " + n.node().origin() + "  " + n.baseUrl() + "  fingerprint " + n.node().key().verifierKey().fingerprint());
         }
         out.println("login: " + DemoNetwork.USER + " / " + demo.password());
+        out.println("viewer: " + DemoNetwork.VIEWER + " / " + demo.viewerPassword());
         out.println("Open " + demo.nodes().get(0).baseUrl() + "/ in a browser for the duty desk (web UI, same login).");
         out.println("Press Ctrl-C to stop.");
         out.flush();

@@ -30,6 +30,8 @@ import io.parley.node.NodeInit;
  */
 public final class DemoNetwork implements AutoCloseable {
     public static final String USER = "duty";
+    /** The read-only account of every demo node: reads everything the officer reads, acts on nothing. */
+    public static final String VIEWER = "observer";
 
     private record Party(String origin, String display, String kind, String country, String contactRole, String contactName, String langs) {}
 
@@ -40,16 +42,20 @@ public final class DemoNetwork implements AutoCloseable {
 
     private final List<NodeServer> nodes;
     private final String password;
+    private final String viewerPassword;
 
-    private DemoNetwork(List<NodeServer> nodes, String password) {
+    private DemoNetwork(List<NodeServer> nodes, String password, String viewerPassword) {
         this.nodes = nodes;
         this.password = password;
+        this.viewerPassword = viewerPassword;
     }
 
     /** Creates and starts the network in {@code root}, on ports {@code basePort}, +1, +2 (0: any free ports). */
     public static DemoNetwork start(Path root, int basePort, Clock clock) throws IOException {
         String password = generatePassword();
         String hash = Passwords.hash(password);
+        String viewerPassword = generatePassword();
+        String viewerHash = Passwords.hash(viewerPassword);
         List<NodeServer> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < PARTIES.size(); i++) {
@@ -61,11 +67,13 @@ public final class DemoNetwork implements AutoCloseable {
                         List.of(new PartyCard.Contact(p.contactRole(), p.contactName(), "duty@" + p.origin(), "+000 0000 000" + i, "24/7", List.of(p.langs().split(","))))), clock.instant());
                 NodeServer server = NodeServer.start(dir, port == 0 ? cfg.withPort(0) : cfg, clock);
                 server.node().users().put(USER, hash, "officer", clock.instant());
+                server.node().users().setChannels(USER, List.of(io.parley.auth.Role.ALL_CHANNELS));
+                server.node().users().put(VIEWER, viewerHash, "viewer", clock.instant());
                 nodes.add(server);
             }
             introduce(nodes, clock);
             seed(nodes);
-            return new DemoNetwork(nodes, password);
+            return new DemoNetwork(nodes, password, viewerPassword);
         } catch (IOException | RuntimeException e) {
             nodes.forEach(NodeServer::close);
             throw e;
@@ -209,6 +217,11 @@ public final class DemoNetwork implements AutoCloseable {
 
     public String password() {
         return password;
+    }
+
+    /** The password of {@link #VIEWER}, the read-only account, the same on every node. */
+    public String viewerPassword() {
+        return viewerPassword;
     }
 
     @Override

@@ -142,6 +142,7 @@ public final class WebRoutes {
                     throw new WebError(403, "Form expired or forged",
                             "This form did not carry a valid security token, so nothing was done. Go back, reload the page and try again.");
                 }
+                authorize(ctx, session);
                 handler.handle(ctx, session);
             } catch (WebError e) {
                 error(ctx, session, e.status, e.heading, e.getMessage());
@@ -164,6 +165,18 @@ public final class WebRoutes {
                 error(ctx, session, 500, "Something went wrong", "The node could not show this page. The error has been logged; try again shortly.");
             }
         };
+    }
+
+    /** The permission table's entry for this page or action, as the API checks it; a refusal is a 403 page. */
+    private void authorize(Context ctx, Session session) {
+        String method = ctx.method() == HandlerType.HEAD ? "GET" : ctx.method().name();
+        var permission = io.parley.auth.Permissions.required(method, ctx.endpointHandlerPath());
+        if (permission.isEmpty()) throw new WebError(403, "Not permitted", "No permission is declared for this page, so it is refused.");
+        if (permission.get() instanceof io.parley.auth.Permission.Public) return;
+        UserStore.User user = node.users().find(session.user())
+                .orElseThrow(() -> new WebError(403, "Not permitted", "This account is disabled."));
+        var why = io.parley.api.HttpServer.denial(node, user, permission.get(), ctx);
+        if (why.isPresent()) throw new WebError(403, "Not permitted", "Nothing was done: " + why.get() + ".");
     }
 
     private Session authenticate(Context ctx) {
