@@ -56,7 +56,7 @@ public final class HttpServer implements AutoCloseable {
         HttpServer server = new HttpServer(app);
         new io.parley.web.WebRoutes(node, federation, cases).register(app); // the duty officer's HTML pages at /, before the route recorder: they are no part of the API document
         app.events(ev -> ev.handlerAdded(info -> {
-            if (info.getHttpMethod() != HandlerType.BEFORE && info.getHttpMethod() != HandlerType.AFTER) {
+            if (info.getHttpMethod().isHttpMethod()) { // not before/after handlers (the permission check is one)
                 server.routes.add(info.getHttpMethod().name() + " " + info.getPath());
             }
         }));

@@ -145,6 +145,28 @@ class RolesAndPermissionsTest {
         assertEquals(401, get("/taxii2/", "leaver").statusCode());
     }
 
+    @Test
+    void onlyAnAdminManagesAccountsInTheWebUi() throws Exception {
+        node.node().users().put("chief", Passwords.hash(PASSWORD), "admin", Instant.now());
+        var denied = get("/users", TestNodes.USER);
+        assertEquals(403, denied.statusCode(), "an officer, even granted every channel, does not manage accounts");
+        assertTrue(denied.body().contains("Not permitted") && denied.body().contains("manage-users"), denied.body());
+        var page = get("/users", "chief");
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.body().contains(VIEWER) && page.body().contains("other-ch"), "the page lists accounts and grants");
+        String token = csrfOn("/users", "chief");
+        var saved = send(HttpRequest.newBuilder(uri("/users")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
+                        + "&username=night-desk&password=night-desk-pw&role=officer&channels=" + CH)), "chief");
+        assertEquals(303, saved.statusCode(), saved.body());
+        assertEquals(Set.of(CH), node.node().users().channels("night-desk"));
+        assertEquals("officer", node.node().users().find("night-desk").orElseThrow().role());
+        var disabled = send(HttpRequest.newBuilder(uri("/users/night-desk/disable")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + URLEncoder.encode(token, StandardCharsets.UTF_8))), "chief");
+        assertEquals(303, disabled.statusCode(), disabled.body());
+        assertTrue(node.node().users().find("night-desk").isEmpty(), "a disabled account cannot sign in");
+    }
+
     // --- helpers ------------------------------------------------------------------------------------------------------
 
     /** Every registered endpoint that is not a read and not public, as "METHOD template". */
@@ -191,7 +213,11 @@ class RolesAndPermissionsTest {
 
     /** The web form token of {@code user}, read from the case page as a browser would. */
     String csrf(String user) throws Exception {
-        String html = get("/cases/" + caseId + "?channel=" + CH, user).body();
+        return csrfOn("/cases/" + caseId + "?channel=" + CH, user);
+    }
+
+    String csrfOn(String page, String user) throws Exception {
+        String html = get(page, user).body();
         Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
         assertTrue(m.find(), "the case page carries a form token: " + html);
         return m.group(1);
