@@ -195,17 +195,15 @@ public final class CaseBook {
     /**
      * {@code body} addressed for a step of case {@code t}: in a TLP:RED case, which only its named recipients hold,
      * every later step (ack, answer, escalation, pong...) goes to the same parties, the opener and the opening's
-     * named recipients, less this node, unless the caller named recipients itself. Other cases: {@code body} as is.
+     * named recipients ({@link io.parley.node.RedCaseSteps#parties}) that are still members, less this node, unless the caller named recipients
+     * itself (which the Composer then holds to those parties). Other cases: {@code body} as is.
      */
     static ObjectNode addressed(Node node, CaseTimeline t, ObjectNode body) {
         if (t.tlp() != Tlp.RED || body.has("recipients")) return body;
-        java.util.Set<String> audience = new java.util.TreeSet<>();
-        audience.add(t.openedBy());
-        node.envelopes().byHash(t.openingHash()).ifPresent(s -> {
-            var r = s.envelope().body().get("recipients");
-            if (r != null && r.isArray()) r.forEach(x -> audience.add(x.asText()));
-        });
+        java.util.Set<String> audience = new java.util.TreeSet<>(node.redCaseSteps().parties(t.channel(), t.caseId()).orElse(java.util.Set.of(t.openedBy())));
         audience.remove(node.origin());
+        // a party an amendment has since removed from the channel can be sent nothing there; the others still can
+        node.channels().charter(t.channel()).ifPresent(c -> audience.removeIf(p -> c.member(p).isEmpty()));
         ObjectNode out = body.deepCopy();
         var arr = out.putArray("recipients");
         audience.forEach(arr::add);

@@ -57,6 +57,7 @@ public final class Node implements AutoCloseable {
     private final EnvelopeAcceptor acceptor;
     private final Refusals refusals;
     private final Composer composer;
+    private final RedCaseSteps redCaseSteps;
     private final EvidenceService evidence;
     private final TransparencyLog log;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -89,7 +90,8 @@ public final class Node implements AutoCloseable {
         }, refusals, log::poke);
         // Evidence is part of the node, not of its HTTP edge: the Composer checks every envelope's evidence against it.
         this.evidence = new EvidenceService(new EvidenceStore(db), new TaxiiStore(db), ChannelDirectory.of(channels), config.origin(), clock);
-        this.composer = new Composer(key, envelopes, acceptor, clock, List.of(new OutgoingEvidence(evidence, users)));
+        this.redCaseSteps = new RedCaseSteps(envelopes);
+        this.composer = new Composer(key, envelopes, acceptor, clock, List.of(redCaseSteps, new OutgoingEvidence(evidence, users)));
         this.witnessKey = new CosignerKey(witnessSigningKey);
         this.witness = new Witness(db, witnessKey, this::trustedLogKey, clock);
         this.peerRequests = new PeerRequestAuth(this::trustedLogKey, new NonceStore(db), this::ownBaseUrl, clock);
@@ -114,6 +116,7 @@ public final class Node implements AutoCloseable {
 
     /** Opens the node in {@code dir}: reads config and key, opens and migrates the database. */
     public static Node open(Path dir, NodeConfig config, Clock clock) throws IOException {
+        NodeFiles.secure(dir, config.db() == null);
         SigningKey key = KeyFiles.read(dir.resolve(NodeConfig.KEY_FILE));
         if (!key.name().equals(config.origin())) {
             throw new IOException("the key in " + dir.resolve(NodeConfig.KEY_FILE) + " is for " + key.name() + ", but the node is " + config.origin());
@@ -226,6 +229,11 @@ public final class Node implements AutoCloseable {
     /** Records and counts envelopes refused before they could reach the acceptor (e.g. unparseable ones). */
     public Refusals refusals() {
         return refusals;
+    }
+
+    /** Who the steps of a TLP:RED case may go to (the rule the Composer enforces on every step). */
+    public RedCaseSteps redCaseSteps() {
+        return redCaseSteps;
     }
 
     public Composer composer() {
