@@ -81,6 +81,8 @@ class RolesAndPermissionsTest {
         }
         assertEquals(List.of(), missing, "routes without a declared permission (declare public ones as Permission.Public)");
         assertTrue(node.http().endpoints().size() > 60, "the walk saw the whole surface: " + node.http().endpoints().size());
+        List<String> stale = Permissions.table().keySet().stream().filter(r -> !node.http().endpoints().contains(r)).toList();
+        assertEquals(List.of(), stale, "declared routes the node no longer serves: the table must say what is, not what was");
     }
 
     @Test
