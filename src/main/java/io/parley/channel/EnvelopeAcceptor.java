@@ -222,9 +222,10 @@ public final class EnvelopeAcceptor {
      * Judges a peer's withheld notice and, if it is the next link of its sender's chain, stores it as a placeholder
      * (see {@link EnvelopeStore#insertWithheld}). The checks mirror {@link #accept}: membership and the signature
      * first (under the sender's charter key, in the notice's own signing context), so a forged or unsigned notice
-     * is never recorded against anyone and never occupies a chain position; then the ceiling; then that we are not a
-     * named recipient (a recipient needs the envelope itself, and must not let a notice stand in for it); then the
-     * chain, where a different envelope or notice at the same position is equivocation.
+     * is never recorded against anyone and never occupies a chain position; then the ceiling; then, if we are a named
+     * recipient, it is only kept beside the envelope it states ({@link #attach}: a recipient needs the envelope itself
+     * and must not let a notice stand in for it in its chain); otherwise the chain, where a different envelope or
+     * notice at the same position is equivocation.
      */
     public NoticeVerdict acceptNotice(WithheldNotice n, String remote) {
         NoticeVerdict v = judgeNotice(n);

@@ -164,6 +164,40 @@ class CaseBundleRedTest {
         assertFalse(res.body().contains(secret));
     }
 
+    @Test
+    void recipientKeepsOnlyANoticeThatStatesTheEnvelopeItHoldsSignedByItsSender() throws Exception {
+        String[] c = greenCaseAroundARedNote("red-attach-" + UUID.randomUUID());
+        verifiedExport(net.b, c[0], "boss");
+        net.b.node().db().update("UPDATE envelopes SET sender_notice = NULL WHERE hash = ?", c[1]);
+        io.parley.envelope.Envelope red = net.b.node().envelopes().byHash(c[1]).orElseThrow().envelope();
+        var keyA = HostileNetwork.keyOf(net.a);
+        // the sender's own key, but a notice that misstates who the envelope went to: a bundle must not say so
+        var misstated = io.parley.envelope.WithheldNotice.of(red, c[1], java.util.Set.of("cert-b.example", "mfa-c.example")).sign(keyA);
+        assertEquals("rejected", inbox(net.b, misstated).path("status").asText());
+        // a notice for it signed by someone else (evil, claiming to be cert-a)
+        var forged = new io.parley.envelope.WithheldNotice(red.channel(), red.from(), red.seq(), red.prev(), c[1], red.created(),
+                java.util.List.of("cert-b.example"), null);
+        String evilSig = io.parley.identity.CanonicalBase64.encode(HostileNetwork.keyOf(net.evil).sign(forged.signingBytes()));
+        forged = new io.parley.envelope.WithheldNotice(forged.channel(), forged.from(), forged.seq(), forged.prev(), forged.hash(),
+                forged.created(), forged.recipients(), evilSig);
+        assertEquals("rejected", inbox(net.b, forged).path("status").asText());
+        assertTrue(net.b.node().envelopes().senderNotice(c[1]).isEmpty(), "neither was kept");
+        assertEquals(409, get(net.b, "/api/v1/cases/" + c[0] + "/evidence", "boss").statusCode());
+        // the true notice, signed by cert-a, is kept beside the envelope and the export works again
+        var honest = io.parley.envelope.WithheldNotice.of(red, c[1], java.util.Set.of("cert-b.example")).sign(keyA);
+        assertEquals("attached", inbox(net.b, honest).path("status").asText());
+        assertEquals("duplicate", inbox(net.b, honest).path("status").asText());
+        JsonNode bundle = verifiedExport(net.b, c[0], "boss");
+        assertEquals(honest.canonical(), io.parley.envelope.WithheldNotice.fromJson(bundle.path("withheld").get(0)).canonical());
+    }
+
+    private static JsonNode inbox(NodeServer to, io.parley.envelope.WithheldNotice n) throws Exception {
+        var res = HostileNetwork.rawPost(to, "/federation/v1/inbox", "application/json",
+                ("{\"envelopes\":[" + Json.write(n.toJson()) + "]}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, res.statusCode(), res.body());
+        return Json.parse(res.body()).path("results").get(0);
+    }
+
     private static String basic(String user) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + TestNodes.PASSWORD).getBytes(StandardCharsets.UTF_8));
     }
