@@ -36,6 +36,10 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public static HttpServer start(Node node, Federation federation, io.parley.cases.CaseBook cases, String host, int port) {
+        return start(node, federation, cases, host, port, ConnectionLimits.DEFAULT);
+    }
+
+    public static HttpServer start(Node node, Federation federation, io.parley.cases.CaseBook cases, String host, int port, ConnectionLimits limits) {
         Javalin app = Javalin.create(cfg -> {
             cfg.useVirtualThreads = true;
             cfg.showJavalinBanner = false;
@@ -43,6 +47,7 @@ public final class HttpServer implements AutoCloseable {
             cfg.http.prefer405over404 = true;
             cfg.router.ignoreTrailingSlashes = true;
             cfg.jetty.defaultHost = host;
+            cfg.jetty.addConnector((server, http) -> limits.connector(server, http, host, port));
             cfg.jetty.modifyServletContextHandler(handler -> {
                 RequestBodies.install(handler);
                 Utf8Responses.install(handler);
@@ -56,11 +61,13 @@ public final class HttpServer implements AutoCloseable {
         HttpServer server = new HttpServer(app);
         new io.parley.web.WebRoutes(node, federation, cases).register(app); // the duty officer's HTML pages at /, before the route recorder: they are no part of the API document
         app.events(ev -> ev.handlerAdded(info -> {
-            if (info.getHttpMethod() != HandlerType.BEFORE && info.getHttpMethod() != HandlerType.AFTER) {
+            if (info.getHttpMethod().isHttpMethod()) {
                 server.routes.add(info.getHttpMethod().name() + " " + info.getPath());
             }
         }));
         server.mapErrors();
+        // runs before every matched API and TAXII handler: a refused call changes nothing
+        new CrossSiteGuard(() -> node.card() != null ? node.card().baseUrl() : node.config().baseUrl()).register(app);
         app.before("/api/v1/*", ctx -> authenticate(node, ctx));
         new PublicRoutes(node).register(app);
         new ApiRoutes(node).register(app);
@@ -69,7 +76,7 @@ public final class HttpServer implements AutoCloseable {
         new LogRoutes(node).register(app);
         new CaseRoutes(node, cases, federation).register(app);
         new io.parley.taxii.EvidenceExchange(node).register(app);
-        app.start(host, port);
+        app.start();
         return server;
     }
 

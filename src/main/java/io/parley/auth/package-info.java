@@ -1,7 +1,9 @@
 /**
  * Local user accounts and password checking for the API, the web UI and TAXII.
  *
- * <p>Invariant: passwords are stored only as salted PBKDF2-HMAC-SHA256 hashes; a verified password is remembered in
- * memory only as a SHA-256 digest, so that HTTP Basic on every request does not pay the key-stretching cost.
+ * <p>Invariant: passwords are stored only as salted Argon2id hashes (PHC strings; PBKDF2-HMAC-SHA256 hashes of
+ * earlier versions still verify and are replaced at the next successful sign-in); a verified password is remembered
+ * in memory only as a SHA-256 digest, so that HTTP Basic on every request does not pay the key-stretching cost. A
+ * sign-in for an unknown account spends the same hashing as one with a wrong password.
  */
 package io.parley.auth;

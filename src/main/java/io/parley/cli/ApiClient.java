@@ -59,10 +59,24 @@ final class ApiClient {
         } catch (IllegalArgumentException e) {
             throw new IOException("unexpected answer from " + base + " (HTTP " + res.statusCode() + ")");
         }
-        if (res.statusCode() >= 400) {
-            String detail = body.path("detail").asText(body.path("title").asText("HTTP " + res.statusCode()));
-            throw new IOException(detail + " (HTTP " + res.statusCode() + ")");
-        }
+        if (res.statusCode() >= 400) throw new IOException(problemLine(body, res.statusCode()));
         return body;
+    }
+
+    /**
+     * One line for a problem+json answer: its detail, plus each {@code errors[]} entry the detail does not already
+     * say. A detail such as "1 fault; see errors" names no fault itself, and a CLI user cannot see the body.
+     */
+    static String problemLine(JsonNode body, int status) {
+        StringBuilder line = new StringBuilder(body.path("detail").asText(body.path("title").asText("HTTP " + status)));
+        java.util.List<String> faults = new java.util.ArrayList<>();
+        for (JsonNode e : body.path("errors")) {
+            String fault = e.path("detail").asText("");
+            if (fault.isEmpty() || line.indexOf(fault) >= 0) continue;
+            String pointer = e.path("pointer").asText("");
+            faults.add(pointer.isEmpty() ? fault : pointer + ": " + fault);
+        }
+        if (!faults.isEmpty()) line.append(": ").append(String.join("; ", faults));
+        return line.append(" (HTTP ").append(status).append(")").toString().replaceAll("[\\r\\n]+", " ");
     }
 }

@@ -380,6 +380,13 @@ final class CaseCommand implements Runnable {
             out.println("channel:     " + t.path("channel").asText());
             out.println("kind:        " + kind(t) + (t.path("kind").asText().equals("ping") ? " (" + body.path("mode").asText("auto") + ")" : ""));
             out.println("priority:    " + t.path("priority").asText() + ", TLP " + t.path("tlp").asText());
+            java.util.Set<String> withheld = new java.util.HashSet<>();
+            for (JsonNode e : t.path("envelopes")) if (e.path("content_withheld").asBoolean()) withheld.add(e.path("hash").asText());
+            if (!withheld.isEmpty()) {
+                // Without this line a reader sees empty fields and cannot tell "none given" from "not for you".
+                out.println("content:     withheld from this account (TLP:RED): only admin accounts and accounts granted RED for channel "
+                        + t.path("channel").asText() + " read it (an admin grants it with PUT /api/v1/red-grants/USER)");
+            }
             if (t.hasNonNull("summary")) out.println("summary:     " + t.path("summary").asText());
             field(out, "asked:       ", body.path("asked"));
             JsonNode affected = body.path("affected");
@@ -429,6 +436,7 @@ final class CaseCommand implements Runnable {
             for (JsonNode e : t.path("events")) {
                 String summary = e.path("summary").asText();
                 if (summary.isEmpty() && e.path("kind").asText().equals("pong")) summary = "automatic reply: the line is up";
+                if (summary.isEmpty() && withheld.contains(e.path("hash").asText())) summary = "(content withheld: TLP:RED)";
                 tl.row("  " + Table.time(e.path("at").asText()), e.path("from").asText(), e.path("kind").asText(), summary);
             }
             tl.print(out);

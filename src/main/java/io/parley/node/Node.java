@@ -116,6 +116,7 @@ public final class Node implements AutoCloseable {
 
     /** Opens the node in {@code dir}: reads config and key, opens and migrates the database. */
     public static Node open(Path dir, NodeConfig config, Clock clock) throws IOException {
+        NodeFiles.secure(dir, config.db() == null);
         SigningKey key = KeyFiles.read(dir.resolve(NodeConfig.KEY_FILE));
         if (!key.name().equals(config.origin())) {
             throw new IOException("the key in " + dir.resolve(NodeConfig.KEY_FILE) + " is for " + key.name() + ", but the node is " + config.origin());

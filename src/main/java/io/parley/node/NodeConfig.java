@@ -106,6 +106,8 @@ public record NodeConfig(String origin, String displayName, String organisationK
             c.languages().forEach(langs::add);
         }
         Path tmp = dir.resolve(FILE + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(NodeFiles.FILE)); // never readable by others, not even briefly
         Files.writeString(tmp, Json.pretty(o) + "\n");
         Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -12,7 +12,7 @@ import io.parley.identity.KeyNames;
 import io.parley.identity.PartyCard;
 import io.parley.identity.SigningKey;
 
-/** Creates a new node directory: a fresh Ed25519 log key (mode 0600) and {@code parley.json}. */
+/** Creates a new node directory (mode 0700): a fresh Ed25519 log key, {@code parley.json} and, for SQLite, the database file (each 0600). */
 public final class NodeInit {
     private NodeInit() {}
 
@@ -25,6 +25,7 @@ public final class NodeInit {
             throw new IllegalArgumentException("invalid origin '" + o.origin() + "': use a name like cert-a.example, without spaces or '+'");
         }
         Files.createDirectories(dir);
+        NodeFiles.secure(dir, false); // 0700 before any secret is written into it
         if (Files.exists(dir.resolve(NodeConfig.FILE)) || Files.exists(dir.resolve(NodeConfig.KEY_FILE))) {
             throw new IOException(dir + " already holds a node; refusing to overwrite its key");
         }
@@ -35,6 +36,7 @@ public final class NodeInit {
                 o.organisationKind() == null ? "CERT" : o.organisationKind(), o.country(), "127.0.0.1", o.port(),
                 "http://127.0.0.1:" + o.port(), o.db(), null, null, now.truncatedTo(ChronoUnit.SECONDS).toString(), o.contacts(), null, null);
         config.save(dir);
+        NodeFiles.secure(dir, config.db() == null);
         return config;
     }
 }

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Local accounts for the web UI, the API and TAXII. Holds password hashes only (see {@code api.Passwords}). */
+/** Local accounts for the web UI, the API and TAXII. Holds password hashes only (see {@code auth.Passwords}). */
 public final class UserStore {
 
     public record User(String username, String passwordHash, String role) {}
@@ -20,6 +20,14 @@ public final class UserStore {
         if (db.update("UPDATE users SET password_hash = ?, role = ? WHERE username = ?", passwordHash, role, username) == 0) {
             db.update("INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)", username, passwordHash, role, at.toEpochMilli());
         }
+    }
+
+    /**
+     * Replaces {@code username}'s password hash by {@code newHash} only if it is still {@code oldHash}: a rehash at
+     * sign-in must not undo a password change made meanwhile. True if it replaced it.
+     */
+    public boolean replaceHash(String username, String oldHash, String newHash) {
+        return db.update("UPDATE users SET password_hash = ? WHERE username = ? AND password_hash = ?", newHash, username, oldHash) == 1;
     }
 
     public Optional<User> find(String username) {

@@ -136,4 +136,36 @@ public class CliTest {
         Result ok = run("user", "add", "--dir", dir.toString(), "duty", "--password", "long enough");
         assertEquals(0, ok.code(), ok.err());
     }
+    @Test
+    void aRefusalWithFaultsListedInErrorsNamesTheFaultsOnItsOneLine() throws Exception {
+        try (NodeServer node = TestNodes.start(tmp, "cert-a.example")) {
+            var charter = Fixtures.charter("ch-r", Tlp.RED, node.node().key(), io.parley.identity.SigningKey.generate("cert-b.example"));
+            node.node().channels().create(charter, "active", node.node().now());
+            // The API answers "1 fault; see errors" and names the fault only in errors[]; the CLI user must see it.
+            Result refused = run("send", "--url", node.baseUrl(), "--user", TestNodes.USER, "--password", TestNodes.PASSWORD, "--channel", "ch-r",
+                    "--tlp", "red", "--recipient", "mfa-c.example", "--text", "secret");
+            assertOneLineError(refused, "/body/recipients/0: recipients must be members of channel ch-r");
+
+            Result opened = run("case", "open", "--url", node.baseUrl(), "--user", TestNodes.USER, "--password", TestNodes.PASSWORD,
+                    "--channel", "ch-r", "--kind", "notify", "--tlp", "red", "--recipient", "cert-b.example", "--summary", "Source is X");
+            assertEquals(0, opened.code(), opened.err());
+            String id = opened.out().split(" ")[2];
+            // An officer without a RED grant sees the case but not its content, and is told so rather than shown blanks.
+            Result shown = run("case", "show", id, "--url", node.baseUrl(), "--user", TestNodes.USER, "--password", TestNodes.PASSWORD);
+            assertEquals(0, shown.code(), shown.err());
+            assertTrue(shown.out().contains("content:     withheld from this account (TLP:RED)"), shown.out());
+            assertTrue(shown.out().contains("(content withheld: TLP:RED)"), shown.out());
+            assertFalse(shown.out().contains("Source is X"), shown.out());
+        }
+    }
+
+    @Test
+    void problemLineAddsOnlyTheFaultsItsDetailDoesNotSay() {
+        var listed = Json.parse("{\"detail\":\"2 faults; see errors\",\"errors\":[{\"pointer\":\"/a\",\"detail\":\"a is bad\"},"
+                + "{\"detail\":\"b is\\nbad\"}]}");
+        assertEquals("2 faults; see errors: /a: a is bad; b is bad (HTTP 422)", ApiClient.problemLine(listed, 422));
+        var said = Json.parse("{\"detail\":\"/a: a is bad\",\"errors\":[{\"pointer\":\"/a\",\"detail\":\"a is bad\"}]}");
+        assertEquals("/a: a is bad (HTTP 400)", ApiClient.problemLine(said, 400));
+        assertEquals("Not found (HTTP 404)", ApiClient.problemLine(Json.parse("{\"title\":\"Not found\"}"), 404));
+    }
 }

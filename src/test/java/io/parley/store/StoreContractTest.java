@@ -110,4 +110,45 @@ class StoreContractTest {
             assertEquals(1, channels.all().size());
         }
     }
+
+    /**
+     * Issue 11, password storage: new hashes are Argon2id PHC strings; a PBKDF2 hash of an earlier version still
+     * verifies and is replaced by an Argon2id one at the first successful sign-in (and never at a failed one).
+     */
+    @ParameterizedTest
+    @MethodSource("io.parley.testing.TestDatabases#backends")
+    void passwordsAreArgon2idAndOldPbkdf2HashesAreUpgradedAtSignIn(String backend) throws Exception {
+        // the reference implementation's encoding (argon2 CLI: -id -t 2 -k 19456 -p 1 -l 32), so ours interoperates
+        String reference = "$argon2id$v=19$m=19456,t=2,p=1$YzI5dFpYTmhiSFJ6WVd4ME1USXo$v8Cb3UatA7ILg/EYJpb+TNYIflLoaKwrjLtaRwjhlZk";
+        assertTrue(Passwords.verify("correct horse", reference));
+        assertFalse(Passwords.verify("correct horsf", reference));
+        assertTrue(Passwords.hash("x").matches("\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}"));
+        try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp))) {
+            UserStore users = new UserStore(db);
+            String legacy = pbkdf2("correct horse");
+            users.put("duty", legacy, "officer", t0);
+            Authenticator auth = new Authenticator(users);
+            assertTrue(auth.authenticate("duty", "wrong").isEmpty());
+            assertEquals(legacy, users.find("duty").orElseThrow().passwordHash(), "a failed sign-in changes nothing");
+            assertTrue(auth.authenticate("duty", "correct horse").isPresent(), "the old hash still verifies");
+            String upgraded = users.find("duty").orElseThrow().passwordHash();
+            assertTrue(upgraded.startsWith("$argon2id$v=19$m=19456,t=2,p=1$"), upgraded);
+            assertFalse(Passwords.needsRehash(upgraded));
+            assertTrue(Passwords.verify("correct horse", upgraded));
+            Authenticator fresh = new Authenticator(users); // no remembered digest: the Argon2id hash itself verifies
+            assertTrue(fresh.authenticate("duty", "correct horse").isPresent());
+            assertTrue(fresh.authenticate("duty", "wrong").isEmpty());
+            assertEquals(upgraded, users.find("duty").orElseThrow().passwordHash(), "an Argon2id hash is left as it is");
+        }
+    }
+
+    /** A hash as versions before Argon2id wrote it: {@code pbkdf2-sha256$210000$<salt>$<hash>}. */
+    private static String pbkdf2(String password) throws Exception {
+        byte[] salt = new byte[16];
+        new java.security.SecureRandom().nextBytes(salt);
+        var spec = new javax.crypto.spec.PBEKeySpec(password.toCharArray(), salt, 210_000, 256);
+        byte[] hash = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        var b64 = java.util.Base64.getEncoder().withoutPadding();
+        return "pbkdf2-sha256$210000$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
+    }
 }
