@@ -141,7 +141,12 @@ final class CaseRoutes {
 
     private void evidence(Context ctx) {
         CaseTimeline t = named(ctx);
-        ObjectNode bundle = CaseBundle.export(node, federation.outbox(), t.channel(), t.caseId());
+        ObjectNode bundle;
+        try {
+            bundle = CaseBundle.export(node, federation.outbox(), t.channel(), t.caseId());
+        } catch (CaseBundle.MissingNotice e) {
+            throw new ProblemException(Problem.of(409, "notice-missing", "Conflict", e.getMessage()));
+        }
         requireReadable(ApiRoutes.reader(node, ctx), bundle);
         ctx.header("Content-Disposition", "attachment; filename=\"" + t.caseId() + ".parley.json\"");
         ApiRoutes.json(ctx, 200, bundle);

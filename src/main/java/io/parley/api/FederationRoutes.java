@@ -164,6 +164,8 @@ final class FederationRoutes {
                 federation.heardFrom(n.from());
             }
             case io.parley.channel.EnvelopeAcceptor.NoticeVerdict.Duplicate d -> out.put("status", "duplicate").put("hash", d.hash());
+            // kept beside the RED envelope we hold as a named recipient: no new log entry, so no receipt to give
+            case io.parley.channel.EnvelopeAcceptor.NoticeVerdict.Attached a -> out.put("status", "attached").put("hash", a.hash());
             case io.parley.channel.EnvelopeAcceptor.NoticeVerdict.Rejected r -> {
                 // As for envelopes: the true reason only to a notice its sender really signed.
                 rejected(out, signedBySender(n) ? r.reason() : new Rejection.BadSignature(n.from()));

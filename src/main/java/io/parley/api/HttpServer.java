@@ -70,6 +70,7 @@ public final class HttpServer implements AutoCloseable {
         // runs before every matched API and TAXII handler: a refused call changes nothing
         new CrossSiteGuard(() -> node.card() != null ? node.card().baseUrl() : node.config().baseUrl()).register(app);
         app.before("/api/v1/*", ctx -> authenticate(node, ctx));
+        app.beforeMatched(ctx -> authorize(node, ctx));
         if (node.tls().map(io.parley.tls.NodeTls::mutual).orElse(false)) {
             app.before("/federation/*", ctx -> TlsConnector.requirePinnedPeer(node, ctx));
             app.before("/log/witness/*", ctx -> TlsConnector.requirePinnedPeer(node, ctx));
@@ -97,6 +98,62 @@ public final class HttpServer implements AutoCloseable {
                     creds == null ? "this API needs HTTP Basic credentials of a local account" : "unknown user or wrong password"));
         }
         ctx.attribute(USER_ATTRIBUTE, user.get());
+    }
+
+    /**
+     * The one permission check of the API and TAXII, after authentication and before the handler: the route's entry in
+     * {@link io.parley.auth.Permissions} against the account's role and channel grants. A route with no entry is
+     * refused. Web pages are checked by {@link io.parley.web.WebRoutes} once it has signed the user in, so that a
+     * refusal is an HTML page.
+     */
+    private static void authorize(Node node, Context ctx) {
+        if (ctx.method() == HandlerType.OPTIONS) return;
+        String template = ctx.endpointHandlerPath();
+        String method = ctx.method() == HandlerType.HEAD ? "GET" : ctx.method().name();
+        boolean taxii = template.startsWith("/taxii2");
+        var permission = io.parley.auth.Permissions.required(method, template);
+        if (permission.isEmpty()) {
+            throw forbidden(taxii, "no permission is declared for " + method + " " + template + ", so it is refused");
+        }
+        if (permission.get() instanceof io.parley.auth.Permission.Public) return;
+        if (!template.startsWith("/api/") && !taxii) return;
+        UserStore.User user = ctx.attribute(USER_ATTRIBUTE);
+        if (user == null && taxii) {
+            io.parley.evidence.MarkingPolicy.LocalUser requester = ctx.attribute(io.parley.taxii.TaxiiRoutes.USER);
+            if (requester != null) user = node.users().find(requester.username()).orElse(null);
+        }
+        if (user == null) throw forbidden(taxii, "this request needs a signed-in local account");
+        denial(node, user, permission.get(), ctx).ifPresent(why -> { throw forbidden(taxii, why); });
+    }
+
+    /**
+     * Why {@code user} may not do what {@code ctx} asks under {@code p}, or empty if it may. Public so the web UI
+     * applies the very same rule.
+     */
+    public static Optional<String> denial(Node node, UserStore.User user, io.parley.auth.Permission p, Context ctx) {
+        var role = io.parley.auth.Role.parse(user.role());
+        if (role.isEmpty()) return Optional.of("account '" + user.username() + "' has the unknown role '" + user.role() + "'");
+        String channel = null;
+        if (p instanceof io.parley.auth.Permission.OnChannel on) {
+            String id = ctx.pathParam("id");
+            if (on.from() == io.parley.auth.Permission.ChannelFrom.CHANNEL_PATH) {
+                channel = id;
+            } else {
+                try {
+                    channel = io.parley.cases.CaseBook.channelOf(node.db(), id, ctx.queryParam("channel")).orElse(null);
+                } catch (io.parley.cases.CaseException e) {
+                    throw new ProblemException(Problem.of(e.status(), e.code(), "Conflict", e.getMessage()));
+                }
+            }
+        }
+        var grants = node.users().channels(user.username());
+        if (role.get().allows(grants, p, channel)) return Optional.empty();
+        return Optional.of(io.parley.auth.Permissions.refusal(user.username(), role.get(), p, channel));
+    }
+
+    private static RuntimeException forbidden(boolean taxii, String detail) {
+        if (taxii) return io.parley.taxii.TaxiiRoutes.forbidden(detail);
+        return new ProblemException(Problem.of(403, "forbidden", "Forbidden", detail));
     }
 
     private void mapErrors() {

@@ -1,9 +1,12 @@
 /**
- * Local user accounts and password checking for the API, the web UI and TAXII.
+ * Local user accounts, password checking, roles and the permission table for the API, the web UI and TAXII.
  *
  * <p>Invariant: passwords are stored only as salted Argon2id hashes (PHC strings; PBKDF2-HMAC-SHA256 hashes of
  * earlier versions still verify and are replaced at the next successful sign-in); a verified password is remembered
  * in memory only as a SHA-256 digest, so that HTTP Basic on every request does not pay the key-stretching cost. A
- * sign-in for an unknown account spends the same hashing as one with a wrong password.
+ * sign-in for an unknown account spends the same hashing as one with a wrong password. Every
+ * route the node serves has exactly one entry in {@link io.parley.auth.Permissions}, checked against the account's
+ * {@link io.parley.auth.Role} and channel grants before the handler runs; a route without an entry is refused, and a
+ * disabled account is not found at all.
  */
 package io.parley.auth;

@@ -195,7 +195,7 @@ public final class EnvelopeAcceptor {
                 withheldFrom = recipients.stream().filter(r -> !named.get().contains(r)).toList();
                 recipients = recipients.stream().filter(named.get()::contains).toList();
             }
-            if (envelopes.insert(e, hash, clock.instant(), recipients, withheldFrom, withheldFrom.isEmpty() ? null : notice.canonical())) {
+            if (envelopes.insert(e, hash, clock.instant(), recipients, withheldFrom, own && named.isPresent() ? notice.canonical() : null)) {
                 if (e.kind() == Kind.CHARTER) charters.record(e, hash);
                 StoredEnvelope stored = envelopes.byHash(hash).orElseThrow();
                 onAccepted.accept(stored);
@@ -212,6 +212,9 @@ public final class EnvelopeAcceptor {
 
         record Duplicate(String hash) implements NoticeVerdict {}
 
+        /** Kept beside a RED envelope this node holds as a named recipient (for case bundles); no chain link added. */
+        record Attached(String hash) implements NoticeVerdict {}
+
         record Rejected(Rejection reason) implements NoticeVerdict {}
     }
 
@@ -219,9 +222,10 @@ public final class EnvelopeAcceptor {
      * Judges a peer's withheld notice and, if it is the next link of its sender's chain, stores it as a placeholder
      * (see {@link EnvelopeStore#insertWithheld}). The checks mirror {@link #accept}: membership and the signature
      * first (under the sender's charter key, in the notice's own signing context), so a forged or unsigned notice
-     * is never recorded against anyone and never occupies a chain position; then the ceiling; then that we are not a
-     * named recipient (a recipient needs the envelope itself, and must not let a notice stand in for it); then the
-     * chain, where a different envelope or notice at the same position is equivocation.
+     * is never recorded against anyone and never occupies a chain position; then the ceiling; then, if we are a named
+     * recipient, it is only kept beside the envelope it states ({@link #attach}: a recipient needs the envelope itself
+     * and must not let a notice stand in for it in its chain); otherwise the chain, where a different envelope or
+     * notice at the same position is equivocation.
      */
     public NoticeVerdict acceptNotice(WithheldNotice n, String remote) {
         NoticeVerdict v = judgeNotice(n);
@@ -243,12 +247,10 @@ public final class EnvelopeAcceptor {
             return refuse(new Rejection.KindNotAccepted("withheld", "channel " + n.channel() + " is not active yet: its charter awaits members' signatures"));
         }
         if (Tlp.RED.exceeds(charter.get().tlpCeiling())) return refuse(new Rejection.TlpAboveCeiling(Tlp.RED, charter.get().tlpCeiling()));
-        if (n.recipients().contains(charters.self())) {
-            return refuse(new Rejection.KindNotAccepted("withheld", "this node is a named recipient of " + n.hash() + ": it takes the envelope, not a notice"));
-        }
         if (n.recipients().contains(n.from()) || n.recipients().stream().anyMatch(r -> charter.get().member(r).isEmpty())) {
             return refuse(new Rejection.Malformed("/recipients", "recipients must be members other than the sender"));
         }
+        if (n.recipients().contains(charters.self())) return attach(n);
         for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
             Optional<EnvelopeStore.Link> sameSeq = envelopes.link(n.channel(), n.from(), n.seq());
             if (sameSeq.isPresent()) {
@@ -279,6 +281,27 @@ public final class EnvelopeAcceptor {
             }
         }
         throw new IllegalStateException("could not settle a write race for " + n.channel() + "/" + n.from() + "/" + n.seq());
+    }
+
+    /**
+     * A notice for a RED envelope naming us never stands in for it in our chain: we keep it only beside the envelope
+     * itself, once held, and only if it states exactly that envelope (position, prev, time, the recipients the
+     * envelope names), so a bundle that carries it in the envelope's place says nothing the envelope does not.
+     */
+    private NoticeVerdict attach(WithheldNotice n) {
+        Optional<EnvelopeStore.Link> held = envelopes.link(n.channel(), n.from(), n.seq());
+        if (held.isEmpty() || held.get().withheld() || !held.get().hash().equals(n.hash())) {
+            return refuse(new Rejection.KindNotAccepted("withheld", "this node is a named recipient of " + n.hash()
+                    + ": it takes the envelope, and the notice only beside it"));
+        }
+        Envelope e = Envelope.fromJson(io.parley.json.Json.parse(held.get().canonical()));
+        boolean states = e.tlp() == Tlp.RED && java.util.Objects.equals(e.prev(), n.prev()) && e.created().equals(n.created())
+                && redRecipients(e).map(r -> java.util.List.copyOf(new java.util.TreeSet<>(r)).equals(n.recipients())).orElse(false);
+        if (!states) return refuse(new Rejection.Malformed("", "the notice does not state the envelope " + n.hash() + " it names"));
+        if (envelopes.attachNotice(n.hash(), n.canonical())) return new NoticeVerdict.Attached(n.hash());
+        // Already held: the same one again, or (Ed25519 being deterministic, only a re-signed one) a different one
+        if (envelopes.senderNotice(n.hash()).filter(n.canonical()::equals).isPresent()) return new NoticeVerdict.Duplicate(n.hash());
+        return refuse(new Rejection.Malformed("", "a different notice for " + n.hash() + " is already held"));
     }
 
     private static NoticeVerdict refuse(Rejection reason) {

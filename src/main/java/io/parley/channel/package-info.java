@@ -12,7 +12,10 @@
  *
  * <p>TLP:RED ({@link io.parley.channel.RedRecipients}): a RED envelope names its recipients, members other than its
  * sender, or it is malformed; our own is queued only for them (the others get our signed withheld notice); a peer's
- * that does not name us is refused and only its hash and size are kept; a notice that names us is refused (a
- * recipient needs the envelope, never a stand-in for it).
+ * that does not name us is refused and only its hash and size are kept; a notice that names us never stands in for
+ * the envelope (a recipient needs the envelope itself): it is refused unless we already hold exactly the envelope it
+ * states, and is then kept beside it, so a case bundle can carry the notice instead of that RED envelope when the
+ * envelope is not part of the case. Our own RED envelopes keep our notice the same way, and it is delivered to their
+ * named recipients right after them.
  */
 package io.parley.channel;

@@ -1,9 +1,12 @@
 package io.parley.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.parley.auth.Passwords;
+import io.parley.auth.Role;
 import io.parley.node.NodeConfig;
 import io.parley.store.Database;
 import io.parley.store.UserStore;
@@ -14,16 +17,24 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "user", mixinStandardHelpOptions = true, description = "Manage local accounts (web UI, API, TAXII).",
-        subcommands = UserCommand.Add.class)
+        subcommands = {UserCommand.Add.class, UserCommand.Disable.class, UserCommand.ListUsers.class})
 final class UserCommand implements Runnable {
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: add");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: add, disable or list");
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Create or reset an account. The password is read from PARLEY_PASSWORD or --password.")
+    /** The node's account store, opened for one command. */
+    private static <T> T withUsers(Path dir, java.util.function.Function<UserStore, T> action) throws Exception {
+        NodeConfig cfg = NodeConfig.load(dir);
+        try (Database db = Database.open(cfg.jdbcUrl(dir), cfg.dbUser(), cfg.dbPassword())) {
+            return action.apply(new UserStore(db));
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Create or reset an account (and enable it). The password is read from PARLEY_PASSWORD or --password.")
     static final class Add implements Callable<Integer> {
         @Spec CommandSpec spec;
 
@@ -36,20 +47,73 @@ final class UserCommand implements Runnable {
         @Option(names = "--password", description = "Password (prefer the PARLEY_PASSWORD environment variable).")
         String password;
 
-        @Option(names = "--role", defaultValue = "officer", description = "Role: officer or admin (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--role", defaultValue = "officer", description = "Role: viewer (reads only), officer (acts on its channels) or admin (default: ${DEFAULT-VALUE}).")
         String role;
+
+        @Option(names = "--channel", description = "A channel an officer handles; repeat for several, '*' for every channel. Required for officers.")
+        List<String> channels = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
             String pw = password != null ? password : System.getenv("PARLEY_PASSWORD");
             if (pw == null || pw.length() < 8) throw new IllegalArgumentException("a password of at least 8 characters is required (--password or PARLEY_PASSWORD)");
             if (!username.matches("[A-Za-z0-9._@-]{1,64}")) throw new IllegalArgumentException("user name may use letters, digits and . _ @ - (1..64 characters)");
-            if (!role.equals("officer") && !role.equals("admin")) throw new IllegalArgumentException("--role must be officer or admin");
-            NodeConfig cfg = NodeConfig.load(dir);
-            try (Database db = Database.open(cfg.jdbcUrl(dir), cfg.dbUser(), cfg.dbPassword())) {
-                new UserStore(db).put(username, Passwords.hash(pw), role, java.time.Instant.now());
+            Role r = Role.parse(role).orElseThrow(() -> new IllegalArgumentException("--role must be viewer, officer or admin"));
+            for (String c : channels) {
+                if (!c.equals(Role.ALL_CHANNELS) && !c.matches("[A-Za-z0-9._-]{1,64}")) throw new IllegalArgumentException("--channel must be a channel id or '*' (got '" + c + "')");
             }
-            spec.commandLine().getOut().println("account " + username + " (" + role + ") saved");
+            if (r == Role.OFFICER && channels.isEmpty()) {
+                throw new IllegalArgumentException("an officer needs at least one --channel (or --channel '*' for every channel)");
+            }
+            if (r != Role.OFFICER && !channels.isEmpty()) {
+                throw new IllegalArgumentException("--channel applies to officers only: a viewer reads every channel, an admin acts on every channel");
+            }
+            String hash = Passwords.hash(pw);
+            withUsers(dir, users -> {
+                users.put(username, hash, r.wire(), java.time.Instant.now());
+                users.setChannels(username, channels);
+                users.setDisabled(username, false);
+                return null;
+            });
+            spec.commandLine().getOut().println("account " + username + " (" + r.wire() + (channels.isEmpty() ? "" : " on " + String.join(", ", channels)) + ") saved");
+            return 0;
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable an account: its password and tokens stop working at once. 'user add' enables it again.")
+    static final class Disable implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Option(names = "--dir", required = true, description = "Node directory.")
+        Path dir;
+
+        @Parameters(index = "0", description = "User name.")
+        String username;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!withUsers(dir, users -> users.setDisabled(username, true))) throw new IllegalArgumentException("no account '" + username + "' on this node");
+            spec.commandLine().getOut().println("account " + username + " disabled");
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List accounts: name, role, channels, disabled.")
+    static final class ListUsers implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Option(names = "--dir", required = true, description = "Node directory.")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            Table t = new Table("NAME", "ROLE", "CHANNELS", "DISABLED");
+            for (UserStore.Account a : withUsers(dir, UserStore::accounts)) {
+                String channels = a.role().equals(Role.OFFICER.wire()) ? String.join(",", a.channels())
+                        : a.role().equals(Role.VIEWER.wire()) ? "(reads all)" : "(all)";
+                t.row(a.username(), a.role(), channels, a.disabled() ? "yes" : "no");
+            }
+            t.print(spec.commandLine().getOut());
             return 0;
         }
     }

@@ -30,10 +30,12 @@ import io.parley.transparency.StoredCheckpoint;
  * <li>{@code parties}: the members' signed cards (keys, witness keys, rotations);</li>
  * <li>{@code charter} and {@code charter_envelopes}: the terms and every member's signature on them;</li>
  * <li>{@code envelopes}: each sender's chain segment from its first to its last envelope in the case, so hash chains
- * can be checked link by link;</li>
- * <li>{@code withheld} (only when there are any): for TLP:RED envelopes inside those segments that were withheld from
- * this node, their senders' signed withheld notices, which stand in their chain positions (hash, prev) and whose hashes
- * this node's log holds;</li>
+ * can be checked link by link, except TLP:RED envelopes that are not part of the case;</li>
+ * <li>{@code withheld} (only when there are any): for every TLP:RED envelope inside those segments that is not part of
+ * the case (whether it was withheld from this node or not), its sender's signed withheld notice, which stands in its
+ * chain position (hash, prev) and whose hash this node's log holds. A bundle is made to be handed on, so RED of
+ * another conversation never travels in it; a node that lacks a needed notice refuses the export
+ * ({@link MissingNotice}) rather than carry the envelope;</li>
  * <li>{@code logs}: for this node's log, its newest (cosigned) checkpoint, the first checkpoint that covered the case
  * and a consistency proof between them, and an inclusion proof of every envelope; for each recipient, the receipts it
  * returned (its signed checkpoint plus an inclusion proof, C2SP tlog-proof);</li>
@@ -45,6 +47,18 @@ public final class CaseBundle {
     public static final String FORMAT = "parley-case-bundle/v1";
 
     private CaseBundle() {}
+
+    /**
+     * The bundle would need the sender's signed withheld notice for a TLP:RED envelope outside the case, and this node
+     * has none (it received the envelope before senders delivered notices to recipients too).
+     */
+    public static final class MissingNotice extends RuntimeException {
+        public MissingNotice(io.parley.envelope.Envelope e, String hash) {
+            super("the case bundle would carry TLP:RED envelope " + e.channel() + "/" + e.from() + "/" + e.seq() + " (" + hash
+                    + "), which is not part of the case, and this node holds no withheld notice signed by " + e.from()
+                    + " to put in its place; exporting it would hand RED content on");
+        }
+    }
 
     public static ObjectNode export(Node node, OutboxStore outbox, String channel, String caseId) {
         List<StoredEnvelope> caseEnvelopes = node.envelopes().inCase(channel, caseId);
@@ -67,7 +81,9 @@ public final class CaseBundle {
         // chain segments per sender, plus the charter envelopes that put these terms in force
         Map<String, StoredEnvelope> included = new LinkedHashMap<>();
         Map<String, long[]> span = new TreeMap<>();
+        java.util.Set<String> inCase = new java.util.HashSet<>();
         for (StoredEnvelope s : caseEnvelopes) {
+            inCase.add(s.hash());
             span.merge(s.envelope().from(), new long[] {s.envelope().seq(), s.envelope().seq()},
                     (x, y) -> new long[] {Math.min(x[0], y[0]), Math.max(x[1], y[1])});
         }
@@ -76,6 +92,10 @@ public final class CaseBundle {
         for (var e : span.entrySet()) {
             int count = (int) (e.getValue()[1] - e.getValue()[0] + 1);
             for (StoredEnvelope s : node.envelopes().chain(channel, e.getKey(), e.getValue()[0] - 1, count)) {
+                if (s.envelope().tlp() == io.parley.envelope.Tlp.RED && !inCase.contains(s.hash())) {
+                    notices.add(noticeFor(node, s));
+                    continue;
+                }
                 included.put(s.hash(), s);
                 segmentEnvelopes.add(s);
             }
@@ -153,6 +173,17 @@ public final class CaseBundle {
         byte[] sig = node.key().sign(Jcs.canonicalize(b));
         b.put("sig", Base64.getEncoder().encodeToString(sig));
         return b;
+    }
+
+    /**
+     * The sender's signed notice for a RED envelope we hold in full: the one kept with it (ours, signed when sent, or
+     * the sender's, delivered to us as a named recipient), else for our own envelope one we sign now (Ed25519 is
+     * deterministic: the same notice the other members got).
+     */
+    private static io.parley.envelope.WithheldNotice noticeFor(Node node, StoredEnvelope s) {
+        var kept = node.envelopes().senderNotice(s.hash());
+        if (kept.isPresent()) return io.parley.envelope.WithheldNotice.fromJson(Json.parse(kept.get()));
+        return node.composer().noticeFor(s.envelope()).orElseThrow(() -> new MissingNotice(s.envelope(), s.hash()));
     }
 
     static boolean signsCharter(Envelope e, String charterHash) {

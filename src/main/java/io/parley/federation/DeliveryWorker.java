@@ -127,6 +127,7 @@ public final class DeliveryWorker implements AutoCloseable {
         int n = 0;
         for (OutboxStore.Pending p : due) {
             bytes += p.canonical().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+            if (p.companion() != null) bytes += p.companion().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
             if (n > 0 && bytes > BATCH_BYTES) break;
             n++;
         }
@@ -143,7 +144,7 @@ public final class DeliveryWorker implements AutoCloseable {
         }
         List<JsonNode> results;
         try {
-            results = client.deliver(url.get(), due.stream().map(OutboxStore.Pending::canonical).toList());
+            results = client.deliver(url.get(), items(due));
         } catch (java.io.IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             links.failure(peer, due.size(), why, now);
@@ -153,9 +154,37 @@ public final class DeliveryWorker implements AutoCloseable {
         }
         links.success(peer, due.size(), clock.instant());
         Optional<VerifierKey> key = peerKey.apply(peer);
-        for (int i = 0; i < due.size(); i++) {
+        int at = 0;
+        for (OutboxStore.Pending p : due) {
+            JsonNode result = results.get(at++);
+            if (p.companion() != null) companionSettled(p, results.get(at++));
             // After the first envelope that must be retried, later ones of the batch wait behind it (chain order).
-            if (!settle(due.get(i), results.get(i), key, now)) return;
+            if (!settle(p, result, key, now)) return;
+        }
+    }
+
+    /**
+     * The batch as sent: each pending item, and after a TLP:RED envelope to a named recipient our signed notice for
+     * it (the recipient keeps it with the envelope, for case bundles that must not carry the envelope in full).
+     */
+    static List<String> items(List<OutboxStore.Pending> due) {
+        List<String> out = new java.util.ArrayList<>();
+        for (OutboxStore.Pending p : due) {
+            out.add(p.canonical());
+            if (p.companion() != null) out.add(p.companion());
+        }
+        return out;
+    }
+
+    /**
+     * A companion notice needs no receipt (the recipient logged the envelope itself). If it was not taken (e.g. the
+     * envelope was refused this time) it travels again with the envelope's retry; once the envelope is delivered, a
+     * recipient without the notice refuses to export a case bundle that would need it, naming it.
+     */
+    private static void companionSettled(OutboxStore.Pending p, JsonNode result) {
+        String status = result.path("status").asText();
+        if (!status.equals("attached") && !status.equals("duplicate")) {
+            LOG.warn("{} did not take our withheld notice for {}: {}", p.recipient(), p.envelopeHash(), result.path("detail").asText(status));
         }
     }
 

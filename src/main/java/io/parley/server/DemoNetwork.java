@@ -30,6 +30,8 @@ import io.parley.node.NodeInit;
  */
 public final class DemoNetwork implements AutoCloseable {
     public static final String USER = "duty";
+    /** The read-only account of every demo node: reads everything the officer reads, acts on nothing. */
+    public static final String VIEWER = "observer";
 
     private record Party(String origin, String display, String kind, String country, String contactRole, String contactName, String langs) {}
 
@@ -44,11 +46,13 @@ public final class DemoNetwork implements AutoCloseable {
 
     private final List<NodeServer> nodes;
     private final String password;
+    private final String viewerPassword;
     private final Path ca;
 
-    private DemoNetwork(List<NodeServer> nodes, String password, Path ca) {
+    private DemoNetwork(List<NodeServer> nodes, String password, String viewerPassword, Path ca) {
         this.nodes = nodes;
         this.password = password;
+        this.viewerPassword = viewerPassword;
         this.ca = ca;
     }
 
@@ -67,6 +71,8 @@ public final class DemoNetwork implements AutoCloseable {
         Path caFile = tls ? root.resolve(CA_CERT_FILE).toAbsolutePath() : null;
         String password = generatePassword();
         String hash = Passwords.hash(password);
+        String viewerPassword = generatePassword();
+        String viewerHash = Passwords.hash(viewerPassword);
         List<NodeServer> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < PARTIES.size(); i++) {
@@ -79,11 +85,13 @@ public final class DemoNetwork implements AutoCloseable {
                 if (tls && cfg.tls() == null) cfg = NodeInit.addIssuedTls(dir, cfg, authority, caFile.toString(), false, clock.instant());
                 NodeServer server = NodeServer.start(dir, port == 0 ? cfg.withPort(0) : cfg, clock);
                 server.node().users().put(USER, hash, "officer", clock.instant());
+                server.node().users().setChannels(USER, List.of(io.parley.auth.Role.ALL_CHANNELS));
+                server.node().users().put(VIEWER, viewerHash, "viewer", clock.instant());
                 nodes.add(server);
             }
             introduce(nodes, clock);
             seed(nodes);
-            return new DemoNetwork(nodes, password, caFile);
+            return new DemoNetwork(nodes, password, viewerPassword, caFile);
         } catch (IOException | RuntimeException e) {
             nodes.forEach(NodeServer::close);
             throw e;
@@ -244,6 +252,11 @@ public final class DemoNetwork implements AutoCloseable {
 
     public String password() {
         return password;
+    }
+
+    /** The password of {@link #VIEWER}, the read-only account, the same on every node. */
+    public String viewerPassword() {
+        return viewerPassword;
     }
 
     @Override

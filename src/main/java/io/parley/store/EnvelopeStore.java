@@ -84,21 +84,24 @@ public final class EnvelopeStore {
     /**
      * As {@link #insert(Envelope, String, Instant, List)}, and also queues {@code notice} (the signed withheld
      * notice of a TLP:RED envelope) for each of {@code withheldFrom}, the members that are not its named recipients.
+     * A given {@code notice} is also kept with the envelope (a case bundle carries it in place of the envelope when the
+     * envelope is not part of the case) and delivered to each named recipient right after the envelope, so they can
+     * do the same.
      */
     public boolean insert(Envelope e, String hash, Instant receivedAt, java.util.List<String> recipients,
                           java.util.List<String> withheldFrom, String notice) {
         if (!withheldFrom.isEmpty() && notice == null) throw new IllegalArgumentException("members the envelope is withheld from need its notice");
         byte[] canonical = e.canonicalBytes();
         return db.inTransaction(c -> {
-            int n = Database.update(c, "INSERT INTO envelopes (hash, channel, sender, seq, kind, case_id, created, tlp, canonical, received_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            int n = Database.update(c, "INSERT INTO envelopes (hash, channel, sender, seq, kind, case_id, created, tlp, canonical, received_at, sender_notice) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     hash, e.channel(), e.from(), e.seq(), e.kind().wire(), e.caseId(), e.created(), e.tlp().wire(),
-                    new String(canonical, java.nio.charset.StandardCharsets.UTF_8), receivedAt.toEpochMilli());
+                    new String(canonical, java.nio.charset.StandardCharsets.UTF_8), receivedAt.toEpochMilli(), notice);
             if (n == 1) {
                 LogQueue.enqueue(c, canonical, hash, receivedAt);
                 for (String r : recipients) {
-                    Database.update(c, "INSERT INTO outbox (envelope_hash, recipient, state, next_attempt_at) VALUES (?, ?, 'queued', ?)",
-                            hash, r, receivedAt.toEpochMilli());
+                    Database.update(c, "INSERT INTO outbox (envelope_hash, recipient, state, next_attempt_at, companion) VALUES (?, ?, 'queued', ?, ?)",
+                            hash, r, receivedAt.toEpochMilli(), notice);
                 }
                 for (String r : withheldFrom) {
                     Database.update(c, "INSERT INTO outbox (envelope_hash, recipient, state, next_attempt_at, notice) VALUES (?, ?, 'queued', ?, ?)",
@@ -124,6 +127,22 @@ public final class EnvelopeStore {
             if (n == 1) LogQueue.enqueueCommitment(c, notice.hashBytes(), notice.hash(), receivedAt);
             return n == 1;
         });
+    }
+
+    /**
+     * Keeps the sender's signed withheld notice with a TLP:RED envelope this node holds in full (as a named
+     * recipient). The caller has verified the notice and that it names exactly this envelope. Returns false when the
+     * envelope is not held or already has its notice.
+     */
+    public boolean attachNotice(String hash, String noticeCanonical) {
+        return db.update("UPDATE envelopes SET sender_notice = ? WHERE hash = ? AND" + MESSAGES + "AND sender_notice IS NULL",
+                noticeCanonical, hash) == 1;
+    }
+
+    /** The sender's signed withheld notice kept with the envelope {@code hash}, if this node holds one. */
+    public Optional<String> senderNotice(String hash) {
+        return db.queryOne("SELECT sender_notice FROM envelopes WHERE hash = ? AND" + MESSAGES + "AND sender_notice IS NOT NULL",
+                rs -> rs.getString(1), hash);
     }
 
     /** One sender's chain in a channel after {@code afterSeq}, in seq order: the catch-up query. */

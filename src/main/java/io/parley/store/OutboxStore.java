@@ -11,12 +11,18 @@ public final class OutboxStore {
 
     /**
      * A pending delivery: the envelope's canonical text, or for a member a TLP:RED envelope does not name, the text
-     * of our signed withheld notice for it ({@code withheld} true).
+     * of our signed withheld notice for it ({@code withheld} true). For a named recipient of a TLP:RED envelope,
+     * {@code companion} is our signed notice for it, delivered right after the envelope so the recipient can put it
+     * in a case bundle in the envelope's place; null otherwise.
      */
-    public record Pending(long id, String envelopeHash, String recipient, int attempts, String canonical, boolean withheld) {
+    public record Pending(long id, String envelopeHash, String recipient, int attempts, String canonical, boolean withheld, String companion) {
         /** A pending delivery of the envelope itself. */
         public Pending(long id, String envelopeHash, String recipient, int attempts, String canonical) {
-            this(id, envelopeHash, recipient, attempts, canonical, false);
+            this(id, envelopeHash, recipient, attempts, canonical, false, null);
+        }
+
+        public Pending(long id, String envelopeHash, String recipient, int attempts, String canonical, boolean withheld) {
+            this(id, envelopeHash, recipient, attempts, canonical, withheld, null);
         }
     }
 
@@ -38,10 +44,10 @@ public final class OutboxStore {
     public List<Pending> due(String recipient, Instant now, int limit) {
         var head = nextDue(recipient);
         if (head.isEmpty() || head.get().isAfter(now)) return List.of();
-        return db.query("SELECT o.id, o.envelope_hash, o.recipient, o.attempts, COALESCE(o.notice, e.canonical), o.notice FROM outbox o "
+        return db.query("SELECT o.id, o.envelope_hash, o.recipient, o.attempts, COALESCE(o.notice, e.canonical), o.notice, o.companion FROM outbox o "
                         + "JOIN envelopes e ON e.hash = o.envelope_hash "
                         + "WHERE o.recipient = ? AND o.state = 'queued' ORDER BY o.id LIMIT ?",
-                rs -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5), rs.getString(6) != null),
+                rs -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5), rs.getString(6) != null, rs.getString(7)),
                 recipient, limit);
     }
 

@@ -36,10 +36,11 @@ import io.parley.store.UserStore;
  * {@code application/taxii+json;version=2.1}; a client whose {@code Accept} admits neither that (nor, for objects,
  * {@code application/stix+json;version=2.1}) gets 406. Errors are TAXII error messages with the HTTP status.
  */
-final class TaxiiRoutes {
+public final class TaxiiRoutes {
     static final String ROOT = "/taxii2/";
     static final String API_ROOT = "/taxii2/api/";
-    private static final String USER = "parley.taxii.user";
+    /** The request attribute holding the TAXII caller (a {@code MarkingPolicy.LocalUser}), read by the permission check. */
+    public static final String USER = "parley.taxii.user";
     private static final String ERROR = "parley.taxii.error";
     private static final String CHALLENGE = "Basic realm=\"parley-taxii\", charset=\"UTF-8\", Bearer realm=\"parley-taxii\"";
 
@@ -70,6 +71,11 @@ final class TaxiiRoutes {
         app.get(API_ROOT + "collections/{id}/objects/{object}/versions/", this::versions);
         app.get(API_ROOT + "collections/{id}/manifest/", this::manifest);
         app.get(API_ROOT + "status/{status}/", this::status);
+    }
+
+    /** A permission refusal in TAXII's own error format. */
+    public static RuntimeException forbidden(String detail) {
+        return new TaxiiException(403, "Forbidden", detail);
     }
 
     // --- authentication and negotiation -----------------------------------------------------------------------------

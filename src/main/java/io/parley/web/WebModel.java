@@ -105,5 +105,8 @@ public final class WebModel {
     public record NewCase(Layout layout, String channel, String channelTitle, Tlp ceiling, List<Option> tlps, List<Option> priorities,
                           List<Option> types, CaseForm form, String error, String errorField) {}
 
+    /** The admin's accounts page: every account with its role, channel grants and state. */
+    public record Users(Layout layout, List<io.parley.store.UserStore.Account> accounts) {}
+
     public record Error(Layout layout, int status, String heading, String message, String back) {}
 }

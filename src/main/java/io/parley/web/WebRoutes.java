@@ -69,7 +69,9 @@ public final class WebRoutes {
             "retract", "Case retracted.",
             "opened", "Case opened: signed and queued for delivery to the channel's members.",
             "ping", "Line test sent.",
-            "signed", "Charter signed; the channel becomes active when every member has signed.");
+            "signed", "Charter signed; the channel becomes active when every member has signed.",
+            "saved", "Account saved.",
+            "disabled", "Account disabled: its password and tokens no longer work.");
 
     private final Node node;
     private final Federation federation;
@@ -102,6 +104,9 @@ public final class WebRoutes {
         app.post("/channels/{id}/sign", page(this::sign));
         app.post("/channels/{id}/ping", page(this::ping));
         app.get("/channels/{id}/{action}", page((ctx, s) -> seeOther(ctx, "/channels/" + segment(ctx.pathParam("id")))));
+        app.get("/users", page(this::users));
+        app.post("/users", page(this::saveUser));
+        app.post("/users/{name}/disable", page(this::disableUser));
         app.get("/ui/parley.css", ctx -> ctx.header("Cache-Control", "max-age=300").header("X-Content-Type-Options", "nosniff")
                 .contentType("text/css; charset=utf-8").result(css));
         app.after(WebRoutes::restoreErrorPage);
@@ -142,6 +147,7 @@ public final class WebRoutes {
                     throw new WebError(403, "Form expired or forged",
                             "This form did not carry a valid security token, so nothing was done. Go back, reload the page and try again.");
                 }
+                authorize(ctx, session);
                 handler.handle(ctx, session);
             } catch (WebError e) {
                 error(ctx, session, e.status, e.heading, e.getMessage());
@@ -164,6 +170,18 @@ public final class WebRoutes {
                 error(ctx, session, 500, "Something went wrong", "The node could not show this page. The error has been logged; try again shortly.");
             }
         };
+    }
+
+    /** The permission table's entry for this page or action, as the API checks it; a refusal is a 403 page. */
+    private void authorize(Context ctx, Session session) {
+        String method = ctx.method() == HandlerType.HEAD ? "GET" : ctx.method().name();
+        var permission = io.parley.auth.Permissions.required(method, ctx.endpointHandlerPath());
+        if (permission.isEmpty()) throw new WebError(403, "Not permitted", "No permission is declared for this page, so it is refused.");
+        if (permission.get() instanceof io.parley.auth.Permission.Public) return;
+        UserStore.User user = node.users().find(session.user())
+                .orElseThrow(() -> new WebError(403, "Not permitted", "This account is disabled."));
+        var why = io.parley.api.HttpServer.denial(node, user, permission.get(), ctx);
+        if (why.isPresent()) throw new WebError(403, "Not permitted", "Nothing was done: " + why.get() + ".");
     }
 
     private Session authenticate(Context ctx) {
@@ -215,7 +233,42 @@ public final class WebRoutes {
         render(ctx, 200, "newcase.jte", s.pages().newCase(s.layout("New case", "channels", 0, null, false), c, CaseForm.blank(defaultTlp), null, null));
     }
 
+    private void users(Context ctx, Session s) {
+        render(ctx, 200, "users.jte", new WebModel.Users(s.layout("Accounts", "users", 0, done(ctx), false), node.users().accounts()));
+    }
+
     // ---- actions (POST, CSRF-checked by page()) ----
+
+    /** Creates or resets an account, with the rules of {@code parley user add}. */
+    private void saveUser(Context ctx, Session s) {
+        String name = form(ctx, "username"), password = ctx.formParam("password"), roleText = form(ctx, "role");
+        if (!name.matches("[A-Za-z0-9._@-]{1,64}")) throw new WebError(422, "Not saved", "A user name may use letters, digits and . _ @ - (1 to 64 characters).");
+        if (password == null || password.length() < 8) throw new WebError(422, "Not saved", "A password needs at least 8 characters.");
+        io.parley.auth.Role role = io.parley.auth.Role.parse(roleText)
+                .orElseThrow(() -> new WebError(422, "Not saved", "The role must be viewer, officer or admin."));
+        List<String> channels = list(form(ctx, "channels"));
+        for (String c : channels) {
+            if (!c.equals(io.parley.auth.Role.ALL_CHANNELS) && !c.matches("[A-Za-z0-9._-]{1,64}")) throw new WebError(422, "Not saved", "'" + c + "' is not a channel id or *.");
+        }
+        if (role == io.parley.auth.Role.OFFICER && channels.isEmpty()) throw new WebError(422, "Not saved", "An officer needs at least one channel (or * for every channel).");
+        if (role != io.parley.auth.Role.OFFICER && !channels.isEmpty()) throw new WebError(422, "Not saved", "Channels apply to officers only.");
+        node.users().put(name, io.parley.auth.Passwords.hash(password), role.wire(), node.now());
+        node.users().setChannels(name, channels);
+        node.users().setDisabled(name, false);
+        seeOther(ctx, "/users?done=saved");
+    }
+
+    private void disableUser(Context ctx, Session s) {
+        String name = ctx.pathParam("name");
+        if (name.equals(s.user())) throw new WebError(422, "Not disabled", "You cannot disable the account you are signed in with.");
+        if (!node.users().setDisabled(name, true)) throw new WebError(404, "No such account", "No account '" + name + "' exists on this node.");
+        seeOther(ctx, "/users?done=disabled");
+    }
+
+    private static String form(Context ctx, String field) {
+        String v = ctx.formParam(field);
+        return v == null ? "" : v.strip();
+    }
 
     private void caseAction(Context ctx, Session s) {
         String id = ctx.pathParam("id"), action = ctx.pathParam("action");

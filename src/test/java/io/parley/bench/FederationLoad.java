@@ -495,6 +495,7 @@ public final class FederationLoad {
             NodeServer server = NodeServer.start(dir, cfg.withPort(port), Clock.systemUTC(), settings);
             requireLoopback(server.baseUrl());
             server.node().users().put(TestNodes.USER, PASSWORD_HASH, "officer", Instant.now());
+            server.node().users().setChannels(TestNodes.USER, java.util.List.of(io.parley.auth.Role.ALL_CHANNELS));
             return server;
         }
 

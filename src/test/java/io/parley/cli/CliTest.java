@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import org.junit.jupiter.api.Test;
@@ -133,9 +134,33 @@ public class CliTest {
         assertEquals(0, run("init", "--dir", dir.toString(), "--name", "cert-a.example").code());
         assertOneLineError(run("user", "add", "--dir", dir.toString(), "duty", "--password", "short"), "at least 8");
         assertOneLineError(run("user", "add", "--dir", dir.toString(), "duty officer", "--password", "long enough"), "user name");
-        Result ok = run("user", "add", "--dir", dir.toString(), "duty", "--password", "long enough");
+        assertOneLineError(run("user", "add", "--dir", dir.toString(), "duty", "--password", "long enough"), "--channel");
+        assertOneLineError(run("user", "add", "--dir", dir.toString(), "duty", "--password", "long enough", "--role", "root"), "--role");
+        Result ok = run("user", "add", "--dir", dir.toString(), "duty", "--password", "long enough", "--channel", "*");
         assertEquals(0, ok.code(), ok.err());
     }
+
+    @Test
+    void userAddDisableAndListShowRolesAndChannels() {
+        Path dir = tmp.resolve("roles-node");
+        assertEquals(0, run("init", "--dir", dir.toString(), "--name", "cert-a.example").code());
+        assertEquals(0, run("user", "add", "--dir", dir.toString(), "desk", "--password", "long enough", "--channel", "ch-1", "--channel", "ch-2").code());
+        assertEquals(0, run("user", "add", "--dir", dir.toString(), "watch", "--password", "long enough", "--role", "viewer").code());
+        assertEquals(0, run("user", "add", "--dir", dir.toString(), "chief", "--password", "long enough", "--role", "admin").code());
+        assertOneLineError(run("user", "add", "--dir", dir.toString(), "watch", "--password", "long enough", "--role", "viewer", "--channel", "ch-1"), "officers only");
+        Result disabled = run("user", "disable", "--dir", dir.toString(), "desk");
+        assertEquals(0, disabled.code(), disabled.err());
+        assertOneLineError(run("user", "disable", "--dir", dir.toString(), "nobody"), "no account");
+        Result list = run("user", "list", "--dir", dir.toString());
+        assertEquals(0, list.code(), list.err());
+        List<String> lines = list.out().lines().toList();
+        assertEquals(4, lines.size(), list.out());
+        assertTrue(lines.get(0).matches("NAME +ROLE +CHANNELS +DISABLED"), lines.get(0));
+        assertTrue(lines.get(1).matches("chief +admin +\\(all\\) +no"), lines.get(1));
+        assertTrue(lines.get(2).matches("desk +officer +ch-1,ch-2 +yes"), lines.get(2));
+        assertTrue(lines.get(3).matches("watch +viewer +\\(reads all\\) +no"), lines.get(3));
+    }
+
     @Test
     void aRefusalWithFaultsListedInErrorsNamesTheFaultsOnItsOneLine() throws Exception {
         try (NodeServer node = TestNodes.start(tmp, "cert-a.example")) {

@@ -32,6 +32,19 @@ public class DemoNetworkTest {
                 var api = http.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + "/api/v1/channels")).header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, api.statusCode(), "the printed login works on " + n.node().origin());
                 assertTrue(n.node().charters().active("demo-trilateral"));
+                // the printed read-only account reads cases but may not open one
+                String viewer = "Basic " + java.util.Base64.getEncoder().encodeToString((DemoNetwork.VIEWER + ":" + demo.viewerPassword()).getBytes());
+                var read = http.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + "/api/v1/cases")).header("Authorization", viewer).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, read.statusCode(), "the viewer reads cases on " + n.node().origin());
+                long before = n.cases().ids("demo-trilateral", null, 1000).size();
+                var open = http.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + "/api/v1/channels/demo-trilateral/cases")).header("Authorization", viewer)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"kind\":\"request\",\"priority\":\"routine\",\"tlp\":\"amber\",\"body\":{\"summary\":\"viewer tries\"}}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(403, open.statusCode(), open.body());
+                assertTrue(open.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+                assertTrue(open.body().contains("viewer"), open.body());
+                assertEquals(before, n.cases().ids("demo-trilateral", null, 1000).size(), "nothing was opened");
             }
             NodeServer a = nodes.get(0), b = nodes.get(1), c = nodes.get(2);
             assertTrue(a.node().charters().active("demo-a-b") && b.node().charters().active("demo-a-b"));

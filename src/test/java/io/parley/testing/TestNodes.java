@@ -46,6 +46,8 @@ public final class TestNodes {
                 : NodeInit.create(dir, new NodeInit.Options(origin, origin, "CERT", "XA", 1, jdbcUrl, List.of()), Instant.now());
         NodeServer server = NodeServer.start(dir, cfg.withPort(port), clock, FAST);
         server.node().users().put(USER, PASSWORD_HASH, "officer", clock.instant());
+        // The suite's duty officer handles every channel, as a node's only officer would (README: roles).
+        server.node().users().setChannels(USER, List.of(io.parley.auth.Role.ALL_CHANNELS));
         return server;
     }
 

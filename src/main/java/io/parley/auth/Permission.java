@@ -1,0 +1,43 @@
+package io.parley.auth;
+
+/**
+ * What a request needs of its caller. Every route and web action declares one in {@link Permissions}; a route
+ * without one is refused.
+ */
+public sealed interface Permission {
+
+    /** Served without a local account: public material, or a peer's request authenticated by its signature. */
+    record Public(String why) implements Permission {}
+
+    /** Node-wide permissions, not tied to one channel. */
+    enum Global implements Permission {
+        /** Read what the marking policy lets the account read; never changes anything. */
+        READ,
+        /** Store evidence (STIX, MISP) locally and push it to writable TAXII collections. */
+        UPLOAD_EVIDENCE,
+        /** Issue API/TAXII tokens, which act as the issuing account. */
+        ISSUE_TOKENS,
+        /** Pin, add and refresh peers. */
+        MANAGE_PEERS,
+        /** Propose new channels (a charter not yet tied to any granted channel). */
+        PROPOSE_CHANNELS,
+        /** Create, disable and change accounts, roles and channel grants. */
+        MANAGE_USERS,
+        /** Grant and revoke TLP:RED reading. */
+        GRANT_RED
+    }
+
+    /**
+     * Handling one channel: opening, answering and closing its cases, sending its messages and pings, signing and
+     * amending its charter. The channel is named by the request, as {@link ChannelFrom} says.
+     */
+    record OnChannel(ChannelFrom from) implements Permission {}
+
+    /** Where a request names its channel. */
+    enum ChannelFrom {
+        /** The path parameter {@code {id}} is the channel. */
+        CHANNEL_PATH,
+        /** The path parameter {@code {id}} is a case (with {@code ?channel=} when ambiguous); its channel counts. */
+        CASE_PATH
+    }
+}

@@ -1,0 +1,114 @@
+package io.parley.auth;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.parley.auth.Permission.ChannelFrom;
+import io.parley.auth.Permission.Global;
+import io.parley.auth.Permission.OnChannel;
+import io.parley.auth.Permission.Public;
+
+/**
+ * The one permission table: for every route the node serves ("METHOD template", API, TAXII, web UI and public), what
+ * the caller needs. The HTTP server checks it before a handler runs and refuses a route missing from it; a test walks
+ * every registered route and fails if one is missing here.
+ */
+public final class Permissions {
+    private static final Public PEER = new Public("a peer's request, authenticated by its Ed25519 signature");
+    private static final Public OPEN = new Public("public by design: discovery, health, transparency log");
+    private static final OnChannel CHANNEL = new OnChannel(ChannelFrom.CHANNEL_PATH);
+    private static final OnChannel CASE = new OnChannel(ChannelFrom.CASE_PATH);
+
+    private static final Map<String, Permission> TABLE = new LinkedHashMap<>();
+
+    static {
+        // public and node-to-node
+        put("GET /.well-known/parley", OPEN);
+        put("GET /healthz", OPEN);
+        put("GET /metrics", OPEN);
+        put("GET /api/v1/openapi.json", OPEN);
+        put("GET /log/checkpoint", OPEN);
+        put("GET /log/tile/*", OPEN);
+        put("POST /log/witness/add-checkpoint", PEER);
+        put("POST /federation/v1/inbox", PEER);
+        put("GET /federation/v1/channels/{channel}/envelopes", PEER);
+        put("GET /federation/v1/evidence/{sha256}", PEER);
+        put("GET /ui/parley.css", new Public("the web UI's style sheet"));
+
+        // API: reading
+        for (String path : new String[] {"/api/v1/node", "/api/v1/parties", "/api/v1/channels", "/api/v1/channels/{id}",
+                "/api/v1/channels/{id}/envelopes", "/api/v1/envelopes/{hash}", "/api/v1/rejections", "/api/v1/equivocations",
+                "/api/v1/peers", "/api/v1/envelopes/{hash}/deliveries", "/api/v1/log", "/api/v1/log/proof/inclusion",
+                "/api/v1/log/proof/consistency", "/api/v1/envelopes/{hash}/receipt", "/api/v1/witness/conflicts",
+                "/api/v1/cases", "/api/v1/cases/{id}", "/api/v1/cases/{id}/evidence", "/api/v1/reports/responsiveness",
+                "/api/v1/evidence/{sha256}", "/api/v1/evidence/{sha256}/misp", "/api/v1/evidence/{sha256}/iodef",
+                "/api/v1/correlations/indicator", "/api/v1/cases/{id}/correlations", "/api/v1/evidence-mismatches"}) {
+            put("GET " + path, Global.READ);
+        }
+        // API: acting
+        put("POST /api/v1/channels", Global.PROPOSE_CHANNELS);
+        put("POST /api/v1/channels/{id}/sign", CHANNEL);
+        put("POST /api/v1/channels/{id}/amend", CHANNEL);
+        put("POST /api/v1/channels/{id}/messages", CHANNEL);
+        put("POST /api/v1/channels/{id}/cases", CHANNEL);
+        put("POST /api/v1/channels/{id}/ping", CHANNEL);
+        put("POST /api/v1/cases/{id}/{action}", CASE);
+        put("POST /api/v1/peers", Global.MANAGE_PEERS);
+        put("POST /api/v1/peers/{origin}/refresh", Global.MANAGE_PEERS);
+        put("POST /api/v1/evidence", Global.UPLOAD_EVIDENCE);
+        put("POST /api/v1/evidence/misp", Global.UPLOAD_EVIDENCE);
+        put("POST /api/v1/taxii/tokens", Global.ISSUE_TOKENS);
+        put("GET /api/v1/red-grants", Global.GRANT_RED);
+        put("PUT /api/v1/red-grants/{username}", Global.GRANT_RED);
+
+        // TAXII 2.1
+        for (String path : new String[] {"/taxii2/", "/taxii2/api/", "/taxii2/api/collections/", "/taxii2/api/collections/{id}/",
+                "/taxii2/api/collections/{id}/objects/", "/taxii2/api/collections/{id}/objects/{object}/",
+                "/taxii2/api/collections/{id}/objects/{object}/versions/", "/taxii2/api/collections/{id}/manifest/",
+                "/taxii2/api/status/{status}/"}) {
+            put("GET " + path, Global.READ);
+        }
+        put("POST /taxii2/api/collections/{id}/objects/", Global.UPLOAD_EVIDENCE);
+
+        // web UI
+        for (String path : new String[] {"/", "/cases/{id}", "/cases/{id}/{action}", "/channels/{id}", "/channels/{id}/cases/new",
+                "/channels/{id}/{action}"}) {
+            put("GET " + path, Global.READ);
+        }
+        put("POST /cases/{id}/{action}", CASE);
+        put("POST /channels/{id}/cases", CHANNEL);
+        put("POST /channels/{id}/sign", CHANNEL);
+        put("POST /channels/{id}/ping", CHANNEL);
+        put("GET /users", Global.MANAGE_USERS);
+        put("POST /users", Global.MANAGE_USERS);
+        put("POST /users/{name}/disable", Global.MANAGE_USERS);
+    }
+
+    private Permissions() {}
+
+    private static void put(String route, Permission p) {
+        if (TABLE.put(route, p) != null) throw new IllegalStateException("declared twice: " + route);
+    }
+
+    /** What {@code method} on the route {@code template} needs; empty if the route was never declared. */
+    public static Optional<Permission> required(String method, String template) {
+        return Optional.ofNullable(TABLE.get(method + " " + template));
+    }
+
+    /** The whole table, "METHOD template" to permission, in declaration order. */
+    public static Map<String, Permission> table() {
+        return java.util.Collections.unmodifiableMap(TABLE);
+    }
+
+    /** The sentence a refusal carries: what was asked, and what the account lacks. */
+    public static String refusal(String username, Role role, Permission p, String channel) {
+        return switch (p) {
+            case OnChannel on -> "account '" + username + "' (" + role.wire() + ") may not act on channel '" + channel
+                    + "'" + (role == Role.OFFICER ? ": it is not among the channels granted to it" : "");
+            case Global g -> "account '" + username + "' (" + role.wire() + ") lacks the permission "
+                    + g.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " this request needs";
+            case Public pub -> "";
+        };
+    }
+}
