@@ -40,7 +40,9 @@ class FederationCrashTest {
         Path dirB = tmp.resolve("cert-b.example");
         NodeInit.create(dirB, new NodeInit.Options("cert-b.example", "CERT-B", "CERT", "XB", 1, null, List.of()), java.time.Instant.now());
         try (var db = io.parley.store.Database.open(NodeConfig.load(dirB).jdbcUrl(dirB))) {
-            new io.parley.store.UserStore(db).put("duty", io.parley.auth.Passwords.hash("crash-test-pw"), "officer", java.time.Instant.now());
+            var users = new io.parley.store.UserStore(db);
+            users.put("duty", io.parley.auth.Passwords.hash("crash-test-pw"), "officer", java.time.Instant.now());
+            users.setChannels("duty", List.of("*")); // an officer for every channel, as TestNodes' duty is
         }
         int portB = freePort();
         String b = "http://127.0.0.1:" + portB;

@@ -347,7 +347,7 @@ class PublicEndpointWalkTest {
             case "object" -> t.stixIds;
             case "action" -> List.of("ack", "update", "answer", "close", "retract", "sign", "ping", "amend", "cases");
             case "origin" -> List.of("cert-a.example", "cert-b.example", "mfa-c.example", HostileNetwork.EVIL);
-            case "username" -> List.of(TestNodes.USER);
+            case "username", "name" -> List.of(TestNodes.USER);
             case "status" -> List.of(UUID.randomUUID().toString());
             default -> throw new AssertionError("the walk does not know what to put in {" + name + "} of " + route + "; teach it");
         };
