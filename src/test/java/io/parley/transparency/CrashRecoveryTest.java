@@ -53,7 +53,9 @@ class CrashRecoveryTest {
         auth = "Basic " + Base64.getEncoder().encodeToString("duty:crash-test-pw".getBytes());
         SigningKey key = KeyFiles.read(dir.resolve(NodeConfig.KEY_FILE));
         try (var db = io.parley.store.Database.open(NodeConfig.load(dir).jdbcUrl(dir))) {
-            new io.parley.store.UserStore(db).put("duty", io.parley.auth.Passwords.hash("crash-test-pw"), "officer", java.time.Instant.now());
+            var users = new io.parley.store.UserStore(db);
+            users.put("duty", io.parley.auth.Passwords.hash("crash-test-pw"), "officer", java.time.Instant.now());
+            users.setChannels("duty", List.of("*")); // an officer for every channel, as TestNodes' duty is
             // an active channel with a peer (set up as after peering and a fully signed charter)
             var charter = Fixtures.charter("ch-1", Tlp.AMBER, key, SigningKey.generate("cert-b.example"));
             new io.parley.store.ChannelStore(db).create(charter, "active", java.time.Instant.now());
