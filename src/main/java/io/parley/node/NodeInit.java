@@ -30,8 +30,16 @@ public final class NodeInit {
         if (!KeyNames.isValid(o.origin())) {
             throw new IllegalArgumentException("invalid origin '" + o.origin() + "': use a name like cert-a.example, without spaces or '+'");
         }
-        Files.createDirectories(dir);
-        NodeFiles.secure(dir, false); // 0700 before any secret is written into it
+        if (!Files.exists(dir)) {
+            // Born 0700 (parents as usual), so a new node never exists readable by others, even for a moment.
+            if (dir.toAbsolutePath().getParent() != null) Files.createDirectories(dir.toAbsolutePath().getParent());
+            if (java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(NodeFiles.DIRECTORY));
+            } else {
+                Files.createDirectory(dir);
+            }
+        }
+        NodeFiles.secure(dir, false); // an existing directory is corrected to 0700, with a warning, before any secret is written into it
         if (Files.exists(dir.resolve(NodeConfig.FILE)) || Files.exists(dir.resolve(NodeConfig.KEY_FILE))) {
             throw new IOException(dir + " already holds a node; refusing to overwrite its key");
         }
