@@ -46,7 +46,7 @@ public record Envelope(int v, String channel, String from, long seq, String prev
         check(priority != null, "/priority", "priority is missing");
         check(tlp != null, "/tlp", "tlp is missing");
         check(body != null, "/body", "body must be a JSON object");
-        if (sig != null) check(isSignature(sig), "/sig", "sig must be the canonical base64 (standard alphabet, padded, zero trailing bits) of a 64-byte Ed25519 signature");
+        if (sig != null) check(CanonicalBase64.signature(sig) != null, "/sig", "sig must be the canonical base64 (standard alphabet, padded, zero trailing bits) of a 64-byte Ed25519 signature");
     }
 
     /** The instant the sender says it created the envelope. */
@@ -173,11 +173,6 @@ public record Envelope(int v, String channel, String from, long seq, String prev
      * would be a second envelope, and a re-encoded copy of a genuine envelope would look like the sender's
      * equivocation.
      */
-    private static boolean isSignature(String s) {
-        byte[] b = CanonicalBase64.decode(s);
-        return b != null && b.length == 64;
-    }
-
     private static void check(boolean ok, String field, String message) {
         if (!ok) throw new EnvelopeFormatException(field, message);
     }

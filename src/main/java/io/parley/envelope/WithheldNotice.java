@@ -56,7 +56,7 @@ public record WithheldNotice(String channel, String from, long seq, String prev,
         check(sorted.size() == recipients.size() && List.copyOf(sorted).equals(recipients), "/recipients",
                 "recipients must be sorted and without duplicates");
         recipients = List.copyOf(recipients);
-        if (sig != null) check(canonicalSignature(sig), "/sig", "sig must be the canonical base64 of a 64-byte Ed25519 signature");
+        if (sig != null) check(io.parley.identity.CanonicalBase64.signature(sig) != null, "/sig", "sig must be the canonical base64 of a 64-byte Ed25519 signature");
     }
 
     /** The notice a sender issues for its own RED envelope {@code e}, unsigned. */
@@ -160,12 +160,6 @@ public record WithheldNotice(String channel, String from, long seq, String prev,
         }
         if (!value.isTextual()) throw new EnvelopeFormatException("/" + name, name + " must be a string");
         return value.textValue();
-    }
-
-    /** Only the one canonical encoding of a 64-byte signature is accepted (as for envelopes). */
-    private static boolean canonicalSignature(String s) {
-        byte[] raw = io.parley.identity.CanonicalBase64.decode(s);
-        return raw != null && raw.length == 64;
     }
 
     private static void check(boolean ok, String field, String message) {

@@ -34,6 +34,12 @@ public final class CanonicalBase64 {
         return out;
     }
 
+    /** The 64 bytes of an Ed25519 signature {@code text} canonically encodes, or null for anything else. */
+    public static byte[] signature(String text) {
+        byte[] out = decode(text);
+        return out != null && out.length == 64 ? out : null;
+    }
+
     public static String encode(byte[] bytes) {
         return ENCODER.encodeToString(bytes);
     }

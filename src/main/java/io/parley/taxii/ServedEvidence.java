@@ -2,8 +2,8 @@ package io.parley.taxii;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 
+import io.parley.identity.CanonicalBase64;
 import io.parley.identity.SigningKey;
 import io.parley.identity.VerifierKey;
 
@@ -32,20 +32,13 @@ public record ServedEvidence(String sender, String requester, String envelopeHas
 
     /** The signature of {@link #text()} by {@code key}, base64. */
     public String sign(SigningKey key) {
-        return Base64.getEncoder().encodeToString(key.sign(text().getBytes(StandardCharsets.UTF_8)));
+        return CanonicalBase64.encode(key.sign(text().getBytes(StandardCharsets.UTF_8)));
     }
 
     /** True when {@code signature} (canonical base64 only) is {@code key}'s signature of {@link #text()}. */
     public boolean verifies(VerifierKey key, String signature) {
-        if (signature == null) return false;
-        byte[] sig;
-        try {
-            sig = Base64.getDecoder().decode(signature);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        if (!Base64.getEncoder().encodeToString(sig).equals(signature) || sig.length != 64) return false;
-        return key.verify(text().getBytes(StandardCharsets.UTF_8), sig);
+        byte[] sig = CanonicalBase64.signature(signature);
+        return sig != null && key.verify(text().getBytes(StandardCharsets.UTF_8), sig);
     }
 
     @Override
