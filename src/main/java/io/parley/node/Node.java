@@ -49,6 +49,7 @@ public final class Node implements AutoCloseable {
     private final PartyStore parties;
     private final UserStore users;
     private final Authenticator authenticator;
+    private final io.parley.audit.AuditTrail audit;
     private final CharterBook charters;
     /** Told of every stored envelope after its transaction committed (e.g. the outbox, the case engine). */
     private final java.util.List<java.util.function.Consumer<io.parley.store.StoredEnvelope>> acceptedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -86,6 +87,7 @@ public final class Node implements AutoCloseable {
         this.parties = new PartyStore(db);
         this.users = new UserStore(db);
         this.authenticator = new Authenticator(users);
+        this.audit = new io.parley.audit.AuditTrail(db, clock);
         this.log = new TransparencyLog(db, key, clock, TransparencyLog.Settings.DEFAULT);
         this.refusals = new Refusals(envelopes, metrics, clock);
         Counter accepted = Counter.builder("parley_envelopes_accepted").description("envelopes stored").register(metrics);
@@ -226,6 +228,11 @@ public final class Node implements AutoCloseable {
 
     public Authenticator authenticator() {
         return authenticator;
+    }
+
+    /** The hash-chained record of sign-ins, account, charter, export, RED-grant and token changes. */
+    public io.parley.audit.AuditTrail audit() {
+        return audit;
     }
 
     public void onAccepted(java.util.function.Consumer<io.parley.store.StoredEnvelope> listener) {

@@ -1,0 +1,34 @@
+package io.parley.audit;
+
+/** What an audit record is about; {@link #code()} is what the record, the API and the admin page show. */
+public enum AuditAction {
+    SIGN_IN("sign-in"),
+    SIGN_OUT("sign-out"),
+    SECOND_FACTOR("second-factor"),
+    USER_CHANGED("user-changed"),
+    USER_DISABLED("user-disabled"),
+    CHARTER_SIGNED("charter-signed"),
+    CHARTER_AMENDED("charter-amended"),
+    EXPORT("export"),
+    RED_GRANT("red-grant"),
+    TOKEN_CREATED("token-created"),
+    TOKEN_REVOKED("token-revoked"),
+    PEER_PINNED("peer-pinned");
+
+    private final String code;
+
+    AuditAction(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public static java.util.Optional<AuditAction> ofCode(String code) {
+        for (AuditAction a : values()) {
+            if (a.code.equals(code)) return java.util.Optional.of(a);
+        }
+        return java.util.Optional.empty();
+    }
+}
