@@ -15,6 +15,8 @@ import io.micrometer.core.instrument.Timer;
 import io.parley.json.Json;
 import io.parley.federation.Federation;
 import io.parley.node.Node;
+import io.parley.auth.Tokens;
+import io.parley.store.TokenStore;
 import io.parley.store.UserStore;
 
 /**
@@ -26,6 +28,8 @@ public final class HttpServer implements AutoCloseable {
     /** The limit of buffered bodies; every body read is bounded on the stream by {@link RequestBodies}. */
     public static final long MAX_REQUEST_BYTES = RequestBodies.DEFAULT_MAX;
     static final String USER_ATTRIBUTE = "parley.user";
+    /** The request attribute holding the {@link TokenStore.Token} a request was authenticated with, if any (API and TAXII). */
+    public static final String TOKEN_ATTRIBUTE = "parley.token";
 
     private final Javalin app;
     /** Every route registered, "METHOD path", for the OpenAPI completeness check. Written during start only. */
@@ -82,22 +86,47 @@ public final class HttpServer implements AutoCloseable {
         new LogRoutes(node).register(app);
         new CaseRoutes(node, cases, federation).register(app);
         new io.parley.taxii.EvidenceExchange(node).register(app);
+        new TokenRoutes(node).register(app);
         app.start();
         return server;
     }
 
-    /** HTTP Basic over local accounts; the OpenAPI document stays public so clients can discover the API. */
+    /**
+     * HTTP Basic over local accounts, or a bearer token ({@link io.parley.auth.Tokens}); the OpenAPI document stays
+     * public so clients can discover the API. Any header that does not authenticate, malformed ones included, is a 401.
+     */
     private static void authenticate(Node node, Context ctx) {
         if (ctx.path().equals("/api/v1/openapi.json") || ctx.method() == HandlerType.OPTIONS) return;
-        var creds = ctx.basicAuthCredentials();
-        Optional<UserStore.User> user = creds == null ? Optional.empty()
-                : node.authenticator().authenticate(creds.getUsername(), creds.getPassword());
-        if (user.isEmpty()) {
-            ctx.header("WWW-Authenticate", "Basic realm=\"parley\", charset=\"UTF-8\"");
-            throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
-                    creds == null ? "this API needs HTTP Basic credentials of a local account" : "unknown user or wrong password"));
+        switch (Credentials.parse(ctx.header("Authorization"))) {
+            case Credentials.Bearer bearer -> {
+                switch (node.tokens().authenticate(bearer.secret())) {
+                    case Tokens.Verdict.Accepted ok -> {
+                        ctx.attribute(USER_ATTRIBUTE, ok.owner());
+                        ctx.attribute(TOKEN_ATTRIBUTE, ok.token());
+                    }
+                    case Tokens.Verdict.Refused no -> {
+                        ctx.header("WWW-Authenticate", "Bearer realm=\"parley\", error=\"invalid_token\"");
+                        throw unauthorized(no.reason());
+                    }
+                }
+            }
+            case Credentials.Basic basic -> {
+                Optional<UserStore.User> user = node.authenticator().authenticate(basic.username(), basic.password());
+                if (user.isEmpty()) throw unauthorized(ctx, "unknown user or wrong password");
+                ctx.attribute(USER_ATTRIBUTE, user.get());
+            }
+            case Credentials.None none -> throw unauthorized(ctx, "this API needs HTTP Basic credentials of a local account or a bearer token");
+            case Credentials.Malformed bad -> throw unauthorized(ctx, bad.reason());
         }
-        ctx.attribute(USER_ATTRIBUTE, user.get());
+    }
+
+    private static ProblemException unauthorized(Context ctx, String detail) {
+        ctx.header("WWW-Authenticate", "Basic realm=\"parley\", charset=\"UTF-8\", Bearer realm=\"parley\"");
+        return unauthorized(detail);
+    }
+
+    private static ProblemException unauthorized(String detail) {
+        return new ProblemException(Problem.of(401, "unauthorized", "Unauthorized", detail));
     }
 
     /**
@@ -124,6 +153,25 @@ public final class HttpServer implements AutoCloseable {
         }
         if (user == null) throw forbidden(taxii, "this request needs a signed-in local account");
         denial(node, user, permission.get(), ctx).ifPresent(why -> { throw forbidden(taxii, why); });
+        TokenStore.Token token = ctx.attribute(TOKEN_ATTRIBUTE);
+        if (token != null) tokenDenial(node, token, permission.get(), template, ctx).ifPresent(why -> { throw forbidden(taxii, why); });
+    }
+
+    /**
+     * Why the bearer token of this request may not do what its owner may, or empty: its scope, then its channels. A
+     * read on {@code /api/} reaches one channel only on the routes {@link io.parley.auth.Permissions#readChannel}
+     * names; TAXII reads are limited collection by collection in {@link io.parley.taxii.TaxiiRoutes}.
+     */
+    private static Optional<String> tokenDenial(Node node, TokenStore.Token token, io.parley.auth.Permission p, String template, Context ctx) {
+        Optional<String> scope = Tokens.scopeRefusal(token, p);
+        if (scope.isPresent() || Tokens.everyChannel(token)) return scope;
+        return switch (p) {
+            case io.parley.auth.Permission.OnChannel on -> Tokens.channelRefusal(token, channelOf(node, on.from(), ctx));
+            case io.parley.auth.Permission.Global g when template.startsWith("/taxii2") -> Optional.empty();
+            case io.parley.auth.Permission.Global g -> Tokens.channelRefusal(token,
+                    io.parley.auth.Permissions.readChannel(template).map(from -> channelOf(node, from, ctx)).orElse(null));
+            case io.parley.auth.Permission.Public pub -> Optional.empty();
+        };
     }
 
     /**
@@ -133,22 +181,21 @@ public final class HttpServer implements AutoCloseable {
     public static Optional<String> denial(Node node, UserStore.User user, io.parley.auth.Permission p, Context ctx) {
         var role = io.parley.auth.Role.parse(user.role());
         if (role.isEmpty()) return Optional.of("account '" + user.username() + "' has the unknown role '" + user.role() + "'");
-        String channel = null;
-        if (p instanceof io.parley.auth.Permission.OnChannel on) {
-            String id = ctx.pathParam("id");
-            if (on.from() == io.parley.auth.Permission.ChannelFrom.CHANNEL_PATH) {
-                channel = id;
-            } else {
-                try {
-                    channel = io.parley.cases.CaseBook.channelOf(node.db(), id, ctx.queryParam("channel")).orElse(null);
-                } catch (io.parley.cases.CaseException e) {
-                    throw new ProblemException(Problem.of(e.status(), e.code(), "Conflict", e.getMessage()));
-                }
-            }
-        }
+        String channel = p instanceof io.parley.auth.Permission.OnChannel on ? channelOf(node, on.from(), ctx) : null;
         var grants = node.users().channels(user.username());
         if (role.get().allows(grants, p, channel)) return Optional.empty();
         return Optional.of(io.parley.auth.Permissions.refusal(user.username(), role.get(), p, channel));
+    }
+
+    /** The channel a request names, as {@code from} says; null for a case no channel has. */
+    private static String channelOf(Node node, io.parley.auth.Permission.ChannelFrom from, Context ctx) {
+        String id = ctx.pathParam("id");
+        if (from == io.parley.auth.Permission.ChannelFrom.CHANNEL_PATH) return id;
+        try {
+            return io.parley.cases.CaseBook.channelOf(node.db(), id, ctx.queryParam("channel")).orElse(null);
+        } catch (io.parley.cases.CaseException e) {
+            throw new ProblemException(Problem.of(e.status(), e.code(), "Conflict", e.getMessage()));
+        }
     }
 
     private static RuntimeException forbidden(boolean taxii, String detail) {

@@ -21,6 +21,15 @@ public final class Permissions {
     private static final OnChannel CASE = new OnChannel(ChannelFrom.CASE_PATH);
 
     private static final Map<String, Permission> TABLE = new LinkedHashMap<>();
+    /**
+     * The {@link Global#READ} routes of the API that read one channel only (named as {@link ChannelFrom} says), so a
+     * token limited to channels may use them on its channels; every other read reaches across channels.
+     */
+    private static final Map<String, ChannelFrom> READS_ONE_CHANNEL = Map.of(
+            "GET /api/v1/channels/{id}", ChannelFrom.CHANNEL_PATH,
+            "GET /api/v1/channels/{id}/envelopes", ChannelFrom.CHANNEL_PATH,
+            "GET /api/v1/cases/{id}", ChannelFrom.CASE_PATH,
+            "GET /api/v1/cases/{id}/evidence", ChannelFrom.CASE_PATH);
 
     static {
         // public and node-to-node
@@ -58,7 +67,11 @@ public final class Permissions {
         put("POST /api/v1/peers/{origin}/refresh", Global.MANAGE_PEERS);
         put("POST /api/v1/evidence", Global.UPLOAD_EVIDENCE);
         put("POST /api/v1/evidence/misp", Global.UPLOAD_EVIDENCE);
-        put("POST /api/v1/taxii/tokens", Global.ISSUE_TOKENS);
+        put("POST /api/v1/taxii/tokens", Global.ISSUE_TOKENS); // retired: answers 410 and points to /api/v1/tokens
+        // tokens: one's own (an admin: everyone's); a token never manages tokens (Tokens.scopeRefusal)
+        put("POST /api/v1/tokens", Global.ISSUE_TOKENS);
+        put("GET /api/v1/tokens", Global.ISSUE_TOKENS);
+        put("DELETE /api/v1/tokens/{id}", Global.ISSUE_TOKENS);
         put("GET /api/v1/red-grants", Global.GRANT_RED);
         put("PUT /api/v1/red-grants/{username}", Global.GRANT_RED);
 
@@ -94,6 +107,11 @@ public final class Permissions {
     /** What {@code method} on the route {@code template} needs; empty if the route was never declared. */
     public static Optional<Permission> required(String method, String template) {
         return Optional.ofNullable(TABLE.get(method + " " + template));
+    }
+
+    /** Where a {@link Global#READ} route on {@code template} names the one channel it reads; empty if it reads across channels. */
+    public static Optional<ChannelFrom> readChannel(String template) {
+        return Optional.ofNullable(READS_ONE_CHANNEL.get("GET " + template));
     }
 
     /** The whole table, "METHOD template" to permission, in declaration order. */

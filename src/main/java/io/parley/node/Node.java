@@ -49,6 +49,7 @@ public final class Node implements AutoCloseable {
     private final PartyStore parties;
     private final UserStore users;
     private final Authenticator authenticator;
+    private final io.parley.auth.Tokens tokens;
     private final io.parley.audit.AuditTrail audit;
     private final CharterBook charters;
     /** Told of every stored envelope after its transaction committed (e.g. the outbox, the case engine). */
@@ -87,6 +88,7 @@ public final class Node implements AutoCloseable {
         this.parties = new PartyStore(db);
         this.users = new UserStore(db);
         this.authenticator = new Authenticator(users);
+        this.tokens = new io.parley.auth.Tokens(new io.parley.store.TokenStore(db), users, clock);
         this.audit = new io.parley.audit.AuditTrail(db, clock);
         this.log = new TransparencyLog(db, key, clock, TransparencyLog.Settings.DEFAULT);
         this.refusals = new Refusals(envelopes, metrics, clock);
@@ -231,6 +233,11 @@ public final class Node implements AutoCloseable {
     }
 
     /** The hash-chained record of sign-ins, account, charter, export, RED-grant and token changes. */
+    /** Bearer tokens of the API, the CLI and TAXII. */
+    public io.parley.auth.Tokens tokens() {
+        return tokens;
+    }
+
     public io.parley.audit.AuditTrail audit() {
         return audit;
     }

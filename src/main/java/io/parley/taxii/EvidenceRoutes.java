@@ -1,7 +1,6 @@
 package io.parley.taxii;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -35,7 +34,7 @@ import io.parley.store.UserStore;
 
 /**
  * Evidence under {@code /api/v1/} (authenticated by HttpServer): upload and read STIX bundles, MISP import, MISP and
- * IODEF export, correlation, TAXII tokens and RED grants; and the federation endpoint peers fetch named bundles from.
+ * IODEF export, correlation and RED grants (the retired TAXII token route answers 410); and the federation endpoint peers fetch named bundles from.
  * (The evidence in outgoing envelopes is checked by {@link OutgoingEvidence}, inside the Composer, for every route.)
  *
  * <p>Bodies are read by {@link RequestBodies}, bounded on the stream: evidence uploads and MISP imports up to
@@ -44,7 +43,6 @@ import io.parley.store.UserStore;
 final class EvidenceRoutes {
     /** HttpServer's attribute holding the authenticated {@link UserStore.User}. */
     static final String API_USER = "parley.user";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Node node;
     private final EvidenceService evidence;
@@ -203,30 +201,10 @@ final class EvidenceRoutes {
 
     // --- TAXII tokens and RED grants --------------------------------------------------------------------------------
 
+    /** Retired: its tokens never expired and could not be scoped. The answer says where tokens come from now. */
     private void token(Context ctx) {
-        LocalUser u = user(ctx);
-        String label = null;
-        byte[] raw0 = RequestBodies.read(ctx);
-        if (raw0.length > 0) {
-            JsonNode body;
-            try {
-                body = Json.parse(raw0);
-            } catch (IllegalArgumentException e) {
-                throw ProblemException.badRequest("malformed-json", "the body is not valid JSON: " + e.getMessage());
-            }
-            if (body.hasNonNull("label")) {
-                if (!body.get("label").isTextual()) throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/label", "label must be a string"));
-                label = body.get("label").textValue();
-            }
-        }
-        byte[] raw = new byte[32];
-        RANDOM.nextBytes(raw);
-        String token = "ptx_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        evidence.taxii().putToken(Sha256.hex(token.getBytes(StandardCharsets.UTF_8)), u.username(), label, node.now());
-        ObjectNode out = Json.object().put("token", token).put("username", u.username()).put("created_at", node.now().toString());
-        if (label != null) out.put("label", label);
-        out.put("usage", "Authorization: Bearer <token> on /taxii2/; shown once, stored only as its SHA-256");
-        json(ctx, 201, out);
+        throw new ProblemException(Problem.of(410, "gone", "Gone", "POST /api/v1/taxii/tokens is retired: create a token with "
+                + "POST /api/v1/tokens {\"label\": \"...\", \"scope\": \"read\"} (or 'parley token create'); it works on /taxii2/ and /api/v1/"));
     }
 
     private void requireAdmin(Context ctx) {

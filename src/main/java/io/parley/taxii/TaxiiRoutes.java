@@ -18,12 +18,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.parley.api.Credentials;
+import io.parley.api.HttpServer;
 import io.parley.api.ProblemException;
+import io.parley.auth.Tokens;
 import io.parley.api.RequestBodies;
 import io.parley.evidence.MarkingPolicy.LocalUser;
-import io.parley.identity.Sha256;
 import io.parley.json.Json;
 import io.parley.node.Node;
+import io.parley.store.TokenStore;
 import io.parley.store.UserStore;
 
 /**
@@ -31,7 +34,7 @@ import io.parley.store.UserStore;
  * collections, objects (GET with {@code added_after}, {@code limit}, {@code next}, {@code match[id|type|version|
  * spec_version]}; POST to writable collections), object, object versions, manifest and status.
  *
- * <p>Authentication is HTTP Basic over this node's accounts or a bearer token from {@code POST /api/v1/taxii/tokens};
+ * <p>Authentication is HTTP Basic over this node's accounts or a bearer token ({@link io.parley.auth.Tokens}), the same as on the API;
  * failures are 401 with a {@code WWW-Authenticate} challenge for both. Every response is
  * {@code application/taxii+json;version=2.1}; a client whose {@code Accept} admits neither that (nor, for objects,
  * {@code application/stix+json;version=2.1}) gets 406. Errors are TAXII error messages with the HTTP status.
@@ -82,36 +85,30 @@ public final class TaxiiRoutes {
 
     private void authenticate(Context ctx) {
         if (ctx.attribute(USER) != null) return;
-        String header = ctx.header("Authorization");
         Optional<UserStore.User> user = Optional.empty();
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            String token = header.substring(7).strip();
-            user = evidence.taxii().tokenUser(Sha256.hex(token.getBytes(StandardCharsets.UTF_8))).flatMap(u -> node.users().find(u));
-        } else {
-            var creds = basic(header);
-            if (creds != null) user = node.authenticator().authenticate(creds[0], creds[1]);
+        String refusal = "unknown user or wrong password";
+        switch (Credentials.parse(ctx.header("Authorization"))) {
+            case Credentials.Bearer bearer -> {
+                switch (node.tokens().authenticate(bearer.secret())) {
+                    case Tokens.Verdict.Accepted ok -> {
+                        user = Optional.of(ok.owner());
+                        ctx.attribute(HttpServer.TOKEN_ATTRIBUTE, ok.token());
+                    }
+                    case Tokens.Verdict.Refused no -> refusal = no.reason();
+                }
+            }
+            case Credentials.Basic basic -> user = node.authenticator().authenticate(basic.username(), basic.password());
+            case Credentials.None none -> refusal = "TAXII needs HTTP Basic credentials of a local account or a bearer token";
+            case Credentials.Malformed bad -> refusal = bad.reason();
         }
         if (user.isEmpty()) {
             ctx.header("WWW-Authenticate", CHALLENGE);
-            throw new TaxiiException(401, "Unauthorized", header == null
-                    ? "TAXII needs HTTP Basic credentials of a local account or a bearer token"
-                    : "unknown user, wrong password or unknown token");
+            throw new TaxiiException(401, "Unauthorized", refusal);
         }
         ctx.attribute(USER, evidence.requester(user.get().username(), user.get().role()));
         if (ctx.method() != HandlerType.OPTIONS && negotiate(ctx.header("Accept"), true) == null) {
             throw new TaxiiException(406, "Not Acceptable", "this server answers with " + TaxiiService.TAXII_MEDIA
                     + " (objects also as " + TaxiiService.STIX_MEDIA + "); the Accept header admits neither: " + ctx.header("Accept"));
-        }
-    }
-
-    private static String[] basic(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) return null;
-        try {
-            String decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
-        } catch (IllegalArgumentException e) {
-            return null;
         }
     }
 
@@ -176,14 +173,17 @@ public final class TaxiiRoutes {
     private void collections(Context ctx) {
         ObjectNode o = Json.object();
         ArrayNode cs = o.putArray("collections");
-        taxii.collections(user(ctx)).forEach(c -> cs.add(c.toJson()));
+        taxii.collections(user(ctx)).stream().filter(c -> tokenReaches(ctx, c).isEmpty()).forEach(c -> cs.add(c.toJson()));
         respond(ctx, o);
     }
 
     private TaxiiService.CollectionInfo collection(Context ctx) {
         String id = ctx.pathParam("id");
         Optional<TaxiiService.CollectionInfo> c = taxii.collection(user(ctx), id);
-        if (c.isPresent()) return c.get();
+        if (c.isPresent()) {
+            tokenReaches(ctx, c.get()).ifPresent(why -> { throw new TaxiiException(403, "Forbidden", why); });
+            return c.get();
+        }
         // A channel this node knows but is not a member of: the collection exists, the account may not read it.
         for (var charter : evidence.channels().all()) {
             if (CollectionIds.ofChannel(charter.channel()).equals(id)) {
@@ -191,6 +191,15 @@ public final class TaxiiRoutes {
             }
         }
         throw new TaxiiException(404, "Not Found", "no collection " + id + " in this API root");
+    }
+
+    /**
+     * Why the bearer token of this request (if any) may not reach collection {@code c}: a token limited to channels
+     * reaches their collections only, not the own-sharing one (which belongs to no channel).
+     */
+    private static Optional<String> tokenReaches(Context ctx, TaxiiService.CollectionInfo c) {
+        TokenStore.Token token = ctx.attribute(HttpServer.TOKEN_ATTRIBUTE);
+        return token == null ? Optional.empty() : Tokens.channelRefusal(token, c.audience().channel());
     }
 
     private TaxiiService.CollectionInfo readable(Context ctx) {

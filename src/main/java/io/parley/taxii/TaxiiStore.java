@@ -15,7 +15,7 @@ import io.parley.store.Database;
 import io.parley.store.Dialect;
 
 /**
- * STIX objects per TAXII collection, TAXII status resources and bearer tokens.
+ * STIX objects per TAXII collection and TAXII status resources.
  *
  * <h2>Paging</h2>
  * Every object version gets a {@code date_added} (epoch microseconds) that is strictly greater than every other in its
@@ -238,17 +238,6 @@ public final class TaxiiStore {
     /** The status resource {@code id} if {@code username} created it. */
     public Optional<String> status(String id, String username) {
         return db.queryOne("SELECT body FROM taxii_status WHERE id = ? AND username = ?", rs -> rs.getString(1), id, username);
-    }
-
-    // --- bearer tokens ----------------------------------------------------------------------------------------------
-
-    public void putToken(String tokenSha256, String username, String label, Instant at) {
-        db.update("INSERT INTO taxii_tokens (token_sha256, username, label, created_at) VALUES (?, ?, ?, ?)",
-                tokenSha256, username, label, at.toEpochMilli());
-    }
-
-    public Optional<String> tokenUser(String tokenSha256) {
-        return db.queryOne("SELECT username FROM taxii_tokens WHERE token_sha256 = ?", rs -> rs.getString(1), tokenSha256);
     }
 
     // --- time -------------------------------------------------------------------------------------------------------
