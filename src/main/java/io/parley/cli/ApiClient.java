@@ -24,11 +24,16 @@ final class ApiClient {
     }
 
     ApiClient(String base, String user, String password, HttpClient.Builder http) {
+        this(base, user == null ? null
+                : "Basic " + Base64.getEncoder().encodeToString((user + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8)), http);
+    }
+
+    /** A client sending {@code authorization} (an Authorization header value, or null for none). */
+    ApiClient(String base, String authorization, HttpClient.Builder http) {
         this.http = http.build();
         if (!base.startsWith("http://") && !base.startsWith("https://")) throw new IllegalArgumentException("--url must start with http:// or https://");
         this.base = base.replaceAll("/+$", "");
-        this.authorization = user == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString((user + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
+        this.authorization = authorization;
     }
 
     JsonNode get(String path) throws IOException, InterruptedException {
@@ -38,6 +43,11 @@ final class ApiClient {
     JsonNode post(String path, JsonNode body) throws IOException, InterruptedException {
         return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build());
+    }
+
+    /** DELETE, sent as JSON like every state-changing API call (the node refuses other content types). */
+    JsonNode delete(String path) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", "application/json").method("DELETE", HttpRequest.BodyPublishers.noBody()).build());
     }
 
     private HttpRequest.Builder request(String path) {

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -137,12 +136,11 @@ final class ReportCommand implements Callable<Integer> {
     private String getText(String path) throws IOException, InterruptedException {
         String base = api.url.replaceAll("/+$", "");
         if (!base.startsWith("http://") && !base.startsWith("https://")) throw new IllegalArgumentException("--url must start with http:// or https://");
-        String password = api.password != null ? api.password : System.getenv("PARLEY_PASSWORD");
+        String authorization = api.authorization();
         HttpRequest req;
         try {
             req = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).header("Accept", "text/csv, application/problem+json")
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((api.user + ":" + (password == null ? "" : password))
-                            .getBytes(StandardCharsets.UTF_8)))
+                    .header("Authorization", authorization)
                     .GET().build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad URL " + base + path);
