@@ -45,7 +45,7 @@ class CrossSiteApiTest {
      */
     private static final Set<String> COUNTED = Set.of("envelopes", "outbox", "charter_signatures");
     private static final List<String> STATE = List.of("parties", "channels", "envelopes", "users", "charter_signatures", "outbox", "cases",
-            "evidence_bundles", "stix_objects", "taxii_tokens", "taxii_status", "evidence_red_grants");
+            "evidence_bundles", "stix_objects", "api_tokens", "taxii_status", "evidence_red_grants");
 
     @TempDir
     static Path tmp;

@@ -229,7 +229,7 @@ class RolesAndPermissionsTest {
     Map<String, Long> state() {
         Map<String, Long> out = new LinkedHashMap<>();
         for (String table : List.of("envelopes", "cases", "parties", "channels", "charter_signatures", "users", "user_channels",
-                "evidence_bundles", "stix_objects", "taxii_tokens", "evidence_red_grants")) {
+                "evidence_bundles", "stix_objects", "api_tokens", "evidence_red_grants")) {
             out.put(table, node.node().db().queryOne("SELECT COUNT(*) FROM " + table, rs -> rs.getLong(1)).orElseThrow());
         }
         node.node().users().accounts().forEach(a -> out.put("account " + a, 1L));

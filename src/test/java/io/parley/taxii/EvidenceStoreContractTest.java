@@ -221,8 +221,6 @@ class EvidenceStoreContractTest {
             store.advance("x", 3);
             assertEquals(5, store.cursor("x"), "the cursor never moves back");
             TaxiiStore ts = new TaxiiStore(db);
-            ts.putToken("f".repeat(64), "duty", null, t0);
-            assertEquals("duty", ts.tokenUser("f".repeat(64)).orElseThrow());
             ts.putStatus("st-1", "duty", "c", "{\"id\":\"st-1\"}", t0);
             assertTrue(ts.status("st-1", "duty").isPresent());
             assertTrue(ts.status("st-1", "boss").isEmpty());

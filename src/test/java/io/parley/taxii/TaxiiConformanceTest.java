@@ -151,12 +151,15 @@ class TaxiiConformanceTest {
 
     @Test
     void bearerTokensFromTheApiAuthenticate() throws Exception {
-        var res = TestNodes.post(node, "/api/v1/taxii/tokens", "{\"label\":\"misp sync\"}");
+        var res = TestNodes.post(node, "/api/v1/tokens", "{\"label\":\"misp sync\"}");
         assertEquals(201, res.statusCode(), res.body());
         String token = Json.parse(res.body()).path("token").asText();
-        assertTrue(token.startsWith("ptx_"));
+        assertTrue(token.startsWith("parley_"));
         json(Stix.get(node, API + "collections/", Stix.TAXII, "Bearer " + token), 200);
-        assertFalse(node.node().db().query("SELECT token_sha256 FROM taxii_tokens", rs -> rs.getString(1)).contains(token), "stored hashed");
+        assertFalse(node.node().db().query("SELECT secret_sha256 FROM api_tokens", rs -> rs.getString(1)).contains(token), "stored hashed");
+        var retired = TestNodes.post(node, "/api/v1/taxii/tokens", "{\"label\":\"misp sync\"}");
+        assertEquals(410, retired.statusCode(), "the TAXII-only token route is retired: " + retired.body());
+        assertTrue(retired.body().contains("/api/v1/tokens"), retired.body());
     }
 
     @Test
