@@ -60,6 +60,8 @@ final class TokenRoutes {
             issued = node.tokens().issue(user.username(), label, scope, channels, Duration.ofDays(days));
         } catch (Tokens.Invalid e) {
             throw new ProblemException(Problem.field(400, "bad-token-request", "Bad request", e.field(), e.getMessage()));
+        } catch (Tokens.LimitReached e) {
+            throw new ProblemException(Problem.of(409, "too-many-tokens", "Conflict", e.getMessage()));
         }
         Token t = issued.token();
         node.audit().record(AuditEvent.done(user.username(), AuditAction.TOKEN_CREATED, t.id(), ctx.ip(), summary(t)));

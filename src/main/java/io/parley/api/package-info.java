@@ -9,6 +9,9 @@
  * framing (413 past the limit); every text response is UTF-8 with an explicit charset
  * ({@link io.parley.api.Utf8Responses}).
  *
+ * <p>{@code /api/v1/} and TAXII authenticate one {@code Authorization} header, read by {@link io.parley.api.Credentials}:
+ * HTTP Basic or a bearer token; anything else, malformed included, is a 401 problem.
+ *
  * <p>With {@code tls} in parley.json the node has one HTTPS connector and no plain one ({@link io.parley.api.TlsConnector});
  * with {@code tls.mutual}, {@code /federation/*} and {@code /log/witness/*} answer only a client certificate whose
  * SHA-256 a pinned peer's card names (403 otherwise), checked before any route code.

@@ -15,7 +15,10 @@ public sealed interface Permission {
         READ,
         /** Store evidence (STIX, MISP) locally and push it to writable TAXII collections. */
         UPLOAD_EVIDENCE,
-        /** Issue API/TAXII tokens, which act as the issuing account. */
+        /**
+         * Issue, list and revoke one's own bearer tokens (an admin: everyone's). Never exercised through a token
+         * ({@link Tokens#scopeRefusal}).
+         */
         ISSUE_TOKENS,
         /** Pin, add and refresh peers. */
         MANAGE_PEERS,

@@ -43,6 +43,10 @@ public final class Tokens {
     public static final String ALL_CHANNELS = Role.ALL_CHANNELS;
     public static final int MAX_CHANNELS = 64;
     public static final int MAX_LABEL = 200;
+    /** Tokens that still work, per account: enough for every integration, and a bound on what one account can store. */
+    public static final int MAX_LIVE_PER_ACCOUNT = 100;
+    /** How long a revoked or expired token stays listed before it is forgotten (its audit records stay). */
+    public static final Duration KEPT_AFTER_END = Duration.ofDays(30);
     /** A use is written to the database at most this often per token, so reading does not mean writing. */
     static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
     private static final Pattern PRESENTED = Pattern.compile("(parley_|ptx_)[A-Za-z0-9_-]{20,100}");
@@ -83,6 +87,13 @@ public final class Tokens {
         }
     }
 
+    /** An account already holds {@link #MAX_LIVE_PER_ACCOUNT} working tokens. */
+    public static final class LimitReached extends IllegalStateException {
+        LimitReached(String message) {
+            super(message);
+        }
+    }
+
     /** A new token and its secret, which exists only here: the store keeps its hash. */
     public record Issued(Token token, String secret) {}
 
@@ -108,7 +119,9 @@ public final class Tokens {
     /**
      * Issues a token to {@code owner}. {@code channels} are channel ids or just {@code *}; {@code lifetime} is at most
      * {@link #MAX_LIFETIME}. The channels need not be granted to the owner now: what the token may do is decided at
-     * each request, on the grants of that moment.
+     * each request, on the grants of that moment. Tokens that ended more than {@link #KEPT_AFTER_END} ago are
+     * forgotten here, and an account holds at most {@link #MAX_LIVE_PER_ACCOUNT} working tokens, so that the table
+     * stays bounded.
      */
     public Issued issue(String owner, String label, Scope scope, List<String> channels, Duration lifetime) {
         if (label == null || label.isBlank()) throw new Invalid("/label", "a token needs a label saying what it is for");
@@ -126,6 +139,10 @@ public final class Tokens {
             throw new Invalid("/expires_in_days", "a token lives between 1 day and " + MAX_LIFETIME.toDays() + " days");
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        store.purgeEndedBefore(now.minus(KEPT_AFTER_END));
+        if (store.countLive(owner, now) >= MAX_LIVE_PER_ACCOUNT) {
+            throw new LimitReached("account '" + owner + "' has " + MAX_LIVE_PER_ACCOUNT + " working tokens already; revoke some first");
+        }
         for (int attempt = 0; ; attempt++) {
             byte[] raw = new byte[32];
             random.nextBytes(raw);

@@ -8,5 +8,9 @@
  * route the node serves has exactly one entry in {@link io.parley.auth.Permissions}, checked against the account's
  * {@link io.parley.auth.Role} and channel grants before the handler runs; a route without an entry is refused, and a
  * disabled account is not found at all.
+ *
+ * <p>Bearer tokens ({@link io.parley.auth.Tokens}) are stored as the SHA-256 of their secret only and always expire.
+ * A token's rights are its owner's rights at the moment of the request (role, grants, enabled), cut down to the
+ * token's scope and channels; nothing is decided once at issue and cached.
  */
 package io.parley.auth;

@@ -74,6 +74,18 @@ public final class TokenStore {
                 at.toEpochMilli(), by, id) == 1;
     }
 
+    /** How many of {@code username}'s tokens still work at {@code now}: neither revoked nor expired. */
+    public long countLive(String username, Instant now) {
+        return db.queryOne("SELECT COUNT(*) FROM api_tokens WHERE username = ? AND revoked_at IS NULL AND expires_at > ?",
+                rs -> rs.getLong(1), username, now.toEpochMilli()).orElse(0L);
+    }
+
+    /** Forgets tokens that stopped working (revoked or expired) before {@code cutoff}; the audit trail keeps their story. */
+    public int purgeEndedBefore(Instant cutoff) {
+        long ms = cutoff.toEpochMilli();
+        return db.update("DELETE FROM api_tokens WHERE expires_at < ? OR revoked_at < ?", ms, ms);
+    }
+
     /** Records a use of token {@code id} at {@code at}. */
     public void touch(String id, Instant at) {
         db.update("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", at.toEpochMilli(), id);

@@ -64,6 +64,28 @@ class TokenStoreTest {
 
     @ParameterizedTest
     @MethodSource("backends")
+    void anAccountHoldsAtMostAHundredWorkingTokensAndEndedOnesAreForgotten(String backend) {
+        try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp))) {
+            MutableClock clock = new MutableClock(Instant.parse("2026-11-30T08:00:00Z"));
+            Tokens tokens = new Tokens(new TokenStore(db), new UserStore(db), clock);
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < Tokens.MAX_LIVE_PER_ACCOUNT; i++) {
+                ids.add(tokens.issue("busy", "t" + i, Tokens.Scope.READ, List.of("*"), Duration.ofDays(1)).token().id());
+            }
+            assertThrows(Tokens.LimitReached.class, () -> tokens.issue("busy", "one more", Tokens.Scope.READ, List.of("*"), Duration.ofDays(1)));
+            tokens.issue("someone-else", "theirs", Tokens.Scope.READ, List.of("*"), Duration.ofDays(1));
+            assertTrue(tokens.revoke(ids.get(0), "busy"));
+            tokens.issue("busy", "in place of a revoked one", Tokens.Scope.READ, List.of("*"), Duration.ofDays(1));
+            clock.advance(Duration.ofDays(2));
+            assertEquals(Tokens.MAX_LIVE_PER_ACCOUNT + 2, tokens.list(null).size(), "ended tokens stay listed for a while");
+            clock.advance(Tokens.KEPT_AFTER_END);
+            var fresh = tokens.issue("busy", "after a month", Tokens.Scope.READ, List.of("*"), Duration.ofDays(1));
+            assertEquals(List.of(fresh.token()), tokens.list(null), "and are forgotten a month after they ended");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
     void taxiiTokensFromBeforeBecomeReadTokensThatExpire(String backend) throws Exception {
         String url = TestDatabases.freshUrl(backend, tmp);
         var config = Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/" + backend);
