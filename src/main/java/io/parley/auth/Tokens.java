@@ -184,9 +184,9 @@ public final class Tokens {
         return switch (p) {
             case Permission.Public pub -> Optional.empty();
             case Permission.Global g when g == Permission.Global.READ -> Optional.empty();
-            case Permission.Global g when scope.get() == Scope.READ -> Optional.of(readOnly(t, g.name()));
             case Permission.Global g when NEVER_BY_TOKEN.contains(g) -> Optional.of("token " + t.id() + " may not "
                     + wire(g) + ": that needs the account itself, signed in with its password");
+            case Permission.Global g when scope.get() == Scope.READ -> Optional.of(readOnly(t, g.name()));
             case Permission.Global g -> everyChannel(t) ? Optional.empty()
                     : Optional.of("token " + t.id() + " is limited to channels " + String.join(", ", t.channels())
                             + ", so it lacks the node-wide permission " + wire(g));

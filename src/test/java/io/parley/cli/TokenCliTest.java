@@ -64,6 +64,7 @@ class TokenCliTest {
         PeerChannelCliTest.assertOk(created);
         String secret = secret(created.out());
         PeerChannelCliTest.assertOk(withToken(secret, "peer", "list"));
+        PeerChannelCliTest.assertOneLineError(withToken(secret, "token", "list"), "signed in with its password");
         var list = CliTest.run("token", "list", "--dir", dir.toString());
         PeerChannelCliTest.assertOk(list);
         assertTrue(list.out().contains("break glass"), list.out());
