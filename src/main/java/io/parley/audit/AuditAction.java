@@ -5,6 +5,7 @@ public enum AuditAction {
     SIGN_IN("sign-in"),
     SIGN_OUT("sign-out"),
     SECOND_FACTOR("second-factor"),
+    USER_CREATED("user-created"),
     USER_CHANGED("user-changed"),
     USER_DISABLED("user-disabled"),
     CHARTER_SIGNED("charter-signed"),
@@ -13,7 +14,9 @@ public enum AuditAction {
     RED_GRANT("red-grant"),
     TOKEN_CREATED("token-created"),
     TOKEN_REVOKED("token-revoked"),
-    PEER_PINNED("peer-pinned");
+    PEER_PINNED("peer-pinned"),
+    /** The node committed the trail's head to its transparency log (target: the head's seq, detail: hash and index). */
+    HEAD_COMMITTED("audit-head-committed");
 
     private final String code;
 
