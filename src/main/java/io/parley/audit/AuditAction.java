@@ -8,6 +8,7 @@ public enum AuditAction {
     USER_CREATED("user-created"),
     USER_CHANGED("user-changed"),
     USER_DISABLED("user-disabled"),
+    CHARTER_PROPOSED("charter-proposed"),
     CHARTER_SIGNED("charter-signed"),
     CHARTER_AMENDED("charter-amended"),
     EXPORT("export"),
@@ -15,6 +16,8 @@ public enum AuditAction {
     TOKEN_CREATED("token-created"),
     TOKEN_REVOKED("token-revoked"),
     PEER_PINNED("peer-pinned"),
+    /** A signed-in account asked for something its role or grants do not allow (refused). */
+    ACCESS_DENIED("access-denied"),
     /** The node committed the trail's head to its transparency log (target: the head's seq, detail: hash and index). */
     HEAD_COMMITTED("audit-head-committed");
 
