@@ -110,9 +110,9 @@ public final class AuditCommitter implements AutoCloseable {
     /** Stops the timer and commits what the trail gained since the last commitment (the log must still be open). */
     @Override
     public void close() {
-        timer.shutdownNow();
+        timer.shutdown(); // a commitment under way finishes: interrupting it would break its database connection
         try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
+            timer.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
