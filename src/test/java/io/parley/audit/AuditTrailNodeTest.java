@@ -96,6 +96,26 @@ class AuditTrailNodeTest {
         var amend = TestNodes.post(a, "/api/v1/channels/audited/amend", Json.write(amended.toJson()));
         assertEquals(200, amend.statusCode(), amend.body());
         assertLast(a, "charter-amended", TestNodes.USER, "audited", CharterBook.hash(amended));
+        // B signs the amendment in its web UI
+        assertTrue(TestNodes.eventually(10, () -> b.node().channels().pending("audited").isPresent()));
+        String bCsrf = csrfOnAsDuty(b, "/channels/audited");
+        var webSign = TestNodes.send(HttpRequest.newBuilder(uri(b, "/channels/audited/sign")).header("Authorization", TestNodes.basicAuth())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + enc(bCsrf) + "&charter_hash=" + CharterBook.hash(amended) + "&back=channel")).build());
+        assertEquals(303, webSign.statusCode(), webSign.body());
+        assertLast(b, "charter-signed", TestNodes.USER, "audited", CharterBook.hash(amended));
+        // evidence exported as MISP and IODEF
+        String stix;
+        try (var in = getClass().getClassLoader().getResourceAsStream("evidence/examples/indicator-for-c2-ip-address.json")) {
+            stix = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        var uploaded = TestNodes.post(a, "/api/v1/evidence", stix);
+        assertTrue(uploaded.statusCode() == 201 || uploaded.statusCode() == 200, uploaded.body());
+        String sha = Json.parse(uploaded.body()).path("sha256").asText();
+        assertEquals(200, TestNodes.get(a, "/api/v1/evidence/" + sha + "/misp").statusCode());
+        assertLast(a, "export", TestNodes.USER, "evidence " + sha, "MISP");
+        assertEquals(200, TestNodes.get(a, "/api/v1/evidence/" + sha + "/iodef").statusCode());
+        assertLast(a, "export", TestNodes.USER, "evidence " + sha, "IODEF");
         // a case bundle exported
         var opened = TestNodes.post(a, "/api/v1/channels/audited/cases", "{\"kind\":\"request\",\"priority\":\"routine\",\"tlp\":\"amber\","
                 + "\"body\":{\"summary\":\"audit me\",\"type\":\"information\",\"asked\":\"please confirm\"}}");
@@ -346,6 +366,13 @@ class AuditTrailNodeTest {
 
     String csrfOn(NodeServer n, String page, String user) throws Exception {
         String html = as(user, HttpRequest.newBuilder(uri(n, page)).GET()).body();
+        Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
+        assertTrue(m.find(), html);
+        return m.group(1);
+    }
+
+    String csrfOnAsDuty(NodeServer n, String page) throws Exception {
+        String html = TestNodes.get(n, page).body();
         Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
         assertTrue(m.find(), html);
         return m.group(1);
