@@ -67,10 +67,11 @@ public final class AuditVerifier {
     }
 
     /**
-     * Verifies {@code trail} against the log of {@code origin}, whose checkpoints {@code logKey} signs;
-     * {@code witnesses} are the peers' cosigner keys.
+     * Verifies {@code trail} against the log of {@code origin}, whose checkpoints one of {@code logKeys} signs (the
+     * current key, and the previous one after a rotation); {@code witnesses} are the peers' cosigner keys.
      */
-    public static Result verify(AuditTrail trail, LogView log, String origin, VerifierKey logKey, Collection<CosignatureVerifier> witnesses) {
+    public static Result verify(AuditTrail trail, LogView log, String origin, Collection<VerifierKey> logKeys, Collection<CosignatureVerifier> witnesses) {
+        List<NoteVerifier> logKey = logKeys.stream().map(NoteVerifier::ed25519).toList();
         long records = trail.head().map(AuditRecord::seq).orElse(0L);
         Optional<String> chain = trail.verify();
         if (chain.isPresent()) return new Result(chain.get(), records, 0, 0, 0);
@@ -131,7 +132,7 @@ public final class AuditVerifier {
 
     /** The log entry at {@code index} is this head's commitment, included in {@code checkpoint} as signed (and cosigned). */
     private static Optional<String> checkInLog(LogView log, AuditHead head, long index, Optional<StoredCheckpoint> checkpoint, String origin,
-                                               VerifierKey logKey, Collection<CosignatureVerifier> witnesses) {
+                                               List<NoteVerifier> logKey, Collection<CosignatureVerifier> witnesses) {
         Optional<byte[]> entry = log.entry(index);
         byte[] expected = LogEntry.of(head.canonical());
         if (entry.isEmpty()) return Optional.of("log entry " + index + ", committing record " + head.seq() + ", is missing from the log");
@@ -144,7 +145,7 @@ public final class AuditVerifier {
         StoredCheckpoint at = checkpoint.get();
         try {
             TlogProof proof = new TlogProof(index, log.inclusionProof(index, at.size()), log.withCosignatures(at));
-            proof.verify(Rfc6962.leafHash(expected), origin, List.of(NoteVerifier.ed25519(logKey)), witnesses, witnesses.isEmpty() ? 0 : 1);
+            proof.verify(Rfc6962.leafHash(expected), origin, logKey, witnesses, witnesses.isEmpty() ? 0 : 1);
         } catch (ProofException e) {
             if (e.reason() == ProofException.Reason.WITNESS_QUORUM_NOT_MET) return Optional.of(NOT_WITNESSED + e.getMessage());
             return Optional.of("the log does not prove entry " + index + " (record " + head.seq() + ") in its checkpoint of size "

@@ -55,14 +55,16 @@ final class AuditCommand implements Runnable {
         @Option(names = "--dir", required = true, description = "Node directory.")
         Path dir;
 
-        @Option(names = "--key", description = "The node's log verifier key (name+id+base64), as its peers know it. Default: the key in the node directory.")
-        String key;
+        @Option(names = "--key", description = "A log verifier key (name+id+base64) the node's checkpoints may be signed with, as its peers know it; "
+                + "repeat for the key before a rotation. Default: the key in the node directory and the previous one in parley.json.")
+        List<String> keys;
 
         @Override
         public Integer call() throws Exception {
             AuditVerifier.Result r = withDatabase(dir, (db, cfg) -> {
-                VerifierKey logKey = key != null ? VerifierKey.parse(key) : KeyFiles.read(dir.resolve(NodeConfig.KEY_FILE)).verifierKey();
-                return AuditVerifier.verify(new AuditTrail(db, java.time.Clock.systemUTC()), new LogView(db), cfg.origin(), logKey,
+                List<VerifierKey> logKeys = keys != null && !keys.isEmpty() ? keys.stream().map(VerifierKey::parse).toList()
+                        : Node.logKeysOf(KeyFiles.read(dir.resolve(NodeConfig.KEY_FILE)).verifierKey(), cfg);
+                return AuditVerifier.verify(new AuditTrail(db, java.time.Clock.systemUTC()), new LogView(db), cfg.origin(), logKeys,
                         Node.witnessesOf(new PartyStore(db), cfg.origin()));
             });
             if (r.ok()) {

@@ -237,7 +237,13 @@ public final class Node implements AutoCloseable {
 
     /** The audit trail checked: its chain, and every head committed to our log (against peers' cosignatures where given). */
     public io.parley.audit.AuditVerifier.Result verifyAudit() {
-        return io.parley.audit.AuditVerifier.verify(audit, log.view(), origin(), key.verifierKey(), witnessesOf(parties, origin()));
+        return io.parley.audit.AuditVerifier.verify(audit, log.view(), origin(), logKeysOf(key.verifierKey(), config), witnessesOf(parties, origin()));
+    }
+
+    /** The keys our checkpoints may be signed with: the current one, and the one before a rotation (parley.json). */
+    public static List<io.parley.identity.VerifierKey> logKeysOf(io.parley.identity.VerifierKey current, NodeConfig config) {
+        if (config.previousKey() == null || config.previousKey().isEmpty()) return List.of(current);
+        return List.of(current, io.parley.identity.VerifierKey.parse(config.previousKey()));
     }
 
     /** The cosigner keys of the peers whose cards we hold (not our own): who can witness our log. */

@@ -238,6 +238,13 @@ class AuditTrailNodeTest {
         assertEquals(0, ok.code(), ok.err());
         assertTrue(ok.out().startsWith("audit trail verifies: ") && ok.out().contains("witnessed by peers through record " + head.seq()), ok.out());
         assertEquals(1, ok.out().strip().lines().count());
+        // the checkpoints must be signed by the node's key as its peers know it: another key proves nothing
+        Cli otherKey = cli("audit", "verify", "--dir", a.node().dir().toString(), "--key",
+                io.parley.identity.SigningKey.generate(a.node().origin()).verifierKey().encoded());
+        assertEquals(ParleyCli.FAILED, otherKey.code(), otherKey.out());
+        assertTrue(otherKey.err().contains("does not prove entry " + c.logIndex()), otherKey.err());
+        Cli published = cli("audit", "verify", "--dir", a.node().dir().toString(), "--key", a.node().card().verifierKey().encoded());
+        assertEquals(0, published.code(), published.err());
     }
 
     @Test
