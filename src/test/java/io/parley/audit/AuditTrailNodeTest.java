@@ -278,6 +278,15 @@ class AuditTrailNodeTest {
                 "head " + forgedHead + " at log index " + c.logIndex(), r.prev(), ""));
         assertTrue(trail.verify().isEmpty());
         assertBroken("does not hold the head of record " + c.head().seq());
+        // ... and also puts the forged head's commitment into the log entry: the signed checkpoint's tree still holds the old one
+        byte[] honestEntry = a.node().log().view().entry(c.logIndex()).orElseThrow();
+        AuditHead forged = new AuditHead(a.node().origin(), c.head().seq(), forgedHead);
+        a.node().db().update("UPDATE log_entries SET data = ? WHERE idx = ?", LogEntry.of(forged.canonical()), c.logIndex());
+        try {
+            assertBroken("the log does not prove entry " + c.logIndex());
+        } finally {
+            a.node().db().update("UPDATE log_entries SET data = ? WHERE idx = ?", honestEntry, c.logIndex());
+        }
         // ... or cuts the trail back before the commitment and regrows it: the log's audit-head entry names a record that is gone
         restore(before);
         assertTrue(a.node().verifyAudit().ok(), a.node().verifyAudit().line());
