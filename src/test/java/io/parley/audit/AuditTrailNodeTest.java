@@ -214,6 +214,21 @@ class AuditTrailNodeTest {
     }
 
     @Test
+    @Order(3)
+    void theCliListsTheTrailOffline() {
+        Cli list = cli("audit", "list", "--dir", a.node().dir().toString(), "--action", "red-grant", "--limit", "5");
+        assertEquals(0, list.code(), list.err());
+        List<String> lines = list.out().strip().lines().toList();
+        assertEquals(2, lines.size(), list.out());
+        assertTrue(lines.get(0).startsWith("SEQ") && lines.get(1).contains(ADMIN) && lines.get(1).contains(CLERK) && lines.get(1).contains(LOCAL), list.out());
+        for (String[] bad : new String[][] {{"--limit", "0"}, {"--action", "nonsense"}}) {
+            Cli c = cli("audit", "list", "--dir", a.node().dir().toString(), bad[0], bad[1]);
+            assertEquals(ParleyCli.FAILED, c.code());
+            assertEquals(1, c.err().strip().lines().count(), c.err());
+        }
+    }
+
+    @Test
     @Order(4)
     void theHeadIsCommittedToTheLogAndWitnessedByThePeer() throws Exception {
         AuditRecord head = a.node().audit().head().orElseThrow();
