@@ -64,7 +64,7 @@ final class TokenRoutes {
             throw new ProblemException(Problem.of(409, "too-many-tokens", "Conflict", e.getMessage()));
         }
         Token t = issued.token();
-        node.audit().record(AuditEvent.done(user.username(), AuditAction.TOKEN_CREATED, t.id(), ctx.ip(), summary(t)));
+        RequestAudit.done(node, ctx, AuditAction.TOKEN_CREATED, t.id(), summary(t));
         ObjectNode out = json(t);
         out.put("token", issued.secret());
         out.put("usage", "send 'Authorization: Bearer <token>' to /api/v1/ and /taxii2/; the token is shown only now and stored as its SHA-256");
@@ -90,7 +90,7 @@ final class TokenRoutes {
             throw ProblemException.notFound("no token '" + id + "' of yours");
         }
         if (node.tokens().revoke(id, user.username())) {
-            node.audit().record(AuditEvent.done(user.username(), AuditAction.TOKEN_REVOKED, id, ctx.ip(), "owner " + found.get().username()));
+            RequestAudit.done(node, ctx, AuditAction.TOKEN_REVOKED, id, "owner " + found.get().username() + ", label " + found.get().label());
         }
         ctx.contentType("application/json").result(Json.write(json(node.tokens().find(id).orElseThrow())));
     }
@@ -120,9 +120,9 @@ final class TokenRoutes {
         return v.asLong();
     }
 
-    /** The audit record's detail: what the token may do and until when; never its secret. */
-    private static String summary(Token t) {
-        return "scope " + t.scope() + ", channels " + String.join(",", t.channels()) + ", expires " + t.expires();
+    /** The audit record's detail: what the token is for, may do and until when; never its secret. */
+    static String summary(Token t) {
+        return "label " + t.label() + "; scope " + t.scope() + ", channels " + String.join(",", t.channels()) + ", expires " + t.expires();
     }
 
     private ObjectNode json(Token t) {

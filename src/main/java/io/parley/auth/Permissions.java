@@ -74,6 +74,7 @@ public final class Permissions {
         put("DELETE /api/v1/tokens/{id}", Global.ISSUE_TOKENS);
         put("GET /api/v1/red-grants", Global.GRANT_RED);
         put("PUT /api/v1/red-grants/{username}", Global.GRANT_RED);
+        put("GET /api/v1/audit", Global.READ_AUDIT);
 
         // TAXII 2.1
         for (String path : new String[] {"/taxii2/", "/taxii2/api/", "/taxii2/api/collections/", "/taxii2/api/collections/{id}/",
@@ -96,6 +97,7 @@ public final class Permissions {
         put("GET /users", Global.MANAGE_USERS);
         put("POST /users", Global.MANAGE_USERS);
         put("POST /users/{name}/disable", Global.MANAGE_USERS);
+        put("GET /audit", Global.READ_AUDIT);
     }
 
     private Permissions() {}

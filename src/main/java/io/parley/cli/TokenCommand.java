@@ -89,8 +89,8 @@ final class TokenCommand implements Runnable {
                 Tokens.Issued issued = offline(dir, (tokens, users, audit) -> {
                     if (users.find(api.user).isEmpty()) throw new IllegalArgumentException("no enabled account '" + api.user + "' on this node");
                     Tokens.Issued i = tokens.issue(api.user, label, s, reach, Duration.ofDays(days));
-                    audit.record(AuditEvent.done("cli", AuditAction.TOKEN_CREATED, i.token().id(), "cli",
-                            "for " + api.user + ": scope " + s.wire() + ", channels " + String.join(",", i.token().channels()) + ", expires " + i.token().expires()));
+                    audit.record(AuditEvent.done("cli", AuditAction.TOKEN_CREATED, i.token().id(), "cli", "for " + api.user + ": label "
+                            + label + "; scope " + s.wire() + ", channels " + String.join(",", i.token().channels()) + ", expires " + i.token().expires()));
                     return i;
                 });
                 print(out, issued.secret(), issued.token().id(), issued.token().scope(), issued.token().channels(), issued.token().expires().toString());
@@ -164,7 +164,7 @@ final class TokenCommand implements Runnable {
             if (dir != null) {
                 offline(dir, (tokens, users, audit) -> {
                     TokenStore.Token t = tokens.find(id).orElseThrow(() -> new IllegalArgumentException("no token '" + id + "' on this node"));
-                    if (tokens.revoke(id, "cli")) audit.record(AuditEvent.done("cli", AuditAction.TOKEN_REVOKED, id, "cli", "owner " + t.username()));
+                    if (tokens.revoke(id, "cli")) audit.record(AuditEvent.done("cli", AuditAction.TOKEN_REVOKED, id, "cli", "owner " + t.username() + ", label " + t.label()));
                     return null;
                 });
             } else {

@@ -17,6 +17,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.parley.api.Problem;
 import io.parley.api.ProblemException;
+import io.parley.api.RequestAudit;
 import io.parley.api.RequestBodies;
 import io.parley.api.SignedPeerRequests;
 import io.parley.cases.CaseBook;
@@ -146,7 +147,9 @@ final class EvidenceRoutes {
     }
 
     private void exportMisp(Context ctx) {
-        json(ctx, 200, MispExport.toMisp(visible(ctx)));
+        ObjectNode misp = MispExport.toMisp(visible(ctx));
+        RequestAudit.done(node, ctx, io.parley.audit.AuditAction.EXPORT, "evidence " + ctx.pathParam("sha256"), "MISP");
+        json(ctx, 200, misp);
     }
 
     private void exportIodef(Context ctx) {
@@ -164,6 +167,7 @@ final class EvidenceRoutes {
         String xml = IodefExport.toXml(bundle, new IodefExport.CaseMetadata(caseId, node.origin(),
                 title != null ? title : "Parley evidence " + sha.substring(0, 12), meta.createdAt(),
                 new IodefExport.Contact(node.config().displayName(), null)));
+        RequestAudit.done(node, ctx, io.parley.audit.AuditAction.EXPORT, "evidence " + sha, "IODEF");
         ctx.status(200).contentType("application/xml; charset=utf-8").result(xml);
     }
 
@@ -239,6 +243,8 @@ final class EvidenceRoutes {
             set.add(s.textValue());
         }
         evidence.store().setRedScopes(username, set, user(ctx).username(), node.now());
+        RequestAudit.done(node, ctx, io.parley.audit.AuditAction.RED_GRANT, username,
+                set.isEmpty() ? "every TLP:RED grant revoked" : "may read TLP:RED in: " + String.join(", ", set));
         ArrayNode arr = Json.MAPPER.createArrayNode();
         set.forEach(arr::add);
         ObjectNode out = Json.object().put("username", username);
