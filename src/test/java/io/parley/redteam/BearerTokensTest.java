@@ -130,6 +130,8 @@ class BearerTokensTest {
         assertTrue(res.body().contains("read token"), res.body());
         assertEquals(403, bearer("POST", "/api/v1/evidence", read, "{}").statusCode());
         assertEquals(cases, count("cases"), "nothing was opened");
+        assertTrue(node.node().audit().after(0, 10_000).stream().anyMatch(r -> r.action().equals(AuditAction.ACCESS_DENIED.code())
+                && r.actor().equals(TestNodes.USER) && r.detail().contains("read token")), "a token probing beyond its scope leaves a trace");
         assertEquals(200, bearer("GET", "/api/v1/cases", read, null).statusCode(), "but it reads");
     }
 
