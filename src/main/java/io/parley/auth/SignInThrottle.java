@@ -172,7 +172,7 @@ public final class SignInThrottle {
 
     /** The wait after {@code c}'s last failure: none within the free allowance, then doubling up to the kind's cap. */
     private Duration delay(Counter c, Kind kind) {
-        int over = c.failures - free(kind);
+        int over = c.failures - free(kind) + 1; // the failure that uses up the allowance brings the first wait
         if (over <= 0) return Duration.ZERO;
         Duration cap = kind == Kind.ACCOUNT ? settings.accountMaxDelay() : settings.maxDelay();
         long millis = settings.firstDelay().toMillis() << Math.min(over - 1, 30);
