@@ -32,6 +32,10 @@ import io.parley.identity.Sha256;
  *       their usual desk: it can only slow sign-ins from new places, and by at most the low cap.</li>
  * </ul>
  *
+ * <p>Where an account has signed in successfully before (the pair is known), only the first counter applies to it:
+ * guesses at that account from that address are still counted there, while failures of others (people or an attacker
+ * sharing a NAT, or guessing the account from elsewhere) cannot lock the officer out of their usual desk.
+ *
  * <p>User names are counted as given, whether or not the account exists, so throttling behaves the same for made-up
  * names. Counters live in memory only, in caches with a maximum size (names are kept as SHA-256 digests, addresses
  * IPv6 by their /64, which one subscriber usually holds whole) and forgotten {@code forget_after} after their last
@@ -111,8 +115,10 @@ public final class SignInThrottle {
         boolean exempt = known.getIfPresent(pair) != null;
         Duration wait = Duration.ZERO;
         wait = max(wait, waitFor(counter(pair), Kind.PAIR, guess, now));
-        wait = max(wait, waitFor(counter(address), Kind.ADDRESS, guess, now));
-        if (!exempt) wait = max(wait, waitFor(counter(account), Kind.ACCOUNT, guess, now));
+        if (!exempt) {
+            wait = max(wait, waitFor(counter(address), Kind.ADDRESS, guess, now));
+            wait = max(wait, waitFor(counter(account), Kind.ACCOUNT, guess, now));
+        }
         if (!wait.isZero()) return new Admission.Wait(roundUp(wait));
         for (String key : new String[] {pair, address, account}) counter(key).inFlight.merge(guess, 1, Integer::sum);
         return new Admission.Go(new Attempt(pair, address, account, guess));
@@ -145,8 +151,8 @@ public final class SignInThrottle {
             c.last = now;
         }
         boolean exempt = known.getIfPresent(a.pair()) != null;
-        Duration wait = max(delay(counter(a.pair()), Kind.PAIR), delay(counter(a.address()), Kind.ADDRESS));
-        if (!exempt) wait = max(wait, delay(counter(a.account()), Kind.ACCOUNT));
+        Duration wait = delay(counter(a.pair()), Kind.PAIR);
+        if (!exempt) wait = max(wait, max(delay(counter(a.address()), Kind.ADDRESS), delay(counter(a.account()), Kind.ACCOUNT)));
         return new Settled(counter(a.pair()).failures, !exempt, wait.isZero() ? Optional.empty() : Optional.of(roundUp(wait)));
     }
 

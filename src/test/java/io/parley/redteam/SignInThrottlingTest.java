@@ -153,6 +153,10 @@ class SignInThrottlingTest {
             assertEquals(200, api("127.0.0.1", TestNodes.USER, TestNodes.PASSWORD).statusCode(), "the officer still signs in, round " + i);
         }
         assertEquals(60, longest, "the account-wide wait is capped low (1 min), so the attacker only slows new places");
+
+        for (int i = 0; i < 20; i++) api("127.0.0.1", "sprayed-" + i, "x"); // someone behind the officer's NAT sprays names
+        assertThrottled(api("127.0.0.1", "sprayed-20", "x"), 1, "the address is held back for names it has not signed in with");
+        assertEquals(200, api("127.0.0.1", TestNodes.USER, TestNodes.PASSWORD).statusCode(), "but not for the officer who signs in there");
     }
 
     @Test
