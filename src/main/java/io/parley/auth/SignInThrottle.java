@@ -54,12 +54,12 @@ public final class SignInThrottle {
                 Duration.ofMinutes(1), Duration.ofHours(24), 100_000);
 
         public Settings {
-            if (pairFree < 0 || addressFree < 0 || accountFree < 0) throw new IllegalArgumentException("free failure counts must be 0 or more");
+            if (pairFree < 0 || addressFree < 0 || accountFree < 0) throw new IllegalArgumentException("throttle.sign_in: the free failure counts must be 0 or more");
             if (firstDelay.isNegative() || firstDelay.isZero() || maxDelay.compareTo(firstDelay) < 0 || accountMaxDelay.compareTo(firstDelay) < 0) {
-                throw new IllegalArgumentException("delays must be positive, with first_delay no longer than the caps");
+                throw new IllegalArgumentException("throttle.sign_in: delays must be positive, first_delay_seconds no longer than the caps");
             }
-            if (forgetAfter.compareTo(maxDelay) < 0) throw new IllegalArgumentException("forget_after must be at least max_delay");
-            if (maxTracked < 100) throw new IllegalArgumentException("max_tracked must be at least 100");
+            if (forgetAfter.compareTo(maxDelay) < 0) throw new IllegalArgumentException("throttle.sign_in: forget_after_seconds must be at least max_delay_seconds");
+            if (maxTracked < 100) throw new IllegalArgumentException("throttle.sign_in: max_tracked must be at least 100");
         }
     }
 

@@ -124,6 +124,47 @@ class PeerRateLimitTest {
         assertTrue(refused.get() > 10 * Math.max(1, served.get()), "the flood was mostly refused: " + refused + " refused, " + served + " served");
     }
 
+    /** Sends {@code method path} to cert-a, signed by {@code signer} (null: unsigned). */
+    private static HttpResponse<String> call(String method, String path, byte[] body, SigningKey signer) throws Exception {
+        URI target = URI.create(a.baseUrl() + path);
+        HttpRequest.Builder req = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30))
+                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body.length > 0) req.header("Content-Type", "text/plain; charset=utf-8");
+        if (signer != null) PeerRequestAuth.sign(req, method, target, body, signer, Instant.now());
+        return RAW.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** Spends {@code signer}'s allowance (or the address's) on the inbox, then calls the route: 429 at least once in a few tries. */
+    private static HttpResponse<String> overLimit(String method, String path, byte[] body, SigningKey signer) throws Exception {
+        HttpResponse<String> last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            for (int i = 0; i < 200 && post(a, garbage(1), signer).statusCode() != 429; i++) {
+                // spending
+            }
+            last = call(method, path, body, signer);
+            if (last.statusCode() == 429) return last;
+        }
+        return last;
+    }
+
+    @Test
+    void everyPeerRouteIsLimitedPerCaller() throws Exception {
+        SigningKey evilKey = HostileNetwork.keyOf(evil);
+        String hash = "0".repeat(64);
+        var catchUp = overLimit("GET", "/federation/v1/channels/" + CHANNEL + "/envelopes?from=cert-a.example&after=0", new byte[0], evilKey);
+        assertEquals(429, catchUp.statusCode(), "catch-up: " + catchUp.body());
+        assertTrue(catchUp.headers().firstValue("Retry-After").isPresent());
+        var evidence = overLimit("GET", "/federation/v1/evidence/" + hash + "?envelope=" + hash, new byte[0], evilKey);
+        assertEquals(429, evidence.statusCode(), "evidence fetch: " + evidence.body());
+        var witness = overLimit("POST", "/log/witness/add-checkpoint", "old 0\n\ngarbage\n".getBytes(StandardCharsets.UTF_8), null);
+        assertEquals(429, witness.statusCode(), "witness, unsigned, by address: " + witness.body());
+        var unsignedCatchUp = overLimit("GET", "/federation/v1/channels/" + CHANNEL + "/envelopes?from=cert-a.example&after=0", new byte[0], null);
+        assertEquals(429, unsignedCatchUp.statusCode(), "an unsigned catch-up is charged to its address before its 401");
+        // cert-b, from the same address and not over its own allowance, is still served
+        var honest = call("GET", "/federation/v1/channels/" + CHANNEL + "/envelopes?from=cert-a.example&after=0", new byte[0], HostileNetwork.keyOf(b));
+        assertEquals(200, honest.statusCode(), honest.body());
+    }
+
     @Test
     void aSenderToldToWaitDeliversLaterAndLosesNothing() throws Exception {
         SigningKey bKey = HostileNetwork.keyOf(b);
