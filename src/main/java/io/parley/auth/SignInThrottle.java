@@ -39,8 +39,10 @@ import io.parley.identity.Sha256;
  * <p>User names are counted as given, whether or not the account exists, so throttling behaves the same for made-up
  * names. Counters live in memory only, in caches with a maximum size (names are kept as SHA-256 digests, addresses
  * IPv6 by their /64, which one subscriber usually holds whole) and forgotten {@code forget_after} after their last
- * use: memory stays bounded however many names and addresses an attacker invents, at the price that a flood of
- * invented keys can evict older counters. A restart forgets them too.
+ * use: memory stays bounded however many names and addresses an attacker invents (at most 3 × {@code max_tracked}
+ * counters of a few hundred bytes each), at the price that a flood of invented keys can evict older counters; the
+ * cache's frequency-based admission keeps the counters in use. Only an attempt that is let through creates
+ * counters. A restart forgets them.
  *
  * <p>Attempts being verified count against the free allowance, by distinct password: a client cannot fire a thousand
  * guesses in parallel while the counter still reads zero, yet a legitimate client repeating one password in parallel
@@ -51,7 +53,7 @@ public final class SignInThrottle {
     public record Settings(int pairFree, int addressFree, int accountFree, Duration firstDelay, Duration maxDelay,
                            Duration accountMaxDelay, Duration forgetAfter, long maxTracked) {
         public static final Settings DEFAULT = new Settings(5, 20, 10, Duration.ofSeconds(1), Duration.ofMinutes(15),
-                Duration.ofMinutes(1), Duration.ofHours(24), 100_000);
+                Duration.ofMinutes(1), Duration.ofHours(24), 20_000);
 
         public Settings {
             if (pairFree < 0 || addressFree < 0 || accountFree < 0) throw new IllegalArgumentException("throttle.sign_in: the free failure counts must be 0 or more");
@@ -85,7 +87,7 @@ public final class SignInThrottle {
         int failures;
         Instant last = Instant.EPOCH;
         /** guess digest → how many requests with it are being verified */
-        final Map<String, Integer> inFlight = new HashMap<>(2);
+        final Map<String, Integer> inFlight = new HashMap<>(4);
     }
 
     private final Settings settings;
@@ -113,11 +115,12 @@ public final class SignInThrottle {
         String guess = HexFormat.of().formatHex(Sha256.hash((username + "\u0000" + password).getBytes(StandardCharsets.UTF_8)));
         Instant now = clock.instant();
         boolean exempt = known.getIfPresent(pair) != null;
+        // looked at, not created: a refused attempt adds nothing to the caches, however many names it invents
         Duration wait = Duration.ZERO;
-        wait = max(wait, waitFor(counter(pair), Kind.PAIR, guess, now));
+        wait = max(wait, waitFor(peek(pair), Kind.PAIR, guess, now));
         if (!exempt) {
-            wait = max(wait, waitFor(counter(address), Kind.ADDRESS, guess, now));
-            wait = max(wait, waitFor(counter(account), Kind.ACCOUNT, guess, now));
+            wait = max(wait, waitFor(peek(address), Kind.ADDRESS, guess, now));
+            wait = max(wait, waitFor(peek(account), Kind.ACCOUNT, guess, now));
         }
         if (!wait.isZero()) return new Admission.Wait(roundUp(wait));
         for (String key : new String[] {pair, address, account}) counter(key).inFlight.merge(guess, 1, Integer::sum);
@@ -158,6 +161,18 @@ public final class SignInThrottle {
 
     private Counter counter(String key) {
         return counters.get(key, k -> new Counter());
+    }
+
+    /** How many counters are held (for tests of the memory bound). */
+    long tracked() {
+        counters.cleanUp();
+        return counters.estimatedSize();
+    }
+
+    /** The counter of {@code key}, or a fresh one that is not stored. */
+    private Counter peek(String key) {
+        Counter c = counters.getIfPresent(key);
+        return c != null ? c : new Counter();
     }
 
     private static void release(Counter c, String guess) {

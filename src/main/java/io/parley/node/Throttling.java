@@ -16,7 +16,7 @@ import io.parley.json.Json;
  * "throttle": {
  *   "sign_in": {"pair_free": 5, "address_free": 20, "account_free": 10, "first_delay_seconds": 1,
  *               "max_delay_seconds": 900, "account_max_delay_seconds": 60, "forget_after_seconds": 86400,
- *               "max_tracked": 100000},
+ *               "max_tracked": 20000},
  *   "peers": {"per_second": 200, "burst": 10000, "max_tracked": 10000}
  * }
  * </pre>

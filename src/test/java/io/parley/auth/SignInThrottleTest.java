@@ -2,6 +2,7 @@ package io.parley.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +59,23 @@ class SignInThrottleTest {
                 "a sixth distinct guess while five are being verified");
         assertInstanceOf(SignInThrottle.Admission.Go.class, throttle.admit("duty", "guess-0", "192.0.2.9"),
                 "the same password again is no new guess (a client repeating its credentials in parallel requests)");
+    }
+
+    @Test
+    void inventedNamesFromAThrottledAddressAddNothingAndMemoryStaysBounded() {
+        for (int i = 0; i < 20; i++) fail("name-" + i, "192.0.2.50");
+        long held = throttle.tracked();
+        for (int i = 0; i < 1000; i++) {
+            assertInstanceOf(SignInThrottle.Admission.Wait.class, throttle.admit("invented-" + i, "x", "192.0.2.50"));
+        }
+        assertEquals(held, throttle.tracked(), "refused attempts create no counters");
+        var small = new SignInThrottle(new SignInThrottle.Settings(5, 20, 10, Duration.ofSeconds(1), Duration.ofMinutes(15),
+                Duration.ofMinutes(1), Duration.ofHours(24), 100), clock);
+        for (int i = 0; i < 2000; i++) {
+            var a = small.admit("user-" + i, "x", "198.51.100." + (i % 250));
+            if (a instanceof SignInThrottle.Admission.Go go) small.failed(go.attempt());
+        }
+        assertTrue(small.tracked() <= 300, "at most 3 x max_tracked counters: " + small.tracked());
     }
 
     @Test
