@@ -93,8 +93,9 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * HTTP Basic over local accounts, or a bearer token ({@link io.parley.auth.Tokens}); the OpenAPI document stays
-     * public so clients can discover the API. Any header that does not authenticate, malformed ones included, is a 401.
+     * HTTP Basic over local accounts (throttled), or a bearer token ({@link io.parley.auth.Tokens}); the OpenAPI
+     * document stays public so clients can discover the API. Any header that does not authenticate, malformed ones
+     * included, is a 401. A token is not throttled: its secret is 32 random bytes, beyond guessing at any rate.
      */
     private static void authenticate(Node node, Context ctx) {
         if (ctx.path().equals("/api/v1/openapi.json") || ctx.method() == HandlerType.OPTIONS) return;
@@ -112,9 +113,13 @@ public final class HttpServer implements AutoCloseable {
                 }
             }
             case Credentials.Basic basic -> {
-                Optional<UserStore.User> user = node.authenticator().authenticate(basic.username(), basic.password());
-                if (user.isEmpty()) throw unauthorized(ctx, "unknown user or wrong password");
-                ctx.attribute(USER_ATTRIBUTE, user.get());
+                switch (node.authenticator().signIn(basic.username(), basic.password(), ctx.ip(), "api")) {
+                    case io.parley.auth.Authenticator.SignIn.Accepted a -> ctx.attribute(USER_ATTRIBUTE, a.user());
+                    case io.parley.auth.Authenticator.SignIn.Throttled t -> throw throttled(ctx, t.retryAfter(),
+                            "too many failed sign-ins for this account or from this address; nothing was checked, try again in "
+                                    + t.retryAfter().toSeconds() + " s");
+                    case io.parley.auth.Authenticator.SignIn.Refused r -> throw unauthorized(ctx, "unknown user or wrong password");
+                }
             }
             case Credentials.None none -> throw unauthorized(ctx, "this API needs HTTP Basic credentials of a local account or a bearer token");
             case Credentials.Malformed bad -> throw unauthorized(ctx, bad.reason());
@@ -128,6 +133,15 @@ public final class HttpServer implements AutoCloseable {
 
     private static ProblemException unauthorized(String detail) {
         return new ProblemException(Problem.of(401, "unauthorized", "Unauthorized", detail));
+    }
+
+    /**
+     * A 429 {@code too-many-requests} problem with {@code Retry-After} in whole seconds: a throttled sign-in or a
+     * peer over its rate limit. The caller throws it; nothing was done.
+     */
+    public static ProblemException throttled(Context ctx, java.time.Duration retryAfter, String detail) {
+        ctx.header("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
+        return new ProblemException(Problem.of(429, "too-many-requests", "Too many requests", detail));
     }
 
     /**

@@ -95,7 +95,18 @@ public final class TaxiiRoutes {
                     case Tokens.Verdict.Refused no -> refusal = no.reason();
                 }
             }
-            case Credentials.Basic basic -> user = node.authenticator().authenticate(basic.username(), basic.password());
+            case Credentials.Basic basic -> {
+                switch (node.authenticator().signIn(basic.username(), basic.password(), ctx.ip(), "taxii")) {
+                    case io.parley.auth.Authenticator.SignIn.Accepted a -> user = Optional.of(a.user());
+                    case io.parley.auth.Authenticator.SignIn.Refused r -> user = Optional.empty();
+                    case io.parley.auth.Authenticator.SignIn.Throttled t -> {
+                        // TAXII 2.1 §3.6.1: 429 with a TAXII error message; Retry-After in whole seconds
+                        ctx.header("Retry-After", Long.toString(t.retryAfter().toSeconds()));
+                        throw new TaxiiException(429, "Too Many Requests", "too many failed sign-ins for this account or from this"
+                                + " address; nothing was checked, try again in " + t.retryAfter().toSeconds() + " s");
+                    }
+                }
+            }
             case Credentials.None none -> refusal = "TAXII needs HTTP Basic credentials of a local account or a bearer token";
             case Credentials.Malformed bad -> refusal = bad.reason();
         }

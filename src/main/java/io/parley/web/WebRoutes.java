@@ -199,7 +199,18 @@ public final class WebRoutes {
         } catch (RuntimeException e) {
             // malformed header: same as none
         }
-        Optional<UserStore.User> found = user == null ? Optional.empty() : node.authenticator().authenticate(user, password);
+        Optional<UserStore.User> found = Optional.empty();
+        if (user != null) {
+            switch (node.authenticator().signIn(user, password, ctx.ip(), "web")) {
+                case io.parley.auth.Authenticator.SignIn.Accepted a -> found = Optional.of(a.user());
+                case io.parley.auth.Authenticator.SignIn.Refused r -> { }
+                case io.parley.auth.Authenticator.SignIn.Throttled t -> {
+                    ctx.header("Retry-After", Long.toString(t.retryAfter().toSeconds()));
+                    throw new WebError(429, "Too many attempts", "Too many failed sign-ins for this account or from this address."
+                            + " Nothing was checked. Try again in " + t.retryAfter().toSeconds() + " seconds.");
+                }
+            }
+        }
         if (found.isEmpty()) {
             ctx.header("WWW-Authenticate", REALM);
             throw new WebError(401, "Sign-in required",
