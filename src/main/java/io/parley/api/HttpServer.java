@@ -86,7 +86,11 @@ public final class HttpServer implements AutoCloseable {
         return server;
     }
 
-    /** HTTP Basic over local accounts; the OpenAPI document stays public so clients can discover the API. */
+    /**
+     * HTTP Basic over local accounts; the OpenAPI document stays public so clients can discover the API. The web UI's
+     * session cookie is never looked at here: a signed-in browser cannot drive the API (a page of another site could
+     * otherwise borrow its session). Under {@code require_2fa_for_admin}, Basic is refused for admins.
+     */
     private static void authenticate(Node node, Context ctx) {
         if (ctx.path().equals("/api/v1/openapi.json") || ctx.method() == HandlerType.OPTIONS) return;
         var creds = ctx.basicAuthCredentials();
@@ -96,6 +100,11 @@ public final class HttpServer implements AutoCloseable {
             ctx.header("WWW-Authenticate", "Basic realm=\"parley\", charset=\"UTF-8\"");
             throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
                     creds == null ? "this API needs HTTP Basic credentials of a local account" : "unknown user or wrong password"));
+        }
+        var refusal = node.config().signIn().basicRefusal(user.get());
+        if (refusal.isPresent()) {
+            ctx.header("WWW-Authenticate", "Basic realm=\"parley\", charset=\"UTF-8\"");
+            throw new ProblemException(Problem.of(401, "second-factor-required", "Unauthorized", refusal.get()));
         }
         ctx.attribute(USER_ATTRIBUTE, user.get());
     }

@@ -90,6 +90,11 @@ public final class TaxiiRoutes {
         } else {
             var creds = basic(header);
             if (creds != null) user = node.authenticator().authenticate(creds[0], creds[1]);
+            var refusal = user.flatMap(u -> node.config().signIn().basicRefusal(u));
+            if (refusal.isPresent()) {
+                ctx.header("WWW-Authenticate", CHALLENGE);
+                throw new TaxiiException(401, "Unauthorized", refusal.get());
+            }
         }
         if (user.isEmpty()) {
             ctx.header("WWW-Authenticate", CHALLENGE);

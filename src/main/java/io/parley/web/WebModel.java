@@ -109,4 +109,23 @@ public final class WebModel {
     public record Users(Layout layout, List<io.parley.store.UserStore.Account> accounts) {}
 
     public record Error(Layout layout, int status, String heading, String message, String back) {}
+
+    /** The sign-in forms: the name typed so far, and the local page to go to afterwards (or null). */
+    public record SignIn(Layout layout, String user, String next) {}
+
+    /**
+     * The account page. pendingSecret/qrSvg/uri: a second factor awaiting confirmation (else null); recoveryCodes: shown
+     * once, right after confirmation (else null).
+     */
+    public record Account(Layout layout, String role, boolean enrolled, boolean required, String pendingSecret, String qrSvg, String uri,
+                          long recoveryCodesLeft, List<String> recoveryCodes) {
+        public boolean pending() {
+            return pendingSecret != null;
+        }
+
+        /** The base32 secret in groups of four, easier to type. */
+        public String groupedSecret() {
+            return pendingSecret == null ? null : pendingSecret.replaceAll("(.{4})(?!$)", "$1 ");
+        }
+    }
 }
