@@ -16,8 +16,16 @@ final class SessionCookie {
         this.node = node;
     }
 
+    /**
+     * Named after the node: browsers keep cookies per host name, not per port, so nodes sharing a host (the demo's
+     * three on 127.0.0.1) would otherwise overwrite each other's session.
+     */
     String name() {
-        return node.tls().isPresent() ? "__Host-parley_session" : "parley_session";
+        return name(node.origin(), node.tls().isPresent());
+    }
+
+    static String name(String origin, boolean tls) {
+        return (tls ? "__Host-" : "") + "parley_session-" + origin.replaceAll("[^A-Za-z0-9.-]", "_");
     }
 
     /** The value the request carries, or null. */
