@@ -460,7 +460,10 @@ class TlpRedTest {
     }
 
     private static HttpResponse<String> get(NodeServer n, String path, String user) throws Exception {
-        return TestNodes.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + path)).header("Authorization", basic(user))
+        String[] auth = io.parley.testing.WebSessions.webPage(path)
+                ? new String[] {"Cookie", io.parley.testing.WebSessions.signIn(n, user, TestNodes.PASSWORD)}
+                : new String[] {"Authorization", basic(user)};
+        return TestNodes.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + path)).header(auth[0], auth[1])
                 .header("Accept", path.startsWith("/taxii2/") ? "application/taxii+json;version=2.1" : "*/*").GET().build());
     }
 

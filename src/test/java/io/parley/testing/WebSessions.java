@@ -62,6 +62,20 @@ public final class WebSessions {
         return m.group(1);
     }
 
+    /** Whether {@code path} is a web UI page (signed in with a session) rather than the API, TAXII or a public route. */
+    public static boolean webPage(String path) {
+        for (String p : new String[] {"/api/", "/taxii2", "/federation/", "/log/", "/.well-known/", "/healthz", "/metrics", "/ui/"}) {
+            if (path.startsWith(p)) return false;
+        }
+        return true;
+    }
+
+    /** The header that authenticates a test request to {@code path}: a fresh web session for pages, else HTTP Basic. */
+    public static String[] authHeader(NodeServer n, String path, String user, String password) throws IOException, InterruptedException {
+        if (webPage(path)) return new String[] {"Cookie", signIn(n, user, password)};
+        return new String[] {"Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8))};
+    }
+
     public static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
