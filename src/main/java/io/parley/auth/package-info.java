@@ -8,5 +8,10 @@
  * route the node serves has exactly one entry in {@link io.parley.auth.Permissions}, checked against the account's
  * {@link io.parley.auth.Role} and channel grants before the handler runs; a route without an entry is refused, and a
  * disabled account is not found at all.
+ *
+ * <p>Web sessions ({@link io.parley.auth.Sessions}) are stored by the SHA-256 of their id only. TOTP secrets
+ * ({@link io.parley.auth.SecondFactor}) are stored sealed with AES-256-GCM under the node directory's {@code totp.key}
+ * ({@link io.parley.auth.SecretBox}), never in clear in the database; recovery codes only as hashes; a TOTP time step
+ * is accepted at most once per account.
  */
 package io.parley.auth;

@@ -223,4 +223,26 @@ class SessionsTest {
         assertTrue(records.stream().anyMatch(r -> r.action().equals("sign-out") && r.ok()));
         assertTrue(records.stream().noneMatch(r -> r.toString().contains(TestNodes.PASSWORD) || r.toString().contains("a-wrong-password")), "never a password");
     }
+
+    @Test
+    void underTlsTheCookieIsSecureAndHostBound() throws Exception {
+        Path dir = tmp.resolve("tls-node");
+        var cfg = io.parley.node.NodeInit.create(dir, new io.parley.node.NodeInit.Options("cert-tls.example", null, null, null, 1, null, List.of()), Instant.now());
+        cfg = io.parley.node.NodeInit.addSelfSignedTls(dir, cfg, Instant.now()).withPort(0);
+        try (NodeServer tls = NodeServer.start(dir, cfg, clock)) {
+            tls.node().users().put("duty", Passwords.hash("tls-password-1"), "viewer", clock.instant());
+            var ca = io.parley.tls.Pem.certificates(dir.resolve(io.parley.node.NodeInit.TLS_CERT_FILE));
+            var https = java.net.http.HttpClient.newBuilder().sslContext(io.parley.tls.NodeTls.clientContext(ca)).build();
+            HttpResponse<String> res = https.send(HttpRequest.newBuilder(URI.create(tls.baseUrl() + "/login")).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("username=duty&password=tls-password-1")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(303, res.statusCode(), res.body());
+            String set = res.headers().allValues("Set-Cookie").stream().filter(h -> h.contains("parley_session")).findFirst().orElseThrow();
+            assertTrue(set.startsWith("__Host-parley_session-cert-tls.example="), set);
+            for (String attribute : List.of("; Path=/", "; HttpOnly", "; SameSite=Strict", "; Secure")) assertTrue(set.contains(attribute), attribute + " in " + set);
+            assertFalse(set.contains("Domain="), "host-only");
+            var desk = https.send(HttpRequest.newBuilder(URI.create(tls.baseUrl() + "/")).header("Cookie", set.substring(0, set.indexOf(';'))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, desk.statusCode());
+        }
+    }
 }
