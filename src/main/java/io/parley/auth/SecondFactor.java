@@ -52,6 +52,23 @@ public final class SecondFactor {
     /** How a second step was passed, for the audit record. */
     public enum Passed { CODE, RECOVERY_CODE }
 
+    /** Wrong codes (TOTP or recovery) an account may send before the code step closes for a while. */
+    public static final int FREE_FAILURES = 5;
+    /** The first closure; each further wrong code doubles it, up to {@link #MAX_LOCK}. */
+    public static final Duration FIRST_LOCK = Duration.ofSeconds(30);
+    public static final Duration MAX_LOCK = Duration.ofMinutes(15);
+
+    /** The outcome of a second step. */
+    public sealed interface Check {
+        record Passed(SecondFactor.Passed how) implements Check {}
+
+        /** Wrong, already used, or no factor. */
+        record Wrong() implements Check {}
+
+        /** Too many wrong codes for this account: nothing was checked; try again after {@code retryAfter}. */
+        record Wait(Duration retryAfter) implements Check {}
+    }
+
     public SecondFactor(SecondFactorStore store, SecretBox box, Clock clock, String issuer) {
         this.store = store;
         this.box = box;
@@ -101,17 +118,40 @@ public final class SecondFactor {
     public record Enrolled(Enrolment enrolment, List<String> recoveryCodes) {}
 
     /**
-     * The second step of a sign-in: a current TOTP code, or else one unused recovery code. Empty if neither.
+     * The second step of a sign-in (or of removing the factor): a current TOTP code, or else one unused recovery code.
+     * Per account, after {@link #FREE_FAILURES} wrong ones the step closes for {@link #FIRST_LOCK}, doubling with each
+     * further wrong one up to {@link #MAX_LOCK}, and opens again fully at the next right one. This holds however many
+     * sessions or sign-ins the guesser starts (each needs the password, but a stolen password is the case this is for):
+     * at most about a hundred guesses a day against a million codes.
      */
-    public Optional<Passed> verify(String username, String input) {
-        if (input == null) return Optional.empty();
+    public Check verify(String username, String input) {
         Optional<SecondFactorStore.Totp> t = store.find(username).filter(SecondFactorStore.Totp::confirmed);
-        if (t.isEmpty()) return Optional.empty();
-        String s = input.strip();
-        if (s.matches("\\d{" + DIGITS + "}")) return acceptCode(t.get(), s) ? Optional.of(Passed.CODE) : Optional.empty();
+        if (t.isEmpty()) return new Check.Wrong();
+        Instant now = clock.instant();
+        if (now.isBefore(t.get().lockedUntil())) {
+            return new Check.Wait(Duration.ofSeconds(Math.max(1, Duration.between(now, t.get().lockedUntil()).toSeconds() + 1)));
+        }
+        Optional<Passed> passed = check(t.get(), input == null ? "" : input.strip());
+        if (passed.isEmpty()) {
+            store.countFailure(username, n -> n < FREE_FAILURES ? null : now.plus(lockFor(n)));
+            return new Check.Wrong();
+        }
+        if (t.get().failures() > 0) store.clearFailures(username);
+        return new Check.Passed(passed.get());
+    }
+
+    private Optional<Passed> check(SecondFactorStore.Totp t, String s) {
+        if (s.matches("\\d{" + DIGITS + "}")) return acceptCode(t, s) ? Optional.of(Passed.CODE) : Optional.empty();
         String normalized = normalizeRecovery(s);
         if (normalized == null) return Optional.empty();
-        return store.useRecoveryCode(username, recoveryHash(username, normalized), clock.instant()) ? Optional.of(Passed.RECOVERY_CODE) : Optional.empty();
+        return store.useRecoveryCode(t.username(), recoveryHash(t.username(), normalized), clock.instant()) ? Optional.of(Passed.RECOVERY_CODE) : Optional.empty();
+    }
+
+    /** How long the code step stays closed after the {@code failures}-th wrong code in a row. */
+    static Duration lockFor(int failures) {
+        int doublings = Math.min(failures - FREE_FAILURES, 20);
+        Duration d = FIRST_LOCK.multipliedBy(1L << doublings);
+        return d.compareTo(MAX_LOCK) > 0 ? MAX_LOCK : d;
     }
 
     public long unusedRecoveryCodes(String username) {

@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 public final class SecondFactorStore {
 
-    public record Totp(String username, String sealedSecret, boolean confirmed, long lastStep) {}
+    public record Totp(String username, String sealedSecret, boolean confirmed, long lastStep, int failures, Instant lockedUntil) {}
 
     private final Database db;
 
@@ -20,8 +20,8 @@ public final class SecondFactorStore {
     }
 
     public Optional<Totp> find(String username) {
-        return db.queryOne("SELECT username, secret, confirmed, last_step FROM user_totp WHERE username = ?",
-                rs -> new Totp(rs.getString(1), rs.getString(2), rs.getInt(3) != 0, rs.getLong(4)), username);
+        return db.queryOne("SELECT username, secret, confirmed, last_step, failures, locked_until FROM user_totp WHERE username = ?",
+                rs -> new Totp(rs.getString(1), rs.getString(2), rs.getInt(3) != 0, rs.getLong(4), rs.getInt(5), Instant.ofEpochMilli(rs.getLong(6))), username);
     }
 
     /** A new, unconfirmed secret for {@code username}, replacing an unconfirmed one; a confirmed one is kept (false). */
@@ -42,6 +42,26 @@ public final class SecondFactorStore {
      */
     public boolean acceptStep(String username, long step) {
         return db.update("UPDATE user_totp SET last_step = ?, confirmed = 1 WHERE username = ? AND last_step < ?", step, username, step) == 1;
+    }
+
+    /**
+     * Counts a wrong code for {@code username} and returns the count since the last right one; {@code lock} says until
+     * when the code step stays closed for that count (or null: open).
+     */
+    public int countFailure(String username, java.util.function.IntFunction<Instant> lock) {
+        return db.inTransaction(c -> {
+            Database.update(c, "UPDATE user_totp SET failures = failures + 1 WHERE username = ?", username);
+            var n = Database.query(c, "SELECT failures FROM user_totp WHERE username = ?", rs -> rs.getInt(1), username);
+            if (n.isEmpty()) return 0;
+            Instant until = lock.apply(n.get(0));
+            if (until != null) Database.update(c, "UPDATE user_totp SET locked_until = ? WHERE username = ?", until.toEpochMilli(), username);
+            return n.get(0);
+        });
+    }
+
+    /** A right code or recovery code: the count of wrong ones starts again. */
+    public void clearFailures(String username) {
+        db.update("UPDATE user_totp SET failures = 0, locked_until = 0 WHERE username = ? AND failures > 0", username);
     }
 
     /** Confirms the secret without a code (an operator enrolled it on the command line). */

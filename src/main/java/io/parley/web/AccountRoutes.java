@@ -73,10 +73,18 @@ final class AccountRoutes {
             throw new WebRoutes.WebError(403, "Second factor required", "This node requires a second factor for your account, so it cannot be removed."
                     + " An operator can reset it with 'parley user totp " + s.user() + " --reset'.");
         }
-        if (node.secondFactor().verify(s.user(), ctx.formParam("code")).isEmpty()) {
-            node.audit().record(AuditEvent.refused(s.user(), AuditAction.SECOND_FACTOR, s.user(), ctx.ip(), "removal refused: wrong code"));
-            render(ctx, 422, s, "That code is not right: the second factor was kept.", true, null);
-            return;
+        switch (node.secondFactor().verify(s.user(), ctx.formParam("code"))) {
+            case SecondFactor.Check.Wait w -> {
+                SignInRoutes.throttledHeaders(ctx, w.retryAfter());
+                render(ctx, 429, s, "Too many wrong codes for this account. Wait " + SignInRoutes.wait(w.retryAfter()) + "; the second factor was kept.", true, null);
+                return;
+            }
+            case SecondFactor.Check.Wrong wrong -> {
+                node.audit().record(AuditEvent.refused(s.user(), AuditAction.SECOND_FACTOR, s.user(), ctx.ip(), "removal refused: wrong code"));
+                render(ctx, 422, s, "That code is not right: the second factor was kept.", true, null);
+                return;
+            }
+            case SecondFactor.Check.Passed p -> { }
         }
         node.secondFactor().remove(s.user());
         node.audit().record(AuditEvent.done(s.user(), AuditAction.SECOND_FACTOR, s.user(), ctx.ip(), "TOTP removed in the web UI"));

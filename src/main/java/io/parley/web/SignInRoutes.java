@@ -136,24 +136,47 @@ final class SignInRoutes {
             showForm(ctx, 401, username, next, "Too many wrong codes: enter your password again.", true);
             return;
         }
-        Optional<SecondFactor.Passed> passed = node.secondFactor().verify(username, bounded(ctx.formParam("code"), 64));
-        if (passed.isEmpty()) {
-            node.audit().record(AuditEvent.refused(username, AuditAction.SIGN_IN, username, ctx.ip(), "web: wrong second-factor code"));
-            showCodeForm(ctx, 401, next, "That code is not right (or was already used). Enter the current code from your app.");
-            return;
+        SecondFactor.Passed how;
+        switch (node.secondFactor().verify(username, bounded(ctx.formParam("code"), 64))) {
+            case SecondFactor.Check.Wait w -> {
+                node.audit().record(AuditEvent.refused(username, AuditAction.SIGN_IN, username, ctx.ip(), "web: second step closed after too many wrong codes"));
+                tooMany(ctx, w.retryAfter(), next);
+                return;
+            }
+            case SecondFactor.Check.Wrong wrong -> {
+                node.audit().record(AuditEvent.refused(username, AuditAction.SIGN_IN, username, ctx.ip(), "web: wrong second-factor code"));
+                showCodeForm(ctx, 401, next, "That code is not right (or was already used). Enter the current code from your app.");
+                return;
+            }
+            case SecondFactor.Check.Passed p -> how = p.how();
         }
         if (!node.sessions().end(half.get().id())) { // a concurrent request already used this half session
             showForm(ctx, 401, username, next, "This sign-in was already completed or ended: sign in again.", true);
             return;
         }
         cookie.set(ctx, node.sessions().start(half.get().user(), Sessions.Stage.FULL));
-        if (passed.get() == SecondFactor.Passed.RECOVERY_CODE) {
+        if (how == SecondFactor.Passed.RECOVERY_CODE) {
             long left = node.secondFactor().unusedRecoveryCodes(username);
             node.audit().record(AuditEvent.done(username, AuditAction.SECOND_FACTOR, username, ctx.ip(), "recovery code used; " + left + " left"));
         }
         node.audit().record(AuditEvent.done(username, AuditAction.SIGN_IN, username, ctx.ip(),
-                passed.get() == SecondFactor.Passed.CODE ? "web: password and TOTP code" : "web: password and recovery code"));
+                how == SecondFactor.Passed.CODE ? "web: password and TOTP code" : "web: password and recovery code"));
         WebRoutes.seeOther(ctx, next == null ? "/" : next);
+    }
+
+    /** A throttled attempt: 429, when to come back (whole seconds), and a page that says so. Nothing was checked. */
+    static void throttledHeaders(Context ctx, java.time.Duration retryAfter) {
+        ctx.header("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
+    }
+
+    private void tooMany(Context ctx, java.time.Duration retryAfter, String next) {
+        throttledHeaders(ctx, retryAfter);
+        showCodeForm(ctx, 429, next, "Too many wrong codes for this account. Wait " + wait(retryAfter) + " before the next try; nothing was checked.");
+    }
+
+    static String wait(java.time.Duration d) {
+        long s = Math.max(1, d.toSeconds());
+        return s < 120 ? s + " seconds" : (s + 59) / 60 + " minutes";
     }
 
     // ---- signing out ----

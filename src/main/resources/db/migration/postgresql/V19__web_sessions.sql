@@ -17,12 +17,16 @@ CREATE INDEX web_sessions_user ON web_sessions (username);
 
 -- A user's TOTP secret, encrypted (AES-256-GCM) under the node's totp.key file; confirmed once a code was entered.
 -- last_step: the time step of the last accepted code, so a code is never accepted twice.
+-- failures / locked_until: wrong codes since the last right one, and until when the code step is closed (the throttle
+-- of the second step, per account, shared by every instance).
 CREATE TABLE user_totp (
-    username   TEXT    NOT NULL PRIMARY KEY,
-    secret     TEXT    NOT NULL,
-    confirmed  INTEGER NOT NULL DEFAULT 0,
-    last_step  BIGINT  NOT NULL DEFAULT -1,
-    created_at BIGINT  NOT NULL
+    username     TEXT    NOT NULL PRIMARY KEY,
+    secret       TEXT    NOT NULL,
+    confirmed    INTEGER NOT NULL DEFAULT 0,
+    last_step    BIGINT  NOT NULL DEFAULT -1,
+    created_at   BIGINT  NOT NULL,
+    failures     INTEGER NOT NULL DEFAULT 0,
+    locked_until BIGINT  NOT NULL DEFAULT 0
 );
 
 -- Single-use recovery codes, as SHA-256 hex of 80 random bits each.

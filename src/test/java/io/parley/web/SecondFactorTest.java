@@ -166,6 +166,33 @@ class SecondFactorTest {
     }
 
     @Test
+    void wrongCodesAcrossManySignInsCloseTheCodeStepWith429AndRetryAfter() throws Exception {
+        account(node, "ivan", "officer");
+        String secret = node.node().secondFactor().enrolNow("ivan").enrolment().secretBase32();
+        clock.advance(Duration.ofSeconds(30));
+        String wrong = code(secret).equals("123456") ? "654321" : "123456";
+        // a guesser who has the password starts a new sign-in for every two guesses: the count is the account's
+        for (int i = 0; i < SecondFactor.FREE_FAILURES; i++) {
+            assertEquals(401, twoSteps(node, "ivan", wrong).statusCode(), "guess " + (i + 1));
+        }
+        var closed = twoSteps(node, "ivan", code(secret));
+        assertEquals(429, closed.statusCode(), "closed: even the right code is not checked");
+        long retry = Long.parseLong(closed.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retry >= 30 && retry <= 31, "Retry-After " + retry);
+        assertTrue(closed.body().contains("Too many wrong codes") && closed.body().contains("seconds"), closed.body());
+        clock.advance(Duration.ofSeconds(31));
+        assertEquals(401, twoSteps(node, "ivan", wrong).statusCode());
+        var longer = twoSteps(node, "ivan", code(secret));
+        assertEquals(429, longer.statusCode());
+        assertTrue(Long.parseLong(longer.headers().firstValue("Retry-After").orElseThrow()) >= 60, "each further wrong code doubles the wait");
+        clock.advance(Duration.ofSeconds(61));
+        assertEquals(303, twoSteps(node, "ivan", code(secret)).statusCode(), "open again, and the right code signs in");
+        clock.advance(Duration.ofSeconds(30));
+        assertEquals(401, twoSteps(node, "ivan", wrong).statusCode(), "after a right code the count starts again");
+        assertEquals(303, twoSteps(node, "ivan", code(secret)).statusCode());
+    }
+
+    @Test
     void removingTheFactorNeedsACurrentCode() throws Exception {
         account(node, "gina", "viewer");
         var e = node.node().secondFactor().enrolNow("gina");
