@@ -24,6 +24,7 @@ import io.parley.store.UserStore;
  * Every outcome goes on the audit trail with the client's address; never the password or code.
  */
 final class SignInRoutes {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SignInRoutes.class);
     static final int MAX_NAME = 64, MAX_SECRET = 1024;
 
     private final Node node;
@@ -57,6 +58,11 @@ final class SignInRoutes {
                 handler.handle(ctx);
             } catch (WebRoutes.WebError e) {
                 web.error(ctx, null, e.status, e.heading, e.getMessage());
+            } catch (io.parley.auth.SecretBox.Unreadable e) {
+                // an instance started with another totp.key than the one that sealed the secrets: the operator's to fix
+                LOG.error("cannot open a TOTP secret on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                web.error(ctx, null, 500, "Second factor unavailable",
+                        "This node cannot check second-factor codes right now (its key file differs from the one the codes were set up with). The error has been logged; tell the node's operator.");
             }
         };
     }
