@@ -94,7 +94,9 @@ final class SignInRoutes {
         }
         Optional<UserStore.User> found = node.authenticator().authenticate(user, password);
         if (found.isEmpty()) {
-            node.audit().record(AuditEvent.refused(user, AuditAction.SIGN_IN, user, ctx.ip(), "web: unknown user or wrong password"));
+            // a name that is no account may be a password typed in the wrong field: it is not put on the record
+            String shown = node.users().find(user).isPresent() ? user : "(unknown account)";
+            node.audit().record(AuditEvent.refused(shown, AuditAction.SIGN_IN, shown, ctx.ip(), "web: unknown user or wrong password"));
             showForm(ctx, 401, user, next, "Unknown user or wrong password.", true);
             return;
         }
