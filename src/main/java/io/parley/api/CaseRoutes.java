@@ -159,17 +159,12 @@ final class CaseRoutes {
      * whom to ask.
      */
     private void requireReadable(io.parley.evidence.MarkingPolicy.LocalUser reader, ObjectNode bundle) {
-        for (String member : List.of("envelopes", "charter_envelopes")) {
-            for (JsonNode json : bundle.path(member)) {
-                io.parley.envelope.Envelope e = io.parley.envelope.Envelope.fromJson(json);
-                if (!node.messageAccess().mayRead(reader, e)) {
-                    throw new ProblemException(Problem.of(403, "marking-forbids", "Forbidden", "the case bundle holds envelope " + e.channel() + "/"
-                            + e.from() + "/" + e.seq() + " marked TLP:" + e.tlp().wire().toUpperCase(java.util.Locale.ROOT)
-                            + ", which this account may not read; an admin or a user granted RED for channel " + e.channel()
-                            + " (PUT /api/v1/red-grants/{user}) can export it"));
-                }
-            }
-        }
+        CaseBundle.unreadable(node, reader, bundle).ifPresent(e -> {
+            throw new ProblemException(Problem.of(403, "marking-forbids", "Forbidden", "the case bundle holds envelope " + e.channel() + "/"
+                    + e.from() + "/" + e.seq() + " marked TLP:" + e.tlp().wire().toUpperCase(java.util.Locale.ROOT)
+                    + ", which this account may not read; an admin or a user granted RED for channel " + e.channel()
+                    + " (PUT /api/v1/red-grants/{user}) can export it"));
+        });
     }
 
     private void report(Context ctx) {

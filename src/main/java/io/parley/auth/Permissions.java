@@ -73,7 +73,7 @@ public final class Permissions {
 
         // web UI
         for (String path : new String[] {"/", "/cases/{id}", "/cases/{id}/{action}", "/channels/{id}", "/channels/{id}/cases/new",
-                "/channels/{id}/{action}"}) {
+                "/channels/{id}/{action}", "/cases/{id}/evidence", "/channels/{id}/report.csv"}) {
             put("GET " + path, Global.READ);
         }
         put("POST /cases/{id}/{action}", CASE);

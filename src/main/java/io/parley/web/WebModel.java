@@ -34,7 +34,7 @@ public final class WebModel {
         }
 
         public String evidenceHref() {
-            return "/api/v1/cases/" + Fmt.path(id) + "/evidence?channel=" + Fmt.path(channel);
+            return "/cases/" + Fmt.path(id) + "/evidence?channel=" + Fmt.path(channel);
         }
     }
 

@@ -169,7 +169,13 @@ class WebUiTest {
         WebElement tlp = browser.find(By.cssSelector(".case-head .tlp"));
         assertEquals("TLP:AMBER", tlp.getText());
         assertEquals("rgba(255, 192, 0, 1)", tlp.getCssValue("color"), "FIRST amber");
-        assertEquals("/api/v1/cases/" + id + "/evidence", URI.create(browser.find(By.linkText("Download evidence bundle")).getAttribute("href")).getPath());
+        URI bundleLink = URI.create(browser.find(By.linkText("Download evidence bundle")).getAttribute("href"));
+        assertEquals("/cases/" + id + "/evidence", bundleLink.getPath(), "a page of the UI: the API does not take the session");
+        var bundle = io.parley.testing.WebSessions.get(b, session(b), bundleLink.getPath() + "?" + bundleLink.getRawQuery());
+        assertEquals(200, bundle.statusCode(), bundle.body());
+        assertTrue(bundle.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"));
+        assertEquals(io.parley.export.CaseBundle.FORMAT, Json.parse(bundle.body()).path("format").asText(), bundle.body());
+        assertTrue(b.node().audit().after(0, 10_000).stream().anyMatch(r -> r.action().equals("export") && r.target().contains(id)), "the export is on record");
 
         browser.find(By.id("text")).sendKeys("On it, hosting provider contacted.");
         browser.find(By.cssSelector("button[formaction$='/ack']")).click();
@@ -220,7 +226,11 @@ class WebUiTest {
             assertTrue(text.contains(expected), expected + " in " + text);
         }
         String csv = browser.find(By.linkText("Download CSV")).getAttribute("href");
-        assertTrue(csv.endsWith("/api/v1/reports/responsiveness?channel=ui&format=csv"), csv);
+        assertTrue(csv.endsWith("/channels/ui/report.csv"), csv);
+        var report = io.parley.testing.WebSessions.get(a, session(a), "/channels/ui/report.csv");
+        assertEquals(200, report.statusCode());
+        assertTrue(report.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"), report.headers().toString());
+        assertTrue(report.body().contains(b.node().origin()), report.body());
         browser.find(By.cssSelector("button[name=mode][value=auto]")).click();
         waitFor(() -> browser.path().startsWith("/cases/"));
         assertTrue(browser.path().startsWith("/cases/"), browser.driver.getCurrentUrl());
