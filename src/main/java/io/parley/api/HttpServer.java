@@ -80,6 +80,7 @@ public final class HttpServer implements AutoCloseable {
         new PeerRoutes(node, federation).register(app);
         new FederationRoutes(node, federation).register(app);
         new LogRoutes(node).register(app);
+        new AuditRoutes(node).register(app);
         new CaseRoutes(node, cases, federation).register(app);
         new io.parley.taxii.EvidenceExchange(node).register(app);
         app.start();
@@ -132,7 +133,11 @@ public final class HttpServer implements AutoCloseable {
             if (requester != null) user = node.users().find(requester.username()).orElse(null);
         }
         if (user == null) throw forbidden(taxii, "this request needs a signed-in local account");
-        denial(node, user, permission.get(), ctx).ifPresent(why -> { throw forbidden(taxii, why); });
+        UserStore.User caller = user;
+        denial(node, user, permission.get(), ctx).ifPresent(why -> {
+            RequestAudit.denied(node, ctx, caller.username(), method + " " + template, why);
+            throw forbidden(taxii, why);
+        });
     }
 
     /**

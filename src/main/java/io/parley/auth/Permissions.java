@@ -61,6 +61,7 @@ public final class Permissions {
         put("POST /api/v1/taxii/tokens", Global.ISSUE_TOKENS);
         put("GET /api/v1/red-grants", Global.GRANT_RED);
         put("PUT /api/v1/red-grants/{username}", Global.GRANT_RED);
+        put("GET /api/v1/audit", Global.READ_AUDIT);
 
         // TAXII 2.1
         for (String path : new String[] {"/taxii2/", "/taxii2/api/", "/taxii2/api/collections/", "/taxii2/api/collections/{id}/",
@@ -94,6 +95,7 @@ public final class Permissions {
         put("POST /account/totp", Global.OWN_ACCOUNT);
         put("POST /account/totp/confirm", Global.OWN_ACCOUNT);
         put("POST /account/totp/remove", Global.OWN_ACCOUNT);
+        put("GET /audit", Global.READ_AUDIT);
     }
 
     private Permissions() {}

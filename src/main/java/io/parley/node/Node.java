@@ -251,6 +251,32 @@ public final class Node implements AutoCloseable {
         return audit;
     }
 
+    /** The audit trail checked: its chain, and every head committed to our log (against peers' cosignatures where given). */
+    public io.parley.audit.AuditVerifier.Result verifyAudit() {
+        return io.parley.audit.AuditVerifier.verify(audit, log.view(), origin(), logKeysOf(key.verifierKey(), config), witnessesOf(parties, origin()));
+    }
+
+    /** The keys our checkpoints may be signed with: the current one, and the one before a rotation (parley.json). */
+    public static List<io.parley.identity.VerifierKey> logKeysOf(io.parley.identity.VerifierKey current, NodeConfig config) {
+        if (config.previousKey() == null || config.previousKey().isEmpty()) return List.of(current);
+        return List.of(current, io.parley.identity.VerifierKey.parse(config.previousKey()));
+    }
+
+    /** The cosigner keys of the peers whose cards we hold (not our own): who can witness our log. */
+    public static List<io.parley.log.CosignatureVerifier> witnessesOf(PartyStore parties, String self) {
+        List<io.parley.log.CosignatureVerifier> out = new java.util.ArrayList<>();
+        for (PartyStore.Party p : parties.all()) {
+            if (p.origin().equals(self) || p.card().length() <= 2) continue;
+            try {
+                PartyCard card = PartyCard.fromJson(Json.parse(p.card()));
+                if (card.witnessKey() != null) out.add(io.parley.log.CosignatureVerifier.parse(card.witnessKey()));
+            } catch (io.parley.log.FormatException | RuntimeException e) {
+                // a card with an unusable witness key: that peer cannot witness for us
+            }
+        }
+        return out;
+    }
+
     public void onAccepted(java.util.function.Consumer<io.parley.store.StoredEnvelope> listener) {
         acceptedListeners.add(listener);
     }
