@@ -71,6 +71,14 @@ public final class Sessions {
      * disabled or changed, is deleted on the way. A full session's idle time starts again.
      */
     public Optional<Active> resolve(String id, Stage stage) {
+        return resolve(id, stage, true);
+    }
+
+    /**
+     * As {@link #resolve(String, Stage)}; without {@code activity} (a page reloading itself, not a person) the idle
+     * time does not start again, so an unattended screen still times out.
+     */
+    public Optional<Active> resolve(String id, Stage stage, boolean activity) {
         if (id == null || !id.matches("[A-Za-z0-9_-]{43}")) return Optional.empty();
         String key = hash(id);
         Optional<SessionStore.Row> found = store.find(key);
@@ -86,7 +94,7 @@ public final class Sessions {
             store.delete(key);
             return Optional.empty();
         }
-        if (stage == Stage.FULL) store.touch(key, now);
+        if (stage == Stage.FULL && activity) store.touch(key, now);
         return Optional.of(new Active(id, user.get(), stage, row.createdAt(), row.codeAttempts()));
     }
 

@@ -204,9 +204,14 @@ public final class WebRoutes {
         }
     }
 
-    /** The request's signed-in session, or null. HTTP Basic credentials are ignored here: the browser signs in at /login. */
+    /**
+     * The request's signed-in session, or null. HTTP Basic credentials are ignored here: the browser signs in at /login.
+     * The dashboard's own reload ({@code ?refresh=auto}, from its refresh tag) is not activity: an open, unattended
+     * dashboard times out like any other page.
+     */
     Session authenticate(Context ctx) {
-        Optional<io.parley.auth.Sessions.Active> active = node.sessions().resolve(cookie.read(ctx), io.parley.auth.Sessions.Stage.FULL);
+        boolean activity = !(ctx.method() == HandlerType.GET && "auto".equals(ctx.queryParam("refresh")));
+        Optional<io.parley.auth.Sessions.Active> active = node.sessions().resolve(cookie.read(ctx), io.parley.auth.Sessions.Stage.FULL, activity);
         if (active.isEmpty()) return null;
         UserStore.User user = active.get().user();
         return new Session(user.username(), user, active.get().id(), Csrf.token(active.get().id()),

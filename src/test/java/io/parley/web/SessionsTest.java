@@ -124,6 +124,17 @@ class SessionsTest {
         assertEquals(303, idle.statusCode(), "30 minutes idle: over");
         assertEquals("/login", idle.headers().firstValue("Location").orElse(""));
 
+        // the dashboard reloading itself is no activity: an unattended desk times out too
+        String unattended = WebSessions.signIn(node);
+        for (int i = 0; i < 2; i++) {
+            clock.advance(Duration.ofMinutes(14));
+            var reload = WebSessions.get(node, unattended, "/?refresh=auto");
+            assertEquals(200, reload.statusCode());
+            assertTrue(reload.body().contains("content=\"60; url=?refresh=auto\""), "the desk reloads itself so: " + reload.body());
+        }
+        clock.advance(Duration.ofMinutes(2));
+        assertEquals(303, WebSessions.get(node, unattended, "/?refresh=auto").statusCode(), "30 minutes without a person: over");
+
         String busy = WebSessions.signIn(node);
         for (int i = 0; i < 35; i++) { // 11 h 40 min of use, every 20 minutes
             clock.advance(Duration.ofMinutes(20));
