@@ -88,26 +88,42 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * HTTP Basic over local accounts; the OpenAPI document stays public so clients can discover the API. The web UI's
-     * session cookie is never looked at here: a signed-in browser cannot drive the API (a page of another site could
-     * otherwise borrow its session). Under {@code require_2fa_for_admin}, Basic is refused for admins.
+     * HTTP Basic over local accounts, throttled; the OpenAPI document stays public so clients can discover the API. The
+     * web UI's session cookie is never looked at here: a signed-in browser cannot drive the API (a page of another site
+     * could otherwise borrow its session). Under {@code require_2fa_for_admin}, Basic is refused for admins.
      */
     private static void authenticate(Node node, Context ctx) {
         if (ctx.path().equals("/api/v1/openapi.json") || ctx.method() == HandlerType.OPTIONS) return;
         var creds = ctx.basicAuthCredentials();
-        Optional<UserStore.User> user = creds == null ? Optional.empty()
-                : node.authenticator().authenticate(creds.getUsername(), creds.getPassword());
-        if (user.isEmpty()) {
-            ctx.header("WWW-Authenticate", "Basic realm=\"parley\", charset=\"UTF-8\"");
-            throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
-                    creds == null ? "this API needs HTTP Basic credentials of a local account" : "unknown user or wrong password"));
+        var outcome = creds == null ? new io.parley.auth.Authenticator.SignIn.Refused()
+                : node.authenticator().signIn(creds.getUsername(), creds.getPassword(), ctx.ip(), "api");
+        switch (outcome) {
+            case io.parley.auth.Authenticator.SignIn.Accepted a -> {
+                var refusal = node.config().signIn().basicRefusal(a.user());
+                if (refusal.isPresent()) {
+                    ctx.header("WWW-Authenticate", "Basic realm=\"parley\", charset=\"UTF-8\"");
+                    throw new ProblemException(Problem.of(401, "second-factor-required", "Unauthorized", refusal.get()));
+                }
+                ctx.attribute(USER_ATTRIBUTE, a.user());
+            }
+            case io.parley.auth.Authenticator.SignIn.Throttled t -> throw throttled(ctx, t.retryAfter(),
+                    "too many failed sign-ins for this account or from this address; nothing was checked, try again in "
+                            + t.retryAfter().toSeconds() + " s");
+            case io.parley.auth.Authenticator.SignIn.Refused r -> {
+                ctx.header("WWW-Authenticate", "Basic realm=\"parley\", charset=\"UTF-8\"");
+                throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
+                        creds == null ? "this API needs HTTP Basic credentials of a local account" : "unknown user or wrong password"));
+            }
         }
-        var refusal = node.config().signIn().basicRefusal(user.get());
-        if (refusal.isPresent()) {
-            ctx.header("WWW-Authenticate", "Basic realm=\"parley\", charset=\"UTF-8\"");
-            throw new ProblemException(Problem.of(401, "second-factor-required", "Unauthorized", refusal.get()));
-        }
-        ctx.attribute(USER_ATTRIBUTE, user.get());
+    }
+
+    /**
+     * A 429 {@code too-many-requests} problem with {@code Retry-After} in whole seconds: a throttled sign-in or a
+     * peer over its rate limit. The caller throws it; nothing was done.
+     */
+    public static ProblemException throttled(Context ctx, java.time.Duration retryAfter, String detail) {
+        ctx.header("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
+        return new ProblemException(Problem.of(429, "too-many-requests", "Too many requests", detail));
     }
 
     /**

@@ -52,6 +52,7 @@ public final class Node implements AutoCloseable {
     private final io.parley.auth.Sessions sessions;
     private final io.parley.auth.SecondFactor secondFactor;
     private final io.parley.audit.AuditTrail audit;
+    private final io.parley.federation.PeerRateLimits peerLimits;
     private final CharterBook charters;
     /** Told of every stored envelope after its transaction committed (e.g. the outbox, the case engine). */
     private final java.util.List<java.util.function.Consumer<io.parley.store.StoredEnvelope>> acceptedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -89,10 +90,11 @@ public final class Node implements AutoCloseable {
         this.envelopes = new EnvelopeStore(db);
         this.parties = new PartyStore(db);
         this.users = new UserStore(db);
-        this.authenticator = new Authenticator(users);
+        this.audit = new io.parley.audit.AuditTrail(db, clock);
+        this.authenticator = new Authenticator(users, new io.parley.auth.SignInThrottle(config.throttling().signIn(), clock), audit::record);
         this.sessions = new io.parley.auth.Sessions(new io.parley.store.SessionStore(db), users, clock, config.signIn());
         this.secondFactor = new io.parley.auth.SecondFactor(new io.parley.store.SecondFactorStore(db), totpBox, clock, "Parley " + config.origin());
-        this.audit = new io.parley.audit.AuditTrail(db, clock);
+        this.peerLimits = new io.parley.federation.PeerRateLimits(config.throttling().peers(), clock);
         this.log = new TransparencyLog(db, key, clock, TransparencyLog.Settings.DEFAULT);
         this.refusals = new Refusals(envelopes, metrics, clock);
         Counter accepted = Counter.builder("parley_envelopes_accepted").description("envelopes stored").register(metrics);
@@ -249,6 +251,11 @@ public final class Node implements AutoCloseable {
     /** The hash-chained record of sign-ins, account, charter, export, RED-grant and token changes. */
     public io.parley.audit.AuditTrail audit() {
         return audit;
+    }
+
+    /** Per-peer rate limits on the routes peers call (parley.json {@code throttle.peers}). */
+    public io.parley.federation.PeerRateLimits peerLimits() {
+        return peerLimits;
     }
 
     /** The audit trail checked: its chain, and every head committed to our log (against peers' cosignatures where given). */

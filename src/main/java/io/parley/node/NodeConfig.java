@@ -23,7 +23,7 @@ import io.parley.tls.TlsSettings;
 public record NodeConfig(String origin, String displayName, String organisationKind, String country, String bind,
                          int port, String baseUrl, String db, String dbUser, String dbPassword, String validFrom,
                          List<PartyCard.Contact> contacts, String previousKey, String rotationSig, TlsSettings tls,
-                         io.parley.auth.SignInSettings signIn) {
+                         Throttling throttling, io.parley.auth.SignInSettings signIn) {
 
     public static final String FILE = "parley.json";
     public static final String KEY_FILE = "log.key";
@@ -35,6 +35,7 @@ public record NodeConfig(String origin, String displayName, String organisationK
     public NodeConfig {
         KeyNames.requireValid(origin);
         contacts = List.copyOf(contacts);
+        if (throttling == null) throttling = Throttling.DEFAULT;
         if (signIn == null) signIn = io.parley.auth.SignInSettings.DEFAULT;
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535");
         // a node with TLS serves HTTPS only, so a card naming http:// would send peers to a port that does not speak it
@@ -54,31 +55,37 @@ public record NodeConfig(String origin, String displayName, String organisationK
 
     public NodeConfig withPort(int newPort) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, newPort,
-                baseUrl.replaceFirst(":\\d+$", ":" + newPort), db, dbUser, dbPassword, validFrom, contacts, previousKey, rotationSig, tls, signIn);
+                baseUrl.replaceFirst(":\\d+$", ":" + newPort), db, dbUser, dbPassword, validFrom, contacts, previousKey, rotationSig, tls, throttling, signIn);
     }
 
     public NodeConfig withDb(String url, String user, String password) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, url, user, password, validFrom, contacts,
-                previousKey, rotationSig, tls, signIn);
+                previousKey, rotationSig, tls, throttling, signIn);
     }
 
     /** After a key rotation: the card names the previous key and carries its hand-over signature. */
     public NodeConfig withRotation(String previous, String signature) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, db, dbUser, dbPassword, validFrom, contacts,
-                previous, signature, tls, signIn);
+                previous, signature, tls, throttling, signIn);
+    }
+
+    /** The same node with other sign-in throttling and peer rate limits. */
+    public NodeConfig withThrottling(Throttling settings) {
+        return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, db, dbUser, dbPassword, validFrom, contacts,
+                previousKey, rotationSig, tls, settings, signIn);
+    }
+
+    /** The same node with other session timeouts or second-factor rule. */
+    public NodeConfig withSignIn(io.parley.auth.SignInSettings settings) {
+        return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, db, dbUser, dbPassword, validFrom, contacts,
+                previousKey, rotationSig, tls, throttling, settings);
     }
 
     /** The same node serving HTTPS with {@code settings}; the base URL's scheme follows. */
     public NodeConfig withTls(TlsSettings settings) {
         String url = baseUrl == null ? null : baseUrl.replaceFirst("^https?://", settings != null ? "https://" : "http://");
         return new NodeConfig(origin, displayName, organisationKind, country, bind, port, url, db, dbUser, dbPassword, validFrom, contacts,
-                previousKey, rotationSig, settings, signIn);
-    }
-
-    /** The same node with other session timeouts or second-factor rule. */
-    public NodeConfig withSignIn(io.parley.auth.SignInSettings settings) {
-        return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, db, dbUser, dbPassword, validFrom, contacts,
-                previousKey, rotationSig, tls, settings);
+                previousKey, rotationSig, settings, throttling, signIn);
     }
 
     public static NodeConfig load(Path dir) throws IOException {
@@ -101,7 +108,7 @@ public record NodeConfig(String origin, String displayName, String organisationK
             return new NodeConfig(o.path("origin").asText(), o.path("display_name").asText(), o.path("organisation_kind").asText("CERT"),
                     text(o, "country"), o.path("bind").asText("127.0.0.1"), o.path("port").asInt(8440), o.path("base_url").asText(),
                     text(o, "db"), text(o, "db_user"), text(o, "db_password"), o.path("valid_from").asText(), contacts,
-                    text(o, "previous_key"), text(o, "rotation_sig"), tls(o.get("tls")), signIn(o));
+                    text(o, "previous_key"), text(o, "rotation_sig"), tls(o.get("tls")), Throttling.fromJson(o.get("throttle")), signIn(o));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage());
         }
@@ -128,6 +135,7 @@ public record NodeConfig(String origin, String displayName, String organisationK
             if (tls.ca() != null) t.put("ca", tls.ca());
             t.put("mutual", tls.mutual());
         }
+        if (!throttling.equals(Throttling.DEFAULT)) o.set("throttle", throttling.toJson());
         o.put("session_idle_minutes", signIn.idleTimeout().toMinutes());
         o.put("session_max_hours", signIn.absoluteTimeout().toHours());
         o.put("require_2fa_for_admin", signIn.require2faForAdmin());

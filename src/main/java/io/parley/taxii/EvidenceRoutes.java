@@ -20,7 +20,6 @@ import io.parley.api.Problem;
 import io.parley.api.ProblemException;
 import io.parley.api.RequestAudit;
 import io.parley.api.RequestBodies;
-import io.parley.api.SignedPeerRequests;
 import io.parley.cases.CaseBook;
 import io.parley.cases.CaseException;
 import io.parley.envelope.Tlp;
@@ -307,7 +306,7 @@ final class EvidenceRoutes {
      * log key (as catch-up is) and the answer holds only what that peer may see ({@link EvidenceService#forPeer}).
      */
     private void forPeer(Context ctx) {
-        String peer = SignedPeerRequests.authenticate(node, ctx);
+        String peer = io.parley.api.PeerThrottle.authenticated(node, ctx, 1);
         String envelope = ctx.queryParam("envelope");
         if (envelope == null || envelope.isBlank()) {
             throw ProblemException.badRequest("bad-query-parameter", "query parameter 'envelope' (the hash of the envelope naming the evidence) is required");

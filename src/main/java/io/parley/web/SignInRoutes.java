@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.parley.audit.AuditAction;
 import io.parley.audit.AuditEvent;
+import io.parley.auth.Authenticator;
 import io.parley.auth.SecondFactor;
 import io.parley.auth.Sessions;
 import io.parley.node.Node;
@@ -21,7 +22,9 @@ import io.parley.store.UserStore;
  *
  * <p>The sign-in forms are refused from another site ({@code Origin} or {@code Sec-Fetch-Site}), so a foreign page
  * cannot sign a visitor in under an account of its choosing. The {@code next} page after sign-in is a local path only.
- * Every outcome goes on the audit trail with the client's address; never the password or code.
+ * Every outcome goes on the audit trail with the client's address; never the password or code. The password step is
+ * {@link Authenticator#signIn}, throttled per account and per address like every other way in (429 with Retry-After);
+ * the code step has its own per-account throttle ({@link SecondFactor#verify}), since it follows a correct password.
  */
 final class SignInRoutes {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SignInRoutes.class);
@@ -92,16 +95,22 @@ final class SignInRoutes {
             showForm(ctx, 400, user, next, "Enter your user name and password.", true);
             return;
         }
-        Optional<UserStore.User> found = node.authenticator().authenticate(user, password);
-        if (found.isEmpty()) {
-            // a name that is no account may be a password typed in the wrong field: it is not put on the record
-            String shown = node.users().find(user).isPresent() ? user : "(unknown account)";
-            node.audit().record(AuditEvent.refused(shown, AuditAction.SIGN_IN, shown, ctx.ip(), "web: unknown user or wrong password"));
-            showForm(ctx, 401, user, next, "Unknown user or wrong password.", true);
-            return;
+        // throttled per account and per address, and failures put on the record, by the one sign-in of every way in
+        UserStore.User account;
+        switch (node.authenticator().signIn(user, password, ctx.ip(), "web")) {
+            case Authenticator.SignIn.Throttled t -> {
+                SignInRoutes.throttledHeaders(ctx, t.retryAfter());
+                showForm(ctx, 429, user, next, "Too many failed sign-ins for this account or from this address. Nothing was checked."
+                        + " Try again in " + wait(t.retryAfter()) + ".", true);
+                return;
+            }
+            case Authenticator.SignIn.Refused r -> {
+                showForm(ctx, 401, user, next, "Unknown user or wrong password.", true);
+                return;
+            }
+            case Authenticator.SignIn.Accepted a -> account = a.user();
         }
         node.sessions().end(cookie.read(ctx)); // whatever the browser brought is never carried over
-        UserStore.User account = found.get();
         if (node.secondFactor().enrolled(account.username())) {
             cookie.set(ctx, node.sessions().start(account, Sessions.Stage.CODE));
             WebRoutes.seeOther(ctx, "/login/code" + (next == null ? "" : "?next=" + Fmt.path(next)));
@@ -184,7 +193,7 @@ final class SignInRoutes {
 
     static String wait(java.time.Duration d) {
         long s = Math.max(1, d.toSeconds());
-        return s < 120 ? s + " seconds" : (s + 59) / 60 + " minutes";
+        return s == 1 ? "1 second" : s < 120 ? s + " seconds" : (s + 59) / 60 + " minutes";
     }
 
     // ---- signing out ----
