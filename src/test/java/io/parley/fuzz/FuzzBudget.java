@@ -1,0 +1,50 @@
+package io.parley.fuzz;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+import io.parley.identity.SigningKey;
+
+/**
+ * What every Parley fuzz target shares. A target ({@code *FuzzTest}, exactly one {@code @FuzzTest} per class, because
+ * Jazzer fuzzes only one method per JVM) states the contract of one hostile-input entry point: the code accepts the
+ * input or throws its documented exception; anything else escaping the target (another exception, an assertion on a
+ * broken round trip, a timeout, OutOfMemoryError) is a finding.
+ *
+ * <p>Three ways they run (see pom.xml and bench/run):
+ * <ul>
+ *   <li>every test run replays each target's corpus ({@code src/test/resources/<package>/<Class>Inputs/<method>/}),
+ *       which holds real shapes from the other tests and every crash ever found;
+ *   <li>the suite's {@code fuzz} execution fuzzes each target for {@link #SUITE} in its own JVM (JAZZER_FUZZ=1);
+ *   <li>{@code ./parley bench fuzz [seconds]} fuzzes each target for as long as asked.
+ * </ul>
+ */
+public final class FuzzBudget {
+    /** How long the suite fuzzes each target (a finding-free run passes); the bench run takes its own time. */
+    public static final String SUITE = "8s";
+    /** Per-input limit in seconds: every parser here answers in milliseconds, so an input this slow is a hang. */
+    public static final long INPUT_SECONDS = 10;
+
+    private FuzzBudget() {}
+
+    /** A fixed signing key, so corpus entries signed with it keep verifying across runs. */
+    public static SigningKey key(String name) {
+        byte[] seed = new byte[32];
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < seed.length; i++) seed[i] = (byte) (n[i % n.length] + i);
+        return new SigningKey(name, seed);
+    }
+
+    /** The input as strict UTF-8, or empty when it is not UTF-8 (a reader of bytes then rejects it). */
+    public static Optional<String> strictUtf8(byte[] input) {
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(input)).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
+        }
+    }
+}
