@@ -389,8 +389,13 @@ public final class TaxiiRoutes {
         return out;
     }
 
+    /** A timestamp parameter as TAXII's microsecond key; Instant reaches far beyond it (year 1000000000), so guard. */
     private static long micros(String name, String text) {
-        return TaxiiStore.micros(timestamp(name, text));
+        try {
+            return TaxiiStore.micros(timestamp(name, text));
+        } catch (ArithmeticException e) {
+            throw new TaxiiException(400, "Bad Request", name + " is outside the years this server can represent");
+        }
     }
 
     private static Instant timestamp(String name, String text) {
