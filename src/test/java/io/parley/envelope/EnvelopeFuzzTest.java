@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Timeout;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +27,6 @@ class EnvelopeFuzzTest {
     static final SigningKey SENDER = FuzzBudget.key("cert-a.example");
 
     @FuzzTest(maxDuration = FuzzBudget.SUITE)
-    @Timeout(value = FuzzBudget.INPUT_SECONDS, unit = TimeUnit.SECONDS)
     void inboxBody(byte[] input) {
         JsonNode body;
         try {

@@ -2,9 +2,6 @@ package io.parley.evidence;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Timeout;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,7 +17,6 @@ import io.parley.json.Json;
  */
 class MispImportFuzzTest {
     @FuzzTest(maxDuration = FuzzBudget.SUITE)
-    @Timeout(value = FuzzBudget.INPUT_SECONDS, unit = TimeUnit.SECONDS)
     void importEvent(byte[] input) {
         JsonNode misp;
         try {

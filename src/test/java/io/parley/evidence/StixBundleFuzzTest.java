@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Timeout;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,7 +26,6 @@ class StixBundleFuzzTest {
             Instant.parse("2026-11-30T00:00:00Z"), new IodefExport.Contact("duty officer", "duty@cert-a.example"));
 
     @FuzzTest(maxDuration = FuzzBudget.SUITE)
-    @Timeout(value = FuzzBudget.INPUT_SECONDS, unit = TimeUnit.SECONDS)
     void upload(byte[] input) {
         JsonNode bundle;
         try {

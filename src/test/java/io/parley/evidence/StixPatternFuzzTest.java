@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Timeout;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
@@ -22,7 +19,6 @@ import io.parley.fuzz.FuzzBudget;
  */
 class StixPatternFuzzTest {
     @FuzzTest(maxDuration = FuzzBudget.SUITE)
-    @Timeout(value = FuzzBudget.INPUT_SECONDS, unit = TimeUnit.SECONDS)
     void pattern(byte[] input) {
         String pattern = new String(input, StandardCharsets.UTF_8);
         StixPatterns.Parsed parsed = StixPatterns.parse(pattern);

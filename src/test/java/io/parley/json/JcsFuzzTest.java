@@ -3,9 +3,6 @@ package io.parley.json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Timeout;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +18,6 @@ import io.parley.fuzz.FuzzBudget;
  */
 class JcsFuzzTest {
     @FuzzTest(maxDuration = FuzzBudget.SUITE)
-    @Timeout(value = FuzzBudget.INPUT_SECONDS, unit = TimeUnit.SECONDS)
     void canonicalFormIsAFixedPoint(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         JsonNode atEdge = null;

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Timeout;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
@@ -28,7 +25,6 @@ class CheckpointFuzzTest {
     private static final byte[] HELD_ROOT = Rfc6962.emptyRoot();
 
     @FuzzTest(maxDuration = FuzzBudget.SUITE)
-    @Timeout(value = FuzzBudget.INPUT_SECONDS, unit = TimeUnit.SECONDS)
     void hostileNotes(byte[] input) throws Exception {
         String text = new String(input, StandardCharsets.UTF_8);
         addCheckpoint(input);

@@ -12,9 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Timeout;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
@@ -34,7 +31,6 @@ class TilePathFuzzTest {
     private static final Served LOG = Served.open();
 
     @FuzzTest(maxDuration = FuzzBudget.SUITE)
-    @Timeout(value = FuzzBudget.INPUT_SECONDS, unit = TimeUnit.SECONDS)
     void tilePath(byte[] input) throws FormatException {
         String path = new String(input, StandardCharsets.UTF_8);
         TileCoordinates c;

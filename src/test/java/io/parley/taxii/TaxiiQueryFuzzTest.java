@@ -10,9 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Timeout;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -37,7 +34,6 @@ class TaxiiQueryFuzzTest {
     private static final Store STORE = Store.open();
 
     @FuzzTest(maxDuration = FuzzBudget.SUITE)
-    @Timeout(value = FuzzBudget.INPUT_SECONDS, unit = TimeUnit.SECONDS)
     void query(FuzzedDataProvider data) {
         TaxiiStore.Cursor handedOut = new TaxiiStore.Cursor(data.consumeLong(0, Long.MAX_VALUE), data.consumeLong(0, Long.MAX_VALUE));
         assertEquals(handedOut, Cursors.decode(Cursors.encode(handedOut)).orElseThrow(), "cursor round trip");
