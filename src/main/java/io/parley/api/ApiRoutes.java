@@ -91,6 +91,8 @@ final class ApiRoutes {
     private void createChannel(Context ctx) {
         Charter charter = charterBody(ctx);
         Verdict v = act(() -> node.channelActions().propose(charter));
+        RequestAudit.done(node, ctx, io.parley.audit.AuditAction.CHARTER_PROPOSED, charter.channel(),
+                "terms " + io.parley.channel.CharterBook.hash(charter) + ", signed proposal " + hashOf(v));
         ctx.header("Location", "/api/v1/channels/" + charter.channel());
         json(ctx, 201, channelView(charter).put("proposal", hashOf(v)));
     }
@@ -104,6 +106,7 @@ final class ApiRoutes {
                     "charter_hash must be the lowercase hex SHA-256 of the terms you reviewed (pending.charter_hash or charter_hash of GET /api/v1/channels/{id})"));
         }
         Verdict v = act(() -> node.channelActions().sign(c.channel(), reviewed));
+        RequestAudit.done(node, ctx, io.parley.audit.AuditAction.CHARTER_SIGNED, c.channel(), "terms " + reviewed + ", signature " + hashOf(v));
         json(ctx, 200, channelView(node.channels().charter(c.channel()).orElse(c)).put("signature", hashOf(v)));
     }
 
@@ -114,6 +117,8 @@ final class ApiRoutes {
             throw new ProblemException(Problem.field(422, "invalid-charter", "Invalid charter", "/channel", "an amendment must keep the channel id " + current.channel()));
         }
         Verdict v = act(() -> node.channelActions().amend(amended));
+        RequestAudit.done(node, ctx, io.parley.audit.AuditAction.CHARTER_AMENDED, current.channel(),
+                "proposed terms " + io.parley.channel.CharterBook.hash(amended) + ", signed proposal " + hashOf(v));
         json(ctx, 200, channelView(current).put("amendment", hashOf(v)));
     }
 

@@ -148,6 +148,8 @@ final class CaseRoutes {
             throw new ProblemException(Problem.of(409, "notice-missing", "Conflict", e.getMessage()));
         }
         requireReadable(ApiRoutes.reader(node, ctx), bundle);
+        RequestAudit.done(node, ctx, io.parley.audit.AuditAction.EXPORT, "case " + t.channel() + "/" + t.caseId(),
+                "case bundle, " + bundle.path("envelopes").size() + " envelopes");
         ctx.header("Content-Disposition", "attachment; filename=\"" + t.caseId() + ".parley.json\"");
         ApiRoutes.json(ctx, 200, bundle);
     }

@@ -43,7 +43,7 @@ final class FederationRoutes {
      */
     private void catchUp(Context ctx) {
         String channel = ctx.pathParam("channel");
-        String requester = SignedPeerRequests.authenticate(node, ctx);
+        String requester = PeerThrottle.authenticated(node, ctx, 1); // the envelopes served are taken below
         // The same answer whether or not the channel exists here, so a peer cannot probe for channels it is not in.
         if (!node.charters().servesHistoryTo(channel, requester)) {
             throw new ProblemException(Problem.of(403, "not-member", "Forbidden", requester + " is not a member of the charter in force of channel " + channel));
@@ -63,6 +63,7 @@ final class FederationRoutes {
             }
             out.add(served.get());
         }
+        PeerThrottle.spent(node, requester, out.size());
         ObjectNode body = Json.object();
         body.set("envelopes", out);
         body.put("more", more);
@@ -93,7 +94,13 @@ final class FederationRoutes {
 
     /** One envelope (answered with its verdict, or a problem) or a batch {@code {"envelopes": [...]}} / array. */
     private void inbox(Context ctx) {
+        // The inbox is open to unsigned posts (envelopes carry their own signatures); a signed post is charged to its
+        // peer, anything else to its address, one unit per envelope, before any envelope is judged.
+        var signer = PeerThrottle.signer(node, ctx);
+        PeerThrottle.charge(node, ctx, signer, 1); // before parsing: unparseable garbage pays too
         JsonNode body = Requests.jsonBody(ctx);
+        JsonNode items = body.isArray() ? body : body.isObject() && body.has("envelopes") ? body.get("envelopes") : null;
+        if (items != null && items.isArray() && items.size() > 1) PeerThrottle.charge(node, ctx, signer, Math.min(items.size(), MAX_BATCH) - 1);
         if (body.isObject() && !body.has("envelopes")) {
             ObjectNode result = judge(body, ctx.ip());
             attachReceipts(java.util.List.of(result));

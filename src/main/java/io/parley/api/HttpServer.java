@@ -80,24 +80,39 @@ public final class HttpServer implements AutoCloseable {
         new PeerRoutes(node, federation).register(app);
         new FederationRoutes(node, federation).register(app);
         new LogRoutes(node).register(app);
+        new AuditRoutes(node).register(app);
         new CaseRoutes(node, cases, federation).register(app);
         new io.parley.taxii.EvidenceExchange(node).register(app);
         app.start();
         return server;
     }
 
-    /** HTTP Basic over local accounts; the OpenAPI document stays public so clients can discover the API. */
+    /** HTTP Basic over local accounts, throttled; the OpenAPI document stays public so clients can discover the API. */
     private static void authenticate(Node node, Context ctx) {
         if (ctx.path().equals("/api/v1/openapi.json") || ctx.method() == HandlerType.OPTIONS) return;
         var creds = ctx.basicAuthCredentials();
-        Optional<UserStore.User> user = creds == null ? Optional.empty()
-                : node.authenticator().authenticate(creds.getUsername(), creds.getPassword());
-        if (user.isEmpty()) {
-            ctx.header("WWW-Authenticate", "Basic realm=\"parley\", charset=\"UTF-8\"");
-            throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
-                    creds == null ? "this API needs HTTP Basic credentials of a local account" : "unknown user or wrong password"));
+        var outcome = creds == null ? new io.parley.auth.Authenticator.SignIn.Refused()
+                : node.authenticator().signIn(creds.getUsername(), creds.getPassword(), ctx.ip(), "api");
+        switch (outcome) {
+            case io.parley.auth.Authenticator.SignIn.Accepted a -> ctx.attribute(USER_ATTRIBUTE, a.user());
+            case io.parley.auth.Authenticator.SignIn.Throttled t -> throw throttled(ctx, t.retryAfter(),
+                    "too many failed sign-ins for this account or from this address; nothing was checked, try again in "
+                            + t.retryAfter().toSeconds() + " s");
+            case io.parley.auth.Authenticator.SignIn.Refused r -> {
+                ctx.header("WWW-Authenticate", "Basic realm=\"parley\", charset=\"UTF-8\"");
+                throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
+                        creds == null ? "this API needs HTTP Basic credentials of a local account" : "unknown user or wrong password"));
+            }
         }
-        ctx.attribute(USER_ATTRIBUTE, user.get());
+    }
+
+    /**
+     * A 429 {@code too-many-requests} problem with {@code Retry-After} in whole seconds: a throttled sign-in or a
+     * peer over its rate limit. The caller throws it; nothing was done.
+     */
+    public static ProblemException throttled(Context ctx, java.time.Duration retryAfter, String detail) {
+        ctx.header("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
+        return new ProblemException(Problem.of(429, "too-many-requests", "Too many requests", detail));
     }
 
     /**
@@ -123,7 +138,11 @@ public final class HttpServer implements AutoCloseable {
             if (requester != null) user = node.users().find(requester.username()).orElse(null);
         }
         if (user == null) throw forbidden(taxii, "this request needs a signed-in local account");
-        denial(node, user, permission.get(), ctx).ifPresent(why -> { throw forbidden(taxii, why); });
+        UserStore.User caller = user;
+        denial(node, user, permission.get(), ctx).ifPresent(why -> {
+            RequestAudit.denied(node, ctx, caller.username(), method + " " + template, why);
+            throw forbidden(taxii, why);
+        });
     }
 
     /**

@@ -58,6 +58,8 @@ final class LogRoutes {
     }
 
     private void addCheckpoint(Context ctx) {
+        // open to anyone (C2SP tlog-witness); a peer's signed request is charged to the peer, anything else to its address
+        PeerThrottle.charge(node, ctx, PeerThrottle.signer(node, ctx), 1);
         byte[] body = RequestBodies.read(ctx);
         Witness.Result r = node.witness().addCheckpoint(body);
         ctx.status(r.status()).contentType(r.contentType()).result(r.body());

@@ -42,6 +42,8 @@ final class PeerRoutes {
         }
         try {
             PartyCard card = federation.peers().add(url, fingerprint);
+            RequestAudit.done(node, ctx, io.parley.audit.AuditAction.PEER_PINNED, card.origin(),
+                    "key " + card.fingerprint() + (card.tlsCertSha256() == null ? "" : ", TLS certificate " + card.tlsCertSha256()) + ", at " + card.baseUrl());
             ApiRoutes.json(ctx, 201, cardView(card));
         } catch (PeerDirectory.PeerRefused e) {
             throw new ProblemException(Problem.of(e.status(), "peer-refused", "Peer refused", e.getMessage()));
@@ -55,7 +57,10 @@ final class PeerRoutes {
 
     private void refresh(Context ctx) {
         try {
-            ApiRoutes.json(ctx, 200, cardView(federation.peers().refresh(ctx.pathParam("origin"))));
+            PartyCard card = federation.peers().refresh(ctx.pathParam("origin"));
+            RequestAudit.done(node, ctx, io.parley.audit.AuditAction.PEER_PINNED, card.origin(),
+                    "refreshed: key " + card.fingerprint() + (card.tlsCertSha256() == null ? "" : ", TLS certificate " + card.tlsCertSha256()) + ", at " + card.baseUrl());
+            ApiRoutes.json(ctx, 200, cardView(card));
         } catch (PeerDirectory.PeerRefused e) {
             throw new ProblemException(Problem.of(e.status(), "peer-refused", "Peer refused", e.getMessage()));
         } catch (java.io.IOException e) {

@@ -12,5 +12,10 @@
  * <p>With {@code tls} in parley.json the node has one HTTPS connector and no plain one ({@link io.parley.api.TlsConnector});
  * with {@code tls.mutual}, {@code /federation/*} and {@code /log/witness/*} answer only a client certificate whose
  * SHA-256 a pinned peer's card names (403 otherwise), checked before any route code.
+ *
+ * <p>Throttling: a password sign-in (HTTP Basic here, in TAXII and the web UI) goes through
+ * {@link io.parley.auth.Authenticator#signIn}, and routes peers call through {@link io.parley.api.PeerThrottle};
+ * either answers 429 {@code too-many-requests} with {@code Retry-After} in whole seconds
+ * ({@link io.parley.api.HttpServer#throttled}). The client address is the connection's, never a forwarding header.
  */
 package io.parley.api;

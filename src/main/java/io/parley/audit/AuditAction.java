@@ -5,15 +5,21 @@ public enum AuditAction {
     SIGN_IN("sign-in"),
     SIGN_OUT("sign-out"),
     SECOND_FACTOR("second-factor"),
+    USER_CREATED("user-created"),
     USER_CHANGED("user-changed"),
     USER_DISABLED("user-disabled"),
+    CHARTER_PROPOSED("charter-proposed"),
     CHARTER_SIGNED("charter-signed"),
     CHARTER_AMENDED("charter-amended"),
     EXPORT("export"),
     RED_GRANT("red-grant"),
     TOKEN_CREATED("token-created"),
     TOKEN_REVOKED("token-revoked"),
-    PEER_PINNED("peer-pinned");
+    PEER_PINNED("peer-pinned"),
+    /** A signed-in account asked for something its role or grants do not allow (refused). */
+    ACCESS_DENIED("access-denied"),
+    /** The node committed the trail's head to its transparency log (target: the head's seq, detail: hash and index). */
+    HEAD_COMMITTED("audit-head-committed");
 
     private final String code;
 

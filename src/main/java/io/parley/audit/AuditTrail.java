@@ -5,20 +5,27 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import io.parley.store.Database;
+import io.parley.store.Dialect;
 
 /**
  * The append-only, hash-chained audit trail in table {@code audit_log}.
  *
  * <p>{@link #record} is atomic and durable when it returns: the record and its chain link are written in one
- * transaction. Two writers sharing one PostgreSQL race for the same {@code seq}; the loser's insert violates the
- * primary key and it tries again on the new head, so the chain never forks.
+ * transaction, and appends are serialised so the chain never forks. On SQLite the write lock taken at the start of the
+ * transaction (IMMEDIATE) does that, across processes too (the CLI beside a running server). On PostgreSQL the
+ * transaction first takes an advisory lock held until it ends: without it, writers under READ COMMITTED read the same
+ * head and all but one fail on the primary key, and under load a writer could lose every retry. The primary key stays
+ * as the last line of defence, with a bounded retry.
  */
 public final class AuditTrail {
-    private static final int ATTEMPTS = 20;
+    private static final int ATTEMPTS = 5;
+    /** Names "the Parley audit trail's appender" among this database's advisory locks ("ParlyAu"). */
+    private static final long APPEND_LOCK = 0x5061726c794175L;
 
     private final Database db;
     private final Clock clock;
@@ -30,11 +37,16 @@ public final class AuditTrail {
 
     /** Appends {@code event} at the head of the chain and returns its record. */
     public AuditRecord record(AuditEvent event) {
-        // the database keeps milliseconds; the hash must cover what a reader will load
-        Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         for (int attempt = 1; ; attempt++) {
             try {
-                return db.inTransaction(c -> append(c, event, at));
+                return db.inTransaction(c -> {
+                    if (db.dialect() == Dialect.POSTGRESQL) {
+                        Database.query(c, "SELECT pg_advisory_xact_lock(?)", rs -> null, APPEND_LOCK);
+                    }
+                    // read the clock once the lock is held, so times never go backwards along the chain
+                    // (the database keeps milliseconds; the hash must cover what a reader will load)
+                    return append(c, event, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                });
             } catch (RuntimeException e) {
                 if (!db.isUniqueViolation(e) || attempt == ATTEMPTS) throw e;
             }
@@ -58,14 +70,52 @@ public final class AuditTrail {
         return db.queryOne(SELECT + " ORDER BY seq DESC LIMIT 1", AuditTrail::row);
     }
 
+    /** Record {@code seq}, if the trail has it. */
+    public Optional<AuditRecord> at(long seq) {
+        return db.queryOne(SELECT + " WHERE seq = ?", AuditTrail::row, seq);
+    }
+
     /** Up to {@code limit} records with {@code seq > after}, oldest first. */
     public List<AuditRecord> after(long after, int limit) {
         return db.query(SELECT + " WHERE seq > ? ORDER BY seq LIMIT ?", AuditTrail::row, after, limit);
     }
 
+    /** The records {@code q} asks for. */
+    public List<AuditRecord> list(AuditQuery q) {
+        StringBuilder sql = new StringBuilder(SELECT).append(" WHERE seq > ?");
+        List<Object> args = new ArrayList<>();
+        args.add(q.after());
+        if (q.before() > 0) {
+            sql.append(" AND seq < ?");
+            args.add(q.before());
+        }
+        if (q.actor() != null) {
+            sql.append(" AND actor = ?");
+            args.add(q.actor());
+        }
+        if (q.action() != null) {
+            sql.append(" AND action = ?");
+            args.add(q.action());
+        }
+        sql.append(q.newestFirst() ? " ORDER BY seq DESC" : " ORDER BY seq").append(" LIMIT ?");
+        args.add(q.limit());
+        return db.query(sql.toString(), AuditTrail::row, args.toArray());
+    }
+
+    /** The newest record of {@code action}, if any. */
+    public Optional<AuditRecord> latest(AuditAction action) {
+        return db.queryOne(SELECT + " WHERE action = ? ORDER BY seq DESC LIMIT 1", AuditTrail::row, action.code());
+    }
+
+    /** The newest record whose action is not {@code action}, if any. */
+    public Optional<AuditRecord> latestOtherThan(AuditAction action) {
+        return db.queryOne(SELECT + " WHERE action <> ? ORDER BY seq DESC LIMIT 1", AuditTrail::row, action.code());
+    }
+
     /**
      * Checks the whole chain as stored: every record's hash matches its fields, links to the one before and the
-     * sequence has no gap. Returns the first fault, or empty when the chain is whole.
+     * sequence has no gap. Returns the first fault, or empty when the chain is whole. Rewriting the tail and
+     * recomputing every later hash passes this check; {@link AuditVerifier} adds the heads committed to the log.
      */
     public Optional<String> verify() {
         String prev = AuditRecord.GENESIS;

@@ -24,7 +24,9 @@ public sealed interface Permission {
         /** Create, disable and change accounts, roles and channel grants. */
         MANAGE_USERS,
         /** Grant and revoke TLP:RED reading. */
-        GRANT_RED
+        GRANT_RED,
+        /** Read the audit trail (who did what, when, from where) and its verification. */
+        READ_AUDIT
     }
 
     /**

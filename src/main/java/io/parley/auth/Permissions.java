@@ -61,6 +61,7 @@ public final class Permissions {
         put("POST /api/v1/taxii/tokens", Global.ISSUE_TOKENS);
         put("GET /api/v1/red-grants", Global.GRANT_RED);
         put("PUT /api/v1/red-grants/{username}", Global.GRANT_RED);
+        put("GET /api/v1/audit", Global.READ_AUDIT);
 
         // TAXII 2.1
         for (String path : new String[] {"/taxii2/", "/taxii2/api/", "/taxii2/api/collections/", "/taxii2/api/collections/{id}/",
@@ -83,6 +84,7 @@ public final class Permissions {
         put("GET /users", Global.MANAGE_USERS);
         put("POST /users", Global.MANAGE_USERS);
         put("POST /users/{name}/disable", Global.MANAGE_USERS);
+        put("GET /audit", Global.READ_AUDIT);
     }
 
     private Permissions() {}

@@ -38,7 +38,7 @@ public enum Role {
                 case OFFICER -> switch (g) {
                     case READ, UPLOAD_EVIDENCE, ISSUE_TOKENS -> true;
                     case MANAGE_PEERS, PROPOSE_CHANNELS -> grants.contains(ALL_CHANNELS);
-                    case MANAGE_USERS, GRANT_RED -> false;
+                    case MANAGE_USERS, GRANT_RED, READ_AUDIT -> false;
                 };
             };
             case Permission.OnChannel on -> switch (this) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "parley", mixinStandardHelpOptions = true, version = "parley 0.1.0",
         description = "Parley: a federated, verifiable hotline server for CERTs and governments.",
         subcommands = {InitCommand.class, ServeCommand.class, DemoCommand.class, SendCommand.class, UserCommand.class,
-                WhoamiCommand.class, LogCommand.class, ExportCommand.class, VerifyCommand.class, PeerCommand.class, ChannelCommand.class, KeyCommand.class,
+                WhoamiCommand.class, LogCommand.class, AuditCommand.class, ExportCommand.class, VerifyCommand.class, PeerCommand.class, ChannelCommand.class, KeyCommand.class,
                 CaseCommand.class, PingCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ParleyCli implements Runnable {

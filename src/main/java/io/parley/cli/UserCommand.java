@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import io.parley.audit.AccountEvents;
+import io.parley.audit.AuditTrail;
 import io.parley.auth.Passwords;
 import io.parley.auth.Role;
 import io.parley.node.NodeConfig;
@@ -21,6 +23,9 @@ import picocli.CommandLine.Model.CommandSpec;
 final class UserCommand implements Runnable {
     @Spec CommandSpec spec;
 
+    /** Actor and address of changes made on the node's own command line. */
+    static final String CLI = "cli";
+
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: add, disable or list");
@@ -28,9 +33,14 @@ final class UserCommand implements Runnable {
 
     /** The node's account store, opened for one command. */
     private static <T> T withUsers(Path dir, java.util.function.Function<UserStore, T> action) throws Exception {
+        return withUsers(dir, (users, audit) -> action.apply(users));
+    }
+
+    /** The node's account store and audit trail, opened for one command (changes go on the record as actor "cli"). */
+    private static <T> T withUsers(Path dir, java.util.function.BiFunction<UserStore, AuditTrail, T> action) throws Exception {
         NodeConfig cfg = NodeConfig.load(dir);
         try (Database db = Database.open(cfg.jdbcUrl(dir), cfg.dbUser(), cfg.dbPassword())) {
-            return action.apply(new UserStore(db));
+            return action.apply(new UserStore(db), new AuditTrail(db, java.time.Clock.systemUTC()));
         }
     }
 
@@ -69,10 +79,12 @@ final class UserCommand implements Runnable {
                 throw new IllegalArgumentException("--channel applies to officers only: a viewer reads every channel, an admin acts on every channel");
             }
             String hash = Passwords.hash(pw);
-            withUsers(dir, users -> {
+            withUsers(dir, (users, audit) -> {
+                var before = AccountEvents.current(users, username);
                 users.put(username, hash, r.wire(), java.time.Instant.now());
                 users.setChannels(username, channels);
                 users.setDisabled(username, false);
+                audit.record(AccountEvents.saved(CLI, CLI, before, username, r.wire(), channels));
                 return null;
             });
             spec.commandLine().getOut().println("account " + username + " (" + r.wire() + (channels.isEmpty() ? "" : " on " + String.join(", ", channels)) + ") saved");
@@ -92,7 +104,12 @@ final class UserCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (!withUsers(dir, users -> users.setDisabled(username, true))) throw new IllegalArgumentException("no account '" + username + "' on this node");
+            boolean done = withUsers(dir, (users, audit) -> {
+                if (!users.setDisabled(username, true)) return false;
+                audit.record(AccountEvents.disabled(CLI, CLI, username));
+                return true;
+            });
+            if (!done) throw new IllegalArgumentException("no account '" + username + "' on this node");
             spec.commandLine().getOut().println("account " + username + " disabled");
             return 0;
         }

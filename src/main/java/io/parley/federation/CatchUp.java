@@ -3,6 +3,7 @@ package io.parley.federation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +36,10 @@ public final class CatchUp implements AutoCloseable {
     private final Function<String, Optional<String>> peerUrl;
     /** (channel, sender) pairs a gap was seen for; drained by the catch-up thread. */
     private final Set<String> requested = ConcurrentHashMap.newKeySet();
+    /** Sources that answered 429, and until when (System.nanoTime) they asked us to wait. */
+    private final Map<String, Long> busyUntil = new ConcurrentHashMap<>();
+    /** (channel, sender) pairs to pull again once a busy source's wait is over, with when (System.nanoTime). */
+    private final Map<String, Long> deferred = new ConcurrentHashMap<>();
     private volatile boolean running = true;
     private final Thread thread;
     private final Duration interval;
@@ -64,6 +69,10 @@ public final class CatchUp implements AutoCloseable {
                     runAll();
                     lastFull = System.currentTimeMillis();
                 }
+                long nowNanos = System.nanoTime();
+                deferred.forEach((key, at) -> {
+                    if (nowNanos - at >= 0 && deferred.remove(key, at)) requested.add(key);
+                });
                 for (String key : List.copyOf(requested)) {
                     requested.remove(key);
                     String[] parts = key.split("\n", 2);
@@ -116,11 +125,26 @@ public final class CatchUp implements AutoCloseable {
         sources.add(sender);
         node.channels().charter(channel).ifPresent(c -> c.members().stream().map(Charter.Member::origin)
                 .filter(o -> !o.equals(sender) && !o.equals(node.origin())).forEach(sources::add));
+        Long retryAt = null;
         for (String source : sources) {
             Optional<String> url = peerUrl.apply(source);
             if (url.isEmpty()) continue;
+            Long busy = busyUntil.get(source);
+            if (busy != null) {
+                if (System.nanoTime() - busy < 0) {
+                    retryAt = retryAt == null || busy - retryAt < 0 ? busy : retryAt;
+                    continue;
+                }
+                busyUntil.remove(source, busy);
+            }
             try {
                 return pullFrom(url.get(), source, channel, sender);
+            } catch (PeerClient.RateLimited e) {
+                // the source is over its limit for us: wait as asked, then pull again (from it or another member)
+                long until = System.nanoTime() + e.retryAfter().toNanos();
+                busyUntil.put(source, until);
+                retryAt = retryAt == null || until - retryAt < 0 ? until : retryAt;
+                LOG.debug("catch-up of {}/{} from {}: asked to wait {} s", channel, sender, source, e.retryAfter().toSeconds());
             } catch (java.io.IOException e) {
                 LOG.debug("catch-up of {}/{} from {} failed: {}", channel, sender, source, e.getMessage());
             } catch (InterruptedException e) {
@@ -128,6 +152,7 @@ public final class CatchUp implements AutoCloseable {
                 return 0;
             }
         }
+        if (retryAt != null) deferred.merge(channel + "\n" + sender, retryAt, (a, b) -> b - a < 0 ? b : a);
         return 0;
     }
 

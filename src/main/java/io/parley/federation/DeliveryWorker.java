@@ -145,6 +145,10 @@ public final class DeliveryWorker implements AutoCloseable {
         List<JsonNode> results;
         try {
             results = client.deliver(url.get(), items(due));
+        } catch (PeerClient.RateLimited e) {
+            // Busy with us, not down and not refusing: the same envelopes go again once the peer's wait is over.
+            outbox.postpone(head.id(), "the peer asked us to wait " + e.retryAfter().toSeconds() + " s (rate limit)", now.plus(e.retryAfter()));
+            return;
         } catch (java.io.IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             links.failure(peer, due.size(), why, now);

@@ -56,10 +56,14 @@ public final class PeerClient {
      * but a well-formed batch answer (network error, timeout, 5xx), which the caller treats as the line being down.
      */
     public List<JsonNode> deliver(String baseUrl, List<String> canonicalEnvelopes) throws IOException, InterruptedException {
-        String body = "{\"envelopes\":[" + String.join(",", canonicalEnvelopes) + "]}";
-        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/federation/v1/inbox")).timeout(timeout)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<byte[]> res = send(req, MAX_INBOX_ANSWER);
+        byte[] body = ("{\"envelopes\":[" + String.join(",", canonicalEnvelopes) + "]}").getBytes(StandardCharsets.UTF_8);
+        URI target = URI.create(baseUrl + "/federation/v1/inbox");
+        HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        // Signed (RFC 9421) although the inbox takes unsigned posts: the recipient then counts our deliveries against
+        // our own rate limit, not against whoever shares our address.
+        HttpResponse<byte[]> res = send(PeerRequestAuth.sign(b, "POST", target, body, key, clock.instant()).build(), MAX_INBOX_ANSWER);
+        RateLimited.check(res);
         if (res.statusCode() != 200) throw new IOException("inbox answered HTTP " + res.statusCode() + ": " + abbreviate(CappedResponses.text(res)));
         JsonNode results = parse(res.body()).path("results");
         if (!results.isArray() || results.size() != canonicalEnvelopes.size()) throw new IOException("inbox answer has no result per envelope");
@@ -73,11 +77,55 @@ public final class PeerClient {
         URI target = URI.create(baseUrl + path);
         HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout).GET();
         HttpResponse<byte[]> res = send(PeerRequestAuth.sign(b, "GET", target, new byte[0], key, clock.instant()).build(), MAX_PER_ENVELOPE * (limit + 1));
+        RateLimited.check(res);
         if (res.statusCode() != 200) throw new IOException("catch-up answered HTTP " + res.statusCode() + ": " + abbreviate(CappedResponses.text(res)));
         JsonNode body = parse(res.body());
         List<JsonNode> envelopes = new ArrayList<>();
         body.path("envelopes").forEach(envelopes::add);
         return new Page(envelopes, body.path("more").asBoolean(false));
+    }
+
+    /**
+     * The peer answered 429: it is over its rate limit for us, not refusing anything. The caller waits
+     * {@link #retryAfter} and sends the same again; nothing is dropped.
+     */
+    public static final class RateLimited extends IOException {
+        /** Bounds on a peer's Retry-After: at least a second, never so long that a line stays idle for hours. */
+        static final Duration MIN = Duration.ofSeconds(1), MAX = Duration.ofMinutes(15);
+        private final Duration retryAfter;
+
+        public RateLimited(Duration retryAfter) {
+            super("rate limited; retry after " + retryAfter.toSeconds() + " s", null);
+            this.retryAfter = retryAfter;
+        }
+
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+
+        /** Throws if {@code res} is a 429. */
+        public static void check(HttpResponse<?> res) throws RateLimited {
+            if (res.statusCode() == 429) throw new RateLimited(parse(res.headers().firstValue("Retry-After").orElse(null)));
+        }
+
+        /** Retry-After as delay-seconds or an HTTP-date (RFC 9110 §10.2.3), within {@link #MIN}..{@link #MAX}; MIN if absent or unreadable. */
+        public static Duration parse(String value) {
+            Duration d = MIN;
+            if (value != null) {
+                String v = value.strip();
+                try {
+                    if (v.matches("\\d{1,9}")) {
+                        d = Duration.ofSeconds(Long.parseLong(v));
+                    } else {
+                        var at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                        d = Duration.between(java.time.Instant.now(), at);
+                    }
+                } catch (java.time.DateTimeException e) {
+                    d = MIN;
+                }
+            }
+            return d.compareTo(MIN) < 0 ? MIN : d.compareTo(MAX) > 0 ? MAX : d;
+        }
     }
 
     /** Fetches and checks a party card (self-signature); whether to trust its key is the caller's decision. */

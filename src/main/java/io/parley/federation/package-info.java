@@ -9,5 +9,10 @@
  * ({@link io.parley.federation.PeerRequestAuth}) is good once, at the one node it names, for the exact method, path,
  * query and body it was signed for, within seconds. Every answer read from a peer goes through
  * {@link io.parley.federation.CappedResponses}: bounded in size and time, decoded as UTF-8.
+ *
+ * <p>Rate limits ({@link io.parley.federation.PeerRateLimits}): every route peers call charges its caller, the peer
+ * that signed the request or else the client address, and answers 429 with Retry-After past the caller's allowance.
+ * Deliveries are signed so they count against our own allowance. A 429 received is never a failure: the outbox,
+ * catch-up, evidence fetch and cosigner wait as asked and send the same again, without spending an attempt.
  */
 package io.parley.federation;

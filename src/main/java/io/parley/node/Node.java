@@ -50,6 +50,7 @@ public final class Node implements AutoCloseable {
     private final UserStore users;
     private final Authenticator authenticator;
     private final io.parley.audit.AuditTrail audit;
+    private final io.parley.federation.PeerRateLimits peerLimits;
     private final CharterBook charters;
     /** Told of every stored envelope after its transaction committed (e.g. the outbox, the case engine). */
     private final java.util.List<java.util.function.Consumer<io.parley.store.StoredEnvelope>> acceptedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -86,8 +87,9 @@ public final class Node implements AutoCloseable {
         this.envelopes = new EnvelopeStore(db);
         this.parties = new PartyStore(db);
         this.users = new UserStore(db);
-        this.authenticator = new Authenticator(users);
         this.audit = new io.parley.audit.AuditTrail(db, clock);
+        this.authenticator = new Authenticator(users, new io.parley.auth.SignInThrottle(config.throttling().signIn(), clock), audit::record);
+        this.peerLimits = new io.parley.federation.PeerRateLimits(config.throttling().peers(), clock);
         this.log = new TransparencyLog(db, key, clock, TransparencyLog.Settings.DEFAULT);
         this.refusals = new Refusals(envelopes, metrics, clock);
         Counter accepted = Counter.builder("parley_envelopes_accepted").description("envelopes stored").register(metrics);
@@ -233,6 +235,37 @@ public final class Node implements AutoCloseable {
     /** The hash-chained record of sign-ins, account, charter, export, RED-grant and token changes. */
     public io.parley.audit.AuditTrail audit() {
         return audit;
+    }
+
+    /** Per-peer rate limits on the routes peers call (parley.json {@code throttle.peers}). */
+    public io.parley.federation.PeerRateLimits peerLimits() {
+        return peerLimits;
+    }
+
+    /** The audit trail checked: its chain, and every head committed to our log (against peers' cosignatures where given). */
+    public io.parley.audit.AuditVerifier.Result verifyAudit() {
+        return io.parley.audit.AuditVerifier.verify(audit, log.view(), origin(), logKeysOf(key.verifierKey(), config), witnessesOf(parties, origin()));
+    }
+
+    /** The keys our checkpoints may be signed with: the current one, and the one before a rotation (parley.json). */
+    public static List<io.parley.identity.VerifierKey> logKeysOf(io.parley.identity.VerifierKey current, NodeConfig config) {
+        if (config.previousKey() == null || config.previousKey().isEmpty()) return List.of(current);
+        return List.of(current, io.parley.identity.VerifierKey.parse(config.previousKey()));
+    }
+
+    /** The cosigner keys of the peers whose cards we hold (not our own): who can witness our log. */
+    public static List<io.parley.log.CosignatureVerifier> witnessesOf(PartyStore parties, String self) {
+        List<io.parley.log.CosignatureVerifier> out = new java.util.ArrayList<>();
+        for (PartyStore.Party p : parties.all()) {
+            if (p.origin().equals(self) || p.card().length() <= 2) continue;
+            try {
+                PartyCard card = PartyCard.fromJson(Json.parse(p.card()));
+                if (card.witnessKey() != null) out.add(io.parley.log.CosignatureVerifier.parse(card.witnessKey()));
+            } catch (io.parley.log.FormatException | RuntimeException e) {
+                // a card with an unusable witness key: that peer cannot witness for us
+            }
+        }
+        return out;
     }
 
     public void onAccepted(java.util.function.Consumer<io.parley.store.StoredEnvelope> listener) {

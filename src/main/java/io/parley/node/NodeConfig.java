@@ -22,7 +22,8 @@ import io.parley.tls.TlsSettings;
  */
 public record NodeConfig(String origin, String displayName, String organisationKind, String country, String bind,
                          int port, String baseUrl, String db, String dbUser, String dbPassword, String validFrom,
-                         List<PartyCard.Contact> contacts, String previousKey, String rotationSig, TlsSettings tls) {
+                         List<PartyCard.Contact> contacts, String previousKey, String rotationSig, TlsSettings tls,
+                         Throttling throttling) {
 
     public static final String FILE = "parley.json";
     public static final String KEY_FILE = "log.key";
@@ -32,6 +33,7 @@ public record NodeConfig(String origin, String displayName, String organisationK
     public NodeConfig {
         KeyNames.requireValid(origin);
         contacts = List.copyOf(contacts);
+        if (throttling == null) throttling = Throttling.DEFAULT;
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535");
         // a node with TLS serves HTTPS only, so a card naming http:// would send peers to a port that does not speak it
         if (tls != null && baseUrl != null && !baseUrl.isEmpty() && !baseUrl.startsWith("https://")) {
@@ -50,25 +52,31 @@ public record NodeConfig(String origin, String displayName, String organisationK
 
     public NodeConfig withPort(int newPort) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, newPort,
-                baseUrl.replaceFirst(":\\d+$", ":" + newPort), db, dbUser, dbPassword, validFrom, contacts, previousKey, rotationSig, tls);
+                baseUrl.replaceFirst(":\\d+$", ":" + newPort), db, dbUser, dbPassword, validFrom, contacts, previousKey, rotationSig, tls, throttling);
     }
 
     public NodeConfig withDb(String url, String user, String password) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, url, user, password, validFrom, contacts,
-                previousKey, rotationSig, tls);
+                previousKey, rotationSig, tls, throttling);
     }
 
     /** After a key rotation: the card names the previous key and carries its hand-over signature. */
     public NodeConfig withRotation(String previous, String signature) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, db, dbUser, dbPassword, validFrom, contacts,
-                previous, signature, tls);
+                previous, signature, tls, throttling);
+    }
+
+    /** The same node with other sign-in throttling and peer rate limits. */
+    public NodeConfig withThrottling(Throttling settings) {
+        return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, db, dbUser, dbPassword, validFrom, contacts,
+                previousKey, rotationSig, tls, settings);
     }
 
     /** The same node serving HTTPS with {@code settings}; the base URL's scheme follows. */
     public NodeConfig withTls(TlsSettings settings) {
         String url = baseUrl == null ? null : baseUrl.replaceFirst("^https?://", settings != null ? "https://" : "http://");
         return new NodeConfig(origin, displayName, organisationKind, country, bind, port, url, db, dbUser, dbPassword, validFrom, contacts,
-                previousKey, rotationSig, settings);
+                previousKey, rotationSig, settings, throttling);
     }
 
     public static NodeConfig load(Path dir) throws IOException {
@@ -91,7 +99,7 @@ public record NodeConfig(String origin, String displayName, String organisationK
             return new NodeConfig(o.path("origin").asText(), o.path("display_name").asText(), o.path("organisation_kind").asText("CERT"),
                     text(o, "country"), o.path("bind").asText("127.0.0.1"), o.path("port").asInt(8440), o.path("base_url").asText(),
                     text(o, "db"), text(o, "db_user"), text(o, "db_password"), o.path("valid_from").asText(), contacts,
-                    text(o, "previous_key"), text(o, "rotation_sig"), tls(o.get("tls")));
+                    text(o, "previous_key"), text(o, "rotation_sig"), tls(o.get("tls")), Throttling.fromJson(o.get("throttle")));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage());
         }
@@ -118,6 +126,7 @@ public record NodeConfig(String origin, String displayName, String organisationK
             if (tls.ca() != null) t.put("ca", tls.ca());
             t.put("mutual", tls.mutual());
         }
+        if (!throttling.equals(Throttling.DEFAULT)) o.set("throttle", throttling.toJson());
         ArrayNode cs = o.putArray("contacts");
         for (PartyCard.Contact c : contacts) {
             ObjectNode co = cs.addObject().put("role", c.role()).put("name", c.name());

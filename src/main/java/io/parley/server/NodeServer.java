@@ -25,6 +25,8 @@ public final class NodeServer implements AutoCloseable {
     public static final Duration COSIGN_INTERVAL = Duration.ofMillis(500);
     /** How often deadlines are checked; a missed deadline escalates within this long. */
     public static final Duration DEADLINE_TICK = Duration.ofSeconds(1);
+    /** How long committing the audit head waits for the log to sequence it. */
+    static final Duration AUDIT_COMMIT_WAIT = Duration.ofSeconds(5);
 
     private final Node node;
     private final Federation federation;
@@ -34,14 +36,17 @@ public final class NodeServer implements AutoCloseable {
     private final CaseBook cases;
     private final Notifier notifier;
     private final DeadlineClock deadlines;
+    private final io.parley.audit.AuditCommitter auditCommitter;
 
-    private NodeServer(Node node, Federation federation, HttpServer http, CaseBook cases, Notifier notifier, DeadlineClock deadlines) {
+    private NodeServer(Node node, Federation federation, HttpServer http, CaseBook cases, Notifier notifier, DeadlineClock deadlines,
+                       io.parley.audit.AuditCommitter auditCommitter) {
         this.node = node;
         this.federation = federation;
         this.http = http;
         this.cases = cases;
         this.notifier = notifier;
         this.deadlines = deadlines;
+        this.auditCommitter = auditCommitter;
         this.cosigner = new CosignatureCollector(node.log(), () -> witnessPeers(node), node.clock(), COSIGN_INTERVAL,
                 node.peerHttp(Duration.ofSeconds(2)).build());
     }
@@ -89,7 +94,8 @@ public final class NodeServer implements AutoCloseable {
         node.publishCard(base);
         Notifier notifier = new Notifier(node.db(), Notifier.load(dir), clock);
         DeadlineClock deadlines = new DeadlineClock(node, cases, notifier, DEADLINE_TICK);
-        return new NodeServer(node, federation, http, cases, notifier, deadlines);
+        var audit = new io.parley.audit.AuditCommitter(node.audit(), node.log(), io.parley.audit.AuditCommitter.Settings.load(dir), AUDIT_COMMIT_WAIT);
+        return new NodeServer(node, federation, http, cases, notifier, deadlines, audit);
     }
 
     public Node node() {
@@ -130,12 +136,18 @@ public final class NodeServer implements AutoCloseable {
         return deadlines;
     }
 
+    /** Commits the audit trail's head to the log, batched; at close, once more. */
+    public io.parley.audit.AuditCommitter auditCommitter() {
+        return auditCommitter;
+    }
+
     @Override
     public void close() {
         deadlines.close();
         cosigner.close();
         federation.close();
         http.close();
+        auditCommitter.close(); // after the last request that could be audited, before the log stops
         node.close();
     }
 }

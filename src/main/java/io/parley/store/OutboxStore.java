@@ -78,6 +78,14 @@ public final class OutboxStore {
                 + "failed_since = COALESCE(failed_since, ?) WHERE id = ?", error, at.toEpochMilli(), next.toEpochMilli(), at.toEpochMilli(), id);
     }
 
+    /**
+     * The recipient asked us to wait (429, Retry-After): try again at {@code next}. Not a failed attempt, so neither
+     * the attempt count (and with it the backoff) nor the time since the first failure changes.
+     */
+    public void postpone(long id, String note, Instant next) {
+        db.update("UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'queued'", note, next.toEpochMilli(), id);
+    }
+
     /** Makes every queued delivery to {@code recipient} due now (e.g. the peer came back). */
     public void wake(String recipient, Instant now) {
         db.update("UPDATE outbox SET next_attempt_at = ? WHERE recipient = ? AND state = 'queued' AND next_attempt_at > ?",

@@ -18,8 +18,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.parley.api.Problem;
 import io.parley.api.ProblemException;
+import io.parley.api.RequestAudit;
 import io.parley.api.RequestBodies;
-import io.parley.api.SignedPeerRequests;
 import io.parley.cases.CaseBook;
 import io.parley.cases.CaseException;
 import io.parley.envelope.Tlp;
@@ -148,7 +148,9 @@ final class EvidenceRoutes {
     }
 
     private void exportMisp(Context ctx) {
-        json(ctx, 200, MispExport.toMisp(visible(ctx)));
+        ObjectNode misp = MispExport.toMisp(visible(ctx));
+        RequestAudit.done(node, ctx, io.parley.audit.AuditAction.EXPORT, "evidence " + ctx.pathParam("sha256"), "MISP");
+        json(ctx, 200, misp);
     }
 
     private void exportIodef(Context ctx) {
@@ -166,6 +168,7 @@ final class EvidenceRoutes {
         String xml = IodefExport.toXml(bundle, new IodefExport.CaseMetadata(caseId, node.origin(),
                 title != null ? title : "Parley evidence " + sha.substring(0, 12), meta.createdAt(),
                 new IodefExport.Contact(node.config().displayName(), null)));
+        RequestAudit.done(node, ctx, io.parley.audit.AuditAction.EXPORT, "evidence " + sha, "IODEF");
         ctx.status(200).contentType("application/xml; charset=utf-8").result(xml);
     }
 
@@ -222,7 +225,11 @@ final class EvidenceRoutes {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String token = "ptx_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        evidence.taxii().putToken(Sha256.hex(token.getBytes(StandardCharsets.UTF_8)), u.username(), label, node.now());
+        String tokenHash = Sha256.hex(token.getBytes(StandardCharsets.UTF_8));
+        evidence.taxii().putToken(tokenHash, u.username(), label, node.now());
+        // the token's hash names it (the token itself never goes on the record)
+        RequestAudit.done(node, ctx, io.parley.audit.AuditAction.TOKEN_CREATED, "taxii token sha256:" + tokenHash.substring(0, 16),
+                "for " + u.username() + (label == null ? "" : ", label " + label));
         ObjectNode out = Json.object().put("token", token).put("username", u.username()).put("created_at", node.now().toString());
         if (label != null) out.put("label", label);
         out.put("usage", "Authorization: Bearer <token> on /taxii2/; shown once, stored only as its SHA-256");
@@ -261,6 +268,8 @@ final class EvidenceRoutes {
             set.add(s.textValue());
         }
         evidence.store().setRedScopes(username, set, user(ctx).username(), node.now());
+        RequestAudit.done(node, ctx, io.parley.audit.AuditAction.RED_GRANT, username,
+                set.isEmpty() ? "every TLP:RED grant revoked" : "may read TLP:RED in: " + String.join(", ", set));
         ArrayNode arr = Json.MAPPER.createArrayNode();
         set.forEach(arr::add);
         ObjectNode out = Json.object().put("username", username);
@@ -297,7 +306,7 @@ final class EvidenceRoutes {
      * log key (as catch-up is) and the answer holds only what that peer may see ({@link EvidenceService#forPeer}).
      */
     private void forPeer(Context ctx) {
-        String peer = SignedPeerRequests.authenticate(node, ctx);
+        String peer = io.parley.api.PeerThrottle.authenticated(node, ctx, 1);
         String envelope = ctx.queryParam("envelope");
         if (envelope == null || envelope.isBlank()) {
             throw ProblemException.badRequest("bad-query-parameter", "query parameter 'envelope' (the hash of the envelope naming the evidence) is required");

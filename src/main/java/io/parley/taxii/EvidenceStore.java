@@ -110,6 +110,12 @@ public final class EvidenceStore {
                 nextAttemptAt, detail, envelopeHash, refSha256);
     }
 
+    /** The sender asked us to wait (429): fetch again at {@code nextAttemptAt}, without counting an attempt. */
+    public void postpone(String envelopeHash, String refSha256, long nextAttemptAt, String detail) {
+        db.update("UPDATE evidence_links SET next_attempt_at = ?, detail = ? WHERE envelope_hash = ? AND ref_sha256 = ?",
+                nextAttemptAt, detail, envelopeHash, refSha256);
+    }
+
     // --- proofs against senders and indexing failures ---------------------------------------------------------------
 
     /**

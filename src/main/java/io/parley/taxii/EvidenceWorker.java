@@ -125,6 +125,11 @@ public final class EvidenceWorker implements AutoCloseable {
             HttpResponse<byte[]> res = io.parley.federation.CappedResponses.send(http, b.build(), 2 * EvidenceService.MAX_BUNDLE_BYTES, Duration.ofSeconds(60));
             if (res.statusCode() == 200) {
                 received(link, res);
+            } else if (res.statusCode() == 429) {
+                // over the sender's rate limit for us: not a failed attempt, fetch again when it says
+                var wait = io.parley.federation.PeerClient.RateLimited.parse(res.headers().firstValue("Retry-After").orElse(null));
+                evidence.store().postpone(link.envelopeHash(), link.refSha256(), node.now().plus(wait).toEpochMilli(),
+                        link.sender() + " asked us to wait " + wait.toSeconds() + " s (rate limit)");
             } else if (res.statusCode() == 404 && problemType(res.body()).endsWith("/" + EvidenceService.WITHHELD)) {
                 evidence.store().settle(link.envelopeHash(), link.refSha256(), EvidenceStore.FAILED, null,
                         "withheld: " + link.sender() + " may not give this node all of it, so it gives none");

@@ -90,7 +90,18 @@ public final class TaxiiRoutes {
             user = evidence.taxii().tokenUser(Sha256.hex(token.getBytes(StandardCharsets.UTF_8))).flatMap(u -> node.users().find(u));
         } else {
             var creds = basic(header);
-            if (creds != null) user = node.authenticator().authenticate(creds[0], creds[1]);
+            if (creds != null) {
+                switch (node.authenticator().signIn(creds[0], creds[1], ctx.ip(), "taxii")) {
+                    case io.parley.auth.Authenticator.SignIn.Accepted a -> user = Optional.of(a.user());
+                    case io.parley.auth.Authenticator.SignIn.Refused r -> user = Optional.empty();
+                    case io.parley.auth.Authenticator.SignIn.Throttled t -> {
+                        // TAXII 2.1 §3.6.1: 429 with a TAXII error message; Retry-After in whole seconds
+                        ctx.header("Retry-After", Long.toString(t.retryAfter().toSeconds()));
+                        throw new TaxiiException(429, "Too Many Requests", "too many failed sign-ins for this account or from this"
+                                + " address; nothing was checked, try again in " + t.retryAfter().toSeconds() + " s");
+                    }
+                }
+            }
         }
         if (user.isEmpty()) {
             ctx.header("WWW-Authenticate", CHALLENGE);

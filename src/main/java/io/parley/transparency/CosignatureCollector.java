@@ -109,6 +109,8 @@ public final class CosignatureCollector implements AutoCloseable {
                     submit(peer, cp, false);
                 }
             }
+            // over the witness's rate limit: not a refusal; the next round submits again
+            case 429 -> LOG.debug("witness {} asked us to wait (rate limit); next round submits checkpoint {} again", peer.origin(), cp.size());
             default -> LOG.warn("witness {} refused checkpoint {}: HTTP {} {}", peer.origin(), cp.size(), bytes.statusCode(), text.trim());
         }
     }

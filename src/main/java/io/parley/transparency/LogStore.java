@@ -93,6 +93,12 @@ public final class LogStore {
                 .stream().filter(java.util.Objects::nonNull).findFirst();
     }
 
+    /** Sequenced entries whose ref starts with {@code prefix} (a kind of item, e.g. audit heads), in index order. */
+    public List<Entry> entriesWithRefPrefix(String prefix) {
+        return db.query("SELECT idx, data, ref FROM log_entries WHERE substr(ref, 1, " + prefix.length() + ") = ? ORDER BY idx",
+                rs -> new Entry(rs.getLong(1), rs.getBytes(2), rs.getString(3)), prefix);
+    }
+
     public Optional<Long> indexOf(String ref) {
         return db.queryOne("SELECT MIN(idx) FROM log_entries WHERE ref = ?", rs -> {
             long v = rs.getLong(1);

@@ -3,7 +3,6 @@ package io.parley.transparency;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +15,6 @@ import io.parley.identity.SigningKey;
 import io.parley.log.EntryBundle;
 import io.parley.log.LogEntry;
 import io.parley.log.MerkleProofs;
-import io.parley.log.NoteSignature;
 import io.parley.log.NoteSigner;
 import io.parley.log.SignedNote;
 import io.parley.log.TileCoordinates;
@@ -127,18 +125,12 @@ public final class TransparencyLog implements AutoCloseable {
 
     /** A stored checkpoint's note with the cosignature lines peers returned for that size. */
     public SignedNote withCosignatures(StoredCheckpoint c) {
-        SignedNote note = c.signedNote();
-        List<String> lines = store.cosignatureLines(c.size());
-        if (lines.isEmpty()) return note;
-        List<NoteSignature> extra = new ArrayList<>();
-        for (String line : lines) {
-            try {
-                extra.addAll(SignedNote.parseSignatureLines(line));
-            } catch (io.parley.log.FormatException e) {
-                throw new IllegalStateException("stored cosignature does not parse", e);
-            }
-        }
-        return note.withSignatures(extra);
+        return LogView.withCosignatures(store, c);
+    }
+
+    /** This log read without the sequencer (for checks that need only what is stored). */
+    public LogView view() {
+        return new LogView(store, tiles);
     }
 
     /** A receipt for {@code ref} against the newest checkpoint, preferring the newest cosigned one covering it. */

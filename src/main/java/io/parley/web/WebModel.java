@@ -108,5 +108,12 @@ public final class WebModel {
     /** The admin's accounts page: every account with its role, channel grants and state. */
     public record Users(Layout layout, List<io.parley.store.UserStore.Account> accounts) {}
 
+    /**
+     * The audit page: records newest first, the trail's verification, the filter as given, and the link to the next
+     * older page (null on the last).
+     */
+    public record Audit(Layout layout, List<io.parley.audit.AuditRecord> records, io.parley.audit.AuditVerifier.Result verification,
+                        String actor, String action, List<String> actions, String olderHref, boolean paged) {}
+
     public record Error(Layout layout, int status, String heading, String message, String back) {}
 }

@@ -107,6 +107,7 @@ public final class WebRoutes {
         app.get("/users", page(this::users));
         app.post("/users", page(this::saveUser));
         app.post("/users/{name}/disable", page(this::disableUser));
+        app.get("/audit", page(this::audit));
         app.get("/ui/parley.css", ctx -> ctx.header("Cache-Control", "max-age=300").header("X-Content-Type-Options", "nosniff")
                 .contentType("text/css; charset=utf-8").result(css));
         app.after(WebRoutes::restoreErrorPage);
@@ -181,7 +182,10 @@ public final class WebRoutes {
         UserStore.User user = node.users().find(session.user())
                 .orElseThrow(() -> new WebError(403, "Not permitted", "This account is disabled."));
         var why = io.parley.api.HttpServer.denial(node, user, permission.get(), ctx);
-        if (why.isPresent()) throw new WebError(403, "Not permitted", "Nothing was done: " + why.get() + ".");
+        if (why.isPresent()) {
+            io.parley.api.RequestAudit.denied(node, ctx, user.username(), method + " " + ctx.endpointHandlerPath(), why.get());
+            throw new WebError(403, "Not permitted", "Nothing was done: " + why.get() + ".");
+        }
     }
 
     private Session authenticate(Context ctx) {
@@ -195,7 +199,18 @@ public final class WebRoutes {
         } catch (RuntimeException e) {
             // malformed header: same as none
         }
-        Optional<UserStore.User> found = user == null ? Optional.empty() : node.authenticator().authenticate(user, password);
+        Optional<UserStore.User> found = Optional.empty();
+        if (user != null) {
+            switch (node.authenticator().signIn(user, password, ctx.ip(), "web")) {
+                case io.parley.auth.Authenticator.SignIn.Accepted a -> found = Optional.of(a.user());
+                case io.parley.auth.Authenticator.SignIn.Refused r -> { }
+                case io.parley.auth.Authenticator.SignIn.Throttled t -> {
+                    ctx.header("Retry-After", Long.toString(t.retryAfter().toSeconds()));
+                    throw new WebError(429, "Too many attempts", "Too many failed sign-ins for this account or from this address."
+                            + " Nothing was checked. Try again in " + t.retryAfter().toSeconds() + " seconds.");
+                }
+            }
+        }
         if (found.isEmpty()) {
             ctx.header("WWW-Authenticate", REALM);
             throw new WebError(401, "Sign-in required",
@@ -237,6 +252,44 @@ public final class WebRoutes {
         render(ctx, 200, "users.jte", new WebModel.Users(s.layout("Accounts", "users", 0, done(ctx), false), node.users().accounts()));
     }
 
+    /** The audit trail, newest first, {@value #AUDIT_PAGE} a page; {@code ?before=SEQ} pages back, actor and action filter. */
+    private void audit(Context ctx, Session s) {
+        long before = auditNumber(ctx.queryParam("before"));
+        String actor = form(ctx.queryParam("actor"), io.parley.audit.AuditEvent.MAX_ACTOR);
+        String action = ctx.queryParam("action") == null ? "" : ctx.queryParam("action");
+        if (!action.isEmpty() && io.parley.audit.AuditAction.ofCode(action).isEmpty()) {
+            throw new WebError(400, "Not shown", "There is no audit action '" + action + "'.");
+        }
+        var records = node.audit().list(new io.parley.audit.AuditQuery(0, before, actor, action, AUDIT_PAGE, true));
+        String older = null;
+        if (records.size() == AUDIT_PAGE) {
+            older = "/audit?before=" + records.get(records.size() - 1).seq()
+                    + (actor.isEmpty() ? "" : "&actor=" + Fmt.path(actor)) + (action.isEmpty() ? "" : "&action=" + Fmt.path(action));
+        }
+        List<String> actions = java.util.Arrays.stream(io.parley.audit.AuditAction.values()).map(io.parley.audit.AuditAction::code).toList();
+        render(ctx, 200, "audit.jte", new WebModel.Audit(s.layout("Audit trail", "audit", 0, null, false), records, node.verifyAudit(),
+                actor, action, actions, older, before > 0));
+    }
+
+    private static final int AUDIT_PAGE = 50;
+
+    private static long auditNumber(String v) {
+        if (v == null || v.isEmpty()) return 0;
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw new WebError(400, "Not shown", "'before' must be a record number.");
+        }
+    }
+
+    private static String form(String v, int max) {
+        String s = v == null ? "" : v.strip();
+        if (s.length() > max) throw new WebError(400, "Not shown", "That filter is longer than anything on record.");
+        return s;
+    }
+
     // ---- actions (POST, CSRF-checked by page()) ----
 
     /** Creates or resets an account, with the rules of {@code parley user add}. */
@@ -252,9 +305,11 @@ public final class WebRoutes {
         }
         if (role == io.parley.auth.Role.OFFICER && channels.isEmpty()) throw new WebError(422, "Not saved", "An officer needs at least one channel (or * for every channel).");
         if (role != io.parley.auth.Role.OFFICER && !channels.isEmpty()) throw new WebError(422, "Not saved", "Channels apply to officers only.");
+        var before = io.parley.audit.AccountEvents.current(node.users(), name);
         node.users().put(name, io.parley.auth.Passwords.hash(password), role.wire(), node.now());
         node.users().setChannels(name, channels);
         node.users().setDisabled(name, false);
+        node.audit().record(io.parley.audit.AccountEvents.saved(s.user(), ctx.ip(), before, name, role.wire(), channels));
         seeOther(ctx, "/users?done=saved");
     }
 
@@ -262,6 +317,7 @@ public final class WebRoutes {
         String name = ctx.pathParam("name");
         if (name.equals(s.user())) throw new WebError(422, "Not disabled", "You cannot disable the account you are signed in with.");
         if (!node.users().setDisabled(name, true)) throw new WebError(404, "No such account", "No account '" + name + "' exists on this node.");
+        node.audit().record(io.parley.audit.AccountEvents.disabled(s.user(), ctx.ip(), name));
         seeOther(ctx, "/users?done=disabled");
     }
 
@@ -299,7 +355,9 @@ public final class WebRoutes {
         if (reviewed == null || !reviewed.matches("[0-9a-f]{64}")) {
             throw new WebError(400, "Not accepted", "The sign form must carry the hash of the terms it showed; reload the channel page and review the terms again.");
         }
-        refuseRejected(node.channelActions().sign(id, reviewed));
+        Verdict signed = node.channelActions().sign(id, reviewed);
+        refuseRejected(signed);
+        io.parley.api.RequestAudit.done(node, ctx, s.user(), io.parley.audit.AuditAction.CHARTER_SIGNED, id, "terms " + reviewed);
         String back = "channel".equals(ctx.formParam("back")) ? "/channels/" + segment(id) : "/";
         seeOther(ctx, back + "?done=signed");
     }

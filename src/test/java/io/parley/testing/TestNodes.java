@@ -37,6 +37,12 @@ public final class TestNodes {
 
     /** Starts (or, if its directory exists, restarts) a node on {@code port} (0: any free port). */
     public static NodeServer start(Path root, String origin, String jdbcUrl, Clock clock, int port) throws IOException {
+        return start(root, origin, jdbcUrl, clock, port, java.util.function.UnaryOperator.identity());
+    }
+
+    /** {@link #start(Path, String, String, Clock, int)} with the node's settings changed by {@code settings} first. */
+    public static NodeServer start(Path root, String origin, String jdbcUrl, Clock clock, int port,
+                                   java.util.function.UnaryOperator<io.parley.node.NodeConfig> settings) throws IOException {
         Path dir = root.resolve(origin);
         if (jdbcUrl == null && TestDatabases.POSTGRESQL.equals(System.getProperty("parley.test.db"))) {
             // The whole suite runs a second time with every test node on its own database in a real PostgreSQL server.
@@ -44,7 +50,7 @@ public final class TestNodes {
         }
         var cfg = java.nio.file.Files.exists(dir.resolve(io.parley.node.NodeConfig.FILE)) ? io.parley.node.NodeConfig.load(dir)
                 : NodeInit.create(dir, new NodeInit.Options(origin, origin, "CERT", "XA", 1, jdbcUrl, List.of()), Instant.now());
-        NodeServer server = NodeServer.start(dir, cfg.withPort(port), clock, FAST);
+        NodeServer server = NodeServer.start(dir, settings.apply(cfg.withPort(port)), clock, FAST);
         server.node().users().put(USER, PASSWORD_HASH, "officer", clock.instant());
         // The suite's duty officer handles every channel, as a node's only officer would (README: roles).
         server.node().users().setChannels(USER, List.of(io.parley.auth.Role.ALL_CHANNELS));

@@ -1,0 +1,80 @@
+package io.parley.web;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+import io.parley.audit.AuditAction;
+import io.parley.audit.AuditEvent;
+import io.parley.auth.Passwords;
+import io.parley.server.NodeServer;
+import io.parley.testing.TestNodes;
+
+/**
+ * The admin's audit page in headless Chromium: newest first, paged, filtered with a plain GET form (no script under
+ * the strict CSP), and a red banner once a row in the database was changed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuditPageTest {
+    @TempDir static Path tmp;
+    static final String ADMIN = "chief", PASSWORD = "audit-page-pw-1";
+    NodeServer node;
+    Browser browser;
+
+    @BeforeAll
+    void start() throws Exception {
+        node = TestNodes.start(tmp, "cert-a.example");
+        node.node().users().put(ADMIN, Passwords.hash(PASSWORD), "admin", Instant.now());
+        // the admin's first sign-in from this address is on the record (seq 1); the browser's later ones are not
+        assertTrue(node.node().authenticator().signIn(ADMIN, PASSWORD, "127.0.0.1", "web") instanceof io.parley.auth.Authenticator.SignIn.Accepted);
+        for (int i = 1; i <= 60; i++) {
+            AuditAction action = i % 10 == 0 ? AuditAction.RED_GRANT : AuditAction.EXPORT;
+            node.node().audit().record(AuditEvent.done(ADMIN, action, "target-" + i, "192.0.2." + i, "<b>detail " + i + "</b>"));
+        }
+        browser = Browser.start(tmp.resolve("chrome"));
+        browser.open(Browser.withCredentials(node.baseUrl(), ADMIN, PASSWORD, "/audit"));
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) browser.close();
+        if (node != null) node.close();
+    }
+
+    @Test
+    void newestFirstPagedFilteredAndFlaggedWhenTampered() {
+        browser.open(node.baseUrl() + "/audit");
+        assertTrue(browser.text().contains("The trail verifies: 61 records"), browser.text());
+        List<WebElement> rows = browser.driver.findElements(By.cssSelector("table.cases tbody tr"));
+        assertEquals(50, rows.size());
+        assertTrue(rows.get(0).getText().startsWith("61 "), rows.get(0).getText());
+        assertTrue(rows.get(0).getText().contains("<b>detail 60</b>"), "escaped, shown as text: " + rows.get(0).getText());
+        assertTrue(rows.get(0).getText().contains("192.0.2.60"));
+        browser.find(By.linkText("Older records")).click();
+        rows = browser.driver.findElements(By.cssSelector("table.cases tbody tr"));
+        assertEquals(11, rows.size());
+        assertTrue(rows.get(0).getText().startsWith("11 ") && rows.get(10).getText().startsWith("1 "), rows.get(10).getText());
+        assertTrue(rows.get(10).getText().contains("sign-in"), "the admin's first sign-in from this address: " + rows.get(10).getText());
+        new Select(browser.find(By.id("action"))).selectByValue("red-grant");
+        browser.find(By.cssSelector("form[action='/audit'] button")).click();
+        rows = browser.driver.findElements(By.cssSelector("table.cases tbody tr"));
+        assertEquals(6, rows.size(), browser.text());
+        assertTrue(browser.driver.getCurrentUrl().contains("action=red-grant"));
+
+        node.node().db().update("UPDATE audit_log SET from_addr = '10.0.0.1' WHERE seq = 42");
+        browser.open(node.baseUrl() + "/audit");
+        assertTrue(browser.text().contains("The trail does NOT verify: record 42 was altered"), browser.text());
+        assertTrue(browser.find(By.cssSelector(".notice-error")).isDisplayed());
+    }
+}
