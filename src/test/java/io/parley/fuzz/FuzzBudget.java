@@ -18,9 +18,10 @@ import io.parley.identity.SigningKey;
  * execution and by bench/fuzz); no JUnit {@code @Timeout} here, because in fuzzing mode JUnit would apply it to the
  * whole fuzzing run. Three ways they run (see pom.xml and bench/run):
  * <ul>
- *   <li>every test run replays each target's corpus ({@code src/test/resources/<package>/<Class>Inputs/<method>/}),
- *       which holds real shapes from the other tests and every crash ever found;
- *   <li>the suite's {@code fuzz} execution fuzzes each target for {@link #SUITE} in its own JVM (JAZZER_FUZZ=1);
+ *   <li>the suite's {@code fuzz} execution (every full test run) starts one JVM per target, replays its corpus
+ *       ({@code src/test/resources/<package>/<Class>Inputs/<method>/}: real shapes from the other tests and every
+ *       finding ever made), then fuzzes it for {@link #SUITE} (JAZZER_FUZZ=1; {@code -Dparley.fuzz=} replays only);
+ *   <li>{@code -Dtest=SomeFuzzTest} replays one target like any test ({@code JAZZER_FUZZ=1} in front fuzzes it);
  *   <li>{@code ./parley bench fuzz [seconds]} fuzzes each target for as long as asked.
  * </ul>
  */
