@@ -161,17 +161,12 @@ final class CaseRoutes {
      * whom to ask.
      */
     private void requireReadable(io.parley.evidence.MarkingPolicy.LocalUser reader, ObjectNode bundle) {
-        for (String member : List.of("envelopes", "charter_envelopes")) {
-            for (JsonNode json : bundle.path(member)) {
-                io.parley.envelope.Envelope e = io.parley.envelope.Envelope.fromJson(json);
-                if (!node.messageAccess().mayRead(reader, e)) {
-                    throw new ProblemException(Problem.of(403, "marking-forbids", "Forbidden", "the case bundle holds envelope " + e.channel() + "/"
-                            + e.from() + "/" + e.seq() + " marked TLP:" + e.tlp().wire().toUpperCase(java.util.Locale.ROOT)
-                            + ", which this account may not read; an admin or a user granted RED for channel " + e.channel()
-                            + " (PUT /api/v1/red-grants/{user}) can export it"));
-                }
-            }
-        }
+        CaseBundle.unreadable(node, reader, bundle).ifPresent(e -> {
+            throw new ProblemException(Problem.of(403, "marking-forbids", "Forbidden", "the case bundle holds envelope " + e.channel() + "/"
+                    + e.from() + "/" + e.seq() + " marked TLP:" + e.tlp().wire().toUpperCase(java.util.Locale.ROOT)
+                    + ", which this account may not read; an admin or a user granted RED for channel " + e.channel()
+                    + " (PUT /api/v1/red-grants/{user}) can export it"));
+        });
     }
 
     private void report(Context ctx) {
@@ -202,12 +197,21 @@ final class CaseRoutes {
     private static Instant instant(Context ctx, String name, Instant fallback) {
         String v = ctx.queryParam(name);
         if (v == null || v.isBlank()) return fallback;
+        Instant t;
         try {
-            return Instant.parse(v);
+            t = Instant.parse(v);
         } catch (DateTimeParseException e) {
+            t = null;
+        }
+        // Instant also reads years like -1000000000, which RFC 3339 has not and whose arithmetic overflows
+        if (t == null || t.isBefore(FIRST_RFC3339) || t.isAfter(LAST_RFC3339)) {
             throw ProblemException.badRequest("bad-query-parameter", "'" + name + "' must be an RFC 3339 UTC time such as 2026-11-01T00:00:00Z");
         }
+        return t;
     }
+
+    private static final Instant FIRST_RFC3339 = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LAST_RFC3339 = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     /** The authenticated account the route acts for (HttpServer sets it on every /api/v1/ request). */
     static String author(Context ctx) {

@@ -13,8 +13,8 @@ import io.javalin.http.HandlerType;
 import io.parley.json.Json;
 
 /**
- * The one rule that keeps a browser from being turned against the API: a signed-in browser attaches its HTTP Basic
- * credentials to any request for this node, so a page on another site could otherwise submit a form to
+ * The one rule that keeps a browser from being turned against the API: a browser that was given HTTP Basic credentials
+ * for this node attaches them to any request for it (the web UI's session cookie is never accepted here), so a page on another site could otherwise submit a form to
  * {@code /api/v1/...} and sign, open or close things in the officer's name. Every state-changing call
  * (POST, PUT, PATCH, DELETE) under {@code /api/v1/} and {@code /taxii2/}
  * <ul>

@@ -13,6 +13,8 @@ public sealed interface Permission {
     enum Global implements Permission {
         /** Read what the marking policy lets the account read; never changes anything. */
         READ,
+        /** Manage one's own sign-in: the second factor and signing out. Every role holds it; it reaches no one else's account. */
+        OWN_ACCOUNT,
         /** Store evidence (STIX, MISP) locally and push it to writable TAXII collections. */
         UPLOAD_EVIDENCE,
         /**

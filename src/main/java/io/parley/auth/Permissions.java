@@ -87,7 +87,7 @@ public final class Permissions {
 
         // web UI
         for (String path : new String[] {"/", "/cases/{id}", "/cases/{id}/{action}", "/channels/{id}", "/channels/{id}/cases/new",
-                "/channels/{id}/{action}"}) {
+                "/channels/{id}/{action}", "/cases/{id}/evidence", "/channels/{id}/report.csv"}) {
             put("GET " + path, Global.READ);
         }
         put("POST /cases/{id}/{action}", CASE);
@@ -97,6 +97,17 @@ public final class Permissions {
         put("GET /users", Global.MANAGE_USERS);
         put("POST /users", Global.MANAGE_USERS);
         put("POST /users/{name}/disable", Global.MANAGE_USERS);
+        // web sign-in: the form and its two steps are for callers without a session (the code step needs the
+        // half-signed-in session of a correct password); signing out and one's own second factor need a session
+        put("GET /login", new Public("the sign-in form"));
+        put("POST /login", new Public("sign-in: a correct password starts a session (or its second step)"));
+        put("GET /login/code", new Public("second sign-in step: shown only to the half-signed-in session of a correct password"));
+        put("POST /login/code", new Public("second sign-in step: checks a TOTP or recovery code for the half-signed-in session"));
+        put("POST /logout", Global.OWN_ACCOUNT);
+        put("GET /account", Global.OWN_ACCOUNT);
+        put("POST /account/totp", Global.OWN_ACCOUNT);
+        put("POST /account/totp/confirm", Global.OWN_ACCOUNT);
+        put("POST /account/totp/remove", Global.OWN_ACCOUNT);
         put("GET /audit", Global.READ_AUDIT);
     }
 

@@ -34,9 +34,9 @@ public enum Role {
             case Permission.Public pub -> true;
             case Permission.Global g -> switch (this) {
                 case ADMIN -> true;
-                case VIEWER -> g == Permission.Global.READ;
+                case VIEWER -> g == Permission.Global.READ || g == Permission.Global.OWN_ACCOUNT;
                 case OFFICER -> switch (g) {
-                    case READ, UPLOAD_EVIDENCE, ISSUE_TOKENS -> true;
+                    case READ, OWN_ACCOUNT, UPLOAD_EVIDENCE, ISSUE_TOKENS -> true;
                     case MANAGE_PEERS, PROPOSE_CHANNELS -> grants.contains(ALL_CHANNELS);
                     case MANAGE_USERS, GRANT_RED, READ_AUDIT -> false;
                 };

@@ -15,5 +15,10 @@
  * <p>Bearer tokens ({@link io.parley.auth.Tokens}) are stored as the SHA-256 of their secret only and always expire.
  * A token's rights are its owner's rights at the moment of the request (role, grants, enabled), cut down to the
  * token's scope and channels; nothing is decided once at issue and cached.
+ *
+ * <p>Web sessions ({@link io.parley.auth.Sessions}) are stored by the SHA-256 of their id only. TOTP secrets
+ * ({@link io.parley.auth.SecondFactor}) are stored sealed with AES-256-GCM under the node directory's {@code totp.key}
+ * ({@link io.parley.auth.SecretBox}), never in clear in the database; recovery codes only as hashes; a TOTP time step
+ * is accepted at most once per account.
  */
 package io.parley.auth;

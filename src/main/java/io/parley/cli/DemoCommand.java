@@ -53,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("login: " + DemoNetwork.USER + " / " + demo.password());
         out.println("viewer: " + DemoNetwork.VIEWER + " / " + demo.viewerPassword());
         demo.ca().ifPresent(ca -> out.println("ca: " + ca));
-        out.println("Open " + demo.nodes().get(0).baseUrl() + "/ in a browser for the duty desk (web UI, same login"
+        out.println("Open " + demo.nodes().get(0).baseUrl() + "/ in a browser for the duty desk (web UI: sign in with the same login"
                 + (demo.ca().isPresent() ? "; import the ca certificate into the browser first" : "") + ").");
         out.println("Press Ctrl-C to stop.");
     }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "user", mixinStandardHelpOptions = true, description = "Manage local accounts (web UI, API, TAXII).",
-        subcommands = {UserCommand.Add.class, UserCommand.Disable.class, UserCommand.ListUsers.class})
+        subcommands = {UserCommand.Add.class, UserCommand.Disable.class, UserCommand.ListUsers.class, UserCommand.Totp.class})
 final class UserCommand implements Runnable {
     @Spec CommandSpec spec;
 
@@ -28,7 +28,7 @@ final class UserCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: add, disable or list");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: add, disable, list or totp");
     }
 
     /** The node's account store, opened for one command. */
@@ -132,6 +132,63 @@ final class UserCommand implements Runnable {
             }
             t.print(spec.commandLine().getOut());
             return 0;
+        }
+    }
+
+    @Command(name = "totp", mixinStandardHelpOptions = true, description = {
+            "Give an account a TOTP second factor for web sign-in, at once: prints the otpauth:// URI (for a QR code), the secret"
+                    + " and ten single-use recovery codes. Hand them to the user over a safe channel.",
+            "--reset replaces an existing factor (a lost phone); --remove takes it away. Either ends the account's web sessions."})
+    static final class Totp implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Option(names = "--dir", required = true, description = "Node directory.")
+        Path dir;
+
+        @Parameters(index = "0", description = "User name.")
+        String username;
+
+        @Option(names = "--reset", description = "Replace the account's second factor (and recovery codes) by a new one.")
+        boolean reset;
+
+        @Option(names = "--remove", description = "Remove the account's second factor and recovery codes.")
+        boolean remove;
+
+        @Override
+        public Integer call() throws Exception {
+            if (reset && remove) throw new IllegalArgumentException("--reset and --remove exclude each other");
+            NodeConfig cfg = NodeConfig.load(dir);
+            io.parley.auth.SecretBox box = io.parley.auth.SecretBox.open(dir.resolve(NodeConfig.TOTP_KEY_FILE));
+            var out = spec.commandLine().getOut();
+            try (Database db = Database.open(cfg.jdbcUrl(dir), cfg.dbUser(), cfg.dbPassword())) {
+                java.time.Clock clock = java.time.Clock.systemUTC();
+                UserStore users = new UserStore(db);
+                if (users.accounts().stream().noneMatch(a -> a.username().equals(username))) {
+                    throw new IllegalArgumentException("no account '" + username + "' on this node");
+                }
+                var factors = new io.parley.auth.SecondFactor(new io.parley.store.SecondFactorStore(db), box, clock, "Parley " + cfg.origin());
+                var sessions = new io.parley.store.SessionStore(db);
+                var audit = new io.parley.audit.AuditTrail(db, clock);
+                if (remove) {
+                    if (!factors.remove(username)) throw new IllegalArgumentException("account '" + username + "' has no second factor");
+                    sessions.deleteUser(username);
+                    audit.record(io.parley.audit.AuditEvent.done("cli", io.parley.audit.AuditAction.SECOND_FACTOR, username, "cli", "TOTP removed by the operator"));
+                    out.println("second factor of " + username + " removed; its web sessions ended");
+                    return 0;
+                }
+                if (factors.enrolled(username) && !reset) {
+                    throw new IllegalArgumentException("account '" + username + "' already has a second factor: --reset replaces it, --remove takes it away");
+                }
+                var enrolled = factors.enrolNow(username);
+                sessions.deleteUser(username);
+                audit.record(io.parley.audit.AuditEvent.done("cli", io.parley.audit.AuditAction.SECOND_FACTOR, username, "cli",
+                        (reset ? "TOTP reset" : "TOTP enrolled") + " by the operator; recovery codes issued"));
+                out.println("otpauth: " + enrolled.enrolment().uri());
+                out.println("secret: " + enrolled.enrolment().secretBase32());
+                out.println("recovery codes (each signs in once; shown only now):");
+                enrolled.recoveryCodes().forEach(c -> out.println("  " + c));
+                return 0;
+            }
         }
     }
 }

@@ -60,6 +60,21 @@ public final class CaseBundle {
         }
     }
 
+    /**
+     * The first envelope of {@code bundle} that {@code reader} may not read, if any. A bundle is signed envelopes, all
+     * content, made to be checked by a third party: it cannot leave out a message's body without failing verification,
+     * so a reader who may not read every message in it gets none of it (API and web UI alike).
+     */
+    public static java.util.Optional<Envelope> unreadable(Node node, io.parley.evidence.MarkingPolicy.LocalUser reader, ObjectNode bundle) {
+        for (String member : List.of("envelopes", "charter_envelopes")) {
+            for (com.fasterxml.jackson.databind.JsonNode json : bundle.path(member)) {
+                Envelope e = Envelope.fromJson(json);
+                if (!node.messageAccess().mayRead(reader, e)) return java.util.Optional.of(e);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     public static ObjectNode export(Node node, OutboxStore outbox, String channel, String caseId) {
         List<StoredEnvelope> caseEnvelopes = node.envelopes().inCase(channel, caseId);
         if (caseEnvelopes.isEmpty()) throw new IllegalArgumentException("no case '" + caseId + "' is known in channel " + channel);

@@ -120,6 +120,10 @@ public final class Jcs {
             node = STRICT_READER.readTree(jsonText);
         } catch (JsonProcessingException e) {
             throw new JcsException("not valid JSON for JCS: " + e.getOriginalMessage(), e);
+        } catch (NumberFormatException e) {
+            // Jackson reads a float token as BigDecimal only when asked, and then throws this unwrapped for a number
+            // BigDecimal cannot hold (an exponent beyond an int, e.g. 1E16666666666661): malformed input all the same.
+            throw new JcsException("not valid JSON for JCS: " + e.getMessage(), e);
         }
         if (node == null || node.isMissingNode()) {
             throw new JcsException("not valid JSON for JCS: no value");

@@ -54,6 +54,9 @@ public final class Json {
             return MAPPER.readTree(text);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
+        } catch (NumberFormatException e) {
+            // a float token BigDecimal cannot hold (exponent beyond an int) escapes Jackson unwrapped; see Jcs.parse
+            throw new IllegalArgumentException("not valid JSON: " + e.getMessage());
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("not valid JSON: " + e.getMessage());
         }
@@ -64,6 +67,9 @@ public final class Json {
             return MAPPER.readTree(bytes);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
+        } catch (NumberFormatException e) {
+            // a float token BigDecimal cannot hold (exponent beyond an int) escapes Jackson unwrapped; see Jcs.parse
+            throw new IllegalArgumentException("not valid JSON: " + e.getMessage());
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("not valid JSON: " + e.getMessage());
         }

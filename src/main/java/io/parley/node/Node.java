@@ -50,6 +50,8 @@ public final class Node implements AutoCloseable {
     private final UserStore users;
     private final Authenticator authenticator;
     private final io.parley.auth.Tokens tokens;
+    private final io.parley.auth.Sessions sessions;
+    private final io.parley.auth.SecondFactor secondFactor;
     private final io.parley.audit.AuditTrail audit;
     private final io.parley.federation.PeerRateLimits peerLimits;
     private final CharterBook charters;
@@ -76,7 +78,8 @@ public final class Node implements AutoCloseable {
     /** What every connection to a peer uses: our client certificate (if any) and the trust of parley.json's tls.ca. */
     private final javax.net.ssl.SSLContext peerSsl;
 
-    private Node(Path dir, NodeConfig config, SigningKey key, SigningKey witnessSigningKey, Database db, Clock clock, io.parley.tls.NodeTls tls) {
+    private Node(Path dir, NodeConfig config, SigningKey key, SigningKey witnessSigningKey, Database db, Clock clock, io.parley.tls.NodeTls tls,
+                 io.parley.auth.SecretBox totpBox) {
         this.dir = dir;
         this.tls = tls;
         this.peerSsl = tls != null ? tls.clientContext() : io.parley.tls.NodeTls.clientContext(List.of());
@@ -91,6 +94,8 @@ public final class Node implements AutoCloseable {
         this.audit = new io.parley.audit.AuditTrail(db, clock);
         this.authenticator = new Authenticator(users, new io.parley.auth.SignInThrottle(config.throttling().signIn(), clock), audit::record);
         this.tokens = new io.parley.auth.Tokens(new io.parley.store.TokenStore(db), users, clock);
+        this.sessions = new io.parley.auth.Sessions(new io.parley.store.SessionStore(db), users, clock, config.signIn());
+        this.secondFactor = new io.parley.auth.SecondFactor(new io.parley.store.SecondFactorStore(db), totpBox, clock, "Parley " + config.origin());
         this.peerLimits = new io.parley.federation.PeerRateLimits(config.throttling().peers(), clock);
         this.log = new TransparencyLog(db, key, clock, TransparencyLog.Settings.DEFAULT);
         this.refusals = new Refusals(envelopes, metrics, clock);
@@ -139,9 +144,10 @@ public final class Node implements AutoCloseable {
         SigningKey witnessKey = KeyFiles.read(witnessFile);
         // read before the database opens: a TLS key readable by others, or a broken certificate, stops the start
         io.parley.tls.NodeTls tls = config.tls() == null ? null : io.parley.tls.NodeTls.load(dir, config.tls());
+        io.parley.auth.SecretBox totpBox = io.parley.auth.SecretBox.open(dir.resolve(NodeConfig.TOTP_KEY_FILE));
         Database db = Database.open(config.jdbcUrl(dir), config.dbUser(), config.dbPassword());
         try {
-            return new Node(dir, config, key, witnessKey, db, clock, tls);
+            return new Node(dir, config, key, witnessKey, db, clock, tls, totpBox);
         } catch (RuntimeException e) { // e.g. an old-format log: release the database before saying why
             db.close();
             throw e;
@@ -234,12 +240,22 @@ public final class Node implements AutoCloseable {
         return authenticator;
     }
 
-    /** The hash-chained record of sign-ins, account, charter, export, RED-grant and token changes. */
+    /** Web sessions: sign-in, timeouts, sign-out. */
+    public io.parley.auth.Sessions sessions() {
+        return sessions;
+    }
+
+    /** TOTP second factors and recovery codes of local accounts. */
+    public io.parley.auth.SecondFactor secondFactor() {
+        return secondFactor;
+    }
+
     /** Bearer tokens of the API, the CLI and TAXII. */
     public io.parley.auth.Tokens tokens() {
         return tokens;
     }
 
+    /** The hash-chained record of sign-ins, account, charter, export, RED-grant and token changes. */
     public io.parley.audit.AuditTrail audit() {
         return audit;
     }

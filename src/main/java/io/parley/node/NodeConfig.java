@@ -23,17 +23,20 @@ import io.parley.tls.TlsSettings;
 public record NodeConfig(String origin, String displayName, String organisationKind, String country, String bind,
                          int port, String baseUrl, String db, String dbUser, String dbPassword, String validFrom,
                          List<PartyCard.Contact> contacts, String previousKey, String rotationSig, TlsSettings tls,
-                         Throttling throttling) {
+                         Throttling throttling, io.parley.auth.SignInSettings signIn) {
 
     public static final String FILE = "parley.json";
     public static final String KEY_FILE = "log.key";
     public static final String WITNESS_KEY_FILE = "witness.key";
     public static final String SQLITE_FILE = "parley.db";
+    /** The key that seals TOTP secrets in the database (auth.SecretBox); copy it with log.key to every instance. */
+    public static final String TOTP_KEY_FILE = "totp.key";
 
     public NodeConfig {
         KeyNames.requireValid(origin);
         contacts = List.copyOf(contacts);
         if (throttling == null) throttling = Throttling.DEFAULT;
+        if (signIn == null) signIn = io.parley.auth.SignInSettings.DEFAULT;
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535");
         // a node with TLS serves HTTPS only, so a card naming http:// would send peers to a port that does not speak it
         if (tls != null && baseUrl != null && !baseUrl.isEmpty() && !baseUrl.startsWith("https://")) {
@@ -52,31 +55,37 @@ public record NodeConfig(String origin, String displayName, String organisationK
 
     public NodeConfig withPort(int newPort) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, newPort,
-                baseUrl.replaceFirst(":\\d+$", ":" + newPort), db, dbUser, dbPassword, validFrom, contacts, previousKey, rotationSig, tls, throttling);
+                baseUrl.replaceFirst(":\\d+$", ":" + newPort), db, dbUser, dbPassword, validFrom, contacts, previousKey, rotationSig, tls, throttling, signIn);
     }
 
     public NodeConfig withDb(String url, String user, String password) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, url, user, password, validFrom, contacts,
-                previousKey, rotationSig, tls, throttling);
+                previousKey, rotationSig, tls, throttling, signIn);
     }
 
     /** After a key rotation: the card names the previous key and carries its hand-over signature. */
     public NodeConfig withRotation(String previous, String signature) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, db, dbUser, dbPassword, validFrom, contacts,
-                previous, signature, tls, throttling);
+                previous, signature, tls, throttling, signIn);
     }
 
     /** The same node with other sign-in throttling and peer rate limits. */
     public NodeConfig withThrottling(Throttling settings) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, db, dbUser, dbPassword, validFrom, contacts,
-                previousKey, rotationSig, tls, settings);
+                previousKey, rotationSig, tls, settings, signIn);
+    }
+
+    /** The same node with other session timeouts or second-factor rule. */
+    public NodeConfig withSignIn(io.parley.auth.SignInSettings settings) {
+        return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, db, dbUser, dbPassword, validFrom, contacts,
+                previousKey, rotationSig, tls, throttling, settings);
     }
 
     /** The same node serving HTTPS with {@code settings}; the base URL's scheme follows. */
     public NodeConfig withTls(TlsSettings settings) {
         String url = baseUrl == null ? null : baseUrl.replaceFirst("^https?://", settings != null ? "https://" : "http://");
         return new NodeConfig(origin, displayName, organisationKind, country, bind, port, url, db, dbUser, dbPassword, validFrom, contacts,
-                previousKey, rotationSig, settings, throttling);
+                previousKey, rotationSig, settings, throttling, signIn);
     }
 
     public static NodeConfig load(Path dir) throws IOException {
@@ -99,7 +108,7 @@ public record NodeConfig(String origin, String displayName, String organisationK
             return new NodeConfig(o.path("origin").asText(), o.path("display_name").asText(), o.path("organisation_kind").asText("CERT"),
                     text(o, "country"), o.path("bind").asText("127.0.0.1"), o.path("port").asInt(8440), o.path("base_url").asText(),
                     text(o, "db"), text(o, "db_user"), text(o, "db_password"), o.path("valid_from").asText(), contacts,
-                    text(o, "previous_key"), text(o, "rotation_sig"), tls(o.get("tls")), Throttling.fromJson(o.get("throttle")));
+                    text(o, "previous_key"), text(o, "rotation_sig"), tls(o.get("tls")), Throttling.fromJson(o.get("throttle")), signIn(o));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage());
         }
@@ -127,6 +136,9 @@ public record NodeConfig(String origin, String displayName, String organisationK
             t.put("mutual", tls.mutual());
         }
         if (!throttling.equals(Throttling.DEFAULT)) o.set("throttle", throttling.toJson());
+        o.put("session_idle_minutes", signIn.idleTimeout().toMinutes());
+        o.put("session_max_hours", signIn.absoluteTimeout().toHours());
+        o.put("require_2fa_for_admin", signIn.require2faForAdmin());
         ArrayNode cs = o.putArray("contacts");
         for (PartyCard.Contact c : contacts) {
             ObjectNode co = cs.addObject().put("role", c.role()).put("name", c.name());
@@ -148,6 +160,26 @@ public record NodeConfig(String origin, String displayName, String organisationK
         if (!t.isObject()) throw new IllegalArgumentException("tls must be an object {cert, key, ca, mutual}");
         if (t.has("mutual") && !t.get("mutual").isBoolean()) throw new IllegalArgumentException("tls.mutual must be true or false");
         return new TlsSettings(text(t, "cert"), text(t, "key"), text(t, "ca"), t.path("mutual").asBoolean(false));
+    }
+
+    /** Web sign-in: session timeouts (whole minutes and hours) and whether admins need a second factor. */
+    private static io.parley.auth.SignInSettings signIn(JsonNode o) {
+        var d = io.parley.auth.SignInSettings.DEFAULT;
+        long idle = positive(o, "session_idle_minutes", d.idleTimeout().toMinutes());
+        long max = positive(o, "session_max_hours", d.absoluteTimeout().toHours());
+        JsonNode require = o.get("require_2fa_for_admin");
+        if (require != null && !require.isBoolean()) throw new IllegalArgumentException("require_2fa_for_admin must be true or false");
+        return new io.parley.auth.SignInSettings(java.time.Duration.ofMinutes(idle), java.time.Duration.ofHours(max),
+                require != null && require.asBoolean());
+    }
+
+    private static long positive(JsonNode o, String name, long fallback) {
+        JsonNode v = o.get(name);
+        if (v == null || v.isNull()) return fallback;
+        if (!v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 1 || v.asLong() > 100_000) {
+            throw new IllegalArgumentException(name + " must be a whole number from 1 to 100000");
+        }
+        return v.asLong();
     }
 
     private static String text(JsonNode o, String name) {

@@ -15,14 +15,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The one rule for who may read a node's files: only the account that runs it. The directory is 0700; the database
  * (with SQLite's -wal, -shm and -journal files), {@code parley.json} and the key files are 0600: together they hold
- * every message, every password hash and the node's signing keys. Applied at {@code parley init} and again each time
+ * every message, every password hash, the node's signing keys and the key of its TOTP secrets. Applied at {@code parley init} and again each time
  * the node starts, which corrects (and logs) looser modes left by an older version, a restore or a hand edit.
  */
 public final class NodeFiles {
     private static final Logger LOG = LoggerFactory.getLogger(NodeFiles.class);
     public static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
     public static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
-    private static final List<String> PRIVATE = List.of(NodeConfig.FILE, NodeConfig.FILE + ".tmp", NodeConfig.KEY_FILE, NodeConfig.WITNESS_KEY_FILE,
+    private static final List<String> PRIVATE = List.of(NodeConfig.FILE, NodeConfig.FILE + ".tmp", NodeConfig.KEY_FILE, NodeConfig.WITNESS_KEY_FILE, NodeConfig.TOTP_KEY_FILE,
             NodeConfig.SQLITE_FILE, NodeConfig.SQLITE_FILE + "-wal", NodeConfig.SQLITE_FILE + "-shm", NodeConfig.SQLITE_FILE + "-journal");
 
     private NodeFiles() {}

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -105,6 +106,11 @@ public final class TaxiiRoutes {
                         throw new TaxiiException(429, "Too Many Requests", "too many failed sign-ins for this account or from this"
                                 + " address; nothing was checked, try again in " + t.retryAfter().toSeconds() + " s");
                     }
+                }
+                var secondFactor = user.flatMap(u -> node.config().signIn().basicRefusal(u));
+                if (secondFactor.isPresent()) {
+                    ctx.header("WWW-Authenticate", CHALLENGE);
+                    throw new TaxiiException(401, "Unauthorized", secondFactor.get());
                 }
             }
             case Credentials.None none -> refusal = "TAXII needs HTTP Basic credentials of a local account or a bearer token";
@@ -341,11 +347,20 @@ public final class TaxiiRoutes {
     // --- query parameters -------------------------------------------------------------------------------------------
 
     private static TaxiiStore.Query query(Context ctx, boolean versionsAllowed) {
+        return query(ctx::queryParams, versionsAllowed);
+    }
+
+    /**
+     * The filters and paging of a TAXII GET from its query parameters ({@code params} gives every value of a name,
+     * none when absent); throws {@link TaxiiException} (400) for a value it cannot read. Kept apart from the request so
+     * the query fuzz target (TaxiiQueryFuzzTest) drives exactly this code.
+     */
+    static TaxiiStore.Query query(Function<String, List<String>> params, boolean versionsAllowed) {
         Long addedAfter = null;
-        String aa = ctx.queryParam("added_after");
-        if (aa != null && !aa.isBlank()) addedAfter = TaxiiStore.micros(timestamp("added_after", aa));
+        String aa = first(params, "added_after");
+        if (aa != null && !aa.isBlank()) addedAfter = micros("added_after", aa);
         int limit = TaxiiService.DEFAULT_LIMIT;
-        String l = ctx.queryParam("limit");
+        String l = first(params, "limit");
         if (l != null && !l.isBlank()) {
             try {
                 limit = Integer.parseInt(l.strip());
@@ -356,12 +371,12 @@ public final class TaxiiRoutes {
             limit = Math.min(limit, TaxiiService.MAX_LIMIT);
         }
         TaxiiStore.Cursor after = null;
-        String next = ctx.queryParam("next");
+        String next = first(params, "next");
         if (next != null && !next.isBlank()) {
             after = Cursors.decode(next).orElseThrow(() -> new TaxiiException(400, "Bad Request", "next is not a value this server handed out"));
         }
         TaxiiStore.Versions versions = TaxiiStore.Versions.LAST;
-        List<String> vs = list(ctx, "match[version]");
+        List<String> vs = list(params, "match[version]");
         if (!vs.isEmpty()) {
             if (!versionsAllowed) throw new TaxiiException(400, "Bad Request", "match[version] is not supported on this resource");
             boolean all = false, last = false, first = false;
@@ -371,22 +386,39 @@ public final class TaxiiRoutes {
                     case "all" -> all = true;
                     case "last" -> last = true;
                     case "first" -> first = true;
-                    default -> exact.add(TaxiiStore.micros(timestamp("match[version]", v)));
+                    default -> exact.add(micros("match[version]", v));
                 }
             }
             versions = new TaxiiStore.Versions(all, last, first, exact);
         }
-        return new TaxiiStore.Query(addedAfter, after, limit, list(ctx, "match[id]"), list(ctx, "match[type]"), list(ctx, "match[spec_version]"), versions);
+        return new TaxiiStore.Query(addedAfter, after, limit, list(params, "match[id]"), list(params, "match[type]"),
+                list(params, "match[spec_version]"), versions);
     }
 
-    private static List<String> list(Context ctx, String name) {
+    private static String first(Function<String, List<String>> params, String name) {
+        List<String> values = params.apply(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static List<String> list(Function<String, List<String>> params, String name) {
         List<String> out = new ArrayList<>();
-        for (String v : ctx.queryParams(name)) {
+        List<String> values = params.apply(name);
+        if (values == null) return out;
+        for (String v : values) {
             for (String part : v.split(",")) {
                 if (!part.isBlank()) out.add(part.strip());
             }
         }
         return out;
+    }
+
+    /** A timestamp parameter as TAXII's microsecond key; Instant reaches far beyond it (year 1000000000), so guard. */
+    private static long micros(String name, String text) {
+        try {
+            return TaxiiStore.micros(timestamp(name, text));
+        } catch (ArithmeticException e) {
+            throw new TaxiiException(400, "Bad Request", name + " is outside the years this server can represent");
+        }
     }
 
     private static Instant timestamp(String name, String text) {

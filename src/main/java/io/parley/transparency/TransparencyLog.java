@@ -174,6 +174,9 @@ public final class TransparencyLog implements AutoCloseable {
     /** An entry bundle at exactly the coordinates' width, if the published tree has those entries. */
     public Optional<byte[]> entryBundle(TileCoordinates c) {
         long size = latest().map(StoredCheckpoint::size).orElse(0L);
+        // A path may name an index up to 10^21 - 1; index * 256 would wrap (2^56 * 256 is 0) and serve bundle 0 under
+        // another bundle's immutable path. No tree holds entries that far out.
+        if (c.index() > (Long.MAX_VALUE - TileCoordinates.FULL_WIDTH) / TileCoordinates.FULL_WIDTH) return Optional.empty();
         long first = c.index() * TileCoordinates.FULL_WIDTH;
         if (first + c.width() > size) return Optional.empty();
         List<LogStore.Entry> entries = store.entries(first, first + c.width());

@@ -406,20 +406,34 @@ final class Pages {
         List<CaseRow> rows = timelines.stream().limit(100).map(this::row).toList();
 
         Instant to = now.plusSeconds(1), from = to.minus(Duration.ofDays(30));
+        ResponsivenessReport r = responsiveness(c, timelines, from, to);
+        List<ReportRow> report = r.rows().stream().map(x -> new ReportRow(party(x.party()), x.cases(), x.requests(), Fmt.percent(x.ackOnTimePercent()),
+                x.ackMissed(), Fmt.percent(x.answerOnTimePercent()), x.answerMissed(), Fmt.duration(x.medianAck()), Fmt.duration(x.p90Ack()),
+                Fmt.duration(x.medianAnswer()), Fmt.duration(x.p90Answer()), x.pingTests(), x.pingsFailed(), x.outages(), Fmt.duration(x.downtime()))).toList();
+        String csv = "/channels/" + Fmt.path(id) + "/report.csv";
+        boolean member = c.member(node.origin()).isPresent();
+        return Optional.of(new ChannelPage(layout, channelRow(c), terms(c), ladder(c), members, pendingTerms,
+                pending.map(p -> Fmt.tlpLabel(p.tlpCeiling())).orElse(null), rows, report, Fmt.time(from), Fmt.time(to), csv, member));
+    }
+
+    private ResponsivenessReport responsiveness(Charter c, List<CaseTimeline> timelines, Instant from, Instant to) {
         Map<String, LinkStore.Link> links = new HashMap<>();
         Map<String, List<LinkStore.Outage>> outages = new HashMap<>();
         for (Charter.Member m : c.members()) {
             federation.links().link(m.origin()).ifPresent(l -> links.put(m.origin(), l));
             outages.put(m.origin(), federation.links().outages(m.origin()));
         }
-        ResponsivenessReport r = ResponsivenessReport.compute(c, timelines, from, to, now, links, outages);
-        List<ReportRow> report = r.rows().stream().map(x -> new ReportRow(party(x.party()), x.cases(), x.requests(), Fmt.percent(x.ackOnTimePercent()),
-                x.ackMissed(), Fmt.percent(x.answerOnTimePercent()), x.answerMissed(), Fmt.duration(x.medianAck()), Fmt.duration(x.p90Ack()),
-                Fmt.duration(x.medianAnswer()), Fmt.duration(x.p90Answer()), x.pingTests(), x.pingsFailed(), x.outages(), Fmt.duration(x.downtime()))).toList();
-        String csv = "/api/v1/reports/responsiveness?channel=" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "&format=csv";
-        boolean member = c.member(node.origin()).isPresent();
-        return Optional.of(new ChannelPage(layout, channelRow(c), terms(c), ladder(c), members, pendingTerms,
-                pending.map(p -> Fmt.tlpLabel(p.tlpCeiling())).orElse(null), rows, report, Fmt.time(from), Fmt.time(to), csv, member));
+        return ResponsivenessReport.compute(c, timelines, from, to, now, links, outages);
+    }
+
+    /** The channel page's responsiveness report (last 30 days, the cases this reader may see) as CSV. */
+    Optional<String> reportCsv(String id) {
+        Optional<Charter> c = node.channels().charter(id);
+        if (c.isEmpty()) return Optional.empty();
+        List<CaseTimeline> timelines = new ArrayList<>();
+        for (CaseKey key : cases.ids(id, null, 100_000)) cases.timeline(key, reader).ifPresent(timelines::add);
+        Instant to = now.plusSeconds(1);
+        return Optional.of(responsiveness(c.get(), timelines, to.minus(Duration.ofDays(30)), to).toCsv());
     }
 
     private static List<Term> terms(Charter c) {

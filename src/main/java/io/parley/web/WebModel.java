@@ -34,7 +34,7 @@ public final class WebModel {
         }
 
         public String evidenceHref() {
-            return "/api/v1/cases/" + Fmt.path(id) + "/evidence?channel=" + Fmt.path(channel);
+            return "/cases/" + Fmt.path(id) + "/evidence?channel=" + Fmt.path(channel);
         }
     }
 
@@ -116,4 +116,23 @@ public final class WebModel {
                         String actor, String action, List<String> actions, String olderHref, boolean paged) {}
 
     public record Error(Layout layout, int status, String heading, String message, String back) {}
+
+    /** The sign-in forms: the name typed so far, and the local page to go to afterwards (or null). */
+    public record SignIn(Layout layout, String user, String next) {}
+
+    /**
+     * The account page. pendingSecret/qrSvg/uri: a second factor awaiting confirmation (else null); recoveryCodes: shown
+     * once, right after confirmation (else null).
+     */
+    public record Account(Layout layout, String role, boolean enrolled, boolean required, String pendingSecret, String qrSvg, String uri,
+                          long recoveryCodesLeft, List<String> recoveryCodes) {
+        public boolean pending() {
+            return pendingSecret != null;
+        }
+
+        /** The base32 secret in groups of four, easier to type. */
+        public String groupedSecret() {
+            return pendingSecret == null ? null : pendingSecret.replaceAll("(.{4})(?!$)", "$1 ");
+        }
+    }
 }

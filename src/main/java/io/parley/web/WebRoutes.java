@@ -47,18 +47,19 @@ import io.parley.web.WebModel.Layout;
 
 /**
  * The duty officer's web UI at {@code /}: server-rendered HTML (jte, escaped by default), no script. Every page needs
- * HTTP Basic credentials of a local account (the same realm as the API, so the evidence and CSV links work with the
- * same login); every form posts a CSRF token, and a POST without a valid one is refused with 403. Pages read the
- * node's services directly, the same the API uses, so they show the same data. Failures are HTML pages with a
- * message, never a trace.
+ * a signed-in session ({@link SignInRoutes}: {@code /login}, a server-side session in an HttpOnly SameSite=Strict
+ * cookie); HTTP Basic is not accepted here, and the session is not accepted by the API. A request without a session is
+ * sent to the sign-in form. Every form posts a CSRF token bound to the session, and a POST without a valid one is
+ * refused with 403. An admin without a second factor on a node with {@code require_2fa_for_admin} reaches nothing but
+ * the account page (to enrol) and sign-out. Pages read the node's services directly, the same the API uses, so they
+ * show the same data. Failures are HTML pages with a message, never a trace.
  */
 public final class WebRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(WebRoutes.class);
     static final String HTML = "text/html; charset=utf-8";
-    static final String REALM = "Basic realm=\"parley\", charset=\"UTF-8\"";
     /** An error page's status and HTML, put back after Javalin's status mappers (which answer 404/405 as problem+json). */
     private static final String ERROR_PAGE = "parley.web.error-page";
-    private static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     private static final Map<String, Kind> ACTIONS = Map.of("ack", Kind.ACK, "update", Kind.UPDATE, "answer", Kind.ANSWER,
             "close", Kind.CLOSE, "retract", Kind.RETRACT);
     private static final Map<String, String> DONE = Map.of(
@@ -77,13 +78,14 @@ public final class WebRoutes {
     private final Federation federation;
     private final CaseBook cases;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
-    private final Csrf csrf = new Csrf();
+    private final SessionCookie cookie;
     private final byte[] css;
 
     public WebRoutes(Node node, Federation federation, CaseBook cases) {
         this.node = node;
         this.federation = federation;
         this.cases = cases;
+        this.cookie = new SessionCookie(node);
         try (InputStream in = WebRoutes.class.getResourceAsStream("/static/parley.css")) {
             if (in == null) throw new IllegalStateException("static/parley.css is missing from the classpath");
             this.css = in.readAllBytes();
@@ -95,11 +97,13 @@ public final class WebRoutes {
     public void register(Javalin app) {
         app.get("/", page(this::dashboard));
         app.get("/cases/{id}", page(this::showCase));
+        app.get("/cases/{id}/evidence", page(this::evidence)); // before /cases/{id}/{action}, which it would otherwise match
         app.post("/cases/{id}/{action}", page(this::caseAction));
         app.get("/cases/{id}/{action}", page((ctx, s) -> seeOther(ctx, "/cases/" + segment(ctx.pathParam("id"))
                 + (ctx.queryParam("channel") == null ? "" : "?channel=" + segment(ctx.queryParam("channel"))))));
         app.get("/channels/{id}", page(this::showChannel));
         app.get("/channels/{id}/cases/new", page(this::newCaseForm));
+        app.get("/channels/{id}/report.csv", page(this::reportCsv));
         app.post("/channels/{id}/cases", page(this::openCase));
         app.post("/channels/{id}/sign", page(this::sign));
         app.post("/channels/{id}/ping", page(this::ping));
@@ -107,14 +111,16 @@ public final class WebRoutes {
         app.get("/users", page(this::users));
         app.post("/users", page(this::saveUser));
         app.post("/users/{name}/disable", page(this::disableUser));
+        new SignInRoutes(node, this, cookie).register(app);
+        new AccountRoutes(node, this).register(app);
         app.get("/audit", page(this::audit));
         app.get("/ui/parley.css", ctx -> ctx.header("Cache-Control", "max-age=300").header("X-Content-Type-Options", "nosniff")
                 .contentType("text/css; charset=utf-8").result(css));
         app.after(WebRoutes::restoreErrorPage);
     }
 
-    /** The signed-in user of a request, the token its forms carry, and the page builder as of this request. */
-    record Session(String user, String csrf, Pages pages) {
+    /** The signed-in user of a request, its session id, the token its forms carry, and the page builder as of this request. */
+    record Session(String user, UserStore.User account, String id, String csrf, Pages pages) {
         Layout layout(String title, String section, int refresh, String notice, boolean error) {
             return pages.layout(title, user, csrf, section, refresh, notice, error);
         }
@@ -137,17 +143,27 @@ public final class WebRoutes {
         }
     }
 
-    private Handler page(PageHandler handler) {
+    /** The headers of every page, the sign-in pages included. */
+    static void securityHeaders(Context ctx) {
+        ctx.header("Content-Security-Policy", CSP).header("X-Content-Type-Options", "nosniff").header("X-Frame-Options", "DENY")
+                .header("Referrer-Policy", "same-origin").header("Cache-Control", "no-store");
+    }
+
+    Handler page(PageHandler handler) {
         return ctx -> {
-            ctx.header("Content-Security-Policy", CSP).header("X-Content-Type-Options", "nosniff").header("X-Frame-Options", "DENY")
-                    .header("Referrer-Policy", "same-origin").header("Cache-Control", "no-store");
+            securityHeaders(ctx);
             Session session = null;
             try {
                 session = authenticate(ctx);
-                if (ctx.method() == HandlerType.POST && !csrf.valid(session.user(), ctx.formParam(Csrf.FIELD))) {
+                if (session == null) {
+                    signInFirst(ctx);
+                    return;
+                }
+                if (ctx.method() == HandlerType.POST && !Csrf.valid(session.id(), ctx.formParam(Csrf.FIELD))) {
                     throw new WebError(403, "Form expired or forged",
                             "This form did not carry a valid security token, so nothing was done. Go back, reload the page and try again.");
                 }
+                if (mustEnrolFirst(ctx, session)) return;
                 authorize(ctx, session);
                 handler.handle(ctx, session);
             } catch (WebError e) {
@@ -188,37 +204,46 @@ public final class WebRoutes {
         }
     }
 
-    private Session authenticate(Context ctx) {
-        String user = null, password = null;
-        try {
-            var creds = ctx.basicAuthCredentials();
-            if (creds != null) {
-                user = creds.getUsername();
-                password = creds.getPassword();
-            }
-        } catch (RuntimeException e) {
-            // malformed header: same as none
+    /**
+     * The request's signed-in session, or null. HTTP Basic credentials are ignored here: the browser signs in at /login.
+     * The dashboard's own reload ({@code ?refresh=auto}, from its refresh tag) is not activity: an open, unattended
+     * dashboard times out like any other page.
+     */
+    Session authenticate(Context ctx) {
+        boolean activity = !(ctx.method() == HandlerType.GET && "auto".equals(ctx.queryParam("refresh")));
+        Optional<io.parley.auth.Sessions.Active> active = node.sessions().resolve(cookie.read(ctx), io.parley.auth.Sessions.Stage.FULL, activity);
+        if (active.isEmpty()) return null;
+        UserStore.User user = active.get().user();
+        return new Session(user.username(), user, active.get().id(), Csrf.token(active.get().id()),
+                new Pages(node, federation, cases, node.messageAccess().reader(user)));
+    }
+
+    /**
+     * No session: a page is answered with the sign-in form's address and the page to come back to; a form post (whose
+     * content a redirect would lose, and which may come from another site) with a 401 page and nothing done.
+     */
+    private void signInFirst(Context ctx) {
+        if (ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD) {
+            String back = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+            seeOther(ctx, "/login" + (SignInRoutes.localPath(back) != null && !back.equals("/") ? "?next=" + Fmt.path(back) : ""));
+            return;
         }
-        Optional<UserStore.User> found = Optional.empty();
-        if (user != null) {
-            switch (node.authenticator().signIn(user, password, ctx.ip(), "web")) {
-                case io.parley.auth.Authenticator.SignIn.Accepted a -> found = Optional.of(a.user());
-                case io.parley.auth.Authenticator.SignIn.Refused r -> { }
-                case io.parley.auth.Authenticator.SignIn.Throttled t -> {
-                    ctx.header("Retry-After", Long.toString(t.retryAfter().toSeconds()));
-                    throw new WebError(429, "Too many attempts", "Too many failed sign-ins for this account or from this address."
-                            + " Nothing was checked. Try again in " + t.retryAfter().toSeconds() + " seconds.");
-                }
-            }
+        throw new WebError(401, "Sign-in required", "You are not signed in (or your session ended), so nothing was done. Sign in and try again.");
+    }
+
+    /**
+     * Under {@code require_2fa_for_admin}, an admin without a second factor is sent to enrol before anything else: only
+     * the account page and sign-out answer. True if this request was answered so.
+     */
+    private boolean mustEnrolFirst(Context ctx, Session s) {
+        if (!node.config().signIn().secondFactorRequired(s.account()) || node.secondFactor().enrolled(s.user())) return false;
+        String route = ctx.endpointHandlerPath();
+        if (route.equals("/account") || route.startsWith("/account/") || route.equals("/logout")) return false;
+        if (ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD) {
+            seeOther(ctx, "/account?enrol=required");
+            return true;
         }
-        if (found.isEmpty()) {
-            ctx.header("WWW-Authenticate", REALM);
-            throw new WebError(401, "Sign-in required",
-                    user == null ? "This duty desk needs the user name and password of a local account on this node."
-                            : "Unknown user or wrong password.");
-        }
-        String name = found.get().username();
-        return new Session(name, csrf.token(name), new Pages(node, federation, cases, node.messageAccess().reader(found.get())));
+        throw new WebError(403, "Second factor required", "This node requires admins to use a second factor. Set it up on your account page first; nothing was done.");
     }
 
     // ---- pages ----
@@ -240,6 +265,39 @@ public final class WebRoutes {
         var model = s.pages().channelPage(s.layout("Channel " + id, "channels", 0, done(ctx), false), id)
                 .orElseThrow(() -> unknownChannel(id));
         render(ctx, 200, "channel.jte", model);
+    }
+
+    /**
+     * The case's evidence bundle as a download, for the signed-in officer (the API does not take the session): the same
+     * bundle and the same rule as {@code GET /api/v1/cases/{id}/evidence}, all or nothing, and on the audit trail.
+     */
+    private void evidence(Context ctx, Session s) {
+        String id = ctx.pathParam("id");
+        CaseTimeline t = cases.find(id, ctx.queryParam("channel"))
+                .orElseThrow(() -> new WebError(404, "No such case", "No case '" + id + "' is known on this node."));
+        com.fasterxml.jackson.databind.node.ObjectNode bundle;
+        try {
+            bundle = io.parley.export.CaseBundle.export(node, federation.outbox(), t.channel(), t.caseId());
+        } catch (io.parley.export.CaseBundle.MissingNotice e) {
+            throw new WebError(409, "Not exported", e.getMessage());
+        }
+        var unreadable = io.parley.export.CaseBundle.unreadable(node, node.messageAccess().reader(s.account()), bundle);
+        if (unreadable.isPresent()) {
+            throw new WebError(403, "Not permitted", "This case holds a message marked TLP:" + unreadable.get().tlp().wire().toUpperCase(Locale.ROOT)
+                    + " that your account may not read, so its bundle cannot be exported by you; an admin or a user granted RED for channel "
+                    + t.channel() + " can export it.");
+        }
+        node.audit().record(io.parley.audit.AuditEvent.done(s.user(), io.parley.audit.AuditAction.EXPORT, "case " + t.channel() + "/" + t.caseId(),
+                ctx.ip(), "web: case bundle, " + bundle.path("envelopes").size() + " envelopes"));
+        ctx.header("Content-Disposition", "attachment; filename=\"" + t.caseId().replaceAll("[^A-Za-z0-9._-]", "_") + ".parley.json\"")
+                .contentType("application/json; charset=utf-8").result(Json.write(bundle));
+    }
+
+    private void reportCsv(Context ctx, Session s) {
+        String id = ctx.pathParam("id");
+        String csv = s.pages().reportCsv(id).orElseThrow(() -> unknownChannel(id));
+        ctx.header("Content-Disposition", "attachment; filename=\"" + id.replaceAll("[^A-Za-z0-9._-]", "_") + "-responsiveness.csv\"")
+                .contentType("text/csv; charset=utf-8").result(csv);
     }
 
     private void newCaseForm(Context ctx, Session s) {
@@ -495,12 +553,12 @@ public final class WebRoutes {
         return new WebError(404, "No such channel", "No channel '" + id + "' is known on this node.");
     }
 
-    private static String done(Context ctx) {
+    static String done(Context ctx) {
         String d = ctx.queryParam("done");
         return d == null ? null : DONE.get(d);
     }
 
-    private static void seeOther(Context ctx, String location) {
+    static void seeOther(Context ctx, String location) {
         ctx.redirect(location, HttpStatus.SEE_OTHER);
     }
 
@@ -510,7 +568,7 @@ public final class WebRoutes {
 
     // ---- rendering ----
 
-    private void render(Context ctx, int status, String template, Object model) {
+    void render(Context ctx, int status, String template, Object model) {
         StringOutput out = new StringOutput();
         templates.render(template, model, out);
         String html = out.toString();
@@ -518,10 +576,15 @@ public final class WebRoutes {
         if (status >= 400) ctx.attribute(ERROR_PAGE, new ErrorPage(status, html));
     }
 
-    private void error(Context ctx, Session session, int status, String heading, String message) {
-        Pages pages = session != null ? session.pages() : new Pages(node, federation, cases, node.messageAccess().nobody());
+    /** A page builder for someone not signed in: the sign-in pages, errors before sign-in. */
+    Pages anonymousPages() {
+        return new Pages(node, federation, cases, node.messageAccess().nobody());
+    }
+
+    void error(Context ctx, Session session, int status, String heading, String message) {
+        Pages pages = session != null ? session.pages() : anonymousPages();
         Layout layout = pages.layout(heading, session == null ? null : session.user(), session == null ? null : session.csrf(), "", 0, null, false);
-        String back = session == null ? null : "/";
+        String back = session == null ? (status == 401 ? "/login" : null) : "/";
         render(ctx, status, "error.jte", new WebModel.Error(layout, status, heading, message, back));
     }
 

@@ -125,6 +125,14 @@ class ApiProblemTest {
     }
 
     @Test
+    void reportTimesOutsideTheRfc3339YearsAreABadRequestNotA500() throws Exception {
+        // Instant parses years far beyond 9999; thirty days before the smallest of them does not exist
+        assertProblem(TestNodes.get(node, "/api/v1/reports/responsiveness?channel=ch-1&to=-1000000000-01-01T00:00:00Z"), 400, "bad-query-parameter");
+        assertProblem(TestNodes.get(node, "/api/v1/reports/responsiveness?channel=ch-1&from=+1000000000-01-01T00:00:00Z"), 400, "bad-query-parameter");
+        assertEquals(200, TestNodes.get(node, "/api/v1/reports/responsiveness?channel=ch-1&from=2026-01-01T00:00:00Z").statusCode());
+    }
+
+    @Test
     void invalidCharterNamesTheField() throws Exception {
         var charter = Fixtures.charter("ch-2", Tlp.AMBER, node.node().key(), peer).toJson();
         charter.put("level", "cosmic");

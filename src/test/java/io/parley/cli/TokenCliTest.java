@@ -79,6 +79,23 @@ class TokenCliTest {
     }
 
     @Test
+    void anAdminWhoseBasicIsRefusedUnderRequire2faGetsATokenOnTheBox() throws Exception {
+        node = TestNodes.start(tmp, "cert-s.example", null, java.time.Clock.systemUTC(), 0,
+                c -> c.withSignIn(new io.parley.auth.SignInSettings(java.time.Duration.ofMinutes(30), java.time.Duration.ofHours(12), true)));
+        node.node().users().put("root", io.parley.auth.Passwords.hash("root-password-1"), "admin", java.time.Instant.now());
+        var basic = CliTest.run("peer", "list", "--url", node.baseUrl(), "--user", "root", "--password", "root-password-1");
+        PeerChannelCliTest.assertOneLineError(basic, "require_2fa_for_admin");
+        var created = CliTest.run("token", "create", "--dir", tmp.resolve("cert-s.example").toString(), "--user", "root",
+                "--label", "admin automation", "--scope", "write");
+        PeerChannelCliTest.assertOk(created);
+        String secret = secret(created.out());
+        PeerChannelCliTest.assertOk(withToken(secret, "peer", "list"));
+        var taxii = TestNodes.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.baseUrl() + "/taxii2/"))
+                .header("Authorization", "Bearer " + secret).header("Accept", "application/taxii+json;version=2.1").GET().build());
+        assertEquals(200, taxii.statusCode(), taxii.body());
+    }
+
+    @Test
     void badInputIsOneLine() throws Exception {
         node = TestNodes.start(tmp, "cert-a.example");
         PeerChannelCliTest.assertOneLineError(PeerChannelCliTest.at(node, "token", "create", "--label", "x", "--scope", "admin"), "--scope");

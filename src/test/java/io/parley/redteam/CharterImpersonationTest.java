@@ -160,24 +160,24 @@ class CharterImpersonationTest {
         Charter shown = HostileNetwork.charter(id, Tlp.AMBER, net.a, net.evil);
         assertEquals(201, TestNodes.post(net.evil, "/api/v1/channels", Json.write(shown.toJson())).statusCode());
         assertTrue(TestNodes.eventually(10, () -> net.a.node().channels().charter(id).isPresent()));
-        String html = TestNodes.get(net.a, "/channels/" + id).body();
+        String session = io.parley.testing.WebSessions.signIn(net.a);
+        String html = io.parley.testing.WebSessions.get(net.a, session, "/channels/" + id).body();
         String hash = CharterBook.hash(shown);
         assertTrue(html.contains("name=\"charter_hash\" value=\"" + hash + "\""), "the form carries the hash the page shows: " + html);
         java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
         assertTrue(csrf.find(), html);
-        var stale = webForm(net.a, "/channels/" + id + "/sign", "csrf=" + csrf.group(1) + "&back=channel&charter_hash=" + "ab".repeat(32));
+        var stale = webForm(net.a, session, "/channels/" + id + "/sign", "csrf=" + csrf.group(1) + "&back=channel&charter_hash=" + "ab".repeat(32));
         assertEquals(409, stale.statusCode(), stale.body());
-        var missing = webForm(net.a, "/channels/" + id + "/sign", "csrf=" + csrf.group(1) + "&back=channel");
+        var missing = webForm(net.a, session, "/channels/" + id + "/sign", "csrf=" + csrf.group(1) + "&back=channel");
         assertEquals(400, missing.statusCode(), missing.body());
         assertFalse(net.a.node().channels().signers(id, hash).contains(net.a.node().origin()));
-        var signed = webForm(net.a, "/channels/" + id + "/sign", "csrf=" + csrf.group(1) + "&back=channel&charter_hash=" + hash);
+        var signed = webForm(net.a, session, "/channels/" + id + "/sign", "csrf=" + csrf.group(1) + "&back=channel&charter_hash=" + hash);
         assertEquals(303, signed.statusCode(), signed.body());
         assertTrue(net.a.node().channels().signers(id, hash).contains(net.a.node().origin()));
     }
 
-    private static java.net.http.HttpResponse<String> webForm(NodeServer n, String path, String form) throws Exception {
-        return TestNodes.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(n.baseUrl() + path)).header("Authorization", TestNodes.basicAuth())
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)).build());
+    private static java.net.http.HttpResponse<String> webForm(NodeServer n, String session, String path, String form) throws Exception {
+        return io.parley.testing.WebSessions.form(n, path, session, form);
     }
 
     @Test

@@ -93,7 +93,7 @@ class OversizedBodiesTest {
             socket.setSoTimeout(60_000);
             OutputStream out = socket.getOutputStream();
             String head = "POST " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\nContent-Type: " + contentType
-                    + "\r\nTransfer-Encoding: chunked\r\n" + (auth ? "Authorization: " + TestNodes.basicAuth() + "\r\n" : "") + "\r\n";
+                    + "\r\nTransfer-Encoding: chunked\r\n" + (auth ? String.join(": ", io.parley.testing.WebSessions.authHeader(to, path, TestNodes.USER, TestNodes.PASSWORD)) + "\r\n" : "") + "\r\n";
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             Thread writer = Thread.ofVirtual().start(() -> {
                 byte[] buf = new byte[64 * 1024];

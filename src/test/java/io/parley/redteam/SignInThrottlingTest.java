@@ -190,11 +190,27 @@ class SignInThrottlingTest {
         assertTrue(signIns().stream().anyMatch(r -> !r.ok() && r.detail().startsWith("taxii")), signIns().toString());
     }
 
+    /** The web UI's sign-in form, posted from {@code address}. */
+    private HttpResponse<String> login(String address, String user, String password) throws Exception {
+        return from(address).send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/login")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + io.parley.testing.WebSessions.enc(user) + "&password="
+                        + io.parley.testing.WebSessions.enc(password))).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
     @Test
-    void theWebUiBasicSignInIsThrottledToo() throws Exception {
-        for (int i = 0; i < 5; i++) assertEquals(401, get("127.0.0.8", "/", TestNodes.USER, "wrong-" + i).statusCode());
-        var res = get("127.0.0.8", "/", TestNodes.USER, TestNodes.PASSWORD);
+    void theWebUiSignInIsThrottledToo() throws Exception {
+        for (int i = 0; i < 5; i++) assertEquals(401, login("127.0.0.8", TestNodes.USER, "wrong-" + i).statusCode());
+        var res = login("127.0.0.8", TestNodes.USER, TestNodes.PASSWORD);
         assertThrottled(res, 1, "web");
         assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), res.headers().toString());
+        assertTrue(res.body().contains("Too many failed sign-ins") && res.body().contains("1 second."), res.body());
+        assertNull(io.parley.testing.WebSessions.cookie(res), "the right password, throttled, starts no session");
+        assertThrottled(api("127.0.0.8", TestNodes.USER, TestNodes.PASSWORD), 1, "and the API, which shares the counters");
+        clock.advance(Duration.ofSeconds(1));
+        var ok = login("127.0.0.8", TestNodes.USER, TestNodes.PASSWORD);
+        assertEquals(303, ok.statusCode(), ok.body());
+        assertNotNull(io.parley.testing.WebSessions.cookie(ok));
+        assertTrue(signIns().stream().anyMatch(r -> !r.ok() && r.detail().startsWith("web")), signIns().toString());
     }
 }

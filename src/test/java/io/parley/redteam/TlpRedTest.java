@@ -341,7 +341,7 @@ class TlpRedTest {
                 "/api/v1/cases?channel=" + ch, "/api/v1/equivocations", "/api/v1/reports/responsiveness?channel=" + ch,
                 "/api/v1/correlations/indicator?type=ipv4&value=" + ip, "/api/v1/cases/" + caseId + "/correlations",
                 "/taxii2/api/collections/" + collection + "/objects/", "/taxii2/api/collections/" + collection + "/manifest/");
-        List<String> web = List.of("/", "/cases/" + caseId, "/channels/" + ch);
+        List<String> web = List.of("/", "/cases/" + caseId, "/channels/" + ch, "/channels/" + ch + "/report.csv");
 
         // the duty officer (role officer, no grant) on the recipient's node
         for (String p : api) {
@@ -365,6 +365,9 @@ class TlpRedTest {
         var export = get(net.b, "/api/v1/cases/" + caseId + "/evidence", TestNodes.USER);
         assertEquals(403, export.statusCode(), export.body());
         assertFalse(export.body().contains(secret));
+        var webExport = get(net.b, "/cases/" + caseId + "/evidence", TestNodes.USER);
+        assertEquals(403, webExport.statusCode(), "the web UI's download follows the same rule: " + webExport.body());
+        assertFalse(webExport.body().contains(secret));
 
         // the same officer, granted RED for the channel by an admin
         var grant = TestNodes.send(HttpRequest.newBuilder(URI.create(net.b.baseUrl() + "/api/v1/red-grants/" + TestNodes.USER))
@@ -379,6 +382,9 @@ class TlpRedTest {
             var granted = get(net.b, "/api/v1/cases/" + caseId + "/evidence", TestNodes.USER);
             assertEquals(200, granted.statusCode(), granted.body());
             assertTrue(granted.body().contains(secret));
+            var webGranted = get(net.b, "/cases/" + caseId + "/evidence", TestNodes.USER);
+            assertEquals(200, webGranted.statusCode(), webGranted.body());
+            assertTrue(webGranted.body().contains(secret));
             if (updHash != null) {
                 assertTrue(TestNodes.eventually(20, () -> {
                     try {
@@ -460,7 +466,10 @@ class TlpRedTest {
     }
 
     private static HttpResponse<String> get(NodeServer n, String path, String user) throws Exception {
-        return TestNodes.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + path)).header("Authorization", basic(user))
+        String[] auth = io.parley.testing.WebSessions.webPage(path)
+                ? new String[] {"Cookie", io.parley.testing.WebSessions.signIn(n, user, TestNodes.PASSWORD)}
+                : new String[] {"Authorization", basic(user)};
+        return TestNodes.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + path)).header(auth[0], auth[1])
                 .header("Accept", path.startsWith("/taxii2/") ? "application/taxii+json;version=2.1" : "*/*").GET().build());
     }
 

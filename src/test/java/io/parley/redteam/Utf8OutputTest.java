@@ -65,7 +65,8 @@ class Utf8OutputTest {
     }
 
     static HttpResponse<byte[]> get(NodeServer n, String path, String accept) throws Exception {
-        return TestNodes.HTTP_BYTES.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + path)).header("Authorization", TestNodes.basicAuth())
+        String[] auth = io.parley.testing.WebSessions.authHeader(n, path, TestNodes.USER, TestNodes.PASSWORD);
+        return TestNodes.HTTP_BYTES.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + path)).header(auth[0], auth[1])
                 .header("Accept", accept).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 

@@ -31,6 +31,13 @@ public class DemoNetworkTest {
                 String auth = "Basic " + java.util.Base64.getEncoder().encodeToString((DemoNetwork.USER + ":" + demo.password()).getBytes());
                 var api = http.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + "/api/v1/channels")).header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, api.statusCode(), "the printed login works on " + n.node().origin());
+                // and signs in to the web UI through its form; the three nodes on one host keep separate sessions
+                String session = io.parley.testing.WebSessions.signIn(n, DemoNetwork.USER, demo.password());
+                assertTrue(session.startsWith("parley_session-" + n.node().origin() + "="), session);
+                var desk = io.parley.testing.WebSessions.get(n, session, "/");
+                assertEquals(200, desk.statusCode(), "the web UI with the printed login on " + n.node().origin());
+                assertEquals(303, http.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + "/")).header("Authorization", auth).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode(), "but not with Basic");
                 assertTrue(n.node().charters().active("demo-trilateral"));
                 // the printed read-only account reads cases but may not open one
                 String viewer = "Basic " + java.util.Base64.getEncoder().encodeToString((DemoNetwork.VIEWER + ":" + demo.viewerPassword()).getBytes());

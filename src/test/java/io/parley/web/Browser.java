@@ -3,7 +3,6 @@ package io.parley.web;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,9 +18,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Debian's headless Chromium driven through its own chromedriver: no driver or browser download (Selenium Manager is
- * never asked), a fresh profile per run, loopback only. Credentials go in the URL of the first page of each node, as a
- * duty officer's bookmark might: Chromium answers the node's Basic challenge with them and keeps them for the
- * node's later pages and form posts.
+ * never asked), a fresh profile per run, loopback only. It signs in to each node through the node's /login form, as a
+ * duty officer does; the session cookie then carries the node's later pages and form posts.
  */
 final class Browser implements AutoCloseable {
     static final String CHROMIUM = "/usr/bin/chromium";
@@ -52,14 +50,21 @@ final class Browser implements AutoCloseable {
         return new Browser(driver);
     }
 
-    /** {@code http://user:password@host:port/path} from a node's base URL. */
-    static String withCredentials(String baseUrl, String user, String password, String path) {
-        URI u = URI.create(baseUrl);
-        return u.getScheme() + "://" + encode(user) + ":" + encode(password) + "@" + u.getHost() + ":" + u.getPort() + path;
+    /** Signs in at {@code baseUrl}'s sign-in form (password only) and waits for the page it leads to. */
+    void signIn(String baseUrl, String user, String password) throws InterruptedException {
+        open(baseUrl + "/login");
+        fillSignIn(user, password);
+        if (!io.parley.testing.TestNodes.eventually(10, () -> !path().startsWith("/login"))) {
+            throw new IllegalStateException("sign-in of " + user + " stayed at " + driver.getCurrentUrl() + ": " + text());
+        }
     }
 
-    private static String encode(String s) {
-        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    /** Types into the sign-in form on the current page and sends it. */
+    void fillSignIn(String user, String password) {
+        find(By.id("username")).clear();
+        find(By.id("username")).sendKeys(user);
+        find(By.id("password")).sendKeys(password);
+        find(By.cssSelector("form[action='/login'] button[type=submit]")).click();
     }
 
     void open(String url) {

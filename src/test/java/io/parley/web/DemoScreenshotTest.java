@@ -35,7 +35,7 @@ class DemoScreenshotTest {
             assertTrue(io.parley.testing.TestNodes.eventually(15, () -> b.node().envelopes().inCase("demo-trilateral", overdueId).stream()
                     .anyMatch(s -> s.envelope().kind() == io.parley.envelope.Kind.ESCALATE)), "the overdue request escalated");
 
-            browser.open(Browser.withCredentials(b.baseUrl(), DemoNetwork.USER, demo.password(), "/"));
+            browser.signIn(b.baseUrl(), DemoNetwork.USER, demo.password());
             assertEquals("/", browser.path());
             String desk = browser.text();
             assertTrue(desk.contains("cert-b.example"), desk);

@@ -60,9 +60,9 @@ class WebUiTest {
         b.node().channelActions().sign("ui", io.parley.channel.CharterBook.hash(charter("ui", "A-B duty line")));
         assertTrue(TestNodes.eventually(15, () -> a.node().charters().active("ui") && b.node().charters().active("ui")));
         browser = Browser.start(tmp.resolve("chrome"));
-        // the first page of each node carries the credentials; Chromium keeps them for that node's later requests
-        browser.open(Browser.withCredentials(a.baseUrl(), TestNodes.USER, TestNodes.PASSWORD, "/"));
-        browser.open(Browser.withCredentials(b.baseUrl(), TestNodes.USER, TestNodes.PASSWORD, "/"));
+        // the duty officer signs in to each node; each node's session cookie carries its later requests
+        browser.signIn(a.baseUrl(), TestNodes.USER, TestNodes.PASSWORD);
+        browser.signIn(b.baseUrl(), TestNodes.USER, TestNodes.PASSWORD);
     }
 
     @AfterAll
@@ -169,7 +169,13 @@ class WebUiTest {
         WebElement tlp = browser.find(By.cssSelector(".case-head .tlp"));
         assertEquals("TLP:AMBER", tlp.getText());
         assertEquals("rgba(255, 192, 0, 1)", tlp.getCssValue("color"), "FIRST amber");
-        assertEquals("/api/v1/cases/" + id + "/evidence", URI.create(browser.find(By.linkText("Download evidence bundle")).getAttribute("href")).getPath());
+        URI bundleLink = URI.create(browser.find(By.linkText("Download evidence bundle")).getAttribute("href"));
+        assertEquals("/cases/" + id + "/evidence", bundleLink.getPath(), "a page of the UI: the API does not take the session");
+        var bundle = io.parley.testing.WebSessions.get(b, session(b), bundleLink.getPath() + "?" + bundleLink.getRawQuery());
+        assertEquals(200, bundle.statusCode(), bundle.body());
+        assertTrue(bundle.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"));
+        assertEquals(io.parley.export.CaseBundle.FORMAT, Json.parse(bundle.body()).path("format").asText(), bundle.body());
+        assertTrue(b.node().audit().after(0, 10_000).stream().anyMatch(r -> r.action().equals("export") && r.target().contains(id)), "the export is on record");
 
         browser.find(By.id("text")).sendKeys("On it, hosting provider contacted.");
         browser.find(By.cssSelector("button[formaction$='/ack']")).click();
@@ -220,7 +226,11 @@ class WebUiTest {
             assertTrue(text.contains(expected), expected + " in " + text);
         }
         String csv = browser.find(By.linkText("Download CSV")).getAttribute("href");
-        assertTrue(csv.endsWith("/api/v1/reports/responsiveness?channel=ui&format=csv"), csv);
+        assertTrue(csv.endsWith("/channels/ui/report.csv"), csv);
+        var report = io.parley.testing.WebSessions.get(a, session(a), "/channels/ui/report.csv");
+        assertEquals(200, report.statusCode());
+        assertTrue(report.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"), report.headers().toString());
+        assertTrue(report.body().contains(b.node().origin()), report.body());
         browser.find(By.cssSelector("button[name=mode][value=auto]")).click();
         waitFor(() -> browser.path().startsWith("/cases/"));
         assertTrue(browser.path().startsWith("/cases/"), browser.driver.getCurrentUrl());
@@ -231,21 +241,24 @@ class WebUiTest {
     }
 
     @Test
-    void unauthenticatedRequestsAreChallenged() throws Exception {
+    void unauthenticatedRequestsAreSentToSignInAndBasicIsNotAccepted() throws Exception {
         for (String path : List.of("/", "/cases/anything", "/channels/ui")) {
-            var res = TestNodes.send(HttpRequest.newBuilder(URI.create(a.baseUrl() + path)).GET().build());
-            assertEquals(401, res.statusCode(), path);
-            assertEquals("Basic realm=\"parley\", charset=\"UTF-8\"", res.headers().firstValue("WWW-Authenticate").orElse(""));
-            assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), path);
-            assertTrue(res.body().contains("Sign-in required"), res.body());
-            assertFalse(res.body().contains("case-") || res.body().contains("A-B duty line"), "nothing of the node's data leaks");
+            for (String authorization : new String[] {null, TestNodes.basicAuth()}) {
+                HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(a.baseUrl() + path)).GET();
+                if (authorization != null) req.header("Authorization", authorization);
+                var res = TestNodes.send(req.build());
+                assertEquals(303, res.statusCode(), path + " with " + authorization);
+                String expected = path.equals("/") ? "/login" : "/login?next=" + java.net.URLEncoder.encode(path, StandardCharsets.UTF_8);
+                assertEquals(expected, res.headers().firstValue("Location").orElse(""), "valid Basic credentials do not sign in to the web UI");
+                assertTrue(res.headers().firstValue("WWW-Authenticate").isEmpty(), "no Basic challenge: the browser must not offer its Basic prompt");
+                assertFalse(res.body().contains("case-") || res.body().contains("A-B duty line"), "nothing of the node's data leaks");
+            }
         }
-        var wrong = TestNodes.send(HttpRequest.newBuilder(URI.create(a.baseUrl() + "/")).header("Authorization",
-                "Basic " + Base64.getEncoder().encodeToString("duty:not-the-password".getBytes(StandardCharsets.UTF_8))).GET().build());
-        assertEquals(401, wrong.statusCode());
-        var post = TestNodes.send(HttpRequest.newBuilder(URI.create(a.baseUrl() + "/channels/ui/ping"))
+        var post = TestNodes.send(HttpRequest.newBuilder(URI.create(a.baseUrl() + "/channels/ui/ping")).header("Authorization", TestNodes.basicAuth())
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("mode=auto")).build());
         assertEquals(401, post.statusCode());
+        assertTrue(post.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(post.body().contains("Sign-in required"), post.body());
     }
 
     @Test
@@ -263,10 +276,8 @@ class WebUiTest {
         assertEquals(CaseState.OPEN, b.cases().timeline(id).orElseThrow().state(), "nothing was acknowledged");
 
         // the token of the signed-in user's own page works
-        String html = TestNodes.send(HttpRequest.newBuilder(URI.create(b.baseUrl() + "/cases/" + id)).header("Authorization", TestNodes.basicAuth()).GET().build()).body();
-        Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
-        assertTrue(m.find(), html);
-        HttpResponse<String> ok = postForm(b, "/cases/" + id + "/ack", "csrf=" + m.group(1) + "&text=genuine");
+        String token = io.parley.testing.WebSessions.csrf(b, session(b), "/cases/" + id);
+        HttpResponse<String> ok = postForm(b, "/cases/" + id + "/ack", "csrf=" + token + "&text=genuine");
         assertEquals(303, ok.statusCode(), ok.body());
         assertEquals(CaseState.ACKNOWLEDGED, b.cases().timeline(id).orElseThrow().state());
     }
@@ -275,7 +286,7 @@ class WebUiTest {
     void errorsAreFriendlyHtmlPagesAndOutputIsEscaped() throws Exception {
         String hostile = "<script>alert('x')</script><img src=x onerror=alert(1)>";
         String id = a.cases().open("ui", Kind.NOTIFY, Priority.ROUTINE, Tlp.GREEN, Json.object().put("summary", hostile).put("text", "\"><b>bold</b>")).caseId();
-        var res = TestNodes.send(HttpRequest.newBuilder(URI.create(a.baseUrl() + "/cases/" + id)).header("Authorization", TestNodes.basicAuth()).GET().build());
+        var res = io.parley.testing.WebSessions.get(a, session(a), "/cases/" + id);
         assertEquals(200, res.statusCode());
         assertFalse(res.body().contains("<script>alert") || res.body().contains("<img src=x") || res.body().contains("<b>bold"), "escaped");
         assertTrue(res.body().contains("&lt;script&gt;"), res.body());
@@ -284,7 +295,7 @@ class WebUiTest {
         assertTrue(browser.find(By.tagName("h1")).getText().contains(hostile), "shown as the text it is");
 
         for (String path : List.of("/cases/no-such-case", "/channels/no-such-channel", "/channels/no-such-channel/cases/new")) {
-            var missing = TestNodes.send(HttpRequest.newBuilder(URI.create(a.baseUrl() + path)).header("Authorization", TestNodes.basicAuth()).GET().build());
+            var missing = io.parley.testing.WebSessions.get(a, session(a), path);
             assertEquals(404, missing.statusCode(), path);
             assertTrue(missing.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), path + ": " + missing.body());
             assertTrue(missing.body().contains("No such"), missing.body());
@@ -293,13 +304,11 @@ class WebUiTest {
         String finished = page(a, "/cases/" + id);
         assertTrue(finished.contains("Respond"));
         // a refused action is a page with the reason: cert-a opened this case and cannot answer it
-        String html = TestNodes.send(HttpRequest.newBuilder(URI.create(a.baseUrl() + "/cases/" + id)).header("Authorization", TestNodes.basicAuth()).GET().build()).body();
-        Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
-        assertTrue(m.find());
-        HttpResponse<String> refused = postForm(a, "/cases/" + id + "/answer", "csrf=" + m.group(1) + "&text=self-answer");
+        String token = io.parley.testing.WebSessions.csrf(a, session(a), "/cases/" + id);
+        HttpResponse<String> refused = postForm(a, "/cases/" + id + "/answer", "csrf=" + token + "&text=self-answer");
         assertEquals(409, refused.statusCode(), refused.body());
         assertTrue(refused.body().contains("not by its opener"), refused.body());
-        HttpResponse<String> empty = postForm(a, "/cases/" + id + "/update", "csrf=" + m.group(1) + "&text=");
+        HttpResponse<String> empty = postForm(a, "/cases/" + id + "/update", "csrf=" + token + "&text=");
         assertEquals(422, empty.statusCode());
         assertTrue(empty.body().contains("nothing was sent"), empty.body());
 
@@ -326,8 +335,16 @@ class WebUiTest {
         });
     }
 
-    static HttpResponse<String> postForm(NodeServer n, String path, String form) throws Exception {
-        return TestNodes.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + path)).header("Authorization", TestNodes.basicAuth())
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build());
+    /** A session of the duty officer at {@code n}, signed in over HTTP once per node. */
+    final Map<NodeServer, String> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+
+    String session(NodeServer n) throws Exception {
+        String c = sessions.get(n);
+        if (c == null) sessions.put(n, c = io.parley.testing.WebSessions.signIn(n));
+        return c;
+    }
+
+    HttpResponse<String> postForm(NodeServer n, String path, String form) throws Exception {
+        return io.parley.testing.WebSessions.form(n, path, session(n), form);
     }
 }

@@ -1,0 +1,39 @@
+package io.parley.auth;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.parley.store.UserStore;
+
+/**
+ * How long web sessions last and whether admins need a second factor ({@code parley.json}: {@code session_idle_minutes},
+ * {@code session_max_hours}, {@code require_2fa_for_admin}).
+ *
+ * @param idleTimeout     a session unused this long is over
+ * @param absoluteTimeout a session this old is over, however busy
+ * @param require2faForAdmin an admin must sign in to the web UI with a TOTP code (and is sent to enrol one first), and
+ *                           HTTP Basic, which cannot carry a code, is refused for admins on the API and TAXII
+ */
+public record SignInSettings(Duration idleTimeout, Duration absoluteTimeout, boolean require2faForAdmin) {
+    public static final SignInSettings DEFAULT = new SignInSettings(Duration.ofMinutes(30), Duration.ofHours(12), false);
+
+    public SignInSettings {
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) throw new IllegalArgumentException("session_idle_minutes must be at least 1");
+        if (absoluteTimeout.compareTo(idleTimeout) < 0) throw new IllegalArgumentException("session_max_hours must not be shorter than the idle timeout");
+    }
+
+    /** Whether {@code user} must hold a second factor to use the web UI. */
+    public boolean secondFactorRequired(UserStore.User user) {
+        return require2faForAdmin && Role.ADMIN.wire().equals(user.role());
+    }
+
+    /**
+     * Why HTTP Basic is refused for {@code user} (API, TAXII), or empty: under {@code require_2fa_for_admin} an admin's
+     * password alone is not enough anywhere, and Basic has no place for a code.
+     */
+    public Optional<String> basicRefusal(UserStore.User user) {
+        if (!secondFactorRequired(user)) return Optional.empty();
+        return Optional.of("this node requires a second factor for admin accounts (require_2fa_for_admin), which HTTP Basic cannot carry:"
+                + " use an API token, or a non-admin account");
+    }
+}
