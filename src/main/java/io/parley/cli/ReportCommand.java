@@ -146,7 +146,7 @@ final class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("bad URL " + base + path);
         }
         HttpResponse<String> res;
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+        try (HttpClient http = ApiOptions.http(api.ca).build()) { // --ca counts here too
             res = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (java.net.ConnectException e) {
             throw new IOException("cannot connect to " + base + " (is the node running?)");

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "user", mixinStandardHelpOptions = true, description = "Manage local accounts (web UI, API, TAXII).",
-        subcommands = {UserCommand.Add.class, UserCommand.Disable.class, UserCommand.ListUsers.class, UserCommand.Totp.class})
+        subcommands = {UserCommand.Add.class, UserCommand.Disable.class, UserCommand.ListUsers.class, UserCommand.Totp.class, UserCommand.Red.class})
 final class UserCommand implements Runnable {
     @Spec CommandSpec spec;
 
@@ -111,6 +111,44 @@ final class UserCommand implements Runnable {
             });
             if (!done) throw new IllegalArgumentException("no account '" + username + "' on this node");
             spec.commandLine().getOut().println("account " + username + " disabled");
+            return 0;
+        }
+    }
+
+    @Command(name = "red", mixinStandardHelpOptions = true, description = {
+            "Set the channels in which an account may read TLP:RED (replacing its grants), on the node's host. The same as"
+                    + " PUT /api/v1/red-grants/{user}, for an admin who signs in with a second factor and so has no password on the API."})
+    static final class Red implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Option(names = "--dir", required = true, description = "Node directory.")
+        Path dir;
+
+        @Parameters(index = "0", description = "User name.")
+        String username;
+
+        @Option(names = "--channel", description = "A channel in which the account may read RED; repeat for several, '*' for every channel.")
+        List<String> channels = new ArrayList<>();
+
+        @Option(names = "--none", description = "Revoke every TLP:RED grant of the account.")
+        boolean none;
+
+        @Override
+        public Integer call() throws Exception {
+            if (none == !channels.isEmpty()) throw new IllegalArgumentException("give --channel (repeatable, '*' for every channel) or --none");
+            for (String c : channels) {
+                if (!c.equals(Role.ALL_CHANNELS) && !c.matches("[A-Za-z0-9._-]{1,64}")) throw new IllegalArgumentException("--channel must be a channel id or '*' (got '" + c + "')");
+            }
+            java.util.Set<String> scopes = new java.util.TreeSet<>(channels);
+            NodeConfig cfg = NodeConfig.load(dir);
+            try (Database db = Database.open(cfg.jdbcUrl(dir), cfg.dbUser(), cfg.dbPassword())) {
+                if (new UserStore(db).find(username).isEmpty()) throw new IllegalArgumentException("no account '" + username + "' on this node (or it is disabled)");
+                new io.parley.taxii.EvidenceStore(db).setRedScopes(username, scopes, CLI, java.time.Instant.now());
+                new AuditTrail(db, java.time.Clock.systemUTC()).record(io.parley.audit.AuditEvent.done(CLI, io.parley.audit.AuditAction.RED_GRANT,
+                        username, CLI, scopes.isEmpty() ? "every TLP:RED grant revoked" : "may read TLP:RED in: " + String.join(", ", scopes)));
+            }
+            spec.commandLine().getOut().println(scopes.isEmpty() ? "account " + username + " may no longer read TLP:RED"
+                    : "account " + username + " may read TLP:RED in: " + String.join(", ", scopes));
             return 0;
         }
     }

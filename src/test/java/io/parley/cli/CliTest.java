@@ -162,6 +162,38 @@ public class CliTest {
     }
 
     @Test
+    void userRedGrantsAndRevokesTlpRedOnTheHostAndPutsItOnTheAuditTrail() throws Exception {
+        Path dir = tmp.resolve("red-node");
+        assertEquals(0, run("init", "--dir", dir.toString(), "--name", "cert-a.example").code());
+        assertEquals(0, run("user", "add", "--dir", dir.toString(), "desk", "--password", "long enough", "--channel", "*").code());
+        Result granted = run("user", "red", "--dir", dir.toString(), "desk", "--channel", "a-b-hotline", "--channel", "tri-ops");
+        assertEquals(0, granted.code(), granted.err());
+        assertEquals(java.util.Set.of("a-b-hotline", "tri-ops"), redScopes(dir, "desk"));
+        assertOneLineError(run("user", "red", "--dir", dir.toString(), "nobody", "--channel", "*"), "no account");
+        assertOneLineError(run("user", "red", "--dir", dir.toString(), "desk"), "--none");
+        assertOneLineError(run("user", "red", "--dir", dir.toString(), "desk", "--channel", "bad channel"), "--channel");
+        assertEquals(0, run("user", "red", "--dir", dir.toString(), "desk", "--none").code());
+        assertEquals(java.util.Set.of(), redScopes(dir, "desk"));
+        io.parley.node.NodeConfig cfg = io.parley.node.NodeConfig.load(dir);
+        try (var db = io.parley.store.Database.open(cfg.jdbcUrl(dir), cfg.dbUser(), cfg.dbPassword())) {
+            var trail = new io.parley.audit.AuditTrail(db, java.time.Clock.systemUTC());
+            var grants = trail.after(0, 100).stream().filter(r -> r.action().equals("red-grant")).toList();
+            assertEquals(2, grants.size(), grants.toString());
+            assertEquals("desk", grants.get(0).target());
+            assertEquals("cli", grants.get(0).actor());
+            assertTrue(grants.get(0).detail().contains("a-b-hotline, tri-ops"), grants.get(0).detail());
+            assertTrue(grants.get(1).detail().contains("revoked"), grants.get(1).detail());
+        }
+    }
+
+    private static java.util.Set<String> redScopes(Path dir, String user) throws Exception {
+        io.parley.node.NodeConfig cfg = io.parley.node.NodeConfig.load(dir);
+        try (var db = io.parley.store.Database.open(cfg.jdbcUrl(dir), cfg.dbUser(), cfg.dbPassword())) {
+            return new io.parley.store.UserStore(db).redScopes(user);
+        }
+    }
+
+    @Test
     void aRefusalWithFaultsListedInErrorsNamesTheFaultsOnItsOneLine() throws Exception {
         try (NodeServer node = TestNodes.start(tmp, "cert-a.example")) {
             var charter = Fixtures.charter("ch-r", Tlp.RED, node.node().key(), io.parley.identity.SigningKey.generate("cert-b.example"));
