@@ -64,7 +64,7 @@ final class TokenRoutes {
             throw new ProblemException(Problem.of(409, "too-many-tokens", "Conflict", e.getMessage()));
         }
         Token t = issued.token();
-        RequestAudit.done(node, ctx, AuditAction.TOKEN_CREATED, t.id(), summary(t));
+        RequestAudit.done(node, ctx, AuditAction.TOKEN_CREATED, t.id(), t.summary());
         ObjectNode out = json(t);
         out.put("token", issued.secret());
         out.put("usage", "send 'Authorization: Bearer <token>' to /api/v1/ and /taxii2/; the token is shown only now and stored as its SHA-256");
@@ -121,17 +121,13 @@ final class TokenRoutes {
     }
 
     /** The audit record's detail: what the token is for, may do and until when; never its secret. */
-    static String summary(Token t) {
-        return "label " + t.label() + "; scope " + t.scope() + ", channels " + String.join(",", t.channels()) + ", expires " + t.expires();
-    }
-
     private ObjectNode json(Token t) {
         Instant now = node.now();
         ObjectNode o = Json.object().put("id", t.id()).put("username", t.username()).put("label", t.label()).put("scope", t.scope());
         ArrayNode cs = o.putArray("channels");
         t.channels().forEach(cs::add);
         o.put("created_at", t.created().toString()).put("expires_at", t.expires().toString());
-        o.put("state", t.revoked().isPresent() ? "revoked" : now.isBefore(t.expires()) ? "active" : "expired");
+        o.put("state", t.state(now));
         t.revoked().ifPresent(at -> o.put("revoked_at", at.toString()));
         t.revokedBy().ifPresent(by -> o.put("revoked_by", by));
         o.put("last_used_at", t.lastUsed().map(Instant::toString).orElse(null));

@@ -108,6 +108,8 @@ public final class Permissions {
         put("POST /account/totp", Global.OWN_ACCOUNT);
         put("POST /account/totp/confirm", Global.OWN_ACCOUNT);
         put("POST /account/totp/remove", Global.OWN_ACCOUNT);
+        put("POST /account/tokens", Global.ISSUE_TOKENS);
+        put("POST /account/tokens/{id}/revoke", Global.OWN_ACCOUNT);
         put("GET /audit", Global.READ_AUDIT);
     }
 

@@ -27,6 +27,16 @@ public final class TokenStore {
         public Token {
             channels = List.copyOf(channels);
         }
+
+        /** "active", "revoked" or "expired" at {@code now}. */
+        public String state(Instant now) {
+            return revoked.isPresent() ? "revoked" : now.isBefore(expires) ? "active" : "expired";
+        }
+
+        /** What the audit trail says of the token: never its secret. */
+        public String summary() {
+            return "label " + label + "; scope " + scope + ", channels " + String.join(",", channels) + ", expires " + expires;
+        }
     }
 
     private static final String COLUMNS = "id, username, label, scope, channels, created_at, expires_at, revoked_at, revoked_by, last_used_at";

@@ -125,7 +125,7 @@ public final class WebModel {
      * once, right after confirmation (else null).
      */
     public record Account(Layout layout, String role, boolean enrolled, boolean required, String pendingSecret, String qrSvg, String uri,
-                          long recoveryCodesLeft, List<String> recoveryCodes) {
+                          long recoveryCodesLeft, List<String> recoveryCodes, boolean mayIssueTokens, List<TokenRow> tokens, NewToken newToken) {
         public boolean pending() {
             return pendingSecret != null;
         }
@@ -135,4 +135,14 @@ public final class WebModel {
             return pendingSecret == null ? null : pendingSecret.replaceAll("(.{4})(?!$)", "$1 ");
         }
     }
+
+    /** One of the signed-in user's API tokens on the account page: never its secret. */
+    public record TokenRow(String id, String label, String scope, String channels, String expires, String state, String lastUsed) {
+        public boolean active() {
+            return state.equals("active");
+        }
+    }
+
+    /** A token just created: its secret, shown on this one page and never again. */
+    public record NewToken(String id, String label, String secret) {}
 }
