@@ -92,7 +92,7 @@ final class UserCommand implements Runnable {
         }
     }
 
-    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable an account: its password and tokens stop working at once. 'user add' enables it again.")
+    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable an account: its password stops working and its tokens are revoked at once. 'user add' enables it again (with no token).")
     static final class Disable implements Callable<Integer> {
         @Spec CommandSpec spec;
 
@@ -105,7 +105,7 @@ final class UserCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             boolean done = withUsers(dir, (users, audit) -> {
-                if (!users.setDisabled(username, true)) return false;
+                if (!users.disable(username, java.time.Instant.now())) return false;
                 audit.record(AccountEvents.disabled(CLI, CLI, username));
                 return true;
             });

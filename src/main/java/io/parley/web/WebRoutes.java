@@ -374,7 +374,7 @@ public final class WebRoutes {
     private void disableUser(Context ctx, Session s) {
         String name = ctx.pathParam("name");
         if (name.equals(s.user())) throw new WebError(422, "Not disabled", "You cannot disable the account you are signed in with.");
-        if (!node.users().setDisabled(name, true)) throw new WebError(404, "No such account", "No account '" + name + "' exists on this node.");
+        if (!node.users().disable(name, node.now())) throw new WebError(404, "No such account", "No account '" + name + "' exists on this node.");
         node.audit().record(io.parley.audit.AccountEvents.disabled(s.user(), ctx.ip(), name));
         seeOther(ctx, "/users?done=disabled");
     }
