@@ -67,7 +67,7 @@ final class UserCommand implements Runnable {
         public Integer call() throws Exception {
             String pw = password != null ? password : System.getenv("PARLEY_PASSWORD");
             if (pw == null || pw.length() < 8) throw new IllegalArgumentException("a password of at least 8 characters is required (--password or PARLEY_PASSWORD)");
-            if (!username.matches("[A-Za-z0-9._@-]{1,64}")) throw new IllegalArgumentException("user name may use letters, digits and . _ @ - (1..64 characters)");
+            io.parley.auth.UserNames.refusal(username).ifPresent(why -> { throw new IllegalArgumentException(why); });
             Role r = Role.parse(role).orElseThrow(() -> new IllegalArgumentException("--role must be viewer, officer or admin"));
             for (String c : channels) {
                 if (!c.equals(Role.ALL_CHANNELS) && !c.matches("[A-Za-z0-9._-]{1,64}")) throw new IllegalArgumentException("--channel must be a channel id or '*' (got '" + c + "')");
