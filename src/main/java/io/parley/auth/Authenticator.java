@@ -27,8 +27,12 @@ import io.parley.store.UserStore;
 public final class Authenticator {
     /** The answer to a sign-in. */
     public sealed interface SignIn {
-        /** The password is right; {@code user} is the account signed in. */
-        record Accepted(UserStore.User user) implements SignIn {}
+        /**
+         * The password is right; {@code user} is the account signed in. {@code circumstances} is what made this success
+         * worth a record (", after 3 failed attempts from this address", ", first sign-in from this address ..."), or
+         * empty.
+         */
+        record Accepted(UserStore.User user, String circumstances) implements SignIn {}
 
         /** Unknown user or wrong password, told apart from nobody. */
         record Refused() implements SignIn {}
@@ -82,6 +86,18 @@ public final class Authenticator {
      * {@code via} names the way in ("api", "taxii", "web") for the audit record.
      */
     public SignIn signIn(String username, String password, String clientAddress, String via) {
+        return signIn(username, password, clientAddress, via, true);
+    }
+
+    /**
+     * {@link #signIn} for a way in that starts a session (the web UI): the caller records every session it starts,
+     * with the result's {@code circumstances}, so a success is not recorded here as well.
+     */
+    public SignIn signInForSession(String username, String password, String clientAddress, String via) {
+        return signIn(username, password, clientAddress, via, false);
+    }
+
+    private SignIn signIn(String username, String password, String clientAddress, String via, boolean recordSuccess) {
         if (username == null || password == null) return new SignIn.Refused();
         return switch (throttle.admit(username, password, clientAddress)) {
             case SignInThrottle.Admission.Wait w -> new SignIn.Throttled(w.retryAfter());
@@ -95,12 +111,12 @@ public final class Authenticator {
                 }
                 if (user.isPresent()) {
                     var settled = throttle.succeeded(go.attempt());
-                    if (settled.failuresHere() > 0 || settled.newAddress()) {
-                        audit.accept(AuditEvent.done(user.get().username(), AuditAction.SIGN_IN, user.get().username(), clientAddress,
-                                via + (settled.failuresHere() > 0 ? ", after " + settled.failuresHere() + " failed attempts from this address" : "")
-                                        + (settled.newAddress() ? ", first sign-in from this address since the node started" : "")));
+                    String circumstances = (settled.failuresHere() > 0 ? ", after " + settled.failuresHere() + " failed attempts from this address" : "")
+                            + (settled.newAddress() ? ", first sign-in from this address since the node started" : "");
+                    if (recordSuccess && !circumstances.isEmpty()) {
+                        audit.accept(AuditEvent.done(user.get().username(), AuditAction.SIGN_IN, user.get().username(), clientAddress, via + circumstances));
                     }
-                    yield new SignIn.Accepted(user.get());
+                    yield new SignIn.Accepted(user.get(), circumstances);
                 }
                 var settled = throttle.failed(go.attempt());
                 // one lookup whether the name exists or not; the record is written the same way either way

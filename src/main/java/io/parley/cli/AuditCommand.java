@@ -13,7 +13,6 @@ import io.parley.identity.KeyFiles;
 import io.parley.identity.VerifierKey;
 import io.parley.node.Node;
 import io.parley.node.NodeConfig;
-import io.parley.store.Database;
 import io.parley.store.PartyStore;
 import io.parley.transparency.LogView;
 import picocli.CommandLine.Command;
@@ -35,17 +34,6 @@ final class AuditCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: verify or list");
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Database db, NodeConfig cfg) throws Exception;
-    }
-
-    private static <T> T withDatabase(Path dir, Work<T> work) throws Exception {
-        NodeConfig cfg = NodeConfig.load(dir);
-        try (Database db = Database.open(cfg.jdbcUrl(dir), cfg.dbUser(), cfg.dbPassword())) {
-            return work.run(db, cfg);
-        }
-    }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Check the hash chain and every head committed to the transparency log; prints one line, exits 1 if the trail is broken.")
@@ -61,7 +49,7 @@ final class AuditCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            AuditVerifier.Result r = withDatabase(dir, (db, cfg) -> {
+            AuditVerifier.Result r = NodeDatabase.with(dir, (db, cfg) -> {
                 List<VerifierKey> logKeys = keys != null && !keys.isEmpty() ? keys.stream().map(VerifierKey::parse).toList()
                         : Node.logKeysOf(KeyFiles.read(dir.resolve(NodeConfig.KEY_FILE)).verifierKey(), cfg);
                 return AuditVerifier.verify(new AuditTrail(db, java.time.Clock.systemUTC()), new LogView(db), cfg.origin(), logKeys,
@@ -100,7 +88,7 @@ final class AuditCommand implements Runnable {
             if (limit < 1 || limit > AuditQuery.MAX_LIMIT) throw new IllegalArgumentException("--limit must be 1 to " + AuditQuery.MAX_LIMIT);
             if (before < 0) throw new IllegalArgumentException("--before must be a record seq");
             if (action != null && AuditAction.ofCode(action).isEmpty()) throw new IllegalArgumentException("no audit action '" + action + "'");
-            List<AuditRecord> records = withDatabase(dir, (db, cfg) -> new AuditTrail(db, java.time.Clock.systemUTC())
+            List<AuditRecord> records = NodeDatabase.with(dir, (db, cfg) -> new AuditTrail(db, java.time.Clock.systemUTC())
                     .list(new AuditQuery(0, before, actor, action, limit, true)));
             Table t = new Table("SEQ", "AT", "ACTOR", "ACTION", "TARGET", "FROM", "OK", "DETAIL", "HASH");
             for (AuditRecord r : records) {

@@ -18,8 +18,6 @@ import io.parley.audit.AuditEvent;
 import io.parley.audit.AuditTrail;
 import io.parley.auth.Tokens;
 import io.parley.json.Json;
-import io.parley.node.NodeConfig;
-import io.parley.store.Database;
 import io.parley.store.TokenStore;
 import io.parley.store.UserStore;
 import picocli.CommandLine.Command;
@@ -50,11 +48,10 @@ final class TokenCommand implements Runnable {
     }
 
     private static <T> T offline(Path dir, Offline<T> action) throws Exception {
-        NodeConfig cfg = NodeConfig.load(dir);
-        try (Database db = Database.open(cfg.jdbcUrl(dir), cfg.dbUser(), cfg.dbPassword())) {
+        return NodeDatabase.with(dir, (db, cfg) -> {
             UserStore users = new UserStore(db);
             return action.run(new Tokens(new TokenStore(db), users, Clock.systemUTC()), users, new AuditTrail(db, Clock.systemUTC()));
-        }
+        });
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,

@@ -38,10 +38,7 @@ final class UserCommand implements Runnable {
 
     /** The node's account store and audit trail, opened for one command (changes go on the record as actor "cli"). */
     private static <T> T withUsers(Path dir, java.util.function.BiFunction<UserStore, AuditTrail, T> action) throws Exception {
-        NodeConfig cfg = NodeConfig.load(dir);
-        try (Database db = Database.open(cfg.jdbcUrl(dir), cfg.dbUser(), cfg.dbPassword())) {
-            return action.apply(new UserStore(db), new AuditTrail(db, java.time.Clock.systemUTC()));
-        }
+        return NodeDatabase.with(dir, (db, cfg) -> action.apply(new UserStore(db), new AuditTrail(db, java.time.Clock.systemUTC())));
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Create or reset an account (and enable it). The password is read from PARLEY_PASSWORD or --password.")
@@ -140,13 +137,12 @@ final class UserCommand implements Runnable {
                 if (!c.equals(Role.ALL_CHANNELS) && !c.matches("[A-Za-z0-9._-]{1,64}")) throw new IllegalArgumentException("--channel must be a channel id or '*' (got '" + c + "')");
             }
             java.util.Set<String> scopes = new java.util.TreeSet<>(channels);
-            NodeConfig cfg = NodeConfig.load(dir);
-            try (Database db = Database.open(cfg.jdbcUrl(dir), cfg.dbUser(), cfg.dbPassword())) {
+            NodeDatabase.with(dir, (db, cfg) -> {
                 if (new UserStore(db).find(username).isEmpty()) throw new IllegalArgumentException("no account '" + username + "' on this node (or it is disabled)");
                 new io.parley.taxii.EvidenceStore(db).setRedScopes(username, scopes, CLI, java.time.Instant.now());
-                new AuditTrail(db, java.time.Clock.systemUTC()).record(io.parley.audit.AuditEvent.done(CLI, io.parley.audit.AuditAction.RED_GRANT,
+                return new AuditTrail(db, java.time.Clock.systemUTC()).record(io.parley.audit.AuditEvent.done(CLI, io.parley.audit.AuditAction.RED_GRANT,
                         username, CLI, scopes.isEmpty() ? "every TLP:RED grant revoked" : "may read TLP:RED in: " + String.join(", ", scopes)));
-            }
+            });
             spec.commandLine().getOut().println(scopes.isEmpty() ? "account " + username + " may no longer read TLP:RED"
                     : "account " + username + " may read TLP:RED in: " + String.join(", ", scopes));
             return 0;

@@ -97,7 +97,8 @@ final class SignInRoutes {
         }
         // throttled per account and per address, and failures put on the record, by the one sign-in of every way in
         UserStore.User account;
-        switch (node.authenticator().signIn(user, password, ctx.ip(), "web")) {
+        String circumstances;
+        switch (node.authenticator().signInForSession(user, password, ctx.ip(), "web")) {
             case Authenticator.SignIn.Throttled t -> {
                 SignInRoutes.throttledHeaders(ctx, t.retryAfter());
                 showForm(ctx, 429, user, next, "Too many failed sign-ins for this account or from this address. Nothing was checked."
@@ -108,16 +109,22 @@ final class SignInRoutes {
                 showForm(ctx, 401, user, next, "Unknown user or wrong password.", true);
                 return;
             }
-            case Authenticator.SignIn.Accepted a -> account = a.user();
+            case Authenticator.SignIn.Accepted a -> {
+                account = a.user();
+                circumstances = a.circumstances();
+            }
         }
         node.sessions().end(cookie.read(ctx)); // whatever the browser brought is never carried over
         if (node.secondFactor().enrolled(account.username())) {
             cookie.set(ctx, node.sessions().start(account, Sessions.Stage.CODE));
+            // on the record even if no code follows: a right password without the code may be a stolen one
+            node.audit().record(AuditEvent.done(account.username(), AuditAction.SIGN_IN, account.username(), ctx.ip(),
+                    "web: password right, second-factor code asked" + circumstances));
             WebRoutes.seeOther(ctx, "/login/code" + (next == null ? "" : "?next=" + Fmt.path(next)));
             return;
         }
         cookie.set(ctx, node.sessions().start(account, Sessions.Stage.FULL));
-        node.audit().record(AuditEvent.done(account.username(), AuditAction.SIGN_IN, account.username(), ctx.ip(), "web: password"));
+        node.audit().record(AuditEvent.done(account.username(), AuditAction.SIGN_IN, account.username(), ctx.ip(), "web: password" + circumstances));
         WebRoutes.seeOther(ctx, next == null ? "/" : next);
     }
 

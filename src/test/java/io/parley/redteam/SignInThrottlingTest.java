@@ -212,5 +212,9 @@ class SignInThrottlingTest {
         assertEquals(303, ok.statusCode(), ok.body());
         assertNotNull(io.parley.testing.WebSessions.cookie(ok));
         assertTrue(signIns().stream().anyMatch(r -> !r.ok() && r.detail().startsWith("web")), signIns().toString());
+        // one record for the session started, saying what made it notable; not a second one from the password check
+        var successes = signIns().stream().filter(r -> r.ok() && r.from().equals("127.0.0.8")).toList();
+        assertEquals(1, successes.size(), successes.toString());
+        assertTrue(successes.get(0).detail().startsWith("web: password, after 5 failed attempts"), successes.get(0).detail());
     }
 }
