@@ -96,7 +96,7 @@ public final class HttpServer implements AutoCloseable {
      * HTTP Basic over local accounts (throttled), or a bearer token ({@link io.parley.auth.Tokens}); the OpenAPI
      * document stays public so clients can discover the API. The web UI's session cookie is never looked at here: a
      * signed-in browser cannot drive the API (a page of another site could otherwise borrow its session). Under
-     * {@code require_2fa_for_admin}, Basic is refused for admins; a token is not a password and still works (an admin
+     * {@code require_2fa_for_admin}, Basic is refused for admins, and always for an account with a second factor; a token is not a password and still works (an admin
      * gets one with {@code parley token create --dir}). Any header that does not authenticate, malformed ones
      * included, is a 401. A token is not throttled: its secret is 32 random bytes, beyond guessing at any rate.
      */
@@ -118,7 +118,7 @@ public final class HttpServer implements AutoCloseable {
             case Credentials.Basic basic -> {
                 switch (node.authenticator().signIn(basic.username(), basic.password(), ctx.ip(), "api")) {
                     case io.parley.auth.Authenticator.SignIn.Accepted a -> {
-                        var refusal = node.config().signIn().basicRefusal(a.user());
+                        var refusal = node.config().signIn().basicRefusal(a.user(), node.secondFactor().enrolled(a.user().username()));
                         if (refusal.isPresent()) {
                             ctx.header("WWW-Authenticate", "Basic realm=\"parley\", charset=\"UTF-8\", Bearer realm=\"parley\"");
                             throw new ProblemException(Problem.of(401, "second-factor-required", "Unauthorized", refusal.get()));

@@ -24,7 +24,7 @@ public final class AccountEvents {
     }
 
     public static AuditEvent disabled(String actor, String from, String name) {
-        return AuditEvent.done(actor, AuditAction.USER_DISABLED, name, from, "password and tokens stop working");
+        return AuditEvent.done(actor, AuditAction.USER_DISABLED, name, from, "password stops working, tokens revoked");
     }
 
     /** The account {@code name} as it is now, disabled ones included. */

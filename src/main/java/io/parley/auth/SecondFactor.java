@@ -122,21 +122,21 @@ public final class SecondFactor {
      * Per account, after {@link #FREE_FAILURES} wrong ones the step closes for {@link #FIRST_LOCK}, doubling with each
      * further wrong one up to {@link #MAX_LOCK}, and opens again fully at the next right one. This holds however many
      * sessions or sign-ins the guesser starts (each needs the password, but a stolen password is the case this is for):
-     * at most about a hundred guesses a day against a million codes.
+     * at most about a hundred guesses a day against a million codes. An attempt is counted before it is checked, so
+     * guesses sent in parallel get no more than guesses sent one by one.
      */
     public Check verify(String username, String input) {
         Optional<SecondFactorStore.Totp> t = store.find(username).filter(SecondFactorStore.Totp::confirmed);
         if (t.isEmpty()) return new Check.Wrong();
         Instant now = clock.instant();
-        if (now.isBefore(t.get().lockedUntil())) {
-            return new Check.Wait(Duration.ofSeconds(Math.max(1, Duration.between(now, t.get().lockedUntil()).toSeconds() + 1)));
+        // counted (and the lock set) before the check, in one transaction: parallel guesses cannot all see the step open
+        if (store.reserveAttempt(username, now, n -> n < FREE_FAILURES ? null : now.plus(lockFor(n))) < 0) {
+            Instant until = store.find(username).map(SecondFactorStore.Totp::lockedUntil).orElse(now);
+            return new Check.Wait(Duration.ofSeconds(Math.max(1, Duration.between(now, until).toSeconds() + 1)));
         }
         Optional<Passed> passed = check(t.get(), input == null ? "" : input.strip());
-        if (passed.isEmpty()) {
-            store.countFailure(username, n -> n < FREE_FAILURES ? null : now.plus(lockFor(n)));
-            return new Check.Wrong();
-        }
-        if (t.get().failures() > 0) store.clearFailures(username);
+        if (passed.isEmpty()) return new Check.Wrong();
+        store.clearFailures(username);
         return new Check.Passed(passed.get());
     }
 

@@ -28,12 +28,20 @@ public record SignInSettings(Duration idleTimeout, Duration absoluteTimeout, boo
     }
 
     /**
-     * Why HTTP Basic is refused for {@code user} (API, TAXII), or empty: under {@code require_2fa_for_admin} an admin's
-     * password alone is not enough anywhere, and Basic has no place for a code.
+     * Why HTTP Basic is refused for {@code user} (API, TAXII), or empty. Basic has no place for a code, so it is refused
+     * for an account that has a second factor ({@code hasSecondFactor}: its owner set one up, and the password alone
+     * must not open on the API what it no longer opens in the browser, nor mint a token there), and for an admin under
+     * {@code require_2fa_for_admin}. Such an account uses a bearer token ({@code parley token create --dir}).
      */
-    public Optional<String> basicRefusal(UserStore.User user) {
-        if (!secondFactorRequired(user)) return Optional.empty();
-        return Optional.of("this node requires a second factor for admin accounts (require_2fa_for_admin), which HTTP Basic cannot carry:"
-                + " use an API token, or a non-admin account");
+    public Optional<String> basicRefusal(UserStore.User user, boolean hasSecondFactor) {
+        if (secondFactorRequired(user)) {
+            return Optional.of("this node requires a second factor for admin accounts (require_2fa_for_admin), which HTTP Basic cannot carry:"
+                    + " use an API token, or a non-admin account");
+        }
+        if (hasSecondFactor) {
+            return Optional.of("account '" + user.username() + "' has a second factor, which HTTP Basic cannot carry, so its password alone"
+                    + " is not accepted here: use an API token (the node's operator issues one with 'parley token create --dir')");
+        }
+        return Optional.empty();
     }
 }

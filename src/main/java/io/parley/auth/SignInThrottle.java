@@ -210,9 +210,10 @@ public final class SignInThrottle {
 
     /**
      * The counted form of a client address: IPv4 as it is, IPv6 by its /64 (one subscriber or host usually holds a
-     * whole /64, so counting single addresses there would count nothing).
+     * whole /64, so counting single addresses there would count nothing). Public: the peer routes' rate limits count
+     * unsigned callers the same way.
      */
-    static String addressKey(String clientAddress) {
+    public static String addressKey(String clientAddress) {
         if (clientAddress == null || clientAddress.isEmpty()) return "unknown";
         if (clientAddress.indexOf(':') < 0) return clientAddress;
         try {

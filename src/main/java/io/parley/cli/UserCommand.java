@@ -64,7 +64,7 @@ final class UserCommand implements Runnable {
         public Integer call() throws Exception {
             String pw = password != null ? password : System.getenv("PARLEY_PASSWORD");
             if (pw == null || pw.length() < 8) throw new IllegalArgumentException("a password of at least 8 characters is required (--password or PARLEY_PASSWORD)");
-            if (!username.matches("[A-Za-z0-9._@-]{1,64}")) throw new IllegalArgumentException("user name may use letters, digits and . _ @ - (1..64 characters)");
+            io.parley.auth.UserNames.refusal(username).ifPresent(why -> { throw new IllegalArgumentException(why); });
             Role r = Role.parse(role).orElseThrow(() -> new IllegalArgumentException("--role must be viewer, officer or admin"));
             for (String c : channels) {
                 if (!c.equals(Role.ALL_CHANNELS) && !c.matches("[A-Za-z0-9._-]{1,64}")) throw new IllegalArgumentException("--channel must be a channel id or '*' (got '" + c + "')");
@@ -89,7 +89,7 @@ final class UserCommand implements Runnable {
         }
     }
 
-    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable an account: its password and tokens stop working at once. 'user add' enables it again.")
+    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable an account: its password stops working and its tokens are revoked at once. 'user add' enables it again (with no token).")
     static final class Disable implements Callable<Integer> {
         @Spec CommandSpec spec;
 
@@ -102,7 +102,7 @@ final class UserCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             boolean done = withUsers(dir, (users, audit) -> {
-                if (!users.setDisabled(username, true)) return false;
+                if (!users.disable(username, java.time.Instant.now())) return false;
                 audit.record(AccountEvents.disabled(CLI, CLI, username));
                 return true;
             });

@@ -63,9 +63,12 @@ public final class PeerRateLimits {
         return "peer:" + origin;
     }
 
-    /** The caller key of a request without a valid peer signature. */
+    /**
+     * The caller key of a request without a valid peer signature: its address as the sign-in throttle counts it (IPv6
+     * by its /64), else a sender holding a /64 would get a fresh bucket for each of its 2^64 addresses.
+     */
     public static String address(String clientAddress) {
-        return "address:" + clientAddress;
+        return "address:" + io.parley.auth.SignInThrottle.addressKey(clientAddress);
     }
 
     /**

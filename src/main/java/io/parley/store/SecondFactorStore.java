@@ -45,14 +45,18 @@ public final class SecondFactorStore {
     }
 
     /**
-     * Counts a wrong code for {@code username} and returns the count since the last right one; {@code lock} says until
-     * when the code step stays closed for that count (or null: open).
+     * Counts an attempt at the code step of {@code username} before it is checked, unless the step is closed at
+     * {@code now}: the count and the lock it brings ({@code lock}: until when, or null) change in the same transaction
+     * that saw the step open, so guesses sent in parallel are counted one by one and none slips past a lock another
+     * has just set, on any instance. Returns the count including this attempt, or -1 if the step is closed (or there is
+     * no confirmed factor). A right code then calls {@link #clearFailures}.
      */
-    public int countFailure(String username, java.util.function.IntFunction<Instant> lock) {
+    public int reserveAttempt(String username, Instant now, java.util.function.IntFunction<Instant> lock) {
         return db.inTransaction(c -> {
-            Database.update(c, "UPDATE user_totp SET failures = failures + 1 WHERE username = ?", username);
+            int open = Database.update(c, "UPDATE user_totp SET failures = failures + 1 WHERE username = ? AND confirmed = 1 AND locked_until <= ?",
+                    username, now.toEpochMilli());
+            if (open != 1) return -1;
             var n = Database.query(c, "SELECT failures FROM user_totp WHERE username = ?", rs -> rs.getInt(1), username);
-            if (n.isEmpty()) return 0;
             Instant until = lock.apply(n.get(0));
             if (until != null) Database.update(c, "UPDATE user_totp SET locked_until = ? WHERE username = ?", until.toEpochMilli(), username);
             return n.get(0);

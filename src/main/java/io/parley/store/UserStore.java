@@ -30,8 +30,14 @@ public final class UserStore {
         return db.update("UPDATE users SET password_hash = ? WHERE username = ? AND password_hash = ?", newHash, username, oldHash) == 1;
     }
 
-    /** An account that may sign in: a disabled one is not found, so its password and tokens stop working at once. */
+    /**
+     * An account that may sign in, or empty: a disabled one is not found, so its password and tokens stop working at
+     * once. A name with a NUL character is no account (none can be created
+     * with one) and is not sent to the database: PostgreSQL refuses NUL in text, and every sign-in looks up the name
+     * an anonymous client typed, so that would be a 500 instead of a refusal.
+     */
     public Optional<User> find(String username) {
+        if (username == null || username.indexOf('\u0000') >= 0) return Optional.empty();
         return db.queryOne("SELECT username, password_hash, role FROM users WHERE username = ? AND disabled = 0",
                 rs -> new User(rs.getString(1), rs.getString(2), rs.getString(3)), username);
     }
@@ -72,7 +78,27 @@ public final class UserStore {
     }
 
     /** Disables or re-enables an account; false if there is no such account. */
+    /** Enables ({@code false}) or disables an account; disabling is {@link #disable} at the current time. */
     public boolean setDisabled(String username, boolean disabled) {
-        return db.update("UPDATE users SET disabled = ? WHERE username = ?", disabled ? 1 : 0, username) > 0;
+        if (disabled) return disable(username, java.time.Instant.now());
+        return db.update("UPDATE users SET disabled = 0 WHERE username = ?", username) > 0;
     }
+
+    /**
+     * Disables an account and, in the same transaction, revokes its API tokens that are still live (at {@code at},
+     * "by" {@link #DISABLED_BY}). A disabled owner's tokens stop anyway, but enabling the account again ('parley user
+     * add', the users page: how an operator hands an account back after taking it from an intruder, with a new
+     * password) must not bring back the tokens minted before. False if there is no such account.
+     */
+    public boolean disable(String username, java.time.Instant at) {
+        return db.inTransaction(c -> {
+            if (Database.update(c, "UPDATE users SET disabled = 1 WHERE username = ?", username) == 0) return false;
+            Database.update(c, "UPDATE api_tokens SET revoked_at = ?, revoked_by = ? WHERE username = ? AND revoked_at IS NULL",
+                    at.toEpochMilli(), DISABLED_BY, username);
+            return true;
+        });
+    }
+
+    /** Who revoked the tokens of a disabled account, as their listing shows it. */
+    public static final String DISABLED_BY = "(account disabled)";
 }

@@ -107,7 +107,7 @@ public final class TaxiiRoutes {
                                 + " address; nothing was checked, try again in " + t.retryAfter().toSeconds() + " s");
                     }
                 }
-                var secondFactor = user.flatMap(u -> node.config().signIn().basicRefusal(u));
+                var secondFactor = user.flatMap(u -> node.config().signIn().basicRefusal(u, node.secondFactor().enrolled(u.username())));
                 if (secondFactor.isPresent()) {
                     ctx.header("WWW-Authenticate", CHALLENGE);
                     throw new TaxiiException(401, "Unauthorized", secondFactor.get());

@@ -353,7 +353,7 @@ public final class WebRoutes {
     /** Creates or resets an account, with the rules of {@code parley user add}. */
     private void saveUser(Context ctx, Session s) {
         String name = form(ctx, "username"), password = ctx.formParam("password"), roleText = form(ctx, "role");
-        if (!name.matches("[A-Za-z0-9._@-]{1,64}")) throw new WebError(422, "Not saved", "A user name may use letters, digits and . _ @ - (1 to 64 characters).");
+        io.parley.auth.UserNames.refusal(name).ifPresent(why -> { throw new WebError(422, "Not saved", Character.toUpperCase(why.charAt(0)) + why.substring(1) + "."); });
         if (password == null || password.length() < 8) throw new WebError(422, "Not saved", "A password needs at least 8 characters.");
         io.parley.auth.Role role = io.parley.auth.Role.parse(roleText)
                 .orElseThrow(() -> new WebError(422, "Not saved", "The role must be viewer, officer or admin."));
@@ -374,7 +374,7 @@ public final class WebRoutes {
     private void disableUser(Context ctx, Session s) {
         String name = ctx.pathParam("name");
         if (name.equals(s.user())) throw new WebError(422, "Not disabled", "You cannot disable the account you are signed in with.");
-        if (!node.users().setDisabled(name, true)) throw new WebError(404, "No such account", "No account '" + name + "' exists on this node.");
+        if (!node.users().disable(name, node.now())) throw new WebError(404, "No such account", "No account '" + name + "' exists on this node.");
         node.audit().record(io.parley.audit.AccountEvents.disabled(s.user(), ctx.ip(), name));
         seeOther(ctx, "/users?done=disabled");
     }
