@@ -119,6 +119,7 @@ public final class HttpServer implements AutoCloseable {
                 switch (node.authenticator().signIn(basic.username(), basic.password(), ctx.ip(), "api")) {
                     case io.parley.auth.Authenticator.SignIn.Accepted a -> {
                         var refusal = node.config().signIn().basicRefusal(a.user(), node.secondFactor().enrolled(a.user().username()));
+                        node.authenticator().settle(a, ctx.ip(), "api", refusal);
                         if (refusal.isPresent()) {
                             ctx.header("WWW-Authenticate", "Basic realm=\"parley\", charset=\"UTF-8\", Bearer realm=\"parley\"");
                             throw new ProblemException(Problem.of(401, "second-factor-required", "Unauthorized", refusal.get()));

@@ -86,18 +86,6 @@ public final class Authenticator {
      * {@code via} names the way in ("api", "taxii", "web") for the audit record.
      */
     public SignIn signIn(String username, String password, String clientAddress, String via) {
-        return signIn(username, password, clientAddress, via, true);
-    }
-
-    /**
-     * {@link #signIn} for a way in that starts a session (the web UI): the caller records every session it starts,
-     * with the result's {@code circumstances}, so a success is not recorded here as well.
-     */
-    public SignIn signInForSession(String username, String password, String clientAddress, String via) {
-        return signIn(username, password, clientAddress, via, false);
-    }
-
-    private SignIn signIn(String username, String password, String clientAddress, String via, boolean recordSuccess) {
         if (username == null || password == null) return new SignIn.Refused();
         return switch (throttle.admit(username, password, clientAddress)) {
             case SignInThrottle.Admission.Wait w -> new SignIn.Throttled(w.retryAfter());
@@ -113,9 +101,7 @@ public final class Authenticator {
                     var settled = throttle.succeeded(go.attempt());
                     String circumstances = (settled.failuresHere() > 0 ? ", after " + settled.failuresHere() + " failed attempts from this address" : "")
                             + (settled.newAddress() ? ", first sign-in from this address since the node started" : "");
-                    if (recordSuccess && !circumstances.isEmpty()) {
-                        audit.accept(AuditEvent.done(user.get().username(), AuditAction.SIGN_IN, user.get().username(), clientAddress, via + circumstances));
-                    }
+                    // a success goes on the record by the caller, which may still refuse it (a second factor Basic cannot carry)
                     yield new SignIn.Accepted(user.get(), circumstances);
                 }
                 var settled = throttle.failed(go.attempt());
@@ -126,6 +112,20 @@ public final class Authenticator {
                 yield new SignIn.Refused();
             }
         };
+    }
+
+    /**
+     * Puts a per-request password sign-in (API or TAXII Basic) on the record once the caller has decided on it: refused
+     * when {@code refusal} is present (the password was right but may not be used this way), otherwise only when the
+     * success is worth noting (after failures, or from an address new for the account), since every request signs in.
+     */
+    public void settle(SignIn.Accepted accepted, String clientAddress, String via, Optional<String> refusal) {
+        String name = accepted.user().username();
+        if (refusal.isPresent()) {
+            audit.accept(AuditEvent.refused(name, AuditAction.SIGN_IN, name, clientAddress, via + ": password right, but " + refusal.get()));
+        } else if (!accepted.circumstances().isEmpty()) {
+            audit.accept(AuditEvent.done(name, AuditAction.SIGN_IN, name, clientAddress, via + accepted.circumstances()));
+        }
     }
 
     /** {@link #signIn} for a caller that names no way in. */

@@ -98,7 +98,10 @@ public final class TaxiiRoutes {
             }
             case Credentials.Basic basic -> {
                 switch (node.authenticator().signIn(basic.username(), basic.password(), ctx.ip(), "taxii")) {
-                    case io.parley.auth.Authenticator.SignIn.Accepted a -> user = Optional.of(a.user());
+                    case io.parley.auth.Authenticator.SignIn.Accepted a -> {
+                        user = Optional.of(a.user());
+                        node.authenticator().settle(a, ctx.ip(), "taxii", node.config().signIn().basicRefusal(a.user(), node.secondFactor().enrolled(a.user().username())));
+                    }
                     case io.parley.auth.Authenticator.SignIn.Refused r -> user = Optional.empty();
                     case io.parley.auth.Authenticator.SignIn.Throttled t -> {
                         // TAXII 2.1 §3.6.1: 429 with a TAXII error message; Retry-After in whole seconds

@@ -98,7 +98,7 @@ final class SignInRoutes {
         // throttled per account and per address, and failures put on the record, by the one sign-in of every way in
         UserStore.User account;
         String circumstances;
-        switch (node.authenticator().signInForSession(user, password, ctx.ip(), "web")) {
+        switch (node.authenticator().signIn(user, password, ctx.ip(), "web")) {
             case Authenticator.SignIn.Throttled t -> {
                 SignInRoutes.throttledHeaders(ctx, t.retryAfter());
                 showForm(ctx, 429, user, next, "Too many failed sign-ins for this account or from this address. Nothing was checked."

@@ -119,6 +119,11 @@ class SecondFactorBypassTest {
         var taxii = TestNodes.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/taxii2/")).header("Authorization", basic("sam"))
                 .header("Accept", "application/taxii+json;version=2.1").GET().build());
         assertEquals(401, taxii.statusCode(), taxii.body());
+        // on the record as refused sign-ins, never as a success that a reviewer would read as one
+        var samSignIns = node.node().audit().after(0, 10_000).stream().filter(r -> r.action().equals("sign-in") && r.actor().equals("sam")).toList();
+        assertTrue(samSignIns.stream().noneMatch(io.parley.audit.AuditRecord::ok), samSignIns.toString());
+        assertTrue(samSignIns.stream().anyMatch(r -> r.detail().startsWith("api: password right, but")), samSignIns.toString());
+        assertTrue(samSignIns.stream().anyMatch(r -> r.detail().startsWith("taxii: password right, but")), samSignIns.toString());
 
         // a token issued by the operator (parley token create --dir) still works, and an account without a factor keeps Basic
         var issued = node.node().tokens().issue("sam", "cli", io.parley.auth.Tokens.Scope.READ, List.of("*"), Duration.ofDays(1));
