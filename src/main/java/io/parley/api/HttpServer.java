@@ -224,6 +224,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** The channel a request names, as {@code from} says; null for a case no channel has. */
     private static String channelOf(Node node, io.parley.auth.Permission.ChannelFrom from, Context ctx) {
+        if (from == io.parley.auth.Permission.ChannelFrom.CHANNEL_QUERY) return ctx.queryParam("channel");
         String id = ctx.pathParam("id");
         if (from == io.parley.auth.Permission.ChannelFrom.CHANNEL_PATH) return id;
         try {

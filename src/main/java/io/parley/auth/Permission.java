@@ -45,6 +45,8 @@ public sealed interface Permission {
         /** The path parameter {@code {id}} is the channel. */
         CHANNEL_PATH,
         /** The path parameter {@code {id}} is a case (with {@code ?channel=} when ambiguous); its channel counts. */
-        CASE_PATH
+        CASE_PATH,
+        /** The query parameter {@code channel} (a list or report of one channel); without it the request spans channels. */
+        CHANNEL_QUERY
     }
 }

@@ -29,7 +29,9 @@ public final class Permissions {
             "GET /api/v1/channels/{id}", ChannelFrom.CHANNEL_PATH,
             "GET /api/v1/channels/{id}/envelopes", ChannelFrom.CHANNEL_PATH,
             "GET /api/v1/cases/{id}", ChannelFrom.CASE_PATH,
-            "GET /api/v1/cases/{id}/evidence", ChannelFrom.CASE_PATH);
+            "GET /api/v1/cases/{id}/evidence", ChannelFrom.CASE_PATH,
+            "GET /api/v1/cases", ChannelFrom.CHANNEL_QUERY,
+            "GET /api/v1/reports/responsiveness", ChannelFrom.CHANNEL_QUERY);
 
     static {
         // public and node-to-node

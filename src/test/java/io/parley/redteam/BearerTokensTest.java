@@ -148,6 +148,12 @@ class BearerTokensTest {
         assertEquals(200, bearer("GET", "/api/v1/channels/" + CH, scoped, null).statusCode());
         assertEquals(403, bearer("GET", "/api/v1/channels/" + OTHER, scoped, null).statusCode());
         assertEquals(403, bearer("GET", "/api/v1/cases", scoped, null).statusCode(), "a list across channels is not one channel");
+        var ownList = bearer("GET", "/api/v1/cases?channel=" + CH, scoped, null);
+        assertEquals(200, ownList.statusCode(), "the list of its own channel's cases: " + ownList.body());
+        assertTrue(ownList.body().contains("by a channel token"), ownList.body());
+        assertEquals(403, bearer("GET", "/api/v1/cases?channel=" + OTHER, scoped, null).statusCode());
+        assertEquals(200, bearer("GET", "/api/v1/reports/responsiveness?channel=" + CH, scoped, null).statusCode());
+        assertEquals(403, bearer("GET", "/api/v1/reports/responsiveness?channel=" + OTHER, scoped, null).statusCode());
         assertEquals(403, bearer("POST", "/api/v1/evidence", scoped, "{}").statusCode(), "node-wide acts need a '*' token");
         assertEquals(403, bearer("POST", "/api/v1/peers", scoped, "{}").statusCode());
     }
