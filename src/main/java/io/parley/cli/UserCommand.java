@@ -41,6 +41,13 @@ final class UserCommand implements Runnable {
         return NodeDatabase.with(dir, (db, cfg) -> action.apply(new UserStore(db), new AuditTrail(db, java.time.Clock.systemUTC())));
     }
 
+    /** Each --channel is a channel id or '*'. */
+    private static void checkChannels(List<String> channels) {
+        for (String c : channels) {
+            if (!c.equals(Role.ALL_CHANNELS) && !c.matches("[A-Za-z0-9._-]{1,64}")) throw new IllegalArgumentException("--channel must be a channel id or '*' (got '" + c + "')");
+        }
+    }
+
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Create or reset an account (and enable it). The password is read from PARLEY_PASSWORD or --password.")
     static final class Add implements Callable<Integer> {
         @Spec CommandSpec spec;
@@ -66,9 +73,7 @@ final class UserCommand implements Runnable {
             if (pw == null || pw.length() < 8) throw new IllegalArgumentException("a password of at least 8 characters is required (--password or PARLEY_PASSWORD)");
             io.parley.auth.UserNames.refusal(username).ifPresent(why -> { throw new IllegalArgumentException(why); });
             Role r = Role.parse(role).orElseThrow(() -> new IllegalArgumentException("--role must be viewer, officer or admin"));
-            for (String c : channels) {
-                if (!c.equals(Role.ALL_CHANNELS) && !c.matches("[A-Za-z0-9._-]{1,64}")) throw new IllegalArgumentException("--channel must be a channel id or '*' (got '" + c + "')");
-            }
+            checkChannels(channels);
             if (r == Role.OFFICER && channels.isEmpty()) {
                 throw new IllegalArgumentException("an officer needs at least one --channel (or --channel '*' for every channel)");
             }
@@ -133,9 +138,7 @@ final class UserCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (none == !channels.isEmpty()) throw new IllegalArgumentException("give --channel (repeatable, '*' for every channel) or --none");
-            for (String c : channels) {
-                if (!c.equals(Role.ALL_CHANNELS) && !c.matches("[A-Za-z0-9._-]{1,64}")) throw new IllegalArgumentException("--channel must be a channel id or '*' (got '" + c + "')");
-            }
+            checkChannels(channels);
             java.util.Set<String> scopes = new java.util.TreeSet<>(channels);
             NodeDatabase.with(dir, (db, cfg) -> {
                 if (new UserStore(db).find(username).isEmpty()) throw new IllegalArgumentException("no account '" + username + "' on this node (or it is disabled)");
