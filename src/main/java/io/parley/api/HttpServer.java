@@ -71,6 +71,10 @@ public final class HttpServer implements AutoCloseable {
             }
         }));
         server.mapErrors();
+        if (node.tls().isPresent()) {
+            // browsers that once reached the node over HTTPS never try it in cleartext again (RFC 6797)
+            app.before(ctx -> ctx.header("Strict-Transport-Security", "max-age=31536000"));
+        }
         // runs before every matched API and TAXII handler: a refused call changes nothing
         new CrossSiteGuard(() -> node.card() != null ? node.card().baseUrl() : node.config().baseUrl()).register(app);
         app.before("/api/v1/*", ctx -> authenticate(node, ctx));

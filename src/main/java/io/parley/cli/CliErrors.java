@@ -13,6 +13,10 @@ final class CliErrors {
         if (e instanceof java.nio.file.NoSuchFileException) msg = "no such file: " + msg;
         if (e instanceof java.nio.file.AccessDeniedException) msg = "permission denied: " + msg;
         if (e instanceof java.net.ConnectException) msg = "cannot connect: " + (msg.isBlank() ? "connection refused" : msg);
+        // Java's own text names PKIX path building; an operator needs to know which option fixes it
+        if (e instanceof javax.net.ssl.SSLHandshakeException && msg.contains("PKIX")) {
+            msg = "the node's TLS certificate is not trusted here; pass --ca FILE with the certificate (or its CA) in PEM";
+        }
         int nl = msg.indexOf('\n');
         return nl < 0 ? msg : msg.substring(0, nl);
     }

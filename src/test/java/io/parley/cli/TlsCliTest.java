@@ -36,6 +36,7 @@ public class TlsCliTest {
             CliTest.Result untrusted = CliTest.run("channel", "list", "--url", n.baseUrl(), "--user", TestNodes.USER, "--password", TestNodes.PASSWORD);
             assertNotEquals(0, untrusted.code(), untrusted.out());
             assertEquals(1, untrusted.err().strip().lines().count(), untrusted.err());
+            assertTrue(untrusted.err().contains("not trusted") && untrusted.err().contains("--ca"), untrusted.err());
             CliTest.Result log = CliTest.run("log", "checkpoint", "--url", n.baseUrl(), "--ca", ca);
             assertEquals(0, log.code(), log.err());
             // key rotation must still see the running node behind its self-signed certificate

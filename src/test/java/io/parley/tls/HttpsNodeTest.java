@@ -50,6 +50,7 @@ public class HttpsNodeTest {
             HttpClient trusting = HttpClient.newBuilder().sslContext(NodeTls.clientContext(ca)).build();
             HttpResponse<String> card = get(trusting, n.baseUrl() + "/.well-known/parley");
             assertEquals(200, card.statusCode());
+            assertEquals("max-age=31536000", card.headers().firstValue("Strict-Transport-Security").orElse(""), "HSTS under TLS");
             assertEquals(n.baseUrl(), Json.parse(card.body()).path("base_url").asText(), "the card names the https URL");
             assertEquals("TLSv1.3", card.sslSession().orElseThrow().getProtocol(), "1.3 is preferred");
 
