@@ -35,7 +35,9 @@ final class ApiOptions {
         if (token != null) return bearer(token, "--token");
         if (user != null) {
             String pw = password != null ? password : System.getenv("PARLEY_PASSWORD");
-            return "Basic " + Base64.getEncoder().encodeToString((user + ":" + (pw == null ? "" : pw)).getBytes(StandardCharsets.UTF_8));
+            // an empty password would only count as a failed sign-in at the node, toward its throttle
+            if (pw == null || pw.isEmpty()) throw new IllegalArgumentException("no password for --user " + user + ": set PARLEY_PASSWORD or --password, or use a token (--token or PARLEY_TOKEN)");
+            return "Basic " + Base64.getEncoder().encodeToString((user + ":" + pw).getBytes(StandardCharsets.UTF_8));
         }
         String env = System.getenv("PARLEY_TOKEN");
         if (env != null && !env.isBlank()) return bearer(env, "PARLEY_TOKEN");

@@ -162,6 +162,13 @@ public class CliTest {
     }
 
     @Test
+    void aUserWithoutAPasswordIsRefusedBeforeAnythingIsSent() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("PARLEY_PASSWORD") == null, "PARLEY_PASSWORD is set in this environment");
+        // an empty password would reach the node as a failed sign-in and count toward its throttle
+        assertOneLineError(run("channel", "list", "--url", "http://127.0.0.1:9", "--user", "duty"), "no password for --user duty");
+    }
+
+    @Test
     void userRedGrantsAndRevokesTlpRedOnTheHostAndPutsItOnTheAuditTrail() throws Exception {
         Path dir = tmp.resolve("red-node");
         assertEquals(0, run("init", "--dir", dir.toString(), "--name", "cert-a.example").code());
