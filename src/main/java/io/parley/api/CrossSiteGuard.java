@@ -85,7 +85,7 @@ final class CrossSiteGuard {
         boolean ok = taxii ? media.equals(TAXII_MEDIA) : media.equals("application/json") || media.matches("application/[a-z0-9.-]+\\+json");
         if (!ok) {
             throw new Refused(415, "unsupported-media-type", "Unsupported media type",
-                    "state-changing calls need a " + (taxii ? TAXII_MEDIA : "application/json") + " body (got "
+                    "state-changing calls need a body of type " + (taxii ? TAXII_MEDIA : "application/json") + " (got "
                             + (type.isEmpty() ? "no Content-Type" : abbreviate(type)) + ")");
         }
     }

@@ -152,7 +152,7 @@ final class UserCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List accounts: name, role, channels, disabled.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List accounts: name, role, channels, TLP:RED grants, disabled.")
     static final class ListUsers implements Callable<Integer> {
         @Spec CommandSpec spec;
 
@@ -161,12 +161,16 @@ final class UserCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Table t = new Table("NAME", "ROLE", "CHANNELS", "DISABLED");
-            for (UserStore.Account a : withUsers(dir, UserStore::accounts)) {
-                String channels = a.role().equals(Role.OFFICER.wire()) ? String.join(",", a.channels())
-                        : a.role().equals(Role.VIEWER.wire()) ? "(reads all)" : "(all)";
-                t.row(a.username(), a.role(), channels, a.disabled() ? "yes" : "no");
-            }
+            Table t = new Table("NAME", "ROLE", "CHANNELS", "TLP:RED", "DISABLED");
+            withUsers(dir, (users, audit) -> {
+                for (UserStore.Account a : users.accounts()) {
+                    String channels = a.role().equals(Role.OFFICER.wire()) ? String.join(",", a.channels())
+                            : a.role().equals(Role.VIEWER.wire()) ? "(reads all)" : "(all)";
+                    java.util.Set<String> red = users.redScopes(a.username());
+                    t.row(a.username(), a.role(), channels, red.isEmpty() ? "-" : String.join(",", red), a.disabled() ? "yes" : "no");
+                }
+                return null;
+            });
             t.print(spec.commandLine().getOut());
             return 0;
         }

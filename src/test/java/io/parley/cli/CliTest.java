@@ -155,10 +155,10 @@ public class CliTest {
         assertEquals(0, list.code(), list.err());
         List<String> lines = list.out().lines().toList();
         assertEquals(4, lines.size(), list.out());
-        assertTrue(lines.get(0).matches("NAME +ROLE +CHANNELS +DISABLED"), lines.get(0));
-        assertTrue(lines.get(1).matches("chief +admin +\\(all\\) +no"), lines.get(1));
-        assertTrue(lines.get(2).matches("desk +officer +ch-1,ch-2 +yes"), lines.get(2));
-        assertTrue(lines.get(3).matches("watch +viewer +\\(reads all\\) +no"), lines.get(3));
+        assertTrue(lines.get(0).matches("NAME +ROLE +CHANNELS +TLP:RED +DISABLED"), lines.get(0));
+        assertTrue(lines.get(1).matches("chief +admin +\\(all\\) +- +no"), lines.get(1));
+        assertTrue(lines.get(2).matches("desk +officer +ch-1,ch-2 +- +yes"), lines.get(2));
+        assertTrue(lines.get(3).matches("watch +viewer +\\(reads all\\) +- +no"), lines.get(3));
     }
 
     @Test
@@ -176,6 +176,8 @@ public class CliTest {
         Result granted = run("user", "red", "--dir", dir.toString(), "desk", "--channel", "a-b-hotline", "--channel", "tri-ops");
         assertEquals(0, granted.code(), granted.err());
         assertEquals(java.util.Set.of("a-b-hotline", "tri-ops"), redScopes(dir, "desk"));
+        assertTrue(run("user", "list", "--dir", dir.toString()).out().lines().anyMatch(l -> l.matches("desk +officer +\\* +a-b-hotline,tri-ops +no")),
+                "user list shows RED grants");
         assertOneLineError(run("user", "red", "--dir", dir.toString(), "nobody", "--channel", "*"), "no account");
         assertOneLineError(run("user", "red", "--dir", dir.toString(), "desk"), "--none");
         assertOneLineError(run("user", "red", "--dir", dir.toString(), "desk", "--channel", "bad channel"), "--channel");
