@@ -22,6 +22,7 @@ class DemoScreenshotTest {
     static final Path CASE = Path.of("/tmp/parley-ui-case.png");
     static final Path CHANNEL = Path.of("/tmp/parley-ui-channel.png");
     static final Path NEW_CASE = Path.of("/tmp/parley-ui-newcase.png");
+    static final Path ACCOUNT = Path.of("/tmp/parley-ui-account.png");
 
     @TempDir Path tmp;
 
@@ -60,6 +61,13 @@ class DemoScreenshotTest {
             browser.find(By.linkText("New case…")).click();
             assertEquals("/channels/demo-trilateral/cases/new", browser.path());
             browser.screenshot(NEW_CASE);
+
+            browser.open(b.baseUrl() + "/account");
+            browser.find(By.id("token-label")).sendKeys("SIEM pull (OpenCTI)");
+            browser.find(By.cssSelector("form[action='/account/tokens'] button")).click();
+            assertTrue(browser.find(By.id("new-token")).getText().startsWith("parley_"), browser.text());
+            assertTrue(browser.text().contains("SIEM pull (OpenCTI)") && browser.text().contains("Revoke"), browser.text());
+            browser.screenshot(ACCOUNT);
         }
         assertTrue(Files.size(DASHBOARD) > 10_000 && Files.size(CASE) > 10_000);
     }
