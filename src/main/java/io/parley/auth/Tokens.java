@@ -123,6 +123,14 @@ public final class Tokens {
      * forgotten here, and an account holds at most {@link #MAX_LIVE_PER_ACCOUNT} working tokens, so that the table
      * stays bounded.
      */
+    /** A lifetime asked for in whole days, refused outside 1 to 365 before any arithmetic can overflow. */
+    public static Duration lifetimeInDays(long days) {
+        if (days < 1 || days > MAX_LIFETIME.toDays()) {
+            throw new Invalid("/expires_in_days", "a token lives between 1 day and " + MAX_LIFETIME.toDays() + " days");
+        }
+        return Duration.ofDays(days);
+    }
+
     public Issued issue(String owner, String label, Scope scope, List<String> channels, Duration lifetime) {
         if (label == null || label.isBlank()) throw new Invalid("/label", "a token needs a label saying what it is for");
         if (label.length() > MAX_LABEL || label.chars().anyMatch(Character::isISOControl)) {

@@ -127,12 +127,9 @@ final class AccountRoutes {
         } catch (NumberFormatException e) {
             throw new WebRoutes.WebError(422, "Token not created", "Give the number of days until the token expires (1 to 365).");
         }
-        if (days < 1 || days > io.parley.auth.Tokens.MAX_LIFETIME.toDays()) {
-            throw new WebRoutes.WebError(422, "Token not created", "A token expires after 1 to 365 days.");
-        }
         io.parley.auth.Tokens.Issued issued;
         try {
-            issued = node.tokens().issue(s.user(), label, scope, channels, java.time.Duration.ofDays(days));
+            issued = node.tokens().issue(s.user(), label, scope, channels, io.parley.auth.Tokens.lifetimeInDays(days));
         } catch (io.parley.auth.Tokens.Invalid e) {
             throw new WebRoutes.WebError(422, "Token not created", e.getMessage());
         } catch (io.parley.auth.Tokens.LimitReached e) {
