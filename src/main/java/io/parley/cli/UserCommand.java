@@ -10,7 +10,6 @@ import io.parley.audit.AuditTrail;
 import io.parley.auth.Passwords;
 import io.parley.auth.Role;
 import io.parley.node.NodeConfig;
-import io.parley.store.Database;
 import io.parley.store.UserStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -198,10 +197,9 @@ final class UserCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (reset && remove) throw new IllegalArgumentException("--reset and --remove exclude each other");
-            NodeConfig cfg = NodeConfig.load(dir);
-            io.parley.auth.SecretBox box = io.parley.auth.SecretBox.open(dir.resolve(NodeConfig.TOTP_KEY_FILE));
             var out = spec.commandLine().getOut();
-            try (Database db = Database.open(cfg.jdbcUrl(dir), cfg.dbUser(), cfg.dbPassword())) {
+            return NodeDatabase.with(dir, (db, cfg) -> {
+                io.parley.auth.SecretBox box = io.parley.auth.SecretBox.open(dir.resolve(NodeConfig.TOTP_KEY_FILE));
                 java.time.Clock clock = java.time.Clock.systemUTC();
                 UserStore users = new UserStore(db);
                 if (users.accounts().stream().noneMatch(a -> a.username().equals(username))) {
@@ -229,7 +227,7 @@ final class UserCommand implements Runnable {
                 out.println("recovery codes (each signs in once; shown only now):");
                 enrolled.recoveryCodes().forEach(c -> out.println("  " + c));
                 return 0;
-            }
+            });
         }
     }
 }
