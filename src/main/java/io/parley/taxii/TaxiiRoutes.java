@@ -97,10 +97,12 @@ public final class TaxiiRoutes {
                 }
             }
             case Credentials.Basic basic -> {
+                Optional<String> secondFactor = Optional.empty();
                 switch (node.authenticator().signIn(basic.username(), basic.password(), ctx.ip(), "taxii")) {
                     case io.parley.auth.Authenticator.SignIn.Accepted a -> {
                         user = Optional.of(a.user());
-                        node.authenticator().settle(a, ctx.ip(), "taxii", node.config().signIn().basicRefusal(a.user(), node.secondFactor().enrolled(a.user().username())));
+                        secondFactor = node.config().signIn().basicRefusal(a.user(), node.secondFactor().enrolled(a.user().username()));
+                        node.authenticator().settle(a, ctx.ip(), "taxii", secondFactor);
                     }
                     case io.parley.auth.Authenticator.SignIn.Refused r -> user = Optional.empty();
                     case io.parley.auth.Authenticator.SignIn.Throttled t -> {
@@ -110,7 +112,6 @@ public final class TaxiiRoutes {
                                 + " address; nothing was checked, try again in " + t.retryAfter().toSeconds() + " s");
                     }
                 }
-                var secondFactor = user.flatMap(u -> node.config().signIn().basicRefusal(u, node.secondFactor().enrolled(u.username())));
                 if (secondFactor.isPresent()) {
                     ctx.header("WWW-Authenticate", CHALLENGE);
                     throw new TaxiiException(401, "Unauthorized", secondFactor.get());
