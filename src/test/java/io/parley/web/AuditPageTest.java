@@ -64,13 +64,13 @@ class AuditPageTest {
         assertTrue(rows.get(1).getText().startsWith("61 "), rows.get(1).getText());
         assertTrue(rows.get(1).getText().contains("<b>detail 60</b>"), "escaped, shown as text: " + rows.get(1).getText());
         assertTrue(rows.get(1).getText().contains("192.0.2.60"));
-        browser.find(By.linkText("Older records")).click();
+        browser.follow(By.linkText("Older records"));
         rows = browser.driver.findElements(By.cssSelector("table.cases tbody tr"));
         assertEquals(12, rows.size());
         assertTrue(rows.get(0).getText().startsWith("12 ") && rows.get(11).getText().startsWith("1 "), rows.get(11).getText());
         assertTrue(rows.get(11).getText().contains("sign-in"), "the admin's first sign-in from this address: " + rows.get(11).getText());
         new Select(browser.find(By.id("action"))).selectByValue("red-grant");
-        browser.find(By.cssSelector("form[action='/audit'] button")).click();
+        browser.follow(By.cssSelector("form[action='/audit'] button"));
         rows = browser.driver.findElements(By.cssSelector("table.cases tbody tr"));
         assertEquals(6, rows.size(), browser.text());
         assertTrue(browser.driver.getCurrentUrl().contains("action=red-grant"));

@@ -83,6 +83,17 @@ final class Browser implements AutoCloseable {
         return driver.findElement(by);
     }
 
+    /**
+     * Clicks what leads to another page and waits until that page has replaced this one: a click returns before the
+     * browser navigates, so reading the page straight after it may read the old one or none.
+     */
+    void follow(By by) {
+        WebElement old = driver.findElement(By.tagName("html"));
+        find(by).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(old));
+    }
+
     /** Reloads until {@code condition} holds, for what arrives from another node. */
     boolean refreshUntil(int seconds, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.currentTimeMillis() + seconds * 1000L;

@@ -64,7 +64,7 @@ class DemoScreenshotTest {
 
             browser.open(b.baseUrl() + "/account");
             browser.find(By.id("token-label")).sendKeys("SIEM pull (OpenCTI)");
-            browser.find(By.cssSelector("form[action='/account/tokens'] button")).click();
+            browser.follow(By.cssSelector("form[action='/account/tokens'] button"));
             assertTrue(browser.find(By.id("new-token")).getText().startsWith("parley_"), browser.text());
             assertTrue(browser.text().contains("SIEM pull (OpenCTI)") && browser.text().contains("Revoke"), browser.text());
             browser.screenshot(ACCOUNT);
