@@ -2,7 +2,7 @@ package io.parley.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.parley.channel.Charter;
+import io.parley.charter.Charter;
 import io.parley.json.Json;
 import io.parley.store.PartyStore;
 import io.parley.store.StoredEnvelope;

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.parley.channel.Charter;
+import io.parley.charter.Charter;
 import io.parley.envelope.CaseIds;
 import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Kind;
@@ -23,6 +23,7 @@ import io.parley.node.Composer;
 import io.parley.node.Node;
 import io.parley.store.Database;
 import io.parley.store.StoredEnvelope;
+import io.parley.timeline.CaseTimeline;
 
 /**
  * Cases on this node: opening and answering them (as signed envelopes), the {@code cases} projection kept current

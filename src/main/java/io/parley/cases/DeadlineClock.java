@@ -9,12 +9,14 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.parley.channel.Charter;
+import io.parley.charter.Charter;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Verdict;
 import io.parley.json.Json;
 import io.parley.node.Composer;
 import io.parley.node.Node;
+import io.parley.timeline.CaseTimeline;
+import io.parley.timeline.DeadlineStatus;
 
 /**
  * Watches the deadlines of unfinished cases. When a deadline has passed without its response, each rung of the

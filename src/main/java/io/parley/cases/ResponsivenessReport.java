@@ -11,10 +11,12 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.parley.channel.Charter;
+import io.parley.charter.Charter;
 import io.parley.envelope.Kind;
 import io.parley.json.Json;
 import io.parley.store.LinkStore;
+import io.parley.timeline.CaseTimeline;
+import io.parley.timeline.DeadlineStatus;
 
 /**
  * How responsive each party of a channel was over a period, computed only from case timelines (which come from

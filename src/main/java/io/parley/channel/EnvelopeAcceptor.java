@@ -18,6 +18,7 @@ import io.parley.store.ChannelStore;
 import io.parley.store.EnvelopeStore;
 import io.parley.store.PartyStore;
 import io.parley.store.StoredEnvelope;
+import io.parley.charter.Charter;
 
 /**
  * The single gate through which envelopes enter the store, whether this node wrote them or a peer sent them

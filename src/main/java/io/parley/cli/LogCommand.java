@@ -25,7 +25,7 @@ import io.parley.log.SignedNote;
 import io.parley.log.TileCoordinates;
 import io.parley.log.TileHashReader;
 import io.parley.log.Tiles;
-import io.parley.transparency.ReceiptVerifier;
+import io.parley.receipt.ReceiptVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import io.parley.export.CaseBundleVerifier;
+import io.parley.bundle.CaseBundleVerifier;
 import io.parley.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -5,8 +5,8 @@
  * its id is the SHA-256 of the canonical form with {@code sig}. {@code sig} has one accepted spelling (canonical
  * padded base64, see {@link io.parley.identity.CanonicalBase64}) and Bouncy Castle refuses S >= L, so one signature
  * is one id: a re-encoded copy of a genuine envelope is malformed, never a second envelope. Equivocation is two
- * verifying envelopes whose signed content differs. {@link io.parley.channel.EnvelopeAcceptor} is the
- * only way an envelope enters a store, and it accepts one only if the signature verifies under the sender's key in
+ * verifying envelopes whose signed content differs. A node's envelope acceptor (the server's
+ * {@code io.parley.channel.EnvelopeAcceptor}) is the only way an envelope enters a store, and it accepts one only if the signature verifies under the sender's key in
  * the channel charter, the sender is a member, the TLP is within the ceiling and (seq, prev) extend the sender's
  * chain. Two different validly signed envelopes for one (channel, from, seq) are both kept as proof. An envelope that
  * opens a case (notify, request, ping) carries a case id bound to its sender ({@link io.parley.envelope.CaseIds}).

@@ -22,7 +22,7 @@ import io.parley.identity.VerifierKey;
 import io.parley.json.Json;
 import io.parley.store.LinkStore;
 import io.parley.store.OutboxStore;
-import io.parley.transparency.ReceiptVerifier;
+import io.parley.receipt.ReceiptVerifier;
 
 /**
  * Drains the outbox: one virtual thread per peer sends that peer's due envelopes in order, in batches, and keeps the

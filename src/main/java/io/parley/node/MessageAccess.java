@@ -6,7 +6,7 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.parley.channel.Charter;
+import io.parley.charter.Charter;
 import io.parley.channel.RedRecipients;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeFormatException;

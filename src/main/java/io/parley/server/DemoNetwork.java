@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.parley.auth.Passwords;
-import io.parley.channel.Charter;
-import io.parley.channel.Level;
+import io.parley.charter.Charter;
+import io.parley.charter.Level;
 import io.parley.envelope.CaseIds;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;
@@ -119,7 +119,7 @@ public final class DemoNetwork implements AutoCloseable {
                 for (NodeServer m : nodes.subList(1, nodes.size())) {
                     if (c.member(m.node().origin()).isEmpty()) continue;
                     await(() -> m.node().channels().charter(c.channel()).isPresent(), m.node().origin() + " did not receive the proposal of " + c.channel());
-                    m.node().channelActions().sign(c.channel(), io.parley.channel.CharterBook.hash(c));
+                    m.node().channelActions().sign(c.channel(), c.hash());
                 }
             }
             for (Charter c : List.of(trilateral, bilateral)) {

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-import io.parley.channel.Charter;
+import io.parley.charter.Charter;
 import io.parley.json.Json;
 
 /** Channel charters this node takes part in or has seen. */

@@ -3,7 +3,7 @@ package io.parley.taxii;
 import java.util.List;
 import java.util.Optional;
 
-import io.parley.channel.Charter;
+import io.parley.charter.Charter;
 import io.parley.store.ChannelStore;
 
 /** The charters the evidence services consult for audiences (members, TLP ceiling); a seam for tests. */

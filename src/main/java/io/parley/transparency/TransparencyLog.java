@@ -21,6 +21,7 @@ import io.parley.log.TileCoordinates;
 import io.parley.log.TlogProof;
 import io.parley.store.Database;
 import io.parley.store.Dialect;
+import io.parley.receipt.Receipt;
 
 /**
  * A node's transparency log: appends (queued durably, sequenced in batches), the published checkpoint with its

@@ -37,8 +37,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.auth.Passwords;
-import io.parley.channel.Charter;
-import io.parley.channel.Level;
+import io.parley.charter.Charter;
+import io.parley.charter.Level;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.Kind;
@@ -58,7 +58,7 @@ import io.parley.store.Database;
 import io.parley.store.LogQueue;
 import io.parley.store.OutboxStore;
 import io.parley.testing.TestNodes;
-import io.parley.transparency.ReceiptVerifier;
+import io.parley.receipt.ReceiptVerifier;
 
 /**
  * Load tool (not JMH): federation between two real nodes on loopback, each with its own SQLite database (WAL,

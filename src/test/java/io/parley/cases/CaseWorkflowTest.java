@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.parley.channel.Charter;
-import io.parley.channel.Level;
+import io.parley.charter.Charter;
+import io.parley.charter.Level;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
@@ -26,6 +26,7 @@ import io.parley.json.Json;
 import io.parley.server.NodeServer;
 import io.parley.testing.MutableClock;
 import io.parley.testing.TestNodes;
+import io.parley.timeline.CaseState;
 
 /** The hotline workflow on three real nodes sharing a fake clock. */
 class CaseWorkflowTest {

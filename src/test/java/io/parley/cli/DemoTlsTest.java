@@ -29,7 +29,7 @@ import io.parley.server.NodeServer;
 import io.parley.testing.TestNodes;
 import io.parley.tls.NodeTls;
 import io.parley.tls.Pem;
-import io.parley.transparency.ReceiptVerifier;
+import io.parley.receipt.ReceiptVerifier;
 
 /** './parley demo --tls': three nodes on HTTPS with a demo CA, federating over TLS; the printed 'ca:' line is what to trust. */
 public class DemoTlsTest {

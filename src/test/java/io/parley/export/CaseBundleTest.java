@@ -31,6 +31,7 @@ import io.parley.log.Checkpoint;
 import io.parley.log.SignedNote;
 import io.parley.server.NodeServer;
 import io.parley.testing.TestNodes;
+import io.parley.bundle.CaseBundleVerifier;
 
 /** A real case across three nodes, exported and verified offline, and 200+ tampered copies that must all fail. */
 class CaseBundleTest {
@@ -85,7 +86,7 @@ class CaseBundleTest {
         assertTrue(report.valid());
         var t = report.timeline();
         assertEquals("cert-b.example", t.ackedBy());
-        assertEquals(io.parley.cases.CaseState.CLOSED, t.state());
+        assertEquals(io.parley.timeline.CaseState.CLOSED, t.state());
         assertTrue(report.checks().stream().anyMatch(x -> x.name().equals("acknowledgement deadline") && x.detail().startsWith("met")));
         assertTrue(bundle.path("receipts").size() >= 4, "receipts from b and c for a's envelopes");
         assertTrue(report.checks().stream().anyMatch(x -> x.detail().contains("cosigned by 2 witness(es)")));

@@ -58,10 +58,10 @@ class FederationCrashTest {
             TestNodes.peer(a, c);
             TestNodes.peer(c, a);
             var keyB = io.parley.identity.VerifierKey.parse(fpB);
-            var charter = new io.parley.channel.Charter("tri", "crash test", io.parley.channel.Level.OPERATIONAL,
-                    List.of(new io.parley.channel.Charter.Member("cert-a.example", a.node().key().verifierKey(), a.baseUrl()),
-                            new io.parley.channel.Charter.Member("cert-b.example", keyB, b),
-                            new io.parley.channel.Charter.Member("mfa-c.example", c.node().key().verifierKey(), c.baseUrl())),
+            var charter = new io.parley.charter.Charter("tri", "crash test", io.parley.charter.Level.OPERATIONAL,
+                    List.of(new io.parley.charter.Charter.Member("cert-a.example", a.node().key().verifierKey(), a.baseUrl()),
+                            new io.parley.charter.Charter.Member("cert-b.example", keyB, b),
+                            new io.parley.charter.Charter.Member("mfa-c.example", c.node().key().verifierKey(), c.baseUrl())),
                     FederationTest.charter("x", Tlp.AMBER, Map.of(a, a.baseUrl(), c, c.baseUrl())).deadlines(), Tlp.AMBER, List.of());
             assertEquals(201, TestNodes.post(a, "/api/v1/channels", Json.write(charter.toJson())).statusCode());
             assertTrue(TestNodes.eventually(15, () -> get(b + "/api/v1/channels/tri").statusCode() == 200));

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.parley.channel.Charter;
-import io.parley.channel.Level;
+import io.parley.charter.Charter;
+import io.parley.charter.Level;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
@@ -29,7 +29,7 @@ import io.parley.store.StoredEnvelope;
 import io.parley.testing.FaultyProxy;
 import io.parley.testing.Fixtures;
 import io.parley.testing.TestNodes;
-import io.parley.transparency.ReceiptVerifier;
+import io.parley.receipt.ReceiptVerifier;
 
 /** Three real nodes on loopback, each with its own database, federating over HTTP. */
 public class FederationTest {

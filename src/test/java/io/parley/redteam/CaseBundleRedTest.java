@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.envelope.Tlp;
-import io.parley.export.CaseBundleVerifier;
+import io.parley.bundle.CaseBundleVerifier;
 import io.parley.json.Jcs;
 import io.parley.json.Json;
 import io.parley.server.NodeServer;

@@ -25,7 +25,7 @@ import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
-import io.parley.export.CaseBundleVerifier;
+import io.parley.bundle.CaseBundleVerifier;
 import io.parley.identity.SigningKey;
 import io.parley.json.Json;
 import io.parley.server.NodeServer;

@@ -14,8 +14,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.parley.channel.Charter;
-import io.parley.channel.Level;
+import io.parley.charter.Charter;
+import io.parley.charter.Level;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.Kind;
@@ -90,7 +90,7 @@ public final class HostileNetwork implements AutoCloseable {
             if (!TestNodes.eventually(10, () -> m.node().channels().charter(charter.channel()).isPresent()))
                 throw new IllegalStateException(m.node().origin() + " never got the proposal of " + charter.channel());
             var signed = TestNodes.post(m, "/api/v1/channels/" + charter.channel() + "/sign",
-                    "{\"charter_hash\":\"" + io.parley.channel.CharterBook.hash(charter) + "\"}");
+                    "{\"charter_hash\":\"" + charter.hash() + "\"}");
             if (signed.statusCode() != 200) throw new IllegalStateException("sign at " + m.node().origin() + ": " + signed.body());
         }
         List<NodeServer> members = new ArrayList<>(List.of(others));

@@ -24,7 +24,7 @@ import io.parley.server.NodeServer;
 import io.parley.store.Database;
 import io.parley.testing.TestNodes;
 import io.parley.transparency.OldLogFormatException;
-import io.parley.transparency.ReceiptVerifier;
+import io.parley.receipt.ReceiptVerifier;
 
 /**
  * Issue 10 item 1: the public log must be a log of commitments. An anonymous client that reads every entry bundle

@@ -416,7 +416,7 @@ class TlpRedTest {
         // the log checkpoints what it received within moments; a bundle proves only what a checkpoint covers
         assertTrue(TestNodes.eventually(10, () -> {
             try {
-                return io.parley.export.CaseBundleVerifier.verify(Json.parse(get(net.c, "/api/v1/cases/" + caseId + "/evidence", TestNodes.USER).body())).valid();
+                return io.parley.bundle.CaseBundleVerifier.verify(Json.parse(get(net.c, "/api/v1/cases/" + caseId + "/evidence", TestNodes.USER).body())).valid();
             } catch (Exception e) {
                 return false;
             }
@@ -426,7 +426,7 @@ class TlpRedTest {
         assertFalse(atC.body().contains(secret));
         JsonNode bundle = Json.parse(atC.body());
         assertEquals(red, bundle.path("withheld").get(0).path("hash").asText(), "the notice bridges cert-a's segment");
-        var report = io.parley.export.CaseBundleVerifier.verify(bundle);
+        var report = io.parley.bundle.CaseBundleVerifier.verify(bundle);
         assertTrue(report.valid(), report.checks().stream().filter(c -> !c.ok()).toList().toString());
         // the sender's bundle of a RED case carries the non-recipients' receipts for the hash, and verifies
         ObjectNode open = Json.object().put("kind", "notify").put("tlp", "red");
@@ -443,7 +443,7 @@ class TlpRedTest {
                 .header("Authorization", basic("boss")).GET().build();
         assertTrue(TestNodes.eventually(10, () -> {
             try {
-                return io.parley.export.CaseBundleVerifier.verify(Json.parse(TestNodes.send(exportAsBoss).body())).valid();
+                return io.parley.bundle.CaseBundleVerifier.verify(Json.parse(TestNodes.send(exportAsBoss).body())).valid();
             } catch (Exception e) {
                 return false;
             }
@@ -454,7 +454,7 @@ class TlpRedTest {
         long forRed = java.util.stream.StreamSupport.stream(redBundle.path("receipts").spliterator(), false)
                 .filter(r -> r.path("envelope").asText().equals(redHash)).count();
         assertEquals(3, forRed, "cert-b's for the envelope, mfa-c's and evil's for its hash");
-        var redReport = io.parley.export.CaseBundleVerifier.verify(redBundle);
+        var redReport = io.parley.bundle.CaseBundleVerifier.verify(redBundle);
         assertTrue(redReport.valid(), redReport.checks().stream().filter(c -> !c.ok()).toList().toString());
         assertEquals(403, get(net.a, "/api/v1/cases/" + redCaseId + "/evidence", TestNodes.USER).statusCode(), "not for an officer without a grant");
     }

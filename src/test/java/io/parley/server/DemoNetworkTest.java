@@ -64,11 +64,11 @@ public class DemoNetworkTest {
             for (NodeServer n : nodes) {
                 assertTrue(TestNodes.eventually(15, () -> n.cases().timeline("demo-trilateral", answeredId).map(t -> t.answeredAt() != null).orElse(false)));
                 var answered = n.cases().timeline("demo-trilateral", answeredId).orElseThrow();
-                assertEquals(io.parley.cases.DeadlineStatus.MET, answered.ackStatus(n.node().now()));
-                assertEquals(io.parley.cases.DeadlineStatus.MET, answered.answerStatus(n.node().now()));
+                assertEquals(io.parley.timeline.DeadlineStatus.MET, answered.ackStatus(n.node().now()));
+                assertEquals(io.parley.timeline.DeadlineStatus.MET, answered.answerStatus(n.node().now()));
                 var overdue = n.cases().timeline("demo-trilateral", overdueId).orElseThrow();
-                assertEquals(io.parley.cases.DeadlineStatus.MISSED, overdue.ackStatus(n.node().now()));
-                assertTrue(TestNodes.eventually(15, () -> n.cases().timeline("demo-trilateral", closedId).map(t -> t.state() == io.parley.cases.CaseState.CLOSED).orElse(false)));
+                assertEquals(io.parley.timeline.DeadlineStatus.MISSED, overdue.ackStatus(n.node().now()));
+                assertTrue(TestNodes.eventually(15, () -> n.cases().timeline("demo-trilateral", closedId).map(t -> t.state() == io.parley.timeline.CaseState.CLOSED).orElse(false)));
             }
             assertTrue(TestNodes.eventually(15, () -> a.node().envelopes().inCase("demo-trilateral", overdueId).stream()
                     .anyMatch(s -> s.envelope().kind() == Kind.ESCALATE)), "the overdue case was escalated");

@@ -21,8 +21,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.envelope.CaseIds;
 import io.parley.auth.Passwords;
-import io.parley.channel.Charter;
-import io.parley.channel.Level;
+import io.parley.charter.Charter;
+import io.parley.charter.Level;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
 import io.parley.json.Json;

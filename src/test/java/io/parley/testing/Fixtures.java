@@ -5,8 +5,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-import io.parley.channel.Charter;
-import io.parley.channel.Level;
+import io.parley.charter.Charter;
+import io.parley.charter.Level;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.Kind;
@@ -35,7 +35,7 @@ public final class Fixtures {
 
     /** {@code key}'s charter envelope signing {@code charter}, at {@code seq} after {@code prev}. */
     public static Envelope signCharter(SigningKey key, Charter charter, long seq, String prev) {
-        var body = Json.object().put("action", "sign").put("charter_hash", io.parley.channel.CharterBook.hash(charter));
+        var body = Json.object().put("action", "sign").put("charter_hash", charter.hash());
         Envelope draft = new Envelope(1, charter.channel(), key.name(), seq, prev, Kind.CHARTER, null, "2026-11-23T09:00:00Z",
                 Priority.ROUTINE, Tlp.GREEN, body, null);
         return EnvelopeSigner.sign(draft, key);

@@ -88,7 +88,7 @@ public final class TestNodes {
      * Proposes {@code charter} at {@code node} through the API and has the bare test key {@code peer} sign it through
      * the inbox; returns the peer's signing envelope (seq 1 of its chain).
      */
-    public static io.parley.envelope.Envelope activate(NodeServer node, io.parley.channel.Charter charter, io.parley.identity.SigningKey peer)
+    public static io.parley.envelope.Envelope activate(NodeServer node, io.parley.charter.Charter charter, io.parley.identity.SigningKey peer)
             throws IOException, InterruptedException {
         know(node, peer);
         var res = post(node, "/api/v1/channels", io.parley.json.Json.write(charter.toJson()));
@@ -100,8 +100,8 @@ public final class TestNodes {
     }
 
     /** The body of {@code POST /api/v1/channels/{id}/sign}: the hash of the terms the signer reviewed. */
-    public static String signBody(io.parley.channel.Charter reviewed) {
-        return "{\"charter_hash\":\"" + io.parley.channel.CharterBook.hash(reviewed) + "\"}";
+    public static String signBody(io.parley.charter.Charter reviewed) {
+        return "{\"charter_hash\":\"" + reviewed.hash() + "\"}";
     }
 
     public static String basicAuth() {

@@ -34,6 +34,7 @@ import io.parley.log.SignedNote;
 import io.parley.node.NodeConfig;
 import io.parley.node.NodeInit;
 import io.parley.testing.Fixtures;
+import io.parley.receipt.ReceiptVerifier;
 
 /**
  * {@code kill -9} of a real node process under load, three times: after each restart every acknowledged message is

@@ -23,6 +23,8 @@ import io.parley.log.TileCoordinates;
 import io.parley.log.Tiles;
 import io.parley.store.Database;
 import io.parley.testing.TestDatabases;
+import io.parley.receipt.Receipt;
+import io.parley.receipt.ReceiptVerifier;
 
 /** The database-backed log against the in-memory reference tree, on SQLite and PostgreSQL. */
 class TransparencyLogTest {

@@ -136,9 +136,9 @@ class WitnessTest {
         var card = b.node().card();
         a.node().parties().put(card.origin(), card.verifierKey().encoded(), card.fingerprint(), Json.write(card.toJson()), a.node().now());
         var charter = io.parley.testing.Fixtures.charter("ch-1", io.parley.envelope.Tlp.AMBER, a.node().key(), b.node().key());
-        var withUrls = new io.parley.channel.Charter(charter.channel(), charter.title(), charter.level(),
-                List.of(new io.parley.channel.Charter.Member("cert-a.example", a.node().key().verifierKey(), a.baseUrl()),
-                        new io.parley.channel.Charter.Member("cert-b.example", b.node().key().verifierKey(), b.baseUrl())),
+        var withUrls = new io.parley.charter.Charter(charter.channel(), charter.title(), charter.level(),
+                List.of(new io.parley.charter.Charter.Member("cert-a.example", a.node().key().verifierKey(), a.baseUrl()),
+                        new io.parley.charter.Charter.Member("cert-b.example", b.node().key().verifierKey(), b.baseUrl())),
                 charter.deadlines(), charter.tlpCeiling(), charter.escalation());
         a.node().channels().create(withUrls, "active", a.node().now());
         checkpointOf(a, 3);

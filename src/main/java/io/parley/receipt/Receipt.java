@@ -1,4 +1,4 @@
-package io.parley.transparency;
+package io.parley.receipt;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

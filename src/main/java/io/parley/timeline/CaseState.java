@@ -1,4 +1,4 @@
-package io.parley.cases;
+package io.parley.timeline;
 
 /** Where a case stands. */
 public enum CaseState {

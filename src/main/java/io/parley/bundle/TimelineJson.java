@@ -1,11 +1,11 @@
-package io.parley.export;
+package io.parley.bundle;
 
 import java.time.Instant;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.parley.cases.CaseTimeline;
+import io.parley.timeline.CaseTimeline;
 import io.parley.json.Json;
 
 /** The JSON view of a case timeline: shared by the API, the bundle and the verifier's comparison. */

@@ -1,4 +1,4 @@
-package io.parley.transparency;
+package io.parley.receipt;
 
 import java.util.Collection;
 import java.util.List;

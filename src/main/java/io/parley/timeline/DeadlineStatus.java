@@ -1,4 +1,4 @@
-package io.parley.cases;
+package io.parley.timeline;
 
 /** A deadline's standing at some moment. */
 public enum DeadlineStatus {

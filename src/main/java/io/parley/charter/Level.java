@@ -1,4 +1,4 @@
-package io.parley.channel;
+package io.parley.charter;
 
 import java.util.Arrays;
 import java.util.Optional;

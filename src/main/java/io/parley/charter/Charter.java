@@ -1,4 +1,4 @@
-package io.parley.channel;
+package io.parley.charter;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -18,7 +18,9 @@ import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
 import io.parley.identity.KeyNames;
+import io.parley.identity.Sha256;
 import io.parley.identity.VerifierKey;
+import io.parley.json.Jcs;
 import io.parley.json.Json;
 
 /** The terms of a channel. Its JSON form is the body of a {@code charter} envelope. */
@@ -55,6 +57,11 @@ public record Charter(String channel, String title, Level level, List<Member> me
 
     public boolean bilateral() {
         return members.size() == 2;
+    }
+
+    /** The hex SHA-256 of these terms in their RFC 8785 form: what every member's signature envelope names. */
+    public String hash() {
+        return Sha256.hex(Jcs.canonicalize(toJson()));
     }
 
     public ObjectNode toJson() {

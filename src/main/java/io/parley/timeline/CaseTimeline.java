@@ -1,4 +1,4 @@
-package io.parley.cases;
+package io.parley.timeline;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.parley.channel.Charter;
+import io.parley.charter.Charter;
 import io.parley.envelope.CaseIds;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.Kind;

@@ -1,4 +1,4 @@
-package io.parley.export;
+package io.parley.bundle;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,9 +15,9 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.parley.cases.CaseTimeline;
-import io.parley.channel.Charter;
-import io.parley.channel.CharterBook;
+import io.parley.timeline.CaseTimeline;
+import io.parley.charter.Charter;
+import io.parley.charter.CharterAction;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.Tlp;
@@ -34,7 +34,7 @@ import io.parley.log.LogEntry;
 import io.parley.log.Rfc6962;
 import io.parley.log.SignedNote;
 import io.parley.log.TlogProof;
-import io.parley.transparency.ReceiptVerifier;
+import io.parley.receipt.ReceiptVerifier;
 
 /**
  * Checks a case bundle offline: no network, no database, only the bundle. Each check is reported; the bundle holds
@@ -42,6 +42,9 @@ import io.parley.transparency.ReceiptVerifier;
  * (printed) with the parties out of band.
  */
 public final class CaseBundleVerifier {
+
+    /** The value of a case bundle's {@code format} field, written by the exporter and required here. */
+    public static final String FORMAT = "parley-case-bundle/v1";
 
     /** One check and its outcome. */
     public record Check(String name, boolean ok, String detail) {}
@@ -75,8 +78,8 @@ public final class CaseBundleVerifier {
     }
 
     private Report runChecked(JsonNode b) {
-        if (!b.isObject() || !CaseBundle.FORMAT.equals(b.path("format").asText())) {
-            check("format", false, "not a " + CaseBundle.FORMAT + " bundle");
+        if (!b.isObject() || !FORMAT.equals(b.path("format").asText())) {
+            check("format", false, "not a " + FORMAT + " bundle");
             return new Report(checks, null, null);
         }
         String caseId = b.path("case").asText();
@@ -94,7 +97,7 @@ public final class CaseBundleVerifier {
 
         // 2. charter and member keys
         Charter charter = Charter.fromJson(b.path("charter"));
-        String charterHash = CharterBook.hash(charter);
+        String charterHash = charter.hash();
         check("charter", charter.channel().equals(channel), "channel " + charter.channel() + ", " + charter.members().size() + " members, level "
                 + charter.level().wire() + ", TLP ceiling " + charter.tlpCeiling().wire() + ", hash " + charterHash);
         Map<String, VerifierKey> keys = new LinkedHashMap<>();
@@ -127,7 +130,7 @@ public final class CaseBundleVerifier {
         for (JsonNode j : b.path("charter_envelopes")) {
             Envelope e = Envelope.fromJson(j);
             VerifierKey k = keys.get(e.from());
-            boolean ok = k != null && EnvelopeSigner.verify(e, k) && e.channel().equals(channel) && CaseBundle.signsCharter(e, charterHash);
+            boolean ok = k != null && EnvelopeSigner.verify(e, k) && e.channel().equals(channel) && CharterAction.signs(e, charterHash);
             check("charter signature of " + e.from(), ok, ok ? "signs charter " + charterHash.substring(0, 16) + "..." : "does not verify or signs other terms");
             if (ok) charterSigners.add(e.from());
             byHash.put(e.hash(), e);
