@@ -12,7 +12,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,7 +87,7 @@ class TokenStoreTest {
     @MethodSource("backends")
     void taxiiTokensFromBeforeBecomeReadTokensThatExpire(String backend) throws Exception {
         String url = TestDatabases.freshUrl(backend, tmp);
-        var config = Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/" + backend);
+        var config = Migrations.configure(Dialect.ofUrl(url)).dataSource(url, null, null);
         String before = java.util.Arrays.stream(config.load().info().all()).map(m -> m.getVersion())
                 .filter(v -> v.compareTo(MigrationVersion.fromVersion("20")) < 0).max(Comparable::compareTo).orElseThrow().getVersion();
         config.target(before).load().migrate();
