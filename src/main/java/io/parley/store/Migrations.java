@@ -18,15 +18,15 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
  * placeholders for the few words of SQL that differ ({@link Dialect#migrationPlaceholders()}).
  *
  * <p>Until issue 12 each dialect had its own copy of every migration. Flyway checksums a versioned migration's text
- * <em>before</em> it replaces placeholders (only repeatable migrations are checksummed after), so a shared file has
- * one checksum for both dialects and it matches neither old copy where the copies differed: a database migrated by
- * the old copies would fail validation and the node would not start. Before migrating, {@link #migrate} therefore
- * accepts the old copies' checksums: a history row whose checksum is exactly that of the old file of its version,
- * for this dialect, is given the shared file's checksum. Nothing else is touched; a migration edited after it ran
- * still stops the node, as Flyway intends.
+ * <em>before</em> it replaces placeholders (Flyway 11's {@code SqlMigrationResolver}; only repeatable migrations are
+ * checksummed after, so that a changed value re-runs them). A shared file thus has one checksum for both dialects,
+ * and where the old copies differed it matches neither: a database they migrated would fail validation and the node
+ * would not start. Before migrating, {@link #migrate} therefore accepts the old copies' checksums: a history row whose
+ * checksum is exactly that of the old file of its version, for this dialect, is given the shared file's checksum.
+ * Nothing else is touched; a migration edited after it ran still stops the node, as Flyway intends.
  */
 final class Migrations {
-    static final String LOCATION = "classpath:db/migration";
+    private static final String LOCATION = "classpath:db/migration";
 
     /**
      * Flyway's checksums of the per-dialect files that the shared ones replaced, by version. Only versions whose
@@ -34,10 +34,19 @@ final class Migrations {
      * PostgreSQL's V8 changed its statements, not only words: SQLite's rebuild of the two tables became the one V8.
      */
     private static final Map<Dialect, Map<String, Integer>> BEFORE_SHARED = Map.of(
-            Dialect.SQLITE, Map.of(),
-            Dialect.POSTGRESQL, Map.of());
+            Dialect.SQLITE, Map.of(
+                    "1", 174219839, "2", -538922762, "3", -2094689385, "4", 1187693536, "5", -659991422,
+                    "9", -1594622746, "20", 1678849199),
+            Dialect.POSTGRESQL, Map.of(
+                    "1", -78374586, "2", -315168592, "3", -91457397, "4", -996615930, "5", -1671093253,
+                    "8", 1770607237, "9", 1213705290, "20", -707200919));
 
     private Migrations() {}
+
+    /** The checksums of the old per-dialect files that differed from the shared ones, by version. */
+    static Map<String, Integer> checksumsBeforeShared(Dialect dialect) {
+        return BEFORE_SHARED.get(dialect);
+    }
 
     /** Flyway configured for this schema on {@code dialect}; add the data source. */
     static FluentConfiguration configure(Dialect dialect) {
