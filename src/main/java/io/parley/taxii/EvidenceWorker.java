@@ -104,7 +104,7 @@ public final class EvidenceWorker implements AutoCloseable {
                 received(link, res);
             } else if (res.statusCode() == 429) {
                 // over the sender's rate limit for us: not a failed attempt, fetch again when it says
-                var wait = io.parley.federation.PeerClient.RateLimited.parse(res.headers().firstValue("Retry-After").orElse(null));
+                var wait = io.parley.federation.PeerClient.RateLimited.parse(res.headers().firstValue("Retry-After").orElse(null), node.now());
                 evidence.store().postpone(link.envelopeHash(), link.refSha256(), node.now().plus(wait).toEpochMilli(),
                         link.sender() + " asked us to wait " + wait.toSeconds() + " s (rate limit)");
             } else if (res.statusCode() == 404 && problemType(res.body()).endsWith("/" + EvidenceService.WITHHELD)) {
