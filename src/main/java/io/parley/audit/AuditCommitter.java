@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
@@ -61,6 +62,7 @@ public final class AuditCommitter implements AutoCloseable {
     private final TransparencyLog log;
     private final Duration await;
     private final Worker worker;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * Starts committing every {@code settings.every()}, the first time one interval from now; {@code await} bounds the
@@ -100,9 +102,13 @@ public final class AuditCommitter implements AutoCloseable {
         return Optional.of(trail.record(AuditHead.committedEvent(head, index.get())));
     }
 
-    /** Stops the timer and commits what the trail gained since the last commitment (the log must still be open). */
+    /**
+     * Stops the timer and commits what the trail gained since the last commitment (the log must still be open).
+     * Closing again does nothing: the node's database may be gone by then.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         worker.close();
         try {
             commitNow();
