@@ -32,6 +32,8 @@ import io.parley.log.SignedNote;
 import io.parley.server.NodeServer;
 import io.parley.testing.TestNodes;
 import io.parley.bundle.CaseBundleVerifier;
+import io.parley.verifier.Commands;
+import io.parley.verifier.StandaloneVerifier;
 
 /** A real case across three nodes, exported and verified offline, and 200+ tampered copies that must all fail. */
 class CaseBundleTest {
@@ -107,6 +109,77 @@ class CaseBundleTest {
         assertNotEquals(0, bad.code());
         assertTrue(bad.out().contains("FAIL"), bad.out());
         assertEquals(1, bad.err().strip().lines().count());
+    }
+
+    @Test
+    void standaloneJarInAProcessOfItsOwnGivesExactlyTheVerdictOfParleyVerify() throws Exception {
+        Path jar = StandaloneVerifier.jar();
+        Path file = tmp.resolve("standalone.parley.json");
+        Files.writeString(file, Json.write(bundle));
+        var standalone = StandaloneVerifier.run(jar, file.toString());
+        assertEquals(0, standalone.exit(), standalone.out() + standalone.err());
+        assertTrue(standalone.out().contains("ok    bundle signature"), standalone.out());
+        assertTrue(standalone.out().strip().endsWith("checks hold"), standalone.out());
+        assertEquals(CliTest.run("verify", file.toString()).out(), standalone.out(), "the same checks and the same lines as parley verify");
+    }
+
+    @Test
+    void standaloneJarRejectsTamperedCopies() throws Exception {
+        Path jar = StandaloneVerifier.jar();
+        // what a party would want to falsify: the answer's text, who answered, a receipt's proof, a party's key
+        List<Mutation> tampered = new ArrayList<>(List.of(
+                new Mutation("answer text", b -> replaceText(b, "preserved", "destroyed"), false),
+                new Mutation("answering party", b -> replaceText(b, "\"from\":\"cert-b.example\"", "\"from\":\"mfa-c.example\""), false),
+                new Mutation("receipt proof", b -> alterLeaf(b, firstLeaf(b, "/receipts/"), 7), false),
+                new Mutation("party card", b -> alterLeaf(b, firstLeaf(b, "/parties/"), 11), false)));
+        List<String> leaves = new ArrayList<>();
+        collectLeaves(bundle, "", leaves);
+        Random random = new Random(20261130);
+        for (int i = 0; i < 4; i++) {
+            String leaf = leaves.get(random.nextInt(leaves.size()));
+            int seed = random.nextInt();
+            tampered.add(new Mutation("leaf " + leaf, b -> alterLeaf(b, leaf, seed), false));
+        }
+        for (Mutation m : tampered) {
+            ObjectNode copy = bundle.deepCopy();
+            m.apply().accept(copy);
+            Path file = tmp.resolve("tampered.parley.json");
+            Files.writeString(file, Json.write(copy));
+            var r = StandaloneVerifier.run(jar, file.toString());
+            assertEquals(Commands.FAILED, r.exit(), m.name() + ": " + r.out());
+            assertTrue(r.out().contains("FAIL  "), m.name() + ": " + r.out());
+            assertEquals(1, r.err().strip().lines().count(), m.name() + ": one line on stderr: " + r.err());
+            assertTrue(r.err().contains("does not verify"), m.name() + ": " + r.err());
+        }
+    }
+
+    @Test
+    void standaloneJarSaysInOneLineWhatIsWrongWithAFileThatIsNoBundle() throws Exception {
+        Path jar = StandaloneVerifier.jar();
+        Path notJson = tmp.resolve("not-json.txt");
+        Files.writeString(notJson, "this is not a bundle");
+        for (String arg : List.of(notJson.toString(), tmp.resolve("missing.json").toString())) {
+            var r = StandaloneVerifier.run(jar, arg);
+            assertEquals(Commands.FAILED, r.exit(), r.out() + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().startsWith("parley: "), r.err());
+            assertFalse(r.err().contains("Exception"), "no Java exception names or stack traces: " + r.err());
+        }
+    }
+
+    /** Replaces text inside the bundle's JSON (every occurrence), keeping it well-formed. */
+    static void replaceText(ObjectNode b, String from, String to) {
+        String json = Json.write(b);
+        assertTrue(json.contains(from), "the bundle holds " + from);
+        ObjectNode changed = (ObjectNode) Json.parse(json.replace(from, to));
+        b.removeAll();
+        b.setAll(changed);
+    }
+
+    static String firstLeaf(ObjectNode b, String prefix) {
+        List<String> leaves = new ArrayList<>();
+        collectLeaves(b, "", leaves);
+        return leaves.stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(() -> new AssertionError("no " + prefix + " in the bundle"));
     }
 
     /** One tampering: what it does, and whether only the exporter's signature can see it (unsigned metadata). */
