@@ -232,7 +232,7 @@ public final class HttpServer implements AutoCloseable {
         String id = ctx.pathParam("id");
         if (from == io.parley.auth.Permission.ChannelFrom.CHANNEL_PATH) return id;
         try {
-            return io.parley.cases.CaseBook.channelOf(node.db(), id, ctx.queryParam("channel")).orElse(null);
+            return io.parley.cases.CaseBook.channelOf(node.caseStore(), id, ctx.queryParam("channel")).orElse(null);
         } catch (io.parley.cases.CaseException e) {
             throw new ProblemException(Problem.of(e.status(), e.code(), "Conflict", e.getMessage()));
         }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Optional;
 
 import io.parley.store.Database;
-import io.parley.store.Dialect;
 
 /**
  * The append-only, hash-chained audit trail in table {@code audit_log}.
@@ -40,9 +39,7 @@ public final class AuditTrail {
         for (int attempt = 1; ; attempt++) {
             try {
                 return db.inTransaction(c -> {
-                    if (db.dialect() == Dialect.POSTGRESQL) {
-                        Database.query(c, "SELECT pg_advisory_xact_lock(?)", rs -> null, APPEND_LOCK);
-                    }
+                    db.serialise(c, APPEND_LOCK);
                     // read the clock once the lock is held, so times never go backwards along the chain
                     // (the database keeps milliseconds; the hash must cover what a reader will load)
                     return append(c, event, clock.instant().truncatedTo(ChronoUnit.MILLIS));

@@ -48,6 +48,7 @@ public final class Node implements AutoCloseable {
     private final EnvelopeStore envelopes;
     private final PartyStore parties;
     private final UserStore users;
+    private final io.parley.cases.CaseStore caseStore;
     private final Authenticator authenticator;
     private final io.parley.auth.Tokens tokens;
     private final io.parley.auth.Sessions sessions;
@@ -91,6 +92,7 @@ public final class Node implements AutoCloseable {
         this.envelopes = new EnvelopeStore(db);
         this.parties = new PartyStore(db);
         this.users = new UserStore(db);
+        this.caseStore = new io.parley.cases.CaseStore(db);
         this.audit = new io.parley.audit.AuditTrail(db, clock);
         this.authenticator = new Authenticator(users, new io.parley.auth.SignInThrottle(config.throttling().signIn(), clock), audit::record);
         this.tokens = new io.parley.auth.Tokens(new io.parley.store.TokenStore(db), users, clock);
@@ -111,7 +113,7 @@ public final class Node implements AutoCloseable {
         this.redCaseSteps = new RedCaseSteps(envelopes);
         this.composer = new Composer(key, envelopes, acceptor, clock, List.of(redCaseSteps, new OutgoingEvidence(evidence, users)));
         this.witnessKey = new CosignerKey(witnessSigningKey);
-        this.witness = new Witness(db, witnessKey, this::trustedLogKey, clock);
+        this.witness = new Witness(new io.parley.transparency.WitnessStore(db), witnessKey, this::trustedLogKey, clock);
         this.peerRequests = new PeerRequestAuth(this::trustedLogKey, new NonceStore(db), this::ownBaseUrl, clock);
     }
 
@@ -234,6 +236,11 @@ public final class Node implements AutoCloseable {
 
     public UserStore users() {
         return users;
+    }
+
+    /** The cases projection and the escalations this node fired (what CaseBook keeps current from the envelopes). */
+    public io.parley.cases.CaseStore caseStore() {
+        return caseStore;
     }
 
     public Authenticator authenticator() {

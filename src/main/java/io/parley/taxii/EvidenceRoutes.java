@@ -75,7 +75,7 @@ final class EvidenceRoutes {
         String id = ctx.pathParam("id");
         String channel;
         try {
-            channel = CaseBook.channelOf(node.db(), id, ctx.queryParam("channel")).orElse(null);
+            channel = CaseBook.channelOf(node.caseStore(), id, ctx.queryParam("channel")).orElse(null);
         } catch (CaseException e) {
             throw new ProblemException(Problem.of(e.status(), e.code(), "Ambiguous case", e.getMessage()));
         }
