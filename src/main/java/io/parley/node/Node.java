@@ -59,7 +59,7 @@ public final class Node implements AutoCloseable {
     /** Told of every stored envelope after its transaction committed (e.g. the outbox, the case engine). */
     private final java.util.List<java.util.function.Consumer<io.parley.store.StoredEnvelope>> acceptedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ChannelActions channelActions = new ChannelActions(this);
-    private final MessageAccess messageAccess = new MessageAccess(this);
+    private final MessageAccess messageAccess;
     private final EnvelopeAcceptor acceptor;
     private final Refusals refusals;
     private final Composer composer;
@@ -93,6 +93,7 @@ public final class Node implements AutoCloseable {
         this.parties = new PartyStore(db);
         this.users = new UserStore(db);
         this.caseStore = new io.parley.cases.CaseStore(db);
+        this.messageAccess = new MessageAccess(config.origin(), channels, users);
         this.audit = new io.parley.audit.AuditTrail(db, clock);
         this.authenticator = new Authenticator(users, new io.parley.auth.SignInThrottle(config.throttling().signIn(), clock), audit::record);
         this.tokens = new io.parley.auth.Tokens(new io.parley.store.TokenStore(db), users, clock);
