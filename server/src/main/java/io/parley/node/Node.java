@@ -94,7 +94,7 @@ public final class Node implements AutoCloseable {
         this.users = new UserStore(db);
         this.caseStore = new io.parley.cases.CaseStore(db);
         this.messageAccess = new MessageAccess(config.origin(), channels, users);
-        this.audit = new io.parley.audit.AuditTrail(db, clock);
+        this.audit = new io.parley.audit.AuditTrail(new io.parley.audit.AuditStore(db), clock);
         this.authenticator = new Authenticator(users, new io.parley.auth.SignInThrottle(config.throttling().signIn(), clock), audit::record);
         this.tokens = new io.parley.auth.Tokens(new io.parley.store.TokenStore(db), users, clock);
         this.sessions = new io.parley.auth.Sessions(new io.parley.store.SessionStore(db), users, clock, config.signIn());

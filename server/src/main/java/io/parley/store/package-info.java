@@ -6,7 +6,7 @@
  * Every table is read and written by exactly one store, and only stores hold SQL. The stores of the node's core live
  * here; a feature's own tables have their store in the feature's package ({@code cases.CaseStore},
  * {@code cases.NotificationStore}, {@code transparency.LogStore}, {@code transparency.WitnessStore},
- * {@code taxii.EvidenceStore}, {@code taxii.TaxiiStore}, {@code audit.AuditTrail}). Domain classes receive the stores
+ * {@code taxii.EvidenceStore}, {@code taxii.TaxiiStore}, {@code audit.AuditStore}). Domain classes receive the stores
  * they need; none builds SQL. {@code node.Node} creates the shared store instances.
  *
  * <h2>The contract every store keeps, unless its own documentation says more</h2>
