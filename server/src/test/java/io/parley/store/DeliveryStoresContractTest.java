@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.Tlp;
 import io.parley.identity.SigningKey;
+import io.parley.testing.Concurrently;
 import io.parley.testing.Fixtures;
 import io.parley.testing.TestDatabases;
 
@@ -114,17 +110,8 @@ class DeliveryStoresContractTest {
     void aNonceIsAdmittedOnceEvenUnderConcurrentUseUntilPruned(String backend) throws Exception {
         try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp))) {
             NonceStore nonces = new NonceStore(db);
-            ExecutorService pool = Executors.newFixedThreadPool(8);
-            try {
-                List<Future<Boolean>> tries = new ArrayList<>();
-                Callable<Boolean> use = () -> nonces.firstUse("key-1", "n-1", t0.plusSeconds(300));
-                for (int i = 0; i < 8; i++) tries.add(pool.submit(use));
-                int admitted = 0;
-                for (Future<Boolean> f : tries) admitted += f.get() ? 1 : 0;
-                assertEquals(1, admitted, "a replayed request is refused");
-            } finally {
-                pool.shutdownNow();
-            }
+            List<Boolean> admitted = Concurrently.run(8, () -> nonces.firstUse("key-1", "n-1", t0.plusSeconds(300)));
+            assertEquals(1, admitted.stream().filter(a -> a).count(), "a replayed request is refused");
             assertTrue(nonces.firstUse("key-2", "n-1", t0.plusSeconds(10)), "nonces are per key");
             assertEquals(1, nonces.prune(t0.plusSeconds(60)));
             assertEquals(1, nonces.count());

@@ -4,17 +4,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.parley.testing.Concurrently;
 import io.parley.testing.TestDatabases;
 
 /** The contracts of {@link SessionStore} and {@link SecondFactorStore}, on SQLite and on a real PostgreSQL server. */
@@ -64,7 +60,7 @@ class SignInStoresContractTest {
         try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp))) {
             SessionStore store = new SessionStore(db);
             store.insert(new SessionStore.Row("half", "duty", "code", "password", t0, t0, 0));
-            List<Boolean> granted = concurrently(12, () -> store.countAttempt("half", 5));
+            List<Boolean> granted = Concurrently.run(12, () -> store.countAttempt("half", 5));
             assertEquals(5, granted.stream().filter(g -> g).count(), "parallel guesses get exactly the allowed attempts");
             assertEquals(5, store.find("half").orElseThrow().codeAttempts());
             assertFalse(store.countAttempt("gone", 5), "no session, no attempt");
@@ -81,7 +77,7 @@ class SignInStoresContractTest {
             assertEquals("sealed-2", store.find("duty").orElseThrow().sealedSecret());
             assertFalse(store.find("duty").orElseThrow().confirmed());
 
-            List<Boolean> accepted = concurrently(8, () -> store.acceptStep("duty", 100));
+            List<Boolean> accepted = Concurrently.run(8, () -> store.acceptStep("duty", 100));
             assertEquals(1, accepted.stream().filter(a -> a).count(), "a code's step is accepted once, however many replay it");
             assertFalse(store.acceptStep("duty", 99), "an older step after a newer one");
             assertTrue(store.find("duty").orElseThrow().confirmed(), "an accepted code confirms the secret");
@@ -99,7 +95,7 @@ class SignInStoresContractTest {
             store.putPending("duty", "sealed", t0);
             store.confirm("duty");
             // the third failure locks the account for a minute: of ten parallel guesses, exactly three are counted
-            List<Integer> counts = concurrently(10, () -> store.reserveAttempt("duty", t0, n -> n >= 3 ? t0.plusSeconds(60) : null));
+            List<Integer> counts = Concurrently.run(10, () -> store.reserveAttempt("duty", t0, n -> n >= 3 ? t0.plusSeconds(60) : null));
             assertEquals(List.of(1, 2, 3), counts.stream().filter(n -> n > 0).sorted().toList(), "counted: " + counts);
             assertEquals(7, counts.stream().filter(n -> n == -1).count());
             assertEquals(t0.plusSeconds(60), store.find("duty").orElseThrow().lockedUntil());
@@ -119,7 +115,7 @@ class SignInStoresContractTest {
             assertThrows(StoreException.class, () -> store.replaceRecoveryCodes("duty", List.of("n1", "n1")),
                     "a batch that fails half-way (a repeated code)");
             assertEquals(3, store.unusedRecoveryCodes("duty"), "the failed batch left the old codes, and none of its own");
-            List<Boolean> used = concurrently(6, () -> store.useRecoveryCode("duty", "c2", t0));
+            List<Boolean> used = Concurrently.run(6, () -> store.useRecoveryCode("duty", "c2", t0));
             assertEquals(1, used.stream().filter(u -> u).count(), "a recovery code opens once");
             assertEquals(2, store.unusedRecoveryCodes("duty"));
             store.replaceRecoveryCodes("duty", List.of("n1", "n2"));
@@ -127,19 +123,6 @@ class SignInStoresContractTest {
             assertTrue(store.remove("duty"));
             assertEquals(0, store.unusedRecoveryCodes("duty"), "removing the factor removes its codes");
             assertFalse(store.remove("duty"));
-        }
-    }
-
-    private static <T> List<T> concurrently(int n, Callable<T> work) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) futures.add(pool.submit(work));
-            List<T> out = new ArrayList<>();
-            for (Future<T> f : futures) out.add(f.get());
-            return out;
-        } finally {
-            pool.shutdownNow();
         }
     }
 }

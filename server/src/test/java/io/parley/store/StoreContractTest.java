@@ -117,20 +117,15 @@ class StoreContractTest {
         try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp))) {
             UserStore users = new UserStore(db);
             PartyStore parties = new PartyStore(db);
-            var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
-            try {
-                java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
-                for (int i = 0; i < 8; i++) {
-                    String n = Integer.toString(i);
-                    // a creation racing another of the same name used to fail on the primary key
-                    done.add(pool.submit(() -> users.put("duty", "hash-" + n, "officer", t0)));
-                    done.add(pool.submit(() -> parties.put("cert-c.example", "key-" + n, "fp-" + n, "{\"n\":" + n + "}", t0)));
-                    done.add(pool.submit(() -> parties.flag("cert-d.example", "reason " + n, t0)));
-                }
-                for (var f : done) f.get();
-            } finally {
-                pool.shutdownNow();
-            }
+            var n = new java.util.concurrent.atomic.AtomicInteger();
+            io.parley.testing.Concurrently.run(8, () -> {
+                int i = n.getAndIncrement();
+                // a creation racing another of the same name used to fail on the primary key
+                users.put("duty", "hash-" + i, "officer", t0);
+                parties.put("cert-c.example", "key-" + i, "fp-" + i, "{\"n\":" + i + "}", t0);
+                parties.flag("cert-d.example", "reason " + i, t0);
+                return null;
+            });
             String kept = users.find("duty").orElseThrow().passwordHash();
             assertTrue(kept.matches("hash-[0-7]"), kept);
             var party = parties.find("cert-c.example").orElseThrow();

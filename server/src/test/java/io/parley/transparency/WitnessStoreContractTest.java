@@ -4,18 +4,14 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.parley.store.Database;
+import io.parley.testing.Concurrently;
 import io.parley.testing.TestDatabases;
 import io.parley.transparency.WitnessStore.Decision;
 import io.parley.transparency.WitnessStore.Write;
@@ -62,23 +58,12 @@ class WitnessStoreContractTest {
         try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp))) {
             WitnessStore store = new WitnessStore(db);
             int writers = 8;
-            ExecutorService pool = Executors.newFixedThreadPool(writers);
-            try {
-                List<Future<Long>> done = new ArrayList<>();
-                for (int i = 0; i < writers; i++) {
-                    Callable<Long> step = () -> store.decide("log.example", t0, held -> {
-                        long next = held.map(WitnessStore.Held::size).orElse(0L) + 1;
-                        return new Decision<>(new Write.Hold(next, root(next), "note " + next), next);
-                    });
-                    done.add(pool.submit(step));
-                }
-                List<Long> seen = new ArrayList<>();
-                for (Future<Long> f : done) seen.add(f.get());
-                assertEquals(writers, store.heldSize("log.example"), "a lost update would leave the size short: " + seen);
-                assertEquals(writers, seen.stream().distinct().count(), "each decision saw the one before it: " + seen);
-            } finally {
-                pool.shutdownNow();
-            }
+            List<Long> seen = Concurrently.run(writers, () -> store.decide("log.example", t0, held -> {
+                long next = held.map(WitnessStore.Held::size).orElse(0L) + 1;
+                return new Decision<>(new Write.Hold(next, root(next), "note " + next), next);
+            }));
+            assertEquals(writers, store.heldSize("log.example"), "a lost update would leave the size short: " + seen);
+            assertEquals(writers, seen.stream().distinct().count(), "each decision saw the one before it: " + seen);
         }
     }
 
