@@ -140,8 +140,7 @@ final class CaseCommand implements Runnable {
         @Option(names = "--limit", paramLabel = "N", defaultValue = "200", description = "At most N cases, 1 to 1000 (default: ${DEFAULT-VALUE}).")
         int limit;
 
-        @Option(names = "--json", description = "Print the API's JSON as it came.")
-        boolean json;
+        @Mixin JsonOption json;
 
         @Override
         public Integer call() throws Exception {
@@ -155,10 +154,7 @@ final class CaseCommand implements Runnable {
             if (st != null) q.append("&state=").append(st);
             JsonNode cases = api.client().get(q.toString());
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                out.println(Json.pretty(cases));
-                return 0;
-            }
+            if (json.printed(out, cases)) return 0;
             if (cases.isEmpty()) {
                 out.println("no cases" + (channel != null ? " in channel " + channel : "") + (st != null ? " in state " + st : "")
                         + "; open one with 'parley case open'");
@@ -257,8 +253,7 @@ final class CaseCommand implements Runnable {
                 + "which goes only to the members named.")
         List<String> recipients = new ArrayList<>();
 
-        @Option(names = "--json", description = "Print the API's JSON answer.")
-        boolean json;
+        @Mixin JsonOption json;
 
         @Override
         public Integer call() throws Exception {
@@ -309,10 +304,7 @@ final class CaseCommand implements Runnable {
             req.set("body", body);
             JsonNode t = api.client().post("/api/v1/channels/" + ApiOptions.segment(channel) + "/cases", req);
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                out.println(Json.pretty(t));
-                return 0;
-            }
+            if (json.printed(out, t)) return 0;
             out.println("opened case " + t.path("id").asText() + " in " + t.path("channel").asText() + ": " + kind(t) + ", " + t.path("priority").asText()
                     + ", TLP " + t.path("tlp").asText());
             printDue(out, t);
@@ -360,18 +352,14 @@ final class CaseCommand implements Runnable {
         @Option(names = "--channel", paramLabel = "CHANNEL", description = "The case's channel (required when the id is used in several channels).")
         String channel;
 
-        @Option(names = "--json", description = "Print the API's JSON as it came.")
-        boolean json;
+        @Mixin JsonOption json;
 
         @Override
         public Integer call() throws Exception {
             ApiClient client = api.client();
             JsonNode t = client.get(path(id, channel, null));
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                out.println(Json.pretty(t));
-                return 0;
-            }
+            if (json.printed(out, t)) return 0;
             Instant now = instant(t.path("evaluated_at"));
             Instant opened = instant(t.path("opened_at"));
             String opener = t.path("opened_by").asText();

@@ -65,17 +65,13 @@ final class ChannelCommand implements Runnable {
         @Spec CommandSpec spec;
         @Mixin ApiOptions api;
 
-        @Option(names = "--json", description = "Print the API's JSON as it came.")
-        boolean json;
+        @Mixin JsonOption json;
 
         @Override
         public Integer call() throws Exception {
             JsonNode channels = api.client().get("/api/v1/channels");
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                out.println(Json.pretty(channels));
-                return 0;
-            }
+            if (json.printed(out, channels)) return 0;
             if (channels.isEmpty()) {
                 out.println("no channels yet; propose one with 'parley channel propose'");
                 return 0;
@@ -100,22 +96,18 @@ final class ChannelCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "ID", description = "Channel id.")
         String id;
 
-        @Option(names = "--json", description = "Print the API's JSON as it came.")
-        boolean json;
+        @Mixin JsonOption json;
 
         @Option(names = "--charter", description = "Print only the charter in force as JSON (a starting point for 'parley channel amend').")
         boolean charterOnly;
 
         @Override
         public Integer call() throws Exception {
-            if (json && charterOnly) throw new ParameterException(spec.commandLine(), "--json and --charter exclude each other");
+            if (json.json && charterOnly) throw new ParameterException(spec.commandLine(), "--json and --charter exclude each other");
             ApiClient client = api.client();
             JsonNode view = client.get(path(id));
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                out.println(Json.pretty(view));
-                return 0;
-            }
+            if (json.printed(out, view)) return 0;
             JsonNode ch = view.path("charter");
             if (charterOnly) {
                 out.println(Json.pretty(ch));

@@ -162,17 +162,13 @@ final class PeerCommand implements Runnable {
         @Spec CommandSpec spec;
         @Mixin ApiOptions api;
 
-        @Option(names = "--json", description = "Print the API's JSON as it came.")
-        boolean json;
+        @Mixin JsonOption json;
 
         @Override
         public Integer call() throws Exception {
             JsonNode peers = api.client().get("/api/v1/peers");
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                out.println(Json.pretty(peers));
-                return 0;
-            }
+            if (json.printed(out, peers)) return 0;
             if (peers.isEmpty()) {
                 out.println("no peers yet; add one with 'parley peer add URL'");
                 return 0;
@@ -202,8 +198,7 @@ final class PeerCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "ORIGIN", description = "The peer's origin, e.g. cert-b.example.")
         String origin;
 
-        @Option(names = "--json", description = "Print the API's JSON as it came.")
-        boolean json;
+        @Mixin JsonOption json;
 
         @Override
         public Integer call() throws Exception {
@@ -214,10 +209,7 @@ final class PeerCommand implements Runnable {
             }
             JsonNode res = client.post("/api/v1/peers/" + ApiOptions.segment(origin) + "/refresh", Json.object());
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                out.println(Json.pretty(res));
-                return 0;
-            }
+            if (json.printed(out, res)) return 0;
             String now = res.path("fingerprint").asText();
             if (before == null || before.equals(now)) {
                 out.println("refreshed " + res.path("origin").asText(origin) + ": key unchanged");

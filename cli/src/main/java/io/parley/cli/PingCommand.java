@@ -33,8 +33,7 @@ final class PingCommand implements Callable<Integer> {
             description = "flash, urgent or routine; sets the acknowledgement deadline (default: ${DEFAULT-VALUE}).")
     String priority;
 
-    @Option(names = "--json", description = "Print the API's JSON answer.")
-    boolean json;
+    @Mixin JsonOption json;
 
     @Override
     public Integer call() throws Exception {
@@ -42,10 +41,7 @@ final class PingCommand implements Callable<Integer> {
         JsonNode t = api.client().post("/api/v1/channels/" + ApiOptions.segment(channel) + "/ping",
                 Json.object().put("mode", human ? "human" : "auto").put("priority", p.wire()));
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.pretty(t));
-            return 0;
-        }
+        if (json.printed(out, t)) return 0;
         String id = t.path("id").asText();
         out.println("ping " + id + " sent on " + t.path("channel").asText() + " (" + (human ? "human" : "automatic") + ", " + t.path("priority").asText() + ")");
         CaseCommand.printDue(out, t);

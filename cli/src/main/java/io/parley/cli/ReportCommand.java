@@ -49,15 +49,14 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--csv", description = "Print the CSV as the API returns it.")
     boolean csv;
 
-    @Option(names = "--json", description = "Print the API's JSON as it came.")
-    boolean json;
+    @Mixin JsonOption json;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the report to FILE instead of standard output.")
     Path outFile;
 
     @Override
     public Integer call() throws Exception {
-        if (csv && json) throw new ParameterException(spec.commandLine(), "--csv and --json exclude each other");
+        if (csv && json.json) throw new ParameterException(spec.commandLine(), "--csv and --json exclude each other");
         Instant f = from == null ? null : time("--from", from);
         Instant t = to == null ? null : time("--to", to);
         if (f != null && t != null && !f.isBefore(t)) throw new ParameterException(spec.commandLine(), "--from must be before --to");
@@ -70,7 +69,7 @@ final class ReportCommand implements Callable<Integer> {
             text = getText(q + "&format=csv");
         } else {
             JsonNode report = api.client().get(q.toString());
-            if (json) {
+            if (json.json) {
                 text = Json.pretty(report) + "\n";
             } else {
                 StringWriter sw = new StringWriter();

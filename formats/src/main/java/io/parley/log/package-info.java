@@ -33,5 +33,9 @@
  * do not verify throw a {@link io.parley.log.VerificationException} ({@link io.parley.log.ProofException} or
  * {@link io.parley.log.NoteException}) carrying a reason; misuse by the caller (negative sizes, an index outside the
  * tree when generating a proof) throws {@link java.lang.IllegalArgumentException}.
+ *
+ * <p>Test vectors: {@code formats/src/test/resources/log/fixture-log} holds a log, its tiles, checkpoints,
+ * cosignatures and tlog-proofs made by an independent implementation written from the RFC and C2SP texts
+ * ({@code generate_fixtures.py} beside it, Python's hashlib and Ed25519 only); {@code FixtureLogTest} reads them.
  */
 package io.parley.log;
