@@ -33,8 +33,8 @@
  * <h2>One SQL for both databases</h2>
  * The stores' SQL is the same on both backends (standard SQL plus {@code ON CONFLICT}, which both support), so each
  * store is one final class, not an interface with one implementation. What differs lives in one place each:
- * {@link io.parley.store.Dialect} (URL, pool size), {@link io.parley.store.Database#open} (SQLite's pragmas, the
- * migration folder), {@link io.parley.store.Database#serialise} (PostgreSQL's advisory lock where SQLite's write lock
+ * {@link io.parley.store.Dialect} (URL, pool size, the migrations' placeholders), {@link io.parley.store.Database#open}
+ * (SQLite's pragmas), {@link io.parley.store.Database#serialise} (PostgreSQL's advisory lock where SQLite's write lock
  * already serialises) and {@link io.parley.store.Database#isUniqueViolation}. The one seam with an implementation per
  * database is {@code transparency.Leadership} (PostgreSQL's session advisory lock, or a single instance on SQLite). The
  * contract tests run every store on both backends ({@code -Dparley.test.backends}).
