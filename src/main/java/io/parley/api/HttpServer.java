@@ -69,7 +69,7 @@ public final class HttpServer implements AutoCloseable {
                 server.routes.add(info.getHttpMethod().name() + " " + info.getPath());
             }
         }));
-        server.mapErrors();
+        mapErrors(app);
         if (node.tls().isPresent()) {
             // browsers that once reached the node over HTTPS never try it in cleartext again (RFC 6797)
             app.before(ctx -> ctx.header("Strict-Transport-Security", "max-age=31536000"));
@@ -243,7 +243,7 @@ public final class HttpServer implements AutoCloseable {
      * decides: as problem+json, or as a TAXII error message under {@code /taxii2} (TaxiiRoutes answers its own
      * {@code TaxiiException}s). One registration for {@code Exception}, so no route needs to translate anything.
      */
-    private void mapErrors() {
+    static void mapErrors(Javalin app) {
         app.exception(Exception.class, (e, ctx) -> {
             Problem p = ProblemMapper.of(e);
             // A bug or an infrastructure failure: log it here, tell the client only that it was ours.

@@ -56,7 +56,7 @@ public final class MispImport {
     }
 
     /** JSON that is not a MISP event, or one with nothing Parley can convert: the sender's fault (422 invalid-misp). */
-    public static final class NotAnEvent extends RuntimeException {
+    public static final class NotAnEvent extends IllegalArgumentException {
         NotAnEvent(String message) {
             super(message);
         }
