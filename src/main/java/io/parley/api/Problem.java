@@ -34,6 +34,7 @@ public record Problem(String type, String title, int status, String detail, List
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";
             case 404 -> "Not found";
+            case 408 -> "Request timeout";
             case 409 -> "Conflict";
             case 410 -> "Gone";
             case 413 -> "Content too large";

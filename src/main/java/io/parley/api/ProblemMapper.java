@@ -3,6 +3,8 @@ package io.parley.api;
 import java.util.List;
 import java.util.Optional;
 
+import org.eclipse.jetty.http.BadMessageException;
+
 import io.javalin.http.HttpResponseException;
 import io.parley.auth.Tokens;
 import io.parley.cases.CaseException;
@@ -44,6 +46,9 @@ public final class ProblemMapper {
         return Optional.ofNullable(switch (e) {
             case ProblemException p -> p.problem();
             case HttpResponseException h -> fromHttp(h);
+            // the HTTP server refusing the request itself (a body trickling in below the minimum rate, a bad message)
+            case BadMessageException b when b.getCode() >= 400 && b.getCode() < 500 ->
+                    Problem.of(b.getCode(), "http-" + b.getCode(), Problem.title(b.getCode()), b.getReason() == null ? b.getMessage() : b.getReason());
             case RequestBodies.TooLarge t -> Problem.of(413, "too-large", "Content too large", t.getMessage());
             // Input that has no canonical form reaches JCS only when a route signs or hashes it: the client's fault.
             case JcsException j -> Problem.of(422, "not-canonical-json", "Unprocessable content",

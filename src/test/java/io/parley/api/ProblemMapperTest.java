@@ -57,6 +57,7 @@ class ProblemMapperTest {
         assertMaps(new NoteException(NoteException.Reason.INVALID_SIGNATURE, "bad signature"), 422, "not-verified");
         assertMaps(new InterruptedException(), 503, "interrupted");
         assertMaps(ProblemException.notFound("no case 'c9'"), 404, "not-found");
+        assertMaps(new org.eclipse.jetty.http.BadMessageException(408, "Request content data rate < 1024 B/s"), 408, "http-408");
     }
 
     @Test
@@ -76,7 +77,7 @@ class ProblemMapperTest {
         for (Exception e : List.of(new RuntimeException("secret: table parley_users at /srv/parley/node.db"),
                 new StoreException("secret: connection to db.internal:5432 refused", new SQLException("secret")),
                 new IllegalStateException("secret: sequencer stopped"), new NullPointerException("secret"),
-                new IOException("secret: disk full"))) {
+                new IOException("secret: disk full"), new org.eclipse.jetty.http.BadMessageException(500, "secret"))) {
             assertTrue(ProblemMapper.known(e).isEmpty(), e.toString());
             Problem p = ProblemMapper.of(e);
             assertEquals(500, p.status());
