@@ -11,8 +11,6 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
-
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -74,11 +72,7 @@ public final class Database implements AutoCloseable {
         }
         HikariDataSource ds = new HikariDataSource(cfg);
         try {
-            Flyway.configure()
-                    .dataSource(ds)
-                    .locations("classpath:db/migration/" + (dialect == Dialect.SQLITE ? "sqlite" : "postgresql"))
-                    .load()
-                    .migrate();
+            Migrations.migrate(ds, dialect);
         } catch (RuntimeException e) {
             ds.close();
             throw new StoreException("cannot migrate database " + redact(jdbcUrl) + ": " + e.getMessage(), e);

@@ -1,6 +1,10 @@
 /**
  * Storage: SQLite (embedded default) and PostgreSQL (production, shareable by several instances) behind one
- * {@link io.parley.store.Database} with versioned Flyway migrations per vendor.
+ * {@link io.parley.store.Database}, migrated by one set of Flyway migrations that both run
+ * ({@code db/migration}, set up by {@code Migrations}): where the dialects need different words a
+ * migration says {@code ${autoinc}}, {@code ${blob}} or {@code ${now_millis}}, and {@link io.parley.store.Dialect}
+ * gives each dialect's value. {@code db/migration/README.md} says how to add a migration; {@code SchemaParityTest}
+ * fails when the two live schemas differ.
  *
  * <p>Invariants: a write method returns only after its transaction committed (SQLite runs in WAL mode with
  * {@code synchronous=FULL}, so a commit is on disk); callers acknowledge nothing before that. The SQL of the stores
