@@ -2,10 +2,12 @@ package io.parley.node;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -32,6 +34,7 @@ import io.parley.taxii.OutgoingEvidence;
 import io.parley.taxii.TaxiiStore;
 import io.parley.transparency.TransparencyLog;
 import io.parley.transparency.Witness;
+import io.parley.worker.Ticker;
 import io.parley.log.CosignerKey;
 
 /**
@@ -43,6 +46,8 @@ public final class Node implements AutoCloseable {
     private final NodeConfig config;
     private final SigningKey key;
     private final Clock clock;
+    /** The randomness of every decision the node makes (backoff jitter): one source, so a test can fix it. */
+    private final RandomGenerator random;
     private final Database db;
     private final ChannelStore channels;
     private final EnvelopeStore envelopes;
@@ -79,8 +84,8 @@ public final class Node implements AutoCloseable {
     /** What every connection to a peer uses: our client certificate (if any) and the trust of parley.json's tls.ca. */
     private final javax.net.ssl.SSLContext peerSsl;
 
-    private Node(Path dir, NodeConfig config, SigningKey key, SigningKey witnessSigningKey, Database db, Clock clock, io.parley.tls.NodeTls tls,
-                 io.parley.auth.SecretBox totpBox) {
+    private Node(Path dir, NodeConfig config, SigningKey key, SigningKey witnessSigningKey, Database db, Clock clock, RandomGenerator random,
+                 io.parley.tls.NodeTls tls, io.parley.auth.SecretBox totpBox) {
         this.dir = dir;
         this.tls = tls;
         this.peerSsl = tls != null ? tls.clientContext() : io.parley.tls.NodeTls.clientContext(List.of());
@@ -88,6 +93,7 @@ public final class Node implements AutoCloseable {
         this.key = key;
         this.db = db;
         this.clock = clock;
+        this.random = random;
         this.channels = new ChannelStore(db);
         this.envelopes = new EnvelopeStore(db);
         this.parties = new PartyStore(db);
@@ -100,7 +106,7 @@ public final class Node implements AutoCloseable {
         this.sessions = new io.parley.auth.Sessions(new io.parley.store.SessionStore(db), users, clock, config.signIn());
         this.secondFactor = new io.parley.auth.SecondFactor(new io.parley.store.SecondFactorStore(db), totpBox, clock, "Parley " + config.origin());
         this.peerLimits = new io.parley.federation.PeerRateLimits(config.throttling().peers(), clock);
-        this.log = new TransparencyLog(db, key, clock, TransparencyLog.Settings.DEFAULT);
+        this.log = new TransparencyLog(db, key, clock, random, Ticker.SYSTEM, TransparencyLog.Settings.DEFAULT);
         this.refusals = new Refusals(envelopes, metrics, clock);
         Counter accepted = Counter.builder("parley_envelopes_accepted").description("envelopes stored").register(metrics);
         this.charters = new CharterBook(channels, config.origin(), key.verifierKey(), this::knownCard, clock);
@@ -135,7 +141,10 @@ public final class Node implements AutoCloseable {
         return parties.find(origin).filter(p -> !p.verifierKey().isEmpty()).map(p -> io.parley.identity.VerifierKey.parse(p.verifierKey()));
     }
 
-    /** Opens the node in {@code dir}: reads config and key, opens and migrates the database. */
+    /**
+     * Opens the node in {@code dir}: reads config and key, opens and migrates the database. The one place a node's
+     * real randomness is chosen (SecureRandom: thread-safe, shared by every worker); its time is {@code clock}.
+     */
     public static Node open(Path dir, NodeConfig config, Clock clock) throws IOException {
         NodeFiles.secure(dir, config.db() == null);
         SigningKey key = KeyFiles.read(dir.resolve(NodeConfig.KEY_FILE));
@@ -150,7 +159,7 @@ public final class Node implements AutoCloseable {
         io.parley.auth.SecretBox totpBox = io.parley.auth.SecretBox.open(dir.resolve(NodeConfig.TOTP_KEY_FILE));
         Database db = Database.open(config.jdbcUrl(dir), config.dbUser(), config.dbPassword());
         try {
-            return new Node(dir, config, key, witnessKey, db, clock, tls, totpBox);
+            return new Node(dir, config, key, witnessKey, db, clock, new SecureRandom(), tls, totpBox);
         } catch (RuntimeException e) { // e.g. an old-format log: release the database before saying why
             db.close();
             throw e;
@@ -217,6 +226,11 @@ public final class Node implements AutoCloseable {
 
     public Instant now() {
         return clock.instant();
+    }
+
+    /** Where the node's background workers take the jitter of their retries from. */
+    public RandomGenerator random() {
+        return random;
     }
 
     public Database db() {

@@ -47,7 +47,7 @@ public final class NodeServer implements AutoCloseable {
         this.notifier = notifier;
         this.deadlines = deadlines;
         this.auditCommitter = auditCommitter;
-        this.cosigner = new CosignatureCollector(node.log(), () -> witnessPeers(node), node.clock(), COSIGN_INTERVAL,
+        this.cosigner = new CosignatureCollector(node.log(), () -> witnessPeers(node), node.clock(), node.random(), COSIGN_INTERVAL,
                 node.peerHttp(Duration.ofSeconds(2)).build());
     }
 
@@ -94,7 +94,8 @@ public final class NodeServer implements AutoCloseable {
         node.publishCard(base);
         Notifier notifier = new Notifier(new io.parley.cases.NotificationStore(node.db()), Notifier.load(dir), clock);
         DeadlineClock deadlines = new DeadlineClock(node, cases, notifier, DEADLINE_TICK);
-        var audit = new io.parley.audit.AuditCommitter(node.audit(), node.log(), io.parley.audit.AuditCommitter.Settings.load(dir), AUDIT_COMMIT_WAIT);
+        var audit = new io.parley.audit.AuditCommitter(node.audit(), node.log(), io.parley.audit.AuditCommitter.Settings.load(dir), AUDIT_COMMIT_WAIT,
+                node.random());
         return new NodeServer(node, federation, http, cases, notifier, deadlines, audit);
     }
 
