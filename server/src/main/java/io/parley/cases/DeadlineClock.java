@@ -76,8 +76,7 @@ public final class DeadlineClock implements AutoCloseable {
             if (rung.contact() != null) body.put("contact", rung.contact());
             Verdict v = node.composer().compose(new Composer.Draft(t.channel(), Kind.ESCALATE, t.caseId(), t.priority(), t.tlp(), CaseBook.addressed(node, t, body)));
             String hash = v instanceof Verdict.Accepted a ? a.hash() : null;
-            node.db().update("INSERT INTO escalations (channel, case_id, deadline, rung, fired_at, envelope_hash) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    t.channel(), t.caseId(), deadline, i, now.toEpochMilli(), hash);
+            cases.store().recordEscalation(t.channel(), t.caseId(), deadline, i, now, hash);
             ObjectNode event = body.deepCopy().put("event", "escalation").put("case", t.caseId()).put("channel", t.channel())
                     .put("opened_by", t.openedBy()).put("priority", t.priority().wire()).put("detected_at", now.toString());
             notifier.notify(t.caseId(), t.channel(), "Case " + t.caseId() + ": " + deadline + " deadline missed, escalated to " + rung.role(), event);

@@ -53,6 +53,7 @@ public final class Node implements AutoCloseable {
     private final EnvelopeStore envelopes;
     private final PartyStore parties;
     private final UserStore users;
+    private final io.parley.cases.CaseStore caseStore;
     private final Authenticator authenticator;
     private final io.parley.auth.Tokens tokens;
     private final io.parley.auth.Sessions sessions;
@@ -63,7 +64,7 @@ public final class Node implements AutoCloseable {
     /** Told of every stored envelope after its transaction committed (e.g. the outbox, the case engine). */
     private final java.util.List<java.util.function.Consumer<io.parley.store.StoredEnvelope>> acceptedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ChannelActions channelActions = new ChannelActions(this);
-    private final MessageAccess messageAccess = new MessageAccess(this);
+    private final MessageAccess messageAccess;
     private final EnvelopeAcceptor acceptor;
     private final Refusals refusals;
     private final Composer composer;
@@ -97,7 +98,9 @@ public final class Node implements AutoCloseable {
         this.envelopes = new EnvelopeStore(db);
         this.parties = new PartyStore(db);
         this.users = new UserStore(db);
-        this.audit = new io.parley.audit.AuditTrail(db, clock);
+        this.caseStore = new io.parley.cases.CaseStore(db);
+        this.messageAccess = new MessageAccess(config.origin(), channels, users);
+        this.audit = new io.parley.audit.AuditTrail(new io.parley.audit.AuditStore(db), clock);
         this.authenticator = new Authenticator(users, new io.parley.auth.SignInThrottle(config.throttling().signIn(), clock), audit::record);
         this.tokens = new io.parley.auth.Tokens(new io.parley.store.TokenStore(db), users, clock);
         this.sessions = new io.parley.auth.Sessions(new io.parley.store.SessionStore(db), users, clock, config.signIn());
@@ -117,7 +120,7 @@ public final class Node implements AutoCloseable {
         this.redCaseSteps = new RedCaseSteps(envelopes);
         this.composer = new Composer(key, envelopes, acceptor, clock, List.of(redCaseSteps, new OutgoingEvidence(evidence, users)));
         this.witnessKey = new CosignerKey(witnessSigningKey);
-        this.witness = new Witness(db, witnessKey, this::trustedLogKey, clock);
+        this.witness = new Witness(new io.parley.transparency.WitnessStore(db), witnessKey, this::trustedLogKey, clock);
         this.peerRequests = new PeerRequestAuth(this::trustedLogKey, new NonceStore(db), this::ownBaseUrl, clock);
     }
 
@@ -248,6 +251,11 @@ public final class Node implements AutoCloseable {
 
     public UserStore users() {
         return users;
+    }
+
+    /** The cases projection and the escalations this node fired (what CaseBook keeps current from the envelopes). */
+    public io.parley.cases.CaseStore caseStore() {
+        return caseStore;
     }
 
     public Authenticator authenticator() {

@@ -153,6 +153,17 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Serialises the transaction on {@code c} with every other transaction that takes the same {@code key}, until it
+     * commits or rolls back. On PostgreSQL a transaction-scoped advisory lock; on SQLite nothing, because each write
+     * transaction already holds the database's one write lock from its start (IMMEDIATE), across processes too. The
+     * one place this differs between the backends, so stores that read-then-write a head (the audit chain, a
+     * witness's latest checkpoint) stay free of dialect checks.
+     */
+    public void serialise(Connection c, long key) throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) query(c, "SELECT pg_advisory_xact_lock(?)", rs -> null, key);
+    }
+
     /** True when {@code e} is a unique or primary key violation, the signal that another writer won a race. */
     public boolean isUniqueViolation(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
