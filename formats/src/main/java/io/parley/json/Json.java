@@ -51,22 +51,21 @@ public final class Json {
 
     /** Parses one JSON document; throws {@link MalformedJsonException} for anything else. */
     public static JsonNode parse(String text) {
-        try {
-            return MAPPER.readTree(text);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new MalformedJsonException("not valid JSON: " + e.getOriginalMessage());
-        } catch (NumberFormatException e) {
-            // a float token BigDecimal cannot hold (exponent beyond an int) escapes Jackson unwrapped; see Jcs.parse
-            throw new MalformedJsonException("not valid JSON: " + e.getMessage());
-        } catch (java.io.IOException e) {
-            throw new MalformedJsonException("not valid JSON: " + e.getMessage());
-        }
+        return read(() -> MAPPER.readTree(text));
     }
 
     /** Parses one JSON document from UTF-8 bytes; throws {@link MalformedJsonException} for anything else. */
     public static JsonNode parse(byte[] bytes) {
+        return read(() -> MAPPER.readTree(bytes));
+    }
+
+    private interface Reader {
+        JsonNode read() throws java.io.IOException;
+    }
+
+    private static JsonNode read(Reader reader) {
         try {
-            return MAPPER.readTree(bytes);
+            return reader.read();
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new MalformedJsonException("not valid JSON: " + e.getOriginalMessage());
         } catch (NumberFormatException e) {
