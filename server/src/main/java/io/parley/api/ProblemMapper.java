@@ -7,7 +7,6 @@ import org.eclipse.jetty.http.BadMessageException;
 
 import io.javalin.http.HttpResponseException;
 import io.parley.auth.Tokens;
-import io.parley.cases.CaseException;
 import io.parley.envelope.EnvelopeFormatException;
 import io.parley.evidence.MispImport;
 import io.parley.export.CaseBundle;
@@ -15,8 +14,8 @@ import io.parley.federation.PeerDirectory;
 import io.parley.json.JcsException;
 import io.parley.log.FormatException;
 import io.parley.log.VerificationException;
-import io.parley.node.ChannelActions;
 import io.parley.node.OutgoingCheck;
+import io.parley.node.Refusal;
 import io.parley.taxii.EvidenceException;
 
 /**
@@ -57,9 +56,8 @@ public final class ProblemMapper {
                 case CHARTER -> Problem.field(422, "invalid-charter", "Invalid charter", f.field(), f.getMessage());
                 case ENVELOPE -> Problem.field(422, "invalid-field", "Invalid fields", f.field(), f.getMessage());
             };
-            case CaseException c -> Problem.of(c.status(), c.code(), Problem.title(c.status()), c.getMessage());
+            case Refusal r -> Problem.of(r.status(), r.code(), Problem.title(r.status()), r.getMessage());
             case CaseBundle.MissingNotice m -> Problem.of(409, "notice-missing", "Conflict", m.getMessage());
-            case ChannelActions.Refused r -> Problem.of(r.status(), r.code(), r.status() == 409 ? "Conflict" : "Refused", r.getMessage());
             case OutgoingCheck.Refused r -> withErrors(Problem.of(422, r.code(), "Refused before signing", r.getMessage()),
                     r.faults().stream().map(f -> new Problem.FieldError(f.pointer(), f.detail())).toList());
             case EvidenceException v -> withErrors(Problem.of(v.status(), v.code(), v.status() == 422 ? "Invalid evidence" : Problem.title(v.status()),

@@ -24,22 +24,9 @@ public final class ChannelActions {
     }
 
     /** Why an action cannot be taken: a stable problem code and a message for the operator. */
-    public static final class Refused extends RuntimeException {
-        private final int status;
-        private final String code;
-
+    public static final class Refused extends Refusal {
         public Refused(int status, String code, String message) {
-            super(message, null, false, false);
-            this.status = status;
-            this.code = code;
-        }
-
-        public int status() {
-            return status;
-        }
-
-        public String code() {
-            return code;
+            super(status, code, message);
         }
     }
 
