@@ -92,7 +92,7 @@ final class ApiRoutes {
         Charter charter = charterBody(ctx);
         Verdict v = act(() -> node.channelActions().propose(charter));
         RequestAudit.done(node, ctx, io.parley.audit.AuditAction.CHARTER_PROPOSED, charter.channel(),
-                "terms " + io.parley.channel.CharterBook.hash(charter) + ", signed proposal " + hashOf(v));
+                "terms " + charter.hash() + ", signed proposal " + hashOf(v));
         ctx.header("Location", "/api/v1/channels/" + charter.channel());
         json(ctx, 201, channelView(charter).put("proposal", hashOf(v)));
     }
@@ -118,7 +118,7 @@ final class ApiRoutes {
         }
         Verdict v = act(() -> node.channelActions().amend(amended));
         RequestAudit.done(node, ctx, io.parley.audit.AuditAction.CHARTER_AMENDED, current.channel(),
-                "proposed terms " + io.parley.channel.CharterBook.hash(amended) + ", signed proposal " + hashOf(v));
+                "proposed terms " + amended.hash() + ", signed proposal " + hashOf(v));
         json(ctx, 200, channelView(current).put("amendment", hashOf(v)));
     }
 
@@ -193,15 +193,15 @@ final class ApiRoutes {
     private ObjectNode channelView(Charter c) {
         String id = c.channel();
         ObjectNode o = Views.channel(node.channels().charter(id).orElse(c), node.channels().state(id).orElse("unknown"));
-        o.put("charter_hash", io.parley.channel.CharterBook.hash(node.channels().charter(id).orElse(c)));
+        o.put("charter_hash", node.channels().charter(id).orElse(c).hash());
         var signed = o.putArray("signed_by");
-        node.channels().signers(id, io.parley.channel.CharterBook.hash(node.channels().charter(id).orElse(c))).forEach(signed::add);
+        node.channels().signers(id, node.channels().charter(id).orElse(c).hash()).forEach(signed::add);
         node.channels().pending(id).ifPresent(p -> {
             ObjectNode pending = o.putObject("pending");
-            pending.put("charter_hash", io.parley.channel.CharterBook.hash(p));
+            pending.put("charter_hash", p.hash());
             pending.set("charter", p.toJson());
             var ps = pending.putArray("signed_by");
-            node.channels().signers(id, io.parley.channel.CharterBook.hash(p)).forEach(ps::add);
+            node.channels().signers(id, p.hash()).forEach(ps::add);
         });
         return o;
     }

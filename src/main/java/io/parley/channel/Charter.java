@@ -18,7 +18,9 @@ import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
 import io.parley.identity.KeyNames;
+import io.parley.identity.Sha256;
 import io.parley.identity.VerifierKey;
+import io.parley.json.Jcs;
 import io.parley.json.Json;
 
 /** The terms of a channel. Its JSON form is the body of a {@code charter} envelope. */
@@ -55,6 +57,14 @@ public record Charter(String channel, String title, Level level, List<Member> me
 
     public boolean bilateral() {
         return members.size() == 2;
+    }
+
+    /**
+     * The terms' identity: hex SHA-256 of their RFC 8785 form. Members sign this hash, so every member signs exactly
+     * the same terms, and a change to any term is a different charter.
+     */
+    public String hash() {
+        return Sha256.hex(Jcs.canonicalize(toJson()));
     }
 
     public ObjectNode toJson() {

@@ -5,15 +5,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Rejection;
-import io.parley.identity.Sha256;
 import io.parley.identity.VerifierKey;
-import io.parley.json.Jcs;
 import io.parley.store.ChannelStore;
 
 /**
@@ -21,9 +17,8 @@ import io.parley.store.ChannelStore;
  * member signs them with a charter envelope naming the charter's hash, and the channel (or an amendment) takes effect
  * only when all members of that charter have signed.
  *
- * <p>Charter envelope bodies: {@code {"action":"propose","charter":{...}}} (the proposer's signature included),
- * {@code {"action":"sign","charter_hash":"<hex>"}} and {@code {"action":"amend","charter":{...}}}. The hash is the
- * SHA-256 of the charter's RFC 8785 form, so every member signs exactly the same terms.
+ * <p>Charter envelope bodies are read by {@link CharterAction}; members sign the terms' {@link Charter#hash() hash},
+ * so every member signs exactly the same terms.
  *
  * <p>A proposal for an unknown channel is adopted only if this node is a member with its own key, and the proposer's
  * key in the charter is the key we already know for that party: a stranger cannot open a channel with us.
@@ -61,43 +56,6 @@ public final class CharterBook {
     /** This node's origin. */
     public String self() {
         return self;
-    }
-
-    public static String hash(Charter c) {
-        return Sha256.hex(Jcs.canonicalize(c.toJson()));
-    }
-
-    /** What a charter envelope says. */
-    public sealed interface Action {
-        record Propose(Charter charter) implements Action {}
-
-        record Amend(Charter charter) implements Action {}
-
-        record Sign(String charterHash) implements Action {}
-    }
-
-    /** Parses a charter envelope's body; throws {@link EnvelopeFormatException} naming the member at fault. */
-    public static Action action(Envelope e) {
-        JsonNode body = e.body();
-        String action = body.path("action").asText("");
-        return switch (action) {
-            case "propose", "amend" -> {
-                Charter c;
-                try {
-                    c = Charter.fromJson(body.get("charter"));
-                } catch (EnvelopeFormatException ex) {
-                    throw new EnvelopeFormatException("/body/charter" + ex.field(), ex.getMessage());
-                }
-                if (!c.channel().equals(e.channel())) throw new EnvelopeFormatException("/body/charter/channel", "the charter is for channel " + c.channel() + ", not " + e.channel());
-                yield action.equals("propose") ? new Action.Propose(c) : new Action.Amend(c);
-            }
-            case "sign" -> {
-                String h = body.path("charter_hash").asText("");
-                if (!h.matches("[0-9a-f]{64}")) throw new EnvelopeFormatException("/body/charter_hash", "charter_hash must be a lowercase hex SHA-256");
-                yield new Action.Sign(h);
-            }
-            default -> throw new EnvelopeFormatException("/body/action", "a charter envelope's action must be propose, sign or amend");
-        };
     }
 
     /** Why the member keys of some terms cannot be trusted here. */
@@ -154,31 +112,31 @@ public final class CharterBook {
      * signature, with every member pinned.
      */
     public Optional<Rejection> judge(Envelope e, boolean own) {
-        Action action;
+        CharterAction action;
         try {
-            action = action(e);
+            action = CharterAction.of(e);
         } catch (EnvelopeFormatException ex) {
             return Optional.of(new Rejection.Malformed(ex.field(), ex.getMessage()));
         }
         return switch (action) {
-            case Action.Propose p -> {
+            case CharterAction.Propose p -> {
                 Optional<Charter> held = channels.charter(e.channel());
-                if (held.isPresent() && !hash(held.get()).equals(hash(p.charter()))) {
+                if (held.isPresent() && !held.get().hash().equals(p.charter().hash())) {
                     yield Optional.of(new Rejection.KindNotAccepted("charter", "channel " + e.channel()
                             + " exists here under other terms; terms change only by an amendment every member signs"));
                 }
                 yield mismatch(p.charter());
             }
-            case Action.Amend a -> {
+            case CharterAction.Amend a -> {
                 // Only the members in force change the terms: a party a pending amendment names may sign it, not replace it.
                 if (!active(e.channel())) yield Optional.of(new Rejection.KindNotAccepted("charter", "channel " + e.channel() + " is not active; only active channels are amended"));
                 if (channels.charter(e.channel()).flatMap(c -> c.member(e.from())).isEmpty()) yield Optional.of(new Rejection.NotMember(e.from(), e.channel()));
                 yield mismatch(a.charter());
             }
-            case Action.Sign s -> {
+            case CharterAction.Sign s -> {
                 if (!own) yield Optional.empty();
                 Optional<Charter> awaiting = awaitingSignature(e.channel());
-                if (awaiting.isEmpty() || !hash(awaiting.get()).equals(s.charterHash())) {
+                if (awaiting.isEmpty() || !awaiting.get().hash().equals(s.charterHash())) {
                     yield Optional.of(new Rejection.KindNotAccepted("charter", "this node signs only the terms awaiting its signature"));
                 }
                 yield keyProblem(awaiting.get()).map(p -> p instanceof KeyProblem.Mismatch
@@ -202,13 +160,13 @@ public final class CharterBook {
      */
     public Optional<Rejection> adopt(Envelope e) {
         if (e.kind() != Kind.CHARTER) return Optional.of(new Rejection.UnknownChannel(e.channel()));
-        Action action;
+        CharterAction action;
         try {
-            action = action(e);
+            action = CharterAction.of(e);
         } catch (EnvelopeFormatException ex) {
             return Optional.of(new Rejection.Malformed(ex.field(), ex.getMessage()));
         }
-        if (!(action instanceof Action.Propose p)) return Optional.of(new Rejection.UnknownChannel(e.channel()));
+        if (!(action instanceof CharterAction.Propose p)) return Optional.of(new Rejection.UnknownChannel(e.channel()));
         Charter c = p.charter();
         Optional<Charter.Member> me = c.member(self);
         if (me.isEmpty() || !rotated(me.get()).key().equals(selfKey) && !me.get().key().equals(selfKey)) {
@@ -265,25 +223,25 @@ public final class CharterBook {
 
     /** After a charter envelope was stored: note the signature it carries and put a fully signed charter in force. */
     public void record(Envelope e, String envelopeHash) {
-        Action action = action(e);
+        CharterAction action = CharterAction.of(e);
         Charter target = switch (action) {
-            case Action.Propose p -> p.charter();
-            case Action.Amend a -> {
-                if (channels.charter(e.channel()).map(CharterBook::hash).filter(hash(a.charter())::equals).isEmpty()) {
+            case CharterAction.Propose p -> p.charter();
+            case CharterAction.Amend a -> {
+                if (channels.charter(e.channel()).map(Charter::hash).filter(a.charter().hash()::equals).isEmpty()) {
                     channels.setPending(e.channel(), a.charter());
                 }
                 yield a.charter();
             }
-            case Action.Sign s -> candidate(e.channel(), s.charterHash()).orElse(null);
+            case CharterAction.Sign s -> candidate(e.channel(), s.charterHash()).orElse(null);
         };
         String targetHash = switch (action) {
-            case Action.Sign s -> s.charterHash();
-            default -> hash(target);
+            case CharterAction.Sign s -> s.charterHash();
+            default -> target.hash();
         };
         channels.recordSignature(e.channel(), targetHash, e.from(), envelopeHash, clock.instant());
         if (target == null) return; // a signature for terms we have not seen yet; kept until they arrive
         // A late or repeated signature of the terms in force changes nothing (and must not clear a pending amendment).
-        if (active(e.channel()) && channels.charter(e.channel()).map(CharterBook::hash).filter(targetHash::equals).isPresent()) return;
+        if (active(e.channel()) && channels.charter(e.channel()).map(Charter::hash).filter(targetHash::equals).isPresent()) return;
         Set<String> signers = channels.signers(e.channel(), targetHash);
         boolean complete = target.members().stream().allMatch(m -> signers.contains(m.origin()));
         // Terms naming a party we have not pinned never take effect here, whoever signed them.
@@ -292,8 +250,8 @@ public final class CharterBook {
 
     /** The charter with {@code hash} among the one in force and the pending one. */
     public Optional<Charter> candidate(String channel, String hash) {
-        Optional<Charter> current = channels.charter(channel).filter(c -> hash(c).equals(hash));
-        return current.isPresent() ? current : channels.pending(channel).filter(c -> hash(c).equals(hash));
+        Optional<Charter> current = channels.charter(channel).filter(c -> c.hash().equals(hash));
+        return current.isPresent() ? current : channels.pending(channel).filter(c -> c.hash().equals(hash));
     }
 
     /** The terms awaiting signatures: a pending amendment, or the proposal of a channel not yet active. */

@@ -153,7 +153,7 @@ final class ChannelCommand implements Runnable {
             }
             Signatures sigs = Signatures.read(client, id);
             Charter current = Charter.fromJson(ch);
-            String currentHash = CharterBook.hash(current);
+            String currentHash = current.hash();
             boolean active = "active".equals(view.path("state").asText());
             if (active) {
                 out.println("signatures:   all members signed these terms");
@@ -220,7 +220,7 @@ final class ChannelCommand implements Runnable {
                             hash = body.path("charter_hash").asText();
                         } else {
                             Charter c = Charter.fromJson(body.get("charter"));
-                            hash = CharterBook.hash(c);
+                            hash = c.hash();
                             terms.put(hash, c);
                             if (action.equals("amend")) amendments.add(hash);
                         }

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.cases.CaseTimeline;
 import io.parley.channel.Charter;
-import io.parley.channel.CharterBook;
+import io.parley.channel.CharterAction;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.Kind;
 import io.parley.identity.PartyCard;
@@ -44,8 +44,6 @@ import io.parley.transparency.StoredCheckpoint;
  * </ul>
  */
 public final class CaseBundle {
-    public static final String FORMAT = "parley-case-bundle/v1";
-
     private CaseBundle() {}
 
     /**
@@ -79,10 +77,10 @@ public final class CaseBundle {
         List<StoredEnvelope> caseEnvelopes = node.envelopes().inCase(channel, caseId);
         if (caseEnvelopes.isEmpty()) throw new IllegalArgumentException("no case '" + caseId + "' is known in channel " + channel);
         Charter charter = node.channels().charter(channel).orElseThrow();
-        String charterHash = CharterBook.hash(charter);
+        String charterHash = charter.hash();
 
         ObjectNode b = Json.object();
-        b.put("format", FORMAT);
+        b.put("format", CaseBundleVerifier.FORMAT);
         b.put("case", caseId);
         b.put("channel", channel);
         b.put("exported_by", node.origin());
@@ -123,7 +121,7 @@ public final class CaseBundle {
         for (Charter.Member m : charter.members().stream().sorted(java.util.Comparator.comparing(Charter.Member::origin)).toList()) {
             for (StoredEnvelope s : node.envelopes().chain(channel, m.origin(), 0, 10_000)) {
                 if (s.envelope().kind() != Kind.CHARTER) continue;
-                if (signsCharter(s.envelope(), charterHash)) {
+                if (CharterAction.signs(s.envelope(), charterHash)) {
                     charterEnvelopes.add(s.envelope().toJson());
                     included.putIfAbsent(s.hash(), s);
                 }
@@ -199,18 +197,6 @@ public final class CaseBundle {
         var kept = node.envelopes().senderNotice(s.hash());
         if (kept.isPresent()) return io.parley.envelope.WithheldNotice.fromJson(Json.parse(kept.get()));
         return node.composer().noticeFor(s.envelope()).orElseThrow(() -> new MissingNotice(s.envelope(), s.hash()));
-    }
-
-    static boolean signsCharter(Envelope e, String charterHash) {
-        try {
-            return switch (CharterBook.action(e)) {
-                case CharterBook.Action.Sign s -> s.charterHash().equals(charterHash);
-                case CharterBook.Action.Propose p -> CharterBook.hash(p.charter()).equals(charterHash);
-                case CharterBook.Action.Amend a -> CharterBook.hash(a.charter()).equals(charterHash);
-            };
-        } catch (RuntimeException ex) {
-            return false;
-        }
     }
 
     static ArrayNode hashes(List<byte[]> proof) {

@@ -60,7 +60,7 @@ public final class ChannelActions {
     public Verdict sign(String channel, String reviewedHash) {
         Charter terms = node.charters().awaitingSignature(channel)
                 .orElseThrow(() -> new Refused(409, "nothing-to-sign", "channel " + channel + " has no terms awaiting signature"));
-        String hash = CharterBook.hash(terms);
+        String hash = terms.hash();
         if (!hash.equals(reviewedHash)) {
             throw new Refused(409, "charter-changed", "the terms awaiting signature in channel " + channel + " have hash " + hash
                     + ", not the hash you reviewed (" + reviewedHash + "): they changed; review them again before signing");

@@ -119,7 +119,7 @@ public final class DemoNetwork implements AutoCloseable {
                 for (NodeServer m : nodes.subList(1, nodes.size())) {
                     if (c.member(m.node().origin()).isEmpty()) continue;
                     await(() -> m.node().channels().charter(c.channel()).isPresent(), m.node().origin() + " did not receive the proposal of " + c.channel());
-                    m.node().channelActions().sign(c.channel(), io.parley.channel.CharterBook.hash(c));
+                    m.node().channelActions().sign(c.channel(), c.hash());
                 }
             }
             for (Charter c : List.of(trilateral, bilateral)) {

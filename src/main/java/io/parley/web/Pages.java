@@ -187,7 +187,7 @@ final class Pages {
         if (awaiting.isPresent()) {
             Charter terms = awaiting.get();
             amendment = CharterBook.ACTIVE.equals(state);
-            pendingHash = CharterBook.hash(terms);
+            pendingHash = terms.hash();
             Set<String> signers = node.channels().signers(id, pendingHash);
             for (Charter.Member m : terms.members()) (signers.contains(m.origin()) ? signed : waiting).add(party(m.origin()));
             boolean ours = terms.member(node.origin()).isPresent() && !signers.contains(node.origin());
@@ -394,7 +394,7 @@ final class Pages {
         Optional<Charter> found = node.channels().charter(id);
         if (found.isEmpty()) return Optional.empty();
         Charter c = found.get();
-        String hash = CharterBook.hash(c);
+        String hash = c.hash();
         Set<String> signers = node.channels().signers(id, hash);
         List<Member> members = c.members().stream()
                 .map(m -> new Member(party(m.origin()), m.key().fingerprint(), signers.contains(m.origin()), m.baseUrl())).toList();

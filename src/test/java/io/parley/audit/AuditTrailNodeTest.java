@@ -86,24 +86,24 @@ class AuditTrailNodeTest {
         Charter terms = charter("audited", "A-B line");
         var proposed = TestNodes.post(a, "/api/v1/channels", Json.write(terms.toJson()));
         assertEquals(201, proposed.statusCode(), proposed.body());
-        assertLast(a, "charter-proposed", TestNodes.USER, "audited", CharterBook.hash(terms));
+        assertLast(a, "charter-proposed", TestNodes.USER, "audited", terms.hash());
         assertTrue(TestNodes.eventually(10, () -> b.node().channels().charter("audited").isPresent()));
         var signed = TestNodes.post(b, "/api/v1/channels/audited/sign", TestNodes.signBody(terms));
         assertEquals(200, signed.statusCode(), signed.body());
-        assertLast(b, "charter-signed", TestNodes.USER, "audited", CharterBook.hash(terms));
+        assertLast(b, "charter-signed", TestNodes.USER, "audited", terms.hash());
         assertTrue(TestNodes.eventually(15, () -> a.node().charters().active("audited") && b.node().charters().active("audited")));
         Charter amended = charter("audited", "A-B line, amended");
         var amend = TestNodes.post(a, "/api/v1/channels/audited/amend", Json.write(amended.toJson()));
         assertEquals(200, amend.statusCode(), amend.body());
-        assertLast(a, "charter-amended", TestNodes.USER, "audited", CharterBook.hash(amended));
+        assertLast(a, "charter-amended", TestNodes.USER, "audited", amended.hash());
         // B signs the amendment in its web UI
         assertTrue(TestNodes.eventually(10, () -> b.node().channels().pending("audited").isPresent()));
         String bCsrf = csrfOnAsDuty(b, "/channels/audited");
         var webSign = TestNodes.send(HttpRequest.newBuilder(uri(b, "/channels/audited/sign")).header("Cookie", session(b, TestNodes.USER, TestNodes.PASSWORD))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + enc(bCsrf) + "&charter_hash=" + CharterBook.hash(amended) + "&back=channel")).build());
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + enc(bCsrf) + "&charter_hash=" + amended.hash() + "&back=channel")).build());
         assertEquals(303, webSign.statusCode(), webSign.body());
-        assertLast(b, "charter-signed", TestNodes.USER, "audited", CharterBook.hash(amended));
+        assertLast(b, "charter-signed", TestNodes.USER, "audited", amended.hash());
         // evidence exported as MISP and IODEF
         String stix;
         try (var in = getClass().getClassLoader().getResourceAsStream("evidence/examples/indicator-for-c2-ip-address.json")) {

@@ -242,7 +242,7 @@ class PeerChannelCliTest {
         peerBothWays(a, b);
         assertOk(at(a, "channel", "propose", "--id", "ch-h", "--level", "technical", "--member", "cert-b.example", "--tlp-ceiling", "amber"));
         assertTrue(TestNodes.eventually(10, () -> b.node().channels().charter("ch-h").isPresent()));
-        String hash = io.parley.channel.CharterBook.hash(b.node().channels().charter("ch-h").orElseThrow());
+        String hash = b.node().channels().charter("ch-h").orElseThrow().hash();
         // answered no: the terms and their hash are shown, nothing is signed
         var declined = answering("n\n", b, "channel", "sign", "ch-h");
         assertTrue(declined.out().contains("terms SHA-256: " + hash), declined.out());

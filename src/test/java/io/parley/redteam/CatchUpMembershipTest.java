@@ -103,13 +103,13 @@ class CatchUpMembershipTest {
 
     @Test
     void proposedMemberCannotReplaceThePendingAmendment() throws Exception {
-        String pending = net.a.node().channels().pending(CHANNEL).map(io.parley.channel.CharterBook::hash).orElseThrow();
+        String pending = net.a.node().channels().pending(CHANNEL).map(io.parley.channel.Charter::hash).orElseThrow();
         Charter swapped = HostileNetwork.charter(CHANNEL, Tlp.AMBER, net.a, net.b, net.c, net.evil);
         ObjectNode body = Json.object().put("action", "amend");
         body.set("charter", swapped.toJson());
         var answer = HostileChain.deliver(net.a, HostileChain.of(net.evil, CHANNEL).next(io.parley.envelope.Kind.CHARTER, null, Tlp.GREEN, body));
         assertTrue(answer.path("type").asText().endsWith("/not-member"), answer.toString());
-        assertEquals(pending, net.a.node().channels().pending(CHANNEL).map(io.parley.channel.CharterBook::hash).orElseThrow(),
+        assertEquals(pending, net.a.node().channels().pending(CHANNEL).map(io.parley.channel.Charter::hash).orElseThrow(),
                 "the amendment every member is reviewing was replaced by a party it merely proposes to add");
     }
 

@@ -98,7 +98,7 @@ class CharterImpersonationTest {
         Charter forged = withForgedC(id, net.a, net.evil);
         HostileChain.deliver(net.a, HostileChain.of(net.evil, id).next(Kind.CHARTER, null, Tlp.GREEN, charterBody("propose", forged)));
         var sign = TestNodes.post(net.a, "/api/v1/channels/" + id + "/sign",
-                Json.write(Json.object().put("charter_hash", CharterBook.hash(forged))));
+                Json.write(Json.object().put("charter_hash", forged.hash())));
         assertTrue(sign.statusCode() >= 400 && sign.statusCode() < 500, sign.statusCode() + " " + sign.body());
         assertFalse(net.a.node().charters().active(id), "a charter with a forged member key went active");
     }
@@ -112,12 +112,12 @@ class CharterImpersonationTest {
         members.add(new Charter.Member("ghost.example", ghost.verifierKey(), "http://127.0.0.1:9"));
         Charter terms = new Charter(id, base.title(), base.level(), members, base.deadlines(), base.tlpCeiling(), base.escalation());
         HostileChain.deliver(net.a, HostileChain.of(net.evil, id).next(Kind.CHARTER, null, Tlp.GREEN, charterBody("propose", terms)));
-        var sign = TestNodes.post(net.a, "/api/v1/channels/" + id + "/sign", Json.write(Json.object().put("charter_hash", CharterBook.hash(terms))));
+        var sign = TestNodes.post(net.a, "/api/v1/channels/" + id + "/sign", Json.write(Json.object().put("charter_hash", terms.hash())));
         assertEquals(409, sign.statusCode(), sign.body());
         assertTrue(sign.body().contains("ghost.example") && sign.body().contains("peer add"), sign.body());
         // the "ghost" signs with its own key: still nothing becomes active here
         HostileChain.deliver(net.a, HostileChain.fresh(ghost, id).next(Kind.CHARTER, null, Tlp.GREEN,
-                Json.object().put("action", "sign").put("charter_hash", CharterBook.hash(terms))));
+                Json.object().put("action", "sign").put("charter_hash", terms.hash())));
         assertFalse(net.a.node().charters().active(id));
     }
 
@@ -129,13 +129,13 @@ class CharterImpersonationTest {
         Charter first = HostileNetwork.charter(id, Tlp.AMBER, net.a, net.b, net.evil);
         first = new Charter(id, "harmless title change", first.level(), first.members(), first.deadlines(), first.tlpCeiling(), first.escalation());
         assertEquals(200, TestNodes.post(net.evil, "/api/v1/channels/" + id + "/amend", Json.write(first.toJson())).statusCode());
-        String reviewed = CharterBook.hash(first);
-        assertTrue(TestNodes.eventually(10, () -> net.b.node().channels().pending(id).map(CharterBook::hash).filter(reviewed::equals).isPresent()));
+        String reviewed = first.hash();
+        assertTrue(TestNodes.eventually(10, () -> net.b.node().channels().pending(id).map(Charter::hash).filter(reviewed::equals).isPresent()));
         // ...and just before the operator clicks "sign", evil swaps in other terms
         Charter second = new Charter(id, "harmless title change", first.level(), first.members(), first.deadlines(), Tlp.AMBER_STRICT, first.escalation());
         assertEquals(200, TestNodes.post(net.evil, "/api/v1/channels/" + id + "/amend", Json.write(second.toJson())).statusCode());
-        String swapped = CharterBook.hash(second);
-        assertTrue(TestNodes.eventually(10, () -> net.b.node().channels().pending(id).map(CharterBook::hash).filter(swapped::equals).isPresent()));
+        String swapped = second.hash();
+        assertTrue(TestNodes.eventually(10, () -> net.b.node().channels().pending(id).map(Charter::hash).filter(swapped::equals).isPresent()));
         var sign = TestNodes.post(net.b, "/api/v1/channels/" + id + "/sign", Json.write(Json.object().put("charter_hash", reviewed)));
         assertEquals(409, sign.statusCode(), sign.body());
         assertFalse(net.b.node().channels().signers(id, swapped).contains(net.b.node().origin()), "cert-b signed terms its operator never saw");
@@ -151,7 +151,7 @@ class CharterImpersonationTest {
         var missing = TestNodes.post(net.a, "/api/v1/channels/" + id + "/sign", "{}");
         assertEquals(400, missing.statusCode(), missing.body());
         assertTrue(missing.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
-        assertFalse(net.a.node().channels().signers(id, CharterBook.hash(terms)).contains(net.a.node().origin()));
+        assertFalse(net.a.node().channels().signers(id, terms.hash()).contains(net.a.node().origin()));
     }
 
     @Test
@@ -162,7 +162,7 @@ class CharterImpersonationTest {
         assertTrue(TestNodes.eventually(10, () -> net.a.node().channels().charter(id).isPresent()));
         String session = io.parley.testing.WebSessions.signIn(net.a);
         String html = io.parley.testing.WebSessions.get(net.a, session, "/channels/" + id).body();
-        String hash = CharterBook.hash(shown);
+        String hash = shown.hash();
         assertTrue(html.contains("name=\"charter_hash\" value=\"" + hash + "\""), "the form carries the hash the page shows: " + html);
         java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
         assertTrue(csrf.find(), html);
@@ -200,8 +200,8 @@ class CharterImpersonationTest {
         assertEquals(201, TestNodes.post(net.evil, "/api/v1/channels", Json.write(terms.toJson())).statusCode());
         assertTrue(TestNodes.eventually(10, () -> net.a.node().channels().charter(id).isPresent()));
         var res = HostileNetwork.rawPost(net.a, "/api/v1/channels/" + id + "/sign", "application/json",
-                Json.write(Json.object().put("charter_hash", CharterBook.hash(terms))).getBytes(StandardCharsets.UTF_8));
+                Json.write(Json.object().put("charter_hash", terms.hash())).getBytes(StandardCharsets.UTF_8));
         assertEquals(401, res.statusCode(), res.body());
-        assertFalse(net.a.node().channels().signers(id, CharterBook.hash(terms)).contains(net.a.node().origin()));
+        assertFalse(net.a.node().channels().signers(id, terms.hash()).contains(net.a.node().origin()));
     }
 }

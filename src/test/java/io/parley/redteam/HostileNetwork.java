@@ -90,7 +90,7 @@ public final class HostileNetwork implements AutoCloseable {
             if (!TestNodes.eventually(10, () -> m.node().channels().charter(charter.channel()).isPresent()))
                 throw new IllegalStateException(m.node().origin() + " never got the proposal of " + charter.channel());
             var signed = TestNodes.post(m, "/api/v1/channels/" + charter.channel() + "/sign",
-                    "{\"charter_hash\":\"" + io.parley.channel.CharterBook.hash(charter) + "\"}");
+                    "{\"charter_hash\":\"" + charter.hash() + "\"}");
             if (signed.statusCode() != 200) throw new IllegalStateException("sign at " + m.node().origin() + ": " + signed.body());
         }
         List<NodeServer> members = new ArrayList<>(List.of(others));

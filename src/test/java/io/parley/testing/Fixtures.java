@@ -35,7 +35,7 @@ public final class Fixtures {
 
     /** {@code key}'s charter envelope signing {@code charter}, at {@code seq} after {@code prev}. */
     public static Envelope signCharter(SigningKey key, Charter charter, long seq, String prev) {
-        var body = Json.object().put("action", "sign").put("charter_hash", io.parley.channel.CharterBook.hash(charter));
+        var body = Json.object().put("action", "sign").put("charter_hash", charter.hash());
         Envelope draft = new Envelope(1, charter.channel(), key.name(), seq, prev, Kind.CHARTER, null, "2026-11-23T09:00:00Z",
                 Priority.ROUTINE, Tlp.GREEN, body, null);
         return EnvelopeSigner.sign(draft, key);

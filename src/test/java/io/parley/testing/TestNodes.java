@@ -101,7 +101,7 @@ public final class TestNodes {
 
     /** The body of {@code POST /api/v1/channels/{id}/sign}: the hash of the terms the signer reviewed. */
     public static String signBody(io.parley.channel.Charter reviewed) {
-        return "{\"charter_hash\":\"" + io.parley.channel.CharterBook.hash(reviewed) + "\"}";
+        return "{\"charter_hash\":\"" + reviewed.hash() + "\"}";
     }
 
     public static String basicAuth() {

@@ -97,7 +97,7 @@ public class MutualTlsTest {
                     new Charter.Member(b.node().origin(), b.node().key().verifierKey(), b.baseUrl())), d, Tlp.AMBER, List.of());
             a.node().channelActions().propose(charter);
             assertTrue(TestNodes.eventually(15, () -> b.node().channels().charter("mtls").isPresent()), "the proposal crossed");
-            b.node().channelActions().sign("mtls", CharterBook.hash(charter));
+            b.node().channelActions().sign("mtls", charter.hash());
             assertTrue(TestNodes.eventually(15, () -> a.node().charters().active("mtls") && b.node().charters().active("mtls")), "signatures crossed");
             var sent = (io.parley.envelope.Verdict.Accepted) a.node().composer().compose(new Composer.Draft("mtls", Kind.NOTIFY, null, Priority.URGENT, Tlp.AMBER,
                     Json.object().put("summary", "over mutual TLS").put("text", "hello").put("lang", "en")));

@@ -57,7 +57,7 @@ class WebUiTest {
         TestNodes.peer(b, a);
         a.node().channelActions().propose(charter("ui", "A-B duty line"));
         assertTrue(TestNodes.eventually(10, () -> b.node().channels().charter("ui").isPresent()));
-        b.node().channelActions().sign("ui", io.parley.channel.CharterBook.hash(charter("ui", "A-B duty line")));
+        b.node().channelActions().sign("ui", charter("ui", "A-B duty line").hash());
         assertTrue(TestNodes.eventually(15, () -> a.node().charters().active("ui") && b.node().charters().active("ui")));
         browser = Browser.start(tmp.resolve("chrome"));
         // the duty officer signs in to each node; each node's session cookie carries its later requests
@@ -174,7 +174,7 @@ class WebUiTest {
         var bundle = io.parley.testing.WebSessions.get(b, session(b), bundleLink.getPath() + "?" + bundleLink.getRawQuery());
         assertEquals(200, bundle.statusCode(), bundle.body());
         assertTrue(bundle.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"));
-        assertEquals(io.parley.export.CaseBundle.FORMAT, Json.parse(bundle.body()).path("format").asText(), bundle.body());
+        assertEquals(io.parley.export.CaseBundleVerifier.FORMAT, Json.parse(bundle.body()).path("format").asText(), bundle.body());
         assertTrue(b.node().audit().after(0, 10_000).stream().anyMatch(r -> r.action().equals("export") && r.target().contains(id)), "the export is on record");
 
         browser.find(By.id("text")).sendKeys("On it, hosting provider contacted.");
@@ -197,7 +197,7 @@ class WebUiTest {
     void theSignButtonActivatesAProposedChannel() throws Exception {
         Charter proposed = charter("ui-proposed", "Proposed crisis line");
         a.node().channelActions().propose(proposed);
-        String hash = io.parley.channel.CharterBook.hash(proposed);
+        String hash = proposed.hash();
         assertTrue(TestNodes.eventually(10, () -> b.node().channels().signers("ui-proposed", hash).contains("cert-a.example")),
                 "the proposal, which is cert-a's signature, reached cert-b");
         page(b, "/");
