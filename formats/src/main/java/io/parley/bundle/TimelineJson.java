@@ -1,0 +1,62 @@
+package io.parley.bundle;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.parley.timeline.CaseTimeline;
+import io.parley.json.Json;
+
+/** The JSON view of a case timeline: shared by the API, the bundle and the verifier's comparison. */
+public final class TimelineJson {
+    private TimelineJson() {}
+
+    /** The facts that follow from the envelopes alone (no "now"), which an exporter and a verifier must agree on. */
+    public static ObjectNode of(CaseTimeline t, Instant now) {
+        ObjectNode o = facts(t);
+        o.put("evaluated_at", now.toString());
+        o.put("ack_status", t.ackStatus(now).wire());
+        o.put("answer_status", t.answerStatus(now).wire());
+        // per party: who acknowledged and answered when, and whether in time (what the report counts)
+        ArrayNode rs = o.putArray("responses");
+        t.responses().values().forEach(r -> {
+            ObjectNode x = rs.addObject().put("party", r.party());
+            put(x, "acked_at", r.ackedAt());
+            put(x, "answered_at", r.answeredAt());
+            x.put("ack_status", t.ackStatusOf(r.party(), now).wire());
+            x.put("answer_status", t.answerStatusOf(r.party(), now).wire());
+        });
+        return o;
+    }
+
+    public static ObjectNode facts(CaseTimeline t) {
+        ObjectNode o = Json.object();
+        o.put("id", t.caseId());
+        o.put("channel", t.channel());
+        o.put("kind", t.kind().wire());
+        if (t.requestType() != null) o.put("request_type", t.requestType());
+        o.put("priority", t.priority().wire());
+        o.put("tlp", t.tlp().wire());
+        if (t.summary() != null) o.put("summary", t.summary());
+        o.put("opened_by", t.openedBy());
+        o.put("opened_at", t.openedAt().toString());
+        o.put("state", t.state().wire());
+        o.put("ack_due", t.ackDue().toString());
+        o.put("answer_due", t.needsAnswer() ? t.answerDue().toString() : null);
+        put(o, "acked_at", t.ackedAt());
+        if (t.ackedBy() != null) o.put("acked_by", t.ackedBy());
+        put(o, "answered_at", t.answeredAt());
+        if (t.answeredBy() != null) o.put("answered_by", t.answeredBy());
+        put(o, "closed_at", t.closedAt());
+        ArrayNode events = o.putArray("events");
+        for (CaseTimeline.Event e : t.events()) {
+            events.addObject().put("at", e.at().toString()).put("from", e.from()).put("kind", e.kind().wire()).put("hash", e.hash()).put("summary", e.summary());
+        }
+        return o;
+    }
+
+    private static void put(ObjectNode o, String k, Instant t) {
+        if (t != null) o.put(k, t.toString());
+    }
+}

@@ -1,0 +1,173 @@
+package io.parley.timeline;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.parley.charter.Charter;
+import io.parley.envelope.CaseIds;
+import io.parley.envelope.Envelope;
+import io.parley.envelope.Kind;
+import io.parley.envelope.Priority;
+import io.parley.envelope.Tlp;
+
+/**
+ * A case as its signed envelopes and the channel charter define it. Pure: the node, the report and the offline
+ * verifier all call {@link #of} and so agree on every state, time and deadline.
+ *
+ * <p>Rules: a {@code notify}, {@code request} or {@code ping} carrying the case id opens it, if the id is bound to its
+ * sender ({@link CaseIds}): the first such envelope in the opener's chain; its {@code created} time and priority fix the acknowledgement and answer deadlines from the charter. A response from a
+ * member other than the opener acknowledges ({@code ack}, {@code pong}, {@code update}, {@code answer}); an
+ * {@code answer} also answers. A notification and a ping need acknowledging only. {@code close} and {@code retract}
+ * by the opener close and withdraw it; from anyone else they are on record and change nothing. Times are the
+ * envelopes' signed {@code created} times.
+ *
+ * <p>A case lives in one channel: only envelopes of the charter's channel count, so an envelope carrying the same
+ * case id in another channel never moves it.
+ */
+public record CaseTimeline(String caseId, String channel, String openedBy, String openingHash, Kind kind, String requestType,
+                           Priority priority, Tlp tlp, String summary, Instant openedAt, Instant ackDue, Instant answerDue,
+                           CaseState state, Instant ackedAt, String ackedBy, Instant answeredAt, String answeredBy,
+                           Instant closedAt, Map<String, Response> responses, List<Event> events) {
+
+    /** One party's first acknowledgement and answer. */
+    public record Response(String party, Instant ackedAt, Instant answeredAt) {}
+
+    /** One envelope of the case, in order. */
+    public record Event(Instant at, String from, Kind kind, String hash, String summary) {}
+
+    /** The case's envelopes, each with its hash. */
+    public record Item(Envelope envelope, String hash) {}
+
+    public static Optional<CaseTimeline> of(String caseId, List<Item> items, Charter charter) {
+        List<Item> sorted = new ArrayList<>(items.stream().filter(i -> i.envelope().channel().equals(charter.channel())).toList());
+        sorted.sort(Comparator.comparing((Item i) -> i.envelope().createdAt()).thenComparing(i -> i.envelope().from())
+                .thenComparingLong(i -> i.envelope().seq()));
+        Item opening = opening(caseId, sorted);
+        if (opening == null) return Optional.empty();
+        Envelope o = opening.envelope();
+        Charter.Deadlines d = charter.deadlines().get(o.priority());
+        Instant openedAt = o.createdAt();
+        CaseState state = CaseState.OPEN;
+        Instant ackedAt = null, answeredAt = null, closedAt = null;
+        String ackedBy = null, answeredBy = null;
+        Map<String, Response> responses = new LinkedHashMap<>();
+        List<Event> events = new ArrayList<>();
+        for (Item item : sorted) {
+            Envelope e = item.envelope();
+            events.add(new Event(e.createdAt(), e.from(), e.kind(), item.hash(), summary(e.body(), "")));
+            if (item == opening || state.finished() || e.createdAt().isBefore(openedAt)) continue;
+            boolean fromOpener = e.from().equals(o.from());
+            switch (e.kind()) {
+                case ACK, PONG, UPDATE, ANSWER -> {
+                    if (fromOpener) continue; // the opener adding detail is not a response
+                    Response r = responses.getOrDefault(e.from(), new Response(e.from(), null, null));
+                    Instant ack = r.ackedAt() == null ? e.createdAt() : r.ackedAt();
+                    Instant ans = r.answeredAt() == null && e.kind() == Kind.ANSWER ? e.createdAt() : r.answeredAt();
+                    responses.put(e.from(), new Response(e.from(), ack, ans));
+                    if (ackedAt == null) {
+                        ackedAt = e.createdAt();
+                        ackedBy = e.from();
+                    }
+                    if (e.kind() == Kind.ANSWER && answeredAt == null) {
+                        answeredAt = e.createdAt();
+                        answeredBy = e.from();
+                    }
+                    state = switch (e.kind()) {
+                        case ANSWER -> CaseState.ANSWERED;
+                        case UPDATE -> state == CaseState.ANSWERED ? state : CaseState.IN_PROGRESS;
+                        default -> state == CaseState.OPEN ? CaseState.ACKNOWLEDGED : state;
+                    };
+                }
+                case CLOSE -> {
+                    if (fromOpener) {
+                        state = CaseState.CLOSED;
+                        closedAt = e.createdAt();
+                    }
+                }
+                case RETRACT -> {
+                    if (fromOpener) {
+                        state = CaseState.RETRACTED;
+                        closedAt = e.createdAt();
+                    }
+                }
+                default -> { } // escalate and the like are on record but change nothing
+            }
+        }
+        JsonNode openingBody = o.body();
+        String requestType = o.kind() == Kind.REQUEST ? openingBody.path("type").asText(null) : null;
+        String summary = summary(openingBody, null);
+        return Optional.of(new CaseTimeline(caseId, o.channel(), o.from(), opening.hash(), o.kind(), requestType, o.priority(), o.tlp(),
+                summary, openedAt, openedAt.plus(d.ack()), openedAt.plus(d.answer()), state, ackedAt, ackedBy, answeredAt, answeredBy,
+                closedAt, responses, events));
+    }
+
+    /** What a message is about: its summary, else its text, else {@code otherwise}. */
+    private static String summary(JsonNode body, String otherwise) {
+        return body.path("summary").asText(body.path("text").asText(otherwise));
+    }
+
+    /**
+     * The envelope that opens the case: only an opening whose sender the id is bound to counts ({@link CaseIds}), so
+     * another member's opening with this id, however early it claims to be, never makes it the opener. Of its opener's
+     * openings the first in its chain counts, so the opener cannot re-date or re-kind its case later either (an
+     * envelope's {@code created} is its sender's word, its place in the chain is not).
+     */
+    private static Item opening(String caseId, List<Item> byTime) {
+        Item first = null;
+        for (Item i : byTime) {
+            Envelope e = i.envelope();
+            if (!CaseIds.opens(e.kind()) || !caseId.equals(e.caseId()) || !CaseIds.boundTo(caseId, e.from())) continue;
+            if (first == null) first = i;
+            else if (e.from().equals(first.envelope().from()) && e.seq() < first.envelope().seq()) first = i;
+        }
+        return first;
+    }
+
+    public boolean needsAnswer() {
+        return kind == Kind.REQUEST;
+    }
+
+    public DeadlineStatus ackStatus(Instant now) {
+        return status(ackedAt, ackDue, now, true);
+    }
+
+    public DeadlineStatus answerStatus(Instant now) {
+        return needsAnswer() ? status(answeredAt, answerDue, now, true) : DeadlineStatus.NOT_APPLICABLE;
+    }
+
+    /** Status of one party's acknowledgement (for per-party reports). */
+    public DeadlineStatus ackStatusOf(String party, Instant now) {
+        Response r = responses.get(party);
+        return status(r == null ? null : r.ackedAt(), ackDue, now, true);
+    }
+
+    public DeadlineStatus answerStatusOf(String party, Instant now) {
+        if (!needsAnswer()) return DeadlineStatus.NOT_APPLICABLE;
+        Response r = responses.get(party);
+        return status(r == null ? null : r.answeredAt(), answerDue, now, true);
+    }
+
+    private DeadlineStatus status(Instant at, Instant due, Instant now, boolean applicable) {
+        if (!applicable) return DeadlineStatus.NOT_APPLICABLE;
+        if (at != null) return at.isAfter(due) ? DeadlineStatus.MISSED : DeadlineStatus.MET;
+        // a case withdrawn or closed before its deadline owes nothing more
+        if (closedAt != null && !closedAt.isAfter(due)) return DeadlineStatus.NOT_APPLICABLE;
+        return now.isAfter(due) ? DeadlineStatus.MISSED : DeadlineStatus.PENDING;
+    }
+
+    public Optional<Duration> timeToAck() {
+        return Optional.ofNullable(ackedAt).map(t -> Duration.between(openedAt, t));
+    }
+
+    public Optional<Duration> timeToAnswer() {
+        return Optional.ofNullable(answeredAt).map(t -> Duration.between(openedAt, t));
+    }
+}

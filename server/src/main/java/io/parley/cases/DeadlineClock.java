@@ -1,0 +1,116 @@
+package io.parley.cases;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.parley.charter.Charter;
+import io.parley.envelope.Kind;
+import io.parley.envelope.Verdict;
+import io.parley.json.Json;
+import io.parley.node.Composer;
+import io.parley.node.Node;
+import io.parley.timeline.CaseTimeline;
+import io.parley.timeline.DeadlineStatus;
+
+/**
+ * Watches the deadlines of unfinished cases. When a deadline has passed without its response, each rung of the
+ * charter's escalation ladder fires at {@code due + rung.after}: this node signs an {@code escalate} envelope to the
+ * channel and notifies locally. Which rungs fired is derived again from our own escalate envelopes after a restart,
+ * so a restart neither loses nor repeats an escalation. Every node runs its own clock on the same signed times, so
+ * all members see the same misses.
+ */
+public final class DeadlineClock implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeadlineClock.class);
+
+    private final Node node;
+    private final CaseBook cases;
+    private final Notifier notifier;
+    private volatile boolean running = true;
+    private final Thread thread;
+
+    public DeadlineClock(Node node, CaseBook cases, Notifier notifier, Duration interval) {
+        this.node = node;
+        this.cases = cases;
+        this.notifier = notifier;
+        this.thread = Thread.ofVirtual().name("parley-deadlines").start(() -> {
+            while (running) {
+                try {
+                    tick();
+                    Thread.sleep(interval.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Throwable e) {
+                    // Any failure, even an Error: log it and keep the clock running (tick() already isolates cases).
+                    if (!running) return;
+                    LOG.warn("deadline check failed: {}", e.toString());
+                    try {
+                        Thread.sleep(interval.toMillis());
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    /** One pass over every unfinished case at the node's current time; returns how many rungs fired. */
+    public synchronized int tick() {
+        Instant now = node.now();
+        int fired = 0;
+        for (CaseKey key : cases.unfinished()) {
+            try {
+                CaseTimeline t = cases.timeline(key).orElse(null);
+                if (t == null) continue;
+                Charter charter = node.channels().charter(t.channel()).orElse(null);
+                if (charter == null || charter.member(node.origin()).isEmpty()) continue;
+                if (t.ackStatus(now) == DeadlineStatus.MISSED && t.ackedAt() == null) fired += escalate(t, charter, "ack", t.ackDue(), now);
+                if (t.answerStatus(now) == DeadlineStatus.MISSED && t.answeredAt() == null) fired += escalate(t, charter, "answer", t.answerDue(), now);
+            } catch (Throwable e) {
+                // One case that cannot be judged (whatever a peer put in it) never stops the others' deadlines.
+                LOG.warn("deadline check of case {} failed: {}", key, e.toString());
+            }
+        }
+        return fired;
+    }
+
+    private int escalate(CaseTimeline t, Charter charter, String deadline, Instant due, Instant now) {
+        int fired = 0;
+        List<Charter.Rung> ladder = charter.escalation().isEmpty() ? List.of(new Charter.Rung(Duration.ZERO, "duty officer", null)) : charter.escalation();
+        for (int i = 0; i < ladder.size(); i++) {
+            Charter.Rung rung = ladder.get(i);
+            if (now.isBefore(due.plus(rung.after()))) break;
+            if (alreadyFired(t, deadline, i)) continue;
+            ObjectNode body = Json.object().put("deadline", deadline).put("rung", i).put("role", rung.role()).put("due", due.toString())
+                    .put("summary", "No " + (deadline.equals("ack") ? "acknowledgement" : "answer") + " of " + t.caseId() + " by " + due + "; escalated to " + rung.role());
+            if (rung.contact() != null) body.put("contact", rung.contact());
+            Verdict v = node.composer().compose(new Composer.Draft(t.channel(), Kind.ESCALATE, t.caseId(), t.priority(), t.tlp(), CaseBook.addressed(node, t, body)));
+            String hash = v instanceof Verdict.Accepted a ? a.hash() : null;
+            node.db().update("INSERT INTO escalations (channel, case_id, deadline, rung, fired_at, envelope_hash) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    t.channel(), t.caseId(), deadline, i, now.toEpochMilli(), hash);
+            ObjectNode event = body.deepCopy().put("event", "escalation").put("case", t.caseId()).put("channel", t.channel())
+                    .put("opened_by", t.openedBy()).put("priority", t.priority().wire()).put("detected_at", now.toString());
+            notifier.notify(t.caseId(), t.channel(), "Case " + t.caseId() + ": " + deadline + " deadline missed, escalated to " + rung.role(), event);
+            fired++;
+        }
+        return fired;
+    }
+
+    /** From our own signed escalate envelopes, which survive restarts with the rest of the case. */
+    private boolean alreadyFired(CaseTimeline t, String deadline, int rung) {
+        return node.envelopes().inCase(t.channel(), t.caseId()).stream().map(s -> s.envelope())
+                .anyMatch(e -> e.kind() == Kind.ESCALATE && e.from().equals(node.origin())
+                        && deadline.equals(e.body().path("deadline").asText()) && e.body().path("rung").asInt(-1) == rung);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}

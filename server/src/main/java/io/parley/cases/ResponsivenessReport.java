@@ -1,0 +1,169 @@
+package io.parley.cases;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.parley.charter.Charter;
+import io.parley.envelope.Kind;
+import io.parley.json.Json;
+import io.parley.store.LinkStore;
+import io.parley.timeline.CaseTimeline;
+import io.parley.timeline.DeadlineStatus;
+
+/**
+ * How responsive each party of a channel was over a period, computed only from case timelines (which come from
+ * signed envelopes), so any member holding the same envelopes computes the same figures. Line outages are this
+ * node's own record of its deliveries to the party and are reported beside, clearly as such.
+ */
+public record ResponsivenessReport(String channel, Instant from, Instant to, Instant computedAt, List<Row> rows) {
+
+    /** One party's figures. Percentages are of the requests/cases it had to respond to; null when there were none. */
+    public record Row(String party, int cases, int requests, int ackedInTime, int ackMissed, int answeredInTime, int answerMissed,
+                      Duration medianAck, Duration p90Ack, Duration medianAnswer, Duration p90Answer,
+                      int pingTests, int pingsFailed, int outages, Duration downtime) {
+        public Double ackOnTimePercent() {
+            return percent(ackedInTime, ackedInTime + ackMissed);
+        }
+
+        public Double answerOnTimePercent() {
+            return percent(answeredInTime, answeredInTime + answerMissed);
+        }
+
+        private static Double percent(int part, int whole) {
+            return whole == 0 ? null : Math.round(1000.0 * part / whole) / 10.0;
+        }
+    }
+
+    /** Computes the report for the cases opened in [from, to), as of {@code now}. */
+    public static ResponsivenessReport compute(Charter charter, Collection<CaseTimeline> timelines, Instant from, Instant to, Instant now,
+                                               Map<String, LinkStore.Link> links, Map<String, List<LinkStore.Outage>> outages) {
+        Map<String, Row> rows = new TreeMap<>();
+        for (Charter.Member m : charter.members()) {
+            String party = m.origin();
+            int cases = 0, requests = 0, ackIn = 0, ackMiss = 0, ansIn = 0, ansMiss = 0, pings = 0, pingsFailed = 0;
+            List<Duration> acks = new ArrayList<>(), answers = new ArrayList<>();
+            for (CaseTimeline t : timelines) {
+                if (!t.channel().equals(charter.channel()) || t.openedBy().equals(party)) continue;
+                if (t.openedAt().isBefore(from) || !t.openedAt().isBefore(to)) continue;
+                DeadlineStatus ack = t.ackStatusOf(party, now);
+                DeadlineStatus answer = t.answerStatusOf(party, now);
+                if (t.kind() == Kind.PING) {
+                    pings++;
+                    if (ack == DeadlineStatus.MISSED) pingsFailed++;
+                    continue;
+                }
+                cases++;
+                if (t.kind() == Kind.REQUEST) requests++;
+                if (ack == DeadlineStatus.MET) ackIn++;
+                if (ack == DeadlineStatus.MISSED) ackMiss++;
+                if (answer == DeadlineStatus.MET) ansIn++;
+                if (answer == DeadlineStatus.MISSED) ansMiss++;
+                CaseTimeline.Response r = t.responses().get(party);
+                if (r != null && r.ackedAt() != null) acks.add(Duration.between(t.openedAt(), r.ackedAt()));
+                if (r != null && r.answeredAt() != null) answers.add(Duration.between(t.openedAt(), r.answeredAt()));
+            }
+            List<LinkStore.Outage> os = outages.getOrDefault(party, List.of()).stream()
+                    .filter(o -> o.startedAt().isBefore(to) && (o.endedAt() == null || o.endedAt().isAfter(from))).toList();
+            Duration down = Duration.ZERO;
+            for (LinkStore.Outage o : os) {
+                Instant s = o.startedAt().isBefore(from) ? from : o.startedAt();
+                Instant e = o.endedAt() == null ? (now.isBefore(to) ? now : to) : (o.endedAt().isAfter(to) ? to : o.endedAt());
+                if (e.isAfter(s)) down = down.plus(Duration.between(s, e));
+            }
+            rows.put(party, new Row(party, cases, requests, ackIn, ackMiss, ansIn, ansMiss, quantile(acks, 0.5), quantile(acks, 0.9),
+                    quantile(answers, 0.5), quantile(answers, 0.9), pings, pingsFailed, os.size(), down));
+        }
+        return new ResponsivenessReport(charter.channel(), from, to, now, List.copyOf(rows.values()));
+    }
+
+    /** Nearest-rank quantile; null for no data. */
+    static Duration quantile(List<Duration> values, double q) {
+        if (values.isEmpty()) return null;
+        List<Duration> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int rank = (int) Math.ceil(q * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode o = Json.object().put("channel", channel).put("from", from.toString()).put("to", to.toString()).put("computed_at", computedAt.toString());
+        ArrayNode rs = o.putArray("parties");
+        for (Row r : rows) {
+            ObjectNode x = rs.addObject().put("party", r.party()).put("cases", r.cases()).put("requests", r.requests())
+                    .put("acknowledged_in_time", r.ackedInTime()).put("acknowledgement_missed", r.ackMissed())
+                    .put("answered_in_time", r.answeredInTime()).put("answer_missed", r.answerMissed())
+                    .put("ping_tests", r.pingTests()).put("ping_tests_failed", r.pingsFailed())
+                    .put("line_outages", r.outages()).put("line_downtime_seconds", r.downtime().toSeconds());
+            putPercent(x, "acknowledged_in_time_percent", r.ackOnTimePercent());
+            putPercent(x, "answered_in_time_percent", r.answerOnTimePercent());
+            putDuration(x, "median_ack_seconds", r.medianAck());
+            putDuration(x, "p90_ack_seconds", r.p90Ack());
+            putDuration(x, "median_answer_seconds", r.medianAnswer());
+            putDuration(x, "p90_answer_seconds", r.p90Answer());
+        }
+        return o;
+    }
+
+    /** RFC 4180, with the '\n' line ends this report has always had. */
+    private static final CSVFormat CSV = CSVFormat.RFC4180.builder().setRecordSeparator('\n')
+            .setHeader("channel", "party", "from", "to", "cases", "requests", "acknowledged_in_time", "acknowledgement_missed",
+                    "acknowledged_in_time_percent", "answered_in_time", "answer_missed", "answered_in_time_percent", "median_ack_seconds",
+                    "p90_ack_seconds", "median_answer_seconds", "p90_answer_seconds", "ping_tests", "ping_tests_failed", "line_outages",
+                    "line_downtime_seconds")
+            .get();
+
+    /** One line per party, under a header line; fields holding a comma, a quote or a line break are quoted. */
+    public String toCsv() {
+        StringBuilder out = new StringBuilder();
+        try (CSVPrinter csv = new CSVPrinter(out, CSV)) {
+            for (Row r : rows) {
+                csv.printRecord(text(channel), text(r.party()), from.toString(), to.toString(), Integer.toString(r.cases()), Integer.toString(r.requests()),
+                        Integer.toString(r.ackedInTime()), Integer.toString(r.ackMissed()), str(r.ackOnTimePercent()), Integer.toString(r.answeredInTime()),
+                        Integer.toString(r.answerMissed()), str(r.answerOnTimePercent()), secs(r.medianAck()), secs(r.p90Ack()), secs(r.medianAnswer()),
+                        secs(r.p90Answer()), Integer.toString(r.pingTests()), Integer.toString(r.pingsFailed()), Integer.toString(r.outages()),
+                        Long.toString(r.downtime().toSeconds()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not fail
+        }
+        return out.toString();
+    }
+
+    /**
+     * A name for a spreadsheet cell. Channel and party names are chosen by the parties, and a hostile peer can name
+     * itself {@code =HYPERLINK(...)}: a cell that a spreadsheet would read as a formula gets a leading apostrophe
+     * (the OWASP CSV-injection defence), so the report opens as text.
+     */
+    private static String text(String s) {
+        return !s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0 ? "'" + s : s;
+    }
+
+    private static String str(Double d) {
+        return d == null ? "" : d.toString();
+    }
+
+    private static String secs(Duration d) {
+        return d == null ? "" : Long.toString(d.toSeconds());
+    }
+
+    private static void putPercent(ObjectNode o, String k, Double v) {
+        if (v == null) o.putNull(k); else o.put(k, v);
+    }
+
+    private static void putDuration(ObjectNode o, String k, Duration d) {
+        if (d == null) o.putNull(k); else o.put(k, d.toSeconds());
+    }
+}

@@ -1,0 +1,15 @@
+/**
+ * The hotline workflow: cases opened by a notification, a request or a ping, their lifecycle, deadlines from the
+ * channel charter, escalation along the charter's ladder, ping tests and responsiveness reports.
+ *
+ * <p>Invariant: everything about a case is a function of its signed envelopes and the charter
+ * ({@link io.parley.timeline.CaseTimeline}); times are the signed {@code created} times, so every member (and an offline
+ * verifier of an exported bundle) computes the same states, deadlines, met and missed. The {@code cases} table is
+ * only a projection of that function for listing and for the deadline clock.
+ *
+ * <p>A case is named by (channel, case id) ({@link io.parley.cases.CaseKey}): nothing sent in one channel moves a
+ * case of another. A case id is made for its opener ({@link io.parley.envelope.CaseIds}): an opening whose id is not
+ * bound to its sender is refused on arrival and never counts as an opening, so no member can become the opener of
+ * another member's case by sending an earlier-dated opening with its id. Only the opener closes or retracts a case.
+ */
+package io.parley.cases;

@@ -1,0 +1,333 @@
+package io.parley.channel;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import io.parley.envelope.CaseIds;
+import io.parley.envelope.Envelope;
+import io.parley.envelope.EnvelopeSigner;
+import io.parley.envelope.Kind;
+import io.parley.envelope.Rejection;
+import io.parley.envelope.Tlp;
+import io.parley.envelope.Verdict;
+import io.parley.envelope.WithheldNotice;
+import io.parley.evidence.InlineMarkings;
+import io.parley.store.ChainHead;
+import io.parley.store.ChannelStore;
+import io.parley.store.EnvelopeStore;
+import io.parley.store.PartyStore;
+import io.parley.store.StoredEnvelope;
+import io.parley.charter.Charter;
+
+/**
+ * The single gate through which envelopes enter the store, whether this node wrote them or a peer sent them
+ * (DESIGN §2 acceptance rules).
+ *
+ * <p>Checks run in an order that keeps forged input harmless: membership and signature first, so an unsigned or
+ * forged envelope can never be recorded as the sender's equivocation; then the TLP ceiling (of the envelope and of every
+ * object of an inline STIX bundle, which may not exceed the envelope's label either); then the chain. Races
+ * between writers of the same chain are settled by the store's unique key: the loser re-reads and is judged again.
+ */
+public final class EnvelopeAcceptor {
+    private static final int MAX_RACE_RETRIES = 5;
+    /**
+     * Envelopes are messages, not files: the cap bounds what any peer can make us verify, store and relay, and keeps
+     * inline evidence small (large bundles travel by hash). The log no longer constrains it: its entries are 32-byte
+     * commitments whatever the envelope's size.
+     */
+    public static final int MAX_ENVELOPE_BYTES = 0xFFFF;
+
+    private final ChannelStore channels;
+    private final CharterBook charters;
+    private final EnvelopeStore envelopes;
+    private final PartyStore parties;
+    private final Clock clock;
+    private final Consumer<StoredEnvelope> onAccepted;
+    private final Refusals refusals;
+    private final Runnable onLinked;
+
+    public EnvelopeAcceptor(ChannelStore channels, CharterBook charters, EnvelopeStore envelopes, PartyStore parties, Clock clock,
+                            Consumer<StoredEnvelope> onAccepted, Refusals refusals) {
+        this(channels, charters, envelopes, parties, clock, onAccepted, refusals, () -> {});
+    }
+
+    /** As above; {@code onLinked} runs after a withheld notice was stored as a placeholder link (e.g. to wake the log). */
+    public EnvelopeAcceptor(ChannelStore channels, CharterBook charters, EnvelopeStore envelopes, PartyStore parties, Clock clock,
+                            Consumer<StoredEnvelope> onAccepted, Refusals refusals, Runnable onLinked) {
+        this.channels = channels;
+        this.charters = charters;
+        this.envelopes = envelopes;
+        this.parties = parties;
+        this.clock = clock;
+        this.onAccepted = onAccepted;
+        this.refusals = refusals;
+        this.onLinked = onLinked;
+    }
+
+    /** A verdict, and whether the envelope's signature verified under its sender's member key on the way to it. */
+    private record Judged(Verdict verdict, boolean signatureVerified) {}
+
+    /**
+     * Judges and, if acceptable, durably stores {@code e}; refusals are recorded with {@code remote}: in full only
+     * when the signature verified under the sender's member key, since anything else may be anyone's.
+     */
+    public Verdict accept(Envelope e, String remote) {
+        Judged j = judge(e, false, null);
+        if (j.verdict() instanceof Verdict.Rejected r) {
+            // RED text that was not for us is not kept, not even as evidence of the refusal: only its hash and size.
+            if (r.reason() instanceof Rejection.NotRecipient) refusals.notOurs(e, r.reason(), remote);
+            else if (j.signatureVerified()) refusals.verified(e, r.reason(), remote);
+            else refusals.unverified(e.channel(), e.from(), e.seq(), r.reason(), e.canonicalBytes(), remote);
+        }
+        return j.verdict();
+    }
+
+    /**
+     * Judges an envelope this node just signed. A different envelope already at its seq means another instance
+     * sharing our database won the race for that seq: reported as a {@link Rejection.ChainBreak} for the caller to
+     * rebuild on the new head, not recorded as our own equivocation, since this one never left the node.
+     */
+    public Verdict acceptOwn(Envelope e) {
+        return judge(e, true, null).verdict();
+    }
+
+    /**
+     * As {@link #acceptOwn(Envelope)} for a TLP:RED envelope of ours: it is queued only for its named recipients, and
+     * {@code notice} (our signed withheld notice for it) for every other member.
+     */
+    public Verdict acceptOwn(Envelope e, WithheldNotice notice) {
+        return judge(e, true, notice).verdict();
+    }
+
+    /**
+     * The named recipients of {@code e} if it is TLP:RED (see {@link RedRecipients}), judged against the charter in
+     * force; empty for other labels, an unknown channel, or a label above the channel's ceiling (which
+     * {@link #acceptOwn} refuses as such first).
+     *
+     * @throws io.parley.envelope.EnvelopeFormatException at {@code /body/recipients} when a RED envelope names them wrongly
+     */
+    public Optional<java.util.Set<String>> redRecipients(Envelope e) {
+        return channels.charter(e.channel()).filter(c -> !e.tlp().exceeds(c.tlpCeiling())).flatMap(c -> RedRecipients.of(e, c));
+    }
+
+    private Judged judge(Envelope e, boolean own, WithheldNotice notice) {
+        Optional<Charter> charter = channels.charter(e.channel());
+        if (charter.isEmpty()) {
+            Optional<Rejection> refused = own ? Optional.of(new Rejection.UnknownChannel(e.channel())) : charters.adopt(e);
+            if (refused.isPresent()) return new Judged(reject(refused.get()), false);
+            charter = channels.charter(e.channel());
+        }
+        Optional<Charter.Member> member = charters.member(e.channel(), e.from(), e.kind());
+        if (member.isEmpty()) return new Judged(reject(new Rejection.NotMember(e.from(), e.channel())), false);
+        if (!e.signed() || !EnvelopeSigner.verify(e, member.get().key())) return new Judged(reject(new Rejection.BadSignature(e.from())), false);
+        return new Judged(judgeSigned(e, own, charter.get(), member.get().key(), notice), true);
+    }
+
+    /** The checks after the sender's signature verified: everything refused from here on is the sender's own word. */
+    private Verdict judgeSigned(Envelope e, boolean own, Charter charter, io.parley.identity.VerifierKey senderKey, WithheldNotice notice) {
+        if (e.tlp().exceeds(charter.tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.tlpCeiling()));
+        Optional<java.util.Set<String>> named;
+        try {
+            named = RedRecipients.of(e, charter);
+        } catch (io.parley.envelope.EnvelopeFormatException ex) {
+            return reject(new Rejection.Malformed(ex.field(), ex.getMessage()));
+        }
+        // RED that does not name us was never ours to hold: its sender owes us a withheld notice, not the message.
+        if (!own && named.isPresent() && !named.get().contains(charters.self())) return reject(new Rejection.NotRecipient(e.from(), e.seq()));
+        if (own && named.isPresent() && (notice == null || !notice.hash().equals(e.hash()))) {
+            throw new IllegalArgumentException("a TLP:RED envelope of ours needs its signed withheld notice");
+        }
+        if (e.kind() == Kind.CHARTER) {
+            Optional<Rejection> refused = alreadyHeld(e) ? Optional.empty() : charters.judge(e, own);
+            if (refused.isPresent()) return reject(refused.get());
+        } else if (!charters.active(e.channel())) {
+            return reject(new Rejection.KindNotAccepted(e.kind().wire(), "channel " + e.channel() + " is not active yet: its charter awaits members' signatures"));
+        }
+        // An opening names a case that is its sender's own: its id must commit to the sender, or any member could
+        // open another member's case again, dated earlier, and take it over. Our own openings pass the same check.
+        if (CaseIds.opens(e.kind()) && e.caseId() != null && !CaseIds.boundTo(e.caseId(), e.from())) {
+            return reject(new Rejection.CaseNotYours(e.caseId(), e.from()));
+        }
+        if (e.canonicalBytes().length > MAX_ENVELOPE_BYTES) {
+            return reject(new Rejection.Malformed("", "the envelope is " + e.canonicalBytes().length + " bytes in canonical form; the limit is "
+                    + MAX_ENVELOPE_BYTES + ": attach large evidence by hash"));
+        }
+        Optional<Rejection> overMarked = inlineMarkings(e, charter.tlpCeiling());
+        if (overMarked.isPresent()) return reject(overMarked.get());
+        String hash = e.hash();
+        for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
+            Optional<EnvelopeStore.Link> sameSeq = envelopes.link(e.channel(), e.from(), e.seq());
+            if (sameSeq.isPresent()) {
+                EnvelopeStore.Link kept = sameSeq.get();
+                if (kept.withheld()) {
+                    // the sender's signed notice holds this position: any envelope here contradicts it (a RED one
+                    // naming us, which the notice said did not, included)
+                    WithheldNotice held = WithheldNotice.fromJson(io.parley.json.Json.parse(kept.canonical()));
+                    if (own || !held.verify(senderKey)) return reject(new Rejection.ChainBreak(e.from(), e.seq(), held.prev(), e.prev()));
+                } else {
+                    Envelope keptEnvelope = Envelope.fromJson(io.parley.json.Json.parse(kept.canonical()));
+                    if (kept.hash().equals(hash)) return new Verdict.Duplicate(e, hash);
+                    // Equivocation means two different signed statements: the same content under another signature
+                    // (which only the signer can make; encodings are canonical and Bouncy Castle refuses S >= L) is
+                    // the envelope we hold, and never evidence against its sender.
+                    if (java.util.Arrays.equals(keptEnvelope.signingBytes(), e.signingBytes())) return new Verdict.Duplicate(keptEnvelope, kept.hash());
+                    if (!EnvelopeSigner.verify(keptEnvelope, senderKey)) {
+                        return reject(new Rejection.ChainBreak(e.from(), e.seq(), keptEnvelope.prev(), e.prev()));
+                    }
+                    if (own) return reject(new Rejection.ChainBreak(e.from(), e.seq(), keptEnvelope.prev(), e.prev()));
+                }
+                envelopes.recordEquivocation(e, hash, sameSeq.get().hash(), clock.instant());
+                parties.flag(e.from(), "equivocation in channel " + e.channel() + " at seq " + e.seq(), clock.instant());
+                return reject(new Rejection.Equivocation(e.from(), e.seq(), sameSeq.get().hash(), hash));
+            }
+            Optional<ChainHead> head = envelopes.head(e.channel(), e.from());
+            long expected = head.map(h -> h.seq() + 1).orElse(1L);
+            // Another writer stored this seq between our two reads: judge again against what it stored.
+            if (e.seq() < expected) continue;
+            if (e.seq() != expected) return reject(new Rejection.ChainGap(e.from(), expected, e.seq()));
+            String expectedPrev = head.map(ChainHead::hash).orElse(null);
+            if (!java.util.Objects.equals(expectedPrev, e.prev())) {
+                return reject(new Rejection.ChainBreak(e.from(), e.seq(), expectedPrev, e.prev()));
+            }
+            java.util.List<String> recipients = own ? charters.recipients(e.channel(), e.kind()) : java.util.List.of();
+            java.util.List<String> withheldFrom = java.util.List.of();
+            if (named.isPresent()) {
+                withheldFrom = recipients.stream().filter(r -> !named.get().contains(r)).toList();
+                recipients = recipients.stream().filter(named.get()::contains).toList();
+            }
+            if (envelopes.insert(e, hash, clock.instant(), recipients, withheldFrom, own && named.isPresent() ? notice.canonical() : null)) {
+                if (e.kind() == Kind.CHARTER) charters.record(e, hash);
+                StoredEnvelope stored = envelopes.byHash(hash).orElseThrow();
+                onAccepted.accept(stored);
+                return new Verdict.Accepted(e, hash);
+            }
+            // Lost a race with another writer of this chain (or the same envelope arrived twice at once): judge again.
+        }
+        throw new IllegalStateException("could not settle a write race for " + e.channel() + "/" + e.from() + "/" + e.seq());
+    }
+
+    /** What became of a withheld notice: the same outcomes as an envelope's, named by the withheld envelope's hash. */
+    public sealed interface NoticeVerdict {
+        record Linked(String hash) implements NoticeVerdict {}
+
+        record Duplicate(String hash) implements NoticeVerdict {}
+
+        /** Kept beside a RED envelope this node holds as a named recipient (for case bundles); no chain link added. */
+        record Attached(String hash) implements NoticeVerdict {}
+
+        record Rejected(Rejection reason) implements NoticeVerdict {}
+    }
+
+    /**
+     * Judges a peer's withheld notice and, if it is the next link of its sender's chain, stores it as a placeholder
+     * (see {@link EnvelopeStore#insertWithheld}). The checks mirror {@link #accept}: membership and the signature
+     * first (under the sender's charter key, in the notice's own signing context), so a forged or unsigned notice
+     * is never recorded against anyone and never occupies a chain position; then the ceiling; then, if we are a named
+     * recipient, it is only kept beside the envelope it states ({@link #attach}: a recipient needs the envelope itself
+     * and must not let a notice stand in for it in its chain); otherwise the chain, where a different envelope or
+     * notice at the same position is equivocation.
+     */
+    public NoticeVerdict acceptNotice(WithheldNotice n, String remote) {
+        NoticeVerdict v = judgeNotice(n);
+        if (v instanceof NoticeVerdict.Rejected r) {
+            boolean forged = r.reason() instanceof Rejection.NotMember || r.reason() instanceof Rejection.BadSignature
+                    || r.reason() instanceof Rejection.UnknownChannel;
+            refusals.notice(n, r.reason(), !forged, remote);
+        }
+        return v;
+    }
+
+    private NoticeVerdict judgeNotice(WithheldNotice n) {
+        Optional<Charter> charter = channels.charter(n.channel());
+        if (charter.isEmpty()) return refuse(new Rejection.UnknownChannel(n.channel()));
+        Optional<Charter.Member> member = charters.member(n.channel(), n.from(), Kind.NOTIFY);
+        if (member.isEmpty()) return refuse(new Rejection.NotMember(n.from(), n.channel()));
+        if (n.sig() == null || !n.verify(member.get().key())) return refuse(new Rejection.BadSignature(n.from()));
+        if (!charters.active(n.channel())) {
+            return refuse(new Rejection.KindNotAccepted("withheld", "channel " + n.channel() + " is not active yet: its charter awaits members' signatures"));
+        }
+        if (Tlp.RED.exceeds(charter.get().tlpCeiling())) return refuse(new Rejection.TlpAboveCeiling(Tlp.RED, charter.get().tlpCeiling()));
+        if (n.recipients().contains(n.from()) || n.recipients().stream().anyMatch(r -> charter.get().member(r).isEmpty())) {
+            return refuse(new Rejection.Malformed("/recipients", "recipients must be members other than the sender"));
+        }
+        if (n.recipients().contains(charters.self())) return attach(n);
+        for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
+            Optional<EnvelopeStore.Link> sameSeq = envelopes.link(n.channel(), n.from(), n.seq());
+            if (sameSeq.isPresent()) {
+                EnvelopeStore.Link kept = sameSeq.get();
+                if (kept.withheld()) {
+                    WithheldNotice held = WithheldNotice.fromJson(io.parley.json.Json.parse(kept.canonical()));
+                    // the same statement (only its signer can sign it twice) is the one we hold
+                    if (java.util.Arrays.equals(held.signingBytes(), n.signingBytes())) return new NoticeVerdict.Duplicate(n.hash());
+                    if (!held.verify(member.get().key())) return refuse(new Rejection.ChainBreak(n.from(), n.seq(), held.prev(), n.prev()));
+                } else if (!EnvelopeSigner.verify(Envelope.fromJson(io.parley.json.Json.parse(kept.canonical())), member.get().key())) {
+                    return refuse(new Rejection.ChainBreak(n.from(), n.seq(), null, n.prev()));
+                }
+                // A second signed statement for one chain position: another envelope, or the same hash told differently.
+                String conflictingId = sameSeq.get().hash().equals(n.hash()) ? "notice:" + n.noticeHash() : n.hash();
+                envelopes.recordEquivocation(n.channel(), n.from(), n.seq(), sameSeq.get().hash(), conflictingId, n.canonical(), clock.instant());
+                parties.flag(n.from(), "equivocation in channel " + n.channel() + " at seq " + n.seq(), clock.instant());
+                return refuse(new Rejection.Equivocation(n.from(), n.seq(), sameSeq.get().hash(), conflictingId));
+            }
+            Optional<ChainHead> head = envelopes.head(n.channel(), n.from());
+            long expected = head.map(h -> h.seq() + 1).orElse(1L);
+            if (n.seq() < expected) continue;
+            if (n.seq() != expected) return refuse(new Rejection.ChainGap(n.from(), expected, n.seq()));
+            String expectedPrev = head.map(ChainHead::hash).orElse(null);
+            if (!java.util.Objects.equals(expectedPrev, n.prev())) return refuse(new Rejection.ChainBreak(n.from(), n.seq(), expectedPrev, n.prev()));
+            if (envelopes.insertWithheld(n, clock.instant())) {
+                onLinked.run();
+                return new NoticeVerdict.Linked(n.hash());
+            }
+        }
+        throw new IllegalStateException("could not settle a write race for " + n.channel() + "/" + n.from() + "/" + n.seq());
+    }
+
+    /**
+     * A notice for a RED envelope naming us never stands in for it in our chain: we keep it only beside the envelope
+     * itself, once held, and only if it states exactly that envelope (position, prev, time, the recipients the
+     * envelope names), so a bundle that carries it in the envelope's place says nothing the envelope does not.
+     */
+    private NoticeVerdict attach(WithheldNotice n) {
+        Optional<EnvelopeStore.Link> held = envelopes.link(n.channel(), n.from(), n.seq());
+        if (held.isEmpty() || held.get().withheld() || !held.get().hash().equals(n.hash())) {
+            return refuse(new Rejection.KindNotAccepted("withheld", "this node is a named recipient of " + n.hash()
+                    + ": it takes the envelope, and the notice only beside it"));
+        }
+        Envelope e = Envelope.fromJson(io.parley.json.Json.parse(held.get().canonical()));
+        boolean states = e.tlp() == Tlp.RED && java.util.Objects.equals(e.prev(), n.prev()) && e.created().equals(n.created())
+                && redRecipients(e).map(r -> java.util.List.copyOf(new java.util.TreeSet<>(r)).equals(n.recipients())).orElse(false);
+        if (!states) return refuse(new Rejection.Malformed("", "the notice does not state the envelope " + n.hash() + " it names"));
+        if (envelopes.attachNotice(n.hash(), n.canonical())) return new NoticeVerdict.Attached(n.hash());
+        // Already held: the same one again, or (Ed25519 being deterministic, only a re-signed one) a different one
+        if (envelopes.senderNotice(n.hash()).filter(n.canonical()::equals).isPresent()) return new NoticeVerdict.Duplicate(n.hash());
+        return refuse(new Rejection.Malformed("", "a different notice for " + n.hash() + " is already held"));
+    }
+
+    private static NoticeVerdict refuse(Rejection reason) {
+        return new NoticeVerdict.Rejected(reason);
+    }
+
+    /** A charter envelope we stored before is judged as a duplicate, whatever the terms in force are now. */
+    private boolean alreadyHeld(Envelope e) {
+        return envelopes.at(e.channel(), e.from(), e.seq()).map(s -> s.hash().equals(e.hash())).orElse(false);
+    }
+
+    /**
+     * An inline STIX bundle reaches everyone who may read its envelope and is indexed (TAXII, correlation) under the
+     * envelope's channel, so none of its objects may be marked above the envelope's label, let alone the ceiling.
+     */
+    private static Optional<Rejection> inlineMarkings(Envelope e, Tlp ceiling) {
+        if (e.kind() == Kind.CHARTER) return Optional.empty();
+        Optional<InlineMarkings.Strictest> top = InlineMarkings.strictest(e.body().get("stix"), e.tlp());
+        if (top.isEmpty()) return Optional.empty();
+        if (top.get().tlp().exceeds(ceiling)) return Optional.of(new Rejection.InlineAboveCeiling(top.get().pointer(), top.get().tlp(), ceiling));
+        if (top.get().tlp().exceeds(e.tlp())) return Optional.of(new Rejection.InlineAboveLabel(top.get().pointer(), top.get().tlp(), e.tlp()));
+        return Optional.empty();
+    }
+
+    private static Verdict reject(Rejection reason) {
+        return new Verdict.Rejected(reason);
+    }
+}

@@ -1,0 +1,221 @@
+package io.parley.export;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.parley.timeline.CaseTimeline;
+import io.parley.charter.Charter;
+import io.parley.charter.CharterAction;
+import io.parley.channel.CharterBook;
+import io.parley.envelope.Envelope;
+import io.parley.envelope.Kind;
+import io.parley.identity.PartyCard;
+import io.parley.json.Jcs;
+import io.parley.json.Json;
+import io.parley.node.Node;
+import io.parley.store.OutboxStore;
+import io.parley.store.StoredEnvelope;
+import io.parley.transparency.StoredCheckpoint;
+import io.parley.bundle.CaseBundleVerifier;
+import io.parley.bundle.TimelineJson;
+
+/**
+ * Builds the evidence bundle of a case (format {@code parley-case-bundle/v1}):
+ * <ul>
+ * <li>{@code parties}: the members' signed cards (keys, witness keys, rotations);</li>
+ * <li>{@code charter} and {@code charter_envelopes}: the terms and every member's signature on them;</li>
+ * <li>{@code envelopes}: each sender's chain segment from its first to its last envelope in the case, so hash chains
+ * can be checked link by link, except TLP:RED envelopes that are not part of the case;</li>
+ * <li>{@code withheld} (only when there are any): for every TLP:RED envelope inside those segments that is not part of
+ * the case (whether it was withheld from this node or not), its sender's signed withheld notice, which stands in its
+ * chain position (hash, prev) and whose hash this node's log holds. A bundle is made to be handed on, so RED of
+ * another conversation never travels in it; a node that lacks a needed notice refuses the export
+ * ({@link MissingNotice}) rather than carry the envelope;</li>
+ * <li>{@code logs}: for this node's log, its newest (cosigned) checkpoint, the first checkpoint that covered the case
+ * and a consistency proof between them, and an inclusion proof of every envelope; for each recipient, the receipts it
+ * returned (its signed checkpoint plus an inclusion proof, C2SP tlog-proof);</li>
+ * <li>{@code timeline}: the case as this node computes it, which the verifier recomputes and compares;</li>
+ * <li>{@code sig}: the exporter's signature over the RFC 8785 form of everything else.</li>
+ * </ul>
+ */
+public final class CaseBundle {
+
+    private CaseBundle() {}
+
+    /**
+     * The bundle would need the sender's signed withheld notice for a TLP:RED envelope outside the case, and this node
+     * has none (it received the envelope before senders delivered notices to recipients too).
+     */
+    public static final class MissingNotice extends RuntimeException {
+        public MissingNotice(io.parley.envelope.Envelope e, String hash) {
+            super("the case bundle would carry TLP:RED envelope " + e.channel() + "/" + e.from() + "/" + e.seq() + " (" + hash
+                    + "), which is not part of the case, and this node holds no withheld notice signed by " + e.from()
+                    + " to put in its place; exporting it would hand RED content on");
+        }
+    }
+
+    /**
+     * The first envelope of {@code bundle} that {@code reader} may not read, if any. A bundle is signed envelopes, all
+     * content, made to be checked by a third party: it cannot leave out a message's body without failing verification,
+     * so a reader who may not read every message in it gets none of it (API and web UI alike).
+     */
+    public static java.util.Optional<Envelope> unreadable(Node node, io.parley.evidence.MarkingPolicy.LocalUser reader, ObjectNode bundle) {
+        for (String member : List.of("envelopes", "charter_envelopes")) {
+            for (com.fasterxml.jackson.databind.JsonNode json : bundle.path(member)) {
+                Envelope e = Envelope.fromJson(json);
+                if (!node.messageAccess().mayRead(reader, e)) return java.util.Optional.of(e);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    public static ObjectNode export(Node node, OutboxStore outbox, String channel, String caseId) {
+        List<StoredEnvelope> caseEnvelopes = node.envelopes().inCase(channel, caseId);
+        if (caseEnvelopes.isEmpty()) throw new IllegalArgumentException("no case '" + caseId + "' is known in channel " + channel);
+        Charter charter = node.channels().charter(channel).orElseThrow();
+        String charterHash = charter.hash();
+
+        ObjectNode b = Json.object();
+        b.put("format", CaseBundleVerifier.FORMAT);
+        b.put("case", caseId);
+        b.put("channel", channel);
+        b.put("exported_by", node.origin());
+        java.time.Instant exportedAt = node.now();
+        b.put("exported_at", exportedAt.toString());
+
+        ArrayNode parties = b.putArray("parties");
+        for (Charter.Member m : charter.members()) node.knownCard(m.origin()).ifPresent(c -> parties.add(c.toJson()));
+        b.set("charter", charter.toJson());
+
+        // chain segments per sender, plus the charter envelopes that put these terms in force
+        Map<String, StoredEnvelope> included = new LinkedHashMap<>();
+        Map<String, long[]> span = new TreeMap<>();
+        java.util.Set<String> inCase = new java.util.HashSet<>();
+        for (StoredEnvelope s : caseEnvelopes) {
+            inCase.add(s.hash());
+            span.merge(s.envelope().from(), new long[] {s.envelope().seq(), s.envelope().seq()},
+                    (x, y) -> new long[] {Math.min(x[0], y[0]), Math.max(x[1], y[1])});
+        }
+        List<StoredEnvelope> segmentEnvelopes = new ArrayList<>();
+        List<io.parley.envelope.WithheldNotice> notices = new ArrayList<>();
+        for (var e : span.entrySet()) {
+            int count = (int) (e.getValue()[1] - e.getValue()[0] + 1);
+            for (StoredEnvelope s : node.envelopes().chain(channel, e.getKey(), e.getValue()[0] - 1, count)) {
+                if (s.envelope().tlp() == io.parley.envelope.Tlp.RED && !inCase.contains(s.hash())) {
+                    notices.add(noticeFor(node, s));
+                    continue;
+                }
+                included.put(s.hash(), s);
+                segmentEnvelopes.add(s);
+            }
+            for (var link : node.envelopes().links(channel, e.getKey(), e.getValue()[0] - 1, count)) {
+                if (link.withheld()) notices.add(io.parley.envelope.WithheldNotice.fromJson(Json.parse(link.canonical())));
+            }
+        }
+        ArrayNode charterEnvelopes = b.putArray("charter_envelopes");
+        // members are listed in charter order; within a member, chain order: (from, seq) order when members are sorted
+        for (Charter.Member m : charter.members().stream().sorted(java.util.Comparator.comparing(Charter.Member::origin)).toList()) {
+            for (StoredEnvelope s : node.envelopes().chain(channel, m.origin(), 0, 10_000)) {
+                if (s.envelope().kind() != Kind.CHARTER) continue;
+                if (CharterAction.signs(s.envelope(), charterHash)) {
+                    charterEnvelopes.add(s.envelope().toJson());
+                    included.putIfAbsent(s.hash(), s);
+                }
+            }
+        }
+        ArrayNode segments = b.putArray("segments");
+        span.forEach((from, r) -> segments.addObject().put("from", from).put("first", r[0]).put("last", r[1]));
+        ArrayNode envelopes = b.putArray("envelopes");
+        segmentEnvelopes.stream()
+                .sorted(java.util.Comparator.comparing((StoredEnvelope s) -> s.envelope().from()).thenComparingLong(s -> s.envelope().seq()))
+                .forEach(s -> envelopes.add(s.envelope().toJson()));
+        if (!notices.isEmpty()) {
+            ArrayNode withheld = b.putArray("withheld");
+            notices.stream().sorted(java.util.Comparator.comparing(io.parley.envelope.WithheldNotice::from)
+                    .thenComparingLong(io.parley.envelope.WithheldNotice::seq)).forEach(n -> withheld.add(n.toJson()));
+        }
+
+        // this node's log: newest checkpoint, first checkpoint covering the case, consistency, inclusion of everything
+        ObjectNode logs = b.putObject("logs");
+        ObjectNode own = logs.putObject(node.origin());
+        StoredCheckpoint latest = node.log().latest().orElseThrow(() -> new IllegalStateException("the log has no checkpoint yet"));
+        long maxIndex = -1, minIndex = Long.MAX_VALUE;
+        ArrayNode inclusions = own.putArray("inclusions");
+        Map<Long, String> byIndex = new TreeMap<>();
+        for (StoredEnvelope s : included.values()) {
+            node.log().store().indexOf(s.hash()).filter(i -> i < latest.size()).ifPresent(i -> byIndex.put(i, s.hash()));
+        }
+        for (var n : notices) node.log().store().indexOf(n.hash()).filter(i -> i < latest.size()).ifPresent(i -> byIndex.put(i, n.hash()));
+        for (var e : byIndex.entrySet()) {
+            maxIndex = Math.max(maxIndex, e.getKey());
+            minIndex = Math.min(minIndex, e.getKey());
+            ObjectNode inc = inclusions.addObject().put("envelope", e.getValue()).put("index", e.getKey()).put("size", latest.size());
+            inc.set("proof", hashes(node.log().inclusionProof(e.getKey(), latest.size())));
+        }
+        ArrayNode checkpoints = own.putArray("checkpoints");
+        if (maxIndex >= 0) {
+            StoredCheckpoint first = node.log().store().firstCheckpointCovering(maxIndex).orElse(latest);
+            if (first.size() < latest.size()) {
+                checkpoints.add(node.log().withCosignatures(first).encode());
+                ObjectNode cons = own.putArray("consistency").addObject().put("old", first.size()).put("new", latest.size());
+                cons.set("proof", hashes(node.log().consistencyProof(first.size(), latest.size())));
+            }
+        }
+        checkpoints.add(node.log().withCosignatures(latest).encode());
+
+        // recipients' receipts for our envelopes
+        ArrayNode receipts = b.putArray("receipts");
+        Map<String, String> receiptByKey = new TreeMap<>(); // "envelope hash \n recipient" order: the format's canonical order
+        for (StoredEnvelope s : included.values()) {
+            if (!s.envelope().from().equals(node.origin())) continue;
+            for (OutboxStore.Status st : outbox.forEnvelope(s.hash())) {
+                if (st.receipt() != null) receiptByKey.put(s.hash() + "\n" + st.recipient(), Json.parse(st.receipt()).path("tlog_proof").asText());
+            }
+        }
+        receiptByKey.forEach((k, proof) -> {
+            String[] parts = k.split("\n", 2);
+            receipts.addObject().put("envelope", parts[0]).put("log", parts[1]).put("tlog_proof", proof);
+        });
+
+        List<CaseTimeline.Item> items = caseEnvelopes.stream().map(s -> new CaseTimeline.Item(s.envelope(), s.hash())).toList();
+        CaseTimeline.of(caseId, items, charter).ifPresent(t -> b.set("timeline", TimelineJson.of(t, exportedAt)));
+        byte[] sig = node.key().sign(Jcs.canonicalize(b));
+        b.put("sig", Base64.getEncoder().encodeToString(sig));
+        return b;
+    }
+
+    /**
+     * The sender's signed notice for a RED envelope we hold in full: the one kept with it (ours, signed when sent, or
+     * the sender's, delivered to us as a named recipient), else for our own envelope one we sign now (Ed25519 is
+     * deterministic: the same notice the other members got).
+     */
+    private static io.parley.envelope.WithheldNotice noticeFor(Node node, StoredEnvelope s) {
+        var kept = node.envelopes().senderNotice(s.hash());
+        if (kept.isPresent()) return io.parley.envelope.WithheldNotice.fromJson(Json.parse(kept.get()));
+        return node.composer().noticeFor(s.envelope()).orElseThrow(() -> new MissingNotice(s.envelope(), s.hash()));
+    }
+
+    static ArrayNode hashes(List<byte[]> proof) {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        proof.forEach(h -> a.add(Base64.getEncoder().encodeToString(h)));
+        return a;
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    static List<PartyCard> cards(ObjectNode bundle) {
+        List<PartyCard> out = new ArrayList<>();
+        bundle.path("parties").forEach(c -> out.add(PartyCard.fromJson(c)));
+        return out;
+    }
+}

@@ -1,0 +1,244 @@
+package io.parley.federation;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.parley.identity.VerifierKey;
+import io.parley.json.Json;
+import io.parley.store.LinkStore;
+import io.parley.store.OutboxStore;
+import io.parley.receipt.ReceiptVerifier;
+
+/**
+ * Drains the outbox: one virtual thread per peer sends that peer's due envelopes in order, in batches, and keeps the
+ * line's record. Because each peer has its own thread and its own timeouts, a slow or unreachable peer never holds up
+ * delivery to the others.
+ */
+public final class DeliveryWorker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
+    /** Refusals that a later attempt can overcome (the peer has not yet seen an earlier envelope or the charter). */
+    private static final Set<String> RETRYABLE = Set.of("unknown-channel", "chain-gap", "kind-not-accepted");
+    private static final int BATCH = 200;
+    /**
+     * Bytes of envelopes per POST: half the inbox's 2 MiB body limit, so that a batch of large envelopes (each may be
+     * up to 64 KiB) is never refused for its size and retried unchanged forever.
+     */
+    static final long BATCH_BYTES = 1L << 20;
+
+    private final OutboxStore outbox;
+    private final LinkStore links;
+    private final PeerClient client;
+    private final Function<String, Optional<String>> peerUrl;
+    private final Function<String, Optional<VerifierKey>> peerKey;
+    private final Backoff backoff;
+    private final Clock clock;
+    /** peer → its worker's wake-up permit; a worker exists while it has queued work. */
+    private final Map<String, Semaphore> workers = new ConcurrentHashMap<>();
+    private volatile boolean running = true;
+    private final Thread scanner;
+
+    public DeliveryWorker(OutboxStore outbox, LinkStore links, PeerClient client, Function<String, Optional<String>> peerUrl,
+                          Function<String, Optional<VerifierKey>> peerKey, Backoff backoff, Clock clock) {
+        this.outbox = outbox;
+        this.links = links;
+        this.client = client;
+        this.peerUrl = peerUrl;
+        this.peerKey = peerKey;
+        this.backoff = backoff;
+        this.clock = clock;
+        this.scanner = Thread.ofVirtual().name("parley-outbox").start(this::scan);
+    }
+
+    /** Something was queued (or a peer came back): look now rather than at the next scan. */
+    public void poke() {
+        for (String peer : outbox.recipientsWithQueued()) workerFor(peer).release();
+    }
+
+    /** Makes every queued delivery to {@code peer} due now: we just heard from it, so the line is up. */
+    public void peerIsUp(String peer) {
+        outbox.wake(peer, clock.instant());
+        Semaphore s = workers.get(peer);
+        if (s != null) s.release();
+    }
+
+    private void scan() {
+        while (running) {
+            try {
+                poke();
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException | Error e) {
+                if (!running) return;
+                LOG.warn("outbox scan failed: {}", e.toString());
+                sleepQuietly(1000);
+            }
+        }
+    }
+
+    private Semaphore workerFor(String peer) {
+        return workers.computeIfAbsent(peer, p -> {
+            Semaphore wake = new Semaphore(0);
+            Thread.ofVirtual().name("parley-deliver-" + p).start(() -> run(p, wake));
+            return wake;
+        });
+    }
+
+    private void run(String peer, Semaphore wake) {
+        while (running) {
+            try {
+                Instant now = clock.instant();
+                List<OutboxStore.Pending> due = outbox.due(peer, now, BATCH);
+                if (due.isEmpty()) {
+                    long waitMs = outbox.nextDue(peer).map(t -> Math.max(1, Duration.between(clock.instant(), t).toMillis())).orElse(1000L);
+                    wake.tryAcquire(Math.min(waitMs, 1000), TimeUnit.MILLISECONDS);
+                    wake.drainPermits();
+                    continue;
+                }
+                deliver(peer, fitting(due));
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException | Error e) {
+                if (!running) return; // shutting down: the database may already be closed under us
+                LOG.warn("delivery to {} failed unexpectedly: {}", peer, e.toString());
+                sleepQuietly(1000);
+            }
+        }
+    }
+
+    /** The longest prefix of {@code due} within {@link #BATCH_BYTES} (at least one envelope, which the acceptor caps at 64 KiB). */
+    static List<OutboxStore.Pending> fitting(List<OutboxStore.Pending> due) {
+        long bytes = 0;
+        int n = 0;
+        for (OutboxStore.Pending p : due) {
+            bytes += p.canonical().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+            if (p.companion() != null) bytes += p.companion().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+            if (n > 0 && bytes > BATCH_BYTES) break;
+            n++;
+        }
+        return due.subList(0, n);
+    }
+
+    private void deliver(String peer, List<OutboxStore.Pending> due) throws InterruptedException {
+        Instant now = clock.instant();
+        Optional<String> url = peerUrl.apply(peer);
+        OutboxStore.Pending head = due.get(0);
+        if (url.isEmpty()) {
+            outbox.retry(head.id(), "no address known for " + peer, now, now.plus(backoff.delay(head.attempts())));
+            return;
+        }
+        List<JsonNode> results;
+        try {
+            results = client.deliver(url.get(), items(due));
+        } catch (PeerClient.RateLimited e) {
+            // Busy with us, not down and not refusing: the same envelopes go again once the peer's wait is over.
+            outbox.postpone(head.id(), "the peer asked us to wait " + e.retryAfter().toSeconds() + " s (rate limit)", now.plus(e.retryAfter()));
+            return;
+        } catch (java.io.IOException | RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            links.failure(peer, due.size(), why, now);
+            // One write per failed attempt: the backoff lives on the oldest row, the rest wait behind it.
+            outbox.retry(head.id(), why, now, now.plus(backoff.delay(head.attempts())));
+            return;
+        }
+        links.success(peer, due.size(), clock.instant());
+        Optional<VerifierKey> key = peerKey.apply(peer);
+        int at = 0;
+        for (OutboxStore.Pending p : due) {
+            JsonNode result = results.get(at++);
+            if (p.companion() != null) companionSettled(p, results.get(at++));
+            // After the first envelope that must be retried, later ones of the batch wait behind it (chain order).
+            if (!settle(p, result, key, now)) return;
+        }
+    }
+
+    /**
+     * The batch as sent: each pending item, and after a TLP:RED envelope to a named recipient our signed notice for
+     * it (the recipient keeps it with the envelope, for case bundles that must not carry the envelope in full).
+     */
+    static List<String> items(List<OutboxStore.Pending> due) {
+        List<String> out = new java.util.ArrayList<>();
+        for (OutboxStore.Pending p : due) {
+            out.add(p.canonical());
+            if (p.companion() != null) out.add(p.companion());
+        }
+        return out;
+    }
+
+    /**
+     * A companion notice needs no receipt (the recipient logged the envelope itself). If it was not taken (e.g. the
+     * envelope was refused this time) it travels again with the envelope's retry; once the envelope is delivered, a
+     * recipient without the notice refuses to export a case bundle that would need it, naming it.
+     */
+    private static void companionSettled(OutboxStore.Pending p, JsonNode result) {
+        String status = result.path("status").asText();
+        if (!status.equals("attached") && !status.equals("duplicate")) {
+            LOG.warn("{} did not take our withheld notice for {}: {}", p.recipient(), p.envelopeHash(), result.path("detail").asText(status));
+        }
+    }
+
+    /** Records the outcome of one envelope; false if it must be retried (so later ones wait). */
+    private boolean settle(OutboxStore.Pending p, JsonNode result, Optional<VerifierKey> key, Instant now) {
+        String status = result.path("status").asText();
+        if (status.equals("accepted") || status.equals("duplicate")) {
+            JsonNode receipt = result.get("receipt");
+            if (receipt == null || key.isEmpty()) {
+                outbox.retry(p.id(), receipt == null ? "accepted, receipt pending" : "no key to check the receipt", now, now.plus(Duration.ofMillis(200)));
+                return false;
+            }
+            try {
+                // A member our RED envelope does not name logs only its hash (all it holds), a recipient the envelope.
+                if (p.withheld()) {
+                    ReceiptVerifier.verifyCommitment(java.util.HexFormat.of().parseHex(p.envelopeHash()), receipt.path("tlog_proof").asText(), key.get(), List.of(), 0);
+                } else {
+                    ReceiptVerifier.verify(p.canonical().getBytes(StandardCharsets.UTF_8), receipt.path("tlog_proof").asText(), key.get(), List.of(), 0);
+                }
+                outbox.delivered(p.id(), Json.write(receipt), clock.instant());
+                return true;
+            } catch (ReceiptVerifier.InvalidReceipt e) {
+                LOG.warn("{} returned a receipt for {} that does not verify: {}", p.recipient(), p.envelopeHash(), e.getMessage());
+                outbox.retry(p.id(), e.getMessage(), now, now.plus(backoff.delay(p.attempts())));
+                return false;
+            }
+        }
+        String code = result.path("code").asText("unknown");
+        String why = code + ": " + result.path("detail").asText("");
+        if (RETRYABLE.contains(code)) {
+            outbox.retry(p.id(), why, now, now.plus(backoff.delay(p.attempts())));
+            return false;
+        }
+        LOG.warn("{} refused envelope {}: {}", p.recipient(), p.envelopeHash(), why);
+        outbox.failed(p.id(), why, now);
+        return true;
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        scanner.interrupt();
+        workers.values().forEach(Semaphore::release);
+    }
+}

@@ -1,0 +1,266 @@
+package io.parley.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import io.parley.auth.Passwords;
+import io.parley.charter.Charter;
+import io.parley.charter.Level;
+import io.parley.envelope.CaseIds;
+import io.parley.envelope.Kind;
+import io.parley.envelope.Priority;
+import io.parley.envelope.Tlp;
+import io.parley.identity.PartyCard;
+import io.parley.json.Json;
+import io.parley.node.Composer;
+import io.parley.node.NodeConfig;
+import io.parley.node.NodeInit;
+
+/**
+ * A local network of three nodes on the embedded store, for newcomers: two national CERTs and a foreign ministry,
+ * a trilateral operational channel and a bilateral technical one, a shared demo account, and a few messages.
+ */
+public final class DemoNetwork implements AutoCloseable {
+    public static final String USER = "duty";
+    /** The read-only account of every demo node: reads everything the officer reads, acts on nothing. */
+    public static final String VIEWER = "observer";
+
+    private record Party(String origin, String display, String kind, String country, String contactRole, String contactName, String langs) {}
+
+    private static final List<Party> PARTIES = List.of(
+            new Party("cert-a.example", "CERT-A (national CERT of Country A)", "CERT", "XA", "duty officer", "CERT-A duty desk", "en,fr"),
+            new Party("cert-b.example", "CERT-B (national CERT of Country B)", "CERT", "XB", "duty officer", "CERT-B duty desk", "en,ru"),
+            new Party("mfa-c.example", "Ministry of Foreign Affairs of Country C, cyber desk", "ministry", "XC", "cyber diplomacy desk", "MFA-C watch officer", "en"));
+
+    /** With {@code --tls}: the demo CA's certificate and key, in the demo directory. */
+    public static final String CA_CERT_FILE = "demo-ca.crt";
+    public static final String CA_KEY_FILE = "demo-ca.key";
+
+    private final List<NodeServer> nodes;
+    private final String password;
+    private final String viewerPassword;
+    private final Path ca;
+
+    private DemoNetwork(List<NodeServer> nodes, String password, String viewerPassword, Path ca) {
+        this.nodes = nodes;
+        this.password = password;
+        this.viewerPassword = viewerPassword;
+        this.ca = ca;
+    }
+
+    /** Creates and starts the network in {@code root}, on ports {@code basePort}, +1, +2 (0: any free ports). */
+    public static DemoNetwork start(Path root, int basePort, Clock clock) throws IOException {
+        return start(root, basePort, clock, false);
+    }
+
+    /**
+     * As {@link #start(Path, int, Clock)}; with {@code tls}, a demo CA in {@code root} issues each node a certificate
+     * for its name, localhost and 127.0.0.1, every node trusts that CA, and the nodes serve and federate over HTTPS.
+     */
+    public static DemoNetwork start(Path root, int basePort, Clock clock, boolean tls) throws IOException {
+        Files.createDirectories(root);
+        io.parley.tls.Certificates.Authority authority = tls ? demoAuthority(root, clock) : null;
+        Path caFile = tls ? root.resolve(CA_CERT_FILE).toAbsolutePath() : null;
+        String password = generatePassword();
+        String hash = Passwords.hash(password);
+        String viewerPassword = generatePassword();
+        String viewerHash = Passwords.hash(viewerPassword);
+        List<NodeServer> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < PARTIES.size(); i++) {
+                Party p = PARTIES.get(i);
+                int port = basePort == 0 ? 0 : basePort + i;
+                Path dir = root.resolve(p.origin());
+                NodeConfig cfg = Files.exists(dir.resolve(NodeConfig.FILE)) ? NodeConfig.load(dir)
+                        : NodeInit.create(dir, new NodeInit.Options(p.origin(), p.display(), p.kind(), p.country(), Math.max(port, 1), null,
+                        List.of(new PartyCard.Contact(p.contactRole(), p.contactName(), "duty@" + p.origin(), "+000 0000 000" + i, "24/7", List.of(p.langs().split(","))))), clock.instant());
+                if (tls && cfg.tls() == null) cfg = NodeInit.addIssuedTls(dir, cfg, authority, caFile.toString(), false, clock.instant());
+                NodeServer server = NodeServer.start(dir, port == 0 ? cfg.withPort(0) : cfg, clock);
+                server.node().users().put(USER, hash, "officer", clock.instant());
+                server.node().users().setChannels(USER, List.of(io.parley.auth.Role.ALL_CHANNELS));
+                server.node().users().put(VIEWER, viewerHash, "viewer", clock.instant());
+                nodes.add(server);
+            }
+            introduce(nodes, clock);
+            seed(nodes);
+            return new DemoNetwork(nodes, password, viewerPassword, caFile);
+        } catch (IOException | RuntimeException e) {
+            nodes.forEach(NodeServer::close);
+            throw e;
+        }
+    }
+
+    /**
+     * The same steps operators take, over real HTTP between the nodes: each peers with the others (pinning the
+     * fingerprints), cert-a proposes a trilateral and a bilateral channel, the others sign, and the outboxes carry
+     * every charter envelope until the channels are active everywhere.
+     */
+    private static void introduce(List<NodeServer> nodes, Clock clock) throws IOException {
+        try {
+            for (NodeServer n : nodes) {
+                for (NodeServer other : nodes) {
+                    if (other != n) n.federation().peers().add(other.baseUrl(), other.node().card().fingerprint());
+                }
+            }
+            Charter trilateral = charter("demo-trilateral", "A-B-C incident hotline", Level.OPERATIONAL, Tlp.AMBER, nodes);
+            Charter bilateral = charter("demo-a-b", "CERT-A / CERT-B technical line", Level.TECHNICAL, Tlp.AMBER_STRICT, nodes.subList(0, 2));
+            NodeServer a = nodes.get(0);
+            for (Charter c : List.of(trilateral, bilateral)) {
+                if (a.node().channels().charter(c.channel()).isPresent()) continue;
+                a.node().channelActions().propose(c);
+                for (NodeServer m : nodes.subList(1, nodes.size())) {
+                    if (c.member(m.node().origin()).isEmpty()) continue;
+                    await(() -> m.node().channels().charter(c.channel()).isPresent(), m.node().origin() + " did not receive the proposal of " + c.channel());
+                    m.node().channelActions().sign(c.channel(), c.hash());
+                }
+            }
+            for (Charter c : List.of(trilateral, bilateral)) {
+                for (NodeServer m : nodes) {
+                    if (c.member(m.node().origin()).isPresent()) {
+                        await(() -> m.node().charters().active(c.channel()), c.channel() + " did not become active at " + m.node().origin());
+                    }
+                }
+            }
+        } catch (io.parley.federation.PeerDirectory.PeerRefused e) {
+            throw new IOException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while setting up the demo");
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String failure) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) throw new IOException(failure);
+            Thread.sleep(50);
+        }
+    }
+
+    private static Charter charter(String id, String title, Level level, Tlp ceiling, List<NodeServer> members) {
+        List<Charter.Member> ms = members.stream()
+                .map(s -> new Charter.Member(s.node().origin(), s.node().key().verifierKey(), s.baseUrl())).toList();
+        Map<Priority, Charter.Deadlines> deadlines = new EnumMap<>(Priority.class);
+        deadlines.put(Priority.FLASH, new Charter.Deadlines(Duration.ofMinutes(15), Duration.ofHours(4)));
+        deadlines.put(Priority.URGENT, new Charter.Deadlines(Duration.ofHours(2), Duration.ofHours(24)));
+        deadlines.put(Priority.ROUTINE, new Charter.Deadlines(Duration.ofHours(24), Duration.ofDays(5)));
+        List<Charter.Rung> ladder = List.of(
+                new Charter.Rung(Duration.ZERO, "duty officer", null),
+                new Charter.Rung(Duration.ofHours(1), "head of CERT", null),
+                new Charter.Rung(Duration.ofHours(4), "ministry level", null));
+        return new Charter(id, title, level, ms, deadlines, ceiling, ladder);
+    }
+
+    /** A little real traffic, once: a notification on the trilateral line and a line test on the bilateral one. */
+    private static void seed(List<NodeServer> nodes) {
+        var a = nodes.get(0).node();
+        boolean seeded = a.envelopes().inChannel("demo-trilateral", 0, 100).stream().anyMatch(s -> s.envelope().kind() == Kind.NOTIFY);
+        if (seeded) return;
+        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.NOTIFY, null, Priority.URGENT, Tlp.AMBER,
+                Json.object().put("summary", "DDoS against government portals").put("text", "Since 06:10 UTC we see a volumetric DDoS against gov portals; sources include your AS space.").put("lang", "en")));
+        a.composer().compose(new Composer.Draft("demo-a-b", Kind.PING, null, Priority.ROUTINE, Tlp.GREEN, Json.object().put("purpose", "line test")));
+        nodes.get(1).node().composer().compose(new Composer.Draft("demo-trilateral", Kind.UPDATE, null, Priority.URGENT, Tlp.AMBER,
+                Json.object().put("summary", "Seen here too").put("text", "We see the same sources; filtering at our IXP from 07:00 UTC.").put("lang", "en")));
+        seedCases(nodes);
+    }
+
+    /**
+     * Three cases with a past, so a newcomer sees the workflow at once: one answered in time, one whose flash
+     * acknowledgement deadline passed (the deadline clock escalates it as soon as it looks), and one closed. Their ids
+     * are made for their openers like any case's, or the nodes would refuse them.
+     */
+    private static void seedCases(List<NodeServer> nodes) {
+        var a = nodes.get(0).node();
+        var b = nodes.get(1).node();
+        var c = nodes.get(2).node();
+        java.time.Instant now = a.now();
+        String answered = CaseIds.newId(a.origin(), now);
+        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.REQUEST, answered, Priority.URGENT, Tlp.AMBER, Json.object()
+                .put("type", "mitigation").put("summary", "Take down phishing kit imitating our tax portal")
+                .put("asked", "Suspend hosting of the kit at 198.51.100.23 and preserve its logs")
+                .put("legal_basis", "Budapest Convention art. 29").put("lang", "en")
+                .set("affected", Json.object().set("sectors", Json.MAPPER.createArrayNode().add("government")))), now.minus(Duration.ofMinutes(50)));
+        awaitQuietly(() -> b.envelopes().inCase("demo-trilateral", answered).size() == 1);
+        b.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, answered, Priority.URGENT, Tlp.AMBER, Json.object()
+                .put("text", "Received, hosting provider contacted.").put("lang", "en")), now.minus(Duration.ofMinutes(45)));
+        b.composer().compose(new Composer.Draft("demo-trilateral", Kind.ANSWER, answered, Priority.URGENT, Tlp.AMBER, Json.object()
+                .put("text", "Kit suspended at 08:12 UTC; logs preserved for 90 days.").put("outcome", "mitigated").put("lang", "en")), now.minus(Duration.ofMinutes(20)));
+
+        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.REQUEST, CaseIds.newId(a.origin(), now), Priority.FLASH, Tlp.AMBER, Json.object()
+                .put("type", "trace").put("summary", "Trace C2 of wiper hitting our energy grid operator")
+                .put("asked", "Identify the operator of 203.0.113.66 and share subscriber data under MLAT")
+                .set("window", Json.object().put("from", now.minus(Duration.ofHours(3)).toString()))), now.minus(Duration.ofMinutes(40)));
+
+        String closed = CaseIds.newId(c.origin(), now);
+        c.composer().compose(new Composer.Draft("demo-trilateral", Kind.NOTIFY, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
+                .put("summary", "Advance notice: national cyber exercise on Thursday").put("text", "Exercise traffic from 10:00 to 16:00 UTC; ignore alerts tagged EXERCISE.")
+                .put("lang", "en")), now.minus(Duration.ofHours(3)));
+        awaitQuietly(() -> a.envelopes().inCase("demo-trilateral", closed).size() == 1);
+        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
+                .put("text", "Noted.").put("lang", "en")), now.minus(Duration.ofMinutes(170)));
+        c.composer().compose(new Composer.Draft("demo-trilateral", Kind.CLOSE, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
+                .put("text", "Exercise finished.").put("lang", "en")), now.minus(Duration.ofMinutes(60)));
+    }
+
+    private static void awaitQuietly(java.util.function.BooleanSupplier condition) {
+        try {
+            await(condition, "demo seeding timed out");
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** The demo CA of {@code root}: made on first use (key mode 0600), read again when a demo directory is reused. */
+    private static io.parley.tls.Certificates.Authority demoAuthority(Path root, Clock clock) throws IOException {
+        Path cert = root.resolve(CA_CERT_FILE), key = root.resolve(CA_KEY_FILE);
+        if (Files.exists(cert) && Files.exists(key)) {
+            return new io.parley.tls.Certificates.Authority(io.parley.tls.Pem.certificates(cert).get(0), io.parley.tls.Pem.privateKey(key));
+        }
+        io.parley.tls.Certificates.Authority ca = io.parley.tls.Certificates.newAuthority("Parley demo CA", clock.instant());
+        io.parley.tls.Pem.writePrivateKey(key, ca.key());
+        io.parley.tls.Pem.writeCertificates(cert, List.of(ca.certificate()));
+        return ca;
+    }
+
+    /** The demo CA's certificate (PEM) clients must trust, when the network runs with TLS. */
+    public java.util.Optional<Path> ca() {
+        return java.util.Optional.ofNullable(ca);
+    }
+
+    private static String generatePassword() {
+        String alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+        SecureRandom r = new SecureRandom();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            if (i > 0 && i % 4 == 0) sb.append('-');
+            sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+
+    public List<NodeServer> nodes() {
+        return nodes;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** The password of {@link #VIEWER}, the read-only account, the same on every node. */
+    public String viewerPassword() {
+        return viewerPassword;
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(NodeServer::close);
+    }
+}

@@ -1,0 +1,72 @@
+package io.parley.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import io.parley.charter.Charter;
+import io.parley.json.Json;
+
+/** Channel charters this node takes part in or has seen. */
+public final class ChannelStore {
+    private final Database db;
+
+    public ChannelStore(Database db) {
+        this.db = db;
+    }
+
+    /** Stores a new channel and queues its charter's commitment for the log; false if a channel with that id exists already. */
+    public boolean create(Charter charter, String state, Instant at) {
+        byte[] canonical = io.parley.json.Jcs.canonicalize(charter.toJson());
+        return db.inTransaction(c -> {
+            int n = Database.update(c, "INSERT INTO channels (id, charter, state, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    charter.channel(), Json.write(charter.toJson()), state, at.toEpochMilli());
+            if (n == 1) LogQueue.enqueue(c, canonical, "charter:" + io.parley.identity.Sha256.hex(canonical), at);
+            return n == 1;
+        });
+    }
+
+    public void update(Charter charter, String state) {
+        db.update("UPDATE channels SET charter = ?, state = ? WHERE id = ?", Json.write(charter.toJson()), state, charter.channel());
+    }
+
+    /** Puts an amendment up for signature (or clears it with null); the charter in force is unchanged. */
+    public void setPending(String channel, Charter pending) {
+        db.update("UPDATE channels SET pending_charter = ? WHERE id = ?", pending == null ? null : Json.write(pending.toJson()), channel);
+    }
+
+    /** The amendment awaiting signatures, if any. */
+    public Optional<Charter> pending(String id) {
+        return db.queryOne("SELECT pending_charter FROM channels WHERE id = ?",
+                rs -> rs.getString(1) == null ? null : Charter.fromJson(Json.parse(rs.getString(1))), id);
+    }
+
+    /** Puts {@code charter} in force and clears any pending amendment. */
+    public void activate(Charter charter) {
+        db.update("UPDATE channels SET charter = ?, state = 'active', pending_charter = NULL WHERE id = ?", Json.write(charter.toJson()), charter.channel());
+    }
+
+    /** Records that {@code origin} signed the charter with {@code charterHash}; idempotent. */
+    public void recordSignature(String channel, String charterHash, String origin, String envelopeHash, Instant at) {
+        db.update("INSERT INTO charter_signatures (channel, charter_hash, origin, envelope_hash, signed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                channel, charterHash, origin, envelopeHash, at.toEpochMilli());
+    }
+
+    /** The members that signed the charter with {@code charterHash}. */
+    public java.util.Set<String> signers(String channel, String charterHash) {
+        return new java.util.TreeSet<>(db.query("SELECT origin FROM charter_signatures WHERE channel = ? AND charter_hash = ?",
+                rs -> rs.getString(1), channel, charterHash));
+    }
+
+    public Optional<Charter> charter(String id) {
+        return db.queryOne("SELECT charter FROM channels WHERE id = ?", rs -> Charter.fromJson(Json.parse(rs.getString(1))), id);
+    }
+
+    public Optional<String> state(String id) {
+        return db.queryOne("SELECT state FROM channels WHERE id = ?", rs -> rs.getString(1), id);
+    }
+
+    public List<Charter> all() {
+        return db.query("SELECT charter FROM channels ORDER BY created_at, id", rs -> Charter.fromJson(Json.parse(rs.getString(1))));
+    }
+}

@@ -1,0 +1,196 @@
+package io.parley.transparency;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.parley.identity.SigningKey;
+import io.parley.log.EntryBundle;
+import io.parley.log.LogEntry;
+import io.parley.log.MerkleProofs;
+import io.parley.log.NoteSigner;
+import io.parley.log.SignedNote;
+import io.parley.log.TileCoordinates;
+import io.parley.log.TlogProof;
+import io.parley.store.Database;
+import io.parley.store.Dialect;
+import io.parley.receipt.Receipt;
+
+/**
+ * A node's transparency log: appends (queued durably, sequenced in batches), the published checkpoint with its
+ * cosignatures, tiles and entry bundles, and inclusion and consistency proofs. Every entry is the commitment
+ * {@link LogEntry#of} of an item, so what is public is sizes, hashes and timing; a log of the old format (item bytes
+ * as entries) is refused when opened.
+ */
+public final class TransparencyLog implements AutoCloseable {
+    /** Settings with their reasons; the defaults suit both an idle and a busy node. */
+    public record Settings(int maxBatch, Duration idlePoll, int tileCacheTiles) {
+        public static final Settings DEFAULT = new Settings(1024, Duration.ofMillis(25), 1024);
+    }
+
+    private final String origin;
+    private final LogStore store;
+    private final TileSource tiles;
+    private final Sequencer sequencer;
+    private final Clock clock;
+    /** ref → waiters for its sequencing; completed by the sequencer thread after commit. */
+    private final ConcurrentHashMap<String, CompletableFuture<Long>> waiters = new ConcurrentHashMap<>();
+
+    public TransparencyLog(Database db, SigningKey key, Clock clock, Settings settings) {
+        this.origin = key.name();
+        this.clock = clock;
+        this.store = new LogStore(db);
+        store.oldFormatEntry().ifPresent(which -> {
+            throw new OldLogFormatException(which);
+        });
+        this.tiles = new TileSource(store, settings.tileCacheTiles());
+        Leadership leadership = db.dialect() == Dialect.POSTGRESQL ? new AdvisoryLockLeadership(db.dataSource()) : Leadership.alwaysLeader();
+        this.sequencer = new Sequencer(store, tiles, leadership, origin, NoteSigner.ed25519(key), clock, settings.maxBatch(),
+                settings.idlePoll(), this::committed);
+    }
+
+    public String origin() {
+        return origin;
+    }
+
+    public LogStore store() {
+        return store;
+    }
+
+    /**
+     * Queues, in its own transaction, the entry for an item given by its canonical bytes (for appends not tied to
+     * another write, e.g. a party card). The log holds the item's commitment, not the item.
+     */
+    public void append(byte[] itemCanonicalBytes, String ref) {
+        store.enqueue(itemCanonicalBytes, ref, clock.instant());
+        sequencer.poke();
+    }
+
+    /** Tells the sequencer that something was queued inside another store's transaction. */
+    public void poke() {
+        sequencer.poke();
+    }
+
+    private void committed(List<LogStore.Entry> entries) {
+        for (LogStore.Entry e : entries) {
+            CompletableFuture<Long> f = waiters.remove(e.ref());
+            if (f != null) f.complete(e.index());
+        }
+    }
+
+    /** The log index of {@code ref}, waiting up to {@code timeout} for the sequencer to include it. */
+    public Optional<Long> awaitIndex(String ref, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        CompletableFuture<Long> future = waiters.computeIfAbsent(ref, r -> new CompletableFuture<>());
+        try {
+            while (true) {
+                Optional<Long> known = store.indexOf(ref); // after registering, so a commit in between is not missed
+                if (known.isPresent()) return known;
+                long left = Duration.between(Instant.now(), deadline).toMillis();
+                if (left <= 0) return Optional.empty();
+                try {
+                    // Another instance may sequence for us; poll the database at least this often.
+                    return Optional.of(future.get(Math.min(left, 50), TimeUnit.MILLISECONDS));
+                } catch (TimeoutException e) {
+                    // look again
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            waiters.remove(ref, future);
+        }
+    }
+
+    /** The newest committed checkpoint, or empty for a log that has none yet. */
+    public Optional<StoredCheckpoint> latest() {
+        StoredCheckpoint p = sequencer.published();
+        if (p == null) return store.latestCheckpoint();
+        return Optional.of(p);
+    }
+
+    /** The newest checkpoint as a signed note with every cosignature gathered for it. */
+    public Optional<SignedNote> cosignedCheckpoint() {
+        return latest().map(this::withCosignatures);
+    }
+
+    /** A stored checkpoint's note with the cosignature lines peers returned for that size. */
+    public SignedNote withCosignatures(StoredCheckpoint c) {
+        return LogView.withCosignatures(store, c);
+    }
+
+    /** This log read without the sequencer (for checks that need only what is stored). */
+    public LogView view() {
+        return new LogView(store, tiles);
+    }
+
+    /** A receipt for {@code ref} against the newest checkpoint, preferring the newest cosigned one covering it. */
+    public Optional<Receipt> receipt(String ref) {
+        Optional<Long> index = store.indexOf(ref);
+        if (index.isEmpty()) return Optional.empty();
+        Optional<StoredCheckpoint> latest = latest();
+        // The entry is committed with its checkpoint, but the sequencer publishes in memory only after the commit
+        // returns: read the committed one rather than answer "pending" in that instant.
+        if (latest.isEmpty() || latest.get().size() <= index.get()) latest = store.latestCheckpoint();
+        if (latest.isEmpty() || latest.get().size() <= index.get()) return Optional.empty();
+        StoredCheckpoint at = latest.get();
+        Optional<Long> cosigned = store.newestCosignedSize();
+        if (cosigned.isPresent() && cosigned.get() > index.get()) at = store.checkpoint(cosigned.get()).orElse(at);
+        List<byte[]> proof = MerkleProofs.inclusionProof(tiles.reader(at.size()), index.get(), at.size());
+        return Optional.of(new Receipt(origin, ref, index.get(), new TlogProof(index.get(), proof, withCosignatures(at))));
+    }
+
+    public List<byte[]> inclusionProof(long index, long size) {
+        requireSize(size);
+        return MerkleProofs.inclusionProof(tiles.reader(size), index, size);
+    }
+
+    public List<byte[]> consistencyProof(long oldSize, long newSize) {
+        requireSize(newSize);
+        return MerkleProofs.consistencyProof(tiles.reader(newSize), oldSize, newSize);
+    }
+
+    private void requireSize(long size) {
+        long have = latest().map(StoredCheckpoint::size).orElse(0L);
+        if (size > have) throw new IllegalArgumentException("the log has " + have + " entries, not " + size);
+    }
+
+    /** Hash tile bytes at exactly the coordinates' width, if the published tree has them. */
+    public Optional<byte[]> tile(TileCoordinates c) {
+        long size = latest().map(StoredCheckpoint::size).orElse(0L);
+        if (io.parley.log.Tiles.width(c.level(), c.index(), size) < c.width()) return Optional.empty();
+        return tiles.read(c);
+    }
+
+    /** An entry bundle at exactly the coordinates' width, if the published tree has those entries. */
+    public Optional<byte[]> entryBundle(TileCoordinates c) {
+        long size = latest().map(StoredCheckpoint::size).orElse(0L);
+        // A path may name an index up to 10^21 - 1; index * 256 would wrap (2^56 * 256 is 0) and serve bundle 0 under
+        // another bundle's immutable path. No tree holds entries that far out.
+        if (c.index() > (Long.MAX_VALUE - TileCoordinates.FULL_WIDTH) / TileCoordinates.FULL_WIDTH) return Optional.empty();
+        long first = c.index() * TileCoordinates.FULL_WIDTH;
+        if (first + c.width() > size) return Optional.empty();
+        List<LogStore.Entry> entries = store.entries(first, first + c.width());
+        if (entries.size() != c.width()) return Optional.empty();
+        for (LogStore.Entry e : entries) {
+            // Unreachable after the check at open; kept because serving item bytes here would publish message text.
+            if (!LogEntry.isCommitment(e.data())) throw new OldLogFormatException("entry " + e.index() + " is " + e.data().length + " bytes");
+        }
+        return Optional.of(EntryBundle.encode(entries.stream().map(LogStore.Entry::data).toList()));
+    }
+
+    @Override
+    public void close() {
+        sequencer.close();
+    }
+}

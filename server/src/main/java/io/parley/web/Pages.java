@@ -1,0 +1,470 @@
+package io.parley.web;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.parley.cases.CaseBook;
+import io.parley.cases.CaseKey;
+import io.parley.timeline.CaseTimeline;
+import io.parley.timeline.DeadlineStatus;
+import io.parley.cases.ResponsivenessReport;
+import io.parley.charter.Charter;
+import io.parley.channel.CharterBook;
+import io.parley.envelope.Envelope;
+import io.parley.envelope.Kind;
+import io.parley.envelope.Priority;
+import io.parley.envelope.Tlp;
+import io.parley.federation.Federation;
+import io.parley.identity.PartyCard;
+import io.parley.json.Json;
+import io.parley.node.Node;
+import io.parley.store.LinkStore;
+import io.parley.store.OutboxStore;
+import io.parley.store.PartyStore;
+import io.parley.store.StoredEnvelope;
+import io.parley.web.WebModel.*;
+
+/**
+ * Builds what each page shows from the node's services (the same stores and computations the API uses), as of the
+ * node's clock. One instance per request: it caches the parties it has looked up.
+ */
+final class Pages {
+    /** Cases listed on the dashboard before "and N more". */
+    static final int ATTENTION_LIMIT = 50;
+    static final int FINISHED_LIMIT = 10;
+    /** A pending deadline is "due soon" (amber) within this long. */
+    static final Duration SOON = Duration.ofHours(1);
+
+    private final Node node;
+    private final Federation federation;
+    private final CaseBook cases;
+    private final Instant now;
+    private final Map<String, Party> parties = new HashMap<>();
+
+    /** Who is looking: every case and message on a page is shown as MarkingPolicy lets this reader see it. */
+    private final io.parley.evidence.MarkingPolicy.LocalUser reader;
+
+    Pages(Node node, Federation federation, CaseBook cases, io.parley.evidence.MarkingPolicy.LocalUser reader) {
+        this.node = node;
+        this.reader = reader;
+        this.federation = federation;
+        this.cases = cases;
+        this.now = node.now();
+    }
+
+    Instant now() {
+        return now;
+    }
+
+    Layout layout(String title, String user, String csrf, String section, int refresh, String notice, boolean noticeIsError) {
+        return new Layout(title, user, node.origin(), node.config().displayName(), node.key().verifierKey().fingerprint(), csrf,
+                Fmt.time(now), section, refresh, notice, noticeIsError);
+    }
+
+    // ---- parties ----
+
+    Party party(String origin) {
+        return parties.computeIfAbsent(origin, o -> {
+            if (o.equals(node.origin())) return new Party(o, node.config().displayName(), node.key().verifierKey().fingerprint(), true);
+            Optional<PartyStore.Party> known = node.parties().find(o);
+            String name = known.flatMap(p -> card(p)).map(PartyCard::displayName).orElse(null);
+            return new Party(o, name, known.map(PartyStore.Party::fingerprint).orElse("unknown key"), false);
+        });
+    }
+
+    private static Optional<PartyCard> card(PartyStore.Party p) {
+        if (p.card() == null || p.card().length() <= 2) return Optional.empty();
+        try {
+            return Optional.of(PartyCard.fromJson(Json.parse(p.card())));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---- cases ----
+
+    Deadline deadline(String label, Instant due, Instant at, DeadlineStatus status, boolean stillOwed) {
+        String urgency = switch (status) {
+            case NOT_APPLICABLE -> "none";
+            case MET -> "met";
+            case MISSED -> stillOwed ? "overdue" : "missed";
+            case PENDING -> Duration.between(now, due).compareTo(SOON) <= 0 ? "soon" : "pending";
+        };
+        String rel = switch (urgency) {
+            case "overdue" -> "overdue by " + Fmt.duration(Duration.between(due, now));
+            case "soon", "pending" -> "due " + Fmt.relative(due, now);
+            case "met", "missed" -> at == null ? "" : (at.isAfter(due) ? Fmt.duration(Duration.between(due, at)) + " late" : "in time");
+            default -> "";
+        };
+        return new Deadline(label, Fmt.time(due), Fmt.iso(due), rel, status.wire().replace('_', ' '), urgency);
+    }
+
+    CaseRow row(CaseTimeline t) {
+        boolean finished = t.state().finished();
+        Deadline ack = deadline("Acknowledgement", t.ackDue(), t.ackedAt(), t.ackStatus(now), t.ackedAt() == null && !finished);
+        Deadline answer = t.needsAnswer()
+                ? deadline("Answer", t.answerDue(), t.answeredAt(), t.answerStatus(now), t.answeredAt() == null && !finished)
+                : deadline("Answer", t.answerDue(), null, DeadlineStatus.NOT_APPLICABLE, false);
+        CaseTimeline.Response mine = t.responses().get(node.origin());
+        boolean owed = !finished && !t.openedBy().equals(node.origin())
+                && (mine == null || mine.ackedAt() == null || t.needsAnswer() && mine.answeredAt() == null);
+        String urgency;
+        if (finished) urgency = "done";
+        else if (ack.urgency().equals("overdue") || answer.urgency().equals("overdue")) urgency = "overdue";
+        else if (ack.urgency().equals("soon") || answer.urgency().equals("soon")) urgency = "soon";
+        else if (owed) urgency = "owed";
+        else urgency = "open";
+        return new CaseRow(t.caseId(), t.summary() == null ? "(no summary)" : t.summary(), t.kind().wire(), t.requestType(),
+                t.priority().wire(), t.tlp(), t.state().wire(), t.channel(), party(t.openedBy()), Fmt.time(t.openedAt()), ack, answer, urgency, owed);
+    }
+
+    private static int rank(CaseRow r) {
+        return switch (r.urgency()) {
+            case "overdue" -> 0;
+            case "soon" -> 1;
+            case "owed" -> 2;
+            case "open" -> 3;
+            default -> 4;
+        };
+    }
+
+    /** The next deadline still open, for ordering within a rank. */
+    private static Instant nextDue(CaseTimeline t) {
+        if (t.ackedAt() == null) return t.ackDue();
+        if (t.needsAnswer() && t.answeredAt() == null) return t.answerDue();
+        return Instant.MAX;
+    }
+
+    /** A line test that was answered needs nobody's attention, though no one closes it. */
+    private static boolean settledPing(CaseTimeline t) {
+        return t.kind() == Kind.PING && t.ackedAt() != null;
+    }
+
+    // ---- dashboard ----
+
+    Dashboard dashboard(Layout layout) {
+        List<CaseTimeline> open = new ArrayList<>();
+        for (CaseKey key : cases.unfinished()) cases.timeline(key, reader).filter(t -> !settledPing(t)).ifPresent(open::add);
+        open.sort(Comparator.comparing(Pages::nextDue).thenComparing(t -> t.priority().ordinal()));
+        List<CaseRow> attention = new ArrayList<>(open.stream().map(this::row).toList());
+        attention.sort(Comparator.comparingInt(Pages::rank)); // stable: keeps deadline order within a rank
+        int overdue = (int) attention.stream().filter(r -> r.urgency().equals("overdue")).count();
+        int soon = (int) attention.stream().filter(r -> r.urgency().equals("soon")).count();
+        int owed = (int) attention.stream().filter(CaseRow::owedByUs).count();
+        int more = Math.max(0, attention.size() - ATTENTION_LIMIT);
+        if (more > 0) attention = attention.subList(0, ATTENTION_LIMIT);
+
+        List<CaseTimeline> done = new ArrayList<>();
+        for (String state : List.of("closed", "retracted")) {
+            for (CaseKey key : cases.ids(null, state, FINISHED_LIMIT)) cases.timeline(key, reader).ifPresent(done::add);
+        }
+        done.sort(Comparator.comparing(CaseTimeline::openedAt).reversed());
+        List<CaseRow> finished = done.stream().limit(FINISHED_LIMIT).map(this::row).toList();
+
+        List<ChannelRow> channels = node.channels().all().stream().map(this::channelRow).toList();
+        String base = node.card() == null ? null : node.card().baseUrl();
+        return new Dashboard(layout, party(node.origin()), base, attention, more, finished, channels, peers(), logInfo(), overdue, soon, owed);
+    }
+
+    ChannelRow channelRow(Charter c) {
+        String id = c.channel();
+        String state = node.channels().state(id).orElse("unknown");
+        Optional<Charter> awaiting = node.charters().awaitingSignature(id);
+        List<Party> signed = new ArrayList<>(), waiting = new ArrayList<>();
+        boolean canSign = false, amendment = false;
+        String pendingHash = null, blocked = null;
+        if (awaiting.isPresent()) {
+            Charter terms = awaiting.get();
+            amendment = CharterBook.ACTIVE.equals(state);
+            pendingHash = terms.hash();
+            Set<String> signers = node.channels().signers(id, pendingHash);
+            for (Charter.Member m : terms.members()) (signers.contains(m.origin()) ? signed : waiting).add(party(m.origin()));
+            boolean ours = terms.member(node.origin()).isPresent() && !signers.contains(node.origin());
+            blocked = ours ? node.charters().keyProblem(terms).map(CharterBook.KeyProblem::detail).orElse(null) : null;
+            canSign = ours && blocked == null;
+        }
+        return new ChannelRow(id, c.title(), c.level().wire(), state, c.tlpCeiling(), c.members().stream().map(m -> party(m.origin())).toList(),
+                awaiting.isPresent(), amendment, signed, waiting, canSign, pendingHash, blocked);
+    }
+
+    List<PeerRow> peers() {
+        List<PeerRow> out = new ArrayList<>();
+        for (PartyStore.Party p : node.knownParties()) {
+            if (p.origin().equals(node.origin())) continue;
+            Optional<LinkStore.Link> link = federation.links().link(p.origin());
+            String line = link.map(l -> l.down() ? "down" : l.lastSuccess() != null ? "up" : "unknown").orElse("unknown");
+            String downSince = null, outage = null, total = "0 s", lastSuccess = null, lastSuccessRel = null, lastFailure = null;
+            if (link.isPresent()) {
+                LinkStore.Link l = link.get();
+                Duration ongoing = l.downSince() == null ? Duration.ZERO : Duration.between(l.downSince(), now);
+                total = Fmt.duration(l.totalDowntime().plus(ongoing));
+                if (l.downSince() != null) {
+                    downSince = Fmt.time(l.downSince());
+                    outage = Fmt.duration(ongoing);
+                }
+                if (l.lastSuccess() != null) {
+                    lastSuccess = Fmt.time(l.lastSuccess());
+                    lastSuccessRel = Fmt.relative(l.lastSuccess(), now);
+                }
+                if (l.lastFailure() != null) lastFailure = Fmt.time(l.lastFailure());
+            }
+            out.add(new PeerRow(party(p.origin()), federation.peerUrl(p.origin()).orElse(null), p.flaggedReason(), line, lastSuccess,
+                    lastSuccessRel, downSince, outage, total, lastFailure, federation.outbox().count(p.origin(), "queued"),
+                    federation.outbox().count(p.origin(), "failed")));
+        }
+        return out;
+    }
+
+    LogInfo logInfo() {
+        var latest = node.log().latest();
+        long size = latest.map(c -> c.size()).orElse(0L);
+        List<String> cosigners = new ArrayList<>();
+        if (latest.isPresent()) {
+            for (String line : node.log().store().cosignatureLines(size)) {
+                for (String l : line.split("\n")) {
+                    String s = l.strip();
+                    if (s.startsWith("\u2014 ")) s = s.substring(2);
+                    int sp = s.indexOf(' ');
+                    if (sp > 0) cosigners.add(s.substring(0, sp));
+                }
+            }
+        }
+        String newest = null;
+        try {
+            newest = node.log().store().newestCosignedSize().map(n -> Long.toString(n)).orElse(null);
+        } catch (RuntimeException e) {
+            // an empty table reads as no cosignature at all
+        }
+        return new LogInfo(size, latest.map(c -> Fmt.seconds(c.createdAt())).orElse(null), List.copyOf(new LinkedHashSet<>(cosigners)), newest,
+                node.log().store().queueLength(), node.envelopes().count(), node.envelopes().equivocations().size(), node.witness().conflicts().size());
+    }
+
+    // ---- case page ----
+
+    /** The page of the case {@code id}, in {@code channel} when given (null: the one channel holding that id). */
+    Optional<CasePage> casePage(Layout layout, String channel, String id) {
+        Optional<CaseTimeline> named = cases.find(id, channel);
+        if (named.isEmpty()) return Optional.empty();
+        Optional<CaseTimeline> found = cases.timeline(named.get().channel(), id, reader);
+        if (found.isEmpty()) return Optional.empty();
+        CaseTimeline t = found.get();
+        List<StoredEnvelope> envelopes = cases.envelopes(t.channel(), id, reader);
+        Envelope opening = envelopes.stream().map(StoredEnvelope::envelope).filter(e -> e.from().equals(t.openedBy()) && e.kind() == t.kind())
+                .findFirst().orElse(envelopes.get(0).envelope());
+        Optional<Charter> charter = node.channels().charter(t.channel());
+
+        List<Field> fields = fields(t, opening.body());
+        List<Response> responses = new ArrayList<>();
+        if (charter.isPresent()) {
+            for (Charter.Member m : charter.get().members()) {
+                if (m.origin().equals(t.openedBy())) continue;
+                CaseTimeline.Response r = t.responses().get(m.origin());
+                Instant acked = r == null ? null : r.ackedAt(), answered = r == null ? null : r.answeredAt();
+                boolean finished = t.state().finished();
+                responses.add(new Response(party(m.origin()), acked == null ? null : Fmt.time(acked),
+                        deadline("Acknowledgement", t.ackDue(), acked, t.ackStatusOf(m.origin(), now), acked == null && !finished),
+                        answered == null ? null : Fmt.time(answered),
+                        t.needsAnswer() ? deadline("Answer", t.answerDue(), answered, t.answerStatusOf(m.origin(), now), answered == null && !finished)
+                                : deadline("Answer", t.answerDue(), null, DeadlineStatus.NOT_APPLICABLE, false)));
+            }
+        }
+
+        List<StoredEnvelope> ordered = new ArrayList<>(envelopes);
+        ordered.sort(Comparator.comparing((StoredEnvelope s) -> s.envelope().createdAt()).thenComparing(s -> s.envelope().from())
+                .thenComparingLong(s -> s.envelope().seq()));
+        List<Entry> timeline = new ArrayList<>();
+        List<Escalation> escalations = new ArrayList<>();
+        for (StoredEnvelope s : ordered) {
+            Envelope e = s.envelope();
+            JsonNode b = e.body();
+            String text = text(b);
+            List<Delivery> deliveries = new ArrayList<>();
+            if (e.from().equals(node.origin())) {
+                for (OutboxStore.Status st : federation.outbox().forEnvelope(s.hash())) {
+                    String detail = switch (st.state()) {
+                        case "delivered" -> st.deliveredAt() == null ? "" : Fmt.seconds(st.deliveredAt());
+                        case "queued" -> st.failedSince() != null ? "failing since " + Fmt.time(st.failedSince()) : st.attempts() + " attempts";
+                        default -> st.lastError() == null ? "" : st.lastError();
+                    };
+                    deliveries.add(new Delivery(st.recipient(), st.state(), detail));
+                }
+            }
+            timeline.add(new Entry(Fmt.seconds(e.createdAt()), Fmt.iso(e.createdAt()), party(e.from()), e.kind().wire(), e.tlp(), e.priority().wire(),
+                    text, b.path("lang").isTextual() ? b.path("lang").asText() : null, s.hash(), Fmt.seconds(s.receivedAt()), deliveries));
+            if (e.kind() == Kind.ESCALATE) {
+                String due = b.path("due").isTextual() ? b.path("due").asText() : null;
+                Instant dueAt = null;
+                try {
+                    dueAt = due == null ? null : Instant.parse(due);
+                } catch (RuntimeException ex) {
+                    // shown as given
+                }
+                escalations.add(new Escalation(Fmt.seconds(e.createdAt()), party(e.from()), b.path("deadline").asText("?"),
+                        b.has("rung") ? Integer.toString(b.path("rung").asInt() + 1) : "?", b.path("role").asText(""),
+                        b.path("contact").isTextual() ? b.path("contact").asText() : null, dueAt != null ? Fmt.time(dueAt) : due));
+            }
+        }
+        boolean member = charter.flatMap(c -> c.member(node.origin())).isPresent();
+        String title = charter.map(Charter::title).orElse(t.channel());
+        return Optional.of(new CasePage(layout, row(t), title, fields, responses, timeline, escalations, member ? actions(t) : List.of(), member));
+    }
+
+    private static String text(JsonNode b) {
+        if (b.path("withheld").isTextual()) return "(content withheld) " + b.path("withheld").asText();
+        String summary = b.path("summary").isTextual() ? b.path("summary").asText() : null;
+        String text = b.path("text").isTextual() ? b.path("text").asText() : null;
+        if (summary != null && text != null && !summary.equals(text)) return summary + " — " + text;
+        if (summary != null) return summary;
+        if (text != null) return text;
+        if (b.path("action").isTextual()) return b.path("action").asText();
+        if (b.path("mode").isTextual()) return "line test (" + b.path("mode").asText() + ")";
+        return "";
+    }
+
+    private static List<Field> fields(CaseTimeline t, JsonNode b) {
+        List<Field> f = new ArrayList<>();
+        if (t.kind() == Kind.REQUEST) f.add(new Field("Request type", t.requestType() == null ? "—" : t.requestType(), false));
+        if (t.kind() == Kind.PING) f.add(new Field("Line test", b.path("mode").asText("auto").equals("human") ? "a person must acknowledge" : "answered by the node itself", false));
+        add(f, "Asked", b.path("asked"), true);
+        add(f, "Affected systems", b.path("affected").path("systems"), false);
+        add(f, "Affected sectors", b.path("affected").path("sectors"), false);
+        JsonNode w = b.path("window");
+        if (w.isObject() && (w.hasNonNull("from") || w.hasNonNull("to"))) {
+            f.add(new Field("Window", windowEnd(w.path("from")) + " to " + windowEnd(w.path("to")), false));
+        }
+        add(f, "Indicators", b.path("indicators"), false);
+        add(f, "Legal basis", b.path("legal_basis"), false);
+        String text = b.path("text").isTextual() ? b.path("text").asText() : null;
+        if (text != null && !text.equals(t.summary())) {
+            f.add(new Field("Text" + (b.path("lang").isTextual() ? " [" + b.path("lang").asText() + "]" : ""), text, true));
+        } else if (b.path("lang").isTextual()) {
+            f.add(new Field("Language", b.path("lang").asText(), false));
+        }
+        return f;
+    }
+
+    private static String windowEnd(JsonNode v) {
+        if (!v.isTextual()) return "…";
+        try {
+            return Fmt.time(Instant.parse(v.asText()));
+        } catch (RuntimeException e) {
+            return v.asText();
+        }
+    }
+
+    private static void add(List<Field> f, String label, JsonNode v, boolean multiline) {
+        if (v.isTextual() && !v.asText().isBlank()) f.add(new Field(label, v.asText(), multiline));
+        else if (v.isArray() && !v.isEmpty()) {
+            List<String> items = new ArrayList<>();
+            v.forEach(x -> items.add(x.isTextual() ? x.asText() : Json.write(x)));
+            f.add(new Field(label, String.join(", ", items), false));
+        } else if (v.isObject() || v.isNumber() || v.isBoolean()) {
+            f.add(new Field(label, Json.write(v), false));
+        }
+    }
+
+    /** Only what makes sense for this node: the opener neither acknowledges nor answers; only the opener closes or retracts. */
+    List<Action> actions(CaseTimeline t) {
+        if (t.state().finished()) return List.of();
+        boolean opener = t.openedBy().equals(node.origin());
+        CaseTimeline.Response mine = t.responses().get(node.origin());
+        List<Action> out = new ArrayList<>();
+        if (!opener && (mine == null || mine.ackedAt() == null)) out.add(new Action("ack", "Acknowledge", false));
+        if (t.kind() != Kind.PING) out.add(new Action("update", "Send update", false));
+        if (!opener && t.kind() == Kind.REQUEST && (mine == null || mine.answeredAt() == null)) out.add(new Action("answer", "Answer", false));
+        if (opener) out.add(new Action("close", "Close case", true));
+        if (opener) out.add(new Action("retract", "Retract", true));
+        return out;
+    }
+
+    // ---- channel page ----
+
+    Optional<ChannelPage> channelPage(Layout layout, String id) {
+        Optional<Charter> found = node.channels().charter(id);
+        if (found.isEmpty()) return Optional.empty();
+        Charter c = found.get();
+        String hash = c.hash();
+        Set<String> signers = node.channels().signers(id, hash);
+        List<Member> members = c.members().stream()
+                .map(m -> new Member(party(m.origin()), m.key().fingerprint(), signers.contains(m.origin()), m.baseUrl())).toList();
+        Optional<Charter> pending = node.channels().pending(id);
+        List<Term> pendingTerms = pending.map(Pages::terms).orElse(List.of());
+
+        List<CaseTimeline> timelines = new ArrayList<>();
+        for (CaseKey key : cases.ids(id, null, 100_000)) cases.timeline(key, reader).ifPresent(timelines::add);
+        List<CaseRow> rows = timelines.stream().limit(100).map(this::row).toList();
+
+        Instant to = now.plusSeconds(1), from = to.minus(Duration.ofDays(30));
+        ResponsivenessReport r = responsiveness(c, timelines, from, to);
+        List<ReportRow> report = r.rows().stream().map(x -> new ReportRow(party(x.party()), x.cases(), x.requests(), Fmt.percent(x.ackOnTimePercent()),
+                x.ackMissed(), Fmt.percent(x.answerOnTimePercent()), x.answerMissed(), Fmt.duration(x.medianAck()), Fmt.duration(x.p90Ack()),
+                Fmt.duration(x.medianAnswer()), Fmt.duration(x.p90Answer()), x.pingTests(), x.pingsFailed(), x.outages(), Fmt.duration(x.downtime()))).toList();
+        String csv = "/channels/" + Fmt.path(id) + "/report.csv";
+        boolean member = c.member(node.origin()).isPresent();
+        return Optional.of(new ChannelPage(layout, channelRow(c), terms(c), ladder(c), members, pendingTerms,
+                pending.map(p -> Fmt.tlpLabel(p.tlpCeiling())).orElse(null), rows, report, Fmt.time(from), Fmt.time(to), csv, member));
+    }
+
+    private ResponsivenessReport responsiveness(Charter c, List<CaseTimeline> timelines, Instant from, Instant to) {
+        Map<String, LinkStore.Link> links = new HashMap<>();
+        Map<String, List<LinkStore.Outage>> outages = new HashMap<>();
+        for (Charter.Member m : c.members()) {
+            federation.links().link(m.origin()).ifPresent(l -> links.put(m.origin(), l));
+            outages.put(m.origin(), federation.links().outages(m.origin()));
+        }
+        return ResponsivenessReport.compute(c, timelines, from, to, now, links, outages);
+    }
+
+    /** The channel page's responsiveness report (last 30 days, the cases this reader may see) as CSV. */
+    Optional<String> reportCsv(String id) {
+        Optional<Charter> c = node.channels().charter(id);
+        if (c.isEmpty()) return Optional.empty();
+        List<CaseTimeline> timelines = new ArrayList<>();
+        for (CaseKey key : cases.ids(id, null, 100_000)) cases.timeline(key, reader).ifPresent(timelines::add);
+        Instant to = now.plusSeconds(1);
+        return Optional.of(responsiveness(c.get(), timelines, to.minus(Duration.ofDays(30)), to).toCsv());
+    }
+
+    private static List<Term> terms(Charter c) {
+        List<Term> out = new ArrayList<>();
+        for (Priority p : Priority.values()) {
+            Charter.Deadlines d = c.deadlines().get(p);
+            out.add(new Term(p.wire(), Fmt.duration(d.ack()), Fmt.duration(d.answer())));
+        }
+        return out;
+    }
+
+    private static List<Rung> ladder(Charter c) {
+        List<Rung> out = new ArrayList<>();
+        for (int i = 0; i < c.escalation().size(); i++) {
+            Charter.Rung r = c.escalation().get(i);
+            out.add(new Rung(i + 1, r.after().isZero() ? "at the deadline" : Fmt.duration(r.after()) + " after", r.role(), r.contact()));
+        }
+        return out;
+    }
+
+    // ---- new case form ----
+
+    NewCase newCase(Layout layout, Charter c, CaseForm form, String error, String errorField) {
+        List<Option> tlps = new ArrayList<>();
+        for (Tlp t : Tlp.values()) if (!t.exceeds(c.tlpCeiling())) tlps.add(new Option(t.wire(), Fmt.tlpLabel(t)));
+        List<Option> priorities = new ArrayList<>();
+        for (Priority p : Priority.values()) {
+            Charter.Deadlines d = c.deadlines().get(p);
+            priorities.add(new Option(p.wire(), Fmt.label(p.wire()) + " (ack " + Fmt.duration(d.ack()) + ", answer " + Fmt.duration(d.answer()) + ")"));
+        }
+        List<Option> types = new TreeSet<>(CaseBook.REQUEST_TYPES).stream().map(t -> new Option(t, Fmt.label(t))).toList();
+        return new NewCase(layout, c.channel(), c.title(), c.tlpCeiling(), tlps, priorities, types, form, error, errorField);
+    }
+}

@@ -1,0 +1,597 @@
+package io.parley.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
+import io.parley.cases.CaseBook;
+import io.parley.cases.CaseException;
+import io.parley.timeline.CaseTimeline;
+import io.parley.charter.Charter;
+import io.parley.envelope.EnvelopeFormatException;
+import io.parley.node.OutgoingCheck;
+import io.parley.envelope.Kind;
+import io.parley.envelope.Priority;
+import io.parley.envelope.Tlp;
+import io.parley.envelope.Verdict;
+import io.parley.federation.Federation;
+import io.parley.json.Json;
+import io.parley.node.ChannelActions;
+import io.parley.node.Node;
+import io.parley.store.UserStore;
+import io.parley.web.WebModel.CaseForm;
+import io.parley.web.WebModel.Layout;
+
+/**
+ * The duty officer's web UI at {@code /}: server-rendered HTML (jte, escaped by default), no script. Every page needs
+ * a signed-in session ({@link SignInRoutes}: {@code /login}, a server-side session in an HttpOnly SameSite=Strict
+ * cookie); HTTP Basic is not accepted here, and the session is not accepted by the API. A request without a session is
+ * sent to the sign-in form. Every form posts a CSRF token bound to the session, and a POST without a valid one is
+ * refused with 403. An admin without a second factor on a node with {@code require_2fa_for_admin} reaches nothing but
+ * the account page (to enrol) and sign-out. Pages read the node's services directly, the same the API uses, so they
+ * show the same data. Failures are HTML pages with a message, never a trace.
+ */
+public final class WebRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(WebRoutes.class);
+    static final String HTML = "text/html; charset=utf-8";
+    /** An error page's status and HTML, put back after Javalin's status mappers (which answer 404/405 as problem+json). */
+    private static final String ERROR_PAGE = "parley.web.error-page";
+    static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    private static final Map<String, Kind> ACTIONS = Map.of("ack", Kind.ACK, "update", Kind.UPDATE, "answer", Kind.ANSWER,
+            "close", Kind.CLOSE, "retract", Kind.RETRACT);
+    private static final Map<String, String> DONE = Map.of(
+            "ack", "Acknowledgement signed and queued for delivery.",
+            "update", "Update signed and queued for delivery.",
+            "answer", "Answer signed and queued for delivery.",
+            "close", "Case closed.",
+            "retract", "Case retracted.",
+            "opened", "Case opened: signed and queued for delivery to the channel's members.",
+            "ping", "Line test sent.",
+            "signed", "Charter signed; the channel becomes active when every member has signed.",
+            "saved", "Account saved.",
+            "disabled", "Account disabled: its password and tokens no longer work.");
+
+    private final Node node;
+    private final Federation federation;
+    private final CaseBook cases;
+    private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
+    private final SessionCookie cookie;
+    private final byte[] css;
+
+    public WebRoutes(Node node, Federation federation, CaseBook cases) {
+        this.node = node;
+        this.federation = federation;
+        this.cases = cases;
+        this.cookie = new SessionCookie(node);
+        try (InputStream in = WebRoutes.class.getResourceAsStream("/static/parley.css")) {
+            if (in == null) throw new IllegalStateException("static/parley.css is missing from the classpath");
+            this.css = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void register(Javalin app) {
+        app.get("/", page(this::dashboard));
+        app.get("/cases/{id}", page(this::showCase));
+        app.get("/cases/{id}/evidence", page(this::evidence)); // before /cases/{id}/{action}, which it would otherwise match
+        app.post("/cases/{id}/{action}", page(this::caseAction));
+        app.get("/cases/{id}/{action}", page((ctx, s) -> seeOther(ctx, "/cases/" + segment(ctx.pathParam("id"))
+                + (ctx.queryParam("channel") == null ? "" : "?channel=" + segment(ctx.queryParam("channel"))))));
+        app.get("/channels/{id}", page(this::showChannel));
+        app.get("/channels/{id}/cases/new", page(this::newCaseForm));
+        app.get("/channels/{id}/report.csv", page(this::reportCsv));
+        app.post("/channels/{id}/cases", page(this::openCase));
+        app.post("/channels/{id}/sign", page(this::sign));
+        app.post("/channels/{id}/ping", page(this::ping));
+        app.get("/channels/{id}/{action}", page((ctx, s) -> seeOther(ctx, "/channels/" + segment(ctx.pathParam("id")))));
+        app.get("/users", page(this::users));
+        app.post("/users", page(this::saveUser));
+        app.post("/users/{name}/disable", page(this::disableUser));
+        new SignInRoutes(node, this, cookie).register(app);
+        new AccountRoutes(node, this).register(app);
+        app.get("/audit", page(this::audit));
+        app.get("/ui/parley.css", ctx -> ctx.header("Cache-Control", "max-age=300").header("X-Content-Type-Options", "nosniff")
+                .contentType("text/css; charset=utf-8").result(css));
+        app.after(WebRoutes::restoreErrorPage);
+    }
+
+    /** The signed-in user of a request, its session id, the token its forms carry, and the page builder as of this request. */
+    record Session(String user, UserStore.User account, String id, String csrf, Pages pages) {
+        Layout layout(String title, String section, int refresh, String notice, boolean error) {
+            return pages.layout(title, user, csrf, section, refresh, notice, error);
+        }
+    }
+
+    @FunctionalInterface
+    interface PageHandler {
+        void handle(Context ctx, Session session) throws Exception;
+    }
+
+    /** A refusal to show as an HTML page. */
+    static final class WebError extends RuntimeException {
+        final int status;
+        final String heading;
+
+        WebError(int status, String heading, String message) {
+            super(message, null, false, false);
+            this.status = status;
+            this.heading = heading;
+        }
+    }
+
+    /** The headers of every page, the sign-in pages included. */
+    static void securityHeaders(Context ctx) {
+        ctx.header("Content-Security-Policy", CSP).header("X-Content-Type-Options", "nosniff").header("X-Frame-Options", "DENY")
+                .header("Referrer-Policy", "same-origin").header("Cache-Control", "no-store");
+    }
+
+    Handler page(PageHandler handler) {
+        return ctx -> {
+            securityHeaders(ctx);
+            Session session = null;
+            try {
+                session = authenticate(ctx);
+                if (session == null) {
+                    signInFirst(ctx);
+                    return;
+                }
+                if (ctx.method() == HandlerType.POST && !Csrf.valid(session.id(), ctx.formParam(Csrf.FIELD))) {
+                    throw new WebError(403, "Form expired or forged",
+                            "This form did not carry a valid security token, so nothing was done. Go back, reload the page and try again.");
+                }
+                if (mustEnrolFirst(ctx, session)) return;
+                authorize(ctx, session);
+                handler.handle(ctx, session);
+            } catch (WebError e) {
+                error(ctx, session, e.status, e.heading, e.getMessage());
+            } catch (CaseException e) {
+                error(ctx, session, e.status(), "Case action refused", e.getMessage());
+            } catch (ChannelActions.Refused e) {
+                error(ctx, session, e.status(), "Channel action refused", e.getMessage());
+            } catch (EnvelopeFormatException e) {
+                error(ctx, session, 422, "Not accepted", e.getMessage());
+            } catch (OutgoingCheck.Refused e) {
+                StringBuilder why = new StringBuilder(e.getMessage());
+                e.faults().forEach(f -> why.append("\n").append(f.pointer()).append(": ").append(f.detail()));
+                error(ctx, session, 422, "Not sent", why.toString());
+            } catch (io.parley.api.RequestBodies.TooLarge e) {
+                error(ctx, session, 413, "Form too large", "This form sent more than the node reads (" + e.limit() + " bytes); nothing was done.");
+            } catch (io.parley.json.JcsException e) {
+                error(ctx, session, 422, "Not accepted", "The text cannot be signed: " + e.getMessage());
+            } catch (Exception e) {
+                LOG.error("web UI failed on {} {}", ctx.method(), ctx.path(), e);
+                error(ctx, session, 500, "Something went wrong", "The node could not show this page. The error has been logged; try again shortly.");
+            }
+        };
+    }
+
+    /** The permission table's entry for this page or action, as the API checks it; a refusal is a 403 page. */
+    private void authorize(Context ctx, Session session) {
+        String method = ctx.method() == HandlerType.HEAD ? "GET" : ctx.method().name();
+        var permission = io.parley.auth.Permissions.required(method, ctx.endpointHandlerPath());
+        if (permission.isEmpty()) throw new WebError(403, "Not permitted", "No permission is declared for this page, so it is refused.");
+        if (permission.get() instanceof io.parley.auth.Permission.Public) return;
+        UserStore.User user = node.users().find(session.user())
+                .orElseThrow(() -> new WebError(403, "Not permitted", "This account is disabled."));
+        var why = io.parley.api.HttpServer.denial(node, user, permission.get(), ctx);
+        if (why.isPresent()) {
+            io.parley.api.RequestAudit.denied(node, ctx, user.username(), method + " " + ctx.endpointHandlerPath(), why.get());
+            throw new WebError(403, "Not permitted", "Nothing was done: " + why.get() + ".");
+        }
+    }
+
+    /**
+     * The request's signed-in session, or null. HTTP Basic credentials are ignored here: the browser signs in at /login.
+     * The dashboard's own reload ({@code ?refresh=auto}, from its refresh tag) is not activity: an open, unattended
+     * dashboard times out like any other page.
+     */
+    Session authenticate(Context ctx) {
+        boolean activity = !(ctx.method() == HandlerType.GET && "auto".equals(ctx.queryParam("refresh")));
+        Optional<io.parley.auth.Sessions.Active> active = node.sessions().resolve(cookie.read(ctx), io.parley.auth.Sessions.Stage.FULL, activity);
+        if (active.isEmpty()) return null;
+        UserStore.User user = active.get().user();
+        return new Session(user.username(), user, active.get().id(), Csrf.token(active.get().id()),
+                new Pages(node, federation, cases, node.messageAccess().reader(user)));
+    }
+
+    /**
+     * No session: a page is answered with the sign-in form's address and the page to come back to; a form post (whose
+     * content a redirect would lose, and which may come from another site) with a 401 page and nothing done.
+     */
+    private void signInFirst(Context ctx) {
+        if (ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD) {
+            String back = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+            seeOther(ctx, "/login" + (SignInRoutes.localPath(back) != null && !back.equals("/") ? "?next=" + Fmt.path(back) : ""));
+            return;
+        }
+        throw new WebError(401, "Sign-in required", "You are not signed in (or your session ended), so nothing was done. Sign in and try again.");
+    }
+
+    /**
+     * Under {@code require_2fa_for_admin}, an admin without a second factor is sent to enrol before anything else: only
+     * the account page and sign-out answer. True if this request was answered so.
+     */
+    private boolean mustEnrolFirst(Context ctx, Session s) {
+        if (!node.config().signIn().secondFactorRequired(s.account()) || node.secondFactor().enrolled(s.user())) return false;
+        String route = ctx.endpointHandlerPath();
+        if (route.equals("/account") || route.startsWith("/account/") || route.equals("/logout")) return false;
+        if (ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD) {
+            seeOther(ctx, "/account?enrol=required");
+            return true;
+        }
+        throw new WebError(403, "Second factor required", "This node requires admins to use a second factor. Set it up on your account page first; nothing was done.");
+    }
+
+    // ---- pages ----
+
+    private void dashboard(Context ctx, Session s) {
+        var model = s.pages().dashboard(s.layout("Duty desk", "dashboard", 60, done(ctx), false));
+        render(ctx, 200, "dashboard.jte", model);
+    }
+
+    private void showCase(Context ctx, Session s) {
+        String id = ctx.pathParam("id");
+        var model = s.pages().casePage(s.layout("Case " + id, "cases", 0, done(ctx), false), ctx.queryParam("channel"), id)
+                .orElseThrow(() -> new WebError(404, "No such case", "No case '" + id + "' is known on this node."));
+        render(ctx, 200, "case.jte", model);
+    }
+
+    private void showChannel(Context ctx, Session s) {
+        String id = ctx.pathParam("id");
+        var model = s.pages().channelPage(s.layout("Channel " + id, "channels", 0, done(ctx), false), id)
+                .orElseThrow(() -> unknownChannel(id));
+        render(ctx, 200, "channel.jte", model);
+    }
+
+    /**
+     * The case's evidence bundle as a download, for the signed-in officer (the API does not take the session): the same
+     * bundle and the same rule as {@code GET /api/v1/cases/{id}/evidence}, all or nothing, and on the audit trail.
+     */
+    private void evidence(Context ctx, Session s) {
+        String id = ctx.pathParam("id");
+        CaseTimeline t = cases.find(id, ctx.queryParam("channel"))
+                .orElseThrow(() -> new WebError(404, "No such case", "No case '" + id + "' is known on this node."));
+        com.fasterxml.jackson.databind.node.ObjectNode bundle;
+        try {
+            bundle = io.parley.export.CaseBundle.export(node, federation.outbox(), t.channel(), t.caseId());
+        } catch (io.parley.export.CaseBundle.MissingNotice e) {
+            throw new WebError(409, "Not exported", e.getMessage());
+        }
+        var unreadable = io.parley.export.CaseBundle.unreadable(node, node.messageAccess().reader(s.account()), bundle);
+        if (unreadable.isPresent()) {
+            throw new WebError(403, "Not permitted", "This case holds a message marked TLP:" + unreadable.get().tlp().wire().toUpperCase(Locale.ROOT)
+                    + " that your account may not read, so its bundle cannot be exported by you; an admin or a user granted RED for channel "
+                    + t.channel() + " can export it.");
+        }
+        node.audit().record(io.parley.audit.AuditEvent.done(s.user(), io.parley.audit.AuditAction.EXPORT, "case " + t.channel() + "/" + t.caseId(),
+                ctx.ip(), "web: case bundle, " + bundle.path("envelopes").size() + " envelopes"));
+        ctx.header("Content-Disposition", "attachment; filename=\"" + t.caseId().replaceAll("[^A-Za-z0-9._-]", "_") + ".parley.json\"")
+                .contentType("application/json; charset=utf-8").result(Json.write(bundle));
+    }
+
+    private void reportCsv(Context ctx, Session s) {
+        String id = ctx.pathParam("id");
+        String csv = s.pages().reportCsv(id).orElseThrow(() -> unknownChannel(id));
+        ctx.header("Content-Disposition", "attachment; filename=\"" + id.replaceAll("[^A-Za-z0-9._-]", "_") + "-responsiveness.csv\"")
+                .contentType("text/csv; charset=utf-8").result(csv);
+    }
+
+    private void newCaseForm(Context ctx, Session s) {
+        Charter c = charter(ctx.pathParam("id"));
+        Tlp defaultTlp = Tlp.AMBER.exceeds(c.tlpCeiling()) ? c.tlpCeiling() : Tlp.AMBER;
+        render(ctx, 200, "newcase.jte", s.pages().newCase(s.layout("New case", "channels", 0, null, false), c, CaseForm.blank(defaultTlp), null, null));
+    }
+
+    private void users(Context ctx, Session s) {
+        render(ctx, 200, "users.jte", new WebModel.Users(s.layout("Accounts", "users", 0, done(ctx), false), node.users().accounts()));
+    }
+
+    /** The audit trail, newest first, {@value #AUDIT_PAGE} a page; {@code ?before=SEQ} pages back, actor and action filter. */
+    private void audit(Context ctx, Session s) {
+        long before = auditNumber(ctx.queryParam("before"));
+        String actor = form(ctx.queryParam("actor"), io.parley.audit.AuditEvent.MAX_ACTOR);
+        String action = ctx.queryParam("action") == null ? "" : ctx.queryParam("action");
+        if (!action.isEmpty() && io.parley.audit.AuditAction.ofCode(action).isEmpty()) {
+            throw new WebError(400, "Not shown", "There is no audit action '" + action + "'.");
+        }
+        var records = node.audit().list(new io.parley.audit.AuditQuery(0, before, actor, action, AUDIT_PAGE, true));
+        String older = null;
+        if (records.size() == AUDIT_PAGE) {
+            older = "/audit?before=" + records.get(records.size() - 1).seq()
+                    + (actor.isEmpty() ? "" : "&actor=" + Fmt.path(actor)) + (action.isEmpty() ? "" : "&action=" + Fmt.path(action));
+        }
+        List<String> actions = java.util.Arrays.stream(io.parley.audit.AuditAction.values()).map(io.parley.audit.AuditAction::code).toList();
+        render(ctx, 200, "audit.jte", new WebModel.Audit(s.layout("Audit trail", "audit", 0, null, false), records, node.verifyAudit(),
+                actor, action, actions, older, before > 0));
+    }
+
+    private static final int AUDIT_PAGE = 50;
+
+    private static long auditNumber(String v) {
+        if (v == null || v.isEmpty()) return 0;
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw new WebError(400, "Not shown", "'before' must be a record number.");
+        }
+    }
+
+    private static String form(String v, int max) {
+        String s = v == null ? "" : v.strip();
+        if (s.length() > max) throw new WebError(400, "Not shown", "That filter is longer than anything on record.");
+        return s;
+    }
+
+    // ---- actions (POST, CSRF-checked by page()) ----
+
+    /** Creates or resets an account, with the rules of {@code parley user add}. */
+    private void saveUser(Context ctx, Session s) {
+        String name = form(ctx, "username"), password = ctx.formParam("password"), roleText = form(ctx, "role");
+        io.parley.auth.UserNames.refusal(name).ifPresent(why -> { throw new WebError(422, "Not saved", Character.toUpperCase(why.charAt(0)) + why.substring(1) + "."); });
+        if (password == null || password.length() < 8) throw new WebError(422, "Not saved", "A password needs at least 8 characters.");
+        io.parley.auth.Role role = io.parley.auth.Role.parse(roleText)
+                .orElseThrow(() -> new WebError(422, "Not saved", "The role must be viewer, officer or admin."));
+        List<String> channels = list(form(ctx, "channels"));
+        for (String c : channels) {
+            if (!c.equals(io.parley.auth.Role.ALL_CHANNELS) && !c.matches("[A-Za-z0-9._-]{1,64}")) throw new WebError(422, "Not saved", "'" + c + "' is not a channel id or *.");
+        }
+        if (role == io.parley.auth.Role.OFFICER && channels.isEmpty()) throw new WebError(422, "Not saved", "An officer needs at least one channel (or * for every channel).");
+        if (role != io.parley.auth.Role.OFFICER && !channels.isEmpty()) throw new WebError(422, "Not saved", "Channels apply to officers only.");
+        var before = io.parley.audit.AccountEvents.current(node.users(), name);
+        node.users().put(name, io.parley.auth.Passwords.hash(password), role.wire(), node.now());
+        node.users().setChannels(name, channels);
+        node.users().setDisabled(name, false);
+        node.audit().record(io.parley.audit.AccountEvents.saved(s.user(), ctx.ip(), before, name, role.wire(), channels));
+        seeOther(ctx, "/users?done=saved");
+    }
+
+    private void disableUser(Context ctx, Session s) {
+        String name = ctx.pathParam("name");
+        if (name.equals(s.user())) throw new WebError(422, "Not disabled", "You cannot disable the account you are signed in with.");
+        if (!node.users().disable(name, node.now())) throw new WebError(404, "No such account", "No account '" + name + "' exists on this node.");
+        node.audit().record(io.parley.audit.AccountEvents.disabled(s.user(), ctx.ip(), name));
+        seeOther(ctx, "/users?done=disabled");
+    }
+
+    private static String form(Context ctx, String field) {
+        String v = ctx.formParam(field);
+        return v == null ? "" : v.strip();
+    }
+
+    private void caseAction(Context ctx, Session s) {
+        String id = ctx.pathParam("id"), action = ctx.pathParam("action");
+        Kind kind = ACTIONS.get(action);
+        if (kind == null) throw new WebError(404, "No such action", "Cases can be acknowledged, updated, answered, closed or retracted.");
+        // the case page's form names the channel in a field; a hand-made link may use the query
+        String channel = ctx.formParam("channel") != null ? ctx.formParam("channel") : ctx.queryParam("channel");
+        CaseTimeline t = cases.find(id, channel)
+                .orElseThrow(() -> new WebError(404, "No such case", "No case '" + id + "' is known on this node."));
+        String text = trimmed(ctx.formParam("text"));
+        if (text.isEmpty() && (kind == Kind.UPDATE || kind == Kind.ANSWER)) {
+            var model = s.pages().casePage(s.layout("Case " + id, "cases", 0,
+                    "Write the " + (kind == Kind.UPDATE ? "update" : "answer") + " in the text box first; nothing was sent.", true), t.channel(), id).orElseThrow();
+            render(ctx, 422, "case.jte", model);
+            return;
+        }
+        ObjectNode body = Json.object();
+        if (!text.isEmpty()) body.put("text", text).put("lang", lang(ctx.formParam("lang")));
+        Verdict v = cases.respond(t.channel(), id, kind, body, s.user());
+        refuseRejected(v);
+        seeOther(ctx, Fmt.caseHref(id, t.channel(), null) + "&done=" + action);
+    }
+
+    private void sign(Context ctx, Session s) {
+        String id = ctx.pathParam("id");
+        charter(id);
+        String reviewed = ctx.formParam("charter_hash");
+        if (reviewed == null || !reviewed.matches("[0-9a-f]{64}")) {
+            throw new WebError(400, "Not accepted", "The sign form must carry the hash of the terms it showed; reload the channel page and review the terms again.");
+        }
+        Verdict signed = node.channelActions().sign(id, reviewed);
+        refuseRejected(signed);
+        io.parley.api.RequestAudit.done(node, ctx, s.user(), io.parley.audit.AuditAction.CHARTER_SIGNED, id, "terms " + reviewed);
+        String back = "channel".equals(ctx.formParam("back")) ? "/channels/" + segment(id) : "/";
+        seeOther(ctx, back + "?done=signed");
+    }
+
+    private void ping(Context ctx, Session s) {
+        String id = ctx.pathParam("id");
+        charter(id);
+        String mode = "human".equals(ctx.formParam("mode")) ? "human" : "auto";
+        Priority priority = Priority.fromWire(Optional.ofNullable(ctx.formParam("priority")).orElse("routine"))
+                .orElseThrow(() -> new WebError(400, "Not accepted", "Priority must be flash, urgent or routine."));
+        CaseTimeline t = cases.open(id, Kind.PING, priority, Tlp.GREEN, Json.object().put("mode", mode)
+                .put("summary", mode.equals("human") ? "Line test: please acknowledge" : "Line test"), s.user());
+        seeOther(ctx, Fmt.caseHref(t.caseId(), t.channel(), null) + "&done=ping");
+    }
+
+    private void openCase(Context ctx, Session s) {
+        Charter c = charter(ctx.pathParam("id"));
+        CaseForm f = new CaseForm(value(ctx, "kind"), value(ctx, "priority"), value(ctx, "tlp"), value(ctx, "type"), value(ctx, "summary"),
+                value(ctx, "asked"), value(ctx, "sectors"), value(ctx, "systems"), value(ctx, "window_from"), value(ctx, "window_to"),
+                value(ctx, "indicators"), value(ctx, "legal_basis"), value(ctx, "text"), value(ctx, "lang"), value(ctx, "recipients"));
+        try {
+            Kind kind = switch (f.kind()) {
+                case "request" -> Kind.REQUEST;
+                case "notify" -> Kind.NOTIFY;
+                default -> throw new FormError("kind", "Choose whether this is a request or a notification.");
+            };
+            Priority priority = Priority.fromWire(f.priority()).orElseThrow(() -> new FormError("priority", "Choose a priority."));
+            Tlp tlp = Tlp.fromWire(f.tlp()).orElseThrow(() -> new FormError("tlp", "Choose a TLP label."));
+            if (tlp.exceeds(c.tlpCeiling())) {
+                throw new FormError("tlp", Fmt.tlpLabel(tlp) + " is above this channel's ceiling of " + Fmt.tlpLabel(c.tlpCeiling()) + ".");
+            }
+            ObjectNode body = Json.object();
+            if (kind == Kind.REQUEST) {
+                if (!CaseBook.REQUEST_TYPES.contains(f.type())) throw new FormError("type", "Choose the type of request.");
+                body.put("type", f.type());
+            }
+            if (f.summary().isEmpty()) throw new FormError("summary", "Write a one-line summary.");
+            body.put("summary", f.summary());
+            if (kind == Kind.REQUEST && f.asked().isEmpty()) throw new FormError("asked", "Say what you ask the other side to do.");
+            if (!f.asked().isEmpty()) body.put("asked", f.asked());
+            List<String> systems = list(f.systems()), sectors = list(f.sectors());
+            if (!systems.isEmpty() || !sectors.isEmpty()) {
+                ObjectNode affected = body.putObject("affected");
+                if (!systems.isEmpty()) strings(affected.putArray("systems"), systems);
+                if (!sectors.isEmpty()) strings(affected.putArray("sectors"), sectors);
+            }
+            Instant from = windowTime(f.windowFrom(), "window_from"), to = windowTime(f.windowTo(), "window_to");
+            if (from != null && to != null && !from.isBefore(to)) throw new FormError("window_to", "The window must end after it starts.");
+            if (from != null || to != null) {
+                ObjectNode w = body.putObject("window");
+                if (from != null) w.put("from", from.toString());
+                if (to != null) w.put("to", to.toString());
+            }
+            List<String> indicators = list(f.indicators());
+            if (!indicators.isEmpty()) strings(body.putArray("indicators"), indicators);
+            if (!f.legalBasis().isEmpty()) body.put("legal_basis", f.legalBasis());
+            if (!f.text().isEmpty()) body.put("text", f.text());
+            if (!f.text().isEmpty() || !f.lang().isEmpty()) body.put("lang", lang(f.lang()));
+            List<String> recipients = list(f.recipients());
+            if (!recipients.isEmpty()) strings(body.putArray("recipients"), recipients);
+            if (tlp == Tlp.RED && recipients.isEmpty()) {
+                throw new FormError("recipients", "TLP:RED goes only to named recipients: list the members it is for.");
+            }
+            CaseTimeline t;
+            try {
+                t = cases.open(c.channel(), kind, priority, tlp, body, s.user());
+            } catch (EnvelopeFormatException e) {
+                String field = e.field() == null ? null : e.field().replaceFirst("^/body/", "").replace('/', '_');
+                throw new FormError(field, e.getMessage());
+            } catch (CaseException e) {
+                throw new FormError(null, e.getMessage());
+            }
+            seeOther(ctx, Fmt.caseHref(t.caseId(), t.channel(), null) + "&done=opened");
+        } catch (FormError e) {
+            render(ctx, 422, "newcase.jte", s.pages().newCase(s.layout("New case", "channels", 0, null, false), c, f, e.getMessage(), e.field));
+        }
+    }
+
+    /** A fault in the new-case form, shown beside the form with the values kept. */
+    private static final class FormError extends RuntimeException {
+        final String field;
+
+        FormError(String field, String message) {
+            super(message, null, false, false);
+            this.field = field;
+        }
+    }
+
+    private static Instant windowTime(String v, String field) {
+        if (v.isEmpty()) return null;
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(v).toInstant(ZoneOffset.UTC); // a datetime-local input, in UTC as labelled
+            } catch (DateTimeParseException e2) {
+                throw new FormError(field, "Give the time as 2026-11-23T06:00 (UTC).");
+            }
+        }
+    }
+
+    private static List<String> list(String v) {
+        List<String> out = new ArrayList<>();
+        for (String s : v.split("[,\\n]")) if (!s.isBlank()) out.add(s.strip());
+        return out;
+    }
+
+    private static void strings(ArrayNode a, List<String> values) {
+        values.forEach(a::add);
+    }
+
+    private static String value(Context ctx, String name) {
+        return trimmed(ctx.formParam(name));
+    }
+
+    private static String trimmed(String s) {
+        return s == null ? "" : s.replace("\r\n", "\n").strip();
+    }
+
+    /** A BCP 47-ish language tag, "en" when none or something odd was given. */
+    private static String lang(String v) {
+        String s = trimmed(v).toLowerCase(Locale.ROOT);
+        return s.matches("[a-z]{2,3}(-[a-z0-9]{2,8})*") ? s : "en";
+    }
+
+    private static void refuseRejected(Verdict v) {
+        if (v instanceof Verdict.Rejected r) throw new WebError(r.reason().httpStatus(), "Refused", r.reason().detail());
+    }
+
+    private Charter charter(String id) {
+        return node.channels().charter(id).orElseThrow(() -> unknownChannel(id));
+    }
+
+    private static WebError unknownChannel(String id) {
+        return new WebError(404, "No such channel", "No channel '" + id + "' is known on this node.");
+    }
+
+    static String done(Context ctx) {
+        String d = ctx.queryParam("done");
+        return d == null ? null : DONE.get(d);
+    }
+
+    static void seeOther(Context ctx, String location) {
+        ctx.redirect(location, HttpStatus.SEE_OTHER);
+    }
+
+    static String segment(String s) {
+        return Fmt.path(s);
+    }
+
+    // ---- rendering ----
+
+    void render(Context ctx, int status, String template, Object model) {
+        StringOutput out = new StringOutput();
+        templates.render(template, model, out);
+        String html = out.toString();
+        ctx.status(status).contentType(HTML).result(html);
+        if (status >= 400) ctx.attribute(ERROR_PAGE, new ErrorPage(status, html));
+    }
+
+    /** A page builder for someone not signed in: the sign-in pages, errors before sign-in. */
+    Pages anonymousPages() {
+        return new Pages(node, federation, cases, node.messageAccess().nobody());
+    }
+
+    void error(Context ctx, Session session, int status, String heading, String message) {
+        Pages pages = session != null ? session.pages() : anonymousPages();
+        Layout layout = pages.layout(heading, session == null ? null : session.user(), session == null ? null : session.csrf(), "", 0, null, false);
+        String back = session == null ? (status == 401 ? "/login" : null) : "/";
+        render(ctx, status, "error.jte", new WebModel.Error(layout, status, heading, message, back));
+    }
+
+    private record ErrorPage(int status, String html) {}
+
+    private static void restoreErrorPage(Context ctx) {
+        ErrorPage page = ctx.attribute(ERROR_PAGE);
+        if (page != null) ctx.status(page.status()).contentType(HTML).result(page.html());
+    }
+}

@@ -1,0 +1,149 @@
+package io.parley.redteam;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.parley.charter.Charter;
+import io.parley.charter.Level;
+import io.parley.envelope.Envelope;
+import io.parley.envelope.EnvelopeSigner;
+import io.parley.envelope.Kind;
+import io.parley.envelope.Priority;
+import io.parley.envelope.Tlp;
+import io.parley.identity.KeyFiles;
+import io.parley.identity.SigningKey;
+import io.parley.json.Json;
+import io.parley.server.NodeServer;
+import io.parley.testing.TestNodes;
+
+/**
+ * The red team's playground: three honest nodes (cert-a, cert-b, mfa-c) and one node the test controls
+ * (evil.example), all real servers on loopback, fully peered. The hostile node is a genuine, pinned peer: the tests
+ * use its private key to craft whatever a dishonest member could send, and raw unauthenticated HTTP for what an
+ * anonymous client could. Under the surefire "postgresql" execution every node runs on a real PostgreSQL.
+ */
+public final class HostileNetwork implements AutoCloseable {
+    public static final String EVIL = "evil.example";
+    private static final HttpClient RAW = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public final NodeServer a, b, c, evil;
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    private HostileNetwork(NodeServer a, NodeServer b, NodeServer c, NodeServer evil) {
+        this.a = a;
+        this.b = b;
+        this.c = c;
+        this.evil = evil;
+    }
+
+    /** Starts all four nodes under {@code tmp} and peers every pair, pinning fingerprints as operators would. */
+    public static HostileNetwork start(Path tmp) throws Exception {
+        NodeServer a = TestNodes.start(tmp, "cert-a.example");
+        NodeServer b = TestNodes.start(tmp, "cert-b.example");
+        NodeServer c = TestNodes.start(tmp, "mfa-c.example");
+        NodeServer evil = TestNodes.start(tmp, EVIL);
+        HostileNetwork net = new HostileNetwork(a, b, c, evil);
+        for (NodeServer x : net.all()) for (NodeServer y : net.all()) if (x != y) TestNodes.peer(x, y);
+        return net;
+    }
+
+    public List<NodeServer> all() {
+        return List.of(a, b, c, evil);
+    }
+
+    public List<NodeServer> honest() {
+        return List.of(a, b, c);
+    }
+
+    /** Registers something to close with the network (a proxy, an extra node). */
+    public <T extends AutoCloseable> T closeLater(T resource) {
+        closing.add(resource);
+        return resource;
+    }
+
+    /** A charter over {@code members} with 15 min / 4 h deadlines for every priority. */
+    public static Charter charter(String id, Tlp ceiling, NodeServer... members) {
+        Map<Priority, Charter.Deadlines> d = new EnumMap<>(Priority.class);
+        for (Priority p : Priority.values()) d.put(p, new Charter.Deadlines(Duration.ofMinutes(15), Duration.ofHours(4)));
+        List<Charter.Member> ms = new ArrayList<>();
+        for (NodeServer n : members) ms.add(new Charter.Member(n.node().origin(), n.node().key().verifierKey(), n.baseUrl()));
+        ms.sort(java.util.Comparator.comparing(Charter.Member::origin));
+        return new Charter(id, "test " + id, Level.OPERATIONAL, ms, d, ceiling, List.of());
+    }
+
+    /** Proposes {@code charter} at {@code proposer} through the API, has every other member sign it, and waits until it is active everywhere. */
+    public void establish(Charter charter, NodeServer proposer, NodeServer... others) throws Exception {
+        var res = TestNodes.post(proposer, "/api/v1/channels", Json.write(charter.toJson()));
+        if (res.statusCode() != 201) throw new IllegalStateException("propose: " + res.body());
+        for (NodeServer m : others) {
+            if (!TestNodes.eventually(10, () -> m.node().channels().charter(charter.channel()).isPresent()))
+                throw new IllegalStateException(m.node().origin() + " never got the proposal of " + charter.channel());
+            var signed = TestNodes.post(m, "/api/v1/channels/" + charter.channel() + "/sign",
+                    "{\"charter_hash\":\"" + charter.hash() + "\"}");
+            if (signed.statusCode() != 200) throw new IllegalStateException("sign at " + m.node().origin() + ": " + signed.body());
+        }
+        List<NodeServer> members = new ArrayList<>(List.of(others));
+        members.add(proposer);
+        for (NodeServer m : members) {
+            if (!TestNodes.eventually(15, () -> m.node().charters().active(charter.channel())))
+                throw new IllegalStateException(charter.channel() + " never became active at " + m.node().origin());
+        }
+    }
+
+    /** Sends a notify through {@code from}'s API; returns the envelope hash. */
+    public static String send(NodeServer from, String channel, Tlp tlp, String text) throws Exception {
+        ObjectNode req = Json.object().put("kind", "notify").put("priority", "urgent").put("tlp", tlp.wire());
+        req.putObject("body").put("text", text).put("lang", "en");
+        var res = TestNodes.post(from, "/api/v1/channels/" + channel + "/messages", Json.write(req));
+        if (res.statusCode() != 201) throw new IllegalStateException("send: " + res.body());
+        return Json.parse(res.body()).path("hash").asText();
+    }
+
+    /** The private log key of {@code node}, read from its directory: what a party that runs the node holds. */
+    public static SigningKey keyOf(NodeServer node) throws IOException {
+        return KeyFiles.read(node.node().dir().resolve("log.key"));
+    }
+
+    /**
+     * An envelope signed with {@code node}'s key that extends its chain in {@code channel} as {@code node} itself
+     * stored it (the hostile node crafts by hand what its software would not send).
+     */
+    public static Envelope craft(NodeServer node, String channel, Kind kind, String caseId, Tlp tlp, ObjectNode body) throws IOException {
+        var head = node.node().envelopes().head(channel, node.node().origin());
+        long seq = head.map(h -> h.seq() + 1).orElse(1L);
+        String prev = head.map(h -> h.hash()).orElse(null);
+        Envelope draft = new Envelope(1, channel, node.node().origin(), seq, prev, kind, caseId,
+                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), Priority.URGENT, tlp, body, null);
+        return EnvelopeSigner.sign(draft, keyOf(node));
+    }
+
+    /** An unauthenticated request with any body: what anyone who can reach the node can send. */
+    public static HttpResponse<String> rawPost(NodeServer to, String path, String contentType, byte[] body) throws Exception {
+        return RAW.send(HttpRequest.newBuilder(URI.create(to.baseUrl() + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** An unauthenticated GET, as bytes (so tests can check what exactly is served). */
+    public static HttpResponse<byte[]> rawGet(NodeServer to, String path) throws Exception {
+        return RAW.send(HttpRequest.newBuilder(URI.create(to.baseUrl() + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (AutoCloseable x : closing) x.close();
+        for (NodeServer n : List.of(evil, c, b, a)) n.close();
+    }
+}

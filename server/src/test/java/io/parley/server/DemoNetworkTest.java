@@ -1,0 +1,93 @@
+package io.parley.server;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.parley.envelope.Kind;
+import io.parley.testing.TestNodes;
+
+/** What a newcomer sees after './parley demo': three nodes, two signed channels, traffic delivered everywhere. */
+public class DemoNetworkTest {
+    @TempDir Path tmp;
+
+    @Test
+    void demoStartsThreeFederatedNodesWithSignedChannelsAndDeliveredTraffic() throws Exception {
+        try (DemoNetwork demo = DemoNetwork.start(tmp, 0, Clock.systemUTC())) {
+            var nodes = demo.nodes();
+            assertEquals(3, nodes.size());
+            HttpClient http = HttpClient.newHttpClient();
+            for (NodeServer n : nodes) {
+                assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + "/.well-known/parley")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+                assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+                String auth = "Basic " + java.util.Base64.getEncoder().encodeToString((DemoNetwork.USER + ":" + demo.password()).getBytes());
+                var api = http.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + "/api/v1/channels")).header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, api.statusCode(), "the printed login works on " + n.node().origin());
+                // and signs in to the web UI through its form; the three nodes on one host keep separate sessions
+                String session = io.parley.testing.WebSessions.signIn(n, DemoNetwork.USER, demo.password());
+                assertTrue(session.startsWith("parley_session-" + n.node().origin() + "="), session);
+                var desk = io.parley.testing.WebSessions.get(n, session, "/");
+                assertEquals(200, desk.statusCode(), "the web UI with the printed login on " + n.node().origin());
+                assertEquals(303, http.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + "/")).header("Authorization", auth).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode(), "but not with Basic");
+                assertTrue(n.node().charters().active("demo-trilateral"));
+                // the printed read-only account reads cases but may not open one
+                String viewer = "Basic " + java.util.Base64.getEncoder().encodeToString((DemoNetwork.VIEWER + ":" + demo.viewerPassword()).getBytes());
+                var read = http.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + "/api/v1/cases")).header("Authorization", viewer).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, read.statusCode(), "the viewer reads cases on " + n.node().origin());
+                long before = n.cases().ids("demo-trilateral", null, 1000).size();
+                var open = http.send(HttpRequest.newBuilder(URI.create(n.baseUrl() + "/api/v1/channels/demo-trilateral/cases")).header("Authorization", viewer)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"kind\":\"request\",\"priority\":\"routine\",\"tlp\":\"amber\",\"body\":{\"summary\":\"viewer tries\"}}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(403, open.statusCode(), open.body());
+                assertTrue(open.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+                assertTrue(open.body().contains("viewer"), open.body());
+                assertEquals(before, n.cases().ids("demo-trilateral", null, 1000).size(), "nothing was opened");
+            }
+            NodeServer a = nodes.get(0), b = nodes.get(1), c = nodes.get(2);
+            assertTrue(a.node().charters().active("demo-a-b") && b.node().charters().active("demo-a-b"));
+            assertTrue(c.node().channels().charter("demo-a-b").isEmpty(), "the bilateral line stays bilateral");
+            assertTrue(TestNodes.eventually(15, () -> countKind(c, "demo-trilateral", Kind.NOTIFY) == 1 && countKind(c, "demo-trilateral", Kind.UPDATE) == 1));
+            assertTrue(TestNodes.eventually(15, () -> countKind(b, "demo-a-b", Kind.PING) == 1));
+            assertTrue(TestNodes.eventually(15, () -> countKind(a, "demo-trilateral", Kind.UPDATE) == 1));
+            // the seeded cases: one answered in time, one overdue and escalated, one closed — the same on every node
+            String answeredId = seeded(a, "Take down phishing kit"), overdueId = seeded(a, "Trace C2 of wiper"), closedId = seeded(c, "Advance notice");
+            for (NodeServer n : nodes) {
+                assertTrue(TestNodes.eventually(15, () -> n.cases().timeline("demo-trilateral", answeredId).map(t -> t.answeredAt() != null).orElse(false)));
+                var answered = n.cases().timeline("demo-trilateral", answeredId).orElseThrow();
+                assertEquals(io.parley.timeline.DeadlineStatus.MET, answered.ackStatus(n.node().now()));
+                assertEquals(io.parley.timeline.DeadlineStatus.MET, answered.answerStatus(n.node().now()));
+                var overdue = n.cases().timeline("demo-trilateral", overdueId).orElseThrow();
+                assertEquals(io.parley.timeline.DeadlineStatus.MISSED, overdue.ackStatus(n.node().now()));
+                assertTrue(TestNodes.eventually(15, () -> n.cases().timeline("demo-trilateral", closedId).map(t -> t.state() == io.parley.timeline.CaseState.CLOSED).orElse(false)));
+            }
+            assertTrue(TestNodes.eventually(15, () -> a.node().envelopes().inCase("demo-trilateral", overdueId).stream()
+                    .anyMatch(s -> s.envelope().kind() == Kind.ESCALATE)), "the overdue case was escalated");
+        }
+    }
+
+    /** The id of the seeded case {@code opener} opened whose summary starts so (ids are made for their openers, so random). */
+    public static String seeded(NodeServer opener, String summary) throws InterruptedException {
+        assertTrue(TestNodes.eventually(15, () -> find(opener, summary) != null), "seeded: " + summary);
+        return find(opener, summary);
+    }
+
+    private static String find(NodeServer n, String summary) {
+        return n.cases().ids("demo-trilateral", null, 100).stream().map(k -> n.cases().timeline(k).orElse(null))
+                .filter(t -> t != null && t.openedBy().equals(n.node().origin()) && t.summary() != null && t.summary().startsWith(summary))
+                .map(t -> t.caseId()).findFirst().orElse(null);
+    }
+
+    private static long countKind(NodeServer n, String channel, Kind kind) {
+        return n.node().envelopes().inChannel(channel, 0, 1000).stream().filter(s -> s.envelope().kind() == kind && s.envelope().caseId() == null).count();
+    }
+}
