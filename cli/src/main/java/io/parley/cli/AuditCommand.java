@@ -53,7 +53,7 @@ final class AuditCommand implements Runnable {
             AuditVerifier.Result r = NodeDatabase.with(dir, (db, cfg) -> {
                 List<VerifierKey> logKeys = keys != null && !keys.isEmpty() ? keys.stream().map(VerifierKey::parse).toList()
                         : Node.logKeysOf(KeyFiles.read(dir.resolve(NodeConfig.KEY_FILE)).verifierKey(), cfg);
-                return AuditVerifier.verify(new AuditTrail(db, java.time.Clock.systemUTC()), new LogView(db), cfg.origin(), logKeys,
+                return AuditVerifier.verify(new AuditTrail(new io.parley.audit.AuditStore(db), java.time.Clock.systemUTC()), new LogView(db), cfg.origin(), logKeys,
                         Node.witnessesOf(new PartyStore(db), cfg.origin()));
             });
             if (r.ok()) {
@@ -89,7 +89,7 @@ final class AuditCommand implements Runnable {
             if (limit < 1 || limit > AuditQuery.MAX_LIMIT) throw new IllegalArgumentException("--limit must be 1 to " + AuditQuery.MAX_LIMIT);
             if (before < 0) throw new IllegalArgumentException("--before must be a record seq");
             if (action != null && AuditAction.ofCode(action).isEmpty()) throw new IllegalArgumentException("no audit action '" + action + "'");
-            List<AuditRecord> records = NodeDatabase.with(dir, (db, cfg) -> new AuditTrail(db, java.time.Clock.systemUTC())
+            List<AuditRecord> records = NodeDatabase.with(dir, (db, cfg) -> new AuditTrail(new io.parley.audit.AuditStore(db), java.time.Clock.systemUTC())
                     .list(new AuditQuery(0, before, actor, action, limit, true)));
             Table t = new Table("SEQ", "AT", "ACTOR", "ACTION", "TARGET", "FROM", "OK", "DETAIL", "HASH");
             for (AuditRecord r : records) {

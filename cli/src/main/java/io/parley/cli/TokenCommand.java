@@ -50,7 +50,7 @@ final class TokenCommand implements Runnable {
     private static <T> T offline(Path dir, Offline<T> action) throws Exception {
         return NodeDatabase.with(dir, (db, cfg) -> {
             UserStore users = new UserStore(db);
-            return action.run(new Tokens(new TokenStore(db), users, Clock.systemUTC()), users, new AuditTrail(db, Clock.systemUTC()));
+            return action.run(new Tokens(new TokenStore(db), users, Clock.systemUTC()), users, new AuditTrail(new io.parley.audit.AuditStore(db), Clock.systemUTC()));
         });
     }
 

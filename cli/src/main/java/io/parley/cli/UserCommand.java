@@ -37,7 +37,7 @@ final class UserCommand implements Runnable {
 
     /** The node's account store and audit trail, opened for one command (changes go on the record as actor "cli"). */
     private static <T> T withUsers(Path dir, java.util.function.BiFunction<UserStore, AuditTrail, T> action) throws Exception {
-        return NodeDatabase.with(dir, (db, cfg) -> action.apply(new UserStore(db), new AuditTrail(db, java.time.Clock.systemUTC())));
+        return NodeDatabase.with(dir, (db, cfg) -> action.apply(new UserStore(db), new AuditTrail(new io.parley.audit.AuditStore(db), java.time.Clock.systemUTC())));
     }
 
     /** Each --channel is a channel id or '*'. */
@@ -142,7 +142,7 @@ final class UserCommand implements Runnable {
             NodeDatabase.with(dir, (db, cfg) -> {
                 if (new UserStore(db).find(username).isEmpty()) throw new IllegalArgumentException("no account '" + username + "' on this node (or it is disabled)");
                 new io.parley.taxii.EvidenceStore(db).setRedScopes(username, scopes, CLI, java.time.Instant.now());
-                return new AuditTrail(db, java.time.Clock.systemUTC()).record(io.parley.audit.AuditEvent.done(CLI, io.parley.audit.AuditAction.RED_GRANT,
+                return new AuditTrail(new io.parley.audit.AuditStore(db), java.time.Clock.systemUTC()).record(io.parley.audit.AuditEvent.done(CLI, io.parley.audit.AuditAction.RED_GRANT,
                         username, CLI, scopes.isEmpty() ? "every TLP:RED grant revoked" : "may read TLP:RED in: " + String.join(", ", scopes)));
             });
             spec.commandLine().getOut().println(scopes.isEmpty() ? "account " + username + " may no longer read TLP:RED"
@@ -207,7 +207,7 @@ final class UserCommand implements Runnable {
                 }
                 var factors = new io.parley.auth.SecondFactor(new io.parley.store.SecondFactorStore(db), box, clock, "Parley " + cfg.origin());
                 var sessions = new io.parley.store.SessionStore(db);
-                var audit = new io.parley.audit.AuditTrail(db, clock);
+                var audit = new io.parley.audit.AuditTrail(new io.parley.audit.AuditStore(db), clock);
                 if (remove) {
                     if (!factors.remove(username)) throw new IllegalArgumentException("account '" + username + "' has no second factor");
                     sessions.deleteUser(username);

@@ -185,7 +185,7 @@ public class CliTest {
         assertEquals(java.util.Set.of(), redScopes(dir, "desk"));
         io.parley.node.NodeConfig cfg = io.parley.node.NodeConfig.load(dir);
         try (var db = io.parley.store.Database.open(cfg.jdbcUrl(dir), cfg.dbUser(), cfg.dbPassword())) {
-            var trail = new io.parley.audit.AuditTrail(db, java.time.Clock.systemUTC());
+            var trail = new io.parley.audit.AuditTrail(new io.parley.audit.AuditStore(db), java.time.Clock.systemUTC());
             var grants = trail.after(0, 100).stream().filter(r -> r.action().equals("red-grant")).toList();
             assertEquals(2, grants.size(), grants.toString());
             assertEquals("desk", grants.get(0).target());

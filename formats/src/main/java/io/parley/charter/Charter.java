@@ -42,12 +42,12 @@ public record Charter(String channel, String title, Level level, List<Member> me
         escalation = List.copyOf(escalation);
         Set<String> seen = new HashSet<>();
         for (Member m : members) {
-            if (!seen.add(m.origin())) throw new EnvelopeFormatException("/members", "member " + m.origin() + " is listed twice");
-            if (!m.key().name().equals(m.origin())) throw new EnvelopeFormatException("/members", "the key of " + m.origin() + " is named " + m.key().name());
+            if (!seen.add(m.origin())) throw EnvelopeFormatException.inCharter("/members", "member " + m.origin() + " is listed twice");
+            if (!m.key().name().equals(m.origin())) throw EnvelopeFormatException.inCharter("/members", "the key of " + m.origin() + " is named " + m.key().name());
         }
-        if (members.size() < 2) throw new EnvelopeFormatException("/members", "a channel needs at least two members");
+        if (members.size() < 2) throw EnvelopeFormatException.inCharter("/members", "a channel needs at least two members");
         for (Priority p : Priority.values()) {
-            if (!deadlines.containsKey(p)) throw new EnvelopeFormatException("/deadlines/" + p.wire(), "deadlines for " + p.wire() + " are missing");
+            if (!deadlines.containsKey(p)) throw EnvelopeFormatException.inCharter("/deadlines/" + p.wire(), "deadlines for " + p.wire() + " are missing");
         }
     }
 
@@ -92,14 +92,14 @@ public record Charter(String channel, String title, Level level, List<Member> me
 
     /** Parses a charter; throws {@link EnvelopeFormatException} naming the JSON pointer of the first fault. */
     public static Charter fromJson(JsonNode o) {
-        if (o == null || !o.isObject()) throw new EnvelopeFormatException("", "a charter must be a JSON object");
+        if (o == null || !o.isObject()) throw EnvelopeFormatException.inCharter("", "a charter must be a JSON object");
         String channel = text(o, "channel", "/channel");
-        if (!KeyNames.isValid(channel) || channel.length() > 200) throw new EnvelopeFormatException("/channel", "channel must be an identifier without spaces or '+'");
+        if (!KeyNames.isValid(channel) || channel.length() > 200) throw EnvelopeFormatException.inCharter("/channel", "channel must be an identifier without spaces or '+'");
         String title = o.hasNonNull("title") ? text(o, "title", "/title") : channel;
         String levelText = text(o, "level", "/level");
-        Level level = Level.fromWire(levelText).orElseThrow(() -> new EnvelopeFormatException("/level", "level must be technical, operational or political"));
+        Level level = Level.fromWire(levelText).orElseThrow(() -> EnvelopeFormatException.inCharter("/level", "level must be technical, operational or political"));
         JsonNode ms = o.get("members");
-        if (ms == null || !ms.isArray()) throw new EnvelopeFormatException("/members", "members must be an array");
+        if (ms == null || !ms.isArray()) throw EnvelopeFormatException.inCharter("/members", "members must be an array");
         List<Member> members = new ArrayList<>();
         for (int i = 0; i < ms.size(); i++) {
             JsonNode m = ms.get(i);
@@ -110,25 +110,25 @@ public record Charter(String channel, String title, Level level, List<Member> me
                 key = VerifierKey.parse(text(m, "verifier_key", at + "/verifier_key"));
             } catch (IllegalArgumentException e) {
                 if (e instanceof EnvelopeFormatException efe) throw efe;
-                throw new EnvelopeFormatException(at + "/verifier_key", e.getMessage());
+                throw EnvelopeFormatException.inCharter(at + "/verifier_key", e.getMessage());
             }
             members.add(new Member(origin, key, m.hasNonNull("base_url") ? text(m, "base_url", at + "/base_url") : null));
         }
         JsonNode ds = o.get("deadlines");
-        if (ds == null || !ds.isObject()) throw new EnvelopeFormatException("/deadlines", "deadlines must be an object with flash, urgent and routine");
+        if (ds == null || !ds.isObject()) throw EnvelopeFormatException.inCharter("/deadlines", "deadlines must be an object with flash, urgent and routine");
         Map<Priority, Deadlines> deadlines = new EnumMap<>(Priority.class);
         for (Priority p : Priority.values()) {
             JsonNode d = ds.get(p.wire());
             String at = "/deadlines/" + p.wire();
-            if (d == null || !d.isObject()) throw new EnvelopeFormatException(at, "deadlines for " + p.wire() + " are missing");
+            if (d == null || !d.isObject()) throw EnvelopeFormatException.inCharter(at, "deadlines for " + p.wire() + " are missing");
             deadlines.put(p, new Deadlines(duration(d, "ack", at + "/ack", false), duration(d, "answer", at + "/answer", false)));
         }
         String ceiling = text(o, "tlp_ceiling", "/tlp_ceiling");
-        Tlp tlp = Tlp.fromWire(ceiling).orElseThrow(() -> new EnvelopeFormatException("/tlp_ceiling", "tlp_ceiling must be clear, green, amber, amber+strict or red"));
+        Tlp tlp = Tlp.fromWire(ceiling).orElseThrow(() -> EnvelopeFormatException.inCharter("/tlp_ceiling", "tlp_ceiling must be clear, green, amber, amber+strict or red"));
         List<Rung> ladder = new ArrayList<>();
         JsonNode es = o.get("escalation");
         if (es != null && !es.isNull()) {
-            if (!es.isArray()) throw new EnvelopeFormatException("/escalation", "escalation must be an array");
+            if (!es.isArray()) throw EnvelopeFormatException.inCharter("/escalation", "escalation must be an array");
             for (int i = 0; i < es.size(); i++) {
                 JsonNode r = es.get(i);
                 String at = "/escalation/" + i;
@@ -141,8 +141,8 @@ public record Charter(String channel, String title, Level level, List<Member> me
 
     private static String text(JsonNode o, String name, String at) {
         JsonNode v = o == null ? null : o.get(name);
-        if (v == null || v.isNull()) throw new EnvelopeFormatException(at, name + " is missing");
-        if (!v.isTextual() || v.textValue().isBlank()) throw new EnvelopeFormatException(at, name + " must be a non-empty string");
+        if (v == null || v.isNull()) throw EnvelopeFormatException.inCharter(at, name + " is missing");
+        if (!v.isTextual() || v.textValue().isBlank()) throw EnvelopeFormatException.inCharter(at, name + " must be a non-empty string");
         return v.textValue();
     }
 
@@ -150,10 +150,10 @@ public record Charter(String channel, String title, Level level, List<Member> me
         String s = text(o, name, at);
         try {
             Duration d = Duration.parse(s);
-            if (d.isNegative() || d.isZero() && !zeroAllowed) throw new EnvelopeFormatException(at, name + " must be a positive duration");
+            if (d.isNegative() || d.isZero() && !zeroAllowed) throw EnvelopeFormatException.inCharter(at, name + " must be a positive duration");
             return d;
         } catch (DateTimeParseException e) {
-            throw new EnvelopeFormatException(at, name + " must be an ISO 8601 duration such as PT15M");
+            throw EnvelopeFormatException.inCharter(at, name + " must be an ISO 8601 duration such as PT15M");
         }
     }
 }

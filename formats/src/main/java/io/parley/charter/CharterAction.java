@@ -41,17 +41,17 @@ public sealed interface CharterAction {
                 try {
                     c = Charter.fromJson(body.get("charter"));
                 } catch (EnvelopeFormatException ex) {
-                    throw new EnvelopeFormatException("/body/charter" + ex.field(), ex.getMessage());
+                    throw EnvelopeFormatException.inCharter("/body/charter" + ex.field(), ex.getMessage());
                 }
-                if (!c.channel().equals(e.channel())) throw new EnvelopeFormatException("/body/charter/channel", "the charter is for channel " + c.channel() + ", not " + e.channel());
+                if (!c.channel().equals(e.channel())) throw EnvelopeFormatException.inCharter("/body/charter/channel", "the charter is for channel " + c.channel() + ", not " + e.channel());
                 yield action.equals("propose") ? new Propose(c) : new Amend(c);
             }
             case "sign" -> {
                 String h = body.path("charter_hash").asText("");
-                if (!h.matches("[0-9a-f]{64}")) throw new EnvelopeFormatException("/body/charter_hash", "charter_hash must be a lowercase hex SHA-256");
+                if (!h.matches("[0-9a-f]{64}")) throw EnvelopeFormatException.inCharter("/body/charter_hash", "charter_hash must be a lowercase hex SHA-256");
                 yield new Sign(h);
             }
-            default -> throw new EnvelopeFormatException("/body/action", "a charter envelope's action must be propose, sign or amend");
+            default -> throw EnvelopeFormatException.inCharter("/body/action", "a charter envelope's action must be propose, sign or amend");
         };
     }
 

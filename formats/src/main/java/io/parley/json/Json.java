@@ -49,29 +49,31 @@ public final class Json {
         return MAPPER.createObjectNode();
     }
 
+    /** Parses one JSON document; throws {@link MalformedJsonException} for anything else. */
     public static JsonNode parse(String text) {
         try {
             return MAPPER.readTree(text);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
+            throw new MalformedJsonException("not valid JSON: " + e.getOriginalMessage());
         } catch (NumberFormatException e) {
             // a float token BigDecimal cannot hold (exponent beyond an int) escapes Jackson unwrapped; see Jcs.parse
-            throw new IllegalArgumentException("not valid JSON: " + e.getMessage());
+            throw new MalformedJsonException("not valid JSON: " + e.getMessage());
         } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("not valid JSON: " + e.getMessage());
+            throw new MalformedJsonException("not valid JSON: " + e.getMessage());
         }
     }
 
+    /** Parses one JSON document from UTF-8 bytes; throws {@link MalformedJsonException} for anything else. */
     public static JsonNode parse(byte[] bytes) {
         try {
             return MAPPER.readTree(bytes);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
+            throw new MalformedJsonException("not valid JSON: " + e.getOriginalMessage());
         } catch (NumberFormatException e) {
             // a float token BigDecimal cannot hold (exponent beyond an int) escapes Jackson unwrapped; see Jcs.parse
-            throw new IllegalArgumentException("not valid JSON: " + e.getMessage());
+            throw new MalformedJsonException("not valid JSON: " + e.getMessage());
         } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("not valid JSON: " + e.getMessage());
+            throw new MalformedJsonException("not valid JSON: " + e.getMessage());
         }
     }
 

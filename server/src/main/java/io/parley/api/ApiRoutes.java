@@ -123,23 +123,11 @@ final class ApiRoutes {
     }
 
     private Charter charterBody(Context ctx) {
-        ObjectNode body = Requests.jsonObject(ctx);
-        try {
-            return Charter.fromJson(body);
-        } catch (EnvelopeFormatException e) {
-            throw new ProblemException(Problem.field(422, "invalid-charter", "Invalid charter", e.field(), e.getMessage()));
-        }
+        return Charter.fromJson(Requests.jsonObject(ctx));
     }
 
     private static Verdict act(java.util.function.Supplier<Verdict> action) {
-        Verdict v;
-        try {
-            v = action.get();
-        } catch (io.parley.node.ChannelActions.Refused e) {
-            throw new ProblemException(Problem.of(e.status(), e.code(), e.status() == 409 ? "Conflict" : "Refused", e.getMessage()));
-        } catch (EnvelopeFormatException e) {
-            throw new ProblemException(Problem.field(422, "invalid-charter", "Invalid charter", e.field(), e.getMessage()));
-        }
+        Verdict v = action.get();
         if (v instanceof Verdict.Rejected r) throw new ProblemException(Problem.of(r.reason().httpStatus(), r.reason().code(), "Envelope refused", r.reason().detail()));
         return v;
     }
@@ -172,12 +160,7 @@ final class ApiRoutes {
         if (body == null || body.isNull()) body = Json.object();
         if (!body.isObject()) throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/body", "body must be a JSON object"));
         String caseId = Requests.optionalText(req, "case").orElse(null);
-        Verdict v;
-        try {
-            v = node.composer().compose(new Composer.Draft(c.channel(), kind, caseId, priority, tlp, (ObjectNode) body, CaseRoutes.author(ctx)));
-        } catch (EnvelopeFormatException e) {
-            throw new ProblemException(Problem.field(400, "invalid-field", "Bad request", e.field(), e.getMessage()));
-        }
+        Verdict v = node.composer().compose(new Composer.Draft(c.channel(), kind, caseId, priority, tlp, (ObjectNode) body, CaseRoutes.author(ctx)));
         switch (v) {
             case Verdict.Accepted a -> {
                 var stored = node.envelopes().byHash(a.hash()).orElseThrow();

@@ -14,12 +14,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.parley.cases.CaseBook;
-import io.parley.cases.CaseException;
 import io.parley.cases.CaseKey;
 import io.parley.timeline.CaseTimeline;
 import io.parley.cases.ResponsivenessReport;
 import io.parley.charter.Charter;
-import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
@@ -87,7 +85,7 @@ final class CaseRoutes {
                 .orElseThrow(() -> new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/tlp", "tlp must be clear, green, amber, amber+strict or red")));
         JsonNode body = req.get("body");
         if (body == null || !body.isObject()) throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/body", "body must be a JSON object with the case's fields"));
-        CaseTimeline t = run(() -> cases.open(channel, kind, priority, tlp, (ObjectNode) body, author(ctx)));
+        CaseTimeline t = cases.open(channel, kind, priority, tlp, (ObjectNode) body, author(ctx));
         ctx.header("Location", "/api/v1/cases/" + t.caseId() + "?channel=" + java.net.URLEncoder.encode(t.channel(), java.nio.charset.StandardCharsets.UTF_8));
         ApiRoutes.json(ctx, 201, TimelineJson.of(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
     }
@@ -99,8 +97,8 @@ final class CaseRoutes {
         String mode = Requests.optionalText(req, "mode").orElse("auto");
         Priority priority = Priority.fromWire(Requests.optionalText(req, "priority").orElse("routine"))
                 .orElseThrow(() -> new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/priority", "priority must be flash, urgent or routine")));
-        CaseTimeline t = run(() -> cases.open(channel, Kind.PING, priority, Tlp.GREEN, Json.object().put("mode", mode)
-                .put("summary", mode.equals("human") ? "Line test: please acknowledge" : "Line test"), author(ctx)));
+        CaseTimeline t = cases.open(channel, Kind.PING, priority, Tlp.GREEN, Json.object().put("mode", mode)
+                .put("summary", mode.equals("human") ? "Line test: please acknowledge" : "Line test"), author(ctx));
         ApiRoutes.json(ctx, 201, TimelineJson.of(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
     }
 
@@ -111,7 +109,7 @@ final class CaseRoutes {
     private CaseTimeline named(Context ctx) {
         String id = ctx.pathParam("id");
         String channel = ctx.queryParam("channel");
-        return run(() -> cases.find(id, channel)).orElseThrow(() -> ProblemException.notFound("no case '" + id + "' is known here"
+        return cases.find(id, channel).orElseThrow(() -> ProblemException.notFound("no case '" + id + "' is known here"
                 + (channel == null ? "" : " in channel " + channel)));
     }
 
@@ -135,18 +133,13 @@ final class CaseRoutes {
         }
         ObjectNode b = body;
         CaseTimeline t = named(ctx);
-        run(() -> cases.respond(t.channel(), t.caseId(), kind, b, author(ctx)));
+        cases.respond(t.channel(), t.caseId(), kind, b, author(ctx));
         ApiRoutes.json(ctx, 200, TimelineJson.of(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
     }
 
     private void evidence(Context ctx) {
         CaseTimeline t = named(ctx);
-        ObjectNode bundle;
-        try {
-            bundle = CaseBundle.export(node, federation.outbox(), t.channel(), t.caseId());
-        } catch (CaseBundle.MissingNotice e) {
-            throw new ProblemException(Problem.of(409, "notice-missing", "Conflict", e.getMessage()));
-        }
+        ObjectNode bundle = CaseBundle.export(node, federation.outbox(), t.channel(), t.caseId());
         requireReadable(ApiRoutes.reader(node, ctx), bundle);
         RequestAudit.done(node, ctx, io.parley.audit.AuditAction.EXPORT, "case " + t.channel() + "/" + t.caseId(),
                 "case bundle, " + bundle.path("envelopes").size() + " envelopes");
@@ -217,15 +210,5 @@ final class CaseRoutes {
     static String author(Context ctx) {
         io.parley.store.UserStore.User u = ctx.attribute(HttpServer.USER_ATTRIBUTE);
         return u == null ? null : u.username();
-    }
-
-    private static <T> T run(java.util.function.Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (CaseException e) {
-            throw new ProblemException(Problem.of(e.status(), e.code(), "Case action refused", e.getMessage()));
-        } catch (EnvelopeFormatException e) {
-            throw new ProblemException(Problem.field(422, "invalid-field", "Invalid case fields", e.field(), e.getMessage()));
-        }
     }
 }

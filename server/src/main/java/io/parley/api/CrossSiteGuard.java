@@ -5,12 +5,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.parley.json.Json;
 
 /**
  * The one rule that keeps a browser from being turned against the API: a browser that was given HTTP Basic credentials
@@ -41,33 +38,12 @@ final class CrossSiteGuard {
 
     /**
      * Checks every request that matched a route (so a wrong method still gets its 405), before its handler runs.
-     * Refusals speak the caller's protocol: problem+json under {@code /api/v1}, a TAXII error message under TAXII.
+     * Refusals are problems, answered in the caller's protocol by the one exception mapping (HttpServer): problem+json
+     * under {@code /api/v1}, a TAXII error message under TAXII.
      */
     void register(Javalin app) {
         app.beforeMatched("/api/v1/*", this::check);
         app.beforeMatched("/taxii2/*", this::check);
-        app.exception(Refused.class, (e, ctx) -> {
-            if (ctx.path().startsWith("/taxii2")) {
-                ObjectNode m = Json.object().put("title", e.title).put("description", e.getMessage()).put("http_status", Integer.toString(e.status));
-                ctx.status(e.status).contentType(TAXII_MEDIA + ";version=2.1").result(Json.write(m));
-            } else {
-                HttpServer.respond(ctx, Problem.of(e.status, e.code, e.title, e.getMessage()));
-            }
-        });
-    }
-
-    /** A refused call, told in whichever protocol the path speaks. */
-    private static final class Refused extends RuntimeException {
-        final int status;
-        final String code;
-        final String title;
-
-        Refused(int status, String code, String title, String detail) {
-            super(detail, null, false, false);
-            this.status = status;
-            this.code = code;
-            this.title = title;
-        }
     }
 
     void check(Context ctx) {
@@ -75,18 +51,18 @@ final class CrossSiteGuard {
         String origin = ctx.header("Origin");
         String own = originOf(ownBaseUrl.get());
         if (origin != null && (own.isEmpty() || !origin.equals(own))) {
-            throw new Refused(403, "foreign-origin", "Forbidden",
+            throw new ProblemException(Problem.of(403, "foreign-origin", "Forbidden",
                     "state-changing API calls are accepted only from this node's own origin or from clients that send no Origin (got "
-                            + abbreviate(origin) + ")");
+                            + abbreviate(origin) + ")"));
         }
         boolean taxii = ctx.path().startsWith("/taxii2");
         String type = ctx.contentType() == null ? "" : ctx.contentType().trim().toLowerCase(Locale.ROOT);
         String media = type.contains(";") ? type.substring(0, type.indexOf(';')).trim() : type;
         boolean ok = taxii ? media.equals(TAXII_MEDIA) : media.equals("application/json") || media.matches("application/[a-z0-9.-]+\\+json");
         if (!ok) {
-            throw new Refused(415, "unsupported-media-type", "Unsupported media type",
+            throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
                     "state-changing calls need a body of type " + (taxii ? TAXII_MEDIA : "application/json") + " (got "
-                            + (type.isEmpty() ? "no Content-Type" : abbreviate(type)) + ")");
+                            + (type.isEmpty() ? "no Content-Type" : abbreviate(type)) + ")"));
         }
     }
 

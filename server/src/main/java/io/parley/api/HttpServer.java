@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.parley.json.Json;
 import io.parley.federation.Federation;
@@ -70,7 +69,7 @@ public final class HttpServer implements AutoCloseable {
                 server.routes.add(info.getHttpMethod().name() + " " + info.getPath());
             }
         }));
-        server.mapErrors();
+        mapErrors(app);
         if (node.tls().isPresent()) {
             // browsers that once reached the node over HTTPS never try it in cleartext again (RFC 6797)
             app.before(ctx -> ctx.header("Strict-Transport-Security", "max-age=31536000"));
@@ -172,7 +171,7 @@ public final class HttpServer implements AutoCloseable {
         boolean taxii = template.startsWith("/taxii2");
         var permission = io.parley.auth.Permissions.required(method, template);
         if (permission.isEmpty()) {
-            throw forbidden(taxii, "no permission is declared for " + method + " " + template + ", so it is refused");
+            throw forbidden("no permission is declared for " + method + " " + template + ", so it is refused");
         }
         if (permission.get() instanceof io.parley.auth.Permission.Public) return;
         if (!template.startsWith("/api/") && !taxii) return;
@@ -181,17 +180,17 @@ public final class HttpServer implements AutoCloseable {
             io.parley.evidence.MarkingPolicy.LocalUser requester = ctx.attribute(io.parley.taxii.TaxiiRoutes.USER);
             if (requester != null) user = node.users().find(requester.username()).orElse(null);
         }
-        if (user == null) throw forbidden(taxii, "this request needs a signed-in local account");
+        if (user == null) throw forbidden("this request needs a signed-in local account");
         UserStore.User caller = user;
         denial(node, user, permission.get(), ctx).ifPresent(why -> {
             RequestAudit.denied(node, ctx, caller.username(), method + " " + template, why);
-            throw forbidden(taxii, why);
+            throw forbidden(why);
         });
         TokenStore.Token token = ctx.attribute(TOKEN_ATTRIBUTE);
         if (token != null) {
             tokenDenial(node, token, permission.get(), template, ctx).ifPresent(why -> {
                 RequestAudit.denied(node, ctx, caller.username(), method + " " + template, why);
-                throw forbidden(taxii, why);
+                throw forbidden(why);
             });
         }
     }
@@ -231,30 +230,30 @@ public final class HttpServer implements AutoCloseable {
         if (from == io.parley.auth.Permission.ChannelFrom.CHANNEL_QUERY) return ctx.queryParam("channel");
         String id = ctx.pathParam("id");
         if (from == io.parley.auth.Permission.ChannelFrom.CHANNEL_PATH) return id;
-        try {
-            return io.parley.cases.CaseBook.channelOf(node.db(), id, ctx.queryParam("channel")).orElse(null);
-        } catch (io.parley.cases.CaseException e) {
-            throw new ProblemException(Problem.of(e.status(), e.code(), "Conflict", e.getMessage()));
-        }
+        return io.parley.cases.CaseBook.channelOf(node.caseStore(), id, ctx.queryParam("channel")).orElse(null);
     }
 
-    private static RuntimeException forbidden(boolean taxii, String detail) {
-        if (taxii) return io.parley.taxii.TaxiiRoutes.forbidden(detail);
+    /** A refusal; under {@code /taxii2} the exception mapping words it as a TAXII error message. */
+    private static ProblemException forbidden(String detail) {
         return new ProblemException(Problem.of(403, "forbidden", "Forbidden", detail));
     }
 
-    private void mapErrors() {
-        app.exception(ProblemException.class, (e, ctx) -> respond(ctx, e.problem()));
-        app.exception(io.parley.node.OutgoingCheck.Refused.class, (e, ctx) -> respond(ctx, refused(e)));
-        app.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromHttpException(e)));
-        app.exception(RequestBodies.TooLarge.class, (e, ctx) -> respond(ctx, Problem.of(413, "too-large", "Content too large", e.getMessage())));
-        // Input that has no canonical form reaches JCS only when a route signs or hashes it: the client's fault.
-        app.exception(io.parley.json.JcsException.class, (e, ctx) -> respond(ctx, Problem.of(422, "not-canonical-json", "Unprocessable content",
-                "the JSON has no RFC 8785 canonical form, so it cannot be signed or hashed: " + e.getMessage())));
+    /**
+     * Every exception a route lets out is answered here, with the status and problem type {@link ProblemMapper}
+     * decides: as problem+json, or as a TAXII error message under {@code /taxii2} (TaxiiRoutes answers its own
+     * {@code TaxiiException}s). One registration for {@code Exception}, so no route needs to translate anything.
+     */
+    static void mapErrors(Javalin app) {
         app.exception(Exception.class, (e, ctx) -> {
+            Problem p = ProblemMapper.of(e);
             // A bug or an infrastructure failure: log it here, tell the client only that it was ours.
-            LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
-            respond(ctx, Problem.of(500, "internal", "Internal error", "the server failed to handle this request; it has been logged"));
+            if (p == ProblemMapper.INTERNAL) LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            if (ctx.path().startsWith("/taxii2")) {
+                io.parley.taxii.TaxiiRoutes.error(ctx, p.status(), p.title(), p.detail());
+            } else {
+                respond(ctx, p);
+            }
         });
         app.error(404, ctx -> {
             if (!isProblem(ctx)) respond(ctx, Problem.of(404, "not-found", "Not found", "no resource at " + ctx.path()));
@@ -262,13 +261,6 @@ public final class HttpServer implements AutoCloseable {
         app.error(405, ctx -> {
             if (!isProblem(ctx)) respond(ctx, Problem.of(405, "method-not-allowed", "Method not allowed", ctx.method() + " is not allowed on " + ctx.path()));
         });
-    }
-
-    /** A draft the Composer's outgoing checks refused: 422 with one error per fault, pointers into the envelope. */
-    static Problem refused(io.parley.node.OutgoingCheck.Refused e) {
-        List<Problem.FieldError> errors = e.faults().stream().map(f -> new Problem.FieldError(f.pointer(), f.detail())).toList();
-        Problem base = Problem.of(422, e.code(), "Refused before signing", e.getMessage());
-        return new Problem(base.type(), base.title(), 422, e.getMessage(), errors);
     }
 
     /**
@@ -297,16 +289,6 @@ public final class HttpServer implements AutoCloseable {
     private static boolean isProblem(Context ctx) {
         String type = ctx.res().getContentType();
         return type != null && type.startsWith(Problem.CONTENT_TYPE);
-    }
-
-    private static Problem fromHttpException(HttpResponseException e) {
-        int status = e.getStatus();
-        return switch (status) {
-            case 413 -> Problem.of(413, "too-large", "Content too large", "the request body exceeds " + MAX_REQUEST_BYTES + " bytes");
-            case 404 -> Problem.of(404, "not-found", "Not found", e.getMessage());
-            case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed", e.getMessage());
-            default -> Problem.of(status, "http-" + status, e.getMessage(), e.getMessage());
-        };
     }
 
     static void respond(Context ctx, Problem p) {

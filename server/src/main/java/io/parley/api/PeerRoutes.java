@@ -33,42 +33,24 @@ final class PeerRoutes {
         app.get("/api/v1/envelopes/{hash}/deliveries", this::deliveries);
     }
 
-    private void add(Context ctx) {
+    private void add(Context ctx) throws PeerDirectory.PeerRefused, InterruptedException {
         ObjectNode req = Requests.jsonObject(ctx);
         String url = Requests.requiredText(req, "url");
         String fingerprint = Requests.optionalText(req, "fingerprint").orElse(null);
         if (!url.startsWith("http://") && !url.startsWith("https://")) {
             throw new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/url", "url must start with http:// or https://"));
         }
-        try {
-            PartyCard card = federation.peers().add(url, fingerprint);
-            RequestAudit.done(node, ctx, io.parley.audit.AuditAction.PEER_PINNED, card.origin(),
-                    "key " + card.fingerprint() + (card.tlsCertSha256() == null ? "" : ", TLS certificate " + card.tlsCertSha256()) + ", at " + card.baseUrl());
-            ApiRoutes.json(ctx, 201, cardView(card));
-        } catch (PeerDirectory.PeerRefused e) {
-            throw new ProblemException(Problem.of(e.status(), "peer-refused", "Peer refused", e.getMessage()));
-        } catch (java.io.IOException e) {
-            throw new ProblemException(Problem.of(422, "peer-unreachable", "Peer unreachable", e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProblemException(Problem.of(503, "interrupted", "Interrupted", "the server is shutting down"));
-        }
+        PartyCard card = federation.peers().add(url, fingerprint);
+        RequestAudit.done(node, ctx, io.parley.audit.AuditAction.PEER_PINNED, card.origin(),
+                "key " + card.fingerprint() + (card.tlsCertSha256() == null ? "" : ", TLS certificate " + card.tlsCertSha256()) + ", at " + card.baseUrl());
+        ApiRoutes.json(ctx, 201, cardView(card));
     }
 
-    private void refresh(Context ctx) {
-        try {
-            PartyCard card = federation.peers().refresh(ctx.pathParam("origin"));
-            RequestAudit.done(node, ctx, io.parley.audit.AuditAction.PEER_PINNED, card.origin(),
-                    "refreshed: key " + card.fingerprint() + (card.tlsCertSha256() == null ? "" : ", TLS certificate " + card.tlsCertSha256()) + ", at " + card.baseUrl());
-            ApiRoutes.json(ctx, 200, cardView(card));
-        } catch (PeerDirectory.PeerRefused e) {
-            throw new ProblemException(Problem.of(e.status(), "peer-refused", "Peer refused", e.getMessage()));
-        } catch (java.io.IOException e) {
-            throw new ProblemException(Problem.of(422, "peer-unreachable", "Peer unreachable", e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProblemException(Problem.of(503, "interrupted", "Interrupted", "the server is shutting down"));
-        }
+    private void refresh(Context ctx) throws PeerDirectory.PeerRefused, InterruptedException {
+        PartyCard card = federation.peers().refresh(ctx.pathParam("origin"));
+        RequestAudit.done(node, ctx, io.parley.audit.AuditAction.PEER_PINNED, card.origin(),
+                "refreshed: key " + card.fingerprint() + (card.tlsCertSha256() == null ? "" : ", TLS certificate " + card.tlsCertSha256()) + ", at " + card.baseUrl());
+        ApiRoutes.json(ctx, 200, cardView(card));
     }
 
     private void list(Context ctx) {

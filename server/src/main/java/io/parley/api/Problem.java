@@ -27,6 +27,25 @@ public record Problem(String type, String title, int status, String detail, List
         return new Problem(TYPE_BASE + code, title, status, detail, List.of());
     }
 
+    /** The title of a problem that has no more specific one: the status's reason phrase (RFC 9110 §15). */
+    public static String title(int status) {
+        return switch (status) {
+            case 400 -> "Bad request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not found";
+            case 408 -> "Request timeout";
+            case 409 -> "Conflict";
+            case 410 -> "Gone";
+            case 413 -> "Content too large";
+            case 415 -> "Unsupported media type";
+            case 422 -> "Unprocessable content";
+            case 429 -> "Too many requests";
+            case 503 -> "Service unavailable";
+            default -> "HTTP " + status;
+        };
+    }
+
     public static Problem field(int status, String code, String title, String pointer, String detail) {
         return new Problem(TYPE_BASE + code, title, status, pointer.isEmpty() ? detail : pointer + ": " + detail,
                 List.of(new FieldError(pointer, detail)));

@@ -7,13 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.javalin.http.Context;
 import io.parley.json.Json;
+import io.parley.json.MalformedJsonException;
 
 /** Reading and checking request input, turning each fault into a problem that names the field. */
-final class Requests {
+public final class Requests {
     private Requests() {}
 
     /** The body as JSON; requires a JSON content type and a well-formed, non-empty body. */
-    static JsonNode jsonBody(Context ctx) {
+    public static JsonNode jsonBody(Context ctx) {
         String type = ctx.contentType();
         if (type == null || !(type.startsWith("application/json") || type.matches("application/[a-z0-9.+-]*\\+json.*"))) {
             throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
@@ -23,7 +24,7 @@ final class Requests {
         if (body.length == 0) throw ProblemException.badRequest("empty-body", "the request body is empty; a JSON document is expected");
         try {
             return Json.parse(body);
-        } catch (IllegalArgumentException e) {
+        } catch (MalformedJsonException e) {
             throw ProblemException.badRequest("malformed-json", "the body is not valid JSON: " + firstLine(e.getMessage()));
         }
     }

@@ -55,14 +55,7 @@ final class TokenRoutes {
                 new ProblemException(Problem.field(400, "wrong-value", "Bad request", "/scope", "scope is \"read\" or \"write\"")));
         List<String> channels = channels(body.get("channels"));
         long days = days(body.get("expires_in_days"));
-        Tokens.Issued issued;
-        try {
-            issued = node.tokens().issue(user.username(), label, scope, channels, Duration.ofDays(days));
-        } catch (Tokens.Invalid e) {
-            throw new ProblemException(Problem.field(400, "bad-token-request", "Bad request", e.field(), e.getMessage()));
-        } catch (Tokens.LimitReached e) {
-            throw new ProblemException(Problem.of(409, "too-many-tokens", "Conflict", e.getMessage()));
-        }
+        Tokens.Issued issued = node.tokens().issue(user.username(), label, scope, channels, Duration.ofDays(days));
         Token t = issued.token();
         RequestAudit.done(node, ctx, AuditAction.TOKEN_CREATED, t.id(), t.summary());
         ObjectNode out = json(t);

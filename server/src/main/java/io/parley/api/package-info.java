@@ -4,7 +4,10 @@
  *
  * <p>Invariant: every error leaves as RFC 9457 {@code application/problem+json}; faults of the request get a 4xx
  * with a detail that says what to fix, and nothing a client sends can produce a stack trace in a response. Problems
- * are built in one place ({@link io.parley.api.Problem}) and mapped once in {@link io.parley.api.HttpServer}.
+ * are built in one place ({@link io.parley.api.Problem}); which exception means which status and problem type is
+ * decided once, in {@link io.parley.api.ProblemMapper}, which the API, TAXII and the web UI share. Routes do not
+ * catch domain exceptions to translate them, and never catch {@code IllegalArgumentException}: an input fault has
+ * its own exception type, so a bug elsewhere is a 500, not a 400.
  * Every request body is read through {@link io.parley.api.RequestBodies}, bounded on the stream whatever the
  * framing (413 past the limit); every text response is UTF-8 with an explicit charset
  * ({@link io.parley.api.Utf8Responses}).

@@ -5,9 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.json.Json;
 import io.parley.node.NodeConfig;
 import io.parley.transparency.TransparencyLog;
+import io.parley.worker.Worker;
 
 /**
  * Commits the audit trail's head to the node's transparency log: at most once per interval, only when the trail has
@@ -61,28 +61,23 @@ public final class AuditCommitter implements AutoCloseable {
     private final AuditTrail trail;
     private final TransparencyLog log;
     private final Duration await;
-    private final ScheduledExecutorService timer;
+    private final Worker worker;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** Starts committing every {@code settings.every()}; {@code await} bounds the wait for the log to sequence one. */
-    public AuditCommitter(AuditTrail trail, TransparencyLog log, Settings settings, Duration await) {
+    /**
+     * Starts committing every {@code settings.every()}, the first time one interval from now; {@code await} bounds the
+     * wait for the log to sequence one, {@code random} jitters the retries of a failed commitment.
+     */
+    public AuditCommitter(AuditTrail trail, TransparencyLog log, Settings settings, Duration await, RandomGenerator random) {
         this.trail = trail;
         this.log = log;
         this.await = await;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "parley-audit-commit");
-            t.setDaemon(true);
-            return t;
-        });
-        long ms = settings.every().toMillis();
-        timer.scheduleWithFixedDelay(this::tick, ms, ms, TimeUnit.MILLISECONDS);
-    }
-
-    private void tick() {
-        try {
-            commitNow();
-        } catch (RuntimeException e) {
-            LOG.warn("could not commit the audit trail's head to the log: {}", e.getMessage());
-        }
+        // The grace covers a whole commitment: interrupting one would break its database connection.
+        this.worker = Worker.named("parley-audit-commit").every(settings.every()).firstRoundAfterPeriod().random(random).log(LOG)
+                .stopGrace(await.plusSeconds(5)).start(() -> {
+                    commitNow();
+                    return Worker.IDLE;
+                });
     }
 
     /**
@@ -107,15 +102,18 @@ public final class AuditCommitter implements AutoCloseable {
         return Optional.of(trail.record(AuditHead.committedEvent(head, index.get())));
     }
 
-    /** Stops the timer and commits what the trail gained since the last commitment (the log must still be open). */
+    /**
+     * Stops the timer and commits what the trail gained since the last commitment (the log must still be open).
+     * Closing again does nothing: the node's database may be gone by then.
+     */
     @Override
     public void close() {
-        timer.shutdown(); // a commitment under way finishes: interrupting it would break its database connection
+        if (!closed.compareAndSet(false, true)) return;
+        worker.close();
         try {
-            timer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            commitNow();
+        } catch (RuntimeException e) {
+            LOG.warn("could not commit the audit trail's head to the log at shutdown: {}", e.getMessage());
         }
-        tick();
     }
 }

@@ -21,7 +21,6 @@ import io.parley.envelope.Verdict;
 import io.parley.json.Json;
 import io.parley.node.Composer;
 import io.parley.node.Node;
-import io.parley.store.Database;
 import io.parley.store.StoredEnvelope;
 import io.parley.timeline.CaseTimeline;
 
@@ -34,9 +33,11 @@ public final class CaseBook {
     public static final Set<String> REQUEST_TYPES = Set.of("assistance", "information", "trace", "mitigation", "preservation", "consultation");
 
     private final Node node;
+    private final CaseStore store;
 
-    public CaseBook(Node node) {
+    public CaseBook(Node node, CaseStore store) {
         this.node = node;
+        this.store = store;
         node.onAccepted(this::accepted);
     }
 
@@ -63,16 +64,16 @@ public final class CaseBook {
      * several channels is ambiguous without a channel: a 409 asking for one, never a guess.
      */
     public Optional<CaseTimeline> find(String caseId, String channel) {
-        return channelOf(node.db(), caseId, channel).flatMap(c -> timeline(c, caseId));
+        return channelOf(store, caseId, channel).flatMap(c -> timeline(c, caseId));
     }
 
     /**
      * The channel of the case a client names by id, and by channel when it gives one (then that channel, whether or
      * not it has such a case); empty when no channel has a case with this id; a 409 when several do.
      */
-    public static Optional<String> channelOf(Database db, String caseId, String channel) {
+    public static Optional<String> channelOf(CaseStore store, String caseId, String channel) {
         if (channel != null) return Optional.of(channel);
-        List<String> channels = db.query("SELECT channel FROM cases WHERE id = ? ORDER BY channel", rs -> rs.getString(1), caseId);
+        List<String> channels = store.channelsWith(caseId);
         if (channels.size() > 1) {
             throw new CaseException(409, "ambiguous-case", "case id '" + caseId + "' names cases in channels " + String.join(", ", channels)
                     + "; say which with ?channel=");
@@ -110,42 +111,22 @@ public final class CaseBook {
 
     /** Recomputes the projection row of a case from its envelopes. */
     public void refresh(String channel, String caseId) {
-        timeline(channel, caseId).ifPresent(t -> {
-            Object[] values = {t.openedBy(), t.openingHash(), t.kind().wire(), t.requestType(), t.priority().wire(), t.tlp().wire(),
-                    t.summary(), t.state().wire(), t.openedAt().toEpochMilli(), t.ackDue().toEpochMilli(), t.answerDue().toEpochMilli(),
-                    millis(t.ackedAt()), millis(t.answeredAt()), millis(t.closedAt()), node.now().toEpochMilli(), t.channel(), t.caseId()};
-            int n = node.db().update("UPDATE cases SET opened_by = ?, opening_hash = ?, kind = ?, request_type = ?, priority = ?, tlp = ?, "
-                    + "summary = ?, state = ?, opened_at = ?, ack_due = ?, answer_due = ?, acked_at = ?, answered_at = ?, closed_at = ?, updated_at = ? "
-                    + "WHERE channel = ? AND id = ?", values);
-            if (n == 0) {
-                node.db().update("INSERT INTO cases (opened_by, opening_hash, kind, request_type, priority, tlp, summary, state, opened_at, "
-                        + "ack_due, answer_due, acked_at, answered_at, closed_at, updated_at, channel, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                        + "ON CONFLICT DO NOTHING", values);
-            }
-        });
+        timeline(channel, caseId).ifPresent(t -> store.put(t, node.now()));
     }
 
     /** Cases, newest first, optionally of one channel or state. */
     public List<CaseKey> ids(String channel, String state, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT channel, id FROM cases WHERE 1 = 1");
-        List<Object> args = new ArrayList<>();
-        if (channel != null) {
-            sql.append(" AND channel = ?");
-            args.add(channel);
-        }
-        if (state != null) {
-            sql.append(" AND state = ?");
-            args.add(state);
-        }
-        sql.append(" ORDER BY opened_at DESC, channel, id LIMIT ?");
-        args.add(limit);
-        return node.db().query(sql.toString(), rs -> new CaseKey(rs.getString(1), rs.getString(2)), args.toArray());
+        return store.list(channel, state, limit);
     }
 
     /** Cases still waiting for a response or closure, for the deadline clock. */
     public List<CaseKey> unfinished() {
-        return node.db().query("SELECT channel, id FROM cases WHERE state NOT IN ('closed', 'retracted') ORDER BY opened_at",
-                rs -> new CaseKey(rs.getString(1), rs.getString(2)));
+        return store.unfinished();
+    }
+
+    /** Where this node's escalations are recorded. */
+    CaseStore store() {
+        return store;
     }
 
     /** The timeline of a listed case (it may have no timeline if its channel's charter is gone). */
@@ -250,9 +231,5 @@ public final class CaseBook {
 
     private String newCaseId() {
         return CaseIds.newId(node.origin(), node.now());
-    }
-
-    private static Long millis(Instant t) {
-        return t == null ? null : t.toEpochMilli();
     }
 }

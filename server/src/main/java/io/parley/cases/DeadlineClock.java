@@ -17,6 +17,7 @@ import io.parley.node.Composer;
 import io.parley.node.Node;
 import io.parley.timeline.CaseTimeline;
 import io.parley.timeline.DeadlineStatus;
+import io.parley.worker.Worker;
 
 /**
  * Watches the deadlines of unfinished cases. When a deadline has passed without its response, each rung of the
@@ -31,31 +32,15 @@ public final class DeadlineClock implements AutoCloseable {
     private final Node node;
     private final CaseBook cases;
     private final Notifier notifier;
-    private volatile boolean running = true;
-    private final Thread thread;
+    private final Worker worker;
 
     public DeadlineClock(Node node, CaseBook cases, Notifier notifier, Duration interval) {
         this.node = node;
         this.cases = cases;
         this.notifier = notifier;
-        this.thread = Thread.ofVirtual().name("parley-deadlines").start(() -> {
-            while (running) {
-                try {
-                    tick();
-                    Thread.sleep(interval.toMillis());
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Throwable e) {
-                    // Any failure, even an Error: log it and keep the clock running (tick() already isolates cases).
-                    if (!running) return;
-                    LOG.warn("deadline check failed: {}", e.toString());
-                    try {
-                        Thread.sleep(interval.toMillis());
-                    } catch (InterruptedException ie) {
-                        return;
-                    }
-                }
-            }
+        this.worker = Worker.named("parley-deadlines").every(interval).random(node.random()).log(LOG).start(() -> {
+            tick();
+            return Worker.IDLE;
         });
     }
 
@@ -91,8 +76,7 @@ public final class DeadlineClock implements AutoCloseable {
             if (rung.contact() != null) body.put("contact", rung.contact());
             Verdict v = node.composer().compose(new Composer.Draft(t.channel(), Kind.ESCALATE, t.caseId(), t.priority(), t.tlp(), CaseBook.addressed(node, t, body)));
             String hash = v instanceof Verdict.Accepted a ? a.hash() : null;
-            node.db().update("INSERT INTO escalations (channel, case_id, deadline, rung, fired_at, envelope_hash) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    t.channel(), t.caseId(), deadline, i, now.toEpochMilli(), hash);
+            cases.store().recordEscalation(t.channel(), t.caseId(), deadline, i, now, hash);
             ObjectNode event = body.deepCopy().put("event", "escalation").put("case", t.caseId()).put("channel", t.channel())
                     .put("opened_by", t.openedBy()).put("priority", t.priority().wire()).put("detected_at", now.toString());
             notifier.notify(t.caseId(), t.channel(), "Case " + t.caseId() + ": " + deadline + " deadline missed, escalated to " + rung.role(), event);
@@ -110,7 +94,6 @@ public final class DeadlineClock implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
+        worker.close();
     }
 }

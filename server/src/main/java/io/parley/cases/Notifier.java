@@ -20,7 +20,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.json.Json;
-import io.parley.store.Database;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -45,13 +44,13 @@ public final class Notifier {
 
     public record Smtp(String host, int port, String from, List<String> to, String username, String password, boolean starttls) {}
 
-    private final Database db;
+    private final NotificationStore store;
     private final Settings settings;
     private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    public Notifier(Database db, Settings settings, Clock clock) {
-        this.db = db;
+    public Notifier(NotificationStore store, Settings settings, Clock clock) {
+        this.store = store;
         this.settings = settings;
         this.clock = clock;
     }
@@ -124,15 +123,13 @@ public final class Notifier {
     }
 
     private void record(String caseId, String channel, String method, String target, String subject, String status, String detail) {
-        db.update("INSERT INTO notifications (case_id, channel, at, method, target, subject, status, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                caseId, channel, clock.millis(), method, target, subject, status, detail);
+        store.record(caseId, channel, clock.instant(), method, target, subject, status, detail);
     }
 
     /** One recorded notification. */
     public record Sent(String caseId, String method, String subject, String status) {}
 
     public List<Sent> sent(String caseId) {
-        return db.query("SELECT case_id, method, subject, status FROM notifications WHERE case_id = ? ORDER BY id",
-                rs -> new Sent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)), caseId);
+        return store.sent(caseId);
     }
 }

@@ -55,15 +55,22 @@ public final class MispImport {
         return convert(Json.parse(mispEventJson));
     }
 
+    /** JSON that is not a MISP event, or one with nothing Parley can convert: the sender's fault (422 invalid-misp). */
+    public static final class NotAnEvent extends IllegalArgumentException {
+        NotAnEvent(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Converts a MISP event.
      *
-     * @throws IllegalArgumentException when the JSON is not a MISP event or holds nothing convertible
+     * @throws NotAnEvent when the JSON is not a MISP event or holds nothing convertible
      */
     public static Result convert(JsonNode misp) {
         JsonNode event = misp.has("Event") ? misp.get("Event") : misp;
         if (!event.isObject() || !event.path("info").isTextual()) {
-            throw new IllegalArgumentException("not a MISP event: expected {\"Event\": {\"info\": …}}");
+            throw new NotAnEvent("not a MISP event: expected {\"Event\": {\"info\": …}}");
         }
         return new Converter(event).run();
     }
@@ -138,7 +145,7 @@ public final class MispImport {
             }
             if (refs.isEmpty()) {
                 if (identityId == null) {
-                    throw new IllegalArgumentException("MISP event has no attribute Parley can convert");
+                    throw new NotAnEvent("MISP event has no attribute Parley can convert");
                 }
                 refs.add(identityId); // report.object_refs must not be empty (STIX 2.1 §4.16)
             }

@@ -1,6 +1,7 @@
 package io.parley.federation;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Verdict;
 import io.parley.node.Node;
 import io.parley.store.ChainHead;
+import io.parley.worker.Worker;
 
 /**
  * Pulls envelopes we are missing (DESIGN §4 catch-up): for each channel and each other member, ask for that member's
@@ -31,92 +33,75 @@ public final class CatchUp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
     static final int PAGE = 500;
 
+    /** One member's chain in one channel. */
+    private record Chain(String channel, String sender) {
+        @Override
+        public String toString() {
+            return "catch-up of " + channel + "/" + sender;
+        }
+    }
+
     private final Node node;
     private final PeerClient client;
     private final Function<String, Optional<String>> peerUrl;
-    /** (channel, sender) pairs a gap was seen for; drained by the catch-up thread. */
-    private final Set<String> requested = ConcurrentHashMap.newKeySet();
-    /** Sources that answered 429, and until when (System.nanoTime) they asked us to wait. */
-    private final Map<String, Long> busyUntil = new ConcurrentHashMap<>();
-    /** (channel, sender) pairs to pull again once a busy source's wait is over, with when (System.nanoTime). */
-    private final Map<String, Long> deferred = new ConcurrentHashMap<>();
-    private volatile boolean running = true;
-    private final Thread thread;
     private final Duration interval;
-    private final Object wake = new Object();
+    /** Chains a gap was seen in; drained by the catch-up worker. */
+    private final Set<Chain> requested = ConcurrentHashMap.newKeySet();
+    /** Sources that answered 429, and until when (by the node's clock) they asked us to wait. */
+    private final Map<String, Instant> busyUntil = new ConcurrentHashMap<>();
+    /** Chains to pull again once a busy source's wait is over, with when (by the node's clock). */
+    private final Map<Chain, Instant> deferred = new ConcurrentHashMap<>();
+    /** When the last full round began; owned by the worker thread. */
+    private Instant lastFull;
+    private final Worker worker;
 
+    /** Starts catching up: a full round now and every {@code interval}, a pull at every gap seen in between. */
     public CatchUp(Node node, PeerClient client, Function<String, Optional<String>> peerUrl, Duration interval) {
         this.node = node;
         this.client = client;
         this.peerUrl = peerUrl;
         this.interval = interval;
-        this.thread = Thread.ofVirtual().name("parley-catch-up").start(this::loop);
+        // Looks at gaps and at busy sources' waits four times per interval (at least every 50 ms).
+        Duration look = interval.dividedBy(4).compareTo(Duration.ofMillis(50)) < 0 ? Duration.ofMillis(50) : interval.dividedBy(4);
+        this.worker = Worker.named("parley-catch-up").every(look).random(node.random()).log(LOG).build(this::round);
+        worker.start();
     }
 
     /** A gap in {@code sender}'s chain was seen: catch up on it soon. */
     public void request(String channel, String sender) {
-        requested.add(channel + "\n" + sender);
-        synchronized (wake) {
-            wake.notifyAll();
-        }
+        requested.add(new Chain(channel, sender));
+        worker.wake();
     }
 
-    private void loop() {
-        long lastFull = 0;
-        while (running) {
-            try {
-                if (System.currentTimeMillis() - lastFull >= interval.toMillis()) {
-                    runAll();
-                    lastFull = System.currentTimeMillis();
-                }
-                long nowNanos = System.nanoTime();
-                deferred.forEach((key, at) -> {
-                    if (nowNanos - at >= 0 && deferred.remove(key, at)) requested.add(key);
-                });
-                for (String key : List.copyOf(requested)) {
-                    requested.remove(key);
-                    String[] parts = key.split("\n", 2);
-                    try {
-                        pull(parts[0], parts[1]);
-                    } catch (RuntimeException | Error e) {
-                        LOG.warn("catch-up of {} failed: {}", key.replace('\n', '/'), e.toString()); // the others still run
-                    }
-                }
-                synchronized (wake) {
-                    if (requested.isEmpty()) wake.wait(Math.max(50, interval.toMillis() / 4));
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException | Error e) {
-                // Any failure, even an Error: keep the thread, wait a round, try again.
-                if (!running) return;
-                LOG.warn("catch-up round failed: {}", e.toString());
-                try {
-                    Thread.sleep(Math.max(50, interval.toMillis() / 4));
-                } catch (InterruptedException ie) {
-                    return;
-                }
-            }
+    /** One look: a full round if one is due, then every chain a gap or the end of a source's wait asks for. */
+    private Duration round() {
+        if (lastFull == null || Duration.between(lastFull, node.now()).compareTo(interval) >= 0) {
+            lastFull = node.now();
+            runAll();
         }
+        Instant now = node.now();
+        deferred.forEach((chain, at) -> {
+            if (!now.isBefore(at) && deferred.remove(chain, at)) requested.add(chain);
+        });
+        List<Chain> chains = List.copyOf(requested);
+        requested.removeAll(chains);
+        worker.each(chains, Chain::toString, chain -> pull(chain.channel(), chain.sender())); // one failing never stops the others
+        return requested.isEmpty() ? Worker.IDLE : Worker.AGAIN;
     }
 
     /** One full round over every channel and member; returns how many envelopes were newly accepted. */
     public int runAll() {
-        int total = 0;
+        List<Chain> chains = new ArrayList<>();
         for (Charter c : node.channels().all()) {
             // peers serve history only of active channels; a proposal's charter envelopes arrive by push
             if (!node.charters().active(c.channel())) continue;
             for (Charter.Member m : c.members()) {
-                if (m.origin().equals(node.origin())) continue;
-                try {
-                    total += pull(c.channel(), m.origin());
-                } catch (RuntimeException | Error e) {
-                    if (!running) return total; // shutting down: the database may already be closed under us
-                    LOG.warn("catch-up of {}/{} failed: {}", c.channel(), m.origin(), e.toString()); // the others still run
-                }
+                if (!m.origin().equals(node.origin())) chains.add(new Chain(c.channel(), m.origin()));
             }
         }
-        return total;
+        int[] total = {0};
+        worker.each(chains, Chain::toString, chain -> total[0] += pull(chain.channel(), chain.sender())); // the others still run
+        return total[0];
     }
 
     /** Pulls {@code sender}'s chain in {@code channel} from the first member that answers. */
@@ -125,14 +110,14 @@ public final class CatchUp implements AutoCloseable {
         sources.add(sender);
         node.channels().charter(channel).ifPresent(c -> c.members().stream().map(Charter.Member::origin)
                 .filter(o -> !o.equals(sender) && !o.equals(node.origin())).forEach(sources::add));
-        Long retryAt = null;
+        Instant retryAt = null;
         for (String source : sources) {
             Optional<String> url = peerUrl.apply(source);
             if (url.isEmpty()) continue;
-            Long busy = busyUntil.get(source);
+            Instant busy = busyUntil.get(source);
             if (busy != null) {
-                if (System.nanoTime() - busy < 0) {
-                    retryAt = retryAt == null || busy - retryAt < 0 ? busy : retryAt;
+                if (node.now().isBefore(busy)) {
+                    retryAt = earlier(retryAt, busy);
                     continue;
                 }
                 busyUntil.remove(source, busy);
@@ -141,9 +126,9 @@ public final class CatchUp implements AutoCloseable {
                 return pullFrom(url.get(), source, channel, sender);
             } catch (PeerClient.RateLimited e) {
                 // the source is over its limit for us: wait as asked, then pull again (from it or another member)
-                long until = System.nanoTime() + e.retryAfter().toNanos();
+                Instant until = node.now().plus(e.retryAfter());
                 busyUntil.put(source, until);
-                retryAt = retryAt == null || until - retryAt < 0 ? until : retryAt;
+                retryAt = earlier(retryAt, until);
                 LOG.debug("catch-up of {}/{} from {}: asked to wait {} s", channel, sender, source, e.retryAfter().toSeconds());
             } catch (java.io.IOException e) {
                 LOG.debug("catch-up of {}/{} from {} failed: {}", channel, sender, source, e.getMessage());
@@ -152,8 +137,12 @@ public final class CatchUp implements AutoCloseable {
                 return 0;
             }
         }
-        if (retryAt != null) deferred.merge(channel + "\n" + sender, retryAt, (a, b) -> b - a < 0 ? b : a);
+        if (retryAt != null) deferred.merge(new Chain(channel, sender), retryAt, CatchUp::earlier);
         return 0;
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a == null || b.isBefore(a) ? b : a;
     }
 
     private int pullFrom(String url, String source, String channel, String sender) throws java.io.IOException, InterruptedException {
@@ -204,7 +193,6 @@ public final class CatchUp implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
+        worker.close();
     }
 }

@@ -9,9 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,11 +22,14 @@ import io.parley.json.Json;
 import io.parley.store.LinkStore;
 import io.parley.store.OutboxStore;
 import io.parley.receipt.ReceiptVerifier;
+import io.parley.worker.Backoff;
+import io.parley.worker.Worker;
 
 /**
- * Drains the outbox: one virtual thread per peer sends that peer's due envelopes in order, in batches, and keeps the
+ * Drains the outbox: one {@link Worker} per peer sends that peer's due envelopes in order, in batches, and keeps the
  * line's record. Because each peer has its own thread and its own timeouts, a slow or unreachable peer never holds up
- * delivery to the others.
+ * delivery to the others. A scanner looks for queued work every {@link #SCAN} in case a wake-up was missed (another
+ * instance queued it, say).
  */
 public final class DeliveryWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
@@ -39,6 +41,8 @@ public final class DeliveryWorker implements AutoCloseable {
      * up to 64 KiB) is never refused for its size and retried unchanged forever.
      */
     static final long BATCH_BYTES = 1L << 20;
+    /** The longest a peer's worker waits without a wake-up, and how often the scanner looks for queued work. */
+    private static final Duration SCAN = Duration.ofSeconds(1);
 
     private final OutboxStore outbox;
     private final LinkStore links;
@@ -47,13 +51,15 @@ public final class DeliveryWorker implements AutoCloseable {
     private final Function<String, Optional<VerifierKey>> peerKey;
     private final Backoff backoff;
     private final Clock clock;
-    /** peer → its worker's wake-up permit; a worker exists while it has queued work. */
-    private final Map<String, Semaphore> workers = new ConcurrentHashMap<>();
-    private volatile boolean running = true;
-    private final Thread scanner;
+    private final RandomGenerator random;
+    /** peer → its worker, from the first time something was queued for the peer until close. */
+    private final Map<String, Worker> workers = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+    private final Worker scanner;
 
+    /** Starts delivering; {@code clock} dates attempts and {@code random} jitters {@code backoff}. */
     public DeliveryWorker(OutboxStore outbox, LinkStore links, PeerClient client, Function<String, Optional<String>> peerUrl,
-                          Function<String, Optional<VerifierKey>> peerKey, Backoff backoff, Clock clock) {
+                          Function<String, Optional<VerifierKey>> peerKey, Backoff backoff, Clock clock, RandomGenerator random) {
         this.outbox = outbox;
         this.links = links;
         this.client = client;
@@ -61,64 +67,41 @@ public final class DeliveryWorker implements AutoCloseable {
         this.peerKey = peerKey;
         this.backoff = backoff;
         this.clock = clock;
-        this.scanner = Thread.ofVirtual().name("parley-outbox").start(this::scan);
+        this.random = random;
+        this.scanner = Worker.named("parley-outbox").every(SCAN).random(random).log(LOG).start(() -> {
+            poke();
+            return Worker.IDLE;
+        });
     }
 
     /** Something was queued (or a peer came back): look now rather than at the next scan. */
     public void poke() {
-        for (String peer : outbox.recipientsWithQueued()) workerFor(peer).release();
+        for (String peer : outbox.recipientsWithQueued()) workerFor(peer).wake();
     }
 
     /** Makes every queued delivery to {@code peer} due now: we just heard from it, so the line is up. */
     public void peerIsUp(String peer) {
         outbox.wake(peer, clock.instant());
-        Semaphore s = workers.get(peer);
-        if (s != null) s.release();
+        Worker w = workers.get(peer);
+        if (w != null) w.wake();
     }
 
-    private void scan() {
-        while (running) {
-            try {
-                poke();
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException | Error e) {
-                if (!running) return;
-                LOG.warn("outbox scan failed: {}", e.toString());
-                sleepQuietly(1000);
-            }
+    private Worker workerFor(String peer) {
+        Worker w = workers.computeIfAbsent(peer, p -> Worker.named("parley-deliver-" + p).every(SCAN).random(random).log(LOG)
+                .start(() -> round(p)));
+        if (closed) w.stop(); // made as close() ran: it must not outlive the node
+        return w;
+    }
+
+    /** Sends the peer's next due batch; when none is due, waits until the oldest queued one is (or a wake-up). */
+    private Duration round(String peer) throws InterruptedException {
+        List<OutboxStore.Pending> due = outbox.due(peer, clock.instant(), BATCH);
+        if (due.isEmpty()) {
+            return outbox.nextDue(peer).map(t -> Duration.between(clock.instant(), t)).map(d -> d.isNegative() ? Duration.ofMillis(1) : d)
+                    .orElse(Worker.IDLE);
         }
-    }
-
-    private Semaphore workerFor(String peer) {
-        return workers.computeIfAbsent(peer, p -> {
-            Semaphore wake = new Semaphore(0);
-            Thread.ofVirtual().name("parley-deliver-" + p).start(() -> run(p, wake));
-            return wake;
-        });
-    }
-
-    private void run(String peer, Semaphore wake) {
-        while (running) {
-            try {
-                Instant now = clock.instant();
-                List<OutboxStore.Pending> due = outbox.due(peer, now, BATCH);
-                if (due.isEmpty()) {
-                    long waitMs = outbox.nextDue(peer).map(t -> Math.max(1, Duration.between(clock.instant(), t).toMillis())).orElse(1000L);
-                    wake.tryAcquire(Math.min(waitMs, 1000), TimeUnit.MILLISECONDS);
-                    wake.drainPermits();
-                    continue;
-                }
-                deliver(peer, fitting(due));
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException | Error e) {
-                if (!running) return; // shutting down: the database may already be closed under us
-                LOG.warn("delivery to {} failed unexpectedly: {}", peer, e.toString());
-                sleepQuietly(1000);
-            }
-        }
+        deliver(peer, fitting(due));
+        return Worker.AGAIN;
     }
 
     /** The longest prefix of {@code due} within {@link #BATCH_BYTES} (at least one envelope, which the acceptor caps at 64 KiB). */
@@ -139,7 +122,7 @@ public final class DeliveryWorker implements AutoCloseable {
         Optional<String> url = peerUrl.apply(peer);
         OutboxStore.Pending head = due.get(0);
         if (url.isEmpty()) {
-            outbox.retry(head.id(), "no address known for " + peer, now, now.plus(backoff.delay(head.attempts())));
+            outbox.retry(head.id(), "no address known for " + peer, now, now.plus(backoff.delay(head.attempts(), random)));
             return;
         }
         List<JsonNode> results;
@@ -153,7 +136,7 @@ public final class DeliveryWorker implements AutoCloseable {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             links.failure(peer, due.size(), why, now);
             // One write per failed attempt: the backoff lives on the oldest row, the rest wait behind it.
-            outbox.retry(head.id(), why, now, now.plus(backoff.delay(head.attempts())));
+            outbox.retry(head.id(), why, now, now.plus(backoff.delay(head.attempts(), random)));
             return;
         }
         links.success(peer, due.size(), clock.instant());
@@ -212,14 +195,14 @@ public final class DeliveryWorker implements AutoCloseable {
                 return true;
             } catch (ReceiptVerifier.InvalidReceipt e) {
                 LOG.warn("{} returned a receipt for {} that does not verify: {}", p.recipient(), p.envelopeHash(), e.getMessage());
-                outbox.retry(p.id(), e.getMessage(), now, now.plus(backoff.delay(p.attempts())));
+                outbox.retry(p.id(), e.getMessage(), now, now.plus(backoff.delay(p.attempts(), random)));
                 return false;
             }
         }
         String code = result.path("code").asText("unknown");
         String why = code + ": " + result.path("detail").asText("");
         if (RETRYABLE.contains(code)) {
-            outbox.retry(p.id(), why, now, now.plus(backoff.delay(p.attempts())));
+            outbox.retry(p.id(), why, now, now.plus(backoff.delay(p.attempts(), random)));
             return false;
         }
         LOG.warn("{} refused envelope {}: {}", p.recipient(), p.envelopeHash(), why);
@@ -227,18 +210,13 @@ public final class DeliveryWorker implements AutoCloseable {
         return true;
     }
 
-    private static void sleepQuietly(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
+    /** Stops the scanner and every peer's worker, all at once, and waits for them. */
     @Override
     public void close() {
-        running = false;
-        scanner.interrupt();
-        workers.values().forEach(Semaphore::release);
+        closed = true;
+        scanner.stop();
+        workers.values().forEach(Worker::stop);
+        scanner.close();
+        workers.values().forEach(Worker::close);
     }
 }

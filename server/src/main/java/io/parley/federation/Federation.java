@@ -7,6 +7,7 @@ import io.parley.envelope.Kind;
 import io.parley.node.Node;
 import io.parley.store.LinkStore;
 import io.parley.store.OutboxStore;
+import io.parley.worker.Backoff;
 
 /** A node's federation parts, started and stopped together: peering, delivery, catch-up and the line's record. */
 public final class Federation implements AutoCloseable {
@@ -30,7 +31,8 @@ public final class Federation implements AutoCloseable {
         this.peers = new PeerDirectory(node, client);
         this.outbox = new OutboxStore(node.db());
         this.links = new LinkStore(node.db());
-        this.delivery = new DeliveryWorker(outbox, links, client, this::peerUrl, node::trustedLogKey, settings.backoff(), node.clock());
+        this.delivery = new DeliveryWorker(outbox, links, client, this::peerUrl, node::trustedLogKey, settings.backoff(), node.clock(),
+                node.random());
         this.catchUp = new CatchUp(node, client, this::peerUrl, settings.catchUpInterval());
         node.onAccepted(stored -> {
             if (stored.envelope().from().equals(node.origin())) {

@@ -63,7 +63,7 @@ public final class PeerClient {
         // Signed (RFC 9421) although the inbox takes unsigned posts: the recipient then counts our deliveries against
         // our own rate limit, not against whoever shares our address.
         HttpResponse<byte[]> res = send(PeerRequestAuth.sign(b, "POST", target, body, key, clock.instant()).build(), MAX_INBOX_ANSWER);
-        RateLimited.check(res);
+        RateLimited.check(res, clock.instant());
         if (res.statusCode() != 200) throw new IOException("inbox answered HTTP " + res.statusCode() + ": " + abbreviate(CappedResponses.text(res)));
         JsonNode results = parse(res.body()).path("results");
         if (!results.isArray() || results.size() != canonicalEnvelopes.size()) throw new IOException("inbox answer has no result per envelope");
@@ -77,7 +77,7 @@ public final class PeerClient {
         URI target = URI.create(baseUrl + path);
         HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout).GET();
         HttpResponse<byte[]> res = send(PeerRequestAuth.sign(b, "GET", target, new byte[0], key, clock.instant()).build(), MAX_PER_ENVELOPE * (limit + 1));
-        RateLimited.check(res);
+        RateLimited.check(res, clock.instant());
         if (res.statusCode() != 200) throw new IOException("catch-up answered HTTP " + res.statusCode() + ": " + abbreviate(CappedResponses.text(res)));
         JsonNode body = parse(res.body());
         List<JsonNode> envelopes = new ArrayList<>();
@@ -103,13 +103,16 @@ public final class PeerClient {
             return retryAfter;
         }
 
-        /** Throws if {@code res} is a 429. */
-        public static void check(HttpResponse<?> res) throws RateLimited {
-            if (res.statusCode() == 429) throw new RateLimited(parse(res.headers().firstValue("Retry-After").orElse(null)));
+        /** Throws if {@code res} is a 429 (an HTTP-date in its Retry-After is read against {@code now}). */
+        public static void check(HttpResponse<?> res, java.time.Instant now) throws RateLimited {
+            if (res.statusCode() == 429) throw new RateLimited(parse(res.headers().firstValue("Retry-After").orElse(null), now));
         }
 
-        /** Retry-After as delay-seconds or an HTTP-date (RFC 9110 §10.2.3), within {@link #MIN}..{@link #MAX}; MIN if absent or unreadable. */
-        public static Duration parse(String value) {
+        /**
+         * Retry-After as delay-seconds or an HTTP-date (RFC 9110 §10.2.3) after {@code now}, within
+         * {@link #MIN}..{@link #MAX}; MIN if absent or unreadable.
+         */
+        public static Duration parse(String value, java.time.Instant now) {
             Duration d = MIN;
             if (value != null) {
                 String v = value.strip();
@@ -118,7 +121,7 @@ public final class PeerClient {
                         d = Duration.ofSeconds(Long.parseLong(v));
                     } else {
                         var at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                        d = Duration.between(java.time.Instant.now(), at);
+                        d = Duration.between(now, at);
                     }
                 } catch (java.time.DateTimeException e) {
                     d = MIN;

@@ -19,17 +19,36 @@ import io.parley.store.RejectionRecord;
 public final class PeerDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(PeerDirectory.class);
 
-    /** Why a card was not accepted; the message is what the operator sees. */
+    /**
+     * Why a card was not accepted: {@code peer-refused} (its key may not be trusted, or there is no such peer) or
+     * {@code peer-unreachable} (its card could not be fetched). The message is what the operator sees.
+     */
     public static final class PeerRefused extends Exception {
         private final int status;
+        private final String code;
 
         public PeerRefused(int status, String message) {
+            this(status, "peer-refused", message);
+        }
+
+        private PeerRefused(int status, String code, String message) {
             super(message);
             this.status = status;
+            this.code = code;
+        }
+
+        /** The card at {@code url} could not be fetched (connection, TLS, HTTP or parse failure). */
+        static PeerRefused unreachable(IOException e) {
+            return new PeerRefused(422, "peer-unreachable", e.getMessage());
         }
 
         public int status() {
             return status;
+        }
+
+        /** Stable problem code. */
+        public String code() {
+            return code;
         }
     }
 
@@ -42,15 +61,22 @@ public final class PeerDirectory {
     }
 
     /** Fetches the card at {@code url} and records the party if its key may be trusted. */
-    public PartyCard add(String url, String expectedFingerprint) throws IOException, InterruptedException, PeerRefused {
-        PartyCard card = client.card(url);
-        return accept(card, expectedFingerprint, url);
+    public PartyCard add(String url, String expectedFingerprint) throws InterruptedException, PeerRefused {
+        return accept(fetch(url), expectedFingerprint, url);
     }
 
     /** Re-reads a known peer's card from its published address (e.g. after it rotated its key). */
-    public PartyCard refresh(String origin) throws IOException, InterruptedException, PeerRefused {
+    public PartyCard refresh(String origin) throws InterruptedException, PeerRefused {
         PartyCard known = node.knownCard(origin).orElseThrow(() -> new PeerRefused(404, origin + " is not a known peer"));
-        return accept(client.card(known.baseUrl()), null, known.baseUrl());
+        return accept(fetch(known.baseUrl()), null, known.baseUrl());
+    }
+
+    private PartyCard fetch(String url) throws InterruptedException, PeerRefused {
+        try {
+            return client.card(url);
+        } catch (IOException e) {
+            throw PeerRefused.unreachable(e);
+        }
     }
 
     PartyCard accept(PartyCard card, String expectedFingerprint, String url) throws PeerRefused {

@@ -99,6 +99,6 @@ public final class ChannelActions {
     }
 
     private static EnvelopeFormatException invalid(String field, String message) {
-        return new EnvelopeFormatException(field, message);
+        return EnvelopeFormatException.inCharter(field, message);
     }
 }

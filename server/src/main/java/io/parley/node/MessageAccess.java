@@ -24,20 +24,24 @@ import io.parley.store.UserStore;
  * builds the requester and the audience the policy judges, and the redacted view of a message the policy withholds.
  */
 public final class MessageAccess {
-    private final Node node;
+    private final String origin;
+    private final io.parley.store.ChannelStore channels;
+    private final UserStore users;
 
-    MessageAccess(Node node) {
-        this.node = node;
+    MessageAccess(String origin, io.parley.store.ChannelStore channels, UserStore users) {
+        this.origin = origin;
+        this.channels = channels;
+        this.users = users;
     }
 
     /** The requester for a local account: role {@code admin}, plus its explicit RED grants. */
     public LocalUser reader(UserStore.User user) {
-        return new LocalUser(user.username(), node.origin(), "admin".equals(user.role()), node.users().redScopes(user.username()));
+        return new LocalUser(user.username(), origin, "admin".equals(user.role()), users.redScopes(user.username()));
     }
 
     /** A reader with no role and no grant: what a page shows when it knows no account. */
     public LocalUser nobody() {
-        return new LocalUser("", node.origin(), false, Set.of());
+        return new LocalUser("", origin, false, Set.of());
     }
 
     /**
@@ -45,7 +49,7 @@ public final class MessageAccess {
      * envelope whose recipients cannot be read names nobody but its sender).
      */
     public Audience audience(Envelope e) {
-        Optional<Charter> charter = node.channels().charter(e.channel());
+        Optional<Charter> charter = channels.charter(e.channel());
         Set<String> members = new TreeSet<>();
         charter.ifPresent(c -> c.members().forEach(m -> members.add(m.origin())));
         Set<String> named = null;

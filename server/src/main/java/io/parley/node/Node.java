@@ -2,10 +2,12 @@ package io.parley.node;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -32,6 +34,7 @@ import io.parley.taxii.OutgoingEvidence;
 import io.parley.taxii.TaxiiStore;
 import io.parley.transparency.TransparencyLog;
 import io.parley.transparency.Witness;
+import io.parley.worker.Ticker;
 import io.parley.log.CosignerKey;
 
 /**
@@ -43,11 +46,14 @@ public final class Node implements AutoCloseable {
     private final NodeConfig config;
     private final SigningKey key;
     private final Clock clock;
+    /** The randomness of every decision the node makes (backoff jitter): one source, so a test can fix it. */
+    private final RandomGenerator random;
     private final Database db;
     private final ChannelStore channels;
     private final EnvelopeStore envelopes;
     private final PartyStore parties;
     private final UserStore users;
+    private final io.parley.cases.CaseStore caseStore;
     private final Authenticator authenticator;
     private final io.parley.auth.Tokens tokens;
     private final io.parley.auth.Sessions sessions;
@@ -58,7 +64,7 @@ public final class Node implements AutoCloseable {
     /** Told of every stored envelope after its transaction committed (e.g. the outbox, the case engine). */
     private final java.util.List<java.util.function.Consumer<io.parley.store.StoredEnvelope>> acceptedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ChannelActions channelActions = new ChannelActions(this);
-    private final MessageAccess messageAccess = new MessageAccess(this);
+    private final MessageAccess messageAccess;
     private final EnvelopeAcceptor acceptor;
     private final Refusals refusals;
     private final Composer composer;
@@ -78,8 +84,8 @@ public final class Node implements AutoCloseable {
     /** What every connection to a peer uses: our client certificate (if any) and the trust of parley.json's tls.ca. */
     private final javax.net.ssl.SSLContext peerSsl;
 
-    private Node(Path dir, NodeConfig config, SigningKey key, SigningKey witnessSigningKey, Database db, Clock clock, io.parley.tls.NodeTls tls,
-                 io.parley.auth.SecretBox totpBox) {
+    private Node(Path dir, NodeConfig config, SigningKey key, SigningKey witnessSigningKey, Database db, Clock clock, RandomGenerator random,
+                 io.parley.tls.NodeTls tls, io.parley.auth.SecretBox totpBox) {
         this.dir = dir;
         this.tls = tls;
         this.peerSsl = tls != null ? tls.clientContext() : io.parley.tls.NodeTls.clientContext(List.of());
@@ -87,17 +93,20 @@ public final class Node implements AutoCloseable {
         this.key = key;
         this.db = db;
         this.clock = clock;
+        this.random = random;
         this.channels = new ChannelStore(db);
         this.envelopes = new EnvelopeStore(db);
         this.parties = new PartyStore(db);
         this.users = new UserStore(db);
-        this.audit = new io.parley.audit.AuditTrail(db, clock);
+        this.caseStore = new io.parley.cases.CaseStore(db);
+        this.messageAccess = new MessageAccess(config.origin(), channels, users);
+        this.audit = new io.parley.audit.AuditTrail(new io.parley.audit.AuditStore(db), clock);
         this.authenticator = new Authenticator(users, new io.parley.auth.SignInThrottle(config.throttling().signIn(), clock), audit::record);
         this.tokens = new io.parley.auth.Tokens(new io.parley.store.TokenStore(db), users, clock);
         this.sessions = new io.parley.auth.Sessions(new io.parley.store.SessionStore(db), users, clock, config.signIn());
         this.secondFactor = new io.parley.auth.SecondFactor(new io.parley.store.SecondFactorStore(db), totpBox, clock, "Parley " + config.origin());
         this.peerLimits = new io.parley.federation.PeerRateLimits(config.throttling().peers(), clock);
-        this.log = new TransparencyLog(db, key, clock, TransparencyLog.Settings.DEFAULT);
+        this.log = new TransparencyLog(db, key, clock, random, Ticker.SYSTEM, TransparencyLog.Settings.DEFAULT);
         this.refusals = new Refusals(envelopes, metrics, clock);
         Counter accepted = Counter.builder("parley_envelopes_accepted").description("envelopes stored").register(metrics);
         this.charters = new CharterBook(channels, config.origin(), key.verifierKey(), this::knownCard, clock);
@@ -111,7 +120,7 @@ public final class Node implements AutoCloseable {
         this.redCaseSteps = new RedCaseSteps(envelopes);
         this.composer = new Composer(key, envelopes, acceptor, clock, List.of(redCaseSteps, new OutgoingEvidence(evidence, users)));
         this.witnessKey = new CosignerKey(witnessSigningKey);
-        this.witness = new Witness(db, witnessKey, this::trustedLogKey, clock);
+        this.witness = new Witness(new io.parley.transparency.WitnessStore(db), witnessKey, this::trustedLogKey, clock);
         this.peerRequests = new PeerRequestAuth(this::trustedLogKey, new NonceStore(db), this::ownBaseUrl, clock);
     }
 
@@ -132,7 +141,10 @@ public final class Node implements AutoCloseable {
         return parties.find(origin).filter(p -> !p.verifierKey().isEmpty()).map(p -> io.parley.identity.VerifierKey.parse(p.verifierKey()));
     }
 
-    /** Opens the node in {@code dir}: reads config and key, opens and migrates the database. */
+    /**
+     * Opens the node in {@code dir}: reads config and key, opens and migrates the database. The one place a node's
+     * real randomness is chosen (SecureRandom: thread-safe, shared by every worker); its time is {@code clock}.
+     */
     public static Node open(Path dir, NodeConfig config, Clock clock) throws IOException {
         NodeFiles.secure(dir, config.db() == null);
         SigningKey key = KeyFiles.read(dir.resolve(NodeConfig.KEY_FILE));
@@ -147,7 +159,7 @@ public final class Node implements AutoCloseable {
         io.parley.auth.SecretBox totpBox = io.parley.auth.SecretBox.open(dir.resolve(NodeConfig.TOTP_KEY_FILE));
         Database db = Database.open(config.jdbcUrl(dir), config.dbUser(), config.dbPassword());
         try {
-            return new Node(dir, config, key, witnessKey, db, clock, tls, totpBox);
+            return new Node(dir, config, key, witnessKey, db, clock, new SecureRandom(), tls, totpBox);
         } catch (RuntimeException e) { // e.g. an old-format log: release the database before saying why
             db.close();
             throw e;
@@ -216,6 +228,11 @@ public final class Node implements AutoCloseable {
         return clock.instant();
     }
 
+    /** Where the node's background workers take the jitter of their retries from. */
+    public RandomGenerator random() {
+        return random;
+    }
+
     public Database db() {
         return db;
     }
@@ -234,6 +251,11 @@ public final class Node implements AutoCloseable {
 
     public UserStore users() {
         return users;
+    }
+
+    /** The cases projection and the escalations this node fired (what CaseBook keeps current from the envelopes). */
+    public io.parley.cases.CaseStore caseStore() {
+        return caseStore;
     }
 
     public Authenticator authenticator() {

@@ -47,7 +47,7 @@ public final class NodeServer implements AutoCloseable {
         this.notifier = notifier;
         this.deadlines = deadlines;
         this.auditCommitter = auditCommitter;
-        this.cosigner = new CosignatureCollector(node.log(), () -> witnessPeers(node), node.clock(), COSIGN_INTERVAL,
+        this.cosigner = new CosignatureCollector(node.log(), () -> witnessPeers(node), node.clock(), node.random(), COSIGN_INTERVAL,
                 node.peerHttp(Duration.ofSeconds(2)).build());
     }
 
@@ -81,7 +81,7 @@ public final class NodeServer implements AutoCloseable {
     public static NodeServer start(Path dir, NodeConfig config, Clock clock, Federation.Settings settings) throws IOException {
         Node node = Node.open(dir, config, clock);
         Federation federation = new Federation(node, settings);
-        CaseBook cases = new CaseBook(node);
+        CaseBook cases = new CaseBook(node, node.caseStore());
         HttpServer http;
         try {
             http = HttpServer.start(node, federation, cases, config.bind(), config.port());
@@ -92,9 +92,10 @@ public final class NodeServer implements AutoCloseable {
         }
         String base = config.port() == 0 ? config.scheme() + "://" + config.bind() + ":" + http.port() : config.baseUrl();
         node.publishCard(base);
-        Notifier notifier = new Notifier(node.db(), Notifier.load(dir), clock);
+        Notifier notifier = new Notifier(new io.parley.cases.NotificationStore(node.db()), Notifier.load(dir), clock);
         DeadlineClock deadlines = new DeadlineClock(node, cases, notifier, DEADLINE_TICK);
-        var audit = new io.parley.audit.AuditCommitter(node.audit(), node.log(), io.parley.audit.AuditCommitter.Settings.load(dir), AUDIT_COMMIT_WAIT);
+        var audit = new io.parley.audit.AuditCommitter(node.audit(), node.log(), io.parley.audit.AuditCommitter.Settings.load(dir), AUDIT_COMMIT_WAIT,
+                node.random());
         return new NodeServer(node, federation, http, cases, notifier, deadlines, audit);
     }
 

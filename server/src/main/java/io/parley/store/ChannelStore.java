@@ -7,7 +7,15 @@ import java.util.Optional;
 import io.parley.charter.Charter;
 import io.parley.json.Json;
 
-/** Channel charters this node takes part in or has seen. */
+/**
+ * Channel charters this node takes part in or has seen ({@code channels}, with the amendment awaiting signatures) and
+ * who signed which charter ({@code charter_signatures}).
+ *
+ * <p>Contract, besides the package's: {@link #create} stores the channel and queues its charter's commitment for the
+ * log in one transaction, so no channel exists without its log entry; a channel id is created once (false after, the
+ * first charter kept). {@link #recordSignature} is idempotent per (channel, charter, member). The other writes are one
+ * statement each on an existing channel, and change nothing when there is none. {@link #all} is in creation order.
+ */
 public final class ChannelStore {
     private final Database db;
 

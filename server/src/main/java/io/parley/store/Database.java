@@ -11,8 +11,6 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
-
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -74,11 +72,7 @@ public final class Database implements AutoCloseable {
         }
         HikariDataSource ds = new HikariDataSource(cfg);
         try {
-            Flyway.configure()
-                    .dataSource(ds)
-                    .locations("classpath:db/migration/" + (dialect == Dialect.SQLITE ? "sqlite" : "postgresql"))
-                    .load()
-                    .migrate();
+            Migrations.migrate(ds, dialect);
         } catch (RuntimeException e) {
             ds.close();
             throw new StoreException("cannot migrate database " + redact(jdbcUrl) + ": " + e.getMessage(), e);
@@ -157,6 +151,17 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("transaction failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Serialises the transaction on {@code c} with every other transaction that takes the same {@code key}, until it
+     * commits or rolls back. On PostgreSQL a transaction-scoped advisory lock; on SQLite nothing, because each write
+     * transaction already holds the database's one write lock from its start (IMMEDIATE), across processes too. The
+     * one place this differs between the backends, so stores that read-then-write a head (the audit chain, a
+     * witness's latest checkpoint) stay free of dialect checks.
+     */
+    public void serialise(Connection c, long key) throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) query(c, "SELECT pg_advisory_xact_lock(?)", rs -> null, key);
     }
 
     /** True when {@code e} is a unique or primary key violation, the signal that another writer won a race. */

@@ -1,8 +1,21 @@
 package io.parley.store;
 
-/** The few things that differ between our two SQL backends. */
+import java.util.Map;
+
+/** The few things that differ between our two SQL backends; the one place for them. */
 public enum Dialect {
-    SQLITE, POSTGRESQL;
+    SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", "CAST(strftime('%s', 'now') AS INTEGER) * 1000"),
+    POSTGRESQL("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BYTEA", "CAST(EXTRACT(EPOCH FROM now()) * 1000 AS BIGINT)");
+
+    private final String autoincrementKey;
+    private final String blob;
+    private final String nowMillis;
+
+    Dialect(String autoincrementKey, String blob, String nowMillis) {
+        this.autoincrementKey = autoincrementKey;
+        this.blob = blob;
+        this.nowMillis = nowMillis;
+    }
 
     public static Dialect ofUrl(String jdbcUrl) {
         if (jdbcUrl.startsWith("jdbc:sqlite:")) return SQLITE;
@@ -13,5 +26,18 @@ public enum Dialect {
     /** SQLite allows one writer at a time; a small pool avoids piling writers onto its lock. */
     int poolSize() {
         return this == SQLITE ? 4 : 10;
+    }
+
+    /**
+     * The values of the Flyway placeholders in the migrations (see db/migration/README.md): the SQL that differs
+     * between the two dialects, written here once. Every dialect defines every name, so a migration that uses one runs
+     * on both. Never change a value: Flyway checksums a migration's text before it replaces the placeholders, so an
+     * edited value would change what an old migration does on new databases only, and nothing would notice.
+     */
+    Map<String, String> migrationPlaceholders() {
+        return Map.of(
+                "autoinc", autoincrementKey, // a 64-bit integer primary key that numbers new rows itself
+                "blob", blob, // raw bytes
+                "now_millis", nowMillis); // the time of the migration, in whole seconds, as epoch milliseconds
     }
 }

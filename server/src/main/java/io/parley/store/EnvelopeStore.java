@@ -13,6 +13,22 @@ import io.parley.json.Json;
  * Envelopes, equivocation proofs and rejections. The unique key (channel, sender, seq) is what serialises competing
  * writers, including several Parley instances on one PostgreSQL: {@link #insert} reports a lost race instead of
  * overwriting, and the caller re-reads the chain.
+ *
+ * <p>Contract, besides the package's:
+ * <ul>
+ * <li>{@link #insert} writes the envelope, its log entry ({@link LogQueue}) and its outbox rows (one per recipient,
+ * with the withheld notice where one is given) in one transaction: a receipt given after it returns is backed by all
+ * three, and a failure leaves none. It returns false, writing nothing, when the hash or the chain position is taken:
+ * an envelope is stored once, and a rival for its position never replaces it. {@link #insertWithheld} likewise for a
+ * placeholder link.</li>
+ * <li>{@link #attachNotice} sets a notice once (false after).</li>
+ * <li>{@link #recordEquivocation} is idempotent per conflicting statement and keeps at most
+ * {@link #MAX_EQUIVOCATIONS_PER_SENDER} per (channel, sender), counted under a lock on that pair, so the cap holds
+ * across instances. {@link #recordRejection} writes the record and ages out rows beyond the caps in one
+ * transaction.</li>
+ * <li>Reads: {@link #chain} in seq order, {@link #inChannel} and {@link #inCase} in the order this node stored them;
+ * placeholder links are not messages and appear only in {@link #link} and {@link #links}.</li>
+ * </ul>
  */
 public final class EnvelopeStore {
     private static final String COLUMNS = "id, hash, canonical, received_at";
@@ -183,6 +199,7 @@ public final class EnvelopeStore {
      */
     public void recordEquivocation(String channel, String sender, long seq, String keptHash, String conflictingId, String conflictingText, Instant at) {
         db.inTransaction(c -> {
+            db.serialise(c, ("equivocations " + channel + " " + sender).hashCode());
             long kept = Database.query(c, "SELECT COUNT(*) FROM equivocations WHERE channel = ? AND sender = ?", rs -> rs.getLong(1),
                     channel, sender).getFirst();
             if (kept >= MAX_EQUIVOCATIONS_PER_SENDER) return null;

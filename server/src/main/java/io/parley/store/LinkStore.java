@@ -8,6 +8,11 @@ import java.util.Optional;
 /**
  * The history of the line to each peer: every delivery attempt, and outages from the first failure after a success
  * to the next success, so that "the line was frozen from T1 to T2" can be shown and recomputed.
+ *
+ * <p>Contract, besides the package's: {@link #success} and {@link #failure} each record the attempt, update the peer's
+ * counters and open or close its outage in one transaction, so the counters, the attempts and the outages never
+ * disagree; at most one outage per peer is open at a time. Each also ages out the peer's attempts beyond
+ * {@link #MAX_ATTEMPTS_PER_PEER} in that transaction. {@link #outages} is in the order they started.
  */
 public final class LinkStore {
 

@@ -12,6 +12,10 @@ import io.parley.log.LogEntry;
  *
  * <p>What is queued is the item's commitment ({@link LogEntry#of}), never the item: the log is public, and the only
  * way in is here, so no caller can put content into it by mistake.
+ *
+ * <p>Contract: each method writes one row on the caller's connection and neither commits nor rolls back: the entry is
+ * durable exactly when the caller's transaction commits, and gone with it if it rolls back. That is how an envelope,
+ * a charter or a card is never stored without its log entry, nor its entry logged without it.
  */
 public final class LogQueue {
     private LogQueue() {}

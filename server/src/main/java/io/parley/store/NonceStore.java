@@ -5,6 +5,9 @@ import java.time.Instant;
 /**
  * The replay cache of signed peer requests: a (keyid, nonce) pair is admitted once. The primary key does the work,
  * so it holds across several instances sharing one PostgreSQL database, and SQLite alike.
+ *
+ * <p>Contract, besides the package's: {@link #firstUse} is one insert, true for exactly one of any number of
+ * concurrent callers with the same pair; the pair stays until {@link #prune} passes its expiry.
  */
 public final class NonceStore {
     private final Database db;

@@ -6,6 +6,12 @@ import java.util.List;
 /**
  * The store-and-forward outbox: one row per (envelope, recipient). A row is {@code queued} until the recipient
  * returns a receipt that verifies ({@code delivered}), or {@code failed} when the recipient refused it for good.
+ * Rows are created with their envelope, in {@link EnvelopeStore#insert}'s transaction.
+ *
+ * <p>Contract, besides the package's: every write is one statement on one row (or one recipient's rows for
+ * {@link #wake}); {@link #postpone} and {@link #wake} touch queued rows only, so a delivered or failed row never goes
+ * back to the queue. {@link #due} returns a recipient's queued rows in the order they were stored, and none while the
+ * oldest is not due: retries never reorder a chain.
  */
 public final class OutboxStore {
 

@@ -4,7 +4,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Party cards this node has seen, and which parties it has flagged (e.g. for equivocation). */
+/**
+ * Party cards this node has seen, their pinned TLS certificates, and which parties it has flagged (e.g. for
+ * equivocation).
+ *
+ * <p>Contract, besides the package's: {@link #put} inserts or replaces a party's card in one statement (the later
+ * write wins; the flag is kept). {@link #flag} is one statement too and keeps the first reason, whether or not the
+ * party's card is known yet. {@link #all} is in origin order.
+ */
 public final class PartyStore {
 
     /** A known party: its current card (JSON text) and, if flagged, why. */
@@ -17,12 +24,9 @@ public final class PartyStore {
     }
 
     public void put(String origin, String verifierKey, String fingerprint, String card, Instant at) {
-        int updated = db.update("UPDATE parties SET verifier_key = ?, fingerprint = ?, card = ?, updated_at = ? WHERE origin = ?",
-                verifierKey, fingerprint, card, at.toEpochMilli(), origin);
-        if (updated == 0) {
-            db.update("INSERT INTO parties (origin, verifier_key, fingerprint, card, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    origin, verifierKey, fingerprint, card, at.toEpochMilli());
-        }
+        db.update("INSERT INTO parties (origin, verifier_key, fingerprint, card, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (origin) DO UPDATE "
+                        + "SET verifier_key = excluded.verifier_key, fingerprint = excluded.fingerprint, card = excluded.card, updated_at = excluded.updated_at",
+                origin, verifierKey, fingerprint, card, at.toEpochMilli());
     }
 
     /** Pins the TLS certificate (SHA-256 of its DER) a party's accepted card names; null when it names none. */
@@ -37,11 +41,8 @@ public final class PartyStore {
 
     /** Flags a party; the first reason is kept, since it is the first proof of misbehaviour. */
     public void flag(String origin, String reason, Instant at) {
-        int updated = db.update("UPDATE parties SET flagged_reason = ? WHERE origin = ? AND flagged_reason IS NULL", reason, origin);
-        if (updated == 0 && find(origin).isEmpty()) {
-            db.update("INSERT INTO parties (origin, verifier_key, fingerprint, card, flagged_reason, updated_at) VALUES (?, '', '', '{}', ?, ?) ON CONFLICT DO NOTHING",
-                    origin, reason, at.toEpochMilli());
-        }
+        db.update("INSERT INTO parties (origin, verifier_key, fingerprint, card, flagged_reason, updated_at) VALUES (?, '', '', '{}', ?, ?) "
+                + "ON CONFLICT (origin) DO UPDATE SET flagged_reason = COALESCE(parties.flagged_reason, excluded.flagged_reason)", origin, reason, at.toEpochMilli());
     }
 
     public Optional<Party> find(String origin) {

@@ -8,6 +8,11 @@ import java.util.Optional;
  * TOTP secrets (already encrypted by {@code auth.SecondFactor}) and recovery-code hashes. Rules live in
  * {@code auth.SecondFactor}; this class only keeps the rows, with the compare-and-set updates that make a code and a
  * recovery code usable once even when several instances share the database.
+ *
+ * <p>Contract, besides the package's: {@link #acceptStep}, {@link #useRecoveryCode} and {@link #reserveAttempt} are
+ * compare-and-set writes, each true (or counted) for exactly one of any number of concurrent callers, on any instance.
+ * {@link #putPending}, {@link #replaceRecoveryCodes} and {@link #remove} are one transaction each: a batch of codes is
+ * stored whole or not at all, and a factor goes with its codes.
  */
 public final class SecondFactorStore {
 

@@ -6,6 +6,10 @@ import java.util.Optional;
 /**
  * Web sessions, by the SHA-256 of their cookie value (see {@code auth.Sessions}, which owns the rules). Shared by every
  * instance of a node on one database, so a session signed in at one is known, timed out and ended at all.
+ *
+ * <p>Contract, besides the package's: every method is one statement. {@link #insert} never replaces a session (a
+ * taken id throws); {@link #delete} is true for exactly one of two concurrent ends of a session, and
+ * {@link #countAttempt} grants exactly {@code max} attempts however many ask at once.
  */
 public final class SessionStore {
 

@@ -15,6 +15,10 @@ import io.parley.json.Json;
 /**
  * Bearer tokens of the API, the CLI and TAXII ({@code api_tokens}). Holds the SHA-256 of each token's secret, never
  * the secret; a token is found by that hash, and named everywhere else by its public id.
+ *
+ * <p>Contract, besides the package's: every method is one statement. {@link #insert} never replaces a token (false when
+ * its id or its hash is taken); {@link #revoke} is true once, and a revocation is never undone here. {@link #list} is
+ * newest first.
  */
 public final class TokenStore {
 

@@ -4,7 +4,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Local accounts for the web UI, the API and TAXII. Holds password hashes only (see {@code auth.Passwords}). */
+/**
+ * Local accounts for the web UI, the API and TAXII, with their channel grants. Holds password hashes only (see
+ * {@code auth.Passwords}).
+ *
+ * <p>Contract, besides the package's: {@link #put} creates or replaces an account in one statement, so two concurrent
+ * creations of one name both succeed and one of them is kept (an account's creation time and disabled flag stay).
+ * {@link #replaceHash} is a compare-and-set. {@link #setChannels} replaces the grants in one transaction: a reader sees
+ * the old grants or the new ones, never none in between. {@link #disable} disables the account and revokes its live
+ * tokens in one transaction. Lists are in name order.
+ */
 public final class UserStore {
 
     public record User(String username, String passwordHash, String role) {}
@@ -17,9 +26,9 @@ public final class UserStore {
 
     /** Creates or replaces an account. */
     public void put(String username, String passwordHash, String role, Instant at) {
-        if (db.update("UPDATE users SET password_hash = ?, role = ? WHERE username = ?", passwordHash, role, username) == 0) {
-            db.update("INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)", username, passwordHash, role, at.toEpochMilli());
-        }
+        db.update("INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role",
+                username, passwordHash, role, at.toEpochMilli());
     }
 
     /**
@@ -71,13 +80,14 @@ public final class UserStore {
 
     /** Replaces the channel grants of {@code username}. */
     public void setChannels(String username, java.util.Collection<String> channels) {
-        db.update("DELETE FROM user_channels WHERE username = ?", username);
-        for (String c : new java.util.TreeSet<>(channels)) {
-            db.update("INSERT INTO user_channels (username, channel) VALUES (?, ?)", username, c);
-        }
+        java.util.Set<String> sorted = new java.util.TreeSet<>(channels);
+        db.inTransaction(c -> {
+            Database.update(c, "DELETE FROM user_channels WHERE username = ?", username);
+            for (String channel : sorted) Database.update(c, "INSERT INTO user_channels (username, channel) VALUES (?, ?)", username, channel);
+            return null;
+        });
     }
 
-    /** Disables or re-enables an account; false if there is no such account. */
     /** Enables ({@code false}) or disables an account; disabling is {@link #disable} at the current time. */
     public boolean setDisabled(String username, boolean disabled) {
         if (disabled) return disable(username, java.time.Instant.now());

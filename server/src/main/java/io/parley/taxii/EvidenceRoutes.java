@@ -1,9 +1,7 @@
 package io.parley.taxii;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -19,8 +17,8 @@ import io.parley.api.Problem;
 import io.parley.api.ProblemException;
 import io.parley.api.RequestAudit;
 import io.parley.api.RequestBodies;
+import io.parley.api.Requests;
 import io.parley.cases.CaseBook;
-import io.parley.cases.CaseException;
 import io.parley.envelope.Tlp;
 import io.parley.evidence.IodefExport;
 import io.parley.evidence.MarkingPolicy.LocalUser;
@@ -73,12 +71,7 @@ final class EvidenceRoutes {
      */
     private void caseCorrelations(Context ctx) {
         String id = ctx.pathParam("id");
-        String channel;
-        try {
-            channel = CaseBook.channelOf(node.db(), id, ctx.queryParam("channel")).orElse(null);
-        } catch (CaseException e) {
-            throw new ProblemException(Problem.of(e.status(), e.code(), "Ambiguous case", e.getMessage()));
-        }
+        String channel = CaseBook.channelOf(node.caseStore(), id, ctx.queryParam("channel")).orElse(null);
         json(ctx, 200, evidence.correlation().caseCorrelations(user(ctx), channel, id));
     }
 
@@ -92,22 +85,17 @@ final class EvidenceRoutes {
 
     private void upload(Context ctx) {
         LocalUser u = user(ctx);
-        JsonNode bundle = jsonBody(ctx);
-        EvidenceIngest.Stored s = run(() -> evidence.ingest().upload(bundle, u.username(), unmarked(ctx), caseParam(ctx), "upload"));
+        JsonNode bundle = Requests.jsonBody(ctx);
+        EvidenceIngest.Stored s = evidence.ingest().upload(bundle, u.username(), unmarked(ctx), caseParam(ctx), "upload");
         ctx.header("Location", "/api/v1/evidence/" + s.sha256());
         json(ctx, s.created() ? 201 : 200, storedJson(s));
     }
 
     private void importMisp(Context ctx) {
         LocalUser u = user(ctx);
-        JsonNode misp = jsonBody(ctx);
-        MispImport.Result r;
-        try {
-            r = MispImport.convert(misp);
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.of(422, "invalid-misp", "Invalid MISP event", e.getMessage()));
-        }
-        EvidenceIngest.Stored s = run(() -> evidence.ingest().upload(r.bundle(), u.username(), unmarked(ctx), caseParam(ctx), "misp"));
+        JsonNode misp = Requests.jsonBody(ctx);
+        MispImport.Result r = MispImport.convert(misp);
+        EvidenceIngest.Stored s = evidence.ingest().upload(r.bundle(), u.username(), unmarked(ctx), caseParam(ctx), "misp");
         ObjectNode out = storedJson(s);
         ArrayNode skipped = out.putArray("skipped");
         r.skipped().forEach(skipped::add);
@@ -228,7 +216,7 @@ final class EvidenceRoutes {
         requireAdmin(ctx);
         String username = ctx.pathParam("username");
         if (node.users().find(username).isEmpty()) throw ProblemException.notFound("no account '" + username + "'");
-        JsonNode body = jsonBody(ctx);
+        JsonNode body = Requests.jsonBody(ctx);
         JsonNode scopes = body.get("scopes");
         if (scopes == null || !scopes.isArray()) {
             throw new ProblemException(Problem.field(400, "missing-field", "Bad request", "/scopes", "scopes must be an array of channel ids or \"*\""));
@@ -286,7 +274,7 @@ final class EvidenceRoutes {
             throw ProblemException.badRequest("bad-query-parameter", "query parameter 'envelope' (the hash of the envelope naming the evidence) is required");
         }
         String sha = ctx.pathParam("sha256");
-        ObjectNode bundle = run(() -> evidence.access().forPeer(peer, sha, envelope));
+        ObjectNode bundle = evidence.access().forPeer(peer, sha, envelope);
         byte[] body = Json.write(bundle).getBytes(StandardCharsets.UTF_8);
         // Signed, so that bytes other than the ones our envelope names would be proof against us (never happens
         // with honest software), and the recipient can tell our answer from a tampered one.
@@ -296,37 +284,6 @@ final class EvidenceRoutes {
     }
 
     // --- helpers ----------------------------------------------------------------------------------------------------
-
-    /** A JSON body read as a stream (up to 10 MiB, beyond HttpServer's buffered limit). */
-    private static JsonNode jsonBody(Context ctx) {
-        String type = ctx.contentType();
-        if (type == null || !(type.startsWith("application/json") || type.matches("application/[a-z0-9.+-]*\\+json.*"))) {
-            throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
-                    "send the body as application/json (got " + (type == null ? "no Content-Type" : type) + ")"));
-        }
-        byte[] body = RequestBodies.read(ctx);
-        if (body.length == 0) throw ProblemException.badRequest("empty-body", "the request body is empty; a JSON document is expected");
-        try {
-            return Json.parse(body);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest("malformed-json", "the body is not valid JSON: " + e.getMessage());
-        }
-    }
-
-    private static <T> T run(java.util.function.Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (EvidenceException e) {
-            throw problem(e, e.status() == 422 ? "Invalid evidence" : e.status() == 403 ? "Forbidden" : "Not found");
-        }
-    }
-
-    static ProblemException problem(EvidenceException e, String title) {
-        List<Problem.FieldError> errors = new ArrayList<>();
-        e.faults().forEach(f -> errors.add(new Problem.FieldError(f.pointer(), f.detail())));
-        Problem base = Problem.of(e.status(), e.code(), title, e.getMessage());
-        return new ProblemException(new Problem(base.type(), title, e.status(), e.getMessage(), errors));
-    }
 
     private static void json(Context ctx, int status, JsonNode body) {
         ctx.status(status).contentType("application/json").result(Json.write(body));

@@ -13,6 +13,11 @@ import io.parley.store.Database;
 /**
  * Evidence bundles (content-addressed), the envelopes that carried or named them, the observables they hold, RED
  * grants, and the indexer's cursor over the envelopes table. SQL runs unchanged on SQLite and PostgreSQL.
+ *
+ * <p>Contract, besides {@link io.parley.store}'s: bundles are content-addressed and written once ({@link #putBundle}
+ * false after); a link and a mismatch are written once per (envelope, reference), the first record standing.
+ * {@link #putObservables} and {@link #setRedScopes} are one transaction each, a batch stored or replaced whole.
+ * {@link #advance} only moves a cursor forward, in one statement, however calls interleave.
  */
 public final class EvidenceStore {
     private final Database db;
@@ -243,10 +248,10 @@ public final class EvidenceStore {
         return db.queryOne("SELECT last_id FROM evidence_cursor WHERE name = ?", rs -> rs.getLong(1), name).orElse(0L);
     }
 
+    /** Moves cursor {@code name} to {@code lastId} unless it is there or beyond already. */
     public void advance(String name, long lastId) {
-        if (db.update("UPDATE evidence_cursor SET last_id = ? WHERE name = ? AND last_id < ?", lastId, name, lastId) == 0) {
-            db.update("INSERT INTO evidence_cursor (name, last_id) VALUES (?, ?) ON CONFLICT DO NOTHING", name, lastId);
-        }
+        db.update("INSERT INTO evidence_cursor (name, last_id) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id "
+                + "WHERE evidence_cursor.last_id < excluded.last_id", name, lastId);
     }
 
     /** Envelopes stored after local id {@code afterId}: (id, canonical JSON). Read-only use of the envelopes table. */

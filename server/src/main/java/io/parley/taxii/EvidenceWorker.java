@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +23,8 @@ import io.parley.identity.VerifierKey;
 import io.parley.json.Jcs;
 import io.parley.json.Json;
 import io.parley.node.Node;
+import io.parley.worker.Backoff;
+import io.parley.worker.Worker;
 
 /**
  * Keeps the evidence index in step with the envelopes table and fetches bundles that received envelopes name by hash.
@@ -42,71 +42,48 @@ public final class EvidenceWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EvidenceWorker.class);
     private static final int BATCH = 200;
     private static final int MAX_ATTEMPTS = 12;
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
+    /** Waits between fetch attempts of one bundle: from half a second, doubling, to ten minutes. */
+    private static final Backoff FETCH_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofMinutes(10));
 
     private final Node node;
     private final Evidence evidence;
-    private final Semaphore wake = new Semaphore(0);
     private final HttpClient http;
-    private volatile boolean closed;
-    private Thread thread;
+    private final Worker worker;
 
     public EvidenceWorker(Node node, Evidence evidence) {
         this.node = node;
         this.evidence = evidence;
         this.http = node.peerHttp(Duration.ofSeconds(5)).build();
+        this.worker = Worker.named("evidence-worker-" + node.origin()).every(Duration.ofSeconds(1)).random(node.random()).log(LOG)
+                .build(() -> {
+                    boolean more = indexBatch();
+                    fetchDue();
+                    return more ? Worker.AGAIN : Worker.IDLE;
+                });
     }
 
-    public synchronized void start() {
-        if (thread != null) return;
-        thread = Thread.ofVirtual().name("evidence-worker-" + node.origin()).start(this::run);
+    /** Starts the worker (when the server has started; the first round indexes whatever is waiting). */
+    public void start() {
+        worker.start();
     }
 
     /** Asks the worker to look for new envelopes and due fetches now. */
     public void wake() {
-        wake.release();
-    }
-
-    private void run() {
-        while (!closed) {
-            try {
-                boolean more = indexBatch();
-                fetchDue();
-                if (more) continue;
-            } catch (Throwable e) {
-                // Whatever happens (the per-item handlers below catch even Errors), the worker never dies.
-                if (closed) return;
-                LOG.warn("evidence worker: {}", e.toString());
-            }
-            try {
-                wake.tryAcquire(1, TimeUnit.SECONDS);
-                wake.drainPermits();
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+        worker.wake();
     }
 
     /** Indexes the next batch of envelopes; true when there may be more. */
     boolean indexBatch() {
-        EvidenceIngest.Batch b = evidence.ingest().indexEnvelopes(BATCH, () -> closed);
-        if (b.pendingFetches() > 0) wake.release();
+        EvidenceIngest.Batch b = evidence.ingest().indexEnvelopes(BATCH, worker::stopping);
+        if (b.pendingFetches() > 0) worker.wake();
         return b.more();
     }
 
-    /** Fetches pending bundles whose attempt is due. */
+    /** Fetches pending bundles whose attempt is due; one that cannot be handled, whatever the error, is settled as failed. */
     void fetchDue() {
         long now = node.now().toEpochMilli();
-        for (EvidenceStore.Link link : evidence.store().due(now, 20)) {
-            if (closed) return;
-            try {
-                fetch(link);
-            } catch (Throwable e) {
-                // One bundle that cannot be handled, whatever the error, is settled as failed and never blocks the rest.
-                LOG.warn("evidence fetch of {} for {} failed: {}", link.refSha256(), link.envelopeHash(), e.toString());
-                evidence.store().settle(link.envelopeHash(), link.refSha256(), EvidenceStore.FAILED, null, "could not be handled: " + e);
-            }
-        }
+        worker.each(evidence.store().due(now, 20), link -> "evidence fetch of " + link.refSha256() + " for " + link.envelopeHash(), this::fetch,
+                (link, e) -> evidence.store().settle(link.envelopeHash(), link.refSha256(), EvidenceStore.FAILED, null, "could not be handled: " + e));
     }
 
     private void fetch(EvidenceStore.Link link) {
@@ -127,7 +104,7 @@ public final class EvidenceWorker implements AutoCloseable {
                 received(link, res);
             } else if (res.statusCode() == 429) {
                 // over the sender's rate limit for us: not a failed attempt, fetch again when it says
-                var wait = io.parley.federation.PeerClient.RateLimited.parse(res.headers().firstValue("Retry-After").orElse(null));
+                var wait = io.parley.federation.PeerClient.RateLimited.parse(res.headers().firstValue("Retry-After").orElse(null), node.now());
                 evidence.store().postpone(link.envelopeHash(), link.refSha256(), node.now().plus(wait).toEpochMilli(),
                         link.sender() + " asked us to wait " + wait.toSeconds() + " s (rate limit)");
             } else if (res.statusCode() == 404 && problemType(res.body()).endsWith("/" + EvidenceAccess.WITHHELD)) {
@@ -146,8 +123,7 @@ public final class EvidenceWorker implements AutoCloseable {
         } catch (IOException | IllegalArgumentException e) {
             retry(link, "fetch from " + link.sender() + " failed: " + e.getMessage());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
+            Thread.currentThread().interrupt(); // only a stopping worker is interrupted
         }
     }
 
@@ -194,8 +170,8 @@ public final class EvidenceWorker implements AutoCloseable {
             evidence.store().settle(link.envelopeHash(), link.refSha256(), EvidenceStore.FAILED, null, detail);
             return;
         }
-        long delay = Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(20, link.attempts()));
-        evidence.store().retryLater(link.envelopeHash(), link.refSha256(), node.now().toEpochMilli() + delay, detail);
+        Duration delay = FETCH_BACKOFF.delay(link.attempts(), node.random());
+        evidence.store().retryLater(link.envelopeHash(), link.refSha256(), node.now().plus(delay).toEpochMilli(), detail);
     }
 
     private static String problemType(byte[] body) {
@@ -218,15 +194,6 @@ public final class EvidenceWorker implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        wake.release();
-        Thread t = thread;
-        if (t != null) {
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        worker.close();
     }
 }

@@ -1,7 +1,5 @@
 package io.parley.taxii;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -19,11 +17,11 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.parley.api.Credentials;
 import io.parley.api.HttpServer;
-import io.parley.api.ProblemException;
 import io.parley.auth.Tokens;
 import io.parley.api.RequestBodies;
 import io.parley.evidence.MarkingPolicy.LocalUser;
 import io.parley.json.Json;
+import io.parley.json.MalformedJsonException;
 import io.parley.node.Node;
 import io.parley.store.TokenStore;
 import io.parley.store.UserStore;
@@ -73,11 +71,6 @@ public final class TaxiiRoutes {
         app.get(API_ROOT + "collections/{id}/objects/{object}/versions/", this::versions);
         app.get(API_ROOT + "collections/{id}/manifest/", this::manifest);
         app.get(API_ROOT + "status/{status}/", this::status);
-    }
-
-    /** A permission refusal in TAXII's own error format. */
-    public static RuntimeException forbidden(String detail) {
-        return new TaxiiException(403, "Forbidden", detail);
     }
 
     // --- authentication and negotiation -----------------------------------------------------------------------------
@@ -317,16 +310,11 @@ public final class TaxiiRoutes {
         }
         JsonNode envelope;
         try {
-            envelope = Json.parse(readBody(ctx));
-        } catch (IllegalArgumentException e) {
+            envelope = Json.parse(RequestBodies.read(ctx));
+        } catch (MalformedJsonException e) {
             throw new TaxiiException(400, "Bad Request", "the body is not valid JSON");
         }
-        ObjectNode status;
-        try {
-            status = taxii.add(user(ctx), c, envelope);
-        } catch (EvidenceException e) {
-            throw new TaxiiException(e.status(), "Unprocessable", e.getMessage());
-        }
+        ObjectNode status = taxii.add(user(ctx), c, envelope);
         ctx.header("Location", base(ctx) + API_ROOT + "status/" + status.get("id").asText() + "/");
         ctx.status(202).contentType(TaxiiService.TAXII_MEDIA).result(Json.write(status));
     }
@@ -335,17 +323,6 @@ public final class TaxiiRoutes {
         String body = taxii.status(user(ctx), ctx.pathParam("status"))
                 .orElseThrow(() -> new TaxiiException(404, "Not Found", "no status " + ctx.pathParam("status") + " for this account"));
         ctx.status(200).contentType(TaxiiService.TAXII_MEDIA).result(body);
-    }
-
-    /** The body through the node's one bounded reader, with its faults in TAXII's error form. */
-    static byte[] readBody(Context ctx) {
-        try {
-            return RequestBodies.read(ctx);
-        } catch (RequestBodies.TooLarge e) {
-            throw new TaxiiException(413, "Content Too Large", e.getMessage());
-        } catch (ProblemException e) {
-            throw new TaxiiException(400, "Bad Request", e.problem().detail());
-        }
     }
 
     // --- query parameters -------------------------------------------------------------------------------------------
@@ -440,7 +417,7 @@ public final class TaxiiRoutes {
     }
 
     /** Writes a TAXII error message (TAXII 2.1 §3.6.1) and remembers it so that the 404/405 mapping cannot replace it. */
-    static void error(Context ctx, int status, String title, String description) {
+    public static void error(Context ctx, int status, String title, String description) {
         ObjectNode e = Json.object();
         e.put("title", title);
         e.put("description", description);

@@ -12,7 +12,6 @@ import java.util.UUID;
 import io.parley.envelope.Tlp;
 import io.parley.evidence.MarkingPolicy;
 import io.parley.store.Database;
-import io.parley.store.Dialect;
 
 /**
  * STIX objects per TAXII collection and TAXII status resources.
@@ -26,6 +25,11 @@ import io.parley.store.Dialect;
  * with no duplicate and no gap. Queries are keyset queries in SQL ({@code (date_added, id) > (?, ?) ORDER BY
  * date_added, id LIMIT n}), never OFFSET and never filtered in memory: visibility is part of the WHERE clause
  * ({@link MarkingPolicy.Clearance#sql}).
+ *
+ * <h2>Contract</h2>
+ * Besides {@link io.parley.store}'s: {@link #insert} stores a batch of objects in one transaction (all or none) and
+ * skips a version the collection already holds, returning how many it added; {@link #putStatus} writes a status
+ * resource once (a second one under a taken id throws).
  */
 public final class TaxiiStore {
     /** Lock class for PostgreSQL's two-key advisory locks ("TAXI"); the two-key space never meets the one-key space. */
@@ -121,11 +125,8 @@ public final class TaxiiStore {
 
     /** Serialises writers of one collection so that commit order is {@code date_added} order (see class comment). */
     private void lockCollection(Connection c, String collection) throws SQLException {
-        if (db.dialect() == Dialect.POSTGRESQL) {
-            int key = (int) UUID.nameUUIDFromBytes(collection.getBytes(java.nio.charset.StandardCharsets.UTF_8)).getMostSignificantBits();
-            Database.query(c, "SELECT pg_advisory_xact_lock(?, ?)", rs -> 1, LOCK_CLASS, key);
-        }
-        // SQLite: Database opens every transaction IMMEDIATE, so this transaction already holds the write lock.
+        int key = (int) UUID.nameUUIDFromBytes(collection.getBytes(java.nio.charset.StandardCharsets.UTF_8)).getMostSignificantBits();
+        db.serialise(c, ((long) LOCK_CLASS << 32) | (key & 0xffffffffL));
     }
 
     /** Objects of {@code collection} visible under {@code clearance}, filtered and paged by keyset. */

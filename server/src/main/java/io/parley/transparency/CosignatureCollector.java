@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,7 @@ import io.parley.log.CosignatureVerifier;
 import io.parley.log.FormatException;
 import io.parley.log.NoteSignature;
 import io.parley.log.SignedNote;
+import io.parley.worker.Worker;
 
 /**
  * Asks each peer, acting as a C2SP tlog-witness, to cosign our newest checkpoint, and stores the cosignatures that
@@ -34,42 +36,28 @@ public final class CosignatureCollector implements AutoCloseable {
     private final TransparencyLog log;
     private final Supplier<List<Peer>> peers;
     private final Clock clock;
-    private final Duration interval;
     private final HttpClient http;
     /** peer origin → the size we believe it last cosigned (0 until it tells us); touched by the collector thread only. */
     private final Map<String, Long> peerSize = new ConcurrentHashMap<>();
     /** peer origin → newest of our sizes it has cosigned. */
     private final Map<String, Long> cosignedUpTo = new ConcurrentHashMap<>();
-    private volatile boolean running = true;
-    private final Thread thread;
+    private final Worker worker;
 
-    public CosignatureCollector(TransparencyLog log, Supplier<List<Peer>> peers, Clock clock, Duration interval) {
-        this(log, peers, clock, interval, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
-    }
-
-    /** With {@code http} from {@code Node.peerHttp}, so witness requests present our TLS client certificate. */
-    public CosignatureCollector(TransparencyLog log, Supplier<List<Peer>> peers, Clock clock, Duration interval, HttpClient http) {
+    /**
+     * Starts collecting every {@code interval}; {@code http} comes from {@code Node.peerHttp}, so witness requests
+     * present our TLS client certificate, and {@code random} jitters the retries of a failing round.
+     */
+    public CosignatureCollector(TransparencyLog log, Supplier<List<Peer>> peers, Clock clock, RandomGenerator random, Duration interval,
+                                HttpClient http) {
         this.http = http;
         this.log = log;
         this.peers = peers;
         this.clock = clock;
-        this.interval = interval;
-        this.thread = Thread.ofVirtual().name("parley-cosigner").start(this::loop);
-    }
-
-    private void loop() {
-        while (running) {
-            try {
-                round();
-            } catch (RuntimeException | Error e) {
-                LOG.warn("cosignature round failed: {}", e.toString());
-            }
-            try {
-                Thread.sleep(interval.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+        this.worker = Worker.named("parley-cosigner").every(interval).random(random).log(LOG).build(() -> {
+            round();
+            return Worker.IDLE;
+        });
+        worker.start();
     }
 
     /** One round: every peer that has not cosigned our newest checkpoint is asked to. */
@@ -77,14 +65,8 @@ public final class CosignatureCollector implements AutoCloseable {
         var latest = log.latest();
         if (latest.isEmpty()) return;
         StoredCheckpoint cp = latest.get();
-        for (Peer peer : peers.get()) {
-            if (cosignedUpTo.getOrDefault(peer.origin(), -1L) >= cp.size()) continue;
-            try {
-                submit(peer, cp, true);
-            } catch (Exception | Error e) {
-                LOG.debug("witness {} unreachable: {}", peer.origin(), e.toString()); // one peer never stops the round
-            }
-        }
+        List<Peer> behind = peers.get().stream().filter(p -> cosignedUpTo.getOrDefault(p.origin(), -1L) < cp.size()).toList();
+        worker.each(behind, p -> "witness " + p.origin(), p -> submit(p, cp, true)); // one peer never stops the round
     }
 
     private void submit(Peer peer, StoredCheckpoint cp, boolean retryOnConflict) throws Exception {
@@ -131,7 +113,6 @@ public final class CosignatureCollector implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
+        worker.close();
     }
 }

@@ -9,7 +9,14 @@ import io.parley.log.LogEntry;
 import io.parley.log.TileCoordinates;
 import io.parley.store.Database;
 
-/** SQL for the log tables; appends enter through {@link io.parley.store.LogQueue} in the caller's transaction. */
+/**
+ * SQL for the log tables; appends enter through {@link io.parley.store.LogQueue} in the caller's transaction.
+ *
+ * <p>Contract, besides {@link io.parley.store}'s: {@link #commitBatch} writes a batch's entries, tiles and checkpoint
+ * and removes the queue rows they came from in one transaction, so the log never holds entries without their
+ * checkpoint nor loses or repeats a queued item. Only the sequencer that holds {@link Leadership} calls it.
+ * {@link #saveCosignature} is idempotent per (size, witness).
+ */
 public final class LogStore {
 
     /** An append waiting for the sequencer. */
@@ -25,10 +32,6 @@ public final class LogStore {
 
     public LogStore(Database db) {
         this.db = db;
-    }
-
-    public Database db() {
-        return db;
     }
 
     /** Queues the entry for an item given by its canonical bytes (the queue stores its commitment). */

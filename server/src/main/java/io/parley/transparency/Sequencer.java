@@ -6,9 +6,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +22,8 @@ import io.parley.log.StoredHash;
 import io.parley.log.TileCoordinates;
 import io.parley.log.Tiles;
 import io.parley.log.TreeAppender;
+import io.parley.worker.Backoff;
+import io.parley.worker.Worker;
 
 /**
  * Group-commits queued appends into the log. Each round takes whatever queued since the previous round (up to
@@ -30,8 +31,8 @@ import io.parley.log.TreeAppender;
  * transaction, and only then publishes the checkpoint. An idle node therefore checkpoints a single append within a
  * round trip to its database; a busy one amortises commit and signing over large batches.
  *
- * <p>Threading: all fields but {@link #published}, {@link #running} and the wake-up signal are owned by the
- * sequencer thread.
+ * <p>Threading: all fields but {@link #published} and the {@link Worker} (whose wake-up any thread may give) are owned
+ * by the sequencer thread.
  */
 public final class Sequencer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
@@ -44,14 +45,7 @@ public final class Sequencer implements AutoCloseable {
     private final NoteSigner signer;
     private final Clock clock;
     private final int maxBatch;
-    private final Duration idlePoll;
     private final Consumer<List<LogStore.Entry>> onCommitted;
-
-    private final ReentrantLock wakeLock = new ReentrantLock();
-    private final Condition wake = wakeLock.newCondition();
-    /** Guarded by wakeLock: appends were queued since the sequencer last looked. */
-    private boolean pending;
-    private volatile boolean running = true;
     /** The newest checkpoint this instance knows to be committed; read by any thread. */
     private volatile StoredCheckpoint published;
 
@@ -59,10 +53,11 @@ public final class Sequencer implements AutoCloseable {
     private Frontier frontier;
     /** Sequencer-thread state: the stored hashes of each level's partial (right-edge) tile. */
     private final Map<Integer, byte[]> partialTiles = new HashMap<>();
-    private final Thread thread;
+    private final Worker worker;
 
+    /** Starts sequencing: a round at every {@link #poke()}, and every {@code idlePoll} for other instances' appends. */
     public Sequencer(LogStore store, TileSource tiles, Leadership leadership, String origin, NoteSigner signer, Clock clock,
-                     int maxBatch, Duration idlePoll, Consumer<List<LogStore.Entry>> onCommitted) {
+                     RandomGenerator random, int maxBatch, Duration idlePoll, Consumer<List<LogStore.Entry>> onCommitted) {
         this.store = store;
         this.tiles = tiles;
         this.leadership = leadership;
@@ -70,46 +65,39 @@ public final class Sequencer implements AutoCloseable {
         this.signer = signer;
         this.clock = clock;
         this.maxBatch = maxBatch;
-        this.idlePoll = idlePoll;
         this.onCommitted = onCommitted;
         this.published = store.latestCheckpoint().orElse(null);
-        this.thread = Thread.ofPlatform().name("parley-sequencer").daemon().start(this::loop);
+        // A platform thread: the sequencer is busy whenever the node is. The grace lets a commit under way finish.
+        this.worker = Worker.named("parley-sequencer").platformThread().every(idlePoll).random(random).log(LOG)
+                .backoff(new Backoff(idlePoll.multipliedBy(5), Duration.ofSeconds(5))).stopGrace(Duration.ofSeconds(5))
+                .build(this::round);
+        worker.start();
     }
 
     /** Tells the sequencer that appends are queued (in-process fast path; other instances find them by polling). */
     public void poke() {
-        wakeLock.lock();
-        try {
-            pending = true;
-            wake.signal();
-        } finally {
-            wakeLock.unlock();
-        }
+        worker.wake();
     }
 
     public StoredCheckpoint published() {
         return published;
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                if (!leadership.acquire()) {
-                    frontier = null;
-                    store.latestCheckpoint().ifPresent(c -> published = c);
-                    sleep();
-                    continue;
-                }
-                if (frontier == null) load();
-                if (!sequenceOnce()) sleep();
-            } catch (RuntimeException | Error e) {
-                if (!running) return;
-                // Most likely another writer committed first (a lost lease) or the database is away: start over from
-                // what is committed, never from what we believed.
-                LOG.warn("sequencer round failed, reloading committed state: {}", e.toString());
+    /** One round as the leader (or, while another instance leads, a look at what it published). */
+    private Duration round() {
+        try {
+            if (!leadership.acquire()) {
                 frontier = null;
-                sleepQuietly(idlePoll.toMillis() * 5);
+                store.latestCheckpoint().ifPresent(c -> published = c);
+                return Worker.IDLE;
             }
+            if (frontier == null) load();
+            return sequenceOnce() ? Worker.AGAIN : Worker.IDLE;
+        } catch (RuntimeException | Error e) {
+            // Most likely another writer committed first (a lost lease) or the database is away: the next round starts
+            // over from what is committed, never from what we believed.
+            frontier = null;
+            throw e;
         }
     }
 
@@ -202,36 +190,9 @@ public final class Sequencer implements AutoCloseable {
         return rows;
     }
 
-    private void sleep() {
-        wakeLock.lock();
-        try {
-            if (!pending) wake.await(idlePoll.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            pending = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        } finally {
-            wakeLock.unlock();
-        }
-    }
-
-    private static void sleepQuietly(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
-        running = false;
-        poke();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
         leadership.close();
     }
 }

@@ -2,7 +2,6 @@ package io.parley.transparency;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.random.RandomGenerator;
 
 import io.parley.identity.SigningKey;
 import io.parley.log.EntryBundle;
@@ -22,6 +22,7 @@ import io.parley.log.TlogProof;
 import io.parley.store.Database;
 import io.parley.store.Dialect;
 import io.parley.receipt.Receipt;
+import io.parley.worker.Ticker;
 
 /**
  * A node's transparency log: appends (queued durably, sequenced in batches), the published checkpoint with its
@@ -40,19 +41,25 @@ public final class TransparencyLog implements AutoCloseable {
     private final TileSource tiles;
     private final Sequencer sequencer;
     private final Clock clock;
+    private final Ticker ticker;
     /** ref → waiters for its sequencing; completed by the sequencer thread after commit. */
     private final ConcurrentHashMap<String, CompletableFuture<Long>> waiters = new ConcurrentHashMap<>();
 
-    public TransparencyLog(Database db, SigningKey key, Clock clock, Settings settings) {
+    /**
+     * Opens the log and starts its sequencer. {@code clock} dates checkpoints; {@code random} jitters the sequencer's
+     * retries; {@code ticker} measures {@link #awaitIndex} waits (real time even when a test stops the clock).
+     */
+    public TransparencyLog(Database db, SigningKey key, Clock clock, RandomGenerator random, Ticker ticker, Settings settings) {
         this.origin = key.name();
         this.clock = clock;
+        this.ticker = ticker;
         this.store = new LogStore(db);
         store.oldFormatEntry().ifPresent(which -> {
             throw new OldLogFormatException(which);
         });
         this.tiles = new TileSource(store, settings.tileCacheTiles());
         Leadership leadership = db.dialect() == Dialect.POSTGRESQL ? new AdvisoryLockLeadership(db.dataSource()) : Leadership.alwaysLeader();
-        this.sequencer = new Sequencer(store, tiles, leadership, origin, NoteSigner.ed25519(key), clock, settings.maxBatch(),
+        this.sequencer = new Sequencer(store, tiles, leadership, origin, NoteSigner.ed25519(key), clock, random, settings.maxBatch(),
                 settings.idlePoll(), this::committed);
     }
 
@@ -87,13 +94,13 @@ public final class TransparencyLog implements AutoCloseable {
 
     /** The log index of {@code ref}, waiting up to {@code timeout} for the sequencer to include it. */
     public Optional<Long> awaitIndex(String ref, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
+        long start = ticker.nanoTime();
         CompletableFuture<Long> future = waiters.computeIfAbsent(ref, r -> new CompletableFuture<>());
         try {
             while (true) {
                 Optional<Long> known = store.indexOf(ref); // after registering, so a commit in between is not missed
                 if (known.isPresent()) return known;
-                long left = Duration.between(Instant.now(), deadline).toMillis();
+                long left = timeout.toMillis() - (ticker.nanoTime() - start) / 1_000_000;
                 if (left <= 0) return Optional.empty();
                 try {
                     // Another instance may sequence for us; poll the database at least this often.

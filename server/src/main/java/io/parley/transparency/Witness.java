@@ -2,8 +2,6 @@ package io.parley.transparency;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
@@ -24,8 +22,7 @@ import io.parley.log.NoteVerifier;
 import io.parley.log.ProofException;
 import io.parley.log.Rfc6962;
 import io.parley.log.SignedNote;
-import io.parley.store.Database;
-import io.parley.store.Dialect;
+import io.parley.transparency.WitnessStore.Held;
 
 /**
  * This node as a C2SP tlog-witness for its peers' logs: checks a submitted checkpoint against the latest one it
@@ -56,7 +53,7 @@ import io.parley.store.Dialect;
  */
 public final class Witness {
     /** One proof of a split view suffices; the cap keeps a log that signs forks in bulk from filling our database. */
-    public static final int MAX_CONFLICTS_PER_ORIGIN = 16;
+    public static final int MAX_CONFLICTS_PER_ORIGIN = WitnessStore.MAX_CONFLICTS_PER_ORIGIN;
 
     /** The answer to an add-checkpoint call, with the HTTP status the spec prescribes. */
     public sealed interface Result {
@@ -84,8 +81,6 @@ public final class Witness {
      */
     public record Conflict(String origin, String heldNote, String offeredNote, String reason, List<String> proof, Instant detectedAt) {}
 
-    private record Held(long size, byte[] root, String note) {}
-
     /** How an offered checkpoint relates to the held one. */
     private sealed interface Judgement {
         record Consistent() implements Judgement {}
@@ -97,13 +92,13 @@ public final class Witness {
         record SplitView(String why, List<byte[]> proof) implements Judgement {}
     }
 
-    private final Database db;
+    private final WitnessStore store;
     private final CosignerKey key;
     private final Function<String, Optional<VerifierKey>> trustedLogKey;
     private final Clock clock;
 
-    public Witness(Database db, CosignerKey key, Function<String, Optional<VerifierKey>> trustedLogKey, Clock clock) {
-        this.db = db;
+    public Witness(WitnessStore store, CosignerKey key, Function<String, Optional<VerifierKey>> trustedLogKey, Clock clock) {
+        this.store = store;
         this.key = key;
         this.trustedLogKey = trustedLogKey;
         this.clock = clock;
@@ -127,36 +122,24 @@ public final class Witness {
         }
         if (req.oldSize() > checkpoint.size()) return Result.Refused.text(400, "old size " + req.oldSize() + " exceeds the checkpoint size " + checkpoint.size());
         String offered = req.checkpoint().encode();
-        return db.inTransaction(c -> {
-            if (db.dialect() == Dialect.POSTGRESQL) {
-                Database.query(c, "SELECT pg_advisory_xact_lock(?)", rs -> null, (long) checkpoint.origin().hashCode() ^ 0x5769746eL);
-            }
-            Held held = Database.query(c, "SELECT size, root, note FROM witness_state WHERE origin = ?",
-                    rs -> new Held(rs.getLong(1), rs.getBytes(2), rs.getString(3)), checkpoint.origin()).stream().findFirst().orElse(null);
+        return store.<Result>decide(checkpoint.origin(), clock.instant(), found -> {
+            Held held = found.orElse(null);
             long heldSize = held == null ? 0 : held.size();
-            if (req.oldSize() != heldSize) return new Result.Refused(409, heldSize + "\n", "text/x.tlog.size");
+            if (req.oldSize() != heldSize) return refuse(new Result.Refused(409, heldSize + "\n", "text/x.tlog.size"));
             if (checkpoint.size() == 0 && !Rfc6962.isEmptyRoot(checkpoint.rootHash())) {
-                return Result.Refused.text(422, "a checkpoint of size 0 must have the empty tree's root");
+                return refuse(Result.Refused.text(422, "a checkpoint of size 0 must have the empty tree's root"));
             }
-            switch (judge(req, checkpoint, held)) {
-                case Judgement.Consistent ok -> { }
-                case Judgement.Unproven u -> {
-                    return Result.Refused.text(422, u.why());
-                }
-                case Judgement.SplitView v -> {
-                    recordConflict(c, checkpoint.origin(), held.note(), req.checkpoint(), v);
-                    return Result.Refused.text(422, v.why());
-                }
-            }
-            int n = Database.update(c, "UPDATE witness_state SET size = ?, root = ?, note = ?, updated_at = ? WHERE origin = ?",
-                    checkpoint.size(), checkpoint.rootHash(), offered, clock.millis(), checkpoint.origin());
-            if (n == 0) {
-                Database.update(c, "INSERT INTO witness_state (origin, size, root, note, updated_at) VALUES (?, ?, ?, ?, ?)",
-                        checkpoint.origin(), checkpoint.size(), checkpoint.rootHash(), offered, clock.millis());
-            }
-            Cosignature cosignature = key.cosign(checkpoint, Math.max(1, clock.millis() / 1000));
-            return new Result.Cosigned(cosignature.toNoteSignature().line());
+            return switch (judge(req, checkpoint, held)) {
+                case Judgement.Consistent ok -> new WitnessStore.Decision<>(new WitnessStore.Write.Hold(checkpoint.size(), checkpoint.rootHash(), offered),
+                        new Result.Cosigned(key.cosign(checkpoint, Math.max(1, clock.millis() / 1000)).toNoteSignature().line()));
+                case Judgement.Unproven u -> refuse(Result.Refused.text(422, u.why()));
+                case Judgement.SplitView v -> new WitnessStore.Decision<>(accusation(held.note(), req.checkpoint(), v), Result.Refused.text(422, v.why()));
+            };
         });
+    }
+
+    private static WitnessStore.Decision<Result> refuse(Result.Refused refusal) {
+        return new WitnessStore.Decision<>(new WitnessStore.Write.Nothing(), refusal);
     }
 
     /** Relates the offered checkpoint to the held one (both already verified under the log's key). */
@@ -192,25 +175,18 @@ public final class Witness {
         }
     }
 
-    private void recordConflict(Connection c, String origin, String heldNote, SignedNote offered, Judgement.SplitView v) throws SQLException {
-        long kept = Database.query(c, "SELECT COUNT(*) FROM witness_conflicts WHERE origin = ?", rs -> rs.getLong(1), origin).getFirst();
-        if (kept >= MAX_CONFLICTS_PER_ORIGIN) return;
-        StringBuilder proof = new StringBuilder();
-        for (byte[] h : v.proof()) proof.append(Base64.getEncoder().encodeToString(h)).append('\n');
-        Database.update(c, "INSERT INTO witness_conflicts (origin, held_note, offered_note, reason, proof, offered_sha256, detected_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                origin, heldNote, offered.encode(), v.why(), proof.toString(), Sha256.hex(offered.textBytes()), clock.millis());
+    private static WitnessStore.Write.Accuse accusation(String heldNote, SignedNote offered, Judgement.SplitView v) {
+        List<String> proof = v.proof().stream().map(h -> Base64.getEncoder().encodeToString(h)).toList();
+        return new WitnessStore.Write.Accuse(heldNote, offered.encode(), v.why(), proof, Sha256.hex(offered.textBytes()));
     }
 
     /** The latest checkpoint size we cosigned for {@code origin} (0 if none). */
     public long heldSize(String origin) {
-        return db.queryOne("SELECT size FROM witness_state WHERE origin = ?", rs -> rs.getLong(1), origin).orElse(0L);
+        return store.heldSize(origin);
     }
 
     public List<Conflict> conflicts() {
-        return db.query("SELECT origin, held_note, offered_note, reason, proof, detected_at FROM witness_conflicts ORDER BY id",
-                rs -> new Conflict(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5) == null ? List.of() : rs.getString(5).lines().toList(), Instant.ofEpochMilli(rs.getLong(6))));
+        return store.conflicts();
     }
 
     public String vkey() {

@@ -127,14 +127,7 @@ final class AccountRoutes {
         } catch (NumberFormatException e) {
             throw new WebRoutes.WebError(422, "Token not created", "Give the number of days until the token expires (1 to 365).");
         }
-        io.parley.auth.Tokens.Issued issued;
-        try {
-            issued = node.tokens().issue(s.user(), label, scope, channels, io.parley.auth.Tokens.lifetimeInDays(days));
-        } catch (io.parley.auth.Tokens.Invalid e) {
-            throw new WebRoutes.WebError(422, "Token not created", e.getMessage());
-        } catch (io.parley.auth.Tokens.LimitReached e) {
-            throw new WebRoutes.WebError(409, "Token not created", e.getMessage());
-        }
+        io.parley.auth.Tokens.Issued issued = node.tokens().issue(s.user(), label, scope, channels, io.parley.auth.Tokens.lifetimeInDays(days));
         node.audit().record(AuditEvent.done(s.user(), AuditAction.TOKEN_CREATED, issued.token().id(), ctx.ip(), "web: " + issued.token().summary()));
         render(ctx, 201, s, "Token created. Copy it now: it is shown only on this page.", false, null,
                 new WebModel.NewToken(issued.token().id(), issued.token().label(), issued.secret()));

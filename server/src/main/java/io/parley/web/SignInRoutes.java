@@ -59,13 +59,13 @@ final class SignInRoutes {
             WebRoutes.securityHeaders(ctx);
             try {
                 handler.handle(ctx);
-            } catch (WebRoutes.WebError e) {
-                web.error(ctx, null, e.status, e.heading, e.getMessage());
             } catch (io.parley.auth.SecretBox.Unreadable e) {
                 // an instance started with another totp.key than the one that sealed the secrets: the operator's to fix
                 LOG.error("cannot open a TOTP secret on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
                 web.error(ctx, null, 500, "Second factor unavailable",
                         "This node cannot check second-factor codes right now (its key file differs from the one the codes were set up with). The error has been logged; tell the node's operator.");
+            } catch (Exception e) {
+                web.fail(ctx, null, e);
             }
         };
     }

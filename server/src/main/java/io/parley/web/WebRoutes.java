@@ -27,19 +27,19 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
+import io.parley.api.Problem;
+import io.parley.api.ProblemMapper;
 import io.parley.cases.CaseBook;
 import io.parley.cases.CaseException;
 import io.parley.timeline.CaseTimeline;
 import io.parley.charter.Charter;
 import io.parley.envelope.EnvelopeFormatException;
-import io.parley.node.OutgoingCheck;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
 import io.parley.envelope.Verdict;
 import io.parley.federation.Federation;
 import io.parley.json.Json;
-import io.parley.node.ChannelActions;
 import io.parley.node.Node;
 import io.parley.store.UserStore;
 import io.parley.web.WebModel.CaseForm;
@@ -166,25 +166,8 @@ public final class WebRoutes {
                 if (mustEnrolFirst(ctx, session)) return;
                 authorize(ctx, session);
                 handler.handle(ctx, session);
-            } catch (WebError e) {
-                error(ctx, session, e.status, e.heading, e.getMessage());
-            } catch (CaseException e) {
-                error(ctx, session, e.status(), "Case action refused", e.getMessage());
-            } catch (ChannelActions.Refused e) {
-                error(ctx, session, e.status(), "Channel action refused", e.getMessage());
-            } catch (EnvelopeFormatException e) {
-                error(ctx, session, 422, "Not accepted", e.getMessage());
-            } catch (OutgoingCheck.Refused e) {
-                StringBuilder why = new StringBuilder(e.getMessage());
-                e.faults().forEach(f -> why.append("\n").append(f.pointer()).append(": ").append(f.detail()));
-                error(ctx, session, 422, "Not sent", why.toString());
-            } catch (io.parley.api.RequestBodies.TooLarge e) {
-                error(ctx, session, 413, "Form too large", "This form sent more than the node reads (" + e.limit() + " bytes); nothing was done.");
-            } catch (io.parley.json.JcsException e) {
-                error(ctx, session, 422, "Not accepted", "The text cannot be signed: " + e.getMessage());
             } catch (Exception e) {
-                LOG.error("web UI failed on {} {}", ctx.method(), ctx.path(), e);
-                error(ctx, session, 500, "Something went wrong", "The node could not show this page. The error has been logged; try again shortly.");
+                fail(ctx, session, e);
             }
         };
     }
@@ -275,12 +258,7 @@ public final class WebRoutes {
         String id = ctx.pathParam("id");
         CaseTimeline t = cases.find(id, ctx.queryParam("channel"))
                 .orElseThrow(() -> new WebError(404, "No such case", "No case '" + id + "' is known on this node."));
-        com.fasterxml.jackson.databind.node.ObjectNode bundle;
-        try {
-            bundle = io.parley.export.CaseBundle.export(node, federation.outbox(), t.channel(), t.caseId());
-        } catch (io.parley.export.CaseBundle.MissingNotice e) {
-            throw new WebError(409, "Not exported", e.getMessage());
-        }
+        com.fasterxml.jackson.databind.node.ObjectNode bundle = io.parley.export.CaseBundle.export(node, federation.outbox(), t.channel(), t.caseId());
         var unreadable = io.parley.export.CaseBundle.unreadable(node, node.messageAccess().reader(s.account()), bundle);
         if (unreadable.isPresent()) {
             throw new WebError(403, "Not permitted", "This case holds a message marked TLP:" + unreadable.get().tlp().wire().toUpperCase(Locale.ROOT)
@@ -482,25 +460,31 @@ public final class WebRoutes {
             CaseTimeline t;
             try {
                 t = cases.open(c.channel(), kind, priority, tlp, body, s.user());
-            } catch (EnvelopeFormatException e) {
-                String field = e.field() == null ? null : e.field().replaceFirst("^/body/", "").replace('/', '_');
-                throw new FormError(field, e.getMessage());
-            } catch (CaseException e) {
-                throw new FormError(null, e.getMessage());
+            } catch (EnvelopeFormatException | CaseException e) {
+                // shown beside the form, which keeps what was typed, with the status every edge gives this refusal
+                String field = e instanceof EnvelopeFormatException fe && fe.field() != null
+                        ? fe.field().replaceFirst("^/body/", "").replace('/', '_') : null;
+                throw new FormError(field, e.getMessage(), status(ProblemMapper.of(e)));
             }
             seeOther(ctx, Fmt.caseHref(t.caseId(), t.channel(), null) + "&done=opened");
         } catch (FormError e) {
-            render(ctx, 422, "newcase.jte", s.pages().newCase(s.layout("New case", "channels", 0, null, false), c, f, e.getMessage(), e.field));
+            render(ctx, e.status, "newcase.jte", s.pages().newCase(s.layout("New case", "channels", 0, null, false), c, f, e.getMessage(), e.field));
         }
     }
 
     /** A fault in the new-case form, shown beside the form with the values kept. */
     private static final class FormError extends RuntimeException {
         final String field;
+        final int status;
 
         FormError(String field, String message) {
+            this(field, message, 422);
+        }
+
+        FormError(String field, String message, int status) {
             super(message, null, false, false);
             this.field = field;
+            this.status = status;
         }
     }
 
@@ -579,6 +563,37 @@ public final class WebRoutes {
     /** A page builder for someone not signed in: the sign-in pages, errors before sign-in. */
     Pages anonymousPages() {
         return new Pages(node, federation, cases, node.messageAccess().nobody());
+    }
+
+    /**
+     * The HTML page for an exception a page let out: a {@link WebError} as its thrower worded it; anything else with
+     * the status and title {@link ProblemMapper} decides for the API and TAXII too (a 400 shown as 422, see
+     * {@link #status}); an exception the mapper does not know is a 500 that shows nothing of it and is logged.
+     */
+    void fail(Context ctx, Session session, Exception e) {
+        if (e instanceof WebError w) {
+            error(ctx, session, w.status, w.heading, w.getMessage());
+            return;
+        }
+        Optional<Problem> known = ProblemMapper.known(e);
+        if (known.isEmpty()) {
+            LOG.error("web UI failed on {} {}", ctx.method(), ctx.path(), e);
+            error(ctx, session, 500, "Something went wrong", "The node could not show this page. The error has been logged; try again shortly.");
+            return;
+        }
+        if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+        Problem p = known.get();
+        StringBuilder text = new StringBuilder(p.detail());
+        for (Problem.FieldError f : p.errors()) {
+            String line = f.pointer() + ": " + f.detail();
+            if (!p.detail().contains(line)) text.append("\n").append(line);
+        }
+        error(ctx, session, status(p), p.title(), text.toString());
+    }
+
+    /** The status of a page showing {@code p}: its own, but 422 for a 400, since a browser's form is always well-formed HTTP. */
+    private static int status(Problem p) {
+        return p.status() == 400 ? 422 : p.status();
     }
 
     void error(Context ctx, Session session, int status, String heading, String message) {

@@ -39,7 +39,7 @@ class AuditTrailTest {
     @MethodSource("backends")
     void recordsChainAndReadBackAsHashed(String backend) {
         try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp))) {
-            AuditTrail trail = new AuditTrail(db, clock);
+            AuditTrail trail = new AuditTrail(new AuditStore(db), clock);
             assertTrue(trail.head().isEmpty());
             assertEquals(java.util.Optional.empty(), trail.verify());
             AuditRecord first = trail.record(AuditEvent.done("alice", AuditAction.USER_CREATED, "bob", "192.0.2.7", "officer on ch"));
@@ -69,7 +69,7 @@ class AuditTrailTest {
     @MethodSource("backends")
     void aChangedRemovedOrRelinkedRowIsFound(String backend) {
         try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp))) {
-            AuditTrail trail = new AuditTrail(db, clock);
+            AuditTrail trail = new AuditTrail(new AuditStore(db), clock);
             for (int i = 0; i < 5; i++) trail.record(AuditEvent.done("admin", AuditAction.RED_GRANT, "u" + i, "127.0.0.1", "ch"));
             db.update("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3");
             assertEquals("record 3 was altered: its hash does not match its fields", trail.verify().orElseThrow());
@@ -84,7 +84,7 @@ class AuditTrailTest {
     @MethodSource("backends")
     void fieldsAreBoundedAndCannotForgeALine(String backend) {
         try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp))) {
-            AuditTrail trail = new AuditTrail(db, clock);
+            AuditTrail trail = new AuditTrail(new AuditStore(db), clock);
             String hostile = "root\n2026-11-30 admin sign-in ok\u001b[2J" + "x".repeat(100_000);
             AuditRecord r = trail.record(AuditEvent.refused(hostile, AuditAction.SIGN_IN, hostile, hostile, hostile));
             assertEquals(AuditEvent.MAX_ACTOR, r.actor().codePointCount(0, r.actor().length()));
@@ -103,7 +103,7 @@ class AuditTrailTest {
         String url = TestDatabases.freshUrl(backend, tmp);
         int threads = 16, each = 25;
         try (Database one = Database.open(url); Database two = Database.open(url)) {
-            AuditTrail a = new AuditTrail(one, clock), b = new AuditTrail(two, clock);
+            AuditTrail a = new AuditTrail(new AuditStore(one), clock), b = new AuditTrail(new AuditStore(two), clock);
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             CountDownLatch go = new CountDownLatch(1);
             List<Future<List<Long>>> futures = new ArrayList<>();

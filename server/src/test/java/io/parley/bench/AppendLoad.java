@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
@@ -33,6 +34,7 @@ import io.parley.json.Json;
 import io.parley.store.Database;
 import io.parley.transparency.StoredCheckpoint;
 import io.parley.transparency.TransparencyLog;
+import io.parley.worker.Ticker;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -202,7 +204,7 @@ public final class AppendLoad {
         ObjectNode result = Json.object();
         result.put("backend", name);
         try (Database db = Database.open(backend.jdbcUrl());
-             TransparencyLog log = new TransparencyLog(db, SigningKey.generate("bench-log.example"), Clock.systemUTC(),
+             TransparencyLog log = new TransparencyLog(db, SigningKey.generate("bench-log.example"), Clock.systemUTC(), new SecureRandom(), Ticker.SYSTEM,
                      TransparencyLog.Settings.DEFAULT)) {
             result.set("load", load(log, db, o, w));
             result.set("idle", idle(log, o, w));

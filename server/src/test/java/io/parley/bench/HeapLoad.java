@@ -6,6 +6,7 @@ import java.lang.management.MemoryUsage;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -27,6 +28,7 @@ import io.parley.store.Database;
 import io.parley.store.LogQueue;
 import io.parley.transparency.StoredCheckpoint;
 import io.parley.transparency.TransparencyLog;
+import io.parley.worker.Ticker;
 
 /**
  * Load tool (not JMH): how much heap a node needs for a large log (issue goal: a 10-million-entry log within 512 MB
@@ -84,13 +86,13 @@ public final class HeapLoad {
         try {
             if (!o.reopenOnly) {
                 try (Database db = Database.open(url);
-                     TransparencyLog log = new TransparencyLog(db, key, Clock.systemUTC(), TransparencyLog.Settings.DEFAULT)) {
+                     TransparencyLog log = new TransparencyLog(db, key, Clock.systemUTC(), new SecureRandom(), Ticker.SYSTEM, TransparencyLog.Settings.DEFAULT)) {
                     build(log, db, o, measurements, summary);
                 }
             }
             long t0 = System.nanoTime();
             try (Database db = Database.open(url);
-                 TransparencyLog log = new TransparencyLog(db, key, Clock.systemUTC(), TransparencyLog.Settings.DEFAULT)) {
+                 TransparencyLog log = new TransparencyLog(db, key, Clock.systemUTC(), new SecureRandom(), Ticker.SYSTEM, TransparencyLog.Settings.DEFAULT)) {
                 long size = size(log);
                 double openSeconds = (System.nanoTime() - t0) / 1e9;
                 System.out.printf("reopened the log of %d entries in %.2f s%n", size, openSeconds);

@@ -43,7 +43,7 @@ class NotifierTest {
                     .put("webhook", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook")
                     .set("smtp", Json.object().put("host", "127.0.0.1").put("port", smtpPort).put("from", "parley@cert-a.example")
                             .set("to", Json.MAPPER.createArrayNode().add("duty@cert-a.example")))));
-            Notifier notifier = new Notifier(db, Notifier.load(tmp), new MutableClock(Instant.parse("2026-11-23T10:00:00Z")));
+            Notifier notifier = new Notifier(new NotificationStore(db), Notifier.load(tmp), new MutableClock(Instant.parse("2026-11-23T10:00:00Z")));
             notifier.notify("case-1", "tri", "Case case-1: ack deadline missed, escalated to head of CERT",
                     Json.object().put("event", "escalation").put("case", "case-1").put("role", "head of CERT"));
             assertTrue(smtp.waitForIncomingEmail(10_000, 1), "an e-mail arrived");
@@ -69,7 +69,7 @@ class NotifierTest {
     void anUnreachableMailServerIsRecordedAsFailedWithoutBlocking() throws Exception {
         try (Database db = Database.open(TestDatabases.freshUrl(TestDatabases.SQLITE, tmp))) {
             java.nio.file.Files.writeString(tmp.resolve(Notifier.FILE), "{\"smtp\":{\"host\":\"127.0.0.1\",\"port\":1,\"to\":[\"x@example.org\"]}}");
-            Notifier notifier = new Notifier(db, Notifier.load(tmp), new MutableClock(Instant.parse("2026-11-23T10:00:00Z")));
+            Notifier notifier = new Notifier(new NotificationStore(db), Notifier.load(tmp), new MutableClock(Instant.parse("2026-11-23T10:00:00Z")));
             long t0 = System.nanoTime();
             notifier.notify("case-2", "tri", "subject", Json.object());
             assertTrue((System.nanoTime() - t0) / 1_000_000 < 1000, "notify returns at once");

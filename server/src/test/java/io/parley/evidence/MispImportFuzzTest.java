@@ -12,7 +12,7 @@ import io.parley.json.Json;
 
 /**
  * A MISP event as imported (POST /api/v1/evidence/misp): the edge's JSON reader, then {@link MispImport#convert}.
- * Contract: convert accepts or throws IllegalArgumentException (422 invalid-misp); what it produces is a valid STIX
+ * Contract: convert accepts or throws MispImport.NotAnEvent (422 invalid-misp), nothing else; what it produces is a valid STIX
  * 2.1 bundle with a canonical form, since the upload that follows would otherwise refuse the importer's own output.
  */
 class MispImportFuzzTest {
@@ -27,7 +27,7 @@ class MispImportFuzzTest {
         MispImport.Result r;
         try {
             r = MispImport.convert(misp);
-        } catch (IllegalArgumentException notAMispEvent) {
+        } catch (MispImport.NotAnEvent notAMispEvent) {
             return;
         }
         ValidationReport report = StixValidator.shared().validate(r.bundle());

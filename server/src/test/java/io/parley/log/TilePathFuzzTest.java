@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.parley.fuzz.FuzzBudget;
 import io.parley.store.Database;
 import io.parley.transparency.TransparencyLog;
+import io.parley.worker.Ticker;
 
 /**
  * Tile paths as an anonymous client sends them (GET /log/tile/..., parsed by {@link TileCoordinates#parse}) and
@@ -69,7 +71,7 @@ class TilePathFuzzTest {
                 Path dir = Files.createTempDirectory("parley-tile-fuzz");
                 dir.toFile().deleteOnExit();
                 Database db = Database.open("jdbc:sqlite:" + dir.resolve("log.db"));
-                TransparencyLog log = new TransparencyLog(db, FuzzBudget.key("cert-a.example"), Clock.systemUTC(),
+                TransparencyLog log = new TransparencyLog(db, FuzzBudget.key("cert-a.example"), Clock.systemUTC(), new SecureRandom(), Ticker.SYSTEM,
                         new TransparencyLog.Settings(1024, Duration.ofMillis(5), 64));
                 InMemoryHashStore reference = new InMemoryHashStore();
                 List<byte[]> commitments = new ArrayList<>();

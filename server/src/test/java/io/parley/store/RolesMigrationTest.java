@@ -8,7 +8,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.Set;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,12 +29,7 @@ class RolesMigrationTest {
     @MethodSource("backends")
     void accountsFromBeforeRolesKeepTheirReach(String backend) throws Exception {
         String url = TestDatabases.freshUrl(backend, tmp);
-        var config = Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/" + backend);
-        // the schema just before roles: the newest migration older than V15, whichever helpers have added
-        String before = java.util.Arrays.stream(config.load().info().all()).map(m -> m.getVersion())
-                .filter(v -> v.compareTo(org.flywaydb.core.api.MigrationVersion.fromVersion("15")) < 0)
-                .max(Comparable::compareTo).orElseThrow().getVersion();
-        config.target(before).load().migrate();
+        EarlierSchema.justBefore(url, "15");
         try (Connection c = DriverManager.getConnection(url);
                 PreparedStatement ps = c.prepareStatement("INSERT INTO users (username, password_hash, role, created_at) VALUES (?, 'x', ?, 0)")) {
             for (String[] u : new String[][] {{"old-desk", "officer"}, {"old-chief", "admin"}}) {

@@ -111,6 +111,48 @@ class StoreContractTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("io.parley.testing.TestDatabases#backends")
+    void concurrentWritersOfOneAccountOrPartyAllSucceedAndOneIsKept(String backend) throws Exception {
+        try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp))) {
+            UserStore users = new UserStore(db);
+            PartyStore parties = new PartyStore(db);
+            var n = new java.util.concurrent.atomic.AtomicInteger();
+            io.parley.testing.Concurrently.run(8, () -> {
+                int i = n.getAndIncrement();
+                // a creation racing another of the same name used to fail on the primary key
+                users.put("duty", "hash-" + i, "officer", t0);
+                parties.put("cert-c.example", "key-" + i, "fp-" + i, "{\"n\":" + i + "}", t0);
+                parties.flag("cert-d.example", "reason " + i, t0);
+                return null;
+            });
+            String kept = users.find("duty").orElseThrow().passwordHash();
+            assertTrue(kept.matches("hash-[0-7]"), kept);
+            var party = parties.find("cert-c.example").orElseThrow();
+            assertEquals(party.verifierKey().substring(4), party.fingerprint().substring(3), "one writer's card whole, not a mix");
+            assertTrue(parties.find("cert-d.example").orElseThrow().flaggedReason().startsWith("reason "));
+
+            users.disable("duty", t0);
+            users.put("duty", "hash-new", "viewer", t0.plusSeconds(1));
+            assertTrue(users.find("duty").isEmpty(), "replacing an account's password and role does not enable it");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.parley.testing.TestDatabases#backends")
+    void channelGrantsAreReplacedWhole(String backend) {
+        try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp))) {
+            UserStore users = new UserStore(db);
+            users.put("duty", "hash", "officer", t0);
+            users.setChannels("duty", java.util.List.of("ch-1", "ch-2", "ch-1"));
+            assertEquals(java.util.Set.of("ch-1", "ch-2"), users.channels("duty"));
+            users.setChannels("duty", java.util.List.of("*"));
+            assertEquals(java.util.Set.of("*"), users.channels("duty"));
+            users.setChannels("duty", java.util.List.of());
+            assertEquals(java.util.Set.of(), users.channels("duty"));
+        }
+    }
+
     /**
      * Issue 11, password storage: new hashes are Argon2id PHC strings; a PBKDF2 hash of an earlier version still
      * verifies and is replaced by an Argon2id one at the first successful sign-in (and never at a failed one).

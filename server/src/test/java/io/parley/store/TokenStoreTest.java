@@ -12,8 +12,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -88,10 +86,7 @@ class TokenStoreTest {
     @MethodSource("backends")
     void taxiiTokensFromBeforeBecomeReadTokensThatExpire(String backend) throws Exception {
         String url = TestDatabases.freshUrl(backend, tmp);
-        var config = Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/" + backend);
-        String before = java.util.Arrays.stream(config.load().info().all()).map(m -> m.getVersion())
-                .filter(v -> v.compareTo(MigrationVersion.fromVersion("20")) < 0).max(Comparable::compareTo).orElseThrow().getVersion();
-        config.target(before).load().migrate();
+        EarlierSchema.justBefore(url, "20");
         String legacy = "ptx_" + "Q".repeat(43);
         try (Connection c = DriverManager.getConnection(url)) {
             c.createStatement().executeUpdate("INSERT INTO users (username, password_hash, role, created_at) VALUES ('misp', '"

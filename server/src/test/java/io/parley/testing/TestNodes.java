@@ -28,7 +28,7 @@ public final class TestNodes {
 
     /** Short retry and catch-up timings so that federation tests settle in seconds. */
     public static final io.parley.federation.Federation.Settings FAST = new io.parley.federation.Federation.Settings(
-            new io.parley.federation.Backoff(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(2)),
+            new io.parley.worker.Backoff(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(2)),
             java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(3));
 
     public static NodeServer start(Path root, String origin, String jdbcUrl, Clock clock) throws IOException {

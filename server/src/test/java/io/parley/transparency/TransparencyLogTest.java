@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import io.parley.store.Database;
 import io.parley.testing.TestDatabases;
 import io.parley.receipt.Receipt;
 import io.parley.receipt.ReceiptVerifier;
+import io.parley.worker.Ticker;
 
 /** The database-backed log against the in-memory reference tree, on SQLite and PostgreSQL. */
 class TransparencyLogTest {
@@ -39,7 +41,7 @@ class TransparencyLogTest {
     @MethodSource("io.parley.testing.TestDatabases#backends")
     void appendsAreSequencedIntoTilesAndSignedCheckpointsThatMatchTheReferenceTree(String backend) throws Exception {
         try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp));
-             TransparencyLog log = new TransparencyLog(db, key, Clock.systemUTC(), new TransparencyLog.Settings(100, Duration.ofMillis(5), 64))) {
+             TransparencyLog log = new TransparencyLog(db, key, Clock.systemUTC(), new SecureRandom(), Ticker.SYSTEM, new TransparencyLog.Settings(100, Duration.ofMillis(5), 64))) {
             InMemoryHashStore reference = new InMemoryHashStore();
             int n = 700; // crosses two full level-0 tiles and spans batches of 100
             for (int i = 0; i < n; i++) {
@@ -81,7 +83,7 @@ class TransparencyLogTest {
         List<StoredCheckpoint> seen = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
             try (Database db = Database.open(url);
-                 TransparencyLog log = new TransparencyLog(db, key, Clock.systemUTC(), TransparencyLog.Settings.DEFAULT)) {
+                 TransparencyLog log = new TransparencyLog(db, key, Clock.systemUTC(), new SecureRandom(), Ticker.SYSTEM, TransparencyLog.Settings.DEFAULT)) {
                 for (int i = 0; i < 300; i++) {
                     int k = round * 300 + i;
                     log.append(entry(k), "r" + k);
@@ -100,7 +102,7 @@ class TransparencyLogTest {
     @MethodSource("io.parley.testing.TestDatabases#backends")
     void receiptProvesInclusionUnderTheLogKey(String backend) throws Exception {
         try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp));
-             TransparencyLog log = new TransparencyLog(db, key, Clock.systemUTC(), TransparencyLog.Settings.DEFAULT)) {
+             TransparencyLog log = new TransparencyLog(db, key, Clock.systemUTC(), new SecureRandom(), Ticker.SYSTEM, TransparencyLog.Settings.DEFAULT)) {
             for (int i = 0; i < 10; i++) log.append(entry(i), "e" + i);
             log.awaitIndex("e9", Duration.ofSeconds(10)).orElseThrow();
             Receipt r = log.receipt("e4").orElseThrow();
@@ -117,7 +119,7 @@ class TransparencyLogTest {
     @MethodSource("io.parley.testing.TestDatabases#backends")
     void concurrentAppendersLoseNothing(String backend) throws Exception {
         try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp));
-             TransparencyLog log = new TransparencyLog(db, key, Clock.systemUTC(), new TransparencyLog.Settings(64, Duration.ofMillis(2), 64))) {
+             TransparencyLog log = new TransparencyLog(db, key, Clock.systemUTC(), new SecureRandom(), Ticker.SYSTEM, new TransparencyLog.Settings(64, Duration.ofMillis(2), 64))) {
             int threads = 8, each = 150;
             try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
                 for (int t = 0; t < threads; t++) {

@@ -73,7 +73,7 @@ class WitnessFuzzTest {
             Path dir = Files.createTempDirectory("parley-witness-fuzz");
             dir.toFile().deleteOnExit();
             Database db = Database.open("jdbc:sqlite:" + dir.resolve("witness.db"));
-            return new Witness(db, KEY, origin -> origin.equals(LOG.name()) ? Optional.of(LOG.verifierKey()) : Optional.empty(),
+            return new Witness(new WitnessStore(db), KEY, origin -> origin.equals(LOG.name()) ? Optional.of(LOG.verifierKey()) : Optional.empty(),
                     Clock.fixed(Instant.parse("2026-11-30T00:00:00Z"), ZoneOffset.UTC));
         } catch (Exception e) {
             throw new IllegalStateException("cannot set up the fuzzed witness", e);

@@ -19,7 +19,7 @@ CREATE INDEX api_tokens_user ON api_tokens (username);
 -- upgrade: they keep reading TAXII, but no longer add objects, and a forgotten one dies on its own.
 INSERT INTO api_tokens (id, secret_sha256, username, label, scope, channels, created_at, expires_at)
 SELECT 'taxii-' || substr(token_sha256, 1, 12), token_sha256, username, COALESCE(label, 'TAXII token'), 'read', '["*"]',
-       created_at, CAST(EXTRACT(EPOCH FROM now()) * 1000 AS BIGINT) + 7776000000
+       created_at, ${now_millis} + 7776000000
 FROM taxii_tokens;
 
 DROP TABLE taxii_tokens;

@@ -15,7 +15,7 @@ CREATE TABLE charter_signatures (
 
 -- One row per (envelope, recipient): queued until the recipient returns a receipt that verifies.
 CREATE TABLE outbox (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              ${autoinc},
     envelope_hash   TEXT NOT NULL,
     recipient       TEXT NOT NULL,
     state           TEXT NOT NULL,
@@ -42,7 +42,7 @@ CREATE TABLE peer_links (
 );
 
 CREATE TABLE outages (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          ${autoinc},
     peer        TEXT NOT NULL,
     started_at  BIGINT NOT NULL,
     ended_at    BIGINT,
@@ -51,7 +51,7 @@ CREATE TABLE outages (
 CREATE INDEX outages_peer ON outages (peer, started_at);
 
 CREATE TABLE delivery_attempts (
-    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    id        ${autoinc},
     peer      TEXT NOT NULL,
     at        BIGINT NOT NULL,
     envelopes INTEGER NOT NULL,

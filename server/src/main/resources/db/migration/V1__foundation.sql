@@ -16,7 +16,7 @@ CREATE TABLE channels (
 );
 
 CREATE TABLE envelopes (
-    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id          ${autoinc},
     hash        TEXT NOT NULL UNIQUE,
     channel     TEXT NOT NULL,
     sender      TEXT NOT NULL,
@@ -33,7 +33,7 @@ CREATE INDEX envelopes_channel ON envelopes (channel, id);
 CREATE INDEX envelopes_case ON envelopes (case_id) WHERE case_id IS NOT NULL;
 
 CREATE TABLE equivocations (
-    id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id               ${autoinc},
     channel          TEXT NOT NULL,
     sender           TEXT NOT NULL,
     seq              BIGINT NOT NULL,
@@ -45,7 +45,7 @@ CREATE TABLE equivocations (
 );
 
 CREATE TABLE rejections (
-    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id          ${autoinc},
     received_at BIGINT NOT NULL,
     remote      TEXT,
     channel     TEXT,

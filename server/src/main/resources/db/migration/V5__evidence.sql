@@ -40,7 +40,7 @@ CREATE INDEX evidence_links_due ON evidence_links (state, next_attempt_at);
 
 -- STIX object versions per TAXII collection, with the effective TLP and audience they were shared under.
 CREATE TABLE stix_objects (
-    id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id            ${autoinc},
     collection    TEXT NOT NULL,
     object_id     TEXT NOT NULL,
     type          TEXT NOT NULL,
@@ -64,7 +64,7 @@ CREATE INDEX stix_objects_object ON stix_objects (object_id);
 
 -- Normalised observables of every stored bundle in each context it was shared in, for correlation.
 CREATE TABLE observables (
-    id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id            ${autoinc},
     obs_type      TEXT NOT NULL,
     value         TEXT NOT NULL,
     sha256        TEXT NOT NULL,    -- the bundle (or taxii:<status id> for objects added over TAXII)

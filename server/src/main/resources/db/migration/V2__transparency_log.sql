@@ -3,15 +3,15 @@
 
 -- Appends waiting for the sequencer; written in the same transaction as the thing appended (e.g. an envelope).
 CREATE TABLE log_queue (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    data        BLOB NOT NULL,
+    id          ${autoinc},
+    data        ${blob} NOT NULL,
     ref         TEXT NOT NULL,
     enqueued_at BIGINT NOT NULL
 );
 
 CREATE TABLE log_entries (
     idx          BIGINT PRIMARY KEY,
-    data         BLOB NOT NULL,
+    data         ${blob} NOT NULL,
     ref          TEXT NOT NULL,
     sequenced_at BIGINT NOT NULL
 );
@@ -22,13 +22,13 @@ CREATE INDEX log_entries_ref ON log_entries (ref);
 CREATE TABLE log_tiles (
     level INTEGER NOT NULL,
     idx   BIGINT NOT NULL,
-    data  BLOB NOT NULL,
+    data  ${blob} NOT NULL,
     PRIMARY KEY (level, idx)
 );
 
 CREATE TABLE log_checkpoints (
     size       BIGINT PRIMARY KEY,
-    root       BLOB NOT NULL,
+    root       ${blob} NOT NULL,
     note       TEXT NOT NULL,
     created_at BIGINT NOT NULL
 );
@@ -46,14 +46,14 @@ CREATE TABLE log_cosignatures (
 CREATE TABLE witness_state (
     origin     TEXT PRIMARY KEY,
     size       BIGINT NOT NULL,
-    root       BLOB NOT NULL,
+    root       ${blob} NOT NULL,
     note       TEXT NOT NULL,
     updated_at BIGINT NOT NULL
 );
 
 -- Checkpoints a peer log signed that contradict what we cosigned: proof of a split view.
 CREATE TABLE witness_conflicts (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           ${autoinc},
     origin       TEXT NOT NULL,
     held_note    TEXT NOT NULL,
     offered_note TEXT NOT NULL,

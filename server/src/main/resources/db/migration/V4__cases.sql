@@ -34,7 +34,7 @@ CREATE TABLE escalations (
 
 -- Local notifications (webhook, e-mail, log) and whether they went out.
 CREATE TABLE notifications (
-    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    id      ${autoinc},
     case_id TEXT,
     channel TEXT,
     at      BIGINT NOT NULL,

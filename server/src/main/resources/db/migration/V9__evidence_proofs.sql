@@ -3,7 +3,7 @@
 -- A sender named a bundle by hash in a signed envelope, then served (and signed that it served) other bytes for it:
 -- kept whole as proof against the sender, like an equivocation. The served bytes are never stored as evidence.
 CREATE TABLE evidence_mismatches (
-    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    id            ${autoinc},
     envelope_hash TEXT NOT NULL,
     ref_sha256    TEXT NOT NULL,  -- the hash the signed envelope names
     sender        TEXT NOT NULL,  -- who signed the envelope, served the bytes and signed the statement
