@@ -19,6 +19,11 @@ import io.parley.json.Json;
 /**
  * A message envelope (DESIGN §2). {@code created} is kept as the exact string that was signed, because re-formatting
  * an {@link Instant} could change the signed bytes; {@code sig} is null on an unsigned draft.
+ *
+ * <p>Immutable, body included: the envelope keeps its own copy of the body it is given, and {@link #body()} and
+ * {@link #toJson()} hand out copies, so nothing done to what they return can change what was signed, the envelope's
+ * hash or whether its signature verifies. Jackson has no read-only tree, hence copies; a body is small next to the
+ * Ed25519 work on it (measured by {@code EnvelopeBench}).
  */
 public record Envelope(int v, String channel, String from, long seq, String prev, Kind kind, String caseId,
                        String created, Priority priority, Tlp tlp, ObjectNode body, String sig) {
@@ -46,7 +51,14 @@ public record Envelope(int v, String channel, String from, long seq, String prev
         check(priority != null, "/priority", "priority is missing");
         check(tlp != null, "/tlp", "tlp is missing");
         check(body != null, "/body", "body must be a JSON object");
+        body = body.deepCopy();
         if (sig != null) check(CanonicalBase64.signature(sig) != null, "/sig", "sig must be the canonical base64 (standard alphabet, padded, zero trailing bits) of a 64-byte Ed25519 signature");
+    }
+
+    /** A copy of the body: change it freely, the envelope keeps what was signed. */
+    @Override
+    public ObjectNode body() {
+        return body.deepCopy();
     }
 
     /** The instant the sender says it created the envelope. */
@@ -62,13 +74,15 @@ public record Envelope(int v, String channel, String from, long seq, String prev
         return new Envelope(v, channel, from, seq, prev, kind, caseId, created, priority, tlp, body, signature);
     }
 
-    /** The JSON members in wire form; {@code sig} only when signed. */
+    /** The JSON members in wire form, a copy; {@code sig} only when signed. */
     public ObjectNode toJson() {
         ObjectNode o = unsignedJson();
+        o.set("body", body.deepCopy());
         if (sig != null) o.put("sig", sig);
         return o;
     }
 
+    /** The members but {@code sig}, holding this envelope's own body: only to be canonicalized, never handed out. */
     private ObjectNode unsignedJson() {
         ObjectNode o = Json.object();
         o.put("v", v);
@@ -93,7 +107,7 @@ public record Envelope(int v, String channel, String from, long seq, String prev
     /** JCS of the whole envelope including {@code sig}: what is stored, logged and hashed. */
     public byte[] canonicalBytes() {
         if (sig == null) throw new IllegalStateException("an unsigned draft has no canonical form");
-        return Jcs.canonicalize(toJson());
+        return Jcs.canonicalize(unsignedJson().put("sig", sig));
     }
 
     /** The envelope id: lowercase hex SHA-256 of {@link #canonicalBytes()}. */
@@ -135,7 +149,7 @@ public record Envelope(int v, String channel, String from, long seq, String prev
                 text(node, "case", false), text(node, "created", true),
                 Priority.fromWire(priority).orElseThrow(() -> new EnvelopeFormatException("/priority", "priority must be flash, urgent or routine")),
                 Tlp.fromWire(tlp).orElseThrow(() -> new EnvelopeFormatException("/tlp", "tlp must be clear, green, amber, amber+strict or red")),
-                (ObjectNode) body.deepCopy(), text(node, "sig", true));
+                (ObjectNode) body, text(node, "sig", true));
     }
 
     private static JsonNode required(JsonNode node, String name) {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.parley.charter.Charter;
 import io.parley.envelope.CaseIds;
 import io.parley.envelope.Envelope;
@@ -60,7 +62,7 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
         List<Event> events = new ArrayList<>();
         for (Item item : sorted) {
             Envelope e = item.envelope();
-            events.add(new Event(e.createdAt(), e.from(), e.kind(), item.hash(), e.body().path("summary").asText(e.body().path("text").asText(""))));
+            events.add(new Event(e.createdAt(), e.from(), e.kind(), item.hash(), summary(e.body(), "")));
             if (item == opening || state.finished() || e.createdAt().isBefore(openedAt)) continue;
             boolean fromOpener = e.from().equals(o.from());
             switch (e.kind()) {
@@ -99,11 +101,17 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
                 default -> { } // escalate and the like are on record but change nothing
             }
         }
-        String requestType = o.kind() == Kind.REQUEST ? o.body().path("type").asText(null) : null;
-        String summary = o.body().path("summary").asText(o.body().path("text").asText(null));
+        JsonNode openingBody = o.body();
+        String requestType = o.kind() == Kind.REQUEST ? openingBody.path("type").asText(null) : null;
+        String summary = summary(openingBody, null);
         return Optional.of(new CaseTimeline(caseId, o.channel(), o.from(), opening.hash(), o.kind(), requestType, o.priority(), o.tlp(),
                 summary, openedAt, openedAt.plus(d.ack()), openedAt.plus(d.answer()), state, ackedAt, ackedBy, answeredAt, answeredBy,
                 closedAt, responses, events));
+    }
+
+    /** What a message is about: its summary, else its text, else {@code otherwise}. */
+    private static String summary(JsonNode body, String otherwise) {
+        return body.path("summary").asText(body.path("text").asText(otherwise));
     }
 
     /**

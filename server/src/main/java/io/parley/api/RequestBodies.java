@@ -30,7 +30,7 @@ public final class RequestBodies {
     /** Envelopes, charters, witness checkpoints, API requests and web forms. */
     public static final long DEFAULT_MAX = 2L * 1024 * 1024;
     /** Evidence bundles (upload, MISP import, TAXII add). */
-    public static final long EVIDENCE_MAX = io.parley.taxii.EvidenceService.MAX_BUNDLE_BYTES;
+    public static final long EVIDENCE_MAX = io.parley.taxii.EvidenceIngest.MAX_BUNDLE_BYTES;
     private static final String CACHE = "parley.body";
 
     private RequestBodies() {}

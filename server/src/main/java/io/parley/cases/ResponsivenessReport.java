@@ -1,5 +1,7 @@
 package io.parley.cases;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,6 +9,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -112,22 +117,38 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
         return o;
     }
 
+    /** RFC 4180, with the '\n' line ends this report has always had. */
+    private static final CSVFormat CSV = CSVFormat.RFC4180.builder().setRecordSeparator('\n')
+            .setHeader("channel", "party", "from", "to", "cases", "requests", "acknowledged_in_time", "acknowledgement_missed",
+                    "acknowledged_in_time_percent", "answered_in_time", "answer_missed", "answered_in_time_percent", "median_ack_seconds",
+                    "p90_ack_seconds", "median_answer_seconds", "p90_answer_seconds", "ping_tests", "ping_tests_failed", "line_outages",
+                    "line_downtime_seconds")
+            .get();
+
+    /** One line per party, under a header line; fields holding a comma, a quote or a line break are quoted. */
     public String toCsv() {
-        StringBuilder sb = new StringBuilder("channel,party,from,to,cases,requests,acknowledged_in_time,acknowledgement_missed,acknowledged_in_time_percent,"
-                + "answered_in_time,answer_missed,answered_in_time_percent,median_ack_seconds,p90_ack_seconds,median_answer_seconds,p90_answer_seconds,"
-                + "ping_tests,ping_tests_failed,line_outages,line_downtime_seconds\n");
-        for (Row r : rows) {
-            sb.append(String.join(",", csv(channel), csv(r.party()), from.toString(), to.toString(), Integer.toString(r.cases()), Integer.toString(r.requests()),
-                    Integer.toString(r.ackedInTime()), Integer.toString(r.ackMissed()), str(r.ackOnTimePercent()), Integer.toString(r.answeredInTime()),
-                    Integer.toString(r.answerMissed()), str(r.answerOnTimePercent()), secs(r.medianAck()), secs(r.p90Ack()), secs(r.medianAnswer()),
-                    secs(r.p90Answer()), Integer.toString(r.pingTests()), Integer.toString(r.pingsFailed()), Integer.toString(r.outages()),
-                    Long.toString(r.downtime().toSeconds()))).append('\n');
+        StringBuilder out = new StringBuilder();
+        try (CSVPrinter csv = new CSVPrinter(out, CSV)) {
+            for (Row r : rows) {
+                csv.printRecord(text(channel), text(r.party()), from.toString(), to.toString(), Integer.toString(r.cases()), Integer.toString(r.requests()),
+                        Integer.toString(r.ackedInTime()), Integer.toString(r.ackMissed()), str(r.ackOnTimePercent()), Integer.toString(r.answeredInTime()),
+                        Integer.toString(r.answerMissed()), str(r.answerOnTimePercent()), secs(r.medianAck()), secs(r.p90Ack()), secs(r.medianAnswer()),
+                        secs(r.p90Answer()), Integer.toString(r.pingTests()), Integer.toString(r.pingsFailed()), Integer.toString(r.outages()),
+                        Long.toString(r.downtime().toSeconds()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not fail
         }
-        return sb.toString();
+        return out.toString();
     }
 
-    private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    /**
+     * A name for a spreadsheet cell. Channel and party names are chosen by the parties, and a hostile peer can name
+     * itself {@code =HYPERLINK(...)}: a cell that a spreadsheet would read as a formula gets a leading apostrophe
+     * (the OWASP CSV-injection defence), so the report opens as text.
+     */
+    private static String text(String s) {
+        return !s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0 ? "'" + s : s;
     }
 
     private static String str(Double d) {

@@ -5,15 +5,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Rejection;
-import io.parley.identity.Sha256;
 import io.parley.identity.VerifierKey;
-import io.parley.json.Jcs;
 import io.parley.store.ChannelStore;
 import io.parley.charter.Charter;
 import io.parley.charter.CharterAction;
@@ -23,9 +19,8 @@ import io.parley.charter.CharterAction;
  * member signs them with a charter envelope naming the charter's hash, and the channel (or an amendment) takes effect
  * only when all members of that charter have signed.
  *
- * <p>Charter envelope bodies: {@code {"action":"propose","charter":{...}}} (the proposer's signature included),
- * {@code {"action":"sign","charter_hash":"<hex>"}} and {@code {"action":"amend","charter":{...}}}. The hash is the
- * SHA-256 of the charter's RFC 8785 form, so every member signs exactly the same terms.
+ * <p>Charter envelope bodies are read by {@link CharterAction}; members sign the terms' {@link Charter#hash() hash},
+ * so every member signs exactly the same terms.
  *
  * <p>A proposal for an unknown channel is adopted only if this node is a member with its own key, and the proposer's
  * key in the charter is the key we already know for that party: a stranger cannot open a channel with us.

@@ -319,7 +319,7 @@ public final class EnvelopeAcceptor {
      * envelope's channel, so none of its objects may be marked above the envelope's label, let alone the ceiling.
      */
     private static Optional<Rejection> inlineMarkings(Envelope e, Tlp ceiling) {
-        if (e.kind() == Kind.CHARTER || e.body() == null) return Optional.empty();
+        if (e.kind() == Kind.CHARTER) return Optional.empty();
         Optional<InlineMarkings.Strictest> top = InlineMarkings.strictest(e.body().get("stix"), e.tlp());
         if (top.isEmpty()) return Optional.empty();
         if (top.get().tlp().exceeds(ceiling)) return Optional.of(new Rejection.InlineAboveCeiling(top.get().pointer(), top.get().tlp(), ceiling));

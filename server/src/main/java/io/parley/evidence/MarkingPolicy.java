@@ -1,13 +1,9 @@
 package io.parley.evidence;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.envelope.Tlp;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -235,7 +231,7 @@ public final class MarkingPolicy {
      * else CLEAR for marking and extension definitions, else {@code unmarked} (the envelope's label).
      */
     public static Tlp tlpOf(JsonNode object, Map<String, Tlp> localMarkings, Tlp unmarked) {
-        return TlpMarking.effectiveTlp(object, localMarkings).orElse(isDefinition(object) ? Tlp.CLEAR : unmarked);
+        return TlpMarking.governingTlp(object, localMarkings, unmarked);
     }
 
     /**
@@ -247,51 +243,13 @@ public final class MarkingPolicy {
         return messageTlp == Tlp.RED ? Tlp.RED : tlpOf(object, localMarkings, messageTlp);
     }
 
-    private static boolean isDefinition(JsonNode o) {
-        String t = o.path("type").asText();
-        return t.equals("marking-definition") || t.equals("extension-definition");
-    }
-
     /**
      * A copy of {@code bundle} holding the objects {@code visible} admits, and then only those that can still stand:
-     * the same cascade as {@link TlpMarking#redact} (a relationship or sighting whose endpoint went, anything whose
+     * through the one cascade of {@link TlpMarking#redact} (a relationship or sighting whose endpoint went, anything whose
      * marking definition went, a report/grouping/note/opinion/observed-data left without object_refs), with remaining
      * references to removed objects pruned, so the output never holds a dangling reference.
      */
     public static ObjectNode redact(JsonNode bundle, Predicate<JsonNode> visible) {
-        if (bundle == null || !bundle.isObject() || !bundle.path("objects").isArray()) {
-            throw new IllegalArgumentException("not a STIX bundle: no objects array");
-        }
-        List<JsonNode> kept = new ArrayList<>();
-        Set<String> removed = new HashSet<>();
-        for (JsonNode o : bundle.get("objects")) {
-            if (visible.test(o)) {
-                kept.add(o);
-            } else {
-                removed.add(o.path("id").asText());
-            }
-        }
-        boolean changed = !removed.isEmpty();
-        while (changed) {
-            changed = false;
-            for (Iterator<JsonNode> it = kept.iterator(); it.hasNext(); ) {
-                JsonNode o = it.next();
-                if (TlpMarking.cannotStand(o, removed)) {
-                    removed.add(o.path("id").asText());
-                    it.remove();
-                    changed = true;
-                }
-            }
-        }
-        ObjectNode out = bundle.deepCopy();
-        ArrayNode objects = out.putArray("objects");
-        for (JsonNode o : kept) {
-            JsonNode copy = o.deepCopy();
-            if (!removed.isEmpty()) {
-                TlpMarking.prune(copy, removed);
-            }
-            objects.add(copy);
-        }
-        return out;
+        return TlpMarking.redact(bundle, visible);
     }
 }

@@ -1,5 +1,7 @@
 package io.parley.evidence;
 
+import java.util.Locale;
+
 /** The kinds of observable Parley correlates across parties, with the STIX SCO type each comes from. */
 public enum ObservableType {
     IPV4("ipv4-addr"),
@@ -16,6 +18,11 @@ public enum ObservableType {
 
     ObservableType(String stixType) {
         this.stixType = stixType;
+    }
+
+    /** The name of this kind in the API and the correlation index: {@code ipv4}, {@code domain}, {@code sha256}, ... */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** The STIX Cyber-observable Object type that carries this kind of value. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Reads TLP (and PAP) markings on STIX objects and redacts bundles to a recipient's TLP ceiling.
@@ -123,18 +124,27 @@ public final class TlpMarking {
      * @throws IllegalArgumentException when {@code bundle} has no {@code objects} array
      */
     public static ObjectNode redact(JsonNode bundle, Tlp ceiling, Tlp unmarked) {
-        if (bundle == null || !bundle.isObject() || !bundle.path("objects").isArray()) {
-            throw new IllegalArgumentException("not a STIX bundle: no objects array");
-        }
+        requireBundle(bundle);
         Map<String, Tlp> local = localTlpMarkings(bundle);
+        return redact(bundle, o -> !governingTlp(o, local, unmarked).exceeds(ceiling));
+    }
+
+    /**
+     * A copy of {@code bundle} holding the objects {@code visible} admits, and then only those that can still stand
+     * (the cascade described above), with remaining references to removed objects pruned. {@link MarkingPolicy}
+     * judges visibility per reader; this is the one place objects are removed from a bundle.
+     *
+     * @throws IllegalArgumentException when {@code bundle} has no {@code objects} array
+     */
+    static ObjectNode redact(JsonNode bundle, Predicate<JsonNode> visible) {
+        requireBundle(bundle);
         List<JsonNode> kept = new ArrayList<>();
         Set<String> removed = new HashSet<>();
         for (JsonNode o : bundle.get("objects")) {
-            Tlp tlp = effectiveTlp(o, local).orElse(isDefinition(o) ? Tlp.CLEAR : unmarked);
-            if (tlp.exceeds(ceiling)) {
-                removed.add(o.path("id").asText());
-            } else {
+            if (visible.test(o)) {
                 kept.add(o);
+            } else {
+                removed.add(o.path("id").asText());
             }
         }
         // Cascade: removing one object can orphan another (a sighting of a removed indicator, an opinion about a
@@ -163,8 +173,22 @@ public final class TlpMarking {
         return out;
     }
 
-    /** True if, with {@code removed} gone, {@code o} would lose a marking, an endpoint or all its object_refs. Shared with {@link MarkingPolicy}. */
-    static boolean cannotStand(JsonNode o, Set<String> removed) {
+    private static void requireBundle(JsonNode bundle) {
+        if (bundle == null || !bundle.isObject() || !bundle.path("objects").isArray()) {
+            throw new IllegalArgumentException("not a STIX bundle: no objects array");
+        }
+    }
+
+    /**
+     * The TLP that governs {@code object}: its effective TLP, else CLEAR for marking and extension definitions, else
+     * {@code unmarked}.
+     */
+    static Tlp governingTlp(JsonNode object, Map<String, Tlp> local, Tlp unmarked) {
+        return effectiveTlp(object, local).orElse(isDefinition(object) ? Tlp.CLEAR : unmarked);
+    }
+
+    /** True if, with {@code removed} gone, {@code o} would lose a marking, an endpoint or all its object_refs. */
+    private static boolean cannotStand(JsonNode o, Set<String> removed) {
         for (String ref : allMarkingRefs(o)) {
             if (removed.contains(ref)) {
                 return true; // a marking we can no longer ship: never strip a marking, drop the object
@@ -186,7 +210,7 @@ public final class TlpMarking {
     }
 
     /** Removes references to {@code removed} at any depth: single refs are dropped, lists filtered (and dropped when empty). */
-    static void prune(JsonNode node, Set<String> removed) {
+    private static void prune(JsonNode node, Set<String> removed) {
         if (node.isArray()) {
             node.forEach(c -> prune(c, removed));
             return;

@@ -28,7 +28,7 @@ import io.parley.store.NonceStore;
 import io.parley.store.PartyStore;
 import io.parley.store.UserStore;
 import io.parley.taxii.ChannelDirectory;
-import io.parley.taxii.EvidenceService;
+import io.parley.taxii.Evidence;
 import io.parley.taxii.EvidenceStore;
 import io.parley.taxii.OutgoingEvidence;
 import io.parley.taxii.TaxiiStore;
@@ -69,7 +69,7 @@ public final class Node implements AutoCloseable {
     private final Refusals refusals;
     private final Composer composer;
     private final RedCaseSteps redCaseSteps;
-    private final EvidenceService evidence;
+    private final Evidence evidence;
     private final TransparencyLog log;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** The signed card; replaced when the base URL becomes known (port 0) — readers always see a whole card. */
@@ -116,7 +116,7 @@ public final class Node implements AutoCloseable {
             acceptedListeners.forEach(l -> l.accept(stored));
         }, refusals, log::poke);
         // Evidence is part of the node, not of its HTTP edge: the Composer checks every envelope's evidence against it.
-        this.evidence = new EvidenceService(new EvidenceStore(db), new TaxiiStore(db), ChannelDirectory.of(channels), config.origin(), clock);
+        this.evidence = Evidence.of(new EvidenceStore(db), new TaxiiStore(db), ChannelDirectory.of(channels), config.origin(), clock);
         this.redCaseSteps = new RedCaseSteps(envelopes);
         this.composer = new Composer(key, envelopes, acceptor, clock, List.of(redCaseSteps, new OutgoingEvidence(evidence, users)));
         this.witnessKey = new CosignerKey(witnessSigningKey);
@@ -349,7 +349,7 @@ public final class Node implements AutoCloseable {
     }
 
     /** Evidence held on this node: bundles, TAXII collections, correlation, and the outgoing evidence rules. */
-    public EvidenceService evidence() {
+    public Evidence evidence() {
         return evidence;
     }
 

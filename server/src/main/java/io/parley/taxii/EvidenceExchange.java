@@ -4,13 +4,13 @@ import io.javalin.Javalin;
 import io.parley.node.Node;
 
 /**
- * Evidence exchange on a node (issue 7): wires the evidence service, the TAXII 2.1 server, the evidence API and the
+ * Evidence exchange on a node (issue 7): wires the evidence parts, the TAXII 2.1 server, the evidence API and the
  * background indexer into the HTTP server. {@code HttpServer.start} calls {@link #register} once; the worker stops
  * when the server stops.
  */
 public final class EvidenceExchange {
     private final Node node;
-    private final EvidenceService evidence;
+    private final Evidence evidence;
     private final TaxiiService taxii;
     private final EvidenceWorker worker;
 
@@ -31,7 +31,7 @@ public final class EvidenceExchange {
         });
     }
 
-    public EvidenceService evidence() {
+    public Evidence evidence() {
         return evidence;
     }
 

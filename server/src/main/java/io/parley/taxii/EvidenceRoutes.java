@@ -43,9 +43,9 @@ final class EvidenceRoutes {
     static final String API_USER = "parley.user";
 
     private final Node node;
-    private final EvidenceService evidence;
+    private final Evidence evidence;
 
-    EvidenceRoutes(Node node, EvidenceService evidence) {
+    EvidenceRoutes(Node node, Evidence evidence) {
         this.node = node;
         this.evidence = evidence;
     }
@@ -72,13 +72,13 @@ final class EvidenceRoutes {
     private void caseCorrelations(Context ctx) {
         String id = ctx.pathParam("id");
         String channel = CaseBook.channelOf(node.caseStore(), id, ctx.queryParam("channel")).orElse(null);
-        json(ctx, 200, evidence.caseCorrelations(user(ctx), channel, id));
+        json(ctx, 200, evidence.correlation().caseCorrelations(user(ctx), channel, id));
     }
 
     private LocalUser user(Context ctx) {
         UserStore.User u = ctx.attribute(API_USER);
         if (u == null) throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized", "no authenticated account"));
-        return evidence.requester(u.username(), u.role());
+        return evidence.access().requester(u.username(), u.role());
     }
 
     // --- evidence ---------------------------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ final class EvidenceRoutes {
     private void upload(Context ctx) {
         LocalUser u = user(ctx);
         JsonNode bundle = Requests.jsonBody(ctx);
-        EvidenceService.Stored s = evidence.upload(bundle, u.username(), unmarked(ctx), caseParam(ctx), "upload");
+        EvidenceIngest.Stored s = evidence.ingest().upload(bundle, u.username(), unmarked(ctx), caseParam(ctx), "upload");
         ctx.header("Location", "/api/v1/evidence/" + s.sha256());
         json(ctx, s.created() ? 201 : 200, storedJson(s));
     }
@@ -95,7 +95,7 @@ final class EvidenceRoutes {
         LocalUser u = user(ctx);
         JsonNode misp = Requests.jsonBody(ctx);
         MispImport.Result r = MispImport.convert(misp);
-        EvidenceService.Stored s = evidence.upload(r.bundle(), u.username(), unmarked(ctx), caseParam(ctx), "misp");
+        EvidenceIngest.Stored s = evidence.ingest().upload(r.bundle(), u.username(), unmarked(ctx), caseParam(ctx), "misp");
         ObjectNode out = storedJson(s);
         ArrayNode skipped = out.putArray("skipped");
         r.skipped().forEach(skipped::add);
@@ -103,14 +103,14 @@ final class EvidenceRoutes {
         json(ctx, s.created() ? 201 : 200, out);
     }
 
-    private static ObjectNode storedJson(EvidenceService.Stored s) {
+    private static ObjectNode storedJson(EvidenceIngest.Stored s) {
         return Json.object().put("sha256", s.sha256()).put("objects", s.objects()).put("bytes", s.bytes())
                 .put("location", "/api/v1/evidence/" + s.sha256());
     }
 
     private static Tlp unmarked(Context ctx) {
         String t = ctx.queryParam("tlp");
-        if (t == null || t.isBlank()) return EvidenceService.DEFAULT_UNMARKED;
+        if (t == null || t.isBlank()) return EvidenceIngest.DEFAULT_UNMARKED;
         return Tlp.fromWire(t.toLowerCase(Locale.ROOT)).orElseThrow(() -> ProblemException.badRequest("bad-query-parameter",
                 "query parameter 'tlp' (the TLP of unmarked objects) must be clear, green, amber, amber+strict or red"));
     }
@@ -122,13 +122,13 @@ final class EvidenceRoutes {
 
     private ObjectNode visible(Context ctx) {
         String sha = ctx.pathParam("sha256");
-        return evidence.visibleBundle(user(ctx), sha)
+        return evidence.access().visibleBundle(user(ctx), sha)
                 .orElseThrow(() -> ProblemException.notFound("no evidence " + sha + " that this account may read"));
     }
 
     private void read(Context ctx) {
         ObjectNode bundle = visible(ctx);
-        evidence.meta(ctx.pathParam("sha256")).ifPresent(b ->
+        evidence.access().held(ctx.pathParam("sha256")).ifPresent(b ->
                 ctx.header("Parley-Withheld-Objects", Integer.toString(b.objectCount() - bundle.get("objects").size())));
         ctx.status(200).contentType(TaxiiService.STIX_MEDIA).result(Json.write(bundle));
     }
@@ -142,7 +142,7 @@ final class EvidenceRoutes {
     private void exportIodef(Context ctx) {
         ObjectNode bundle = visible(ctx);
         String sha = ctx.pathParam("sha256");
-        var meta = evidence.meta(sha).orElseThrow();
+        var meta = evidence.access().held(sha).orElseThrow();
         String title = null;
         for (JsonNode o : bundle.get("objects")) {
             if (o.path("type").asText().equals("report") && o.path("name").isTextual()) {
@@ -169,16 +169,16 @@ final class EvidenceRoutes {
         ObservableType t = observableType(type).orElseThrow(() -> ProblemException.badRequest("bad-query-parameter",
                 "type must be one of ipv4, ipv6, domain, url, email, md5, sha1, sha256, asn"));
         var normalised = io.parley.evidence.Observable.of(t, value).orElseThrow(() -> ProblemException.badRequest("bad-query-parameter",
-                "'" + value + "' is not a valid " + EvidenceService.typeName(t)));
-        ObjectNode out = Json.object().put("type", EvidenceService.typeName(t)).put("value", normalised.value());
-        out.set("sightings", evidence.sightings(user(ctx), t, value));
+                "'" + value + "' is not a valid " + t.wire()));
+        ObjectNode out = Json.object().put("type", t.wire()).put("value", normalised.value());
+        out.set("sightings", evidence.correlation().sightings(user(ctx), t, value));
         json(ctx, 200, out);
     }
 
     static Optional<ObservableType> observableType(String s) {
         String l = s.toLowerCase(Locale.ROOT);
         for (ObservableType t : ObservableType.values()) {
-            if (EvidenceService.typeName(t).equals(l)) return Optional.of(t);
+            if (t.wire().equals(l)) return Optional.of(t);
         }
         return switch (l) {
             case "ipv4-addr" -> Optional.of(ObservableType.IPV4);
@@ -265,7 +265,7 @@ final class EvidenceRoutes {
 
     /**
      * A peer fetches a bundle this node named by hash in one of its envelopes; the request is signed with the peer's
-     * log key (as catch-up is) and the answer holds only what that peer may see ({@link EvidenceService#forPeer}).
+     * log key (as catch-up is) and the answer holds only what that peer may see ({@link EvidenceAccess#forPeer}).
      */
     private void forPeer(Context ctx) {
         String peer = io.parley.api.PeerThrottle.authenticated(node, ctx, 1);
@@ -274,7 +274,7 @@ final class EvidenceRoutes {
             throw ProblemException.badRequest("bad-query-parameter", "query parameter 'envelope' (the hash of the envelope naming the evidence) is required");
         }
         String sha = ctx.pathParam("sha256");
-        ObjectNode bundle = evidence.forPeer(peer, sha, envelope);
+        ObjectNode bundle = evidence.access().forPeer(peer, sha, envelope);
         byte[] body = Json.write(bundle).getBytes(StandardCharsets.UTF_8);
         // Signed, so that bytes other than the ones our envelope names would be proof against us (never happens
         // with honest software), and the recipient can tell our answer from a tampered one.

@@ -46,11 +46,11 @@ public final class EvidenceWorker implements AutoCloseable {
     private static final Backoff FETCH_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofMinutes(10));
 
     private final Node node;
-    private final EvidenceService evidence;
+    private final Evidence evidence;
     private final HttpClient http;
     private final Worker worker;
 
-    public EvidenceWorker(Node node, EvidenceService evidence) {
+    public EvidenceWorker(Node node, Evidence evidence) {
         this.node = node;
         this.evidence = evidence;
         this.http = node.peerHttp(Duration.ofSeconds(5)).build();
@@ -74,7 +74,7 @@ public final class EvidenceWorker implements AutoCloseable {
 
     /** Indexes the next batch of envelopes; true when there may be more. */
     boolean indexBatch() {
-        EvidenceService.Batch b = evidence.indexEnvelopes(BATCH, worker::stopping);
+        EvidenceIngest.Batch b = evidence.ingest().indexEnvelopes(BATCH, worker::stopping);
         if (b.pendingFetches() > 0) worker.wake();
         return b.more();
     }
@@ -99,7 +99,7 @@ public final class EvidenceWorker implements AutoCloseable {
                     .header("Accept", "application/json");
             PeerRequestAuth.sign(b, "GET", target, new byte[0], node.key(), node.now());
             // A bundle is at most 10 MiB canonical; its served form may carry some whitespace more.
-            HttpResponse<byte[]> res = io.parley.federation.CappedResponses.send(http, b.build(), 2 * EvidenceService.MAX_BUNDLE_BYTES, Duration.ofSeconds(60));
+            HttpResponse<byte[]> res = io.parley.federation.CappedResponses.send(http, b.build(), 2 * EvidenceIngest.MAX_BUNDLE_BYTES, Duration.ofSeconds(60));
             if (res.statusCode() == 200) {
                 received(link, res);
             } else if (res.statusCode() == 429) {
@@ -107,7 +107,7 @@ public final class EvidenceWorker implements AutoCloseable {
                 var wait = io.parley.federation.PeerClient.RateLimited.parse(res.headers().firstValue("Retry-After").orElse(null), node.now());
                 evidence.store().postpone(link.envelopeHash(), link.refSha256(), node.now().plus(wait).toEpochMilli(),
                         link.sender() + " asked us to wait " + wait.toSeconds() + " s (rate limit)");
-            } else if (res.statusCode() == 404 && problemType(res.body()).endsWith("/" + EvidenceService.WITHHELD)) {
+            } else if (res.statusCode() == 404 && problemType(res.body()).endsWith("/" + EvidenceAccess.WITHHELD)) {
                 evidence.store().settle(link.envelopeHash(), link.refSha256(), EvidenceStore.FAILED, null,
                         "withheld: " + link.sender() + " may not give this node all of it, so it gives none");
             } else if (res.statusCode() == 403 || res.statusCode() == 404) {
@@ -150,7 +150,7 @@ public final class EvidenceWorker implements AutoCloseable {
             // bytes that are not JSON cannot be the bundle named either: kept as proof like any other mismatch
         }
         if (link.refSha256().equals(bundleSha)) {
-            evidence.completeFetch(link, bundle);
+            evidence.ingest().completeFetch(link, bundle);
             return;
         }
         String envelope = node.envelopes().byHash(link.envelopeHash())

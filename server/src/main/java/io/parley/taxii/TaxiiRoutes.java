@@ -45,10 +45,10 @@ public final class TaxiiRoutes {
     private static final String CHALLENGE = "Basic realm=\"parley-taxii\", charset=\"UTF-8\", Bearer realm=\"parley-taxii\"";
 
     private final Node node;
-    private final EvidenceService evidence;
+    private final Evidence evidence;
     private final TaxiiService taxii;
 
-    TaxiiRoutes(Node node, EvidenceService evidence, TaxiiService taxii) {
+    TaxiiRoutes(Node node, Evidence evidence, TaxiiService taxii) {
         this.node = node;
         this.evidence = evidence;
         this.taxii = taxii;
@@ -117,7 +117,7 @@ public final class TaxiiRoutes {
             ctx.header("WWW-Authenticate", CHALLENGE);
             throw new TaxiiException(401, "Unauthorized", refusal);
         }
-        ctx.attribute(USER, evidence.requester(user.get().username(), user.get().role()));
+        ctx.attribute(USER, evidence.access().requester(user.get().username(), user.get().role()));
         if (ctx.method() != HandlerType.OPTIONS && negotiate(ctx.header("Accept"), true) == null) {
             throw new TaxiiException(406, "Not Acceptable", "this server answers with " + TaxiiService.TAXII_MEDIA
                     + " (objects also as " + TaxiiService.STIX_MEDIA + "); the Accept header admits neither: " + ctx.header("Accept"));
@@ -178,7 +178,7 @@ public final class TaxiiRoutes {
         o.put("title", node.origin());
         o.put("description", "One collection per channel of this node, and the node's own-sharing collection");
         o.putArray("versions").add(TaxiiService.TAXII_MEDIA);
-        o.put("max_content_length", EvidenceService.MAX_BUNDLE_BYTES);
+        o.put("max_content_length", EvidenceIngest.MAX_BUNDLE_BYTES);
         return o;
     }
 
@@ -197,7 +197,7 @@ public final class TaxiiRoutes {
             return c.get();
         }
         // A channel this node knows but is not a member of: the collection exists, the account may not read it.
-        for (var charter : evidence.channels().all()) {
+        for (var charter : evidence.audiences().channels().all()) {
             if (CollectionIds.ofChannel(charter.channel()).equals(id)) {
                 throw new TaxiiException(403, "Forbidden", "this node is not a member of the channel of collection " + id);
             }

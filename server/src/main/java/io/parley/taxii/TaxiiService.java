@@ -40,12 +40,16 @@ public final class TaxiiService {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9-]*--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-    private final EvidenceService evidence;
+    private final Audiences audiences;
+    private final EvidenceIngest ingest;
+    private final EvidenceAccess access;
     private final TaxiiStore store;
     private final Clock clock;
 
-    public TaxiiService(EvidenceService evidence, Clock clock) {
-        this.evidence = evidence;
+    public TaxiiService(Evidence evidence, Clock clock) {
+        this.audiences = evidence.audiences();
+        this.ingest = evidence.ingest();
+        this.access = evidence.access();
         this.store = evidence.taxii();
         this.clock = clock;
     }
@@ -67,14 +71,14 @@ public final class TaxiiService {
     /** The collections {@code user} may see: the own-sharing collection, then one per channel of this node. */
     public List<CollectionInfo> collections(LocalUser user) {
         List<CollectionInfo> out = new ArrayList<>();
-        String self = evidence.self();
+        String self = audiences.self();
         out.add(new CollectionInfo(CollectionIds.own(self), self + " own sharing",
                 "STIX objects this node shares: uploads, MISP imports and objects added here over TAXII", true, true, Audience.own(self)));
-        List<Charter> charters = new ArrayList<>(evidence.channels().all());
+        List<Charter> charters = new ArrayList<>(audiences.channels().all());
         charters.sort(Comparator.comparing(Charter::title).thenComparing(Charter::channel));
         for (Charter c : charters) {
             if (c.member(self).isEmpty()) continue;
-            Audience a = evidence.audience(c.channel(), self, null);
+            Audience a = audiences.of(c.channel(), self, null);
             out.add(new CollectionInfo(CollectionIds.ofChannel(c.channel()), c.title(),
                     "STIX objects exchanged in channel " + c.channel() + " (TLP ceiling " + c.tlpCeiling().wire() + ")", true, false, a));
         }
@@ -132,7 +136,7 @@ public final class TaxiiService {
         }
         List<String> ids = new ArrayList<>();
         objects.forEach(o -> ids.add(o.path("id").asText()));
-        Map<String, String> blocked = wholeFails ? Map.of() : evidence.blockedFor(c.audience(), ids);
+        Map<String, String> blocked = wholeFails ? Map.of() : access.blockedFor(c.audience(), ids);
         ArrayNode accepted = Json.MAPPER.createArrayNode();
         ObjectNode status = Json.object();
         ArrayNode successes = Json.MAPPER.createArrayNode();
@@ -151,7 +155,7 @@ public final class TaxiiService {
         if (!accepted.isEmpty()) {
             ObjectNode ok = bundle.deepCopy();
             ok.set("objects", accepted);
-            evidence.index(ok, "taxii:" + statusId, new EvidenceService.Context(c.audience(), EvidenceService.DEFAULT_UNMARKED, "", null));
+            ingest.index(ok, "taxii:" + statusId, new EvidenceContext(c.audience(), EvidenceIngest.DEFAULT_UNMARKED, "", null));
         }
         status.put("id", statusId);
         status.put("status", "complete");

@@ -2,10 +2,13 @@
  * Evidence exchange on a node: the evidence store, the TAXII 2.1 server, correlation and the evidence API.
  *
  * <ul>
- *   <li>{@link io.parley.taxii.EvidenceService}: bundles stored by the SHA-256 of their RFC 8785 form, indexed per
- *       sharing context into TAXII collections ({@code stix_objects}) and into the correlation index
- *       ({@code observables}); every read and share decision goes through
- *       {@link io.parley.evidence.MarkingPolicy}.</li>
+ *   <li>{@link io.parley.taxii.EvidenceIngest}: bundles validated and stored by the SHA-256 of their RFC 8785 form,
+ *       indexed per sharing context ({@link io.parley.taxii.EvidenceContext}) into TAXII collections
+ *       ({@code stix_objects}) and into the correlation index ({@code observables}).</li>
+ *   <li>{@link io.parley.taxii.EvidenceAccess}: what a local user may read, what a peer may fetch, what may be shared
+ *       on; {@link io.parley.taxii.EvidenceCorrelation}: sightings and correlated cases, as far as the reader may see.
+ *       Every read and share decision goes through {@link io.parley.evidence.MarkingPolicy}, with audiences from the
+ *       charters ({@link io.parley.taxii.Audiences}). {@link io.parley.taxii.Evidence} holds the three for a node.</li>
  *   <li>{@link io.parley.taxii.TaxiiService} and {@link io.parley.taxii.TaxiiStore}: TAXII 2.1 collections (one per
  *       channel of this node, plus the own-sharing collection) with keyset paging in SQL.</li>
  *   <li>{@link io.parley.taxii.EvidenceWorker}: indexes every stored envelope (a durable cursor over the envelopes

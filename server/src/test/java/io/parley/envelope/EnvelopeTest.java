@@ -6,6 +6,7 @@ import java.util.Base64;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.identity.SigningKey;
@@ -54,6 +55,35 @@ class EnvelopeTest {
         ObjectNode json = e.toJson();
         ((ObjectNode) json.get("body")).put("text", "altered");
         assertFalse(EnvelopeSigner.verify(Envelope.fromJson(json), key.verifierKey()), "edited body");
+    }
+
+    @Test
+    void changingWhatBodyOrToJsonReturnsLeavesTheSignedEnvelopeAsSigned() {
+        Envelope e = Fixtures.envelope(key, "ch-1", 2, "a".repeat(64), Tlp.AMBER, "original");
+        String hash = e.hash();
+        byte[] canonical = e.canonicalBytes();
+        e.body().put("text", "altered").putArray("extra").add(1);
+        e.body().removeAll();
+        ((ObjectNode) e.toJson().get("body")).put("text", "altered");
+        assertEquals(hash, e.hash());
+        assertArrayEquals(canonical, e.canonicalBytes());
+        assertTrue(EnvelopeSigner.verify(e, key.verifierKey()), "the signature still verifies");
+        assertEquals("original", e.body().path("text").asText());
+    }
+
+    @Test
+    void theBodyGivenToADraftIsCopiedSoChangingItLaterChangesNothingSigned() {
+        ObjectNode body = Json.object().put("text", "original");
+        body.putObject("nested").putArray("list").add("a");
+        Envelope draft = new Envelope(1, "ch-1", key.name(), 1, null, Kind.NOTIFY, null, "2026-11-23T10:00:00Z", Priority.URGENT, Tlp.GREEN, body, null);
+        Envelope signed = EnvelopeSigner.sign(draft, key);
+        String hash = signed.hash();
+        body.put("text", "altered");
+        ((ArrayNode) body.get("nested").get("list")).add("b");
+        assertEquals(hash, signed.hash());
+        assertTrue(EnvelopeSigner.verify(signed, key.verifierKey()));
+        assertEquals("original", draft.body().path("text").asText());
+        assertEquals(1, signed.body().get("nested").get("list").size(), "nested members are copied too");
     }
 
     @Test

@@ -40,7 +40,7 @@ import io.parley.testing.TestNodes;
 class EvidenceApiTest {
     @TempDir static Path tmp;
     NodeServer node;
-    EvidenceService evidence;
+    Evidence evidence;
     final SigningKey peer = SigningKey.generate("cert-p.example");
     final SigningKey peer2 = SigningKey.generate("cert-q.example");
     static final String BOSS = Stix.basic("boss", "boss-password-1");
@@ -53,7 +53,7 @@ class EvidenceApiTest {
         TestNodes.activate(node, Fixtures.charter("ch-two", Tlp.RED, node.node().key(), peer2), peer2);
         SigningKey peer3 = SigningKey.generate("cert-r.example");
         TestNodes.activate(node, Fixtures.charter("ch-three", Tlp.RED, node.node().key(), peer3), peer3);
-        evidence = new EvidenceService(new EvidenceStore(node.node().db()), new TaxiiStore(node.node().db()),
+        evidence = Evidence.of(new EvidenceStore(node.node().db()), new TaxiiStore(node.node().db()),
                 ChannelDirectory.of(node.node().channels()), node.node().origin(), node.node().clock());
     }
 
@@ -170,7 +170,7 @@ class EvidenceApiTest {
         var res = upload(big, Stix.duty());
         assertEquals(201, res.statusCode(), res.body().length() > 500 ? res.body().substring(0, 500) : res.body());
         assertEquals(3000, Json.parse(res.body()).path("objects").asInt());
-        byte[] tooBig = new byte[(int) EvidenceService.MAX_BUNDLE_BYTES + 10];
+        byte[] tooBig = new byte[(int) EvidenceIngest.MAX_BUNDLE_BYTES + 10];
         java.util.Arrays.fill(tooBig, (byte) ' ');
         var res2 = TestNodes.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/v1/evidence")).header("Authorization", Stix.duty())
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(tooBig)).build());
@@ -276,8 +276,8 @@ class EvidenceApiTest {
     void othersStrictObjectsAreNeverSharedOnToAnotherChannel() throws Exception {
         ObjectNode strict = Stix.indicator(Tlp.AMBER_STRICT, "192.0.2.90"), amber = Stix.indicator(Tlp.AMBER, "192.0.2.91"),
                 green = Stix.indicator(Tlp.GREEN, "192.0.2.92");
-        evidence.index(Stix.bundle(strict, amber, green), "rx-" + UUID.randomUUID(),
-                new EvidenceService.Context(evidence.audience("ch-two", peer2.name(), null), Tlp.GREEN, "env-" + UUID.randomUUID(), null));
+        evidence.ingest().index(Stix.bundle(strict, amber, green), "rx-" + UUID.randomUUID(),
+                new EvidenceContext(evidence.audiences().of("ch-two", peer2.name(), null), Tlp.GREEN, "env-" + UUID.randomUUID(), null));
         ObjectNode body = Json.object().put("text", "forwarding");
         body.set("stix", Stix.bundle(strict, amber, green));
         JsonNode p = problem(send("ch-three", "amber+strict", body), 422);

@@ -233,7 +233,7 @@ class EvidenceStoreContractTest {
         try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp))) {
             SigningKey other = SigningKey.generate("cert-o.example");
             Charter ch = Fixtures.charter("ch", Tlp.RED, SELF, PEER, other);
-            EvidenceService svc = new EvidenceService(new EvidenceStore(db), new TaxiiStore(db), directory(ch), SELF.name(), java.time.Clock.systemUTC());
+            Evidence svc = Evidence.of(new EvidenceStore(db), new TaxiiStore(db), directory(ch), SELF.name(), java.time.Clock.systemUTC());
             ObjectNode green = Stix.indicator(Tlp.GREEN, "203.0.113.90"), red = Stix.indicator(Tlp.RED, "203.0.113.91"),
                     unmarked = Stix.indicator(null, "203.0.113.92");
             ObjectNode body = Json.object().put("text", "x");
@@ -244,8 +244,8 @@ class EvidenceStoreContractTest {
             new EnvelopeStore(db).insert(e, e.hash(), t0);
             EvidenceWorkerHarness.indexAll(svc);
             String coll = CollectionIds.ofChannel("ch");
-            var officer = svc.requester("duty", "officer");
-            var admin = svc.requester("boss", "admin");
+            var officer = svc.access().requester("duty", "officer");
+            var admin = svc.access().requester("boss", "admin");
             var info = new TaxiiService(svc, java.time.Clock.systemUTC()).collection(officer, coll).orElseThrow();
             assertEquals(2, svc.taxii().objects(coll, MarkingPolicy.clearance(officer, info.audience()), all(100, null)).rows().size(),
                     "green, and the unmarked one at the envelope's AMBER");
@@ -253,12 +253,12 @@ class EvidenceStoreContractTest {
                     "RED is named to this node");
             String sha = svc.store().linksNaming(svc.store().db().query("SELECT ref_sha256 FROM evidence_links", rs -> rs.getString(1)).get(0))
                     .get(0).storedSha256();
-            assertEquals(2, svc.visibleBundle(officer, sha).orElseThrow().get("objects").size());
-            assertEquals(3, svc.visibleBundle(admin, sha).orElseThrow().get("objects").size());
+            assertEquals(2, svc.access().visibleBundle(officer, sha).orElseThrow().get("objects").size());
+            assertEquals(3, svc.access().visibleBundle(admin, sha).orElseThrow().get("objects").size());
             // correlation: the RED sighting only for the admin
-            assertEquals(0, svc.sightings(officer, io.parley.evidence.ObservableType.IPV4, "203.0.113.91").size());
-            assertEquals(1, svc.sightings(admin, io.parley.evidence.ObservableType.IPV4, "203.0.113.91").size());
-            assertEquals("case-9", svc.sightings(officer, io.parley.evidence.ObservableType.IPV4, "203.0.113.92").get(0).path("case").asText());
+            assertEquals(0, svc.correlation().sightings(officer, io.parley.evidence.ObservableType.IPV4, "203.0.113.91").size());
+            assertEquals(1, svc.correlation().sightings(admin, io.parley.evidence.ObservableType.IPV4, "203.0.113.91").size());
+            assertEquals("case-9", svc.correlation().sightings(officer, io.parley.evidence.ObservableType.IPV4, "203.0.113.92").get(0).path("case").asText());
             // indexing again changes nothing
             EvidenceWorkerHarness.reindex(svc);
             assertEquals(3, svc.taxii().count(coll));

@@ -4,14 +4,14 @@ package io.parley.taxii;
 final class EvidenceWorkerHarness {
     private EvidenceWorkerHarness() {}
 
-    static void indexAll(EvidenceService svc) {
-        while (svc.indexEnvelopes(200, () -> false).more()) {
+    static void indexAll(Evidence svc) {
+        while (svc.ingest().indexEnvelopes(200, () -> false).more()) {
             // next batch
         }
     }
 
     /** Indexes every envelope again from the start (indexing is idempotent). */
-    static void reindex(EvidenceService svc) {
+    static void reindex(Evidence svc) {
         svc.store().db().update("DELETE FROM evidence_cursor");
         indexAll(svc);
     }

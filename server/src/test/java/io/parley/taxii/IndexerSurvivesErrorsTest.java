@@ -51,7 +51,7 @@ class IndexerSurvivesErrorsTest {
                     return List.of(good);
                 }
             };
-            EvidenceService svc = new EvidenceService(new EvidenceStore(db), new TaxiiStore(db), directory, SELF.name(), Clock.systemUTC());
+            Evidence svc = Evidence.of(new EvidenceStore(db), new TaxiiStore(db), directory, SELF.name(), Clock.systemUTC());
             EnvelopeStore envelopes = new EnvelopeStore(db);
             Envelope bomb = envelope("bomb", "203.0.113.200");
             Envelope next = envelope("good", "203.0.113.201");
@@ -59,7 +59,7 @@ class IndexerSurvivesErrorsTest {
             envelopes.insert(next, next.hash(), Instant.now());
             EvidenceWorkerHarness.indexAll(svc);
             assertTrue(svc.store().indexFailure(bomb.hash()).orElseThrow().contains("StackOverflowError"));
-            assertEquals(1, svc.sightings(svc.requester("duty", "officer"), io.parley.evidence.ObservableType.IPV4, "203.0.113.201").size(),
+            assertEquals(1, svc.correlation().sightings(svc.access().requester("duty", "officer"), io.parley.evidence.ObservableType.IPV4, "203.0.113.201").size(),
                     "the envelope behind the failing one was indexed");
             assertTrue(svc.store().indexFailure(next.hash()).isEmpty());
         }

@@ -58,7 +58,7 @@ class MarkingProperties {
     static Path dir;
     static Database db;
     static final Map<String, Charter> CHARTERS = new java.util.concurrent.ConcurrentHashMap<>();
-    static EvidenceService svc;
+    static Evidence svc;
 
     static {
         for (String p : PARTIES) KEYS.put(p, SigningKey.generate(p));
@@ -79,7 +79,7 @@ class MarkingProperties {
                 return List.copyOf(CHARTERS.values());
             }
         };
-        svc = new EvidenceService(new EvidenceStore(db), new TaxiiStore(db), channels, SELF, Clock.systemUTC());
+        svc = Evidence.of(new EvidenceStore(db), new TaxiiStore(db), channels, SELF, Clock.systemUTC());
     }
 
     @AfterContainer
@@ -194,7 +194,7 @@ class MarkingProperties {
             int kind = r.nextInt(4); // 0 upload, 1 inline from a member, 2 by hash from this node, 3 inline from this node
             if (kind == 0) {
                 Tlp unmarked = Tlp.values()[r.nextInt(5)];
-                var stored = svc.upload(bundle, "someone", unmarked, caseId, "upload");
+                var stored = svc.ingest().upload(bundle, "someone", unmarked, caseId, "upload");
                 shares.add(new Share(null, SELF, unmarked, null, objs, caseId, false, "", stored.sha256()));
                 continue;
             }
@@ -215,7 +215,7 @@ class MarkingProperties {
             String sha;
             if (kind == 2) {
                 Tlp uploadUnmarked = Tlp.values()[r.nextInt(5)];
-                sha = svc.upload(bundle, "someone", uploadUnmarked, caseId, "upload").sha256();
+                sha = svc.ingest().upload(bundle, "someone", uploadUnmarked, caseId, "upload").sha256();
                 shares.add(new Share(null, SELF, uploadUnmarked, null, objs, caseId, false, "", sha)); // the upload is a context too
                 body.putArray("evidence").addObject().put("sha256", sha).put("name", "b" + i);
             } else {
@@ -281,7 +281,7 @@ class MarkingProperties {
             }
             // GET evidence (and exports, built from the same redacted bundle): allowed in some context of that bundle
             for (Share s : shares) {
-                Optional<ObjectNode> b = svc.visibleBundle(user, s.sha());
+                Optional<ObjectNode> b = svc.access().visibleBundle(user, s.sha());
                 if (b.isEmpty()) continue;
                 for (JsonNode o : b.get().get("objects")) {
                     String id = o.path("id").asText();
@@ -293,7 +293,7 @@ class MarkingProperties {
             }
             // correlation: indicator sightings and case correlations
             for (String ip : ips) {
-                for (JsonNode row : svc.sightings(user, ObservableType.IPV4, ip)) {
+                for (JsonNode row : svc.correlation().sightings(user, ObservableType.IPV4, ip)) {
                     boolean ok = shares.stream().anyMatch(s -> matches(s, row) && s.objects().stream()
                             .anyMatch(o -> o.ip().equals(ip) && governing(o, s).wire().equals(row.path("tlp").asText())
                                     && oracleLocal(rq.admin(), rq.scopes(), s, governing(o, s))));
@@ -301,7 +301,7 @@ class MarkingProperties {
                 }
             }
             for (String c : cases) {
-                for (JsonNode corr : svc.caseCorrelations(user, null, c).path("correlated_cases")) {
+                for (JsonNode corr : svc.correlation().caseCorrelations(user, null, c).path("correlated_cases")) {
                     for (JsonNode shared : corr.path("shared")) {
                         String ip = shared.path("value").asText();
                         assertTrue(visibleIn(rq, shares, c, ip), () -> rq + " correlated " + c + " via invisible " + ip);
@@ -318,7 +318,7 @@ class MarkingProperties {
                 String peer = PARTIES[k];
                 ObjectNode got;
                 try {
-                    got = svc.forPeer(peer, s.sha(), s.envelopeHash());
+                    got = svc.access().forPeer(peer, s.sha(), s.envelopeHash());
                 } catch (EvidenceException e) {
                     if (e.status() == 403) assertFalse(s.channel().members().contains(peer), peer + " is a member of " + s.channel());
                     else assertEquals(404, e.status());

@@ -43,7 +43,7 @@ class TaxiiConformanceTest {
     static final String API = "/taxii2/api/";
     @TempDir static Path tmp;
     NodeServer node;
-    EvidenceService evidence;
+    Evidence evidence;
     SigningKey peer = SigningKey.generate("cert-p.example");
     String main, bulk, foreign, own;
 
@@ -57,7 +57,7 @@ class TaxiiConformanceTest {
         // a channel this node has seen but is not a member of
         SigningKey x = SigningKey.generate("cert-x.example"), y = SigningKey.generate("cert-y.example");
         node.node().channels().create(Fixtures.charter("ch-foreign", Tlp.AMBER, x, y), "active", node.node().now());
-        evidence = new EvidenceService(new EvidenceStore(node.node().db()), new TaxiiStore(node.node().db()),
+        evidence = Evidence.of(new EvidenceStore(node.node().db()), new TaxiiStore(node.node().db()),
                 ChannelDirectory.of(node.node().channels()), node.node().origin(), node.node().clock());
         main = CollectionIds.ofChannel("ch-main");
         bulk = CollectionIds.ofChannel("ch-bulk");
@@ -84,8 +84,8 @@ class TaxiiConformanceTest {
 
     /** Indexes {@code objects} into channel {@code channel}'s collection as sent there by the peer in one envelope. */
     void received(String channel, Tlp envelopeTlp, ObjectNode... objects) {
-        evidence.index(Stix.bundle(objects), "test-" + UUID.randomUUID(),
-                new EvidenceService.Context(evidence.audience(channel, peer.name(), null), envelopeTlp, "env-" + UUID.randomUUID(), "case-t"));
+        evidence.ingest().index(Stix.bundle(objects), "test-" + UUID.randomUUID(),
+                new EvidenceContext(evidence.audiences().of(channel, peer.name(), null), envelopeTlp, "env-" + UUID.randomUUID(), "case-t"));
     }
 
     // --- discovery, API root, collections ---------------------------------------------------------------------------
@@ -102,7 +102,7 @@ class TaxiiConformanceTest {
     void apiRootAnnouncesTaxii21AndAMaximumContentLength() throws Exception {
         JsonNode r = json(Stix.taxii(node, API), 200);
         assertEquals(Stix.TAXII, r.path("versions").get(0).asText());
-        assertEquals(EvidenceService.MAX_BUNDLE_BYTES, r.path("max_content_length").asLong());
+        assertEquals(EvidenceIngest.MAX_BUNDLE_BYTES, r.path("max_content_length").asLong());
         assertFalse(r.path("title").asText().isBlank());
     }
 
@@ -259,7 +259,7 @@ class TaxiiConformanceTest {
         evidence.store().setRedScopes(TestNodes.USER, Set.of(), "test", node.node().now());
         // RED named to someone else is invisible even to an admin
         ObjectNode notForUs = Stix.indicator(Tlp.RED, "203.0.113.33");
-        evidence.index(Stix.bundle(notForUs), "t", new EvidenceService.Context(evidence.audience("ch-main", peer.name(), Set.of(peer.name())),
+        evidence.ingest().index(Stix.bundle(notForUs), "t", new EvidenceContext(evidence.audiences().of("ch-main", peer.name(), Set.of(peer.name())),
                 Tlp.RED, "env-x", null));
         assertFalse(json(Stix.get(node, API + "collections/" + main + "/objects/?match[id]=" + notForUs.get("id").asText(), Stix.TAXII,
                 Stix.basic("boss", "boss-password-1")), 200).has("objects"));
@@ -392,10 +392,10 @@ class TaxiiConformanceTest {
 
     @Test
     void aClearanceIsTheSameRuleAsMayRead() {
-        var officer = evidence.requester(TestNodes.USER, "officer");
-        var a = evidence.audience("ch-main", peer.name(), null);
+        var officer = evidence.access().requester(TestNodes.USER, "officer");
+        var a = evidence.audiences().of("ch-main", peer.name(), null);
         var c = MarkingPolicy.clearance(officer, a);
-        for (Tlp t : Tlp.values()) assertEquals(MarkingPolicy.mayRead(officer, a, t), c.admits(t, a.names(evidence.self())), t.toString());
+        for (Tlp t : Tlp.values()) assertEquals(MarkingPolicy.mayRead(officer, a, t), c.admits(t, a.names(evidence.audiences().self())), t.toString());
     }
 
     // --- helpers --------------------------------------------------------------------------------------------------
