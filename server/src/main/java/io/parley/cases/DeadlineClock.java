@@ -88,8 +88,9 @@ public final class DeadlineClock implements AutoCloseable {
     /** From our own signed escalate envelopes, which survive restarts with the rest of the case. */
     private boolean alreadyFired(CaseTimeline t, String deadline, int rung) {
         return node.envelopes().inCase(t.channel(), t.caseId()).stream().map(s -> s.envelope())
-                .anyMatch(e -> e.kind() == Kind.ESCALATE && e.from().equals(node.origin())
-                        && deadline.equals(e.body().path("deadline").asText()) && e.body().path("rung").asInt(-1) == rung);
+                .filter(e -> e.kind() == Kind.ESCALATE && e.from().equals(node.origin()))
+                .map(e -> e.body()) // a copy per call (envelopes are immutable): read it once
+                .anyMatch(b -> deadline.equals(b.path("deadline").asText()) && b.path("rung").asInt(-1) == rung);
     }
 
     @Override
