@@ -82,6 +82,13 @@ public final class HostileNetwork implements AutoCloseable {
         return new Charter(id, "test " + id, Level.OPERATIONAL, ms, d, ceiling, List.of());
     }
 
+    /** A new TLP:RED channel of all four parties (a proposes), active everywhere; its id is {@code name} and a random suffix. */
+    public String redChannel(String name) throws Exception {
+        String id = name + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        establish(charter(id, Tlp.RED, a, b, c, evil), a, b, c, evil);
+        return id;
+    }
+
     /** Proposes {@code charter} at {@code proposer} through the API, has every other member sign it, and waits until it is active everywhere. */
     public void establish(Charter charter, NodeServer proposer, NodeServer... others) throws Exception {
         var res = TestNodes.post(proposer, "/api/v1/channels", Json.write(charter.toJson()));

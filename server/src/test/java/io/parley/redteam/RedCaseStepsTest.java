@@ -40,12 +40,6 @@ class RedCaseStepsTest {
         if (net != null) net.close();
     }
 
-    private String channel(String name) throws Exception {
-        String id = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        net.establish(HostileNetwork.charter(id, Tlp.RED, net.a, net.b, net.c, net.evil), net.a, net.b, net.c, net.evil);
-        return id;
-    }
-
     /** cert-a opens a RED request naming only cert-b; returns the case id once cert-b holds it. */
     private String openRedCase(String ch) throws Exception {
         ObjectNode open = Json.object().put("kind", "request").put("priority", "urgent").put("tlp", "red");
@@ -84,7 +78,7 @@ class RedCaseStepsTest {
 
     @Test
     void aStepOfARedCaseSentUnderALowerLabelIsRefused() throws Exception {
-        String ch = channel("lower");
+        String ch = net.redChannel("lower");
         String caseId = openRedCase(ch);
         String secret = "answer-" + UUID.randomUUID();
         long before = head(net.b, ch);
@@ -99,7 +93,7 @@ class RedCaseStepsTest {
 
     @Test
     void aStepOfARedCaseNamingAPartyOutsideTheCaseIsRefused() throws Exception {
-        String ch = channel("outside");
+        String ch = net.redChannel("outside");
         String caseId = openRedCase(ch);
         String secret = "answer-" + UUID.randomUUID();
         long before = head(net.b, ch);
@@ -119,7 +113,7 @@ class RedCaseStepsTest {
 
     @Test
     void aStepOfARedCaseToASubsetOfItsPartiesStillGoes() throws Exception {
-        String ch = channel("subset");
+        String ch = net.redChannel("subset");
         String caseId = openRedCase(ch);
         ObjectNode body = Json.object().put("text", "to the opener only");
         body.putArray("recipients").add("cert-a.example");
@@ -130,7 +124,7 @@ class RedCaseStepsTest {
 
     @Test
     void aRedCaseStaysAnswerableAfterAnAmendmentRemovesOneOfItsParties() throws Exception {
-        String ch = channel("removed");
+        String ch = net.redChannel("removed");
         ObjectNode open = Json.object().put("kind", "request").put("priority", "urgent").put("tlp", "red");
         open.putObject("body").put("type", "trace").put("summary", "red case").put("asked", "who is behind it")
                 .putArray("recipients").add("cert-b.example").add(HostileNetwork.EVIL);

@@ -54,12 +54,6 @@ class TlpRedTest {
         if (net != null) net.close();
     }
 
-    private String channel(String name) throws Exception {
-        String id = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        net.establish(HostileNetwork.charter(id, Tlp.RED, net.a, net.b, net.c, net.evil), net.a, net.b, net.c, net.evil);
-        return id;
-    }
-
     /** A RED notify through cert-a's API naming only cert-b; returns its hash. */
     private String sendRed(String channel, String secret) throws Exception {
         ObjectNode req = Json.object().put("kind", "notify").put("priority", "urgent").put("tlp", "red");
@@ -92,7 +86,7 @@ class TlpRedTest {
 
     @Test
     void redNamingOnlyCertBNeverReachesNonRecipientsByPush() throws Exception {
-        String ch = channel("push");
+        String ch = net.redChannel("push");
         String secret = "red-push-" + UUID.randomUUID();
         String hash = sendRed(ch, secret);
         long seq = seqOf(net.a, hash);
@@ -113,7 +107,7 @@ class TlpRedTest {
 
     @Test
     void composingRedWithoutNamedMemberRecipientsIsAClearProblem() throws Exception {
-        String ch = channel("compose");
+        String ch = net.redChannel("compose");
         long before = net.a.node().envelopes().head(ch, "cert-a.example").map(h -> h.seq()).orElse(0L);
         for (String body : List.of("{\"text\":\"x\"}", "{\"text\":\"x\",\"recipients\":[]}", "{\"text\":\"x\",\"recipients\":[\"nobody.example\"]}",
                 "{\"text\":\"x\",\"recipients\":\"cert-b.example\"}")) {
@@ -130,7 +124,7 @@ class TlpRedTest {
 
     @Test
     void chainsStayIntactAtNonRecipients() throws Exception {
-        String ch = channel("chain");
+        String ch = net.redChannel("chain");
         String red = sendRed(ch, "red-chain-" + UUID.randomUUID());
         String green = HostileNetwork.send(net.a, ch, Tlp.GREEN, "green after red");
         for (NodeServer n : List.of(net.b, net.c, net.evil)) {
@@ -158,7 +152,7 @@ class TlpRedTest {
 
     @Test
     void catchUpServesNoticesNeverRedToNonRecipients() throws Exception {
-        String ch = channel("catchup");
+        String ch = net.redChannel("catchup");
         String secret = "red-catchup-" + UUID.randomUUID();
         String red = sendRed(ch, secret);
         long seq = seqOf(net.a, red);
@@ -198,7 +192,7 @@ class TlpRedTest {
 
     @Test
     void forgedWithheldNoticesAreRefusedAndDoNotBlockTheChain() throws Exception {
-        String ch = channel("forge");
+        String ch = net.redChannel("forge");
         String first = HostileNetwork.send(net.a, ch, Tlp.GREEN, "first");
         assertTrue(TestNodes.eventually(15, () -> net.c.node().envelopes().byHash(first).isPresent()));
         long next = seqOf(net.a, first) + 1;
@@ -232,7 +226,7 @@ class TlpRedTest {
 
     @Test
     void twoSignedNoticesForOneSeqAreEquivocation() throws Exception {
-        String ch = channel("equiv");
+        String ch = net.redChannel("equiv");
         SigningKey evilKey = HostileNetwork.keyOf(net.evil);
         String created = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         var head = net.evil.node().envelopes().head(ch, HostileNetwork.EVIL).orElseThrow();
@@ -254,7 +248,7 @@ class TlpRedTest {
 
     @Test
     void redNotNamingTheReceiverIsRefusedAndNotKept() throws Exception {
-        String ch = channel("direct");
+        String ch = net.redChannel("direct");
         String secret = "red-direct-" + UUID.randomUUID();
         ObjectNode body = Json.object().put("text", secret);
         body.putArray("recipients").add("cert-b.example");
@@ -274,7 +268,7 @@ class TlpRedTest {
 
     @Test
     void redEvidenceByHashNeverReachesNonRecipients() throws Exception {
-        String ch = channel("evid");
+        String ch = net.redChannel("evid");
         String ip = "198.51.100." + (10 + new java.util.Random().nextInt(200));
         // marked GREEN by its author, but carried only by a RED message: it is RED for everyone the message is not for
         ObjectNode bundle = bundle(indicator(Tlp.GREEN, ip));
@@ -310,7 +304,7 @@ class TlpRedTest {
 
     @Test
     void officerWithoutGrantSeesNoRedContentAnywhereAndWithAGrantSeesIt() throws Exception {
-        String ch = channel("read");
+        String ch = net.redChannel("read");
         String secret = "red-read-" + UUID.randomUUID();
         String ip = "203.0.113." + (10 + new java.util.Random().nextInt(200));
         ObjectNode open = Json.object().put("kind", "request").put("priority", "flash").put("tlp", "red");
@@ -403,7 +397,7 @@ class TlpRedTest {
 
     @Test
     void caseBundlesStillVerifyAcrossWithheldLinksAndNoticeReceipts() throws Exception {
-        String ch = channel("export");
+        String ch = net.redChannel("export");
         String secret = "red-export-" + UUID.randomUUID();
         // a GREEN case from cert-a whose chain segment spans a RED message withheld from mfa-c
         var opened = TestNodes.post(net.a, "/api/v1/channels/" + ch + "/cases", "{\"kind\":\"notify\",\"tlp\":\"green\",\"body\":{\"summary\":\"green case\"}}");
