@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.charter.Charter;
-import io.parley.channel.CharterBook;
 import io.parley.charter.Level;
 import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Priority;

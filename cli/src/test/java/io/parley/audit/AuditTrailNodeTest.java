@@ -33,7 +33,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.parley.auth.Passwords;
 import io.parley.charter.Charter;
-import io.parley.channel.CharterBook;
 import io.parley.charter.Level;
 import io.parley.cli.ParleyCli;
 import io.parley.envelope.Priority;

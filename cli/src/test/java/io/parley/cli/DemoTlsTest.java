@@ -24,12 +24,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.parley.envelope.Envelope;
 import io.parley.json.Json;
+import io.parley.receipt.ReceiptVerifier;
 import io.parley.server.DemoNetwork;
 import io.parley.server.NodeServer;
 import io.parley.testing.TestNodes;
 import io.parley.tls.NodeTls;
 import io.parley.tls.Pem;
-import io.parley.receipt.ReceiptVerifier;
 
 /** './parley demo --tls': three nodes on HTTPS with a demo CA, federating over TLS; the printed 'ca:' line is what to trust. */
 public class DemoTlsTest {

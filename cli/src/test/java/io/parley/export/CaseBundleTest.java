@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import io.parley.bundle.CaseBundleVerifier;
 import io.parley.cli.CliTest;
 import io.parley.envelope.Tlp;
 import io.parley.json.Json;
@@ -31,7 +32,6 @@ import io.parley.log.Checkpoint;
 import io.parley.log.SignedNote;
 import io.parley.server.NodeServer;
 import io.parley.testing.TestNodes;
-import io.parley.bundle.CaseBundleVerifier;
 import io.parley.verifier.Commands;
 import io.parley.verifier.StandaloneVerifier;
 

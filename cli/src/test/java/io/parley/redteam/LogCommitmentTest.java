@@ -20,11 +20,11 @@ import io.parley.log.EntryBundle;
 import io.parley.log.TileCoordinates;
 import io.parley.log.Tiles;
 import io.parley.node.NodeConfig;
+import io.parley.receipt.ReceiptVerifier;
 import io.parley.server.NodeServer;
 import io.parley.store.Database;
 import io.parley.testing.TestNodes;
 import io.parley.transparency.OldLogFormatException;
-import io.parley.receipt.ReceiptVerifier;
 
 /**
  * Issue 10 item 1: the public log must be a log of commitments. An anonymous client that reads every entry bundle

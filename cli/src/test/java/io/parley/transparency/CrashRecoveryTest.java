@@ -2,7 +2,6 @@ package io.parley.transparency;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,8 +32,8 @@ import io.parley.log.NoteVerifier;
 import io.parley.log.SignedNote;
 import io.parley.node.NodeConfig;
 import io.parley.node.NodeInit;
-import io.parley.testing.Fixtures;
 import io.parley.receipt.ReceiptVerifier;
+import io.parley.testing.Fixtures;
 
 /**
  * {@code kill -9} of a real node process under load, three times: after each restart every acknowledged message is

@@ -5,8 +5,8 @@ import java.time.Instant;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.parley.timeline.CaseTimeline;
 import io.parley.json.Json;
+import io.parley.timeline.CaseTimeline;
 
 /** The JSON view of a case timeline: shared by the API, the bundle and the verifier's comparison. */
 public final class TimelineJson {

@@ -6,8 +6,8 @@ import java.util.List;
 import io.parley.identity.VerifierKey;
 import io.parley.log.CosignatureVerifier;
 import io.parley.log.FormatException;
-import io.parley.log.NoteVerifier;
 import io.parley.log.LogEntry;
+import io.parley.log.NoteVerifier;
 import io.parley.log.TlogProof;
 import io.parley.log.VerificationException;
 

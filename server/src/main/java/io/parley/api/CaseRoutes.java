@@ -13,19 +13,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.parley.bundle.TimelineJson;
 import io.parley.cases.CaseBook;
 import io.parley.cases.CaseKey;
-import io.parley.timeline.CaseTimeline;
 import io.parley.cases.ResponsivenessReport;
 import io.parley.charter.Charter;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
 import io.parley.export.CaseBundle;
-import io.parley.bundle.TimelineJson;
 import io.parley.federation.Federation;
 import io.parley.json.Json;
 import io.parley.node.Node;
+import io.parley.timeline.CaseTimeline;
 
 /** Cases, ping tests, responsiveness reports and case evidence bundles under {@code /api/v1/}. */
 final class CaseRoutes {

@@ -11,10 +11,10 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.Timer;
-import io.parley.json.Json;
-import io.parley.federation.Federation;
-import io.parley.node.Node;
 import io.parley.auth.Tokens;
+import io.parley.federation.Federation;
+import io.parley.json.Json;
+import io.parley.node.Node;
 import io.parley.store.TokenStore;
 import io.parley.store.UserStore;
 

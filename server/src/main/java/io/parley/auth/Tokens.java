@@ -16,8 +16,8 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import io.parley.identity.Sha256;
-import io.parley.store.TokenStore;
 import io.parley.store.TokenStore.Token;
+import io.parley.store.TokenStore;
 import io.parley.store.UserStore;
 
 /**

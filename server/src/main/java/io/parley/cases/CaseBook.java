@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.parley.charter.Charter;
 import io.parley.envelope.CaseIds;
 import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Kind;

@@ -5,14 +5,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
+import io.parley.charter.Charter;
+import io.parley.charter.CharterAction;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Rejection;
 import io.parley.identity.VerifierKey;
 import io.parley.store.ChannelStore;
-import io.parley.charter.Charter;
-import io.parley.charter.CharterAction;
 
 /**
  * The lifecycle of channels under charters (DESIGN §2, issue "Federation"): a charter envelope proposes terms, every

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import io.parley.charter.Charter;
 import io.parley.envelope.CaseIds;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeSigner;
@@ -18,7 +19,6 @@ import io.parley.store.ChannelStore;
 import io.parley.store.EnvelopeStore;
 import io.parley.store.PartyStore;
 import io.parley.store.StoredEnvelope;
-import io.parley.charter.Charter;
 
 /**
  * The single gate through which envelopes enter the store, whether this node wrote them or a peer sent them

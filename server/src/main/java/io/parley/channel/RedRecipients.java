@@ -6,10 +6,10 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.parley.charter.Charter;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Tlp;
-import io.parley.charter.Charter;
 
 /**
  * Who a TLP:RED envelope is for (TLP 2.0: "named recipients only"). The one reading of {@code body.recipients},

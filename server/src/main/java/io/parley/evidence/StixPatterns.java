@@ -25,7 +25,6 @@ import org.antlr.v4.runtime.tree.ParseTree;
 import org.antlr.v4.runtime.tree.TerminalNode;
 
 import io.parley.evidence.pattern.STIXPatternLexer;
-import io.parley.evidence.pattern.STIXPatternParser;
 import io.parley.evidence.pattern.STIXPatternParser.IndexPathStepContext;
 import io.parley.evidence.pattern.STIXPatternParser.KeyPathStepContext;
 import io.parley.evidence.pattern.STIXPatternParser.ObjectPathComponentContext;
@@ -46,6 +45,7 @@ import io.parley.evidence.pattern.STIXPatternParser.PropTestLikeContext;
 import io.parley.evidence.pattern.STIXPatternParser.PropTestOrderContext;
 import io.parley.evidence.pattern.STIXPatternParser.PropTestRegexContext;
 import io.parley.evidence.pattern.STIXPatternParser.PropTestSetContext;
+import io.parley.evidence.pattern.STIXPatternParser;
 
 /**
  * STIX 2.1 patterns (§9), parsed with the official OASIS grammar ({@code src/main/antlr4/.../STIXPattern.g4}, the one

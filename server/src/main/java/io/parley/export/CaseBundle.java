@@ -11,10 +11,10 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.parley.timeline.CaseTimeline;
+import io.parley.bundle.CaseBundleVerifier;
+import io.parley.bundle.TimelineJson;
 import io.parley.charter.Charter;
 import io.parley.charter.CharterAction;
-import io.parley.channel.CharterBook;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.Kind;
 import io.parley.identity.PartyCard;
@@ -23,9 +23,8 @@ import io.parley.json.Json;
 import io.parley.node.Node;
 import io.parley.store.OutboxStore;
 import io.parley.store.StoredEnvelope;
+import io.parley.timeline.CaseTimeline;
 import io.parley.transparency.StoredCheckpoint;
-import io.parley.bundle.CaseBundleVerifier;
-import io.parley.bundle.TimelineJson;
 
 /**
  * Builds the evidence bundle of a case (format {@code parley-case-bundle/v1}):

@@ -19,9 +19,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.parley.identity.VerifierKey;
 import io.parley.json.Json;
+import io.parley.receipt.ReceiptVerifier;
 import io.parley.store.LinkStore;
 import io.parley.store.OutboxStore;
-import io.parley.receipt.ReceiptVerifier;
 import io.parley.worker.Backoff;
 import io.parley.worker.Worker;
 

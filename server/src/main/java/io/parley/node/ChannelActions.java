@@ -2,8 +2,8 @@ package io.parley.node;
 
 import java.util.Optional;
 
-import io.parley.charter.Charter;
 import io.parley.channel.CharterBook;
+import io.parley.charter.Charter;
 import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;

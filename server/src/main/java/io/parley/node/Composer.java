@@ -10,12 +10,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.channel.EnvelopeAcceptor;
 import io.parley.envelope.Envelope;
+import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Rejection;
 import io.parley.envelope.Tlp;
-import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Verdict;
 import io.parley.envelope.WithheldNotice;
 import io.parley.identity.SigningKey;

@@ -6,14 +6,14 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.parley.charter.Charter;
 import io.parley.channel.RedRecipients;
+import io.parley.charter.Charter;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Tlp;
-import io.parley.evidence.MarkingPolicy;
 import io.parley.evidence.MarkingPolicy.Audience;
 import io.parley.evidence.MarkingPolicy.LocalUser;
+import io.parley.evidence.MarkingPolicy;
 import io.parley.json.Json;
 import io.parley.store.StoredEnvelope;
 import io.parley.store.UserStore;

@@ -21,6 +21,7 @@ import io.parley.identity.KeyFiles;
 import io.parley.identity.PartyCard;
 import io.parley.identity.SigningKey;
 import io.parley.json.Json;
+import io.parley.log.CosignerKey;
 import io.parley.store.ChannelStore;
 import io.parley.store.Database;
 import io.parley.store.EnvelopeStore;
@@ -35,7 +36,6 @@ import io.parley.taxii.TaxiiStore;
 import io.parley.transparency.TransparencyLog;
 import io.parley.transparency.Witness;
 import io.parley.worker.Ticker;
-import io.parley.log.CosignerKey;
 
 /**
  * One party's node without its HTTP edge: identity, database, stores and the envelope gate. Thread-safe; the HTTP

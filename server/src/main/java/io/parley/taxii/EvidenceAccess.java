@@ -13,9 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.envelope.Tlp;
-import io.parley.evidence.MarkingPolicy;
 import io.parley.evidence.MarkingPolicy.Audience;
 import io.parley.evidence.MarkingPolicy.LocalUser;
+import io.parley.evidence.MarkingPolicy;
 import io.parley.json.Json;
 
 /**

@@ -5,8 +5,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.parley.envelope.Tlp;
-import io.parley.evidence.MarkingPolicy;
 import io.parley.evidence.MarkingPolicy.Audience;
+import io.parley.evidence.MarkingPolicy;
 
 /**
  * One context a bundle is held in, and how its unmarked objects read there. A bundle is held in one or more: this

@@ -10,9 +10,9 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.parley.evidence.MarkingPolicy;
 import io.parley.evidence.MarkingPolicy.Audience;
 import io.parley.evidence.MarkingPolicy.LocalUser;
+import io.parley.evidence.MarkingPolicy;
 import io.parley.evidence.Observable;
 import io.parley.evidence.ObservableType;
 import io.parley.json.Json;

@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.parley.charter.Charter;
 import io.parley.envelope.Tlp;
-import io.parley.evidence.MarkingPolicy;
 import io.parley.evidence.MarkingPolicy.Audience;
 import io.parley.evidence.MarkingPolicy.LocalUser;
+import io.parley.evidence.MarkingPolicy;
 import io.parley.evidence.StixValidator;
 import io.parley.evidence.ValidationReport;
 import io.parley.json.Json;

@@ -19,9 +19,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.charter.Charter;
-import io.parley.evidence.MarkingPolicy;
 import io.parley.evidence.MarkingPolicy.Audience;
 import io.parley.evidence.MarkingPolicy.LocalUser;
+import io.parley.evidence.MarkingPolicy;
 import io.parley.evidence.StixValidator;
 import io.parley.evidence.ValidationReport;
 import io.parley.evidence.Violation;

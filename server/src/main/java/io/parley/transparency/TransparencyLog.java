@@ -19,9 +19,9 @@ import io.parley.log.NoteSigner;
 import io.parley.log.SignedNote;
 import io.parley.log.TileCoordinates;
 import io.parley.log.TlogProof;
+import io.parley.receipt.Receipt;
 import io.parley.store.Database;
 import io.parley.store.Dialect;
-import io.parley.receipt.Receipt;
 import io.parley.worker.Ticker;
 
 /**

@@ -13,7 +13,6 @@ import io.parley.identity.Sha256;
 import io.parley.identity.VerifierKey;
 import io.parley.log.AddCheckpointRequest;
 import io.parley.log.Checkpoint;
-import io.parley.log.Cosignature;
 import io.parley.log.CosignerKey;
 import io.parley.log.FormatException;
 import io.parley.log.MerkleProofs;

@@ -16,11 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.parley.cases.CaseBook;
 import io.parley.cases.CaseKey;
-import io.parley.timeline.CaseTimeline;
-import io.parley.timeline.DeadlineStatus;
 import io.parley.cases.ResponsivenessReport;
-import io.parley.charter.Charter;
 import io.parley.channel.CharterBook;
+import io.parley.charter.Charter;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;
@@ -33,6 +31,8 @@ import io.parley.store.LinkStore;
 import io.parley.store.OutboxStore;
 import io.parley.store.PartyStore;
 import io.parley.store.StoredEnvelope;
+import io.parley.timeline.CaseTimeline;
+import io.parley.timeline.DeadlineStatus;
 import io.parley.web.WebModel.*;
 
 /**

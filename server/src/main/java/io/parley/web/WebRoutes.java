@@ -31,7 +31,6 @@ import io.parley.api.Problem;
 import io.parley.api.ProblemMapper;
 import io.parley.cases.CaseBook;
 import io.parley.cases.CaseException;
-import io.parley.timeline.CaseTimeline;
 import io.parley.charter.Charter;
 import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Kind;
@@ -42,6 +41,7 @@ import io.parley.federation.Federation;
 import io.parley.json.Json;
 import io.parley.node.Node;
 import io.parley.store.UserStore;
+import io.parley.timeline.CaseTimeline;
 import io.parley.web.WebModel.CaseForm;
 import io.parley.web.WebModel.Layout;
 

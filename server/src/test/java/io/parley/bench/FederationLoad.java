@@ -52,13 +52,13 @@ import io.parley.json.Json;
 import io.parley.node.Composer;
 import io.parley.node.NodeConfig;
 import io.parley.node.NodeInit;
+import io.parley.receipt.ReceiptVerifier;
 import io.parley.server.NodeServer;
 import io.parley.store.ChainHead;
 import io.parley.store.Database;
 import io.parley.store.LogQueue;
 import io.parley.store.OutboxStore;
 import io.parley.testing.TestNodes;
-import io.parley.receipt.ReceiptVerifier;
 
 /**
  * Load tool (not JMH): federation between two real nodes on loopback, each with its own SQLite database (WAL,

@@ -21,9 +21,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.identity.SigningKey;
 import io.parley.json.Json;
+import io.parley.log.LogEntry;
 import io.parley.log.MerkleProofs;
 import io.parley.log.ProofException;
-import io.parley.log.LogEntry;
 import io.parley.store.Database;
 import io.parley.store.LogQueue;
 import io.parley.transparency.StoredCheckpoint;

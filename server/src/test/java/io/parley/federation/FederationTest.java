@@ -24,12 +24,12 @@ import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
 import io.parley.identity.SigningKey;
 import io.parley.json.Json;
+import io.parley.receipt.ReceiptVerifier;
 import io.parley.server.NodeServer;
 import io.parley.store.StoredEnvelope;
 import io.parley.testing.FaultyProxy;
 import io.parley.testing.Fixtures;
 import io.parley.testing.TestNodes;
-import io.parley.receipt.ReceiptVerifier;
 
 /** Three real nodes on loopback, each with its own database, federating over HTTP. */
 public class FederationTest {

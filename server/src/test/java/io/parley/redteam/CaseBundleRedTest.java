@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.parley.envelope.Tlp;
 import io.parley.bundle.CaseBundleVerifier;
+import io.parley.envelope.Tlp;
 import io.parley.json.Jcs;
 import io.parley.json.Json;
 import io.parley.server.NodeServer;

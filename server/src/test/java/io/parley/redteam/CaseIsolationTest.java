@@ -18,10 +18,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;
-import io.parley.envelope.Verdict;
-import io.parley.node.Composer;
 import io.parley.envelope.Tlp;
+import io.parley.envelope.Verdict;
 import io.parley.json.Json;
+import io.parley.node.Composer;
 import io.parley.server.NodeServer;
 import io.parley.testing.TestNodes;
 

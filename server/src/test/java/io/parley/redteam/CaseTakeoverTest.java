@@ -20,12 +20,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.parley.bundle.CaseBundleVerifier;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
-import io.parley.bundle.CaseBundleVerifier;
 import io.parley.identity.SigningKey;
 import io.parley.json.Json;
 import io.parley.server.NodeServer;

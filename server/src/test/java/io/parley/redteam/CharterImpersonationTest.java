@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.charter.Charter;
-import io.parley.channel.CharterBook;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Tlp;

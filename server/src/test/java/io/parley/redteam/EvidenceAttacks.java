@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeSigner;
-import io.parley.envelope.Priority;
 import io.parley.envelope.Kind;
+import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
 import io.parley.evidence.WellKnownMarkings;
 import io.parley.json.Json;

@@ -32,7 +32,6 @@ import io.parley.envelope.Envelope;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Tlp;
 import io.parley.json.Json;
-import io.parley.server.NodeServer;
 import io.parley.testing.TestNodes;
 
 /**

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.parley.envelope.CaseIds;
 import io.parley.auth.Passwords;
+import io.parley.envelope.CaseIds;
 import io.parley.envelope.Tlp;
 import io.parley.identity.Sha256;
 import io.parley.identity.SigningKey;

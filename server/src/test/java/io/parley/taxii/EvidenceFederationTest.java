@@ -19,10 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.parley.envelope.CaseIds;
 import io.parley.auth.Passwords;
 import io.parley.charter.Charter;
 import io.parley.charter.Level;
+import io.parley.envelope.CaseIds;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
 import io.parley.json.Json;

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.parley.charter.Charter;
-import io.parley.channel.CharterBook;
 import io.parley.charter.Level;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;

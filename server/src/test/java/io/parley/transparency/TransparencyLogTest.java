@@ -17,15 +17,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.parley.identity.SigningKey;
 import io.parley.log.Checkpoint;
 import io.parley.log.InMemoryHashStore;
+import io.parley.log.LogEntry;
 import io.parley.log.MerkleProofs;
 import io.parley.log.NoteVerifier;
-import io.parley.log.LogEntry;
 import io.parley.log.TileCoordinates;
 import io.parley.log.Tiles;
-import io.parley.store.Database;
-import io.parley.testing.TestDatabases;
 import io.parley.receipt.Receipt;
 import io.parley.receipt.ReceiptVerifier;
+import io.parley.store.Database;
+import io.parley.testing.TestDatabases;
 import io.parley.worker.Ticker;
 
 /** The database-backed log against the in-memory reference tree, on SQLite and PostgreSQL. */

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
-import io.parley.timeline.CaseState;
 import io.parley.charter.Charter;
 import io.parley.charter.Level;
 import io.parley.envelope.Kind;
@@ -36,6 +34,7 @@ import io.parley.json.Json;
 import io.parley.server.NodeServer;
 import io.parley.testing.MutableClock;
 import io.parley.testing.TestNodes;
+import io.parley.timeline.CaseState;
 
 /**
  * The duty officer's UI on two real nodes (cert-a, cert-b) in headless Chromium: what the desk highlights, a request
