@@ -62,7 +62,7 @@ class FederationCrashTest {
                     List.of(new io.parley.charter.Charter.Member("cert-a.example", a.node().key().verifierKey(), a.baseUrl()),
                             new io.parley.charter.Charter.Member("cert-b.example", keyB, b),
                             new io.parley.charter.Charter.Member("mfa-c.example", c.node().key().verifierKey(), c.baseUrl())),
-                    FederationTest.charter("x", Tlp.AMBER, Map.of(a, a.baseUrl(), c, c.baseUrl())).deadlines(), Tlp.AMBER, List.of());
+                    TestNodes.charter("x", Tlp.AMBER, Map.of(a, a.baseUrl(), c, c.baseUrl())).deadlines(), Tlp.AMBER, List.of());
             assertEquals(201, TestNodes.post(a, "/api/v1/channels", Json.write(charter.toJson())).statusCode());
             assertTrue(TestNodes.eventually(15, () -> get(b + "/api/v1/channels/tri").statusCode() == 200));
             assertEquals(200, post(b + "/api/v1/channels/tri/sign", TestNodes.signBody(charter)).statusCode());

@@ -39,7 +39,7 @@ class LogCommitmentTest {
     @Test
     void anonymousClientReadsOnlyHashesFromEntryBundles() throws Exception {
         try (HostileNetwork net = HostileNetwork.start(tmp)) {
-            net.establish(HostileNetwork.charter("strict-ab", Tlp.AMBER_STRICT, net.a, net.b), net.a, net.b);
+            TestNodes.establish(TestNodes.charter("strict-ab", Tlp.AMBER_STRICT, net.a, net.b), net.a, net.b);
             String hash = HostileNetwork.send(net.a, "strict-ab", Tlp.AMBER_STRICT, SECRET);
             for (NodeServer n : List.of(net.a, net.b)) {
                 assertTrue(TestNodes.eventually(10, () -> n.node().envelopes().byHash(hash).isPresent()));
@@ -66,7 +66,7 @@ class LogCommitmentTest {
     @Test
     void holderOfTheEnvelopeStillProvesItsInclusion() throws Exception {
         try (HostileNetwork net = HostileNetwork.start(tmp)) {
-            net.establish(HostileNetwork.charter("amber-ab", Tlp.AMBER, net.a, net.b), net.a, net.b);
+            TestNodes.establish(TestNodes.charter("amber-ab", Tlp.AMBER, net.a, net.b), net.a, net.b);
             String hash = HostileNetwork.send(net.a, "amber-ab", Tlp.AMBER, SECRET);
             assertTrue(TestNodes.eventually(10, () -> net.b.node().envelopes().byHash(hash).isPresent()));
             var envelope = net.b.node().envelopes().byHash(hash).orElseThrow().envelope();

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,8 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.parley.charter.Charter;
-import io.parley.charter.Level;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
@@ -53,30 +49,6 @@ public class FederationTest {
         for (NodeServer n : new NodeServer[] {a, b, c}) if (n != null) n.close();
     }
 
-    public static Charter charter(String id, Tlp ceiling, Map<NodeServer, String> urls) {
-        Map<Priority, Charter.Deadlines> d = new EnumMap<>(Priority.class);
-        for (Priority p : Priority.values()) d.put(p, new Charter.Deadlines(Duration.ofMinutes(15), Duration.ofHours(4)));
-        List<Charter.Member> members = new ArrayList<>();
-        urls.forEach((n, url) -> members.add(new Charter.Member(n.node().origin(), n.node().key().verifierKey(), url)));
-        members.sort(java.util.Comparator.comparing(Charter.Member::origin));
-        return new Charter(id, "test " + id, Level.OPERATIONAL, members, d, ceiling, List.of());
-    }
-
-    /** Proposes at a, signs at the others through the API, and waits until every member has it active. */
-    void establish(Charter charter, NodeServer... members) throws Exception {
-        var res = TestNodes.post(a, "/api/v1/channels", Json.write(charter.toJson()));
-        assertEquals(201, res.statusCode(), res.body());
-        for (NodeServer m : members) {
-            if (m == a) continue;
-            assertTrue(TestNodes.eventually(10, () -> m.node().channels().charter(charter.channel()).isPresent()), m.node().origin() + " got the proposal");
-            var signed = TestNodes.post(m, "/api/v1/channels/" + charter.channel() + "/sign", TestNodes.signBody(charter));
-            assertEquals(200, signed.statusCode(), signed.body());
-        }
-        for (NodeServer m : members) {
-            assertTrue(TestNodes.eventually(15, () -> m.node().charters().active(charter.channel())), charter.channel() + " active at " + m.node().origin());
-        }
-    }
-
     String send(NodeServer from, String channel, String text) throws Exception {
         var res = TestNodes.post(from, "/api/v1/channels/" + channel + "/messages",
                 "{\"kind\":\"notify\",\"priority\":\"urgent\",\"tlp\":\"amber\",\"body\":{\"text\":\"" + text + "\",\"lang\":\"en\"}}");
@@ -86,7 +58,7 @@ public class FederationTest {
 
     @Test
     void messageReachesAllMembersWithVerifiedReceiptsAndDuplicatesAreIgnored() throws Exception {
-        establish(charter("tri", Tlp.AMBER, Map.of(a, a.baseUrl(), b, b.baseUrl(), c, c.baseUrl())), a, b, c);
+        TestNodes.establish(TestNodes.charter("tri", Tlp.AMBER, Map.of(a, a.baseUrl(), b, b.baseUrl(), c, c.baseUrl())), a, b, c);
         String hash = send(a, "tri", "DDoS on government portals");
         for (NodeServer n : List.of(b, c)) {
             assertTrue(TestNodes.eventually(10, () -> n.node().envelopes().byHash(hash).isPresent()), "reached " + n.node().origin());
@@ -112,7 +84,7 @@ public class FederationTest {
 
     @Test
     void bilateralChannelStaysBetweenItsTwoMembers() throws Exception {
-        establish(charter("ab", Tlp.AMBER_STRICT, Map.of(a, a.baseUrl(), b, b.baseUrl())), a, b);
+        TestNodes.establish(TestNodes.charter("ab", Tlp.AMBER_STRICT, Map.of(a, a.baseUrl(), b, b.baseUrl())), a, b);
         String hash = send(a, "ab", "only for b");
         assertTrue(TestNodes.eventually(10, () -> b.node().envelopes().byHash(hash).isPresent()));
         assertTrue(c.node().channels().charter("ab").isEmpty());
@@ -122,7 +94,7 @@ public class FederationTest {
 
     @Test
     void stoppedNodeReceivesEverythingExactlyOnceInOrderAfterRestart() throws Exception {
-        establish(charter("tri", Tlp.AMBER, Map.of(a, a.baseUrl(), b, b.baseUrl(), c, c.baseUrl())), a, b, c);
+        TestNodes.establish(TestNodes.charter("tri", Tlp.AMBER, Map.of(a, a.baseUrl(), b, b.baseUrl(), c, c.baseUrl())), a, b, c);
         int port = b.port();
         b.close();
         List<String> sent = new ArrayList<>();
@@ -149,7 +121,7 @@ public class FederationTest {
     void slowOrDroppingPeerDoesNotBlockDeliveryToOthers() throws Exception {
         FaultyProxy proxy = new FaultyProxy(c.port());
         closing.add(proxy);
-        establish(charter("tri", Tlp.AMBER, Map.of(a, a.baseUrl(), b, b.baseUrl(), c, proxy.url())), a, b, c);
+        TestNodes.establish(TestNodes.charter("tri", Tlp.AMBER, Map.of(a, a.baseUrl(), b, b.baseUrl(), c, proxy.url())), a, b, c);
         proxy.delay(8000);
         long t0 = System.nanoTime();
         String slow = send(a, "tri", "c is slow");
@@ -165,7 +137,7 @@ public class FederationTest {
 
     @Test
     void forgedReplayedOutsiderGapAndEquivocatingEnvelopesAreRejectedAndRecorded() throws Exception {
-        establish(charter("tri", Tlp.AMBER, Map.of(a, a.baseUrl(), b, b.baseUrl(), c, c.baseUrl())), a, b, c);
+        TestNodes.establish(TestNodes.charter("tri", Tlp.AMBER, Map.of(a, a.baseUrl(), b, b.baseUrl(), c, c.baseUrl())), a, b, c);
         String first = send(a, "tri", "first");
         assertTrue(TestNodes.eventually(10, () -> b.node().envelopes().byHash(first).isPresent()));
         Envelope e1 = b.node().envelopes().byHash(first).orElseThrow().envelope();

@@ -25,7 +25,7 @@ class LargeBatchTest {
     @Test
     void backlogOfLargeEnvelopesReachesAPeerThatWasDown() throws Exception {
         try (HostileNetwork net = HostileNetwork.start(tmp)) {
-            net.establish(HostileNetwork.charter("big", Tlp.AMBER, net.a, net.b), net.a, net.b);
+            TestNodes.establish(TestNodes.charter("big", Tlp.AMBER, net.a, net.b), net.a, net.b);
             int port = net.b.port();
             net.b.close();
             String text = "Ж".repeat(28_000); // about 56 KiB of UTF-8 per envelope

@@ -53,7 +53,7 @@ class CaseBundleRedTest {
     /** The scenario; returns {case id, RED hash}. */
     private String[] greenCaseAroundARedNote(String secret) throws Exception {
         String ch = "bundle-" + UUID.randomUUID().toString().substring(0, 8);
-        net.establish(HostileNetwork.charter(ch, Tlp.RED, net.a, net.b, net.c, net.evil), net.a, net.b, net.c, net.evil);
+        TestNodes.establish(TestNodes.charter(ch, Tlp.RED, net.a, net.b, net.c, net.evil), net.a, net.b, net.c, net.evil);
         var opened = TestNodes.post(net.a, "/api/v1/channels/" + ch + "/cases", "{\"kind\":\"notify\",\"tlp\":\"green\",\"body\":{\"summary\":\"green case\"}}");
         assertEquals(201, opened.statusCode(), opened.body());
         String caseId = Json.parse(opened.body()).path("id").asText();

@@ -43,8 +43,8 @@ class CaseIsolationTest {
     @BeforeAll
     static void start() throws Exception {
         net = HostileNetwork.start(tmp);
-        net.establish(HostileNetwork.charter(X, Tlp.AMBER, net.a, net.b, net.evil), net.a, net.b, net.evil);
-        net.establish(HostileNetwork.charter(Y, Tlp.AMBER, net.a, net.b), net.a, net.b);
+        TestNodes.establish(TestNodes.charter(X, Tlp.AMBER, net.a, net.b, net.evil), net.a, net.b, net.evil);
+        TestNodes.establish(TestNodes.charter(Y, Tlp.AMBER, net.a, net.b), net.a, net.b);
         evilInX = HostileChain.of(net.evil, X);
     }
 

@@ -47,7 +47,7 @@ class CaseTakeoverTest {
     @BeforeAll
     static void start() throws Exception {
         net = HostileNetwork.start(tmp);
-        net.establish(HostileNetwork.charter(X, Tlp.AMBER, net.a, net.b, net.evil), net.a, net.b, net.evil);
+        TestNodes.establish(TestNodes.charter(X, Tlp.AMBER, net.a, net.b, net.evil), net.a, net.b, net.evil);
     }
 
     @AfterAll
@@ -220,7 +220,7 @@ class CaseTakeoverTest {
     @Test
     void evidenceFiledUnderTheSameIdInAnotherChannelIsNotTheCases() throws Exception {
         String y = "rt8-takeover-ab";
-        net.establish(HostileNetwork.charter(y, Tlp.AMBER, net.a, net.b), net.a, net.b);
+        TestNodes.establish(TestNodes.charter(y, Tlp.AMBER, net.a, net.b), net.a, net.b);
         ObjectNode req = Json.object().put("kind", "request").put("priority", "urgent").put("tlp", "green");
         req.putObject("body").put("type", "information").put("summary", "Who is behind this?").put("asked", "Any data on 192.0.2.10");
         var res = TestNodes.post(net.a, "/api/v1/channels/" + y + "/cases", Json.write(req));

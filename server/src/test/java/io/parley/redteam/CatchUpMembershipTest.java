@@ -42,7 +42,7 @@ class CatchUpMembershipTest {
     @BeforeAll
     static void start() throws Exception {
         net = HostileNetwork.start(tmp);
-        net.establish(HostileNetwork.charter(CHANNEL, Tlp.AMBER_STRICT, net.a, net.b, net.c), net.a, net.b, net.c);
+        TestNodes.establish(TestNodes.charter(CHANNEL, Tlp.AMBER_STRICT, net.a, net.b, net.c), net.a, net.b, net.c);
         HostileNetwork.send(net.a, CHANNEL, Tlp.AMBER_STRICT, SECRET);
         String bundle;
         try (InputStream in = CatchUpMembershipTest.class.getClassLoader().getResourceAsStream("evidence/examples/indicator-for-c2-ip-address.json")) {
@@ -58,7 +58,7 @@ class CatchUpMembershipTest {
         assertEquals(201, sent.statusCode(), sent.body());
         evidenceEnvelope = Json.parse(sent.body()).path("hash").asText();
         // mfa-c proposes to add evil.example; nobody else has agreed
-        Charter withEvil = HostileNetwork.charter(CHANNEL, Tlp.AMBER_STRICT, net.a, net.b, net.c, net.evil);
+        Charter withEvil = TestNodes.charter(CHANNEL, Tlp.AMBER_STRICT, net.a, net.b, net.c, net.evil);
         var amend = TestNodes.post(net.c, "/api/v1/channels/" + CHANNEL + "/amend", Json.write(withEvil.toJson()));
         assertEquals(200, amend.statusCode(), amend.body());
         assertTrue(TestNodes.eventually(10, () -> net.a.node().channels().pending(CHANNEL).flatMap(p -> p.member(HostileNetwork.EVIL)).isPresent()),
@@ -104,7 +104,7 @@ class CatchUpMembershipTest {
     @Test
     void proposedMemberCannotReplaceThePendingAmendment() throws Exception {
         String pending = net.a.node().channels().pending(CHANNEL).map(Charter::hash).orElseThrow();
-        Charter swapped = HostileNetwork.charter(CHANNEL, Tlp.AMBER, net.a, net.b, net.c, net.evil);
+        Charter swapped = TestNodes.charter(CHANNEL, Tlp.AMBER, net.a, net.b, net.c, net.evil);
         ObjectNode body = Json.object().put("action", "amend");
         body.set("charter", swapped.toJson());
         var answer = HostileChain.deliver(net.a, HostileChain.of(net.evil, CHANNEL).next(io.parley.envelope.Kind.CHARTER, null, Tlp.GREEN, body));

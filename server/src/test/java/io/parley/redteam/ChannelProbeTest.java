@@ -23,6 +23,7 @@ import io.parley.envelope.Tlp;
 import io.parley.envelope.WithheldNotice;
 import io.parley.identity.SigningKey;
 import io.parley.json.Json;
+import io.parley.testing.TestNodes;
 
 /**
  * An anonymous caller probes which channels exist on a node and who is in them, with forged envelopes and forged
@@ -37,7 +38,7 @@ class ChannelProbeTest {
     @Test
     void forgedEnvelopesAndNoticesTellAnOutsiderNothingAboutChannelsOrMembers() throws Exception {
         try (HostileNetwork net = HostileNetwork.start(tmp)) {
-            net.establish(HostileNetwork.charter("secret-ab", Tlp.AMBER, net.a, net.b), net.a, net.b);
+            TestNodes.establish(TestNodes.charter("secret-ab", Tlp.AMBER, net.a, net.b), net.a, net.b);
             String before = metrics(net.a);
             SigningKey forger = SigningKey.generate("cert-b.example"); // claims to be a real member, holds no real key
             SigningKey stranger = SigningKey.generate("nobody.example");

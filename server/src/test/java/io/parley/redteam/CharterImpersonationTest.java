@@ -47,7 +47,7 @@ class CharterImpersonationTest {
 
     /** {@code honest} members with their real keys, plus mfa-c.example under a key the hostile node generated. */
     private static Charter withForgedC(String id, NodeServer... honest) {
-        Charter base = HostileNetwork.charter(id, Tlp.AMBER, honest);
+        Charter base = TestNodes.charter(id, Tlp.AMBER, honest);
         List<Charter.Member> members = new ArrayList<>(base.members());
         SigningKey forged = SigningKey.generate(net.c.node().origin());
         members.add(new Charter.Member(net.c.node().origin(), forged.verifierKey(), net.evil.baseUrl()));
@@ -80,8 +80,8 @@ class CharterImpersonationTest {
     @Test
     void amendmentNamingAnotherPartyUnderAForgedKeyIsRefused() throws Exception {
         String id = "rt7-forged-amendment";
-        Charter honest = HostileNetwork.charter(id, Tlp.AMBER, net.a, net.b, net.evil);
-        net.establish(honest, net.a, net.b, net.evil);
+        Charter honest = TestNodes.charter(id, Tlp.AMBER, net.a, net.b, net.evil);
+        TestNodes.establish(honest, net.a, net.b, net.evil);
         Envelope amend = HostileChain.of(net.evil, id).next(Kind.CHARTER, null, Tlp.GREEN, charterBody("amend", withForgedC(id, net.a, net.b, net.evil)));
         JsonNode answer = HostileChain.deliver(net.a, amend);
         assertTrue(answer.path("type").asText().endsWith("/key-mismatch"), answer.toString());
@@ -106,7 +106,7 @@ class CharterImpersonationTest {
     void proposalNamingAnUnpinnedPartyCannotBeSigned() throws Exception {
         String id = "rt7-unpinned";
         SigningKey ghost = SigningKey.generate("ghost.example");
-        Charter base = HostileNetwork.charter(id, Tlp.AMBER, net.a, net.evil);
+        Charter base = TestNodes.charter(id, Tlp.AMBER, net.a, net.evil);
         List<Charter.Member> members = new ArrayList<>(base.members());
         members.add(new Charter.Member("ghost.example", ghost.verifierKey(), "http://127.0.0.1:9"));
         Charter terms = new Charter(id, base.title(), base.level(), members, base.deadlines(), base.tlpCeiling(), base.escalation());
@@ -123,9 +123,9 @@ class CharterImpersonationTest {
     @Test
     void pendingAmendmentSwappedUnderAReviewerIsNotSigned() throws Exception {
         String id = "rt7-swap";
-        net.establish(HostileNetwork.charter(id, Tlp.AMBER, net.a, net.b, net.evil), net.a, net.b, net.evil);
+        TestNodes.establish(TestNodes.charter(id, Tlp.AMBER, net.a, net.b, net.evil), net.a, net.b, net.evil);
         // evil proposes a harmless amendment through its own node; cert-b's operator reviews it
-        Charter first = HostileNetwork.charter(id, Tlp.AMBER, net.a, net.b, net.evil);
+        Charter first = TestNodes.charter(id, Tlp.AMBER, net.a, net.b, net.evil);
         first = new Charter(id, "harmless title change", first.level(), first.members(), first.deadlines(), first.tlpCeiling(), first.escalation());
         assertEquals(200, TestNodes.post(net.evil, "/api/v1/channels/" + id + "/amend", Json.write(first.toJson())).statusCode());
         String reviewed = first.hash();
@@ -144,7 +144,7 @@ class CharterImpersonationTest {
     @Test
     void signWithoutTheReviewedHashIsABadRequest() throws Exception {
         String id = "rt7-nohash";
-        Charter terms = HostileNetwork.charter(id, Tlp.AMBER, net.a, net.evil);
+        Charter terms = TestNodes.charter(id, Tlp.AMBER, net.a, net.evil);
         assertEquals(201, TestNodes.post(net.evil, "/api/v1/channels", Json.write(terms.toJson())).statusCode());
         assertTrue(TestNodes.eventually(10, () -> net.a.node().channels().charter(id).isPresent()));
         var missing = TestNodes.post(net.a, "/api/v1/channels/" + id + "/sign", "{}");
@@ -156,7 +156,7 @@ class CharterImpersonationTest {
     @Test
     void webSignFormSignsOnlyTheTermsItShowed() throws Exception {
         String id = "rt7-web";
-        Charter shown = HostileNetwork.charter(id, Tlp.AMBER, net.a, net.evil);
+        Charter shown = TestNodes.charter(id, Tlp.AMBER, net.a, net.evil);
         assertEquals(201, TestNodes.post(net.evil, "/api/v1/channels", Json.write(shown.toJson())).statusCode());
         assertTrue(TestNodes.eventually(10, () -> net.a.node().channels().charter(id).isPresent()));
         String session = io.parley.testing.WebSessions.signIn(net.a);
@@ -183,10 +183,10 @@ class CharterImpersonationTest {
     void proposalDeliveredTwiceIsADuplicateAndAnotherProposalCannotReplaceIt() throws Exception {
         String id = "rt7-dup";
         HostileChain chain = HostileChain.of(net.evil, id);
-        Envelope proposal = chain.next(Kind.CHARTER, null, Tlp.GREEN, charterBody("propose", HostileNetwork.charter(id, Tlp.AMBER, net.a, net.evil)));
+        Envelope proposal = chain.next(Kind.CHARTER, null, Tlp.GREEN, charterBody("propose", TestNodes.charter(id, Tlp.AMBER, net.a, net.evil)));
         assertEquals("accepted", HostileChain.deliver(net.a, proposal).path("status").asText());
         assertEquals("duplicate", HostileChain.deliver(net.a, proposal).path("status").asText(), "a retried delivery is not a refusal");
-        Charter other = HostileNetwork.charter(id, Tlp.RED, net.a, net.evil);
+        Charter other = TestNodes.charter(id, Tlp.RED, net.a, net.evil);
         JsonNode answer = HostileChain.deliver(net.a, chain.next(Kind.CHARTER, null, Tlp.GREEN, charterBody("propose", other)));
         assertTrue(answer.path("type").asText().endsWith("/kind-not-accepted"), answer.toString());
         assertEquals(Tlp.AMBER, net.a.node().channels().charter(id).orElseThrow().tlpCeiling(), "the terms awaiting review were replaced");
@@ -195,7 +195,7 @@ class CharterImpersonationTest {
     @Test
     void anonymousCallerCannotSign() throws Exception {
         String id = "rt7-anon";
-        Charter terms = HostileNetwork.charter(id, Tlp.AMBER, net.a, net.evil);
+        Charter terms = TestNodes.charter(id, Tlp.AMBER, net.a, net.evil);
         assertEquals(201, TestNodes.post(net.evil, "/api/v1/channels", Json.write(terms.toJson())).statusCode());
         assertTrue(TestNodes.eventually(10, () -> net.a.node().channels().charter(id).isPresent()));
         var res = HostileNetwork.rawPost(net.a, "/api/v1/channels/" + id + "/sign", "application/json",

@@ -55,7 +55,7 @@ class CrossSiteApiTest {
     @BeforeAll
     static void start() throws Exception {
         net = HostileNetwork.start(tmp);
-        net.establish(HostileNetwork.charter(X, Tlp.AMBER, net.a, net.b), net.a, net.b);
+        TestNodes.establish(TestNodes.charter(X, Tlp.AMBER, net.a, net.b), net.a, net.b);
         ObjectNode req = Json.object().put("kind", "request").put("priority", "flash").put("tlp", "amber");
         req.putObject("body").put("type", "mitigation").put("summary", "Phishing kit").put("asked", "Take it down");
         var res = TestNodes.post(net.a, "/api/v1/channels/" + X + "/cases", Json.write(req));

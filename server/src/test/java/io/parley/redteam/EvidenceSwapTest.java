@@ -35,7 +35,7 @@ class EvidenceSwapTest {
     @BeforeAll
     static void network() throws Exception {
         net = HostileNetwork.start(tmp);
-        net.establish(HostileNetwork.charter("quad", Tlp.AMBER, net.a, net.b, net.c, net.evil), net.a, net.b, net.c, net.evil);
+        TestNodes.establish(TestNodes.charter("quad", Tlp.AMBER, net.a, net.b, net.c, net.evil), net.a, net.b, net.c, net.evil);
         net.b.node().users().put("boss", Passwords.hash("boss-password-1"), "admin", java.time.Instant.now());
     }
 

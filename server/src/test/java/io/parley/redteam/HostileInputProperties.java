@@ -50,7 +50,7 @@ class HostileInputProperties {
     static void start() throws Exception {
         dir = Files.createTempDirectory("parley-hostile-props");
         net = HostileNetwork.start(dir);
-        net.establish(HostileNetwork.charter("props", Tlp.AMBER, net.a, net.b, net.evil), net.a, net.b, net.evil);
+        TestNodes.establish(TestNodes.charter("props", Tlp.AMBER, net.a, net.b, net.evil), net.a, net.b, net.evil);
         for (int i = 0; i < 3; i++) {
             String hash = HostileNetwork.send(net.a, "props", Tlp.GREEN, "genuine " + i + " — ёжик 🦔");
             assertTrue(TestNodes.eventually(10, () -> net.b.node().envelopes().byHash(hash).isPresent()));

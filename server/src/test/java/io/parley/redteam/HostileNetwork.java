@@ -8,14 +8,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.parley.charter.Charter;
-import io.parley.charter.Level;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.Kind;
@@ -72,40 +68,11 @@ public final class HostileNetwork implements AutoCloseable {
         return resource;
     }
 
-    /** A charter over {@code members} with 15 min / 4 h deadlines for every priority. */
-    public static Charter charter(String id, Tlp ceiling, NodeServer... members) {
-        Map<Priority, Charter.Deadlines> d = new EnumMap<>(Priority.class);
-        for (Priority p : Priority.values()) d.put(p, new Charter.Deadlines(Duration.ofMinutes(15), Duration.ofHours(4)));
-        List<Charter.Member> ms = new ArrayList<>();
-        for (NodeServer n : members) ms.add(new Charter.Member(n.node().origin(), n.node().key().verifierKey(), n.baseUrl()));
-        ms.sort(java.util.Comparator.comparing(Charter.Member::origin));
-        return new Charter(id, "test " + id, Level.OPERATIONAL, ms, d, ceiling, List.of());
-    }
-
     /** A new TLP:RED channel of all four parties (a proposes), active everywhere; its id is {@code name} and a random suffix. */
     public String redChannel(String name) throws Exception {
         String id = name + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        establish(charter(id, Tlp.RED, a, b, c, evil), a, b, c, evil);
+        TestNodes.establish(TestNodes.charter(id, Tlp.RED, a, b, c, evil), a, b, c, evil);
         return id;
-    }
-
-    /** Proposes {@code charter} at {@code proposer} through the API, has every other member sign it, and waits until it is active everywhere. */
-    public void establish(Charter charter, NodeServer proposer, NodeServer... others) throws Exception {
-        var res = TestNodes.post(proposer, "/api/v1/channels", Json.write(charter.toJson()));
-        if (res.statusCode() != 201) throw new IllegalStateException("propose: " + res.body());
-        for (NodeServer m : others) {
-            if (!TestNodes.eventually(10, () -> m.node().channels().charter(charter.channel()).isPresent()))
-                throw new IllegalStateException(m.node().origin() + " never got the proposal of " + charter.channel());
-            var signed = TestNodes.post(m, "/api/v1/channels/" + charter.channel() + "/sign",
-                    "{\"charter_hash\":\"" + charter.hash() + "\"}");
-            if (signed.statusCode() != 200) throw new IllegalStateException("sign at " + m.node().origin() + ": " + signed.body());
-        }
-        List<NodeServer> members = new ArrayList<>(List.of(others));
-        members.add(proposer);
-        for (NodeServer m : members) {
-            if (!TestNodes.eventually(15, () -> m.node().charters().active(charter.channel())))
-                throw new IllegalStateException(charter.channel() + " never became active at " + m.node().origin());
-        }
     }
 
     /** Sends a notify through {@code from}'s API; returns the envelope hash. */

@@ -17,7 +17,7 @@ class HostileNetworkTest {
     @Test
     void hostileNodeIsAFullMemberOfAChannelWithTheHonestOnes() throws Exception {
         try (HostileNetwork net = HostileNetwork.start(tmp)) {
-            net.establish(HostileNetwork.charter("quad", Tlp.AMBER, net.a, net.b, net.c, net.evil), net.a, net.b, net.c, net.evil);
+            TestNodes.establish(TestNodes.charter("quad", Tlp.AMBER, net.a, net.b, net.c, net.evil), net.a, net.b, net.c, net.evil);
             String hash = HostileNetwork.send(net.evil, "quad", Tlp.GREEN, "hello from the hostile member");
             for (var n : net.honest()) assertTrue(TestNodes.eventually(10, () -> n.node().envelopes().byHash(hash).isPresent()), n.node().origin());
         }

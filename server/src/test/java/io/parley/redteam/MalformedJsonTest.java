@@ -33,7 +33,7 @@ class MalformedJsonTest {
     @BeforeAll
     static void start() throws Exception {
         net = HostileNetwork.start(tmp);
-        net.establish(HostileNetwork.charter("odd", Tlp.AMBER, net.a, net.evil), net.a, net.evil);
+        TestNodes.establish(TestNodes.charter("odd", Tlp.AMBER, net.a, net.evil), net.a, net.evil);
     }
 
     @AfterAll

@@ -29,9 +29,9 @@ class OutgoingEvidenceTest {
     @BeforeAll
     static void network() throws Exception {
         net = HostileNetwork.start(tmp);
-        net.establish(HostileNetwork.charter("ab", Tlp.AMBER_STRICT, net.a, net.b), net.a, net.b);
-        net.establish(HostileNetwork.charter("abc", Tlp.AMBER_STRICT, net.a, net.b, net.c), net.a, net.b, net.c);
-        net.establish(HostileNetwork.charter("quad", Tlp.AMBER, net.a, net.b, net.c, net.evil), net.a, net.b, net.c, net.evil);
+        TestNodes.establish(TestNodes.charter("ab", Tlp.AMBER_STRICT, net.a, net.b), net.a, net.b);
+        TestNodes.establish(TestNodes.charter("abc", Tlp.AMBER_STRICT, net.a, net.b, net.c), net.a, net.b, net.c);
+        TestNodes.establish(TestNodes.charter("quad", Tlp.AMBER, net.a, net.b, net.c, net.evil), net.a, net.b, net.c, net.evil);
     }
 
     @AfterAll

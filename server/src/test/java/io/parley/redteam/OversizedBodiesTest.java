@@ -44,7 +44,7 @@ class OversizedBodiesTest {
     @BeforeAll
     static void start() throws Exception {
         net = HostileNetwork.start(tmp);
-        net.establish(HostileNetwork.charter("big", Tlp.AMBER, net.a, net.b), net.a, net.b);
+        TestNodes.establish(TestNodes.charter("big", Tlp.AMBER, net.a, net.b), net.a, net.b);
     }
 
     @AfterAll

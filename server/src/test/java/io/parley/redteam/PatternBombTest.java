@@ -27,7 +27,7 @@ class PatternBombTest {
     @BeforeAll
     static void network() throws Exception {
         net = HostileNetwork.start(tmp);
-        net.establish(HostileNetwork.charter("quad", Tlp.AMBER, net.a, net.b, net.c, net.evil), net.a, net.b, net.c, net.evil);
+        TestNodes.establish(TestNodes.charter("quad", Tlp.AMBER, net.a, net.b, net.c, net.evil), net.a, net.b, net.c, net.evil);
         evil = new EvilChain(net, "quad");
     }
 

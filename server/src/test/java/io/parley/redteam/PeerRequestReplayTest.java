@@ -25,6 +25,7 @@ import io.parley.envelope.Tlp;
 import io.parley.federation.PeerRequestAuth;
 import io.parley.json.Json;
 import io.parley.server.NodeServer;
+import io.parley.testing.TestNodes;
 
 /**
  * Issue 10 item 10: a signed peer request (catch-up, evidence fetch) is good for one request, to one node, for the
@@ -41,7 +42,7 @@ class PeerRequestReplayTest {
     @BeforeAll
     static void start() throws Exception {
         net = HostileNetwork.start(tmp);
-        net.establish(HostileNetwork.charter(CHANNEL, Tlp.AMBER, net.a, net.b, net.evil), net.a, net.b, net.evil);
+        TestNodes.establish(TestNodes.charter(CHANNEL, Tlp.AMBER, net.a, net.b, net.evil), net.a, net.b, net.evil);
         HostileNetwork.send(net.a, CHANNEL, Tlp.AMBER, "amber text for members only");
     }
 

@@ -121,9 +121,9 @@ class PublicEndpointWalkTest {
 
         static Traffic create(HostileNetwork net) throws Exception {
             Traffic t = new Traffic();
-            net.establish(HostileNetwork.charter(CH_AMBER, Tlp.AMBER, net.a, net.b, net.c), net.a, net.b, net.c);
-            net.establish(HostileNetwork.charter(CH_STRICT, Tlp.AMBER_STRICT, net.a, net.b), net.a, net.b);
-            net.establish(HostileNetwork.charter(CH_RED, Tlp.RED, net.a, net.b, net.c), net.a, net.b, net.c);
+            TestNodes.establish(TestNodes.charter(CH_AMBER, Tlp.AMBER, net.a, net.b, net.c), net.a, net.b, net.c);
+            TestNodes.establish(TestNodes.charter(CH_STRICT, Tlp.AMBER_STRICT, net.a, net.b), net.a, net.b);
+            TestNodes.establish(TestNodes.charter(CH_RED, Tlp.RED, net.a, net.b, net.c), net.a, net.b, net.c);
 
             HostileNetwork.send(net.a, CH_AMBER, Tlp.AMBER, AMBER_TEXT);
             HostileNetwork.send(net.b, CH_STRICT, Tlp.AMBER_STRICT, STRICT_TEXT);

@@ -133,7 +133,7 @@ class RedCaseStepsTest {
         String caseId = Json.parse(opened.body()).path("id").asText();
         assertTrue(TestNodes.eventually(15, () -> net.b.cases().find(caseId, ch).isPresent()), "cert-b holds the case");
         // the other members agree to drop evil.example from the channel
-        var withoutEvil = HostileNetwork.charter(ch, Tlp.RED, net.a, net.b, net.c);
+        var withoutEvil = TestNodes.charter(ch, Tlp.RED, net.a, net.b, net.c);
         var amend = TestNodes.post(net.a, "/api/v1/channels/" + ch + "/amend", Json.write(withoutEvil.toJson()));
         assertEquals(200, amend.statusCode(), amend.body());
         for (NodeServer n : List.of(net.b, net.c)) {

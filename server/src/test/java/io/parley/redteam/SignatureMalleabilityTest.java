@@ -38,8 +38,8 @@ class SignatureMalleabilityTest {
     @BeforeAll
     static void start() throws Exception {
         net = HostileNetwork.start(tmp);
-        net.establish(HostileNetwork.charter("malleable", Tlp.AMBER, net.a, net.b), net.a, net.b);
-        net.establish(HostileNetwork.charter("poison", Tlp.AMBER, net.a, net.c), net.a, net.c);
+        TestNodes.establish(TestNodes.charter("malleable", Tlp.AMBER, net.a, net.b), net.a, net.b);
+        TestNodes.establish(TestNodes.charter("poison", Tlp.AMBER, net.a, net.c), net.a, net.c);
     }
 
     @AfterAll

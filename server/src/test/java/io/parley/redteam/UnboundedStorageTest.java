@@ -65,7 +65,7 @@ class UnboundedStorageTest {
     @Test
     void fiveThousandGarbageEnvelopesStayWithinTheCapAndAGenuineOneIsStillAccepted() throws Exception {
         try (HostileNetwork net = HostileNetwork.start(tmp)) {
-            net.establish(HostileNetwork.charter(CHANNEL, Tlp.AMBER, net.a, net.evil), net.a, net.evil);
+            TestNodes.establish(TestNodes.charter(CHANNEL, Tlp.AMBER, net.a, net.evil), net.a, net.evil);
             NodeServer target = net.a;
             long rejectionsBefore = count(target, "SELECT COUNT(*) FROM rejections");
 

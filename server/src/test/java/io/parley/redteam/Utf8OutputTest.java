@@ -39,7 +39,7 @@ class Utf8OutputTest {
     @BeforeAll
     static void start() throws Exception {
         net = HostileNetwork.start(tmp);
-        net.establish(HostileNetwork.charter("utf", Tlp.AMBER, net.a, net.b), net.a, net.b);
+        TestNodes.establish(TestNodes.charter("utf", Tlp.AMBER, net.a, net.b), net.a, net.b);
     }
 
     @AfterAll

@@ -3,12 +3,8 @@ package io.parley.taxii;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
@@ -20,10 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.auth.Passwords;
-import io.parley.charter.Charter;
-import io.parley.charter.Level;
 import io.parley.envelope.CaseIds;
-import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
 import io.parley.json.Json;
 import io.parley.server.NodeServer;
@@ -51,28 +44,6 @@ class EvidenceFederationTest {
         for (NodeServer n : new NodeServer[] {a, b, c}) if (n != null) n.close();
     }
 
-    static Charter charter(String id, Tlp ceiling, NodeServer... members) {
-        Map<Priority, Charter.Deadlines> d = new EnumMap<>(Priority.class);
-        for (Priority p : Priority.values()) d.put(p, new Charter.Deadlines(Duration.ofMinutes(15), Duration.ofHours(4)));
-        List<Charter.Member> ms = new ArrayList<>();
-        for (NodeServer n : members) ms.add(new Charter.Member(n.node().origin(), n.node().key().verifierKey(), n.baseUrl()));
-        ms.sort(java.util.Comparator.comparing(Charter.Member::origin));
-        return new Charter(id, "test " + id, Level.OPERATIONAL, ms, d, ceiling, List.of());
-    }
-
-    /** Proposes at the first member, signs at the others, waits until it is active everywhere. */
-    static void establish(Charter charter, NodeServer... members) throws Exception {
-        var res = TestNodes.post(members[0], "/api/v1/channels", Json.write(charter.toJson()));
-        assertEquals(201, res.statusCode(), res.body());
-        for (int i = 1; i < members.length; i++) {
-            NodeServer m = members[i];
-            assertTrue(TestNodes.eventually(10, () -> m.node().channels().charter(charter.channel()).isPresent()));
-            var signed = TestNodes.post(m, "/api/v1/channels/" + charter.channel() + "/sign", TestNodes.signBody(charter));
-            assertEquals(200, signed.statusCode(), signed.body());
-        }
-        for (NodeServer m : members) assertTrue(TestNodes.eventually(15, () -> m.node().charters().active(charter.channel())));
-    }
-
     static String send(NodeServer from, String channel, String caseId, String tlp, ObjectNode body) throws Exception {
         ObjectNode req = Json.object().put("kind", "notify").put("priority", "urgent").put("tlp", tlp).put("case", caseId);
         req.set("body", body);
@@ -92,7 +63,7 @@ class EvidenceFederationTest {
 
     @Test
     void aThirdPartySeesTwoCasesShareInfrastructure() throws Exception {
-        establish(charter("tri", Tlp.AMBER, a, b, c), a, b, c);
+        TestNodes.establish(TestNodes.charter("tri", Tlp.AMBER, a, b, c), a, b, c);
         ObjectNode fromA = Json.object().put("text", "phishing wave, C2 attached");
         fromA.set("stix", Stix.bundle(Stix.indicator(Tlp.GREEN, "203.0.113.7"), Stix.indicator(Tlp.AMBER, "198.51.100.99")));
         String caseA = CaseIds.newId(a.node().origin(), java.time.Instant.now()), caseB = CaseIds.newId(b.node().origin(), java.time.Instant.now());
@@ -135,7 +106,7 @@ class EvidenceFederationTest {
 
     @Test
     void redEvidenceNamedByHashReachesOnlyItsNamedRecipients() throws Exception {
-        establish(charter("tri", Tlp.RED, a, b, c), a, b, c);
+        TestNodes.establish(TestNodes.charter("tri", Tlp.RED, a, b, c), a, b, c);
         ObjectNode red = Stix.indicator(Tlp.RED, "192.0.2.200"), green = Stix.indicator(Tlp.GREEN, "192.0.2.201");
         var up = Stix.postJson(a, "/api/v1/evidence", Json.write(Stix.bundle(red, green)), BOSS);
         assertEquals(201, up.statusCode(), up.body());

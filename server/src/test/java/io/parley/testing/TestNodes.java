@@ -100,6 +100,41 @@ public final class TestNodes {
     }
 
     /** The body of {@code POST /api/v1/channels/{id}/sign}: the hash of the terms the signer reviewed. */
+    /** A charter over {@code members}, each reached at its own base URL, with 15 min / 4 h deadlines for every priority. */
+    public static io.parley.charter.Charter charter(String id, io.parley.envelope.Tlp ceiling, NodeServer... members) {
+        java.util.Map<NodeServer, String> urls = new java.util.LinkedHashMap<>();
+        for (NodeServer n : members) urls.put(n, n.baseUrl());
+        return charter(id, ceiling, urls);
+    }
+
+    /** A charter over these members, each reached at the URL given (a proxy, say), with 15 min / 4 h deadlines for every priority. */
+    public static io.parley.charter.Charter charter(String id, io.parley.envelope.Tlp ceiling, java.util.Map<NodeServer, String> urls) {
+        var d = new java.util.EnumMap<io.parley.envelope.Priority, io.parley.charter.Charter.Deadlines>(io.parley.envelope.Priority.class);
+        for (var p : io.parley.envelope.Priority.values()) d.put(p, new io.parley.charter.Charter.Deadlines(java.time.Duration.ofMinutes(15), java.time.Duration.ofHours(4)));
+        var members = new java.util.ArrayList<io.parley.charter.Charter.Member>();
+        urls.forEach((n, url) -> members.add(new io.parley.charter.Charter.Member(n.node().origin(), n.node().key().verifierKey(), url)));
+        members.sort(java.util.Comparator.comparing(io.parley.charter.Charter.Member::origin));
+        return new io.parley.charter.Charter(id, "test " + id, io.parley.charter.Level.OPERATIONAL, members, d, ceiling, List.of());
+    }
+
+    /** Proposes {@code charter} at {@code proposer} through the API, has every other member sign it, and waits until it is active everywhere. */
+    public static void establish(io.parley.charter.Charter charter, NodeServer proposer, NodeServer... others) throws Exception {
+        var res = post(proposer, "/api/v1/channels", io.parley.json.Json.write(charter.toJson()));
+        if (res.statusCode() != 201) throw new IllegalStateException("propose: " + res.body());
+        for (NodeServer m : others) {
+            if (!eventually(10, () -> m.node().channels().charter(charter.channel()).isPresent()))
+                throw new IllegalStateException(m.node().origin() + " never got the proposal of " + charter.channel());
+            var signed = post(m, "/api/v1/channels/" + charter.channel() + "/sign", signBody(charter));
+            if (signed.statusCode() != 200) throw new IllegalStateException("sign at " + m.node().origin() + ": " + signed.body());
+        }
+        List<NodeServer> members = new java.util.ArrayList<>(List.of(others));
+        members.add(proposer);
+        for (NodeServer m : members) {
+            if (!eventually(15, () -> m.node().charters().active(charter.channel())))
+                throw new IllegalStateException(charter.channel() + " never became active at " + m.node().origin());
+        }
+    }
+
     public static String signBody(io.parley.charter.Charter reviewed) {
         return "{\"charter_hash\":\"" + reviewed.hash() + "\"}";
     }
