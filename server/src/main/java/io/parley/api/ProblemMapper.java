@@ -14,6 +14,7 @@ import io.parley.federation.PeerDirectory;
 import io.parley.json.JcsException;
 import io.parley.log.FormatException;
 import io.parley.log.VerificationException;
+import io.parley.node.Fault;
 import io.parley.node.OutgoingCheck;
 import io.parley.node.Refusal;
 import io.parley.taxii.EvidenceException;
@@ -58,10 +59,9 @@ public final class ProblemMapper {
             };
             case Refusal r -> Problem.of(r.status(), r.code(), Problem.title(r.status()), r.getMessage());
             case CaseBundle.MissingNotice m -> Problem.of(409, "notice-missing", "Conflict", m.getMessage());
-            case OutgoingCheck.Refused r -> withErrors(Problem.of(422, r.code(), "Refused before signing", r.getMessage()),
-                    r.faults().stream().map(f -> new Problem.FieldError(f.pointer(), f.detail())).toList());
+            case OutgoingCheck.Refused r -> withErrors(Problem.of(422, r.code(), "Refused before signing", r.getMessage()), r.faults());
             case EvidenceException v -> withErrors(Problem.of(v.status(), v.code(), v.status() == 422 ? "Invalid evidence" : Problem.title(v.status()),
-                    v.getMessage()), v.faults().stream().map(f -> new Problem.FieldError(f.pointer(), f.detail())).toList());
+                    v.getMessage()), v.faults());
             case MispImport.NotAnEvent n -> Problem.of(422, "invalid-misp", "Invalid MISP event", n.getMessage());
             case Tokens.Invalid i -> Problem.field(400, "bad-token-request", "Bad request", i.field(), i.getMessage());
             case Tokens.LimitReached l -> Problem.of(409, "too-many-tokens", "Conflict", l.getMessage());
@@ -74,8 +74,8 @@ public final class ProblemMapper {
         });
     }
 
-    private static Problem withErrors(Problem p, List<Problem.FieldError> errors) {
-        return new Problem(p.type(), p.title(), p.status(), p.detail(), errors);
+    private static Problem withErrors(Problem p, List<Fault> faults) {
+        return new Problem(p.type(), p.title(), p.status(), p.detail(), faults.stream().map(f -> new Problem.FieldError(f.pointer(), f.detail())).toList());
     }
 
     private static Problem fromHttp(HttpResponseException e) {

@@ -123,7 +123,7 @@ public final class Composer {
      */
     private void refuseFaulty(Draft d) {
         for (OutgoingCheck check : checks) {
-            List<OutgoingCheck.Fault> faults = check.faults(d);
+            List<Fault> faults = check.faults(d);
             if (!faults.isEmpty()) {
                 throw new OutgoingCheck.Refused(check.code(), "the envelope may not be sent in channel " + d.channel() + ": "
                         + faults.size() + " fault" + (faults.size() == 1 ? "" : "s") + "; see errors", faults);

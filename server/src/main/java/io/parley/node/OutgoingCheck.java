@@ -17,9 +17,6 @@ public interface OutgoingCheck {
         return "outgoing-refused";
     }
 
-    /** One fault, located by a JSON pointer into the envelope. */
-    record Fault(String pointer, String detail) {}
-
     /** A draft refused by an {@link OutgoingCheck}: nothing was signed. Mapped once at each edge (problem+json 422, web page). */
     final class Refused extends RuntimeException {
         private final String code;

@@ -2,11 +2,10 @@ package io.parley.taxii;
 
 import java.util.List;
 
+import io.parley.node.Fault;
+
 /** A refused evidence operation: HTTP status, a stable code, and field-level faults as JSON pointers. */
 public final class EvidenceException extends RuntimeException {
-    /** One fault, located by an RFC 6901 JSON pointer into the request. */
-    public record Fault(String pointer, String detail) {}
-
     private final int status;
     private final String code;
     private final List<Fault> faults;

@@ -34,6 +34,7 @@ import io.parley.evidence.Violation;
 import io.parley.identity.Sha256;
 import io.parley.json.Jcs;
 import io.parley.json.Json;
+import io.parley.node.Fault;
 import io.parley.store.StoreException;
 
 /**
@@ -93,8 +94,8 @@ public final class EvidenceIngest {
 
     /** The 422 refusing an invalid bundle: every violation, its pointer under {@code prefix} in the request. */
     static EvidenceException invalid(ValidationReport report, String prefix) {
-        List<EvidenceException.Fault> faults = new ArrayList<>();
-        for (Violation v : report.violations()) faults.add(new EvidenceException.Fault(prefix + v.jsonPath(), v.message()));
+        List<Fault> faults = new ArrayList<>();
+        for (Violation v : report.violations()) faults.add(new Fault(prefix + v.jsonPath(), v.message()));
         return new EvidenceException(422, "invalid-stix", "the STIX 2.1 bundle has " + faults.size() + " violation"
                 + (faults.size() == 1 ? "" : "s") + "; see errors", faults);
     }

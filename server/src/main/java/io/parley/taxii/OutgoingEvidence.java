@@ -21,6 +21,7 @@ import io.parley.evidence.StixValidator;
 import io.parley.evidence.ValidationReport;
 import io.parley.json.Json;
 import io.parley.node.Composer;
+import io.parley.node.Fault;
 import io.parley.node.OutgoingCheck;
 import io.parley.store.UserStore;
 
@@ -50,11 +51,7 @@ public final class OutgoingEvidence implements OutgoingCheck {
     @Override
     public List<Fault> faults(Composer.Draft draft) {
         if (draft.body() == null) return List.of();
-        List<Fault> out = new ArrayList<>();
-        for (EvidenceException.Fault f : check(author(draft.author()), draft.channel(), draft.tlp(), draft.body())) {
-            out.add(new Fault(f.pointer(), f.detail()));
-        }
-        return out;
+        return check(author(draft.author()), draft.channel(), draft.tlp(), draft.body());
     }
 
     @Override
@@ -77,8 +74,8 @@ public final class OutgoingEvidence implements OutgoingCheck {
      * (an inline bundle reaches every member); bundles named in {@code evidence} are held here, readable by the user
      * in full, under the ceiling and may be shared on. Returns the faults, as pointers into the request body.
      */
-    List<EvidenceException.Fault> check(LocalUser user, String channel, Tlp tlp, JsonNode body) {
-        List<EvidenceException.Fault> faults = new ArrayList<>();
+    List<Fault> check(LocalUser user, String channel, Tlp tlp, JsonNode body) {
+        List<Fault> faults = new ArrayList<>();
         Optional<Charter> charter = audiences.channels().charter(channel);
         if (charter.isEmpty() || body == null || !body.isObject()) return faults;
         Set<String> members = new TreeSet<>();
@@ -95,7 +92,7 @@ public final class OutgoingEvidence implements OutgoingCheck {
         JsonNode refs = body.get("evidence");
         if (refs != null && !refs.isNull()) {
             if (!refs.isArray()) {
-                faults.add(new EvidenceException.Fault("/body/evidence", "evidence must be an array of {\"sha256\": …, \"name\": …}"));
+                faults.add(new Fault("/body/evidence", "evidence must be an array of {\"sha256\": …, \"name\": …}"));
                 return faults;
             }
             for (int i = 0; i < refs.size(); i++) reference(user, "/body/evidence/" + i, refs.get(i), tlp, target, faults);
@@ -104,17 +101,17 @@ public final class OutgoingEvidence implements OutgoingCheck {
     }
 
     /** The named recipients (null: every member); each must be a member. */
-    private static Set<String> recipients(JsonNode rs, Set<String> members, String channel, List<EvidenceException.Fault> faults) {
+    private static Set<String> recipients(JsonNode rs, Set<String> members, String channel, List<Fault> faults) {
         if (rs == null || rs.isNull()) return null;
         if (!rs.isArray() || rs.isEmpty()) {
-            faults.add(new EvidenceException.Fault("/body/recipients", "recipients must be a non-empty array of member origins"));
+            faults.add(new Fault("/body/recipients", "recipients must be a non-empty array of member origins"));
             return null;
         }
         Set<String> recipients = new TreeSet<>();
         for (int i = 0; i < rs.size(); i++) {
             JsonNode r = rs.get(i);
             if (!r.isTextual() || !members.contains(r.textValue())) {
-                faults.add(new EvidenceException.Fault("/body/recipients/" + i, "recipients must be members of channel " + channel + ": " + r));
+                faults.add(new Fault("/body/recipients/" + i, "recipients must be members of channel " + channel + ": " + r));
             } else {
                 recipients.add(r.textValue());
             }
@@ -123,7 +120,7 @@ public final class OutgoingEvidence implements OutgoingCheck {
     }
 
     /** An inline bundle reaches every reader of the message, so RED only when every member is named. */
-    private void inline(JsonNode stix, Tlp tlp, Audience target, boolean everyoneNamed, List<EvidenceException.Fault> faults) {
+    private void inline(JsonNode stix, Tlp tlp, Audience target, boolean everyoneNamed, List<Fault> faults) {
         ValidationReport report = validator.validate(stix);
         if (!report.valid()) {
             faults.addAll(EvidenceIngest.invalid(report, "/body/stix").faults());
@@ -133,29 +130,29 @@ public final class OutgoingEvidence implements OutgoingCheck {
     }
 
     /** A bundle named by hash: held here, readable by the sender in full, and every object fit for the channel. */
-    private void reference(LocalUser user, String at, JsonNode ref, Tlp tlp, Audience target, List<EvidenceException.Fault> faults) {
+    private void reference(LocalUser user, String at, JsonNode ref, Tlp tlp, Audience target, List<Fault> faults) {
         String sha = ref.path("sha256").asText("");
         if (!ref.isObject() || !EvidenceIngest.SHA256.matcher(sha).matches()) {
-            faults.add(new EvidenceException.Fault(at + "/sha256", "sha256 must be the lowercase hex SHA-256 of an uploaded bundle"));
+            faults.add(new Fault(at + "/sha256", "sha256 must be the lowercase hex SHA-256 of an uploaded bundle"));
             return;
         }
-        if (ref.has("name") && !ref.get("name").isTextual()) faults.add(new EvidenceException.Fault(at + "/name", "name must be a string"));
+        if (ref.has("name") && !ref.get("name").isTextual()) faults.add(new Fault(at + "/name", "name must be a string"));
         Optional<EvidenceStore.Bundle> held = store.bundle(sha);
         if (held.isEmpty()) {
-            faults.add(new EvidenceException.Fault(at + "/sha256", "no evidence " + sha + " is held here; upload it first (POST /api/v1/evidence)"));
+            faults.add(new Fault(at + "/sha256", "no evidence " + sha + " is held here; upload it first (POST /api/v1/evidence)"));
             return;
         }
         JsonNode bundle = Json.parse(held.get().json());
         int visible = access.visibleBundle(user, sha).map(v -> v.get("objects").size()).orElse(0);
         if (visible < bundle.get("objects").size()) {
-            faults.add(new EvidenceException.Fault(at + "/sha256", "the bundle holds objects you may not read, so you may not share it"));
+            faults.add(new Fault(at + "/sha256", "the bundle holds objects you may not read, so you may not share it"));
             return;
         }
         checkObjects(bundle, i -> at + "/sha256", i -> "object /objects/" + i + " of evidence " + sha + ": ", tlp, target, faults, true, false);
     }
 
     private void checkObjects(JsonNode bundle, IntFunction<String> pointer, IntFunction<String> prefix,
-                              Tlp envelopeTlp, Audience target, List<EvidenceException.Fault> faults, boolean redAllowed, boolean inline) {
+                              Tlp envelopeTlp, Audience target, List<Fault> faults, boolean redAllowed, boolean inline) {
         Map<String, Tlp> local = MarkingPolicy.localMarkings(bundle);
         JsonNode objects = bundle.get("objects");
         Map<String, String> blocked = access.blockedFor(target, EvidenceAccess.ids(bundle));
@@ -165,19 +162,19 @@ public final class OutgoingEvidence implements OutgoingCheck {
             String pre = prefix.apply(i);
             Tlp t = MarkingPolicy.tlpOf(o, local, envelopeTlp);
             if (t.exceeds(target.ceiling())) {
-                faults.add(new EvidenceException.Fault(p, pre + "marked TLP:" + upper(t) + ", above the TLP ceiling "
+                faults.add(new Fault(p, pre + "marked TLP:" + upper(t) + ", above the TLP ceiling "
                         + upper(target.ceiling()) + " of channel " + target.channel()));
             } else if (inline && t.exceeds(envelopeTlp)) {
                 // Whoever may read the message reads its inline bundle (views, exports, the recipients' stores).
-                faults.add(new EvidenceException.Fault(p, pre + "marked TLP:" + upper(t) + ", above the message's own label TLP:"
+                faults.add(new Fault(p, pre + "marked TLP:" + upper(t) + ", above the message's own label TLP:"
                         + upper(envelopeTlp) + ": label the message at least TLP:" + upper(t)
                         + " or attach the bundle by hash (body.evidence)"));
             } else if (t == Tlp.RED && !redAllowed) {
-                faults.add(new EvidenceException.Fault(p, pre + "TLP:RED in an inline bundle would reach every member, not only the named recipients: "
+                faults.add(new Fault(p, pre + "TLP:RED in an inline bundle would reach every member, not only the named recipients: "
                         + "attach the bundle by hash (body.evidence) so that only named recipients can fetch it"));
             }
             String why = blocked.get(o.path("id").asText());
-            if (why != null) faults.add(new EvidenceException.Fault(p, pre + why));
+            if (why != null) faults.add(new Fault(p, pre + why));
         }
     }
 

@@ -25,6 +25,7 @@ import io.parley.log.FormatException;
 import io.parley.log.NoteException;
 import io.parley.log.ProofException;
 import io.parley.node.ChannelActions;
+import io.parley.node.Fault;
 import io.parley.node.OutgoingCheck;
 import io.parley.store.StoreException;
 import io.parley.taxii.EvidenceException;
@@ -65,10 +66,10 @@ class ProblemMapperTest {
         Problem charter = ProblemMapper.of(EnvelopeFormatException.inCharter("/level", "level must be technical"));
         assertEquals(List.of(new Problem.FieldError("/level", "level must be technical")), charter.errors());
         Problem evidence = ProblemMapper.of(new EvidenceException(422, "invalid-stix", "the bundle is not valid STIX",
-                List.of(new EvidenceException.Fault("/objects/0/type", "unknown type"))));
+                List.of(new Fault("/objects/0/type", "unknown type"))));
         assertEquals(List.of(new Problem.FieldError("/objects/0/type", "unknown type")), evidence.errors());
         Problem refused = ProblemMapper.of(new OutgoingCheck.Refused("evidence-refused", "not sent",
-                List.of(new OutgoingCheck.Fault("/body/evidence/0", "no such evidence"))));
+                List.of(new Fault("/body/evidence/0", "no such evidence"))));
         assertEquals(List.of(new Problem.FieldError("/body/evidence/0", "no such evidence")), refused.errors());
     }
 
