@@ -300,12 +300,13 @@ public final class MispImport {
         if (s.isEmpty() || !s.chars().allMatch(c -> c >= '0' && c <= '9') || s.length() > 12) {
             return Optional.empty();
         }
-        return Optional.of(Instant.ofEpochSecond(Long.parseLong(s)));
+        // a time past year 9999 has no STIX spelling: it counts as missing, like a malformed one
+        return Optional.of(Instant.ofEpochSecond(Long.parseLong(s))).filter(StixTime::spellable);
     }
 
     private static Optional<Instant> date(JsonNode n) {
         try {
-            return n.isTextual() ? Optional.of(LocalDate.parse(n.textValue()).atStartOfDay(ZoneOffset.UTC).toInstant())
+            return n.isTextual() ? Optional.of(LocalDate.parse(n.textValue()).atStartOfDay(ZoneOffset.UTC).toInstant()).filter(StixTime::spellable)
                     : Optional.empty();
         } catch (DateTimeParseException e) {
             return Optional.empty();

@@ -13,7 +13,15 @@ public final class StixTime {
     private static final DateTimeFormatter MILLIS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+    private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
     private StixTime() {}
+
+    /** Whether a STIX timestamp can spell {@code instant}: its pattern has four unsigned digits of year. */
+    public static boolean spellable(Instant instant) {
+        return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
+    }
 
     /** {@code instant} as a STIX timestamp with millisecond precision, e.g. {@code 2024-01-15T10:00:00.000Z}. */
     public static String format(Instant instant) {

@@ -1,6 +1,7 @@
 package io.parley.evidence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +33,20 @@ class MispTest {
         MispImport.Result r = MispImport.convert(EVENT);
         ValidationReport report = StixValidator.shared().validate(r.bundle());
         assertTrue(report.valid(), report::toString);
+    }
+
+    @Test
+    void timesBeyondYear9999HaveNoStixSpellingAndCountAsMissing() {
+        // found by MispImportFuzzTest: a 12-digit epoch (year 12777) and a signed date came out as five-digit years
+        var event = (com.fasterxml.jackson.databind.node.ObjectNode) EVENT.deepCopy();
+        var e = (com.fasterxml.jackson.databind.node.ObjectNode) event.get("Event");
+        e.put("date", "+12345-01-15");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) e.get("Attribute").get(0)).put("timestamp", "341062565626");
+        MispImport.Result r = MispImport.convert(event);
+        ValidationReport report = StixValidator.shared().validate(r.bundle());
+        assertTrue(report.valid(), report::toString);
+        assertTrue(StixTime.spellable(java.time.Instant.parse("9999-12-31T23:59:59Z")));
+        assertFalse(StixTime.spellable(java.time.Instant.parse("+10000-01-01T00:00:00Z")));
     }
 
     @Test
