@@ -25,7 +25,7 @@ import io.parley.json.Json;
 
 /** The terms of a channel. Its JSON form is the body of a {@code charter} envelope. */
 public record Charter(String channel, String title, Level level, List<Member> members,
-                      Map<Priority, Deadlines> deadlines, Tlp tlpCeiling, List<Rung> escalation) {
+                      Map<Priority, Deadlines> deadlines, Tlp tlpCeiling, List<Rung> escalation, Practice practice) {
 
     /** A member party and the key its envelopes in this channel must verify under. */
     public record Member(String origin, VerifierKey key, String baseUrl) {}
@@ -36,7 +36,14 @@ public record Charter(String channel, String title, Level level, List<Member> me
     /** One step of the escalation ladder: when a deadline is missed by {@code after}, notify {@code role}. */
     public record Rung(Duration after, String role, String contact) {}
 
+    /** Terms with the default {@link Practice}: no commitments, no schedules, 5 minutes of clock skew. */
+    public Charter(String channel, String title, Level level, List<Member> members, Map<Priority, Deadlines> deadlines,
+                   Tlp tlpCeiling, List<Rung> escalation) {
+        this(channel, title, level, members, deadlines, tlpCeiling, escalation, Practice.DEFAULT);
+    }
+
     public Charter {
+        if (practice == null) practice = Practice.DEFAULT;
         members = List.copyOf(members);
         deadlines = Map.copyOf(deadlines);
         escalation = List.copyOf(escalation);
@@ -49,6 +56,11 @@ public record Charter(String channel, String title, Level level, List<Member> me
         for (Priority p : Priority.values()) {
             if (!deadlines.containsKey(p)) throw EnvelopeFormatException.inCharter("/deadlines/" + p.wire(), "deadlines for " + p.wire() + " are missing");
         }
+    }
+
+    /** The same terms with {@code practice} in place of these. */
+    public Charter withPractice(Practice practice) {
+        return new Charter(channel, title, level, members, deadlines, tlpCeiling, escalation, practice);
     }
 
     public Optional<Member> member(String origin) {
@@ -87,6 +99,7 @@ public record Charter(String channel, String title, Level level, List<Member> me
             ObjectNode ro = es.addObject().put("after", r.after().toString()).put("role", r.role());
             if (r.contact() != null) ro.put("contact", r.contact());
         }
+        practice.writeTo(o);
         return o;
     }
 
@@ -136,7 +149,7 @@ public record Charter(String channel, String title, Level level, List<Member> me
                         r.hasNonNull("contact") ? text(r, "contact", at + "/contact") : null));
             }
         }
-        return new Charter(channel, title, level, members, deadlines, tlp, ladder);
+        return new Charter(channel, title, level, members, deadlines, tlp, ladder, Practice.fromJson(o));
     }
 
     private static String text(JsonNode o, String name, String at) {
