@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.json.Json;
 import io.parley.timeline.CaseTimeline;
+import io.parley.timeline.ClockFinding;
 
 /** The JSON view of a case timeline: shared by the API, the bundle and the verifier's comparison. */
 public final class TimelineJson {
@@ -53,7 +54,19 @@ public final class TimelineJson {
         for (CaseTimeline.Event e : t.events()) {
             events.addObject().put("at", e.at().toString()).put("from", e.from()).put("kind", e.kind().wire()).put("hash", e.hash()).put("summary", e.summary());
         }
+        // only when there are any, so a case without findings has the JSON (and the bundles) it had before
+        if (!t.clockFindings().isEmpty()) {
+            ArrayNode fs = o.putArray("clock_findings");
+            for (ClockFinding f : t.clockFindings()) fs.add(clockFinding(f));
+        }
         return o;
+    }
+
+    /** One envelope dated beyond the charter's clock skew; it counts at {@code logged_at} (DESIGN: time honesty). */
+    public static ObjectNode clockFinding(ClockFinding f) {
+        return Json.object().put("envelope", f.envelope()).put("sender", f.sender()).put("created", f.created().toString())
+                .put("logged_at", f.logged().at().toString()).put("logged_by", f.logged().by())
+                .put("skew_seconds", f.skew().toSeconds()).put("direction", f.direction().wire());
     }
 
     private static void put(ObjectNode o, String k, Instant t) {

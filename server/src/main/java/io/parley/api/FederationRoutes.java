@@ -186,6 +186,16 @@ final class FederationRoutes {
      * The answer to a delivery is the receipt (DESIGN §4): wait briefly for the sequencer, which group-commits within
      * milliseconds on an idle node; if the log is slower, say so and let the sender fetch the receipt later.
      */
+    /**
+     * The receipt with our signed word of when we logged the envelope ({@link io.parley.receipt.LogTime}): the time
+     * we first stored it, so a retried delivery gets the same statement, byte for byte.
+     */
+    private ObjectNode withLogTime(ObjectNode receipt, String hash) {
+        node.envelopes().byHash(hash).ifPresent(s -> receipt.set("logged",
+                io.parley.receipt.LogTime.sign(node.key(), node.origin(), hash, s.receivedAt()).toJson()));
+        return receipt;
+    }
+
     private void attachReceipts(Iterable<JsonNode> results) {
         for (JsonNode result : results) {
             String status = result.path("status").asText();
@@ -194,7 +204,7 @@ final class FederationRoutes {
             String hash = out.path("hash").asText();
             // The sequencer works in queue order, so after the first wait the later ones are usually immediate.
             node.log().awaitIndex(hash, RECEIPT_WAIT);
-            node.log().receipt(hash).ifPresentOrElse(r -> out.set("receipt", r.toJson()), () -> out.put("receipt_pending", true));
+            node.log().receipt(hash).ifPresentOrElse(r -> out.set("receipt", withLogTime(r.toJson(), hash)), () -> out.put("receipt_pending", true));
         }
     }
 
