@@ -3,6 +3,8 @@ package io.parley.bundle;
 import java.time.Instant;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.json.Json;
@@ -64,9 +66,13 @@ public final class TimelineJson {
 
     /** One envelope dated beyond the charter's clock skew; it counts at {@code logged_at} (DESIGN: time honesty). */
     public static ObjectNode clockFinding(ClockFinding f) {
-        return Json.object().put("envelope", f.envelope()).put("sender", f.sender()).put("created", f.created().toString())
+        ObjectNode o = Json.object().put("envelope", f.envelope()).put("sender", f.sender()).put("created", f.created().toString())
                 .put("logged_at", f.logged().at().toString()).put("logged_by", f.logged().by())
-                .put("skew_seconds", f.skew().toSeconds()).put("direction", f.direction().wire());
+                .put("direction", f.direction().wire());
+        long skew = f.skew().toSeconds();
+        // as a parser reads it back (an int when it fits), so a bundle read from a file equals the recomputed JSON
+        o.set("skew_seconds", skew == (int) skew ? IntNode.valueOf((int) skew) : LongNode.valueOf(skew));
+        return o;
     }
 
     private static void put(ObjectNode o, String k, Instant t) {

@@ -64,10 +64,10 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
             int cases = 0, requests = 0, ackIn = 0, ackMiss = 0, ansIn = 0, ansMiss = 0, pings = 0, pingsFailed = 0, clock = 0;
             List<Duration> acks = new ArrayList<>(), answers = new ArrayList<>();
             for (CaseTimeline t : timelines) {
-                if (!t.channel().equals(charter.channel()) || t.openedBy().equals(party)) continue;
-                if (t.openedAt().isBefore(from) || !t.openedAt().isBefore(to)) continue;
-                // envelopes of this party dated beyond the charter's clock skew (they counted at their log time)
+                if (!t.channel().equals(charter.channel()) || t.openedAt().isBefore(from) || !t.openedAt().isBefore(to)) continue;
+                // this party's envelopes dated beyond the charter's clock skew (they counted at their log time), in its own cases too
                 clock += (int) t.clockFindings().stream().filter(f -> f.sender().equals(party)).count();
+                if (t.openedBy().equals(party)) continue;
                 DeadlineStatus ack = t.ackStatusOf(party, now);
                 DeadlineStatus answer = t.answerStatusOf(party, now);
                 if (t.kind() == Kind.PING) {
