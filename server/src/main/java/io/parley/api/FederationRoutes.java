@@ -107,6 +107,8 @@ final class FederationRoutes {
             if (result.has("problem")) {
                 Problem p = problemOf(result);
                 HttpServer.respond(ctx, p);
+                // a problem extension member (RFC 9457 §3.2): refused as it stands, but kept to be judged again
+                if (result.path("held").asBoolean()) ctx.result(Json.write(p.toJson(ctx.path()).put("held", true)));
                 return;
             }
             ApiRoutes.json(ctx, result.path("status").asText().equals("accepted") ? 201 : 200, result);
@@ -136,6 +138,7 @@ final class FederationRoutes {
             node.refusals().unverified(text(json, "channel"), text(json, "from"), null, r, Json.write(json).getBytes(java.nio.charset.StandardCharsets.UTF_8), remote);
             return rejected(out, r);
         }
+        federation.handOver().follow(e, remote); // a key hand-over in band: the envelope then verifies under the new key
         switch (node.acceptor().accept(e, remote)) {
             case Verdict.Accepted a -> {
                 out.put("status", "accepted").put("hash", a.hash());
@@ -149,6 +152,8 @@ final class FederationRoutes {
                 Rejection shown = signedBySender(e) ? r.reason() : new Rejection.BadSignature(e.from());
                 rejected(out, shown);
                 if (shown instanceof Rejection.ChainGap) federation.gapSeen(e.channel(), e.from());
+                // perhaps signed by a key its sender rotated to and we have not learnt yet: held, then judged again
+                if (r.reason() instanceof Rejection.BadSignature && federation.handOver().hold(e)) out.put("held", true);
             }
         }
         return out;

@@ -34,7 +34,11 @@ import io.parley.worker.Worker;
 public final class DeliveryWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
     /** Refusals that a later attempt can overcome (the peer has not yet seen an earlier envelope or the charter). */
-    private static final Set<String> RETRYABLE = Set.of("unknown-channel", "chain-gap", "kind-not-accepted");
+    /**
+     * Refusals that may pass: a channel or a chain position the peer lacks yet, and a signature it cannot check yet
+     * (our own signature is good, so the peer has not learnt our rotated key; it holds the envelope meanwhile).
+     */
+    private static final Set<String> RETRYABLE = Set.of("unknown-channel", "chain-gap", "kind-not-accepted", "bad-signature");
     private static final int BATCH = 200;
     /**
      * Bytes of envelopes per POST: half the inbox's 2 MiB body limit, so that a batch of large envelopes (each may be
