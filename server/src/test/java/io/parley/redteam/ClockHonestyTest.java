@@ -112,6 +112,13 @@ class ClockHonestyTest {
         assertEquals(now.minus(Duration.ofHours(3)).toString(), f.path("created").asText());
         assertEquals(3 * 3600, f.path("skew_seconds").asLong());
 
+        // the duty officer's case page and channel report say so
+        String cookie = io.parley.testing.WebSessions.signIn(a);
+        String page = io.parley.testing.WebSessions.get(a, cookie, "/cases/" + id).body();
+        assertTrue(page.contains("Backdated: 3 h") && page.contains("it counts at its log time"), page);
+        String channelPage = io.parley.testing.WebSessions.get(a, cookie, "/channels/" + ch).body();
+        assertTrue(channelPage.contains("Clock skew"), channelPage);
+
         // the report counts it against the sender
         var report = Json.parse(TestNodes.get(a, "/api/v1/reports/responsiveness?channel=" + URLEncoder.encode(ch, StandardCharsets.UTF_8)).body());
         for (JsonNode p : report.path("parties")) {
