@@ -97,6 +97,7 @@ final class Pages {
     Deadline deadline(String label, Instant due, Instant at, DeadlineStatus status, boolean stillOwed) {
         String urgency = switch (status) {
             case NOT_APPLICABLE -> "none";
+            case DECLINED -> "declined";
             case MET -> "met";
             case MISSED -> stillOwed ? "overdue" : "missed";
             case PENDING -> Duration.between(now, due).compareTo(SOON) <= 0 ? "soon" : "pending";
