@@ -32,6 +32,7 @@ import io.parley.store.OutboxStore;
 import io.parley.store.PartyStore;
 import io.parley.store.StoredEnvelope;
 import io.parley.timeline.CaseTimeline;
+import io.parley.timeline.Decision;
 import io.parley.timeline.DeadlineStatus;
 import io.parley.web.WebModel.*;
 
@@ -273,11 +274,13 @@ final class Pages {
                 CaseTimeline.Response r = t.responses().get(m.origin());
                 Instant acked = r == null ? null : r.ackedAt(), answered = r == null ? null : r.answeredAt();
                 boolean finished = t.state().finished();
+                Instant answerDue = r == null ? t.answerDue() : r.answerDue();
                 responses.add(new Response(party(m.origin()), acked == null ? null : Fmt.time(acked),
                         deadline("Acknowledgement", t.ackDue(), acked, t.ackStatusOf(m.origin(), now), acked == null && !finished),
                         answered == null ? null : Fmt.time(answered),
-                        t.needsAnswer() ? deadline("Answer", t.answerDue(), answered, t.answerStatusOf(m.origin(), now), answered == null && !finished)
-                                : deadline("Answer", t.answerDue(), null, DeadlineStatus.NOT_APPLICABLE, false)));
+                        t.needsAnswer() ? deadline("Answer", answerDue, answered, t.answerStatusOf(m.origin(), now), answered == null && !finished)
+                                : deadline("Answer", t.answerDue(), null, DeadlineStatus.NOT_APPLICABLE, false),
+                        decided(r), r == null ? List.of() : r.ignored()));
             }
         }
 
@@ -319,6 +322,14 @@ final class Pages {
         boolean member = charter.flatMap(c -> c.member(node.origin())).isPresent();
         String title = charter.map(Charter::title).orElse(t.channel());
         return Optional.of(new CasePage(layout, row(t), title, fields, responses, timeline, escalations, member ? actions(t) : List.of(), member));
+    }
+
+    /** The decision a party signed, for the page; null when it made none (an ack from before decisions is an accept). */
+    private static Decided decided(CaseTimeline.Response r) {
+        if (r == null || r.decision() == null) return null;
+        Decision d = r.decision();
+        return new Decided(d.choice().wire(), d.reasonCode() == null ? null : d.reasonCode().wire(), d.reasonCode() == null ? null : d.reasonCode().label(),
+                d.reason(), d.lang(), d.until() == null ? null : Fmt.time(d.until()), Fmt.time(d.at()));
     }
 
     private static String text(JsonNode b) {
@@ -381,7 +392,9 @@ final class Pages {
         boolean opener = t.openedBy().equals(node.origin());
         CaseTimeline.Response mine = t.responses().get(node.origin());
         List<Action> out = new ArrayList<>();
+        // a party may change its decision (a defer into an accept, say) until it has answered
         if (!opener && (mine == null || mine.ackedAt() == null)) out.add(new Action("ack", "Acknowledge", false));
+        else if (!opener && t.kind() == Kind.REQUEST && mine.answeredAt() == null) out.add(new Action("ack", "Send decision", false));
         if (t.kind() != Kind.PING) out.add(new Action("update", "Send update", false));
         if (!opener && t.kind() == Kind.REQUEST && (mine == null || mine.answeredAt() == null)) out.add(new Action("answer", "Answer", false));
         if (opener) out.add(new Action("close", "Close case", true));
