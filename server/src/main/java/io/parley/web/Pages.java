@@ -120,7 +120,7 @@ final class Pages {
                 : deadline("Answer", t.answerDue(), null, DeadlineStatus.NOT_APPLICABLE, false);
         CaseTimeline.Response mine = t.responses().get(node.origin());
         boolean owed = !finished && !t.openedBy().equals(node.origin())
-                && (mine == null || mine.ackedAt() == null || t.needsAnswer() && mine.answeredAt() == null);
+                && (mine == null || mine.ackedAt() == null || t.needsAnswer() && mine.answeredAt() == null && !mine.declined());
         String urgency;
         if (finished) urgency = "done";
         else if (ack.urgency().equals("overdue") || answer.urgency().equals("overdue")) urgency = "overdue";

@@ -58,6 +58,7 @@ class DecisionFormTest {
         String page = "/cases/" + id + "?channel=ui";
         String html = WebSessions.get(b, session, page).body();
         assertTrue(html.contains("name=\"decision\" value=\"defer\""), "the three choices are offered");
+        assertTrue(html.contains("flag flag-owed"), "cert-b owes a response");
         for (ReasonCode c : ReasonCode.values()) assertTrue(html.contains("<option value=\"" + c.wire() + "\">"), c.wire());
         String csrf = WebSessions.csrf(b, session, page);
 
@@ -70,6 +71,7 @@ class DecisionFormTest {
                 + "&reason=" + WebSessions.enc("Нужен официальный запрос <через МИД>"));
         assertEquals(303, sent.statusCode(), sent.body());
         assertTrue(TestNodes.eventually(10, () -> a.cases().timeline(id).map(t -> t.responses().containsKey("cert-b.example")).orElse(false)));
+        assertFalse(WebSessions.get(b, session, page).body().contains("flag flag-owed"), "a declined request owes no answer on b's desk");
         String opener = WebSessions.get(a, WebSessions.signIn(a), page).body();
         assertTrue(opener.contains("decision-decline"), opener);
         assertTrue(opener.contains("legal-obstacle: " + ReasonCode.LEGAL_OBSTACLE.label()), "the code with what it means");
