@@ -608,6 +608,7 @@ final class CaseCommand implements Runnable {
 
         @Override
         String decide(ObjectNode body) {
+            if (decision == null && reason == null && code == null && until == null) return done(); // the node signs it as an accept
             String d = decision == null ? "accept" : decision.toLowerCase(Locale.ROOT);
             Decision.Choice choice = Decision.Choice.fromWire(d)
                     .orElseThrow(() -> new ParameterException(spec.commandLine(), "--decision must be accept, decline or defer (got '" + decision + "')"));

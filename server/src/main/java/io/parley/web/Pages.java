@@ -423,7 +423,8 @@ final class Pages {
         ResponsivenessReport r = responsiveness(c, timelines, from, to);
         List<ReportRow> report = r.rows().stream().map(x -> new ReportRow(party(x.party()), x.cases(), x.requests(), Fmt.percent(x.ackOnTimePercent()),
                 x.ackMissed(), Fmt.percent(x.answerOnTimePercent()), x.answerMissed(), Fmt.duration(x.medianAck()), Fmt.duration(x.p90Ack()),
-                Fmt.duration(x.medianAnswer()), Fmt.duration(x.p90Answer()), x.pingTests(), x.pingsFailed(), x.outages(), Fmt.duration(x.downtime()))).toList();
+                Fmt.duration(x.medianAnswer()), Fmt.duration(x.p90Answer()), x.pingTests(), x.pingsFailed(), x.outages(), Fmt.duration(x.downtime()),
+                x.decided().accepted() + " / " + x.decided().declined() + " / " + x.decided().deferred())).toList();
         String csv = "/channels/" + Fmt.path(id) + "/report.csv";
         boolean member = c.member(node.origin()).isPresent();
         return Optional.of(new ChannelPage(layout, channelRow(c), terms(c), ladder(c), members, pendingTerms,

@@ -92,7 +92,7 @@ public final class WebModel {
 
     public record ReportRow(Party party, int cases, int requests, String ackOnTime, int ackMissed, String answerOnTime, int answerMissed,
                             String medianAck, String p90Ack, String medianAnswer, String p90Answer, int pingTests, int pingsFailed,
-                            int outages, String downtime) {}
+                            int outages, String downtime, String decisions) {}
 
     public record ChannelPage(Layout layout, ChannelRow channel, List<Term> terms, List<Rung> ladder, List<Member> members,
                               List<Term> pendingTerms, String pendingCeiling, List<CaseRow> cases, List<ReportRow> report, String reportFrom,
