@@ -78,6 +78,9 @@ class DecisionFormTest {
         assertTrue(opener.contains("<blockquote class=\"pre\" lang=\"ru\">Нужен официальный запрос &lt;через МИД&gt;</blockquote>"), "escaped, tagged: " + opener);
         assertTrue(opener.contains("[ru, original]"));
         assertTrue(Pattern.compile("class=\"state state-declined\"").matcher(opener).find(), "every party asked declined");
+        String channel = WebSessions.get(a, WebSessions.signIn(a), "/channels/ui").body();
+        assertTrue(channel.contains("Accepted / declined / deferred"), channel);
+        assertTrue(channel.contains("<td class=\"num\">0 / 1 / 0</td>"), "cert-b's row counts the decline: " + channel);
     }
 
     @Test
