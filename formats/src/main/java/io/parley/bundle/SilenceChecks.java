@@ -19,7 +19,6 @@ import io.parley.identity.CanonicalBase64;
 import io.parley.identity.PartyCard;
 import io.parley.identity.VerifierKey;
 import io.parley.log.Checkpoint;
-import io.parley.log.Cosignature;
 import io.parley.log.CosignatureVerifier;
 import io.parley.log.LogEntry;
 import io.parley.log.MerkleProofs;
@@ -161,21 +160,11 @@ final class SilenceChecks {
         } catch (Exception e) {
             return Optional.of("the pin's inclusion in checkpoint " + size + " does not verify");
         }
-        for (NoteSignature s : note.signatures()) {
-            for (var wk : witnesses.entrySet()) {
-                if (s.name().equals(wk.getValue().name()) && s.keyId() == wk.getValue().keyId() && wk.getValue().verify(note.textBytes(), s.signature())) {
-                    long at;
-                    try {
-                        at = Cosignature.of(s).timestamp();
-                    } catch (Exception e) {
-                        return Optional.of("a cosignature of checkpoint " + size + " is malformed");
-                    }
-                    if (at < w.due().getEpochSecond()) {
-                        return Optional.of(Silence.Blocker.EARLY.text() + " (" + wk.getKey() + " at " + Instant.ofEpochSecond(at) + ")");
-                    }
-                    cosigners.add(wk.getKey());
-                }
+        for (var c : io.parley.log.Cosigners.of(note, witnesses).entrySet()) {
+            if (c.getValue() < w.due().getEpochSecond()) {
+                return Optional.of(Silence.Blocker.EARLY.text() + " (" + c.getKey() + " at " + Instant.ofEpochSecond(c.getValue()) + ")");
             }
+            cosigners.add(c.getKey());
         }
         if (cosigners.isEmpty()) return Optional.of(Silence.Blocker.NOT_COSIGNED.text() + " (checkpoint " + size + ")");
         return Optional.empty();
