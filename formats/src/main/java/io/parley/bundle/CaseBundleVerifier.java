@@ -102,6 +102,8 @@ public final class CaseBundleVerifier {
         timeline.ifPresent(t -> deadlines(t, exportedAt));
         List<String> findings = timeline.map(t -> new SilenceChecks(checks, keys, cards.values(), exporter).check(b, t, charter, byHash, exportedAt, delivered))
                 .orElse(List.of());
+        // nothing in a bundle that fails is proven, a silence least of all
+        if (checks.list().stream().anyMatch(c -> !c.ok())) findings = List.of();
         return new Report(checks.list(), timeline.orElse(null), exportedAt, findings);
     }
 
