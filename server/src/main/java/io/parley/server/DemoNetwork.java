@@ -170,6 +170,31 @@ public final class DemoNetwork implements AutoCloseable {
         nodes.get(1).node().composer().compose(new Composer.Draft("demo-trilateral", Kind.UPDATE, null, Priority.URGENT, Tlp.AMBER,
                 Json.object().put("summary", "Seen here too").put("text", "We see the same sources; filtering at our IXP from 07:00 UTC.").put("lang", "en")));
         seedCases(nodes);
+        seedSilenceDrill(nodes);
+    }
+
+    /** The drill line: CERT-A and MFA-C, with one-minute acknowledgement and three-minute answer deadlines. */
+    public static final String DRILL_CHANNEL = "demo-drill";
+
+    /**
+     * A case whose silence the bundle proves, live: on a drill line with one-minute deadlines, CERT-A asks MFA-C to
+     * confirm it receives requests, and nobody at MFA-C answers. A minute later the deadline clock (on the node clock)
+     * escalates and pins MFA-C's chain with an automatic ping, MFA-C's node pongs, and the case's bundle ({@code parley
+     * export}, then {@code parley verify}) states {@code silent: mfa-c.example sent no acknowledgement ...}.
+     */
+    private static void seedSilenceDrill(List<NodeServer> nodes) {
+        NodeServer a = nodes.get(0), c = nodes.get(2);
+        List<NodeServer> members = List.of(a, c);
+        Charter drill = charter(DRILL_CHANNEL, "CERT-A / MFA-C drill line (one-minute deadlines)", Level.TECHNICAL, Tlp.AMBER, members);
+        Map<Priority, Charter.Deadlines> minutes = new EnumMap<>(Priority.class);
+        for (Priority p : Priority.values()) minutes.put(p, new Charter.Deadlines(Duration.ofMinutes(1), Duration.ofMinutes(3)));
+        Charter terms = new Charter(drill.channel(), drill.title(), drill.level(), drill.members(), minutes, drill.tlpCeiling(), List.of());
+        a.node().channelActions().propose(terms);
+        awaitQuietly(() -> c.node().channels().charter(DRILL_CHANNEL).isPresent());
+        c.node().channelActions().sign(DRILL_CHANNEL, terms.hash());
+        awaitQuietly(() -> a.node().charters().active(DRILL_CHANNEL) && c.node().charters().active(DRILL_CHANNEL));
+        a.cases().open(DRILL_CHANNEL, Kind.REQUEST, Priority.FLASH, Tlp.AMBER, Json.object().put("type", "consultation")
+                .put("summary", "Drill: confirm you receive requests on this line").put("asked", "Acknowledge within one minute").put("lang", "en"));
     }
 
     /**
