@@ -198,6 +198,23 @@ class SilenceProofTest {
         var late = CaseBundleVerifier.verify(holder[0]);
         assertTrue(late.checks().stream().anyMatch(x -> x.name().equals("answer deadline") && x.detail().startsWith("met")));
         assertTrue(late.findings().stream().noneMatch(l -> l.contains("sent no answer")));
+
+        // a member's pin ping is answered only by the party it names, and moves no case
+        var sent = c.node().composer().compose(new io.parley.node.Composer.Draft("tri", Kind.PING, null, io.parley.envelope.Priority.FLASH, Tlp.AMBER,
+                Json.object().put("mode", "auto").put("to", B).put("pins", ignored).put("deadline", "ack")));
+        String byC = ((io.parley.envelope.Verdict.Accepted) sent).hash();
+        assertTrue(TestNodes.eventually(10, () -> pongs(c, byC, B) == 1), "b answers the pin addressed to it");
+        assertTrue(TestNodes.eventually(10, () -> a.node().envelopes().byHash(byC).isPresent()));
+        assertEquals(201, TestNodes.post(a, "/api/v1/channels/tri/messages", "{\"kind\":\"notify\",\"body\":{\"text\":\"after the drill\"}}").statusCode());
+        assertEquals(0, pongs(a, byC, A), "a does not answer a pin addressed to b");
+        var after = a.cases().timeline(ignored).orElseThrow();
+        assertEquals(late.timeline().responses(), after.responses(), "no pin or pong is a response to the case");
+    }
+
+    /** Pongs from {@code from} answering ping {@code ping}, as {@code at} holds them. */
+    static long pongs(NodeServer at, String ping, String from) {
+        return at.node().envelopes().chain("tri", from, 0, 1000).stream()
+                .filter(s -> s.envelope().kind() == Kind.PONG && ping.equals(s.envelope().body().path("ping").asText())).count();
     }
 
     void assertRejected(ObjectNode forged, String reason) throws Exception {

@@ -41,6 +41,9 @@ import io.parley.transparency.StoredCheckpoint;
  * <li>{@code logs}: for this node's log, its newest (cosigned) checkpoint, the first checkpoint that covered the case
  * and a consistency proof between them, and an inclusion proof of every envelope; for each recipient, the receipts it
  * returned (its signed checkpoint plus an inclusion proof, C2SP tlog-proof);</li>
+ * <li>{@code silence} (only when a party let a deadline of a case we opened pass): per party and missed deadline, the
+ * stretch {@code first..last} of its chain (widening its segment) up to its pin, and the first cosigned checkpoint that
+ * holds the pin with the pin's inclusion proof, or {@code not_provable} with the reason ({@link SilenceProofs});</li>
  * <li>{@code timeline}: the case as this node computes it, which the verifier recomputes and compares;</li>
  * <li>{@code sig}: the exporter's signature over the RFC 8785 form of everything else.</li>
  * </ul>

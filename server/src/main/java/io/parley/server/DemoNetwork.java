@@ -173,28 +173,32 @@ public final class DemoNetwork implements AutoCloseable {
         seedSilenceDrill(nodes);
     }
 
-    /** The drill line: CERT-A and MFA-C, with one-minute acknowledgement and three-minute answer deadlines. */
+    /** The drill line: all three parties, with one-minute acknowledgement and three-minute answer deadlines. */
     public static final String DRILL_CHANNEL = "demo-drill";
 
     /**
-     * A case whose silence the bundle proves, live: on a drill line with one-minute deadlines, CERT-A asks MFA-C to
-     * confirm it receives requests, and nobody at MFA-C answers. A minute later the deadline clock (on the node clock)
-     * escalates and pins MFA-C's chain with an automatic ping, MFA-C's node pongs, and the case's bundle ({@code parley
-     * export}, then {@code parley verify}) states {@code silent: mfa-c.example sent no acknowledgement ...}.
+     * A case whose silence the bundle proves, live: on a drill line with one-minute deadlines, CERT-A asks the others to
+     * confirm they receive requests; CERT-B acknowledges at once, nobody at MFA-C answers. A minute later the deadline
+     * clock (on the node clock) pins MFA-C's chain with an automatic ping, MFA-C's node pongs, and the case's bundle
+     * ({@code parley export}, then {@code parley verify}) states {@code silent: mfa-c.example sent no acknowledgement ...}.
+     * All three are members because every peer witnesses CERT-A's log, and a bundle accepts cosignatures by members only.
      */
     private static void seedSilenceDrill(List<NodeServer> nodes) {
-        NodeServer a = nodes.get(0), c = nodes.get(2);
-        List<NodeServer> members = List.of(a, c);
-        Charter drill = charter(DRILL_CHANNEL, "CERT-A / MFA-C drill line (one-minute deadlines)", Level.TECHNICAL, Tlp.AMBER, members);
+        NodeServer a = nodes.get(0), b = nodes.get(1), c = nodes.get(2);
+        Charter drill = charter(DRILL_CHANNEL, "Drill line (one-minute deadlines)", Level.TECHNICAL, Tlp.AMBER, nodes);
         Map<Priority, Charter.Deadlines> minutes = new EnumMap<>(Priority.class);
         for (Priority p : Priority.values()) minutes.put(p, new Charter.Deadlines(Duration.ofMinutes(1), Duration.ofMinutes(3)));
         Charter terms = new Charter(drill.channel(), drill.title(), drill.level(), drill.members(), minutes, drill.tlpCeiling(), List.of());
         a.node().channelActions().propose(terms);
-        awaitQuietly(() -> c.node().channels().charter(DRILL_CHANNEL).isPresent());
-        c.node().channelActions().sign(DRILL_CHANNEL, terms.hash());
-        awaitQuietly(() -> a.node().charters().active(DRILL_CHANNEL) && c.node().charters().active(DRILL_CHANNEL));
-        a.cases().open(DRILL_CHANNEL, Kind.REQUEST, Priority.FLASH, Tlp.AMBER, Json.object().put("type", "consultation")
-                .put("summary", "Drill: confirm you receive requests on this line").put("asked", "Acknowledge within one minute").put("lang", "en"));
+        for (NodeServer m : List.of(b, c)) {
+            awaitQuietly(() -> m.node().channels().charter(DRILL_CHANNEL).isPresent());
+            m.node().channelActions().sign(DRILL_CHANNEL, terms.hash());
+        }
+        awaitQuietly(() -> nodes.stream().allMatch(n -> n.node().charters().active(DRILL_CHANNEL)));
+        String id = a.cases().open(DRILL_CHANNEL, Kind.REQUEST, Priority.FLASH, Tlp.AMBER, Json.object().put("type", "consultation")
+                .put("summary", "Drill: confirm you receive requests on this line").put("asked", "Acknowledge within one minute").put("lang", "en")).caseId();
+        awaitQuietly(() -> b.cases().timeline(DRILL_CHANNEL, id).isPresent());
+        b.cases().respond(DRILL_CHANNEL, id, Kind.ACK, Json.object().put("text", "CERT-B duty officer here.").put("lang", "en"));
     }
 
     /**
