@@ -109,7 +109,7 @@ class SilenceProofTest {
         clock.advance(Duration.ofMinutes(20)); // past the 15-minute acknowledgement deadline
         Instant due = a.cases().timeline(ignored).orElseThrow().ackDue();
         // the deadline clock pins b once: a ping outside any case, which b's node answers after the deadline
-        assertTrue(TestNodes.eventually(15, () -> a.deadlines().pins().claimed("tri").stream().anyMatch(r -> r[0].equals(ignored) && r[2].equals(B))));
+        assertTrue(TestNodes.eventually(15, () -> a.deadlines().pins().claimed("tri").stream().anyMatch(r -> r[0].equals(ignored) && r[2].equals(B) && r[3] != null)));
         a.deadlines().tick();
         a.deadlines().tick();
         assertEquals(1, a.deadlines().pins().claimed("tri").stream().filter(r -> r[0].equals(ignored)).count(), "one pin per party and deadline: " + a.deadlines().pins().claimed("tri"));
@@ -124,6 +124,9 @@ class SilenceProofTest {
                 .anyMatch(s -> s.envelope().kind() == Kind.PONG && s.envelope().caseId() == null)));
         assertFalse(a.cases().timeline(ignored).orElseThrow().responses().containsKey(B));
         assertEquals(io.parley.timeline.DeadlineStatus.MISSED, a.cases().timeline(ignored).orElseThrow().ackStatusOf(B, clock.instant()));
+        // the duty officer sees the pin on the case page, among the escalations
+        String page = io.parley.testing.WebSessions.get(a, io.parley.testing.WebSessions.signIn(a), "/cases/" + ignored).body();
+        assertTrue(page.contains("automatic ping to " + B), page);
 
         // once a witness has cosigned a checkpoint holding the pin, the bundle proves the silence
         ObjectNode[] holder = new ObjectNode[1];

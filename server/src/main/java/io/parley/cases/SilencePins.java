@@ -101,6 +101,13 @@ public final class SilencePins {
         });
     }
 
+    /** The pin pings this node sent for case {@code caseId} of {@code channel}, oldest first (for the case page). */
+    public static List<StoredEnvelope> sentFor(Node node, String channel, String caseId) {
+        List<String> hashes = node.db().query("SELECT envelope_hash FROM silence_pins WHERE channel = ? AND case_id = ? AND envelope_hash IS NOT NULL "
+                + "ORDER BY claimed_at, deadline, party", rs -> rs.getString(1), channel, caseId);
+        return hashes.stream().map(h -> node.envelopes().byHash(h)).flatMap(Optional::stream).toList();
+    }
+
     /** The pins this node claimed, for tests and audits: (case id, deadline, party, envelope hash or null). */
     public List<String[]> claimed(String channel) {
         return node.db().query("SELECT case_id, deadline, party, envelope_hash FROM silence_pins WHERE channel = ? ORDER BY case_id, deadline, party",
