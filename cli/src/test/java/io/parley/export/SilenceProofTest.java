@@ -176,7 +176,7 @@ class SilenceProofTest {
         claimC.setAll((ObjectNode) proof.deepCopy());
         claimC.put("party", C);
         assertRejected(resign(againstC), "no missed deadline");
-        assertRejected(hiddenReply(export(acked), bundle, acked), null);
+        assertRejected(hiddenReply(export(acked), bundle, acked), "does not verify");
 
         // an exporter that does not claim (or cannot yet prove) a silence says so, and that is no failure
         ObjectNode unclaimed = bundle.deepCopy();
