@@ -100,7 +100,7 @@ public final class CaseBundleVerifier {
 
         Optional<CaseTimeline> timeline = timeline(b, caseId, charter, byHash.values(), exportedAt);
         timeline.ifPresent(t -> deadlines(t, exportedAt));
-        List<String> findings = timeline.map(t -> new SilenceChecks(checks, keys, cards.values(), exporter).check(b, t, charter, byHash, exportedAt, delivered))
+        List<String> findings = timeline.map(t -> new SilenceChecks(checks, keys, cards.values(), exporter).check(b, t, byHash, exportedAt, delivered))
                 .orElse(List.of());
         // nothing in a bundle that fails is proven, a silence least of all
         if (checks.list().stream().anyMatch(c -> !c.ok())) findings = List.of();
@@ -198,6 +198,21 @@ public final class CaseBundleVerifier {
         if (t.needsAnswer()) {
             checks.add("answer deadline", true, t.answerStatus(exportedAt).wire() + " (due " + t.answerDue()
                     + (t.answeredAt() != null ? ", answered " + t.answeredAt() + " by " + t.answeredBy() : ", not answered") + ")");
+        }
+        decisions(t, exportedAt);
+    }
+
+    /**
+     * Each party's answer decision, recomputed from its signed acks (the "case timeline" check compared it with the
+     * exporter's): one line per party that decided, and one per decision that counts for nothing, with why.
+     */
+    private void decisions(CaseTimeline t, Instant exportedAt) {
+        for (CaseTimeline.Response r : t.responses().values()) {
+            if (r.decision() != null && !r.decision().implicit()) {
+                checks.add("decision of " + r.party(), true, r.decision().describe() + " at " + r.decision().at() + (t.needsAnswer()
+                        ? "; answer " + t.answerStatusOf(r.party(), exportedAt).wire() + (r.declined() ? "" : " (due " + r.answerDue() + ")") : ""));
+            }
+            for (String why : r.ignored()) checks.add("ignored decision of " + r.party(), true, "counts for nothing: " + why);
         }
     }
 

@@ -11,7 +11,6 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.parley.charter.Charter;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.WithheldNotice;
@@ -62,11 +61,11 @@ final class SilenceChecks {
     }
 
     /** Checks every silence entry against the timeline; returns the {@code silent:} and {@code silence not provable:} lines. */
-    List<String> check(JsonNode bundle, CaseTimeline t, Charter charter, Map<String, Envelope> byHash, Instant exportedAt, Set<String> delivered) {
+    List<String> check(JsonNode bundle, CaseTimeline t, Map<String, Envelope> byHash, Instant exportedAt, Set<String> delivered) {
         Envelope opening = byHash.get(t.openingHash());
         if (opening == null) return List.of();
         Map<String, Silence.Window> missed = new TreeMap<>();
-        for (Silence.Window w : Silence.missed(t, Silence.owing(t, opening, charter), exportedAt)) missed.put(key(w.party(), w.deadline().wire()), w);
+        for (Silence.Window w : Silence.missed(t, exportedAt)) missed.put(key(w.party(), w.deadline().wire()), w);
         JsonNode entries = bundle.path("silence");
         if (bundle.has("silence")) checks.add("silence order", Ordering.strictlyIncreasing(entries, j -> key(j.path("party").asText(), j.path("deadline").asText())),
                 "by party and deadline, no duplicates");

@@ -5,15 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.parley.charter.Charter;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.Kind;
-import io.parley.envelope.Tlp;
 
 /**
  * Provable silence: which parties let a deadline of a case pass without their response, and whether a stretch of such a
@@ -107,28 +102,18 @@ public final class Silence {
     }
 
     /**
-     * The parties that owe case {@code t} a response: the charter's members other than the opener, and of a TLP:RED
-     * case only the recipients its {@code opening} names (the others never saw it).
+     * Every deadline of {@code t} that one of the parties it asks for a response ({@link CaseTimeline#addressedParties})
+     * let pass, as of {@code now}, by party then deadline; an answer deadline is the party's own (a defer moves it, a
+     * decline in time stops it).
      */
-    public static Set<String> owing(CaseTimeline t, Envelope opening, Charter charter) {
-        Set<String> out = new TreeSet<>();
-        charter.members().forEach(m -> out.add(m.origin()));
-        out.remove(t.openedBy());
-        if (t.tlp() == Tlp.RED) {
-            Set<String> named = new TreeSet<>();
-            JsonNode r = opening.body().get("recipients");
-            if (r != null && r.isArray()) r.forEach(x -> named.add(x.asText()));
-            out.retainAll(named);
-        }
-        return out;
-    }
-
-    /** Every deadline of {@code t} that one of {@code owing} let pass, as of {@code now}, by party then deadline. */
-    public static List<Window> missed(CaseTimeline t, Set<String> owing, Instant now) {
+    public static List<Window> missed(CaseTimeline t, Instant now) {
         List<Window> out = new ArrayList<>();
-        for (String p : new TreeSet<>(owing)) {
+        for (String p : new TreeSet<>(t.addressedParties())) {
             if (t.ackStatusOf(p, now) == DeadlineStatus.MISSED) out.add(new Window(p, Deadline.ACK, t.openedAt(), t.ackDue()));
-            if (t.answerStatusOf(p, now) == DeadlineStatus.MISSED) out.add(new Window(p, Deadline.ANSWER, t.openedAt(), t.answerDue()));
+            if (t.answerStatusOf(p, now) == DeadlineStatus.MISSED) {
+                CaseTimeline.Response r = t.responses().get(p);
+                out.add(new Window(p, Deadline.ANSWER, t.openedAt(), r == null ? t.answerDue() : r.answerDue()));
+            }
         }
         return out;
     }

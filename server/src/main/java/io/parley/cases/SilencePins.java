@@ -49,10 +49,8 @@ public final class SilencePins {
     /** The pins this node owes case {@code t}, if it opened it, as of {@code now}; returns how many it sent. */
     public int pin(CaseTimeline t, Charter charter, Instant now) {
         if (!t.openedBy().equals(node.origin())) return 0;
-        Optional<Envelope> opening = node.envelopes().byHash(t.openingHash()).map(StoredEnvelope::envelope);
-        if (opening.isEmpty()) return 0;
         int sent = 0;
-        for (Silence.Window w : Silence.missed(t, Silence.owing(t, opening.get(), charter), now)) {
+        for (Silence.Window w : Silence.missed(t, now)) {
             if (charter.member(w.party()).isEmpty() || pinnedAlready(t.channel(), w)) continue;
             if (!claim(t, w, now)) continue;
             ObjectNode body = Json.object().put("mode", "auto").put("to", w.party()).put("pins", t.caseId()).put("deadline", w.deadline().wire());

@@ -210,9 +210,8 @@ public final class CaseBundle {
         List<CaseTimeline.Item> items = caseEnvelopes.stream().map(s -> new CaseTimeline.Item(s.envelope(), s.hash())).toList();
         CaseTimeline t = CaseTimeline.of(caseId, items, charter).orElse(null);
         if (t == null) return List.of();
-        Envelope opening = caseEnvelopes.stream().filter(s -> s.hash().equals(t.openingHash())).findFirst().map(StoredEnvelope::envelope).orElse(null);
-        if (opening == null || !t.openedBy().equals(node.origin())) return List.of();
-        List<SilenceProofs.Entry> entries = SilenceProofs.plan(node, outbox, t, opening, charter, now, latest, inCase, span);
+        if (!t.openedBy().equals(node.origin())) return List.of();
+        List<SilenceProofs.Entry> entries = SilenceProofs.plan(node, outbox, t, charter, now, latest, inCase, span);
         for (SilenceProofs.Entry e : entries) {
             if (e instanceof SilenceProofs.Proof p) {
                 span.merge(p.window().party(), new long[] {p.first(), p.last()}, (x, y) -> new long[] {Math.min(x[0], y[0]), Math.max(x[1], y[1])});

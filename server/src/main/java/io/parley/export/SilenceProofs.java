@@ -54,10 +54,10 @@ final class SilenceProofs {
      * {@code latest}. {@code caseSpans} is each sender's stretch of case envelopes already in the bundle: a proof widens
      * it, and every RED envelope of another conversation in the widened stretch must have its sender's notice.
      */
-    static List<Entry> plan(Node node, OutboxStore outbox, CaseTimeline t, Envelope opening, Charter charter, Instant now, StoredCheckpoint latest,
+    static List<Entry> plan(Node node, OutboxStore outbox, CaseTimeline t, Charter charter, Instant now, StoredCheckpoint latest,
                             Set<String> inCase, Map<String, long[]> caseSpans) {
         List<Entry> out = new ArrayList<>();
-        for (Silence.Window w : Silence.missed(t, Silence.owing(t, opening, charter), now)) {
+        for (Silence.Window w : Silence.missed(t, now)) {
             out.add(entry(node, outbox, t, charter, w, latest, inCase, caseSpans.get(w.party())));
         }
         return out;
