@@ -16,6 +16,7 @@ import io.javalin.http.Context;
 import io.parley.bundle.TimelineJson;
 import io.parley.cases.CaseBook;
 import io.parley.cases.CaseKey;
+import io.parley.cases.NormsReport;
 import io.parley.cases.ResponsivenessReport;
 import io.parley.charter.Charter;
 import io.parley.envelope.Kind;
@@ -49,6 +50,7 @@ final class CaseRoutes {
         app.post("/api/v1/cases/{id}/{action}", this::act);
         app.get("/api/v1/cases/{id}/evidence", this::evidence);
         app.get("/api/v1/reports/responsiveness", this::report);
+        app.get("/api/v1/reports/norms", this::normsReport);
     }
 
     private void list(Context ctx) {
@@ -183,8 +185,27 @@ final class CaseRoutes {
         if ("csv".equals(ctx.queryParam("format"))) {
             ctx.contentType("text/csv; charset=utf-8").result(r.toCsv());
         } else {
-            ApiRoutes.json(ctx, 200, r.toJson());
+            ObjectNode o = r.toJson();
+            NormsReport.compute(charter, timelines, from, to, now).addTo(o);
+            ApiRoutes.json(ctx, 200, o);
         }
+    }
+
+    /** Requests per commitment and how they were answered, and cases per incident category: JSON, or CSV with {@code format=csv}. */
+    private void normsReport(Context ctx) {
+        String channel = ctx.queryParam("channel");
+        if (channel == null) throw ProblemException.badRequest("bad-query-parameter", "query parameter 'channel' is required");
+        Charter charter = node.channels().charter(channel)
+                .orElseThrow(() -> new ProblemException(Problem.of(404, "unknown-channel", "Unknown channel", "no channel '" + channel + "' is known here")));
+        Instant now = node.now();
+        Instant to = instant(ctx, "to", now.plusSeconds(1));
+        Instant from = instant(ctx, "from", to.minus(java.time.Duration.ofDays(30)));
+        if (!from.isBefore(to)) throw ProblemException.badRequest("bad-query-parameter", "'from' must be before 'to'");
+        List<CaseTimeline> timelines = new ArrayList<>();
+        for (CaseKey key : cases.ids(channel, null, 100_000)) cases.timeline(key).ifPresent(timelines::add);
+        NormsReport r = NormsReport.compute(charter, timelines, from, to, now);
+        if ("csv".equals(ctx.queryParam("format"))) ctx.contentType("text/csv; charset=utf-8").result(r.toCsv());
+        else ApiRoutes.json(ctx, 200, r.toJson());
     }
 
     private static Instant instant(Context ctx, String name, Instant fallback) {
