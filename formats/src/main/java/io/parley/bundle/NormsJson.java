@@ -32,10 +32,14 @@ final class NormsJson {
         else ho.put("released_at", h.releasedAt().toString());
     }
 
-    /** What depends on the moment of evaluation: the hold's state and the seconds it has left. */
+    /**
+     * What depends on the moment of evaluation: the hold's state. (Time left is {@code until} less
+     * {@code evaluated_at}; it is not written, as a count of seconds would not keep one JSON number type across a
+     * parse, and the verifier compares trees.)
+     */
     static void evaluate(ObjectNode o, CaseTimeline t, Instant now) {
         PreservationHold h = t.norms().hold();
         if (h == null) return;
-        ((ObjectNode) o.get("hold")).put("state", h.state(now).wire()).put("remaining_seconds", h.remaining(now).toSeconds());
+        ((ObjectNode) o.get("hold")).put("state", h.state(now).wire());
     }
 }
