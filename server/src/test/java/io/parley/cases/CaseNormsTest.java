@@ -34,6 +34,7 @@ import io.parley.node.Composer;
 import io.parley.server.NodeServer;
 import io.parley.testing.MutableClock;
 import io.parley.testing.TestNodes;
+import io.parley.testing.WebSessions;
 
 /**
  * Commitments in the charter, incident categories and preservation holds, end to end on two real nodes: what the
@@ -250,5 +251,36 @@ class CaseNormsTest {
         assertTrue(TestNodes.eventually(10, () -> b.cases().timeline("line", id).orElseThrow().norms().hold().releasedAt() != null));
         assertEquals("released", caseAt(b, id).path("hold").path("state").asText());
         assertEquals(0, a.deadlines().remindHolds(), "a released hold reminds no one");
+    }
+
+    @Test
+    void webFormOpensACategorisedPreservationRequestAndPagesShowCommitmentsHoldAndFigures() throws Exception {
+        establish();
+        String cookie = WebSessions.signIn(a);
+        String form = WebSessions.get(a, cookie, "/channels/line/cases/new").body();
+        assertTrue(form.contains("<option value=\"connectivity/shutdown\""), "the category select lists the taxonomy");
+        assertTrue(form.contains("value=\"budapest:29\""), "the charter's commitments are offered");
+        String csrf = WebSessions.csrf(a, cookie, "/channels/line/cases/new");
+        String common = "csrf=" + WebSessions.enc(csrf) + "&kind=request&priority=routine&tlp=amber&type=preservation&summary=" + WebSessions.enc("Keep the logs")
+                + "&asked=" + WebSessions.enc("Preserve") + "&category=" + WebSessions.enc("intrusions/system-compromise")
+                + "&commitments=" + WebSessions.enc("budapest:29") + "&data=" + WebSessions.enc("Mail server logs") + "&identifiers=" + WebSessions.enc("ipv4: 192.0.2.10");
+        var refused = WebSessions.form(a, "/channels/line/cases", cookie, common + "&hold_days=20");
+        assertEquals(422, refused.statusCode(), "the web UI answers a refused form with 422, as for every field fault");
+        assertTrue(refused.body().contains("aria-invalid=\"true\"") && refused.body().contains("hold_days must be"), refused.body());
+        var sent = WebSessions.form(a, "/channels/line/cases", cookie, common + "&hold_days=90");
+        assertEquals(303, sent.statusCode(), sent.body());
+        String location = sent.headers().firstValue("Location").orElseThrow();
+        String id = location.substring("/cases/".length(), location.indexOf('?'));
+        var t = a.cases().timeline("line", id).orElseThrow();
+        assertEquals("intrusions/system-compromise", t.norms().category());
+        assertEquals(List.of("budapest:29"), t.norms().commitments());
+        assertEquals(90, t.norms().hold().days());
+
+        String casePage = WebSessions.get(a, cookie, location).body();
+        assertTrue(casePage.contains("System compromise") && casePage.contains("Art. 29 Expedited preservation"), casePage);
+        assertTrue(casePage.contains("Preservation hold</strong> until") && casePage.contains(io.parley.web.Fmt.relative(t.norms().hold().until(), clock.instant())), casePage);
+        String channel = WebSessions.get(a, cookie, "/channels/line").body();
+        assertTrue(channel.contains("13(f) No harm to critical infrastructure") && channel.contains("No interference in each other"), channel);
+        assertTrue(channel.contains("norm-commitment") && channel.contains("norm-category"), "the figures table");
     }
 }
