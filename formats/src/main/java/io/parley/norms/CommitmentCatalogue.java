@@ -18,7 +18,6 @@ import io.parley.charter.Practice;
  * commitments ({@code free:...}) carry their own text and are never looked up here.
  */
 public final class CommitmentCatalogue {
-    private static final CommitmentCatalogue SHIPPED = load("commitments.json");
 
     /** One catalogue commitment: its id, the source document it comes from, a short title and a one-line paraphrase. */
     public record Entry(String id, String source, String title, String summary) {}
@@ -32,7 +31,12 @@ public final class CommitmentCatalogue {
     }
 
     public static CommitmentCatalogue shipped() {
-        return SHIPPED;
+        return Shipped.VALUE;
+    }
+
+    /** Read on first use only: the pure timeline uses this class's static rules without needing the list. */
+    private static final class Shipped {
+        static final CommitmentCatalogue VALUE = load("commitments.json");
     }
 
     public List<Entry> all() {

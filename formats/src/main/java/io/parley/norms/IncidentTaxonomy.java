@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.JsonNode;
  * ({@code connectivity/...}).
  */
 public final class IncidentTaxonomy {
-    private static final IncidentTaxonomy SHIPPED = load("taxonomy.json");
     /** A DISARM framework technique id ({@code T0019}) or sub-technique ({@code T0019.001}). */
     private static final Pattern DISARM = Pattern.compile("T[0-9]{4}(\\.[0-9]{3})?");
     public static final String INFLUENCE_OPERATION = "influence-operation";
@@ -36,7 +35,12 @@ public final class IncidentTaxonomy {
     }
 
     public static IncidentTaxonomy shipped() {
-        return SHIPPED;
+        return Shipped.VALUE;
+    }
+
+    /** Read on first use only: the pure timeline uses this class's static rules without needing the list. */
+    private static final class Shipped {
+        static final IncidentTaxonomy VALUE = load("taxonomy.json");
     }
 
     public List<Category> all() {
