@@ -263,7 +263,7 @@ final class CaseCommand implements Runnable {
         @Option(names = "--commitment", paramLabel = "ID", description = "A commitment of the channel's charter this case invokes (e.g. un-gge-2015:13h); repeatable.")
         List<String> commitments = new ArrayList<>();
 
-        @Option(names = "--data", paramLabel = "TEXT", description = "Preservation request: the data to preserve (required with --type preservation).")
+        @Option(names = "--data", paramLabel = "TEXT", description = "Preservation request: the data to preserve, e.g. 'mail server logs of 20-23 Nov'.")
         String data;
 
         @Option(names = "--identifier", paramLabel = "TYPE:VALUE", description = "Preservation request: an identifier of the data, e.g. ipv4:192.0.2.10; repeatable.")
@@ -327,7 +327,6 @@ final class CaseCommand implements Runnable {
                     ids.addObject().put("type", i.substring(0, colon)).put("value", i.substring(colon + 1));
                 }
             }
-            if (preservation && !nonBlank(body, "data")) throw usage("--data is required for a preservation request: what the other side should preserve");
 
             if (!nonBlank(body, "summary")) throw usage("--summary is required");
             if (k.equals("request")) {

@@ -81,8 +81,9 @@ final class NormsCheck {
             throw new Refused(400, "hold-too-short", "/body/hold_days", "hold_days must be a whole number of days from " + PreservationHold.MINIMUM_DAYS
                     + " (Budapest Convention Art. 29) to " + PreservationHold.MAXIMUM_DAYS);
         }
-        if (!body.path("data").isTextual() || body.path("data").asText().isBlank()) {
-            throw bad("/body/data", "a preservation request describes the data to preserve in data");
+        // data is optional (what is asked says it too, and requests from before holds existed had none), but never empty
+        if (body.has("data") && (!body.get("data").isTextual() || body.get("data").asText().isBlank())) {
+            throw bad("/body/data", "data describes the data to preserve: a non-empty text");
         }
         JsonNode ids = body.get("identifiers");
         if (ids == null) return;

@@ -190,7 +190,7 @@ class CaseNormsTest {
         var tooShort = open(a, preservation().put("hold_days", 30));
         assertEquals(400, tooShort.statusCode(), tooShort.body());
         assertEquals("/body/hold_days", pointer(tooShort));
-        var noData = open(a, preservation().without("data"));
+        var noData = open(a, preservation().put("data", " "));
         assertEquals(400, noData.statusCode());
 
         var res = open(a, preservation());
