@@ -36,9 +36,10 @@ public record NormsReport(String channel, Instant from, Instant to, List<Line> c
     /**
      * One commitment's or category's figures. For a commitment {@code cases} equals {@code requests} (only requests
      * cite); the answer figures are of the requests: answered by the deadline, answered after it, not answered with
-     * the deadline passed, still within it.
+     * the deadline passed, still within it, declined (the request's answer status; see {@code CaseTimeline}).
      */
-    public record Line(String id, String title, int cases, int requests, int answeredInTime, int answeredLate, int unanswered, int pending) {}
+    public record Line(String id, String title, int cases, int requests, int answeredInTime, int answeredLate, int unanswered, int pending,
+                       int declined) {}
 
     public static NormsReport compute(Charter charter, Collection<CaseTimeline> timelines, Instant from, Instant to, Instant now) {
         Map<String, Tally> commitments = new LinkedHashMap<>();
@@ -60,14 +61,14 @@ public record NormsReport(String channel, Instant from, Instant to, List<Line> c
 
     private static List<Line> lines(Collection<Tally> ts) {
         List<Line> out = new ArrayList<>();
-        for (Tally t : ts) out.add(new Line(t.id, t.title, t.cases, t.requests, t.inTime, t.late, t.unanswered, t.pending));
+        for (Tally t : ts) out.add(new Line(t.id, t.title, t.cases, t.requests, t.inTime, t.late, t.unanswered, t.pending, t.declined));
         return List.copyOf(out);
     }
 
     /** Counts for one line; owned by the one {@link #compute} call that made it. */
     private static final class Tally {
         final String id, title;
-        int cases, requests, inTime, late, unanswered, pending;
+        int cases, requests, inTime, late, unanswered, pending, declined;
 
         Tally(String id, String title) {
             this.id = id;
@@ -83,6 +84,7 @@ public record NormsReport(String channel, Instant from, Instant to, List<Line> c
             else if (s == DeadlineStatus.MISSED && t.answeredAt() != null) late++;
             else if (s == DeadlineStatus.MISSED) unanswered++;
             else if (s == DeadlineStatus.PENDING) pending++;
+            else if (s == DeadlineStatus.DECLINED) declined++;
         }
     }
 
@@ -104,13 +106,13 @@ public record NormsReport(String channel, Instant from, Instant to, List<Line> c
         for (Line l : lines) {
             a.addObject().put(idName, l.id()).put("title", l.title()).put("cases", l.cases()).put("requests", l.requests())
                     .put("answered_in_time", l.answeredInTime()).put("answered_late", l.answeredLate())
-                    .put("unanswered", l.unanswered()).put("pending", l.pending());
+                    .put("unanswered", l.unanswered()).put("pending", l.pending()).put("declined", l.declined());
         }
         return a;
     }
 
     private static final CSVFormat CSV = CSVFormat.RFC4180.builder().setRecordSeparator('\n')
-            .setHeader("channel", "section", "id", "title", "from", "to", "cases", "requests", "answered_in_time", "answered_late", "unanswered", "pending")
+            .setHeader("channel", "section", "id", "title", "from", "to", "cases", "requests", "answered_in_time", "answered_late", "unanswered", "pending", "declined")
             .get();
 
     /** One line per commitment (section {@code commitment}) and per category (section {@code category}). */
@@ -127,7 +129,7 @@ public record NormsReport(String channel, Instant from, Instant to, List<Line> c
 
     private void row(CSVPrinter csv, String section, Line l) throws IOException {
         csv.printRecord(cell(channel), section, cell(l.id()), cell(l.title()), from.toString(), to.toString(), l.cases(), l.requests(),
-                l.answeredInTime(), l.answeredLate(), l.unanswered(), l.pending());
+                l.answeredInTime(), l.answeredLate(), l.unanswered(), l.pending(), l.declined());
     }
 
     /** A free-form commitment's text is the members' own: a cell a spreadsheet would read as a formula gets an apostrophe. */

@@ -29,7 +29,7 @@ public final class NormsView {
     public record Hold(int days, String until, String untilIso, String relative, String state, int extensions, String releasedAt, String opener) {}
 
     /** One line of the channel page's commitment or category figures. */
-    public record Row(String id, String title, int cases, int requests, int answeredInTime, int answeredLate, int unanswered, int pending) {}
+    public record Row(String id, String title, int cases, int requests, int answeredInTime, int answeredLate, int unanswered, int pending, int declined) {}
 
     public record Report(List<Row> commitments, List<Row> categories) {}
 
@@ -64,6 +64,6 @@ public final class NormsView {
     }
 
     private static List<Row> rows(List<NormsReport.Line> lines) {
-        return lines.stream().map(l -> new Row(l.id(), l.title(), l.cases(), l.requests(), l.answeredInTime(), l.answeredLate(), l.unanswered(), l.pending())).toList();
+        return lines.stream().map(l -> new Row(l.id(), l.title(), l.cases(), l.requests(), l.answeredInTime(), l.answeredLate(), l.unanswered(), l.pending(), l.declined())).toList();
     }
 }

@@ -160,6 +160,14 @@ class CaseNormsTest {
         assertTrue(TestNodes.eventually(10, () -> a.cases().timeline(forgedId).isPresent()));
         assertEquals(List.of("un-gge-2015:13f"), a.cases().timeline(forgedId).orElseThrow().norms().commitments());
 
+        ObjectNode preserve = preservation();
+        preserve.putArray("commitments").add("budapest:29");
+        String declined = Json.parse(open(a, preserve).body()).path("id").asText();
+        assertTrue(TestNodes.eventually(10, () -> b.cases().timeline(declined).isPresent()));
+        var decline = TestNodes.post(b, "/api/v1/cases/" + declined + "/ack", "{\"decision\": \"decline\", \"reason\": \"Needs a formal request\", \"lang\": \"en\"}");
+        assertEquals(200, decline.statusCode(), decline.body());
+        assertTrue(TestNodes.eventually(10, () -> a.cases().timeline(declined).map(t -> !t.responses().isEmpty()).orElse(false)));
+
         clock.advance(Duration.ofHours(1));
         assertEquals(200, TestNodes.post(b, "/api/v1/cases/" + answered + "/answer", "{\"text\":\"Filtered upstream\"}").statusCode());
         assertTrue(TestNodes.eventually(10, () -> a.cases().timeline(answered).map(t -> t.answeredAt() != null).orElse(false)));
@@ -172,7 +180,11 @@ class CaseNormsTest {
         assertEquals(3, f.path("requests").asInt(), "a's two and the forged one's charter-listed citation");
         assertEquals(1, f.path("answered_in_time").asInt());
         assertEquals(2, f.path("unanswered").asInt());
-        assertEquals(0, report.path("commitments").get(1).path("requests").asInt(), "budapest:29 was not cited");
+        JsonNode art29 = report.path("commitments").get(1);
+        assertEquals("budapest:29", art29.path("id").asText());
+        assertEquals(1, art29.path("requests").asInt());
+        assertEquals(1, art29.path("declined").asInt(), "the declined request counts as declined, not as unanswered");
+        assertEquals(0, art29.path("unanswered").asInt());
         JsonNode ddos = report.path("categories").get(0);
         assertEquals("availability/ddos", ddos.path("category").asText());
         assertEquals(3, ddos.path("cases").asInt());
@@ -180,7 +192,7 @@ class CaseNormsTest {
         assertEquals(report.path("commitments"), Json.parse(TestNodes.get(b, "/api/v1/reports/norms" + q).body()).path("commitments"), "the same on both nodes");
         assertEquals(report.path("commitments"), Json.parse(TestNodes.get(a, "/api/v1/reports/responsiveness" + q).body()).path("commitments"));
         String csv = TestNodes.get(a, "/api/v1/reports/norms" + q + "&format=csv").body();
-        assertTrue(csv.contains("line,commitment,un-gge-2015:13f,13(f) No harm to critical infrastructure,2026-11-23T00:00:00Z,2026-11-24T00:00:00Z,3,3,1,0,2,0"), csv);
+        assertTrue(csv.contains("line,commitment,un-gge-2015:13f,13(f) No harm to critical infrastructure,2026-11-23T00:00:00Z,2026-11-24T00:00:00Z,3,3,1,0,2,0,0"), csv);
         assertTrue(csv.contains("line,category,availability/ddos,"), csv);
     }
 

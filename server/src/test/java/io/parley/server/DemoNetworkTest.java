@@ -80,6 +80,15 @@ public class DemoNetworkTest {
             assertEquals(java.util.List.of("budapest:29", "un-gge-2015:13h"), hold.norms().commitments());
             assertEquals("intrusions/system-compromise", hold.norms().category());
             assertEquals(5, b.node().channels().charter("demo-trilateral").orElseThrow().practice().commitments().size());
+            // and a request both other parties declined, with their reasons, on every node
+            String declinedId = seeded(b, "Subscriber data for 192.0.2.44");
+            for (NodeServer n : nodes) {
+                assertTrue(TestNodes.eventually(15, () -> n.cases().timeline("demo-trilateral", declinedId)
+                        .map(t -> t.state() == io.parley.timeline.CaseState.DECLINED).orElse(false)), "declined at " + n.node().origin());
+                var declined = n.cases().timeline("demo-trilateral", declinedId).orElseThrow();
+                assertEquals(io.parley.timeline.ReasonCode.LEGAL_OBSTACLE, declined.responses().get(a.node().origin()).decision().reasonCode());
+                assertEquals(io.parley.timeline.DeadlineStatus.DECLINED, declined.answerStatus(n.node().now()));
+            }
         }
     }
 
