@@ -77,6 +77,8 @@ final class CaseRoutes {
                 .put("priority", t.priority().wire()).put("tlp", t.tlp().wire()).put("opened_by", t.openedBy()).put("opened_at", t.openedAt().toString());
         if (t.requestType() != null) o.put("request_type", t.requestType());
         if (t.summary() != null) o.put("summary", t.summary());
+        if (t.norms().category() != null) o.put("category", t.norms().category());
+        if (t.norms().hold() != null) o.put("hold_until", t.norms().hold().until().toString());
         ObjectNode d = o.putObject("deadlines");
         d.putObject("ack").put("due", t.ackDue().toString()).put("status", t.ackStatus(now).wire());
         if (t.needsAnswer()) d.putObject("answer").put("due", t.answerDue().toString()).put("status", t.answerStatus(now).wire());

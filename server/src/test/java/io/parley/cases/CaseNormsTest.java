@@ -147,6 +147,7 @@ class CaseNormsTest {
         ObjectNode io = request("Leak of ministry mail").put("category", "influence-operation/hack-and-leak").put("disarm_technique", "T0019");
         assertEquals(201, open(a, io).statusCode());
         assertTrue(TestNodes.eventually(10, () -> b.cases().timeline(answered).isPresent() && b.cases().timeline(ignored).isPresent()));
+        assertTrue(Json.parse(TestNodes.get(b, "/api/v1/cases?channel=line").body()).findValuesAsText("category").contains("availability/ddos"), "the case list shows categories");
         JsonNode seen = caseAt(b, answered);
         assertEquals("availability/ddos", seen.path("category").asText());
         assertEquals("un-gge-2015:13f", seen.path("commitments").get(0).asText());
