@@ -175,7 +175,10 @@ final class CaseRoutes {
         });
     }
 
-    private void report(Context ctx) {
+    /** What a report covers: a channel's charter, the period [from, to) its query names (default: 30 days to now), and its cases. */
+    private record Period(Charter charter, Instant from, Instant to, Instant now, List<CaseTimeline> timelines) {}
+
+    private Period period(Context ctx) {
         String channel = ctx.queryParam("channel");
         if (channel == null) throw ProblemException.badRequest("bad-query-parameter", "query parameter 'channel' is required");
         Charter charter = node.channels().charter(channel)
@@ -186,35 +189,32 @@ final class CaseRoutes {
         if (!from.isBefore(to)) throw ProblemException.badRequest("bad-query-parameter", "'from' must be before 'to'");
         List<CaseTimeline> timelines = new ArrayList<>();
         for (CaseKey key : cases.ids(channel, null, 100_000)) cases.timeline(key).ifPresent(timelines::add);
+        return new Period(charter, from, to, now, timelines);
+    }
+
+    private void report(Context ctx) {
+        Period p = period(ctx);
+        Charter charter = p.charter();
         Map<String, io.parley.store.LinkStore.Link> links = new HashMap<>();
         Map<String, List<io.parley.store.LinkStore.Outage>> outages = new HashMap<>();
         for (Charter.Member m : charter.members()) {
             federation.links().link(m.origin()).ifPresent(l -> links.put(m.origin(), l));
             outages.put(m.origin(), federation.links().outages(m.origin()));
         }
-        ResponsivenessReport r = ResponsivenessReport.compute(charter, timelines, from, to, now, links, outages);
+        ResponsivenessReport r = ResponsivenessReport.compute(charter, p.timelines(), p.from(), p.to(), p.now(), links, outages);
         if ("csv".equals(ctx.queryParam("format"))) {
             ctx.contentType("text/csv; charset=utf-8").result(r.toCsv());
         } else {
             ObjectNode o = r.toJson();
-            NormsReport.compute(charter, timelines, from, to, now).addTo(o);
+            NormsReport.compute(charter, p.timelines(), p.from(), p.to(), p.now()).addTo(o);
             ApiRoutes.json(ctx, 200, o);
         }
     }
 
     /** Requests per commitment and how they were answered, and cases per incident category: JSON, or CSV with {@code format=csv}. */
     private void normsReport(Context ctx) {
-        String channel = ctx.queryParam("channel");
-        if (channel == null) throw ProblemException.badRequest("bad-query-parameter", "query parameter 'channel' is required");
-        Charter charter = node.channels().charter(channel)
-                .orElseThrow(() -> new ProblemException(Problem.of(404, "unknown-channel", "Unknown channel", "no channel '" + channel + "' is known here")));
-        Instant now = node.now();
-        Instant to = instant(ctx, "to", now.plusSeconds(1));
-        Instant from = instant(ctx, "from", to.minus(java.time.Duration.ofDays(30)));
-        if (!from.isBefore(to)) throw ProblemException.badRequest("bad-query-parameter", "'from' must be before 'to'");
-        List<CaseTimeline> timelines = new ArrayList<>();
-        for (CaseKey key : cases.ids(channel, null, 100_000)) cases.timeline(key).ifPresent(timelines::add);
-        NormsReport r = NormsReport.compute(charter, timelines, from, to, now);
+        Period p = period(ctx);
+        NormsReport r = NormsReport.compute(p.charter(), p.timelines(), p.from(), p.to(), p.now());
         if ("csv".equals(ctx.queryParam("format"))) ctx.contentType("text/csv; charset=utf-8").result(r.toCsv());
         else ApiRoutes.json(ctx, 200, r.toJson());
     }
