@@ -92,6 +92,7 @@ public final class CaseBundleVerifier {
 
         Optional<CaseTimeline> timeline = timeline(b, caseId, charter, byHash.values(), exportedAt);
         timeline.ifPresent(t -> deadlines(t, exportedAt));
+        timeline.ifPresent(t -> new StatementChecks(checks).check(b, t, charter, byHash.values()));
         return new Report(checks.list(), timeline.orElse(null), exportedAt);
     }
 

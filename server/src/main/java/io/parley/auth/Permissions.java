@@ -65,6 +65,8 @@ public final class Permissions {
         put("POST /api/v1/channels/{id}/cases", CHANNEL);
         put("POST /api/v1/channels/{id}/ping", CHANNEL);
         put("POST /api/v1/cases/{id}/{action}", CASE);
+        put("POST /api/v1/cases/{id}/statement", CASE);
+        put("POST /api/v1/cases/{id}/statement/{hash}/cosign", CASE);
         put("POST /api/v1/peers", Global.MANAGE_PEERS);
         put("POST /api/v1/peers/{origin}/refresh", Global.MANAGE_PEERS);
         put("POST /api/v1/evidence", Global.UPLOAD_EVIDENCE);
@@ -93,6 +95,8 @@ public final class Permissions {
             put("GET " + path, Global.READ);
         }
         put("POST /cases/{id}/{action}", CASE);
+        put("POST /cases/{id}/statement", CASE);
+        put("POST /cases/{id}/statement/{hash}/cosign", CASE);
         put("POST /channels/{id}/cases", CHANNEL);
         put("POST /channels/{id}/sign", CHANNEL);
         put("POST /channels/{id}/ping", CHANNEL);

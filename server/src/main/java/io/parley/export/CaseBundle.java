@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.bundle.CaseBundleVerifier;
+import io.parley.bundle.StatementJson;
 import io.parley.bundle.TimelineJson;
 import io.parley.charter.Charter;
 import io.parley.charter.CharterAction;
@@ -24,6 +25,7 @@ import io.parley.node.Node;
 import io.parley.store.OutboxStore;
 import io.parley.store.StoredEnvelope;
 import io.parley.timeline.CaseTimeline;
+import io.parley.timeline.JointStatement;
 import io.parley.transparency.StoredCheckpoint;
 
 /**
@@ -42,6 +44,9 @@ import io.parley.transparency.StoredCheckpoint;
  * and a consistency proof between them, and an inclusion proof of every envelope; for each recipient, the receipts it
  * returned (its signed checkpoint plus an inclusion proof, C2SP tlog-proof);</li>
  * <li>{@code timeline}: the case as this node computes it, which the verifier recomputes and compares;</li>
+ * <li>{@code statements} (only when there are any): the case's joint statements, proposals and co-signatures
+ * ({@link JointStatement}), likewise recomputed and compared; their envelopes are among {@code envelopes} with their
+ * inclusion proofs;</li>
  * <li>{@code sig}: the exporter's signature over the RFC 8785 form of everything else.</li>
  * </ul>
  */
@@ -186,6 +191,9 @@ public final class CaseBundle {
 
         List<CaseTimeline.Item> items = caseEnvelopes.stream().map(s -> new CaseTimeline.Item(s.envelope(), s.hash())).toList();
         CaseTimeline.of(caseId, items, charter).ifPresent(t -> b.set("timeline", TimelineJson.of(t, exportedAt)));
+        // joint statements: recomputed and compared by the verifier; absent when there are none, as in older bundles
+        CaseTimeline.of(caseId, items, charter).map(t -> JointStatement.of(t, items, charter)).filter(s -> !s.isEmpty())
+                .ifPresent(s -> b.set("statements", StatementJson.of(s)));
         byte[] sig = node.key().sign(Jcs.canonicalize(b));
         b.put("sig", Base64.getEncoder().encodeToString(sig));
         return b;
