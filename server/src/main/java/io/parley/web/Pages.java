@@ -317,7 +317,24 @@ final class Pages {
         }
         boolean member = charter.flatMap(c -> c.member(node.origin())).isPresent();
         String title = charter.map(Charter::title).orElse(t.channel());
-        return Optional.of(new CasePage(layout, row(t), title, fields, responses, timeline, escalations, member ? actions(t) : List.of(), member));
+        return Optional.of(new CasePage(layout, row(t), title, fields, responses, timeline, escalations, member ? actions(t) : List.of(), member,
+                statements(t, envelopes, charter, member)));
+    }
+
+    /** The joint statements panel: who may propose, and each statement with the exact text a co-signature signs. */
+    private WebModel.Statements statements(CaseTimeline t, List<StoredEnvelope> envelopes, Optional<Charter> charter, boolean member) {
+        if (charter.isEmpty()) return new WebModel.Statements(false, "the channel's charter is not held here", List.of());
+        List<CaseTimeline.Item> items = envelopes.stream().map(s -> new CaseTimeline.Item(s.envelope(), s.hash())).toList();
+        boolean party = member && io.parley.timeline.JointStatement.parties(t, items, charter.get()).contains(node.origin());
+        List<WebModel.Statement> list = new ArrayList<>();
+        for (var s : io.parley.timeline.JointStatement.of(t, items, charter.get())) {
+            list.add(new WebModel.Statement(s.id(), party(s.proposedBy()), Fmt.seconds(s.proposedAt()), s.lang(), s.text(),
+                    s.translations().stream().map(x -> new WebModel.Translation(x.lang(), x.text())).toList(), s.textSha256(), s.signers(), s.pending(),
+                    s.complete(), party && !s.signatures().containsKey(node.origin())));
+        }
+        String whyNot = !member ? "this node is not a member of the channel" : !party ? "this node is not a party of the case"
+                : !t.state().finished() ? "a joint statement is proposed once the opener has closed the case" : null;
+        return new WebModel.Statements(whyNot == null, whyNot, list);
     }
 
     private static String text(JsonNode b) {
