@@ -26,7 +26,8 @@ import io.parley.envelope.Tlp;
  * sender ({@link CaseIds}): the first such envelope in the opener's chain; its {@code created} time and priority fix the acknowledgement and answer deadlines from the charter. A response from a
  * member other than the opener acknowledges ({@code ack}, {@code pong}, {@code update}, {@code answer}); an
  * {@code answer} also answers. A notification and a ping need acknowledging only. {@code close} and {@code retract}
- * by the opener close and withdraw it; from anyone else they are on record and change nothing. Times are the
+ * by the opener close and withdraw it (a {@code retract} naming evidence withdraws only that evidence); from anyone
+ * else they are on record and change nothing. Times are the
  * envelopes' signed {@code created} times.
  *
  * <p>A case lives in one channel: only envelopes of the charter's channel count, so an envelope carrying the same
@@ -93,7 +94,8 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
                     }
                 }
                 case RETRACT -> {
-                    if (fromOpener) {
+                    // a retract naming evidence ("evidence_retracted") withdraws that evidence, not the case
+                    if (fromOpener && !e.body().has("evidence_retracted")) {
                         state = CaseState.RETRACTED;
                         closedAt = e.createdAt();
                     }

@@ -126,6 +126,7 @@ final class CaseRoutes {
         ArrayNode envs = o.putArray("envelopes");
         cases.envelopes(t.channel(), t.caseId(), reader).forEach(s -> envs.add(Views.envelope(s)));
         o.set("statements", StatementJson.of(statements.of(t, reader)));
+        o.set("retracted_evidence", node.evidence().ingest().retractions().json(t.channel(), t.caseId()));
         ApiRoutes.json(ctx, 200, o);
     }
 

@@ -71,6 +71,7 @@ public final class Permissions {
         put("POST /api/v1/peers/{origin}/refresh", Global.MANAGE_PEERS);
         put("POST /api/v1/evidence", Global.UPLOAD_EVIDENCE);
         put("POST /api/v1/evidence/misp", Global.UPLOAD_EVIDENCE);
+        put("POST /api/v1/evidence/{sha256}/retract", Global.UPLOAD_EVIDENCE);
         put("POST /api/v1/taxii/tokens", Global.ISSUE_TOKENS); // retired: answers 410 and points to /api/v1/tokens
         // tokens: one's own (an admin: everyone's); a token never manages tokens (Tokens.scopeRefusal)
         put("POST /api/v1/tokens", Global.ISSUE_TOKENS);
