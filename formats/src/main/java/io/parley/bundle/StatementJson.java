@@ -34,7 +34,8 @@ public final class StatementJson {
         ArrayNode parties = o.putArray("parties");
         s.parties().stream().sorted().forEach(parties::add);
         ArrayNode sigs = o.putArray("signatures");
-        s.signatures().values().forEach(g -> sigs.addObject().put("party", g.party()).put("envelope", g.envelopeHash()).put("at", g.at().toString()));
+        // in the order they signed, the proposer first
+        s.signers().stream().map(p -> s.signatures().get(p)).forEach(g -> sigs.addObject().put("party", g.party()).put("envelope", g.envelopeHash()).put("at", g.at().toString()));
         ArrayNode pending = o.putArray("pending");
         s.pending().forEach(pending::add);
         o.put("complete", s.complete());
