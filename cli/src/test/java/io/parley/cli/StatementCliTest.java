@@ -17,7 +17,10 @@ import io.parley.json.Json;
 import io.parley.server.NodeServer;
 import io.parley.testing.TestNodes;
 
-/** {@code parley case statement propose|cosign|show} between two real nodes, and {@code parley verify} of the exported bundle. */
+/**
+ * {@code parley case statement propose|cosign|show} between two real nodes, and {@code parley verify} of the exported
+ * bundle; {@code parley evidence retract}.
+ */
 class StatementCliTest {
     @TempDir static Path tmp;
     static NodeServer a, b;
@@ -70,5 +73,33 @@ class StatementCliTest {
             CliTest.Result r = CliTest.run("verify", file.toString());
             return r.code() == 0 && r.out().contains("statement: \"The cable was cut by a ship's anchor.\" co-signed by cert-b.example, cert-a.example (complete)");
         }), () -> CliTest.run("verify", file.toString()).out());
+    }
+
+    @Test
+    void evidenceRetractWithdrawsOnlyWhatThisNodeShared() throws Exception {
+        var opened = TestNodes.post(a, "/api/v1/channels/pair/cases", "{\"kind\":\"notify\",\"tlp\":\"green\",\"body\":{\"summary\":\"scan\"}}");
+        String id = Json.parse(opened.body()).path("id").asText();
+        String bundle = "{\"type\":\"bundle\",\"id\":\"bundle--" + java.util.UUID.randomUUID() + "\",\"objects\":[{\"type\":\"indicator\",\"spec_version\":\"2.1\","
+                + "\"id\":\"indicator--" + java.util.UUID.randomUUID() + "\",\"created\":\"2024-01-01T00:00:00.000Z\",\"modified\":\"2024-01-01T00:00:00.000Z\","
+                + "\"pattern\":\"[ipv4-addr:value = '198.51.100.23']\",\"pattern_type\":\"stix\",\"valid_from\":\"2024-01-01T00:00:00Z\"}]}";
+        var up = TestNodes.post(a, "/api/v1/evidence", bundle);
+        assertEquals(201, up.statusCode(), up.body());
+        String sha = Json.parse(up.body()).path("sha256").asText();
+        var note = Json.object().put("kind", "notify").put("tlp", "green").put("case", id);
+        note.putObject("body").put("text", "scanner list").putArray("evidence").addObject().put("sha256", sha);
+        assertEquals(201, TestNodes.post(a, "/api/v1/channels/pair/messages", Json.write(note)).statusCode());
+        assertTrue(TestNodes.eventually(15, () -> b.cases().timeline(id).map(t -> t.events().size() == 2).orElse(false)));
+
+        CaseCliTest.assertOneLineError(CaseCliTest.at(b, "evidence", "retract", sha), "only the party that shared evidence");
+        var done = CaseCliTest.ok(a, "evidence", "retract", sha, "--reason", "our own scanner");
+        assertTrue(done.out().startsWith("retracted " + sha + " in channel pair, case " + id + ": retract "), done.out());
+        CaseCliTest.assertOneLineError(CaseCliTest.at(a, "evidence", "retract", sha), "already withdrawn");
+        assertTrue(TestNodes.eventually(20, () -> {
+            try {
+                return Json.parse(TestNodes.get(b, "/api/v1/cases/" + id).body()).path("retracted_evidence").size() == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        }));
     }
 }
