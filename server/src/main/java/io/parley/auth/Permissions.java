@@ -97,6 +97,7 @@ public final class Permissions {
         }
         put("POST /cases/{id}/{action}", CASE);
         put("POST /cases/{id}/statement", CASE);
+        put("POST /cases/{id}/evidence/retract", CASE);
         put("POST /cases/{id}/statement/{hash}/cosign", CASE);
         put("POST /channels/{id}/cases", CHANNEL);
         put("POST /channels/{id}/sign", CHANNEL);

@@ -318,7 +318,17 @@ final class Pages {
         boolean member = charter.flatMap(c -> c.member(node.origin())).isPresent();
         String title = charter.map(Charter::title).orElse(t.channel());
         return Optional.of(new CasePage(layout, row(t), title, fields, responses, timeline, escalations, member ? actions(t) : List.of(), member,
-                statements(t, envelopes, charter, member)));
+                statements(t, envelopes, charter, member), retractions(t)));
+    }
+
+    /** What was withdrawn from the case's evidence, as the signed retracts say. */
+    private List<WebModel.Retraction> retractions(CaseTimeline t) {
+        List<WebModel.Retraction> out = new ArrayList<>();
+        for (JsonNode r : node.evidence().ingest().retractions().json(t.channel(), t.caseId())) {
+            out.add(new WebModel.Retraction(party(r.path("by").asText()), Fmt.seconds(Instant.parse(r.path("at").asText())), r.path("scope").asText(),
+                    r.path("evidence").asText(null), r.path("objects_withdrawn").asInt(), r.path("retract").asText()));
+        }
+        return out;
     }
 
     /** The joint statements panel: who may propose, and each statement with the exact text a co-signature signs. */

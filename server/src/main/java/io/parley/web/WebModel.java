@@ -75,7 +75,11 @@ public final class WebModel {
     public record Action(String name, String label, boolean danger) {}
 
     public record CasePage(Layout layout, CaseRow c, String channelTitle, List<Field> fields, List<Response> responses, List<Entry> timeline,
-                           List<Escalation> escalations, List<Action> actions, boolean member, Statements statements) {}
+                           List<Escalation> escalations, List<Action> actions, boolean member, Statements statements,
+                           List<Retraction> retractions) {}
+
+    /** Evidence withdrawn in a case: by whom, when, what (one bundle or all it shared in the case), by which signed retract. */
+    public record Retraction(Party by, String at, String scope, String evidence, int objects, String retract) {}
 
     /** The case page's joint statements: whether this node may propose one, and each proposal with its signatures. */
     public record Statements(boolean canPropose, String whyNot, List<Statement> list) {}

@@ -76,7 +76,8 @@ public final class WebRoutes {
 
     private static final Map<String, String> STATEMENT_DONE = Map.of(
             "statement", "Joint statement proposed: signed and queued for delivery; the other parties co-sign it.",
-            "cosigned", "Joint statement co-signed: signed and queued for delivery.");
+            "cosigned", "Joint statement co-signed: signed and queued for delivery.",
+            "withdrawn", "Evidence withdrawn: the signed retract is queued for delivery; every member serves its objects as revoked.");
 
     private final Node node;
     private final Federation federation;
@@ -106,6 +107,7 @@ public final class WebRoutes {
         app.get("/cases/{id}/evidence", page(this::evidence)); // before /cases/{id}/{action}, which it would otherwise match
         app.post("/cases/{id}/statement", page(this::proposeStatement)); // before /cases/{id}/{action}
         app.post("/cases/{id}/statement/{hash}/cosign", page(this::cosignStatement));
+        app.post("/cases/{id}/evidence/retract", page(this::retractEvidence));
         app.post("/cases/{id}/{action}", page(this::caseAction));
         app.get("/cases/{id}/{action}", page((ctx, s) -> seeOther(ctx, "/cases/" + segment(ctx.pathParam("id"))
                 + (ctx.queryParam("channel") == null ? "" : "?channel=" + segment(ctx.queryParam("channel"))))));
@@ -406,6 +408,15 @@ public final class WebRoutes {
         CaseTimeline t = formCase(ctx);
         statements.cosign(t.channel(), t.caseId(), ctx.pathParam("hash"), s.user());
         seeOther(ctx, Fmt.caseHref(t.caseId(), t.channel(), null) + "&done=cosigned");
+    }
+
+    private void retractEvidence(Context ctx, Session s) {
+        CaseTimeline t = formCase(ctx);
+        String sha = trimmed(ctx.formParam("sha256")).toLowerCase(Locale.ROOT);
+        String reason = trimmed(ctx.formParam("reason"));
+        new io.parley.taxii.EvidenceWithdrawal(node, node.evidence()).withdraw(sha, t.channel(), t.caseId(), reason.isEmpty() ? null : reason,
+                lang(ctx.formParam("lang")), s.user());
+        seeOther(ctx, Fmt.caseHref(t.caseId(), t.channel(), null) + "&done=withdrawn");
     }
 
     /** The case a case page's form names: {id}, in the channel its hidden field (or a hand-made link's query) gives. */

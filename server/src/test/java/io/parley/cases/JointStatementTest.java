@@ -259,4 +259,42 @@ class JointStatementTest {
         assertTrue(TestNodes.eventually(15, () -> net.a.node().envelopes().byHash(((Verdict.Accepted) backdated).hash()).isPresent()));
         assertEquals(1, Json.parse(TestNodes.get(net.a, "/api/v1/cases/" + id).body()).path("statements").size(), "only the proposal after the close counts");
     }
+
+    @Test
+    void caseWebPageProposesAndCoSignsTheExactText() throws Exception {
+        String[] c = closedCase(net.a, net.b, net.c, net.evil);
+        String id = c[1], page = "/cases/" + id + "?channel=" + c[0];
+        String text = "Совместное заявление: инцидент исчерпан. <script>alert(1)</script>";
+        String cookieB = io.parley.testing.WebSessions.signIn(net.b);
+        String html = io.parley.testing.WebSessions.get(net.b, cookieB, page).body();
+        assertTrue(html.contains("Propose statement"), "a party of a closed case is offered the form");
+        var posted = io.parley.testing.WebSessions.form(net.b, "/cases/" + id + "/statement", cookieB, "csrf="
+                + io.parley.testing.WebSessions.enc(io.parley.testing.WebSessions.csrf(net.b, cookieB, page)) + "&channel=" + c[0] + "&text="
+                + io.parley.testing.WebSessions.enc(text) + "&lang=ru&translation=" + io.parley.testing.WebSessions.enc("Joint statement: closed.") + "&translation_lang=en");
+        assertEquals(303, posted.statusCode(), posted.body());
+        JsonNode s = Json.parse(TestNodes.get(net.b, "/api/v1/cases/" + id).body()).path("statements").get(0);
+        assertEquals(text, s.path("text").asText(), "the exact text, UTF-8 intact");
+        String sid = s.path("id").asText();
+        assertTrue(TestNodes.eventually(15, () -> {
+            try {
+                return statementAt(net.a, id, sid) != null;
+            } catch (Exception e) {
+                return false;
+            }
+        }));
+        String cookieA = io.parley.testing.WebSessions.signIn(net.a);
+        String atA = io.parley.testing.WebSessions.get(net.a, cookieA, page).body();
+        assertTrue(atA.contains("Co-sign this exact text"), "the co-sign button");
+        assertTrue(atA.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !atA.contains("<script>alert(1)"), "the text is shown escaped");
+        assertTrue(atA.contains("not authoritative"), "the translation is marked");
+        // a form without the session's token changes nothing
+        var forged = io.parley.testing.WebSessions.form(net.a, "/cases/" + id + "/statement/" + sid + "/cosign", cookieA, "csrf=forged&channel=" + c[0]);
+        assertEquals(403, forged.statusCode());
+        assertEquals(1, statementAt(net.a, id, sid).path("signatures").size());
+        var cosigned = io.parley.testing.WebSessions.form(net.a, "/cases/" + id + "/statement/" + sid + "/cosign", cookieA, "csrf="
+                + io.parley.testing.WebSessions.enc(io.parley.testing.WebSessions.csrf(net.a, cookieA, page)) + "&channel=" + c[0]);
+        assertEquals(303, cosigned.statusCode(), cosigned.body());
+        assertEquals(2, statementAt(net.a, id, sid).path("signatures").size());
+        assertFalse(io.parley.testing.WebSessions.get(net.a, cookieA, page).body().contains("Co-sign this exact text"), "signed once");
+    }
 }
