@@ -72,6 +72,10 @@ public class DemoNetworkTest {
             }
             assertTrue(TestNodes.eventually(15, () -> a.node().envelopes().inCase("demo-trilateral", overdueId).stream()
                     .anyMatch(s -> s.envelope().kind() == Kind.ESCALATE)), "the overdue case was escalated");
+            // a closed case with a joint statement co-signed by two of the three parties, waiting for mfa-c
+            String statementCase = seeded(a, "Submarine cable outage");
+            assertTrue(TestNodes.eventually(15, () -> new io.parley.cases.JointStatements(c.node(), c.cases()).of("demo-trilateral", statementCase).stream()
+                    .anyMatch(st -> st.pending().equals(java.util.List.of("mfa-c.example")))), "the seeded statement awaits mfa-c's co-signature");
         }
     }
 
