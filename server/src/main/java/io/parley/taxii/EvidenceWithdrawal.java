@@ -71,6 +71,8 @@ public final class EvidenceWithdrawal {
             }
             Verdict v = node.composer().compose(new Composer.Draft(l.channel(), Kind.RETRACT, l.caseId(), Priority.ROUTINE, l.tlp(), body, author));
             if (v instanceof Verdict.Rejected r) throw new Refused(r.reason().httpStatus(), r.reason().code(), r.reason().detail());
+            // withdrawn here at once, so the answer and a repeated request see it (the indexer, reaching the envelope later, finds it done)
+            if (v instanceof Verdict.Accepted a) evidence.ingest().retractions().apply(a.hash(), a.envelope());
             ObjectNode x = out.addObject().put("channel", l.channel());
             if (l.caseId() == null) x.putNull("case");
             else x.put("case", l.caseId());
