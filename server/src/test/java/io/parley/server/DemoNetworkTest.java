@@ -76,6 +76,15 @@ public class DemoNetworkTest {
             String statementCase = seeded(a, "Submarine cable outage");
             assertTrue(TestNodes.eventually(15, () -> new io.parley.cases.JointStatements(c.node(), c.cases()).of("demo-trilateral", statementCase).stream()
                     .anyMatch(st -> st.pending().equals(java.util.List.of("mfa-c.example")))), "the seeded statement awaits mfa-c's co-signature");
+            // and a request both other parties declined, with their reasons, on every node
+            String declinedId = seeded(b, "Subscriber data for 192.0.2.44");
+            for (NodeServer n : nodes) {
+                assertTrue(TestNodes.eventually(15, () -> n.cases().timeline("demo-trilateral", declinedId)
+                        .map(t -> t.state() == io.parley.timeline.CaseState.DECLINED).orElse(false)), "declined at " + n.node().origin());
+                var declined = n.cases().timeline("demo-trilateral", declinedId).orElseThrow();
+                assertEquals(io.parley.timeline.ReasonCode.LEGAL_OBSTACLE, declined.responses().get(a.node().origin()).decision().reasonCode());
+                assertEquals(io.parley.timeline.DeadlineStatus.DECLINED, declined.answerStatus(n.node().now()));
+            }
         }
     }
 
