@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.charter.Charter;
 import io.parley.charter.Level;
+import io.parley.charter.Practice;
 import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
@@ -142,6 +143,12 @@ final class ChannelCommand implements Runnable {
                     out.println("  after " + r.path("after").asText() + ": " + r.path("role").asText()
                             + (r.hasNonNull("contact") ? " (" + r.path("contact").asText() + ")" : ""));
                 }
+            }
+            if (view.path("commitments").isEmpty()) {
+                out.println("commitments:  -");
+            } else {
+                out.println("commitments:");
+                for (JsonNode c : view.path("commitments")) out.println("  " + c.path("id").asText() + ": " + c.path("title").asText());
             }
             Signatures sigs = Signatures.read(client, id);
             Charter current = Charter.fromJson(ch);
@@ -302,14 +309,19 @@ final class ChannelCommand implements Runnable {
                 description = "An escalation step: when a deadline is missed by AFTER (ISO 8601, e.g. PT1H), notify ROLE; repeatable, in order.")
         List<String> rungs = new ArrayList<>();
 
+        @Option(names = "--commitment", paramLabel = "ID",
+                description = "A commitment the members subscribe to: a catalogue id (un-gge-2015:13f, osce-cbm:3, budapest:29; the list: GET /api/v1/commitments) "
+                        + "or free:NAME=TEXT for one of your own; repeatable.")
+        List<String> commitments = new ArrayList<>();
+
         @Option(names = "--dry-run", description = "Print the charter JSON and send nothing.")
         boolean dryRun;
 
         @Override
         public Integer call() throws Exception {
-            boolean built = id != null || title != null || level != null || !members.isEmpty() || tlpCeiling != null || !rungs.isEmpty();
+            boolean built = id != null || title != null || level != null || !members.isEmpty() || tlpCeiling != null || !rungs.isEmpty() || !commitments.isEmpty();
             if (file != null && built) {
-                throw new ParameterException(spec.commandLine(), "give either --file or --id/--title/--level/--member/--tlp-ceiling/--rung, not both");
+                throw new ParameterException(spec.commandLine(), "give either --file or --id/--title/--level/--member/--tlp-ceiling/--rung/--commitment, not both");
             }
             ApiClient client = api.client();
             ObjectNode charter;
@@ -363,7 +375,30 @@ final class ChannelCommand implements Runnable {
                 ms.add(new Charter.Member(origin, VerifierKey.parse(p.path("verifier_key").asText()), textOrNull(p.path("card").path("base_url"))));
             }
             Charter c = new Charter(id, title != null ? title : id, lvl, ms, deadlines, tlp, ladder);
+            if (!commitments.isEmpty()) c = c.withPractice(new Practice(null, commitments(), null, List.of()));
             return c.toJson();
+        }
+
+        /** The --commitment values: catalogue ids as given (the node refuses unknown ones, naming them), free:NAME=TEXT split. */
+        private List<Practice.Commitment> commitments() {
+            List<Practice.Commitment> out = new ArrayList<>();
+            for (String c : commitments) {
+                if (!c.startsWith(Practice.FREE_FORM_PREFIX)) {
+                    out.add(new Practice.Commitment(c, null));
+                    continue;
+                }
+                int eq = c.indexOf('=');
+                if (eq <= Practice.FREE_FORM_PREFIX.length() || eq == c.length() - 1 || c.substring(0, eq).contains(" ")) {
+                    throw usage("a commitment of your own is --commitment free:NAME=TEXT, NAME without spaces (got '" + c + "')");
+                }
+                out.add(new Practice.Commitment(c.substring(0, eq), c.substring(eq + 1)));
+            }
+            try {
+                new Practice(null, out, null, List.of());
+            } catch (IllegalArgumentException e) {
+                throw usage("--commitment: " + e.getMessage());
+            }
+            return out;
         }
 
         private static String textOrNull(JsonNode n) {

@@ -188,6 +188,12 @@ public final class CaseBundleVerifier {
             checks.add("answer deadline", true, t.answerStatus(exportedAt).wire() + " (due " + t.answerDue()
                     + (t.answeredAt() != null ? ", answered " + t.answeredAt() + " by " + t.answeredBy() : ", not answered") + ")");
         }
+        io.parley.timeline.PreservationHold h = t.norms().hold();
+        if (h != null) {
+            checks.add("preservation hold", true, h.state(exportedAt).wire() + " as of " + exportedAt + " (" + h.days() + " days, until " + h.until()
+                    + (h.extensions().isEmpty() ? "" : ", extended " + h.extensions().size() + " time(s) by " + t.openedBy())
+                    + (h.releasedAt() != null ? ", released " + h.releasedAt() : "") + ")");
+        }
         decisions(t, exportedAt);
     }
 

@@ -36,7 +36,7 @@ import io.parley.envelope.Tlp;
 public record CaseTimeline(String caseId, String channel, String openedBy, String openingHash, Kind kind, String requestType,
                            Priority priority, Tlp tlp, String summary, Instant openedAt, Instant ackDue, Instant answerDue,
                            CaseState state, Instant ackedAt, String ackedBy, Instant answeredAt, String answeredBy,
-                           Instant closedAt, Map<String, Response> responses, List<Event> events, List<String> addressedParties) {
+                           Instant closedAt, Map<String, Response> responses, List<Event> events, List<String> addressedParties, CaseNorms norms) {
 
     /**
      * One party's first acknowledgement and answer, and its answer decision ({@link Decision}): the latest it made
@@ -127,7 +127,7 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
         String summary = summary(openingBody, null);
         return Optional.of(new CaseTimeline(caseId, o.channel(), o.from(), opening.hash(), o.kind(), requestType, o.priority(), o.tlp(),
                 summary, openedAt, openedAt.plus(d.ack()), openedAt.plus(d.answer()), state, ackedAt, ackedBy, answeredAt, answeredBy,
-                closedAt, responses, events, addressed(o, charter)));
+                closedAt, responses, events, addressed(o, charter), CaseNorms.of(opening, sorted, charter)));
     }
 
     /** What a message is about: its summary, else its text, else {@code otherwise}. */

@@ -13,5 +13,12 @@
  * list) are read by one rule that a node applies before signing its own ack and before accepting a peer's, and that
  * the timeline applies again, so a decision that is ill-formed, comes from the opener or from a member the case does
  * not address moves no deadline anywhere, the offline verifier included.
+ *
+ * <p>What a case says about norms ({@link io.parley.timeline.CaseNorms}: its incident category, the charter
+ * commitments it cites, and a preservation request's {@link io.parley.timeline.PreservationHold}) is read from the
+ * envelopes by the same rules on every node and in the verifier. Those rules are lenient where the node's own checks
+ * before signing are strict (a citation the charter does not list is ignored, a hold shorter than 60 days holds for
+ * 60, an extension by anyone but the opener changes nothing), so a dishonest member's envelope is on record and moves
+ * nothing, and no rule depends on the version of the catalogues shipped with Parley.
  */
 package io.parley.timeline;

@@ -32,16 +32,24 @@ public final class DeadlineClock implements AutoCloseable {
     private final Node node;
     private final CaseBook cases;
     private final Notifier notifier;
+    private final HoldReminders holds;
     private final Worker worker;
 
     public DeadlineClock(Node node, CaseBook cases, Notifier notifier, Duration interval) {
         this.node = node;
         this.cases = cases;
         this.notifier = notifier;
+        this.holds = new HoldReminders(cases, notifier);
         this.worker = Worker.named("parley-deadlines").every(interval).random(node.random()).log(LOG).start(() -> {
             tick();
+            remindHolds();
             return Worker.IDLE;
         });
+    }
+
+    /** One pass of the preservation hold reminders at the node's current time; returns how many this call sent. */
+    public synchronized int remindHolds() {
+        return holds.tick(node.now());
     }
 
     /** One pass over every unfinished case at the node's current time; returns how many rungs fired. */

@@ -11,6 +11,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.parley.auth.Passwords;
 import io.parley.charter.Charter;
 import io.parley.charter.Level;
@@ -110,7 +112,7 @@ public final class DemoNetwork implements AutoCloseable {
                     if (other != n) n.federation().peers().add(other.baseUrl(), other.node().card().fingerprint());
                 }
             }
-            Charter trilateral = charter("demo-trilateral", "A-B-C incident hotline", Level.OPERATIONAL, Tlp.AMBER, nodes);
+            Charter trilateral = charter("demo-trilateral", "A-B-C incident hotline", Level.OPERATIONAL, Tlp.AMBER, nodes).withPractice(DEMO_COMMITMENTS);
             Charter bilateral = charter("demo-a-b", "CERT-A / CERT-B technical line", Level.TECHNICAL, Tlp.AMBER_STRICT, nodes.subList(0, 2));
             NodeServer a = nodes.get(0);
             for (Charter c : List.of(trilateral, bilateral)) {
@@ -172,6 +174,39 @@ public final class DemoNetwork implements AutoCloseable {
         seedCases(nodes);
         seedStatement(nodes);
         seedDeclined(nodes);
+        seedNorms(nodes);
+    }
+
+    /** What the members of the demo's trilateral line subscribe to: two UN norms, OSCE consultations, Budapest preservation. */
+    private static final io.parley.charter.Practice DEMO_COMMITMENTS = new io.parley.charter.Practice(null, List.of(
+            new io.parley.charter.Practice.Commitment("un-gge-2015:13f", null), new io.parley.charter.Practice.Commitment("un-gge-2015:13h", null),
+            new io.parley.charter.Practice.Commitment("osce-cbm:3", null), new io.parley.charter.Practice.Commitment("budapest:29", null),
+            new io.parley.charter.Practice.Commitment("free:no-election-interference", "Neither side targets the other's election infrastructure.")),
+            null, List.of());
+
+    /**
+     * A preservation request (Budapest Art. 29) with its hold running: cert-a asks cert-b to keep the logs of a
+     * compromised mail server for 90 days, citing the charter's commitments and classified by category; cert-b
+     * acknowledges, and cert-a has extended the hold once.
+     */
+    private static void seedNorms(List<NodeServer> nodes) {
+        var a = nodes.get(0).node();
+        var b = nodes.get(1).node();
+        java.time.Instant now = a.now();
+        String id = CaseIds.newId(a.origin(), now);
+        ObjectNode body = Json.object().put("type", "preservation").put("summary", "Preserve logs of the mail server used against our ministry")
+                .put("asked", "Preserve the data below pending our mutual legal assistance request; confirm when done")
+                .put("category", "intrusions/system-compromise").put("hold_days", 90)
+                .put("data", "Authentication and SMTP logs of mail.example.net, 2026-11-20 to 2026-11-23, and the subscriber record of its hosting account")
+                .put("legal_basis", "Budapest Convention art. 29").put("lang", "en");
+        body.putArray("commitments").add("budapest:29").add("un-gge-2015:13h");
+        body.putArray("identifiers").add(Json.object().put("type", "ipv4").put("value", "198.51.100.77")).add(Json.object().put("type", "domain").put("value", "mail.example.net"));
+        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.REQUEST, id, Priority.URGENT, Tlp.AMBER, body), now.minus(Duration.ofDays(20)));
+        awaitQuietly(() -> b.envelopes().inCase("demo-trilateral", id).size() == 1);
+        b.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, id, Priority.URGENT, Tlp.AMBER, Json.object()
+                .put("text", "Preservation ordered at the hosting provider.").put("lang", "en")), now.minus(Duration.ofDays(20)).plus(Duration.ofMinutes(40)));
+        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.UPDATE, id, Priority.URGENT, Tlp.AMBER, Json.object()
+                .put("hold_extend_days", 30).put("text", "Our MLA request is delayed; please keep the data 30 days longer.").put("lang", "en")), now.minus(Duration.ofDays(2)));
     }
 
     /**

@@ -322,7 +322,7 @@ final class Pages {
         boolean member = charter.flatMap(c -> c.member(node.origin())).isPresent();
         String title = charter.map(Charter::title).orElse(t.channel());
         return Optional.of(new CasePage(layout, row(t), title, fields, responses, timeline, escalations, member ? actions(t) : List.of(), member,
-                statements(t, envelopes, charter, member), retractions(t)));
+                NormsView.of(t, charter.orElse(null), now), statements(t, envelopes, charter, member), retractions(t)));
     }
 
     /** What was withdrawn from the case's evidence, as the signed retracts say. */
@@ -455,7 +455,8 @@ final class Pages {
         String csv = "/channels/" + Fmt.path(id) + "/report.csv";
         boolean member = c.member(node.origin()).isPresent();
         return Optional.of(new ChannelPage(layout, channelRow(c), terms(c), ladder(c), members, pendingTerms,
-                pending.map(p -> Fmt.tlpLabel(p.tlpCeiling())).orElse(null), rows, report, Fmt.time(from), Fmt.time(to), csv, member));
+                pending.map(p -> Fmt.tlpLabel(p.tlpCeiling())).orElse(null), rows, report, Fmt.time(from), Fmt.time(to), csv, member,
+                NormsView.commitments(c), NormsView.report(c, timelines, from, to, now)));
     }
 
     private ResponsivenessReport responsiveness(Charter c, List<CaseTimeline> timelines, Instant from, Instant to) {
@@ -507,6 +508,7 @@ final class Pages {
             priorities.add(new Option(p.wire(), Fmt.label(p.wire()) + " (ack " + Fmt.duration(d.ack()) + ", answer " + Fmt.duration(d.answer()) + ")"));
         }
         List<Option> types = new TreeSet<>(CaseBook.REQUEST_TYPES).stream().map(t -> new Option(t, Fmt.label(t))).toList();
-        return new NewCase(layout, c.channel(), c.title(), c.tlpCeiling(), tlps, priorities, types, form, error, errorField);
+        return new NewCase(layout, c.channel(), c.title(), c.tlpCeiling(), tlps, priorities, types, form, error, errorField,
+                NormsView.categories(), NormsView.commitments(c));
     }
 }

@@ -82,7 +82,7 @@ public final class WebModel {
     public record Action(String name, String label, boolean danger) {}
 
     public record CasePage(Layout layout, CaseRow c, String channelTitle, List<Field> fields, List<Response> responses, List<Entry> timeline,
-                           List<Escalation> escalations, List<Action> actions, boolean member, Statements statements,
+                           List<Escalation> escalations, List<Action> actions, boolean member, NormsView.Case norms, Statements statements,
                            List<Retraction> retractions) {}
 
     /** Evidence withdrawn in a case: by whom, when, what (one bundle or all it shared in the case), by which signed retract. */
@@ -110,21 +110,22 @@ public final class WebModel {
 
     public record ChannelPage(Layout layout, ChannelRow channel, List<Term> terms, List<Rung> ladder, List<Member> members,
                               List<Term> pendingTerms, String pendingCeiling, List<CaseRow> cases, List<ReportRow> report, String reportFrom,
-                              String reportTo, String csvHref, boolean member) {}
+                              String reportTo, String csvHref, boolean member, List<Option> commitments, NormsView.Report normsReport) {}
 
     /** The values of the new-case form, kept when it is shown again with an error. */
     public record CaseForm(String kind, String priority, String tlp, String type, String summary, String asked, String sectors,
                            String systems, String windowFrom, String windowTo, String indicators, String legalBasis, String text, String lang,
-                           String recipients) {
+                           String recipients, String category, String disarmTechnique, List<String> commitments, String holdDays, String data,
+                           String identifiers) {
         public static CaseForm blank(Tlp defaultTlp) {
-            return new CaseForm("request", "routine", defaultTlp.wire(), "", "", "", "", "", "", "", "", "", "", "en", "");
+            return new CaseForm("request", "routine", defaultTlp.wire(), "", "", "", "", "", "", "", "", "", "", "en", "", "", "", List.of(), "", "", "");
         }
     }
 
     public record Option(String value, String label) {}
 
     public record NewCase(Layout layout, String channel, String channelTitle, Tlp ceiling, List<Option> tlps, List<Option> priorities,
-                          List<Option> types, CaseForm form, String error, String errorField) {}
+                          List<Option> types, CaseForm form, String error, String errorField, List<Option> categories, List<Option> commitments) {}
 
     /** The admin's accounts page: every account with its role, channel grants and state. */
     public record Users(Layout layout, List<io.parley.store.UserStore.Account> accounts) {}
