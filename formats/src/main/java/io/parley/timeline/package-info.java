@@ -4,6 +4,8 @@
  * <p>{@link io.parley.timeline.CaseTimeline} takes a case's envelopes and the charter in force and returns the case's
  * state ({@link io.parley.timeline.CaseState}), its events, and every deadline with whether it was met or missed
  * ({@link io.parley.timeline.DeadlineStatus}). It reads no clock but the one passed in, no database and no network.
+ * {@link io.parley.timeline.Silence} says, as purely, which parties missed a deadline and whether a stretch of a party's
+ * chain proves it sent no response in time.
  *
  * <p>Invariant: every member node and the offline verifier compute the same timeline from the same envelopes, because
  * they run this same code on the signed {@code created} times; the server's {@code cases} table is only a projection

@@ -16,5 +16,9 @@
  * charter lists, a hold of at least 60 days extended only by its opener); the figures per commitment and category
  * ({@link io.parley.cases.NormsReport}) and the reminders before a preservation hold ends ({@code HoldReminders}, once
  * per hold end and lead time, decided by an insert in {@code hold_reminders}) follow from the timelines.
+ *
+ * <p>When a party lets a deadline of a case this node opened pass, {@link io.parley.cases.SilencePins} pings it once
+ * (outside any case, so the automatic pong never counts as a response) so that a message it signed after the deadline
+ * pins its chain and the case bundle can prove its silence.
  */
 package io.parley.cases;

@@ -175,6 +175,7 @@ public final class DemoNetwork implements AutoCloseable {
         seedStatement(nodes);
         seedDeclined(nodes);
         seedNorms(nodes);
+        seedSilenceDrill(nodes);
     }
 
     /** What the members of the demo's trilateral line subscribe to: two UN norms, OSCE consultations, Budapest preservation. */
@@ -254,6 +255,34 @@ public final class DemoNetwork implements AutoCloseable {
                 .put("lang", "en")), now.minus(Duration.ofMinutes(30)));
         c.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, id, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("decision", "decline").put("reason_code", "outside-mandate")), now.minus(Duration.ofMinutes(25)));
+    }
+
+    /** The drill line: all three parties, with one-minute acknowledgement and three-minute answer deadlines. */
+    public static final String DRILL_CHANNEL = "demo-drill";
+
+    /**
+     * A case whose silence the bundle proves, live: on a drill line with one-minute deadlines, CERT-A asks the others to
+     * confirm they receive requests; CERT-B acknowledges at once, nobody at MFA-C answers. A minute later the deadline
+     * clock (on the node clock) pins MFA-C's chain with an automatic ping, MFA-C's node pongs, and the case's bundle
+     * ({@code parley export}, then {@code parley verify}) states {@code silent: mfa-c.example sent no acknowledgement ...}.
+     * All three are members because every peer witnesses CERT-A's log, and a bundle accepts cosignatures by members only.
+     */
+    private static void seedSilenceDrill(List<NodeServer> nodes) {
+        NodeServer a = nodes.get(0), b = nodes.get(1), c = nodes.get(2);
+        Charter drill = charter(DRILL_CHANNEL, "Drill line (one-minute deadlines)", Level.TECHNICAL, Tlp.AMBER, nodes);
+        Map<Priority, Charter.Deadlines> minutes = new EnumMap<>(Priority.class);
+        for (Priority p : Priority.values()) minutes.put(p, new Charter.Deadlines(Duration.ofMinutes(1), Duration.ofMinutes(3)));
+        Charter terms = new Charter(drill.channel(), drill.title(), drill.level(), drill.members(), minutes, drill.tlpCeiling(), List.of());
+        a.node().channelActions().propose(terms);
+        for (NodeServer m : List.of(b, c)) {
+            awaitQuietly(() -> m.node().channels().charter(DRILL_CHANNEL).isPresent());
+            m.node().channelActions().sign(DRILL_CHANNEL, terms.hash());
+        }
+        awaitQuietly(() -> nodes.stream().allMatch(n -> n.node().charters().active(DRILL_CHANNEL)));
+        String id = a.cases().open(DRILL_CHANNEL, Kind.REQUEST, Priority.FLASH, Tlp.AMBER, Json.object().put("type", "consultation")
+                .put("summary", "Drill: confirm you receive requests on this line").put("asked", "Acknowledge within one minute").put("lang", "en")).caseId();
+        awaitQuietly(() -> b.cases().timeline(DRILL_CHANNEL, id).isPresent());
+        b.cases().respond(DRILL_CHANNEL, id, Kind.ACK, Json.object().put("text", "CERT-B duty officer here.").put("lang", "en"));
     }
 
     /**

@@ -319,6 +319,13 @@ final class Pages {
                         b.path("contact").isTextual() ? b.path("contact").asText() : null, dueAt != null ? Fmt.time(dueAt) : due));
             }
         }
+        for (StoredEnvelope s : io.parley.cases.SilencePins.sentFor(node, t.channel(), t.caseId())) {
+            JsonNode b = s.envelope().body();
+            String deadline = b.path("deadline").asText("?");
+            Instant due = deadline.equals("ack") ? t.ackDue() : t.answerDue();
+            escalations.add(new Escalation(Fmt.seconds(s.envelope().createdAt()), party(s.envelope().from()), deadline, "pin",
+                    "automatic ping to " + b.path("to").asText() + ": its answer pins its chain, so the evidence bundle can prove its silence", null, Fmt.time(due)));
+        }
         boolean member = charter.flatMap(c -> c.member(node.origin())).isPresent();
         String title = charter.map(Charter::title).orElse(t.channel());
         return Optional.of(new CasePage(layout, row(t), title, fields, responses, timeline, escalations, member ? actions(t) : List.of(), member,
