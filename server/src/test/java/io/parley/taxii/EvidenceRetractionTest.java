@@ -124,6 +124,10 @@ class EvidenceRetractionTest {
 
         assertTrue(TestNodes.eventually(20, () -> reporters(c, "203.0.113.7").equals(Set.of("cert-a.example", "cert-b.example"))
                 && reporters(c, "192.0.2.44").equals(Set.of("cert-a.example"))), () -> reporters(c, "203.0.113.7") + " " + reporters(c, "192.0.2.44"));
+        // every node holds the bundle named by hash (fetched from cert-a) before it is withdrawn
+        for (NodeServer n : List.of(a, b, c)) {
+            assertTrue(TestNodes.eventually(20, () -> !latest(n, ch, byHash.path("id").asText()).isMissingNode()), n.node().origin());
+        }
         String beforeRetraction = TaxiiStore.format(TaxiiStore.micros(Instant.now()));
 
         // who may retract: not an anonymous caller, not a viewer, not a party that did not share it
