@@ -39,7 +39,7 @@ import io.parley.verifier.CliErrors;
 @Command(name = "case", mixinStandardHelpOptions = true,
         description = "Open, list and show hotline cases, and acknowledge, update, answer, close or retract them (through your node's API).",
         subcommands = {CaseCommand.ListCmd.class, CaseCommand.Open.class, CaseCommand.Show.class, CaseCommand.Ack.class, CaseCommand.Update.class,
-                CaseCommand.Answer.class, CaseCommand.Close.class, CaseCommand.Retract.class})
+                CaseCommand.Answer.class, CaseCommand.Close.class, CaseCommand.Retract.class, StatementCommand.class})
 final class CaseCommand implements Runnable {
     static final List<String> STATES = List.of("open", "acknowledged", "in_progress", "answered", "closed", "retracted", "declined");
     static final Set<String> OPENING_KINDS = Set.of("notify", "request", "ping");
@@ -48,7 +48,7 @@ final class CaseCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a subcommand is required: list, open, show, ack, update, answer, close, retract");
+        throw new ParameterException(spec.commandLine(), "a subcommand is required: list, open, show, ack, update, answer, close, retract, statement");
     }
 
     static String path(String caseId) {

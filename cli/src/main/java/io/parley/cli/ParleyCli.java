@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Parley: a federated, verifiable hotline server for CERTs and governments.",
         subcommands = {InitCommand.class, ServeCommand.class, DemoCommand.class, SendCommand.class, UserCommand.class, TokenCommand.class,
                 WhoamiCommand.class, LogCommand.class, AuditCommand.class, ExportCommand.class, VerifyCommand.class, PeerCommand.class, ChannelCommand.class, KeyCommand.class,
-                CaseCommand.class, PingCommand.class, ReportCommand.class,
+                CaseCommand.class, PingCommand.class, ReportCommand.class, EvidenceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ParleyCli implements Runnable {
 

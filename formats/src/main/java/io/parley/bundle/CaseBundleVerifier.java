@@ -102,6 +102,7 @@ public final class CaseBundleVerifier {
 
         Optional<CaseTimeline> timeline = timeline(b, caseId, charter, byHash.values(), loggedAt, exportedAt);
         timeline.ifPresent(t -> deadlines(t, exportedAt));
+        timeline.ifPresent(t -> new StatementChecks(checks).check(b, t, charter, byHash.values()));
         List<String> findings = timeline.map(t -> new SilenceChecks(checks, keys, cards.values(), exporter).check(b, t, byHash, exportedAt, delivered))
                 .orElse(List.of());
         // nothing in a bundle that fails is proven, a silence least of all

@@ -26,9 +26,10 @@ import io.parley.envelope.Tlp;
  * sender ({@link CaseIds}): the first such envelope in the opener's chain; its {@code created} time and priority fix the acknowledgement and answer deadlines from the charter. A response from a
  * member other than the opener acknowledges ({@code ack}, {@code pong}, {@code update}, {@code answer}); an
  * {@code answer} also answers. A notification and a ping need acknowledging only. {@code close} and {@code retract}
- * by the opener close and withdraw it; from anyone else they are on record and change nothing. Times are the
- * envelopes' signed {@code created} times, except where a recipient's signed log time ({@link LoggedAt}) differs from
- * one by more than the charter's clock skew: that envelope counts at its log time and is a {@link ClockFinding}.
+ * by the opener close and withdraw it (a {@code retract} naming evidence withdraws only that evidence); from anyone
+ * else they are on record and change nothing. Times are the envelopes' signed {@code created} times, except where a
+ * recipient's signed log time ({@link LoggedAt}) differs from one by more than the charter's clock skew: that envelope
+ * counts at its log time and is a {@link ClockFinding}.
  *
  * <p>A case lives in one channel: only envelopes of the charter's channel count, so an envelope carrying the same
  * case id in another channel never moves it.
@@ -130,7 +131,8 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
                     }
                 }
                 case RETRACT -> {
-                    if (fromOpener) {
+                    // a retract naming evidence ("evidence_retracted") withdraws that evidence, not the case
+                    if (fromOpener && !e.body().has("evidence_retracted")) {
                         state = CaseState.RETRACTED;
                         closedAt = when;
                     }

@@ -14,8 +14,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.parley.bundle.TimelineJson;
+import io.parley.bundle.StatementJson;
 import io.parley.cases.CaseBook;
 import io.parley.cases.CaseKey;
+import io.parley.cases.JointStatements;
 import io.parley.cases.NormsReport;
 import io.parley.cases.ResponsivenessReport;
 import io.parley.charter.Charter;
@@ -36,11 +38,13 @@ final class CaseRoutes {
     private final Node node;
     private final CaseBook cases;
     private final Federation federation;
+    private final JointStatements statements;
 
     CaseRoutes(Node node, CaseBook cases, Federation federation) {
         this.node = node;
         this.cases = cases;
         this.federation = federation;
+        this.statements = new JointStatements(node, cases);
     }
 
     void register(Javalin app) {
@@ -48,6 +52,7 @@ final class CaseRoutes {
         app.post("/api/v1/channels/{id}/cases", this::open);
         app.post("/api/v1/channels/{id}/ping", this::ping);
         app.get("/api/v1/cases/{id}", this::show);
+        new StatementRoutes(cases, statements).register(app); // before {action}, which would take "statement"
         app.post("/api/v1/cases/{id}/{action}", this::act);
         app.get("/api/v1/cases/{id}/evidence", this::evidence);
         app.get("/api/v1/reports/responsiveness", this::report);
@@ -133,6 +138,8 @@ final class CaseRoutes {
         ObjectNode o = TimelineJson.of(t, node.now());
         ArrayNode envs = o.putArray("envelopes");
         cases.envelopes(t.channel(), t.caseId(), reader).forEach(s -> envs.add(Views.envelope(s)));
+        o.set("statements", StatementJson.of(statements.of(t, reader)));
+        o.set("retracted_evidence", node.evidence().ingest().retractions().json(t.channel(), t.caseId()));
         ApiRoutes.json(ctx, 200, o);
     }
 

@@ -67,10 +67,13 @@ public final class Permissions {
         put("POST /api/v1/channels/{id}/cases", CHANNEL);
         put("POST /api/v1/channels/{id}/ping", CHANNEL);
         put("POST /api/v1/cases/{id}/{action}", CASE);
+        put("POST /api/v1/cases/{id}/statement", CASE);
+        put("POST /api/v1/cases/{id}/statement/{hash}/cosign", CASE);
         put("POST /api/v1/peers", Global.MANAGE_PEERS);
         put("POST /api/v1/peers/{origin}/refresh", Global.MANAGE_PEERS);
         put("POST /api/v1/evidence", Global.UPLOAD_EVIDENCE);
         put("POST /api/v1/evidence/misp", Global.UPLOAD_EVIDENCE);
+        put("POST /api/v1/evidence/{sha256}/retract", Global.UPLOAD_EVIDENCE);
         put("POST /api/v1/taxii/tokens", Global.ISSUE_TOKENS); // retired: answers 410 and points to /api/v1/tokens
         // tokens: one's own (an admin: everyone's); a token never manages tokens (Tokens.scopeRefusal)
         put("POST /api/v1/tokens", Global.ISSUE_TOKENS);
@@ -95,6 +98,9 @@ public final class Permissions {
             put("GET " + path, Global.READ);
         }
         put("POST /cases/{id}/{action}", CASE);
+        put("POST /cases/{id}/statement", CASE);
+        put("POST /cases/{id}/evidence/retract", CASE);
+        put("POST /cases/{id}/statement/{hash}/cosign", CASE);
         put("POST /channels/{id}/cases", CHANNEL);
         put("POST /channels/{id}/sign", CHANNEL);
         put("POST /channels/{id}/ping", CHANNEL);

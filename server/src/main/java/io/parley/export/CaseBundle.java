@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.bundle.CaseBundleVerifier;
+import io.parley.bundle.StatementJson;
 import io.parley.bundle.TimelineJson;
 import io.parley.charter.Charter;
 import io.parley.charter.CharterAction;
@@ -24,6 +25,7 @@ import io.parley.node.Node;
 import io.parley.store.OutboxStore;
 import io.parley.store.StoredEnvelope;
 import io.parley.timeline.CaseTimeline;
+import io.parley.timeline.JointStatement;
 import io.parley.transparency.StoredCheckpoint;
 
 /**
@@ -48,6 +50,9 @@ import io.parley.transparency.StoredCheckpoint;
  * stretch {@code first..last} of its chain (widening its segment) up to its pin, and the first cosigned checkpoint that
  * holds the pin with the pin's inclusion proof, or {@code not_provable} with the reason ({@link SilenceProofs});</li>
  * <li>{@code timeline}: the case as this node computes it, which the verifier recomputes and compares;</li>
+ * <li>{@code statements} (only when there are any): the case's joint statements, proposals and co-signatures
+ * ({@link JointStatement}), likewise recomputed and compared; their envelopes are among {@code envelopes} with their
+ * inclusion proofs;</li>
  * <li>{@code sig}: the exporter's signature over the RFC 8785 form of everything else.</li>
  * </ul>
  */
@@ -205,7 +210,10 @@ public final class CaseBundle {
         if (!logTimes.isEmpty()) logTimes.forEach(t -> b.withArray("log_times").add(t.toJson()));
 
         List<CaseTimeline.Item> items = caseEnvelopes.stream().map(s -> new CaseTimeline.Item(s.envelope(), s.hash())).toList();
-        CaseTimeline.of(caseId, items, charter, io.parley.cases.LogTimes.earliest(logTimes)).ifPresent(t -> b.set("timeline", TimelineJson.of(t, exportedAt)));
+        java.util.Optional<CaseTimeline> timeline = CaseTimeline.of(caseId, items, charter, io.parley.cases.LogTimes.earliest(logTimes));
+        timeline.ifPresent(t -> b.set("timeline", TimelineJson.of(t, exportedAt)));
+        // joint statements: recomputed and compared by the verifier; absent when there are none, as in older bundles
+        timeline.map(t -> JointStatement.of(t, items, charter)).filter(s -> !s.isEmpty()).ifPresent(s -> b.set("statements", StatementJson.of(s)));
         byte[] sig = node.key().sign(Jcs.canonicalize(b));
         b.put("sig", Base64.getEncoder().encodeToString(sig));
         return b;

@@ -190,6 +190,7 @@ public final class DemoNetwork implements AutoCloseable {
         nodes.get(1).node().composer().compose(new Composer.Draft("demo-trilateral", Kind.UPDATE, null, Priority.URGENT, Tlp.AMBER,
                 Json.object().put("summary", "Seen here too").put("text", "We see the same sources; filtering at our IXP from 07:00 UTC.").put("lang", "en")));
         seedCases(nodes);
+        seedStatement(nodes);
         seedDeclined(nodes);
         seedNorms(nodes);
         seedSilenceDrill(nodes);
@@ -227,6 +228,31 @@ public final class DemoNetwork implements AutoCloseable {
                 .put("text", "Preservation ordered at the hosting provider.").put("lang", "en")), now.minus(Duration.ofDays(20)).plus(Duration.ofMinutes(40)));
         a.composer().compose(new Composer.Draft("demo-trilateral", Kind.UPDATE, id, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("hold_extend_days", 30).put("text", "Our MLA request is delayed; please keep the data 30 days longer.").put("lang", "en")), now.minus(Duration.ofDays(2)));
+    }
+
+    /**
+     * A closed case with a joint statement: cert-b proposes the text, cert-a co-signs it, the third party has yet to,
+     * so the case page shows both the co-sign button and a pending statement.
+     */
+    private static void seedStatement(List<NodeServer> nodes) {
+        var a = nodes.get(0);
+        var b = nodes.get(1);
+        var c = nodes.get(2);
+        java.time.Instant now = a.node().now();
+        String id = CaseIds.newId(a.node().origin(), now);
+        a.node().composer().compose(new Composer.Draft("demo-trilateral", Kind.NOTIFY, id, Priority.ROUTINE, Tlp.GREEN, Json.object()
+                .put("summary", "Submarine cable outage between our networks").put("text", "Traffic loss since 02:40 UTC; we suspect physical damage.")
+                .put("lang", "en")), now.minus(Duration.ofHours(2)));
+        awaitQuietly(() -> b.node().envelopes().inCase("demo-trilateral", id).size() == 1 && c.node().envelopes().inCase("demo-trilateral", id).size() == 1);
+        a.node().composer().compose(new Composer.Draft("demo-trilateral", Kind.CLOSE, id, Priority.ROUTINE, Tlp.GREEN, Json.object()
+                .put("text", "Repair ship on site; cause confirmed as an anchor drag.").put("lang", "en")), now.minus(Duration.ofMinutes(30)));
+        awaitQuietly(() -> b.cases().timeline("demo-trilateral", id).map(t -> t.state().finished()).orElse(false));
+        var proposed = new io.parley.cases.JointStatements(b.node(), b.cases()).propose("demo-trilateral", id, new io.parley.cases.JointStatements.Draft(
+                "The outage of the submarine cable between our networks on this date was caused by a ship's anchor. Neither side attributes it to a cyber attack.",
+                "en", List.of(new io.parley.timeline.JointStatement.Translation("ru",
+                        "Обрыв подводного кабеля между нашими сетями вызван якорем судна. Ни одна из сторон не связывает его с кибератакой."))), null);
+        awaitQuietly(() -> new io.parley.cases.JointStatements(a.node(), a.cases()).find("demo-trilateral", id, proposed.id()).isPresent());
+        new io.parley.cases.JointStatements(a.node(), a.cases()).cosign("demo-trilateral", id, proposed.id(), null);
     }
 
     /**

@@ -60,6 +60,7 @@ public final class EvidenceIngest {
     private final TaxiiStore taxii;
     private final Audiences audiences;
     private final Clock clock;
+    private final EvidenceRetractions retractions;
     private final StixValidator validator = StixValidator.shared();
     /** envelope local id → database failures so far; owned by the indexing thread (the EvidenceWorker). */
     private final Map<Long, Integer> storeFailures = new ConcurrentHashMap<>();
@@ -69,6 +70,12 @@ public final class EvidenceIngest {
         this.taxii = taxii;
         this.audiences = audiences;
         this.clock = clock;
+        this.retractions = new EvidenceRetractions(new RetractionStore(taxii.db()), taxii, clock);
+    }
+
+    /** What retract envelopes withdrew here ({@link EvidenceRetractions}). */
+    public EvidenceRetractions retractions() {
+        return retractions;
     }
 
     /** The outcome of storing a bundle. */
@@ -102,6 +109,8 @@ public final class EvidenceIngest {
 
     /** Stores {@code bundle}'s objects in the collection of {@code ctx} and its observables in the correlation index. */
     public int index(JsonNode bundle, String sha256, EvidenceContext ctx) {
+        // what its sender has withdrawn is never indexed again (e.g. a bundle fetched after its retraction)
+        if (retractions.withdrawn(ctx.audience().channel(), ctx.audience().sender(), ctx.caseId(), sha256)) return 0;
         Map<String, Tlp> local = MarkingPolicy.localMarkings(bundle);
         Audience a = ctx.audience();
         String collection = a.channel() == null ? CollectionIds.own(audiences.self()) : CollectionIds.ofChannel(a.channel());
@@ -147,6 +156,7 @@ public final class EvidenceIngest {
      */
     public List<EvidenceStore.Link> indexEnvelope(String hash, Envelope e) {
         if (e.kind() == Kind.CHARTER) return List.of();
+        retractions.apply(hash, e);
         JsonNode body = e.body();
         Set<String> recipients = recipients(body.get("recipients"));
         EvidenceContext ctx = new EvidenceContext(audiences.of(e.channel(), e.from(), recipients), e.tlp(), hash, e.caseId());
@@ -258,6 +268,10 @@ public final class EvidenceIngest {
      * the envelope names (the worker keeps anything else as proof against the sender, {@link EvidenceStore#putMismatch}).
      */
     public void completeFetch(EvidenceStore.Link link, JsonNode bundle) {
+        if (retractions.withdrawn(link.channel(), link.sender(), link.caseId(), link.refSha256())) {
+            store.settle(link.envelopeHash(), link.refSha256(), EvidenceStore.FAILED, null, "withdrawn by its sender before it was fetched");
+            return;
+        }
         if (!Sha256.hex(Jcs.canonicalize(bundle)).equals(link.refSha256())) {
             store.settle(link.envelopeHash(), link.refSha256(), EvidenceStore.FAILED, null,
                     "mismatch: what " + link.sender() + " served does not hash to the reference its envelope signs");

@@ -1,7 +1,9 @@
 package io.parley.taxii;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -56,6 +58,7 @@ final class EvidenceRoutes {
         app.get("/api/v1/evidence/{sha256}", this::read);
         app.get("/api/v1/evidence/{sha256}/misp", this::exportMisp);
         app.get("/api/v1/evidence/{sha256}/iodef", this::exportIodef);
+        app.post("/api/v1/evidence/{sha256}/retract", this::retract);
         app.get("/api/v1/correlations/indicator", this::indicator);
         app.get("/api/v1/cases/{id}/correlations", this::caseCorrelations);
         app.post("/api/v1/taxii/tokens", this::token);
@@ -127,15 +130,62 @@ final class EvidenceRoutes {
                 .orElseThrow(() -> ProblemException.notFound("no evidence " + sha + " that this account may read"));
     }
 
+    /**
+     * Withdraws evidence this node shared: JSON {@code {"channel"?, "case"?, "reason"?, "lang"?}} (all optional); one
+     * signed retract envelope per channel and case it was shared in ({@link EvidenceWithdrawal}).
+     */
+    private void retract(Context ctx) {
+        UserStore.User u = ctx.attribute(API_USER);
+        if (u == null) throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized", "no authenticated account"));
+        JsonNode req = RequestBodies.read(ctx).length == 0 ? Json.object() : Requests.jsonBody(ctx);
+        if (!req.isObject()) throw new ProblemException(Problem.of(400, "wrong-type", "Bad request", "the body must be a JSON object"));
+        for (String f : new String[] {"channel", "case", "reason", "lang"}) {
+            if (req.has(f) && !req.get(f).isTextual()) throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/" + f, f + " must be a string"));
+        }
+        String sha = ctx.pathParam("sha256");
+        ArrayNode envelopes = new EvidenceWithdrawal(node, evidence).withdraw(sha, req.path("channel").asText(null), req.path("case").asText(null),
+                req.path("reason").asText(null), req.path("lang").asText(null), u.username());
+        ObjectNode out = Json.object().put("evidence", sha);
+        out.set("retracts", envelopes);
+        json(ctx, 200, out);
+    }
+
+    /** The retract envelopes that reached bundle {@code sha}, as a header value (empty when none). */
+    private String retractedBy(String sha) {
+        List<String> hashes = new ArrayList<>();
+        evidence.ingest().retractions().ofBundle(sha).forEach(r -> hashes.add(r.path("retract").asText()));
+        return String.join(", ", hashes);
+    }
+
+    /**
+     * MISP and IODEF exports feed other tools, so they never re-spread evidence its sharers withdrew: a bundle whose
+     * every sharing was retracted answers 410 naming the retract envelopes (the STIX bundle itself stays readable, as
+     * the record of what was shared, marked with {@code Parley-Retracted}).
+     */
+    private void refuseWithdrawn(String sha) {
+        var retractions = evidence.ingest().retractions();
+        if (retractions.ofBundle(sha).isEmpty()) return;
+        List<EvidenceStore.Link> links = new ArrayList<>(evidence.store().linksNaming(sha));
+        links.addAll(evidence.store().linksHolding(sha));
+        if (links.stream().allMatch(l -> retractions.withdrawn(l.channel(), l.sender(), l.caseId(), sha))) {
+            throw new ProblemException(Problem.of(410, "retracted", "Gone", "evidence " + sha + " was withdrawn by the party that shared it (retract "
+                    + retractedBy(sha) + "); it is not exported"));
+        }
+    }
+
     private void read(Context ctx) {
         ObjectNode bundle = visible(ctx);
+        String retracted = retractedBy(ctx.pathParam("sha256"));
+        if (!retracted.isEmpty()) ctx.header("Parley-Retracted", retracted);
         evidence.access().held(ctx.pathParam("sha256")).ifPresent(b ->
                 ctx.header("Parley-Withheld-Objects", Integer.toString(b.objectCount() - bundle.get("objects").size())));
         ctx.status(200).contentType(TaxiiService.STIX_MEDIA).result(Json.write(bundle));
     }
 
     private void exportMisp(Context ctx) {
-        ObjectNode misp = MispExport.toMisp(visible(ctx));
+        ObjectNode bundle = visible(ctx);
+        refuseWithdrawn(ctx.pathParam("sha256"));
+        ObjectNode misp = MispExport.toMisp(bundle);
         RequestAudit.done(node, ctx, io.parley.audit.AuditAction.EXPORT, "evidence " + ctx.pathParam("sha256"), "MISP");
         json(ctx, 200, misp);
     }
@@ -143,6 +193,7 @@ final class EvidenceRoutes {
     private void exportIodef(Context ctx) {
         ObjectNode bundle = visible(ctx);
         String sha = ctx.pathParam("sha256");
+        refuseWithdrawn(sha);
         var meta = evidence.access().held(sha).orElseThrow();
         String title = null;
         for (JsonNode o : bundle.get("objects")) {

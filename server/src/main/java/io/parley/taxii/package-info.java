@@ -14,6 +14,10 @@
  *   <li>{@link io.parley.taxii.EvidenceWorker}: indexes every stored envelope (a durable cursor over the envelopes
  *       table, woken by {@link io.parley.node.Node#onAccepted}) and fetches bundles that received envelopes name by
  *       hash from their sender over {@code /federation/v1/evidence/}.</li>
+ *   <li>{@link io.parley.taxii.EvidenceRetractions}: a signed {@code retract} withdraws evidence its sender shared (one
+ *       bundle, or all it shared in the case it opened) on every member node: revoked STIX versions on TAXII, out of
+ *       correlation and of MISP/IODEF export; {@link io.parley.taxii.EvidenceWithdrawal} signs those retracts. Only
+ *       what the retract's own sender shared is ever withdrawn.</li>
  *   <li>{@link io.parley.taxii.OutgoingEvidence}: the evidence and marking rules every envelope this node writes
  *       passes, run by the Composer before signing.</li>
  *   <li>{@link io.parley.taxii.ServedEvidence}: a bundle named by hash is served whole or not at all, with the

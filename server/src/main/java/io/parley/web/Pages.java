@@ -330,7 +330,33 @@ final class Pages {
         boolean member = charter.flatMap(c -> c.member(node.origin())).isPresent();
         String title = charter.map(Charter::title).orElse(t.channel());
         return Optional.of(new CasePage(layout, row(t), title, fields, responses, timeline, escalations, member ? actions(t) : List.of(), member,
-                NormsView.of(t, charter.orElse(null), now)));
+                NormsView.of(t, charter.orElse(null), now), statements(t, envelopes, charter, member), retractions(t)));
+    }
+
+    /** What was withdrawn from the case's evidence, as the signed retracts say. */
+    private List<WebModel.Retraction> retractions(CaseTimeline t) {
+        List<WebModel.Retraction> out = new ArrayList<>();
+        for (JsonNode r : node.evidence().ingest().retractions().json(t.channel(), t.caseId())) {
+            out.add(new WebModel.Retraction(party(r.path("by").asText()), Fmt.seconds(Instant.parse(r.path("at").asText())), r.path("scope").asText(),
+                    r.path("evidence").asText(null), r.path("objects_withdrawn").asInt(), r.path("retract").asText()));
+        }
+        return out;
+    }
+
+    /** The joint statements panel: who may propose, and each statement with the exact text a co-signature signs. */
+    private WebModel.Statements statements(CaseTimeline t, List<StoredEnvelope> envelopes, Optional<Charter> charter, boolean member) {
+        if (charter.isEmpty()) return new WebModel.Statements(false, "the channel's charter is not held here", List.of());
+        List<CaseTimeline.Item> items = envelopes.stream().map(s -> new CaseTimeline.Item(s.envelope(), s.hash())).toList();
+        boolean party = member && io.parley.timeline.JointStatement.parties(t, items, charter.get()).contains(node.origin());
+        List<WebModel.Statement> list = new ArrayList<>();
+        for (var s : io.parley.timeline.JointStatement.of(t, items, charter.get())) {
+            list.add(new WebModel.Statement(s.id(), party(s.proposedBy()), Fmt.seconds(s.proposedAt()), s.lang(), s.text(),
+                    s.translations().stream().map(x -> new WebModel.Translation(x.lang(), x.text())).toList(), s.textSha256(), s.signers(), s.pending(),
+                    s.complete(), party && !s.signatures().containsKey(node.origin())));
+        }
+        String whyNot = !member ? "this node is not a member of the channel" : !party ? "this node is not a party of the case"
+                : !t.state().finished() ? "a joint statement is proposed once the opener has closed the case" : null;
+        return new WebModel.Statements(whyNot == null, whyNot, list);
     }
 
     /** What the page says of an envelope dated beyond the charter's clock skew from its log time; null when it is not. */

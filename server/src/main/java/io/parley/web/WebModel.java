@@ -82,7 +82,21 @@ public final class WebModel {
     public record Action(String name, String label, boolean danger) {}
 
     public record CasePage(Layout layout, CaseRow c, String channelTitle, List<Field> fields, List<Response> responses, List<Entry> timeline,
-                           List<Escalation> escalations, List<Action> actions, boolean member, NormsView.Case norms) {}
+                           List<Escalation> escalations, List<Action> actions, boolean member, NormsView.Case norms, Statements statements,
+                           List<Retraction> retractions) {}
+
+    /** Evidence withdrawn in a case: by whom, when, what (one bundle or all it shared in the case), by which signed retract. */
+    public record Retraction(Party by, String at, String scope, String evidence, int objects, String retract) {}
+
+    /** The case page's joint statements: whether this node may propose one, and each proposal with its signatures. */
+    public record Statements(boolean canPropose, String whyNot, List<Statement> list) {}
+
+    /** One joint statement as the co-sign button shows it: the exact text signed, and who has and has not signed. */
+    public record Statement(String id, Party proposedBy, String proposedAt, String lang, String text, List<Translation> translations,
+                            String textSha256, List<String> signers, List<String> pending, boolean complete, boolean canCosign) {}
+
+    /** A courtesy translation of a statement: never authoritative. */
+    public record Translation(String lang, String text) {}
 
     public record Term(String priority, String ack, String answer) {}
 

@@ -74,9 +74,15 @@ public final class WebRoutes {
             "saved", "Account saved.",
             "disabled", "Account disabled: its password and tokens no longer work.");
 
+    private static final Map<String, String> STATEMENT_DONE = Map.of(
+            "statement", "Joint statement proposed: signed and queued for delivery; the other parties co-sign it.",
+            "cosigned", "Joint statement co-signed: signed and queued for delivery.",
+            "withdrawn", "Evidence withdrawn: the signed retract is queued for delivery; every member serves its objects as revoked.");
+
     private final Node node;
     private final Federation federation;
     private final CaseBook cases;
+    private final io.parley.cases.JointStatements statements;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
     private final SessionCookie cookie;
     private final byte[] css;
@@ -85,6 +91,7 @@ public final class WebRoutes {
         this.node = node;
         this.federation = federation;
         this.cases = cases;
+        this.statements = new io.parley.cases.JointStatements(node, cases);
         this.cookie = new SessionCookie(node);
         try (InputStream in = WebRoutes.class.getResourceAsStream("/static/parley.css")) {
             if (in == null) throw new IllegalStateException("static/parley.css is missing from the classpath");
@@ -98,6 +105,9 @@ public final class WebRoutes {
         app.get("/", page(this::dashboard));
         app.get("/cases/{id}", page(this::showCase));
         app.get("/cases/{id}/evidence", page(this::evidence)); // before /cases/{id}/{action}, which it would otherwise match
+        app.post("/cases/{id}/statement", page(this::proposeStatement)); // before /cases/{id}/{action}
+        app.post("/cases/{id}/statement/{hash}/cosign", page(this::cosignStatement));
+        app.post("/cases/{id}/evidence/retract", page(this::retractEvidence));
         app.post("/cases/{id}/{action}", page(this::caseAction));
         app.get("/cases/{id}/{action}", page((ctx, s) -> seeOther(ctx, "/cases/" + segment(ctx.pathParam("id"))
                 + (ctx.queryParam("channel") == null ? "" : "?channel=" + segment(ctx.queryParam("channel"))))));
@@ -393,6 +403,38 @@ public final class WebRoutes {
         seeOther(ctx, Fmt.caseHref(id, t.channel(), null) + "&done=" + action);
     }
 
+    private void proposeStatement(Context ctx, Session s) {
+        CaseTimeline t = formCase(ctx);
+        List<io.parley.timeline.JointStatement.Translation> translations = new ArrayList<>();
+        String tr = trimmed(ctx.formParam("translation"));
+        if (!tr.isEmpty()) translations.add(new io.parley.timeline.JointStatement.Translation(lang(ctx.formParam("translation_lang")), tr));
+        statements.propose(t.channel(), t.caseId(), new io.parley.cases.JointStatements.Draft(trimmed(ctx.formParam("text")), lang(ctx.formParam("lang")),
+                translations), s.user());
+        seeOther(ctx, Fmt.caseHref(t.caseId(), t.channel(), null) + "&done=statement");
+    }
+
+    private void cosignStatement(Context ctx, Session s) {
+        CaseTimeline t = formCase(ctx);
+        statements.cosign(t.channel(), t.caseId(), ctx.pathParam("hash"), s.user());
+        seeOther(ctx, Fmt.caseHref(t.caseId(), t.channel(), null) + "&done=cosigned");
+    }
+
+    private void retractEvidence(Context ctx, Session s) {
+        CaseTimeline t = formCase(ctx);
+        String sha = trimmed(ctx.formParam("sha256")).toLowerCase(Locale.ROOT);
+        String reason = trimmed(ctx.formParam("reason"));
+        new io.parley.taxii.EvidenceWithdrawal(node, node.evidence()).withdraw(sha, t.channel(), t.caseId(), reason.isEmpty() ? null : reason,
+                lang(ctx.formParam("lang")), s.user());
+        seeOther(ctx, Fmt.caseHref(t.caseId(), t.channel(), null) + "&done=withdrawn");
+    }
+
+    /** The case a case page's form names: {id}, in the channel its hidden field (or a hand-made link's query) gives. */
+    private CaseTimeline formCase(Context ctx) {
+        String id = ctx.pathParam("id");
+        String channel = ctx.formParam("channel") != null ? ctx.formParam("channel") : ctx.queryParam("channel");
+        return cases.find(id, channel).orElseThrow(() -> new WebError(404, "No such case", "No case '" + id + "' is known on this node."));
+    }
+
     private void sign(Context ctx, Session s) {
         String id = ctx.pathParam("id");
         charter(id);
@@ -589,7 +631,7 @@ public final class WebRoutes {
 
     static String done(Context ctx) {
         String d = ctx.queryParam("done");
-        return d == null ? null : DONE.get(d);
+        return d == null ? null : DONE.getOrDefault(d, STATEMENT_DONE.get(d));
     }
 
     static void seeOther(Context ctx, String location) {

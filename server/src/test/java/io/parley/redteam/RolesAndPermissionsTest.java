@@ -196,7 +196,7 @@ class RolesAndPermissionsTest {
         boolean onCase = template.startsWith("/api/v1/cases/") || template.startsWith("/cases/");
         String path = template.replace("{id}", template.contains("/collections/") ? "any-collection" : onCase ? caseId : CH)
                 .replace("{action}", "ack").replace("{origin}", peer.name()).replace("{username}", TestNodes.USER)
-                .replace("{name}", TestNodes.USER) + (onCase ? "?channel=" + CH : "");
+                .replace("{name}", TestNodes.USER).replace("{hash}", "0".repeat(64)).replace("{sha256}", "0".repeat(64)) + (onCase ? "?channel=" + CH : "");
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
         String body;
         if (template.startsWith("/taxii2")) {

@@ -72,6 +72,10 @@ public class DemoNetworkTest {
             }
             assertTrue(TestNodes.eventually(15, () -> a.node().envelopes().inCase("demo-trilateral", overdueId).stream()
                     .anyMatch(s -> s.envelope().kind() == Kind.ESCALATE)), "the overdue case was escalated");
+            // a closed case with a joint statement co-signed by two of the three parties, waiting for mfa-c
+            String statementCase = seeded(a, "Submarine cable outage");
+            assertTrue(TestNodes.eventually(15, () -> new io.parley.cases.JointStatements(c.node(), c.cases()).of("demo-trilateral", statementCase).stream()
+                    .anyMatch(st -> st.pending().equals(java.util.List.of("mfa-c.example")))), "the seeded statement awaits mfa-c's co-signature");
             // the seeded preservation request: a hold running 90 + 30 days, citing two of the charter's commitments, categorised
             String held = seeded(a, "Preserve logs of the mail server");
             assertTrue(TestNodes.eventually(15, () -> b.cases().timeline("demo-trilateral", held).map(t -> t.norms().hold().extensions().size() == 1).orElse(false)));
