@@ -181,6 +181,10 @@ public final class CaseBundleVerifier {
 
     /** What the recomputed timeline says of each deadline: reported, not judged (a missed deadline is a finding). */
     private void deadlines(CaseTimeline t, Instant exportedAt) {
+        if (t.exercise()) {
+            checks.add("exercise", true, "[EXERCISE] the opener's signed opening " + t.openingHash().substring(0, 16)
+                    + "... marks this case an exercise: its deadlines are a drill, not real responsiveness");
+        }
         checks.add("acknowledgement deadline", true, t.ackStatus(exportedAt).wire() + " (due " + t.ackDue()
                 + (t.ackedAt() != null ? ", acknowledged " + t.ackedAt() + " by " + t.ackedBy() : ", not acknowledged") + ")");
         if (t.needsAnswer()) {

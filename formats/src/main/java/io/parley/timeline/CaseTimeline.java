@@ -29,13 +29,16 @@ import io.parley.envelope.Tlp;
  * by the opener close and withdraw it; from anyone else they are on record and change nothing. Times are the
  * envelopes' signed {@code created} times.
  *
+ * <p>A case whose opening body says {@code "exercise": true} is an exercise ({@link #exercise()}): it runs and
+ * escalates like any other, and reports count it apart from the real figures.
+ *
  * <p>A case lives in one channel: only envelopes of the charter's channel count, so an envelope carrying the same
  * case id in another channel never moves it.
  */
 public record CaseTimeline(String caseId, String channel, String openedBy, String openingHash, Kind kind, String requestType,
                            Priority priority, Tlp tlp, String summary, Instant openedAt, Instant ackDue, Instant answerDue,
                            CaseState state, Instant ackedAt, String ackedBy, Instant answeredAt, String answeredBy,
-                           Instant closedAt, Map<String, Response> responses, List<Event> events) {
+                           Instant closedAt, Map<String, Response> responses, List<Event> events, boolean exercise) {
 
     /** One party's first acknowledgement and answer. */
     public record Response(String party, Instant ackedAt, Instant answeredAt) {}
@@ -106,7 +109,17 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
         String summary = summary(openingBody, null);
         return Optional.of(new CaseTimeline(caseId, o.channel(), o.from(), opening.hash(), o.kind(), requestType, o.priority(), o.tlp(),
                 summary, openedAt, openedAt.plus(d.ack()), openedAt.plus(d.answer()), state, ackedAt, ackedBy, answeredAt, answeredBy,
-                closedAt, responses, events));
+                closedAt, responses, events, exercise(openingBody)));
+    }
+
+    /**
+     * Whether the opening marks the case an exercise: only a JSON {@code true} in the opener's signed opening body
+     * counts. No later envelope and no other member can make a real case an exercise (to hide a missed deadline among
+     * the drills) or an exercise real.
+     */
+    private static boolean exercise(JsonNode openingBody) {
+        JsonNode x = openingBody.get("exercise");
+        return x != null && x.isBoolean() && x.booleanValue();
     }
 
     /** What a message is about: its summary, else its text, else {@code otherwise}. */

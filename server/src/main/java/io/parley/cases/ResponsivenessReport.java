@@ -27,8 +27,11 @@ import io.parley.timeline.DeadlineStatus;
  * How responsive each party of a channel was over a period, computed only from case timelines (which come from
  * signed envelopes), so any member holding the same envelopes computes the same figures. Line outages are this
  * node's own record of its deliveries to the party and are reported beside, clearly as such.
+ *
+ * <p>Exercises ({@link CaseTimeline#exercise()}) never count in the real figures ({@link #rows}): they are counted
+ * the same way, apart, in {@link #exerciseRows} (without line outages, which are the line's and not the drill's).
  */
-public record ResponsivenessReport(String channel, Instant from, Instant to, Instant computedAt, List<Row> rows) {
+public record ResponsivenessReport(String channel, Instant from, Instant to, Instant computedAt, List<Row> rows, List<Row> exerciseRows) {
 
     /** One party's figures. Percentages are of the requests/cases it had to respond to; null when there were none. */
     public record Row(String party, int cases, int requests, int ackedInTime, int ackMissed, int answeredInTime, int answerMissed,
@@ -47,9 +50,22 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
         }
     }
 
+    /** A report with no exercise figures. */
+    public ResponsivenessReport(String channel, Instant from, Instant to, Instant computedAt, List<Row> rows) {
+        this(channel, from, to, computedAt, rows, List.of());
+    }
+
     /** Computes the report for the cases opened in [from, to), as of {@code now}. */
     public static ResponsivenessReport compute(Charter charter, Collection<CaseTimeline> timelines, Instant from, Instant to, Instant now,
                                                Map<String, LinkStore.Link> links, Map<String, List<LinkStore.Outage>> outages) {
+        List<CaseTimeline> real = timelines.stream().filter(t -> !t.exercise()).toList();
+        List<CaseTimeline> exercises = timelines.stream().filter(CaseTimeline::exercise).toList();
+        return new ResponsivenessReport(charter.channel(), from, to, now, rows(charter, real, from, to, now, outages),
+                rows(charter, exercises, from, to, now, Map.of()));
+    }
+
+    private static List<Row> rows(Charter charter, Collection<CaseTimeline> timelines, Instant from, Instant to, Instant now,
+                                  Map<String, List<LinkStore.Outage>> outages) {
         Map<String, Row> rows = new TreeMap<>();
         for (Charter.Member m : charter.members()) {
             String party = m.origin();
@@ -86,7 +102,7 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
             rows.put(party, new Row(party, cases, requests, ackIn, ackMiss, ansIn, ansMiss, quantile(acks, 0.5), quantile(acks, 0.9),
                     quantile(answers, 0.5), quantile(answers, 0.9), pings, pingsFailed, os.size(), down));
         }
-        return new ResponsivenessReport(charter.channel(), from, to, now, List.copyOf(rows.values()));
+        return List.copyOf(rows.values());
     }
 
     /** Nearest-rank quantile; null for no data. */
@@ -100,7 +116,13 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
 
     public ObjectNode toJson() {
         ObjectNode o = Json.object().put("channel", channel).put("from", from.toString()).put("to", to.toString()).put("computed_at", computedAt.toString());
-        ArrayNode rs = o.putArray("parties");
+        putRows(o.putArray("parties"), rows);
+        // apart, so no exercise ever counts as real responsiveness
+        putRows(o.putObject("exercises").putArray("parties"), exerciseRows);
+        return o;
+    }
+
+    private static void putRows(ArrayNode rs, List<Row> rows) {
         for (Row r : rows) {
             ObjectNode x = rs.addObject().put("party", r.party()).put("cases", r.cases()).put("requests", r.requests())
                     .put("acknowledged_in_time", r.ackedInTime()).put("acknowledgement_missed", r.ackMissed())
@@ -114,7 +136,6 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
             putDuration(x, "median_answer_seconds", r.medianAnswer());
             putDuration(x, "p90_answer_seconds", r.p90Answer());
         }
-        return o;
     }
 
     /** RFC 4180, with the '\n' line ends this report has always had. */
@@ -122,24 +143,30 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
             .setHeader("channel", "party", "from", "to", "cases", "requests", "acknowledged_in_time", "acknowledgement_missed",
                     "acknowledged_in_time_percent", "answered_in_time", "answer_missed", "answered_in_time_percent", "median_ack_seconds",
                     "p90_ack_seconds", "median_answer_seconds", "p90_answer_seconds", "ping_tests", "ping_tests_failed", "line_outages",
-                    "line_downtime_seconds")
+                    "line_downtime_seconds", "figures")
             .get();
 
     /** One line per party, under a header line; fields holding a comma, a quote or a line break are quoted. */
     public String toCsv() {
         StringBuilder out = new StringBuilder();
         try (CSVPrinter csv = new CSVPrinter(out, CSV)) {
-            for (Row r : rows) {
-                csv.printRecord(text(channel), text(r.party()), from.toString(), to.toString(), Integer.toString(r.cases()), Integer.toString(r.requests()),
-                        Integer.toString(r.ackedInTime()), Integer.toString(r.ackMissed()), str(r.ackOnTimePercent()), Integer.toString(r.answeredInTime()),
-                        Integer.toString(r.answerMissed()), str(r.answerOnTimePercent()), secs(r.medianAck()), secs(r.p90Ack()), secs(r.medianAnswer()),
-                        secs(r.p90Answer()), Integer.toString(r.pingTests()), Integer.toString(r.pingsFailed()), Integer.toString(r.outages()),
-                        Long.toString(r.downtime().toSeconds()));
-            }
+            printRows(csv, rows, "real");
+            printRows(csv, exerciseRows, "exercise");
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringBuilder does not fail
         }
         return out.toString();
+    }
+
+    /** {@code figures} says which count a line belongs to: {@code real}, or {@code exercise} (kept apart). */
+    private void printRows(CSVPrinter csv, List<Row> rows, String figures) throws IOException {
+        for (Row r : rows) {
+            csv.printRecord(text(channel), text(r.party()), from.toString(), to.toString(), Integer.toString(r.cases()), Integer.toString(r.requests()),
+                    Integer.toString(r.ackedInTime()), Integer.toString(r.ackMissed()), str(r.ackOnTimePercent()), Integer.toString(r.answeredInTime()),
+                    Integer.toString(r.answerMissed()), str(r.answerOnTimePercent()), secs(r.medianAck()), secs(r.p90Ack()), secs(r.medianAnswer()),
+                    secs(r.p90Answer()), Integer.toString(r.pingTests()), Integer.toString(r.pingsFailed()), Integer.toString(r.outages()),
+                    Long.toString(r.downtime().toSeconds()), figures);
+        }
     }
 
     /**

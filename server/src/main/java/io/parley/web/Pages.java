@@ -126,7 +126,8 @@ final class Pages {
         else if (owed) urgency = "owed";
         else urgency = "open";
         return new CaseRow(t.caseId(), t.summary() == null ? "(no summary)" : t.summary(), t.kind().wire(), t.requestType(),
-                t.priority().wire(), t.tlp(), t.state().wire(), t.channel(), party(t.openedBy()), Fmt.time(t.openedAt()), ack, answer, urgency, owed);
+                t.priority().wire(), t.tlp(), t.state().wire(), t.channel(), party(t.openedBy()), Fmt.time(t.openedAt()), ack, answer, urgency, owed,
+                t.exercise());
     }
 
     private static int rank(CaseRow r) {

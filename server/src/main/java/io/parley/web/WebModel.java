@@ -28,7 +28,8 @@ public final class WebModel {
 
     /** A case in a list. urgency: overdue, soon, owed (we owe a response), open, done. */
     public record CaseRow(String id, String summary, String kind, String requestType, String priority, Tlp tlp, String state,
-                          String channel, Party openedBy, String openedAt, Deadline ack, Deadline answer, String urgency, boolean owedByUs) {
+                          String channel, Party openedBy, String openedAt, Deadline ack, Deadline answer, String urgency, boolean owedByUs,
+                          boolean exercise) {
         public String href() {
             return Fmt.caseHref(id, channel, null);
         }
