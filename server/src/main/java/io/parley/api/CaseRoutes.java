@@ -191,7 +191,8 @@ final class CaseRoutes {
             federation.links().link(m.origin()).ifPresent(l -> links.put(m.origin(), l));
             outages.put(m.origin(), federation.links().outages(m.origin()));
         }
-        ResponsivenessReport r = ResponsivenessReport.compute(charter, timelines, from, to, now, links, outages);
+        ResponsivenessReport r = ResponsivenessReport.compute(charter, timelines, from, to, now, links, outages)
+                .withContactsOverdue(new io.parley.practice.ContactConfirmations(node, new io.parley.practice.PracticeStore(node.db())).overdue(channel, now));
         if ("csv".equals(ctx.queryParam("format"))) {
             ctx.contentType("text/csv; charset=utf-8").result(r.toCsv());
         } else {

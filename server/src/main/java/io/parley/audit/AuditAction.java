@@ -16,6 +16,8 @@ public enum AuditAction {
     TOKEN_CREATED("token-created"),
     TOKEN_REVOKED("token-revoked"),
     PEER_PINNED("peer-pinned"),
+    /** This party re-confirmed its points of contact to its channels (target: the channels). */
+    CONTACTS_CONFIRMED("contacts-confirmed"),
     /** A signed-in account asked for something its role or grants do not allow (refused). */
     ACCESS_DENIED("access-denied"),
     /** The node committed the trail's head to its transparency log (target: the head's seq, detail: hash and index). */

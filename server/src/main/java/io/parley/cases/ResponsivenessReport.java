@@ -31,7 +31,8 @@ import io.parley.timeline.DeadlineStatus;
  * <p>Exercises ({@link CaseTimeline#exercise()}) never count in the real figures ({@link #rows}): they are counted
  * the same way, apart, in {@link #exerciseRows} (without line outages, which are the line's and not the drill's).
  */
-public record ResponsivenessReport(String channel, Instant from, Instant to, Instant computedAt, List<Row> rows, List<Row> exerciseRows) {
+public record ResponsivenessReport(String channel, Instant from, Instant to, Instant computedAt, List<Row> rows, List<Row> exerciseRows,
+                                   Map<String, Instant> contactsOverdue) {
 
     /** One party's figures. Percentages are of the requests/cases it had to respond to; null when there were none. */
     public record Row(String party, int cases, int requests, int ackedInTime, int ackMissed, int answeredInTime, int answerMissed,
@@ -50,9 +51,17 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
         }
     }
 
-    /** A report with no exercise figures. */
+    /** A report with no exercise figures and no one overdue with its points of contact. */
     public ResponsivenessReport(String channel, Instant from, Instant to, Instant computedAt, List<Row> rows) {
-        this(channel, from, to, computedAt, rows, List.of());
+        this(channel, from, to, computedAt, rows, List.of(), Map.of());
+    }
+
+    /**
+     * This report with the parties overdue in re-confirming their points of contact as of its computation, each with
+     * the time it became overdue ({@link io.parley.practice.ContactConfirmations#overdue(String, Instant)}).
+     */
+    public ResponsivenessReport withContactsOverdue(Map<String, Instant> overdue) {
+        return new ResponsivenessReport(channel, from, to, computedAt, rows, exerciseRows, Map.copyOf(overdue));
     }
 
     /** Computes the report for the cases opened in [from, to), as of {@code now}. */
@@ -61,7 +70,7 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
         List<CaseTimeline> real = timelines.stream().filter(t -> !t.exercise()).toList();
         List<CaseTimeline> exercises = timelines.stream().filter(CaseTimeline::exercise).toList();
         return new ResponsivenessReport(charter.channel(), from, to, now, rows(charter, real, from, to, now, outages),
-                rows(charter, exercises, from, to, now, Map.of()));
+                rows(charter, exercises, from, to, now, Map.of()), Map.of());
     }
 
     private static List<Row> rows(Charter charter, Collection<CaseTimeline> timelines, Instant from, Instant to, Instant now,
@@ -117,6 +126,12 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
     public ObjectNode toJson() {
         ObjectNode o = Json.object().put("channel", channel).put("from", from.toString()).put("to", to.toString()).put("computed_at", computedAt.toString());
         putRows(o.putArray("parties"), rows);
+        for (var x : o.path("parties")) {
+            Instant since = contactsOverdue.get(x.path("party").asText());
+            if (since == null) ((ObjectNode) x).putNull("contacts_overdue_since"); else ((ObjectNode) x).put("contacts_overdue_since", since.toString());
+        }
+        ArrayNode overdue = o.putArray("contacts_overdue");
+        new TreeMap<>(contactsOverdue).forEach((party, since) -> overdue.addObject().put("party", party).put("since", since.toString()));
         // apart, so no exercise ever counts as real responsiveness
         putRows(o.putObject("exercises").putArray("parties"), exerciseRows);
         return o;
@@ -143,7 +158,7 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
             .setHeader("channel", "party", "from", "to", "cases", "requests", "acknowledged_in_time", "acknowledgement_missed",
                     "acknowledged_in_time_percent", "answered_in_time", "answer_missed", "answered_in_time_percent", "median_ack_seconds",
                     "p90_ack_seconds", "median_answer_seconds", "p90_answer_seconds", "ping_tests", "ping_tests_failed", "line_outages",
-                    "line_downtime_seconds", "figures")
+                    "line_downtime_seconds", "figures", "contacts_overdue_since")
             .get();
 
     /** One line per party, under a header line; fields holding a comma, a quote or a line break are quoted. */
@@ -165,7 +180,8 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
                     Integer.toString(r.ackedInTime()), Integer.toString(r.ackMissed()), str(r.ackOnTimePercent()), Integer.toString(r.answeredInTime()),
                     Integer.toString(r.answerMissed()), str(r.answerOnTimePercent()), secs(r.medianAck()), secs(r.p90Ack()), secs(r.medianAnswer()),
                     secs(r.p90Answer()), Integer.toString(r.pingTests()), Integer.toString(r.pingsFailed()), Integer.toString(r.outages()),
-                    Long.toString(r.downtime().toSeconds()), figures);
+                    Long.toString(r.downtime().toSeconds()), figures,
+                    figures.equals("real") && contactsOverdue.containsKey(r.party()) ? contactsOverdue.get(r.party()).toString() : "");
         }
     }
 
