@@ -83,6 +83,13 @@ final class CaseRoutes {
         return o;
     }
 
+    /** An exercise flag is a JSON boolean or absent: "yes", 1 or "true" would leave it unclear what the case is. */
+    private static void requireBooleanExercise(JsonNode v, String pointer) {
+        if (v != null && !v.isBoolean()) {
+            throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", pointer, "exercise must be a JSON boolean: true marks the case an exercise"));
+        }
+    }
+
     private void open(Context ctx) {
         String channel = ctx.pathParam("id");
         if (node.channels().charter(channel).isEmpty()) throw new ProblemException(Problem.of(404, "unknown-channel", "Unknown channel", "no channel '" + channel + "' is known here"));
@@ -96,6 +103,7 @@ final class CaseRoutes {
                 .orElseThrow(() -> new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/tlp", "tlp must be clear, green, amber, amber+strict or red")));
         JsonNode body = req.get("body");
         if (body == null || !body.isObject()) throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/body", "body must be a JSON object with the case's fields"));
+        requireBooleanExercise(body.get("exercise"), "/body/exercise");
         CaseTimeline t = cases.open(channel, kind, priority, tlp, (ObjectNode) body, author(ctx));
         ctx.header("Location", "/api/v1/cases/" + t.caseId() + "?channel=" + java.net.URLEncoder.encode(t.channel(), java.nio.charset.StandardCharsets.UTF_8));
         ApiRoutes.json(ctx, 201, caseJson(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
@@ -109,7 +117,8 @@ final class CaseRoutes {
         Priority priority = Priority.fromWire(Requests.optionalText(req, "priority").orElse("routine"))
                 .orElseThrow(() -> new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/priority", "priority must be flash, urgent or routine")));
         ObjectNode body = Json.object().put("mode", mode).put("summary", mode.equals("human") ? "Line test: please acknowledge" : "Line test");
-        if (req.has("exercise")) body.set("exercise", req.get("exercise")); // checked by the case book: a JSON boolean
+        requireBooleanExercise(req.get("exercise"), "/exercise");
+        if (req.has("exercise")) body.set("exercise", req.get("exercise"));
         CaseTimeline t = cases.open(channel, Kind.PING, priority, Tlp.GREEN, body, author(ctx));
         ApiRoutes.json(ctx, 201, caseJson(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
     }
