@@ -204,6 +204,38 @@ class PracticeTest {
         assertTrue(Json.parse(TestNodes.get(b, "/api/v1/reports/responsiveness?channel=drill").body()).path("contacts_overdue").isEmpty());
     }
 
+    @Test
+    void neitherAnAnonymousCallerNorASigningPeerConfirmsOurContactsOrReadsTheirStanding() throws Exception {
+        start(new Practice(null, List.of(), Duration.ofDays(30), List.of()));
+        long before = a.node().envelopes().inChannel("drill", 0, 1000).size();
+        String[][] routes = {
+                {"POST", "/api/v1/contacts/confirm", "application/json", "{}"},
+                {"GET", "/api/v1/contacts", null, ""},
+                {"POST", "/account/contacts/confirm", "application/x-www-form-urlencoded", ""},
+        };
+        for (String[] r : routes) {
+            for (boolean signed : new boolean[] {false, true}) {
+                URI target = URI.create(a.baseUrl() + r[1]);
+                byte[] body = r[3].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                HttpRequest.Builder req = HttpRequest.newBuilder(target).method(r[0],
+                        body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                if (r[2] != null) req.header("Content-Type", r[2]);
+                // b is a pinned peer and a member: its node key signs the request as federation requests are signed
+                if (signed) req = io.parley.federation.PeerRequestAuth.sign(req, r[0], target, body, b.node().key(), Instant.now());
+                var res = TestNodes.send(req.build());
+                String what = (signed ? "peer-signed " : "anonymous ") + r[0] + " " + r[1] + " -> " + res.statusCode() + " " + res.body();
+                assertTrue(res.statusCode() == 303 || (res.statusCode() >= 400 && res.statusCode() < 500), what);
+                assertFalse(res.body().contains("last_confirmed"), "no standing read: " + what);
+            }
+        }
+        assertEquals(before, a.node().envelopes().inChannel("drill", 0, 1000).size(), "nothing was signed");
+        // the web button: an officer's session is refused; nothing signed either
+        String cookie = WebSessions.signIn(a);
+        var officer = WebSessions.form(a, "/account/contacts/confirm", cookie, "csrf=" + WebSessions.csrf(a, cookie, "/channels/drill"));
+        assertEquals(403, officer.statusCode(), officer.body());
+        assertEquals(before, a.node().envelopes().inChannel("drill", 0, 1000).size());
+    }
+
     boolean overdue(NodeServer n, String party) {
         return n.contacts().status(n.node().now()).stream().anyMatch(s -> s.party().equals(party) && s.overdue());
     }
