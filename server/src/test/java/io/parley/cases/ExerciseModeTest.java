@@ -106,6 +106,24 @@ class ExerciseModeTest {
         JsonNode realBundle = Json.parse(TestNodes.get(a, "/api/v1/cases/" + real + "/evidence").body());
         assertFalse(realBundle.path("timeline").has("exercise"), "a real case's bundle keeps the form it always had");
         assertTrue(CaseBundleVerifier.verify(realBundle).checks().stream().noneMatch(c -> c.name().equals("exercise")));
+
+        // a forged label either way is caught by the recomputed timeline, not only by the exporter's signature
+        ObjectNode hidden = bundle.deepCopy();
+        ((ObjectNode) hidden.get("timeline")).remove("exercise");
+        assertCaughtBeyondTheSignature(hidden, "case timeline");
+        ObjectNode dressedUp = realBundle.deepCopy();
+        ((ObjectNode) dressedUp.get("timeline")).put("exercise", true);
+        assertCaughtBeyondTheSignature(dressedUp, "case timeline");
+        // and the opening's own flag is under its sender's signature
+        ObjectNode edited = realBundle.deepCopy();
+        for (JsonNode e : edited.path("envelopes")) if (real.equals(e.path("case").asText()) && e.path("kind").asText().equals("request")) ((ObjectNode) e.get("body")).put("exercise", true);
+        assertFalse(CaseBundleVerifier.verify(edited).checks().stream().filter(c -> !c.ok()).allMatch(c -> c.name().equals("bundle signature")));
+    }
+
+    static void assertCaughtBeyondTheSignature(JsonNode bundle, String check) {
+        var report = CaseBundleVerifier.verify(bundle);
+        assertFalse(report.valid());
+        assertTrue(report.checks().stream().anyMatch(c -> !c.ok() && c.name().equals(check)), report.checks().toString());
     }
 
     @Test
