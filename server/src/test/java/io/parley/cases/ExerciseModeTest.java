@@ -98,12 +98,15 @@ class ExerciseModeTest {
         assertTrue(csv.lines().anyMatch(l -> l.startsWith("drill,cert-b.example,") && l.contains(",real,")), csv);
 
         // the bundle says so, and the verifier reads it from the signed opening
-        JsonNode bundle = Json.parse(TestNodes.get(a, "/api/v1/cases/" + drill + "/evidence").body());
+        // (once a's log has sequenced the escalations it just signed, so every envelope is proven in a checkpoint)
+        assertTrue(TestNodes.eventually(15, () -> CaseBundleVerifier.verify(evidence(a, drill)).valid()));
+        JsonNode bundle = evidence(a, drill);
         assertTrue(bundle.path("timeline").path("exercise").asBoolean());
         var verified = CaseBundleVerifier.verify(bundle);
         assertTrue(verified.valid(), verified.checks().toString());
         assertTrue(verified.checks().stream().anyMatch(c -> c.name().equals("exercise") && c.detail().startsWith("[EXERCISE]")));
-        JsonNode realBundle = Json.parse(TestNodes.get(a, "/api/v1/cases/" + real + "/evidence").body());
+        assertTrue(TestNodes.eventually(15, () -> CaseBundleVerifier.verify(evidence(a, real)).valid()));
+        JsonNode realBundle = evidence(a, real);
         assertFalse(realBundle.path("timeline").has("exercise"), "a real case's bundle keeps the form it always had");
         assertTrue(CaseBundleVerifier.verify(realBundle).checks().stream().noneMatch(c -> c.name().equals("exercise")));
 
@@ -118,6 +121,17 @@ class ExerciseModeTest {
         ObjectNode edited = realBundle.deepCopy();
         for (JsonNode e : edited.path("envelopes")) if (real.equals(e.path("case").asText()) && e.path("kind").asText().equals("request")) ((ObjectNode) e.get("body")).put("exercise", true);
         assertFalse(CaseBundleVerifier.verify(edited).checks().stream().filter(c -> !c.ok()).allMatch(c -> c.name().equals("bundle signature")));
+    }
+
+    static JsonNode evidence(NodeServer n, String id) {
+        try {
+            return Json.parse(TestNodes.get(n, "/api/v1/cases/" + id + "/evidence").body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static void assertCaughtBeyondTheSignature(JsonNode bundle, String check) {
