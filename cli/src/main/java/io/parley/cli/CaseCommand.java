@@ -24,6 +24,8 @@ import io.parley.cases.CaseBook;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
 import io.parley.json.Json;
+import io.parley.timeline.Decision;
+import io.parley.timeline.ReasonCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,7 +41,7 @@ import io.parley.verifier.CliErrors;
         subcommands = {CaseCommand.ListCmd.class, CaseCommand.Open.class, CaseCommand.Show.class, CaseCommand.Ack.class, CaseCommand.Update.class,
                 CaseCommand.Answer.class, CaseCommand.Close.class, CaseCommand.Retract.class})
 final class CaseCommand implements Runnable {
-    static final List<String> STATES = List.of("open", "acknowledged", "in_progress", "answered", "closed", "retracted");
+    static final List<String> STATES = List.of("open", "acknowledged", "in_progress", "answered", "closed", "retracted", "declined");
     static final Set<String> OPENING_KINDS = Set.of("notify", "request", "ping");
 
     @Spec CommandSpec spec;
@@ -126,7 +128,7 @@ final class CaseCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = {"List cases, newest first, with their deadlines: met, pending, or MISSED when a deadline passed without its response.",
-                    "States: open, acknowledged, in_progress, answered, closed, retracted."})
+                    "States: open, acknowledged, in_progress, answered, closed, retracted, declined (every party asked declined the request)."})
     static final class ListCmd implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin ApiOptions api;
@@ -422,16 +424,23 @@ final class CaseCommand implements Runnable {
             }
             for (String p : responses.keySet()) if (!parties.contains(p)) parties.add(p);
             boolean needsAnswer = t.hasNonNull("answer_due");
-            Table r = needsAnswer ? new Table("  PARTY", "ACKNOWLEDGED", "ANSWERED") : new Table("  PARTY", "ACKNOWLEDGED");
+            Table r = needsAnswer ? new Table("  PARTY", "ACKNOWLEDGED", "ANSWERED", "DECISION") : new Table("  PARTY", "ACKNOWLEDGED", "DECISION");
             Instant closed = instant(t.path("closed_at"));
+            Map<String, JsonNode> decided = new LinkedHashMap<>();
+            for (JsonNode x : t.path("responses")) decided.put(x.path("party").asText(), x);
             for (String p : parties) {
                 Instant[] at = responses.getOrDefault(p, new Instant[2]);
+                JsonNode own = decided.getOrDefault(p, Json.object());
                 String ack = response(at[0], instant(t.path("ack_due")), opened, now, closed);
-                if (needsAnswer) r.row("  " + p, ack, response(at[1], instant(t.path("answer_due")), opened, now, closed));
-                else r.row("  " + p, ack);
+                String decision = own.path("decision").asText(at[0] == null ? "-" : "accept");
+                if (!needsAnswer) r.row("  " + p, ack, decision);
+                else if (own.path("answer_status").asText().equals("declined")) r.row("  " + p, ack, "declined", decision);
+                else r.row("  " + p, ack, response(at[1], instant(own.path("answer_due").isTextual() ? own.path("answer_due") : t.path("answer_due")),
+                        opened, now, closed), decision);
             }
             if (parties.isEmpty()) out.println("  none yet");
             else r.print(out);
+            decisions(out, t.path("responses"));
 
             out.println("timeline:");
             Table tl = new Table("  TIME", "PARTY", "KIND", "SUMMARY");
@@ -443,6 +452,31 @@ final class CaseCommand implements Runnable {
             }
             tl.print(out);
             return 0;
+        }
+
+        /**
+         * One line per party that decided: "cert-b.example: decline (outside-jurisdiction) at T: "text" [ru, original]",
+         * a defer's new deadline, and each decision that counts for nothing.
+         */
+        private static void decisions(PrintWriter out, JsonNode responses) {
+            boolean header = false;
+            for (JsonNode x : responses) {
+                List<String> lines = new ArrayList<>();
+                if (x.hasNonNull("decision")) {
+                    StringBuilder sb = new StringBuilder(x.path("decision").asText());
+                    if (x.hasNonNull("until")) sb.append(" until ").append(Table.time(x.path("until").asText()));
+                    if (x.hasNonNull("reason_code")) sb.append(" (").append(x.path("reason_code").asText()).append(')');
+                    sb.append(" at ").append(Table.time(x.path("decided_at").asText()));
+                    // the reason is the sender's own words: shown as written, tagged with its language
+                    if (x.hasNonNull("reason")) sb.append(": \"").append(x.path("reason").asText()).append("\" [").append(x.path("lang").asText()).append(", original]");
+                    lines.add(sb.toString());
+                }
+                for (JsonNode why : x.path("ignored_decisions")) lines.add("IGNORED decision " + why.asText());
+                if (lines.isEmpty()) continue;
+                if (!header) out.println("decisions:");
+                header = true;
+                for (String l : lines) out.println("  " + x.path("party").asText() + ": " + l);
+            }
         }
 
         /** The body of the envelope that opened the case (the first notify, request or ping of the timeline). */
@@ -555,16 +589,66 @@ final class CaseCommand implements Runnable {
             if (text != null) body.put("text", text);
             if (lang != null) body.put("lang", lang);
             else if (text != null && !body.has("lang")) body.put("lang", "en");
+            String done = decide(body);
             JsonNode t = api.client().post(path(id, channel, action()), Json.object().set("body", body));
-            spec.commandLine().getOut().println(done() + " case " + t.path("id").asText(id) + "; state " + t.path("state").asText() + ", " + deadlines(t));
+            spec.commandLine().getOut().println(done + " case " + t.path("id").asText(id) + "; state " + t.path("state").asText() + ", " + deadlines(t));
             return 0;
+        }
+
+        /** Adds what this action says beyond text to {@code body}; returns the verb of the one-line outcome. */
+        String decide(ObjectNode body) {
+            return done();
         }
     }
 
-    @Command(name = "ack", mixinStandardHelpOptions = true, description = "Acknowledge a case opened by another party: someone is on it.")
+    @Command(name = "ack", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Acknowledge a case opened by another party, with your decision on it: accept (the default: someone is on it), "
+                    + "decline (with --reason or --code, or both: stops your answer deadline) or defer (with --until: moves your answer deadline there).",
+                    "Reason codes: " + "outside-jurisdiction, outside-mandate, insufficient-information, legal-obstacle, needs-higher-level, duplicate, "
+                            + "resource-constraints (GET /api/v1/reason-codes lists them with their meaning)."})
     static final class Ack extends Action {
+        @Option(names = "--decision", paramLabel = "DECISION", description = "accept, decline or defer (default: accept).")
+        String decision;
+
+        @Option(names = "--reason", paramLabel = "TEXT", description = "Why, in your own words (tagged with --lang, default en); a decline needs it or --code.")
+        String reason;
+
+        @Option(names = "--code", paramLabel = "CODE", description = "A reason code from the published list (decline and defer).")
+        String code;
+
+        @Option(names = "--until", paramLabel = "TIME", description = "With --decision defer: when you will answer by (RFC 3339, e.g. 2026-12-01T10:00:00Z).")
+        String until;
+
         String action() { return "ack"; }
         String done() { return "acknowledged"; }
+
+        @Override
+        String decide(ObjectNode body) {
+            if (decision == null && reason == null && code == null && until == null) return done(); // the node signs it as an accept
+            String d = decision == null ? "accept" : decision.toLowerCase(Locale.ROOT);
+            Decision.Choice choice = Decision.Choice.fromWire(d)
+                    .orElseThrow(() -> new ParameterException(spec.commandLine(), "--decision must be accept, decline or defer (got '" + decision + "')"));
+            if (code != null && ReasonCode.fromWire(code).isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--code must be one of " + ReasonCode.list() + " (got '" + code + "')");
+            }
+            if (choice == Decision.Choice.DEFER && until == null) throw new ParameterException(spec.commandLine(), "--decision defer needs --until TIME");
+            if (choice != Decision.Choice.DEFER && until != null) throw new ParameterException(spec.commandLine(), "--until goes with --decision defer");
+            if (choice == Decision.Choice.DECLINE && reason == null && code == null) {
+                throw new ParameterException(spec.commandLine(), "--decision decline needs --reason TEXT or --code CODE (or both)");
+            }
+            body.put("decision", choice.wire());
+            if (reason != null) {
+                body.put("reason", reason);
+                if (!body.has("lang")) body.put("lang", "en");
+            }
+            if (code != null) body.put("reason_code", code);
+            if (until != null) body.put("until", rfc3339(spec, "--until", until));
+            return switch (choice) {
+                case ACCEPT -> "accepted";
+                case DECLINE -> "declined";
+                case DEFER -> "deferred";
+            };
+        }
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true, description = "Add an update to a case (from the other side, it also acknowledges).")

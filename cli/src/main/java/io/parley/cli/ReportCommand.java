@@ -91,13 +91,14 @@ final class ReportCommand implements Callable<Integer> {
     static void print(JsonNode r, PrintWriter out) {
         out.println("responsiveness in " + r.path("channel").asText() + ", cases opened from " + Table.time(r.path("from").asText()) + " to "
                 + Table.time(r.path("to").asText()) + " (as of " + Table.time(r.path("computed_at").asText()) + ")");
-        Table t = new Table("PARTY", "CASES", "REQUESTS", "ACK IN TIME", "ANSWER IN TIME", "MEDIAN ACK", "P90 ACK", "MEDIAN ANSWER", "P90 ANSWER",
-                "PINGS FAILED", "OUTAGES", "DOWNTIME");
+        Table t = new Table("PARTY", "CASES", "REQUESTS", "ACK IN TIME", "ANSWER IN TIME", "ACC/DECL/DEFER", "MEDIAN ACK", "P90 ACK", "MEDIAN ANSWER",
+                "P90 ANSWER", "PINGS FAILED", "OUTAGES", "DOWNTIME");
         for (JsonNode p : r.path("parties")) {
             int pings = p.path("ping_tests").asInt();
             t.row(p.path("party").asText(), p.path("cases").asText(), p.path("requests").asText(),
                     percent(p.path("acknowledged_in_time_percent"), p.path("acknowledged_in_time").asInt(), p.path("acknowledgement_missed").asInt()),
                     percent(p.path("answered_in_time_percent"), p.path("answered_in_time").asInt(), p.path("answer_missed").asInt()),
+                    p.path("accepted").asInt() + "/" + p.path("declined").asInt() + "/" + p.path("deferred").asInt(),
                     seconds(p.path("median_ack_seconds")), seconds(p.path("p90_ack_seconds")),
                     seconds(p.path("median_answer_seconds")), seconds(p.path("p90_answer_seconds")),
                     pings == 0 ? null : p.path("ping_tests_failed").asInt() + "/" + pings,
@@ -105,6 +106,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         t.print(out);
         out.println("in time: share of the deadlines met among those met or missed (pending ones do not count); a party's own cases are not counted for it.");
+        out.println("acc/decl/defer: requests the party accepted, declined or deferred (its latest decision); a request declined in time is not a missed answer.");
         out.println("outages and downtime: this node's record of its deliveries to the party.");
     }
 

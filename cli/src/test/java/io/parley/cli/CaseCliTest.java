@@ -277,9 +277,9 @@ class CaseCliTest {
         String rowB = line(t, "cert-b.example");
         assertNotNull(rowB, t);
         List<String> cells = Arrays.asList(rowB.split("\\s{2,}"));
-        assertEquals(12, cells.size(), rowB);
-        assertEquals(List.of("cert-b.example", "1", "1", "100% (1/1)", "100% (1/1)", "7m", "7m", "1h30m", "1h30m", "0/1"), cells.subList(0, 10), t);
-        assertTrue(cells.get(11).matches("\\d+[smhd].*"), "downtime in human units: " + rowB);
+        assertEquals(13, cells.size(), rowB);
+        assertEquals(List.of("cert-b.example", "1", "1", "100% (1/1)", "100% (1/1)", "1/0/0", "7m", "7m", "1h30m", "1h30m", "0/1"), cells.subList(0, 11), t);
+        assertTrue(cells.get(12).matches("\\d+[smhd].*"), "downtime in human units: " + rowB);
         String rowC = line(t, "mfa-c.example");
         assertTrue(rowC.contains("0/1") && !rowC.contains("%"), "c's deadlines are still pending: " + rowC);
 

@@ -191,6 +191,21 @@ public final class CaseBundleVerifier {
             checks.add("answer deadline", true, t.answerStatus(exportedAt).wire() + " (due " + t.answerDue()
                     + (t.answeredAt() != null ? ", answered " + t.answeredAt() + " by " + t.answeredBy() : ", not answered") + ")");
         }
+        decisions(t, exportedAt);
+    }
+
+    /**
+     * Each party's answer decision, recomputed from its signed acks (the "case timeline" check compared it with the
+     * exporter's): one line per party that decided, and one per decision that counts for nothing, with why.
+     */
+    private void decisions(CaseTimeline t, Instant exportedAt) {
+        for (CaseTimeline.Response r : t.responses().values()) {
+            if (r.decision() != null && !r.decision().implicit()) {
+                checks.add("decision of " + r.party(), true, r.decision().describe() + " at " + r.decision().at() + (t.needsAnswer()
+                        ? "; answer " + t.answerStatusOf(r.party(), exportedAt).wire() + (r.declined() ? "" : " (due " + r.answerDue() + ")") : ""));
+            }
+            for (String why : r.ignored()) checks.add("ignored decision of " + r.party(), true, "counts for nothing: " + why);
+        }
     }
 
     private static boolean verifySig(VerifierKey key, byte[] message, String b64) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.json.Json;
 import io.parley.timeline.CaseTimeline;
+import io.parley.timeline.Decision;
 
 /** The JSON view of a case timeline: shared by the API, the bundle and the verifier's comparison. */
 public final class TimelineJson {
@@ -26,8 +27,31 @@ public final class TimelineJson {
             put(x, "answered_at", r.answeredAt());
             x.put("ack_status", t.ackStatusOf(r.party(), now).wire());
             x.put("answer_status", t.answerStatusOf(r.party(), now).wire());
+            decision(x, t, r);
         });
         return o;
+    }
+
+    /**
+     * A party's answer decision: the latest it signed, the answer deadline in force for it when a defer moved it, and
+     * the decisions that count for nothing. Written only when there is something to say (an ack written before
+     * decisions existed says nothing more), so bundles exported before decisions existed still verify.
+     */
+    private static void decision(ObjectNode x, CaseTimeline t, CaseTimeline.Response r) {
+        Decision d = r.decision();
+        if (d != null && !d.implicit()) {
+            x.put("decision", d.choice().wire());
+            x.put("decided_at", d.at().toString());
+            x.put("decision_hash", d.hash());
+            if (d.reason() != null) x.put("reason", d.reason()).put("lang", d.lang());
+            if (d.reasonCode() != null) x.put("reason_code", d.reasonCode().wire());
+            put(x, "until", d.until());
+        }
+        if (t.needsAnswer() && !r.answerDue().equals(t.answerDue())) x.put("answer_due", r.answerDue().toString());
+        if (!r.ignored().isEmpty()) {
+            ArrayNode ignored = x.putArray("ignored_decisions");
+            r.ignored().forEach(ignored::add);
+        }
     }
 
     public static ObjectNode facts(CaseTimeline t) {

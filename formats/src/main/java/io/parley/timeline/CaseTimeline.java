@@ -38,10 +38,25 @@ import io.parley.envelope.Tlp;
 public record CaseTimeline(String caseId, String channel, String openedBy, String openingHash, Kind kind, String requestType,
                            Priority priority, Tlp tlp, String summary, Instant openedAt, Instant ackDue, Instant answerDue,
                            CaseState state, Instant ackedAt, String ackedBy, Instant answeredAt, String answeredBy,
-                           Instant closedAt, Map<String, Response> responses, List<Event> events, boolean exercise) {
+                           Instant closedAt, Map<String, Response> responses, List<Event> events, List<String> addressedParties,
+                           boolean exercise) {
 
-    /** One party's first acknowledgement and answer. */
-    public record Response(String party, Instant ackedAt, Instant answeredAt) {}
+    /**
+     * One party's first acknowledgement and answer, and its answer decision ({@link Decision}): the latest it made
+     * ({@code decision}, null when it never acknowledged with an {@code ack}), the answer deadline in force for it
+     * ({@code answerDue}: the charter's, or the {@code until} of a defer), whether a decline stopped that deadline in
+     * time ({@code declined}), and the decisions it signed that count for nothing, each with why ({@code ignored}).
+     */
+    public record Response(String party, Instant ackedAt, Instant answeredAt, Decision decision, Instant answerDue, boolean declined,
+                           List<String> ignored) {
+        public Response {
+            ignored = List.copyOf(ignored);
+        }
+
+        Response(String party, Instant answerDue) {
+            this(party, null, null, null, answerDue, false, List.of());
+        }
+    }
 
     /** One envelope of the case, in order. */
     public record Event(Instant at, String from, Kind kind, String hash, String summary) {}
@@ -65,16 +80,18 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
         List<Event> events = new ArrayList<>();
         for (Item item : sorted) {
             Envelope e = item.envelope();
-            events.add(new Event(e.createdAt(), e.from(), e.kind(), item.hash(), summary(e.body(), "")));
+            events.add(new Event(e.createdAt(), e.from(), e.kind(), item.hash(), summary(e.body(), e.kind() == Kind.ACK ? Decisions.summary(item) : "")));
             if (item == opening || state.finished() || e.createdAt().isBefore(openedAt)) continue;
             boolean fromOpener = e.from().equals(o.from());
             switch (e.kind()) {
                 case ACK, PONG, UPDATE, ANSWER -> {
                     if (fromOpener) continue; // the opener adding detail is not a response
-                    Response r = responses.getOrDefault(e.from(), new Response(e.from(), null, null));
+                    Response r = responses.getOrDefault(e.from(), new Response(e.from(), openedAt.plus(d.answer())));
                     Instant ack = r.ackedAt() == null ? e.createdAt() : r.ackedAt();
                     Instant ans = r.answeredAt() == null && e.kind() == Kind.ANSWER ? e.createdAt() : r.answeredAt();
-                    responses.put(e.from(), new Response(e.from(), ack, ans));
+                    r = new Response(e.from(), ack, ans, r.decision(), r.answerDue(), r.declined(), r.ignored());
+                    if (e.kind() == Kind.ACK) r = Decisions.apply(r, item, addressed(o, charter).contains(e.from()));
+                    responses.put(e.from(), r);
                     if (ackedAt == null) {
                         ackedAt = e.createdAt();
                         ackedBy = e.from();
@@ -104,12 +121,15 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
                 default -> { } // escalate and the like are on record but change nothing
             }
         }
+        if (o.kind() == Kind.REQUEST && answeredAt == null && !state.finished() && Decisions.allDeclined(addressed(o, charter), responses)) {
+            state = CaseState.DECLINED;
+        }
         JsonNode openingBody = o.body();
         String requestType = o.kind() == Kind.REQUEST ? openingBody.path("type").asText(null) : null;
         String summary = summary(openingBody, null);
         return Optional.of(new CaseTimeline(caseId, o.channel(), o.from(), opening.hash(), o.kind(), requestType, o.priority(), o.tlp(),
                 summary, openedAt, openedAt.plus(d.ack()), openedAt.plus(d.answer()), state, ackedAt, ackedBy, answeredAt, answeredBy,
-                closedAt, responses, events, exercise(openingBody)));
+                closedAt, responses, events, addressed(o, charter), exercise(openingBody)));
     }
 
     /**
@@ -152,8 +172,42 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
         return status(ackedAt, ackDue, now, true);
     }
 
+    /**
+     * The answer deadline of the case: answered in time by anyone, or else as its addressed parties stand (each by
+     * its own deadline, which a defer moves and a decline stops): declined when every one declined, missed when one
+     * that still owes an answer let its deadline pass, pending while any still may answer. With no decisions every
+     * party has the charter's deadline and this is that deadline's status.
+     */
     public DeadlineStatus answerStatus(Instant now) {
-        return needsAnswer() ? status(answeredAt, answerDue, now, true) : DeadlineStatus.NOT_APPLICABLE;
+        if (!needsAnswer()) return DeadlineStatus.NOT_APPLICABLE;
+        if (answeredAt != null) return status(answeredAt, answerDue, now, true);
+        return Decisions.caseStatus(addressedParties(), p -> answerStatusOf(p, now), () -> status(null, answerDue, now, true));
+    }
+
+    /**
+     * The earliest answer deadline in force among the addressed parties that have not declined or answered (what the
+     * deadline clock escalates from); the charter's when none is left.
+     */
+    public Instant answerDueInForce() {
+        Instant earliest = null;
+        for (String p : addressedParties) {
+            Response r = responses.get(p);
+            if (r != null && (r.answeredAt() != null || r.declined())) continue;
+            Instant due = r == null ? answerDue : r.answerDue();
+            if (earliest == null || due.isBefore(earliest)) earliest = due;
+        }
+        return earliest == null ? answerDue : earliest;
+    }
+
+    /**
+     * The members a case asks for a response: for TLP:RED its opening's named recipients, otherwise every member of
+     * the charter but the opener. Only their decisions count.
+     */
+    static List<String> addressed(Envelope opening, Charter charter) {
+        List<String> named = new ArrayList<>();
+        if (opening.tlp() == Tlp.RED && opening.body().path("recipients").isArray()) opening.body().get("recipients").forEach(n -> named.add(n.asText()));
+        return charter.members().stream().map(Charter.Member::origin).filter(m -> !m.equals(opening.from()))
+                .filter(m -> opening.tlp() != Tlp.RED || named.contains(m)).toList();
     }
 
     /** Status of one party's acknowledgement (for per-party reports). */
@@ -162,10 +216,13 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
         return status(r == null ? null : r.ackedAt(), ackDue, now, true);
     }
 
+    /** One party's answer deadline: its own, as its decisions moved or stopped it ({@link Decision}). */
     public DeadlineStatus answerStatusOf(String party, Instant now) {
         if (!needsAnswer()) return DeadlineStatus.NOT_APPLICABLE;
         Response r = responses.get(party);
-        return status(r == null ? null : r.answeredAt(), answerDue, now, true);
+        if (r == null) return status(null, answerDue, now, true);
+        if (r.answeredAt() == null && r.declined()) return DeadlineStatus.DECLINED;
+        return status(r.answeredAt(), r.answerDue(), now, true);
     }
 
     private DeadlineStatus status(Instant at, Instant due, Instant now, boolean applicable) {

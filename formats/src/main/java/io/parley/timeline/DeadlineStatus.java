@@ -8,6 +8,8 @@ public enum DeadlineStatus {
     MISSED,
     /** No response yet, deadline still ahead. */
     PENDING,
+    /** The party declined the request in time (an {@code ack} with decision {@code decline}): it owes no answer. */
+    DECLINED,
     /** This kind of case has no such deadline (a notification needs no answer), or it was withdrawn first. */
     NOT_APPLICABLE;
 

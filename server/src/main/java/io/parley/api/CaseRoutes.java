@@ -26,6 +26,7 @@ import io.parley.federation.Federation;
 import io.parley.json.Json;
 import io.parley.node.Node;
 import io.parley.timeline.CaseTimeline;
+import io.parley.timeline.ReasonCode;
 
 /** Cases, ping tests, responsiveness reports and case evidence bundles under {@code /api/v1/}. */
 final class CaseRoutes {
@@ -49,6 +50,14 @@ final class CaseRoutes {
         app.post("/api/v1/cases/{id}/{action}", this::act);
         app.get("/api/v1/cases/{id}/evidence", this::evidence);
         app.get("/api/v1/reports/responsiveness", this::report);
+        app.get("/api/v1/reason-codes", this::reasonCodes);
+    }
+
+    /** The published reason codes for a decline or defer ({@link ReasonCode}), the list every node and the verifier share. */
+    private void reasonCodes(Context ctx) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (ReasonCode c : ReasonCode.values()) out.addObject().put("code", c.wire()).put("label", c.label());
+        ApiRoutes.json(ctx, 200, out);
     }
 
     private void list(Context ctx) {

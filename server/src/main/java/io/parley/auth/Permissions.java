@@ -54,7 +54,8 @@ public final class Permissions {
                 "/api/v1/log/proof/consistency", "/api/v1/envelopes/{hash}/receipt", "/api/v1/witness/conflicts",
                 "/api/v1/cases", "/api/v1/cases/{id}", "/api/v1/cases/{id}/evidence", "/api/v1/reports/responsiveness",
                 "/api/v1/evidence/{sha256}", "/api/v1/evidence/{sha256}/misp", "/api/v1/evidence/{sha256}/iodef",
-                "/api/v1/correlations/indicator", "/api/v1/cases/{id}/correlations", "/api/v1/evidence-mismatches"}) {
+                "/api/v1/correlations/indicator", "/api/v1/cases/{id}/correlations", "/api/v1/evidence-mismatches",
+                "/api/v1/reason-codes"}) {
             put("GET " + path, Global.READ);
         }
         // API: acting

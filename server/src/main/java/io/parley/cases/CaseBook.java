@@ -22,6 +22,7 @@ import io.parley.node.Composer;
 import io.parley.node.Node;
 import io.parley.store.StoredEnvelope;
 import io.parley.timeline.CaseTimeline;
+import io.parley.timeline.Decision;
 
 /**
  * Cases on this node: opening and answering them (as signed envelopes), the {@code cases} projection kept current
@@ -168,9 +169,23 @@ public final class CaseBook {
         if ((kind == Kind.ACK || kind == Kind.ANSWER || kind == Kind.PONG) && t.openedBy().equals(node.origin())) {
             throw new CaseException(409, "own-case", "a case is acknowledged and answered by the other side, not by its opener");
         }
+        if (kind == Kind.ACK) body = decided(body, node.now());
         Verdict v = node.composer().compose(new Composer.Draft(t.channel(), kind, caseId, t.priority(), t.tlp(), addressed(node, t, body), author));
         if (v instanceof Verdict.Rejected r) throw new CaseException(r.reason().httpStatus(), r.reason().code(), r.reason().detail());
         return v;
+    }
+
+    /**
+     * An ack body with its answer decision checked ({@link Decision}) before we sign it: a caller that names none (as
+     * every caller did before decisions existed) accepts.
+     *
+     * @throws EnvelopeFormatException naming the field when the decision is ill-formed
+     */
+    static ObjectNode decided(ObjectNode body, Instant now) {
+        ObjectNode out = body;
+        if (!body.hasNonNull("decision")) out = body.deepCopy().put("decision", Decision.Choice.ACCEPT.wire());
+        Decision.read(out, now, "");
+        return out;
     }
 
     /**

@@ -55,7 +55,7 @@ public final class DeadlineClock implements AutoCloseable {
                 Charter charter = node.channels().charter(t.channel()).orElse(null);
                 if (charter == null || charter.member(node.origin()).isEmpty()) continue;
                 if (t.ackStatus(now) == DeadlineStatus.MISSED && t.ackedAt() == null) fired += escalate(t, charter, "ack", t.ackDue(), now);
-                if (t.answerStatus(now) == DeadlineStatus.MISSED && t.answeredAt() == null) fired += escalate(t, charter, "answer", t.answerDue(), now);
+                if (t.answerStatus(now) == DeadlineStatus.MISSED && t.answeredAt() == null) fired += escalate(t, charter, "answer", t.answerDueInForce(), now);
             } catch (Throwable e) {
                 // One case that cannot be judged (whatever a peer put in it) never stops the others' deadlines.
                 LOG.warn("deadline check of case {} failed: {}", key, e.toString());

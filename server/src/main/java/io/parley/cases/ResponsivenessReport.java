@@ -22,6 +22,7 @@ import io.parley.json.Json;
 import io.parley.store.LinkStore;
 import io.parley.timeline.CaseTimeline;
 import io.parley.timeline.DeadlineStatus;
+import io.parley.timeline.Decision;
 
 /**
  * How responsive each party of a channel was over a period, computed only from case timelines (which come from
@@ -37,7 +38,7 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
     /** One party's figures. Percentages are of the requests/cases it had to respond to; null when there were none. */
     public record Row(String party, int cases, int requests, int ackedInTime, int ackMissed, int answeredInTime, int answerMissed,
                       Duration medianAck, Duration p90Ack, Duration medianAnswer, Duration p90Answer,
-                      int pingTests, int pingsFailed, int outages, Duration downtime) {
+                      int pingTests, int pingsFailed, int outages, Duration downtime, Decided decided) {
         public Double ackOnTimePercent() {
             return percent(ackedInTime, ackedInTime + ackMissed);
         }
@@ -64,6 +65,23 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
         return new ResponsivenessReport(channel, from, to, computedAt, rows, exerciseRows, Map.copyOf(overdue));
     }
 
+    /**
+     * How a party decided the requests it was asked (its latest decision in force on each, {@link Decision}):
+     * accepted (a plain acknowledgement counts as an accept), declined, deferred. A request declined in time is
+     * answered "declined", never counted as a missed answer.
+     */
+    public record Decided(int accepted, int declined, int deferred) {
+        static Decided of(CaseTimeline t, String party, Decided sum) {
+            CaseTimeline.Response r = t.responses().get(party);
+            if (t.kind() != Kind.REQUEST || r == null || r.decision() == null) return sum;
+            return switch (r.decision().choice()) {
+                case ACCEPT -> new Decided(sum.accepted + 1, sum.declined, sum.deferred);
+                case DECLINE -> new Decided(sum.accepted, sum.declined + 1, sum.deferred);
+                case DEFER -> new Decided(sum.accepted, sum.declined, sum.deferred + 1);
+            };
+        }
+    }
+
     /** Computes the report for the cases opened in [from, to), as of {@code now}. */
     public static ResponsivenessReport compute(Charter charter, Collection<CaseTimeline> timelines, Instant from, Instant to, Instant now,
                                                Map<String, LinkStore.Link> links, Map<String, List<LinkStore.Outage>> outages) {
@@ -80,6 +98,7 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
             String party = m.origin();
             int cases = 0, requests = 0, ackIn = 0, ackMiss = 0, ansIn = 0, ansMiss = 0, pings = 0, pingsFailed = 0;
             List<Duration> acks = new ArrayList<>(), answers = new ArrayList<>();
+            Decided decided = new Decided(0, 0, 0);
             for (CaseTimeline t : timelines) {
                 if (!t.channel().equals(charter.channel()) || t.openedBy().equals(party)) continue;
                 if (t.openedAt().isBefore(from) || !t.openedAt().isBefore(to)) continue;
@@ -92,6 +111,7 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
                 }
                 cases++;
                 if (t.kind() == Kind.REQUEST) requests++;
+                decided = Decided.of(t, party, decided);
                 if (ack == DeadlineStatus.MET) ackIn++;
                 if (ack == DeadlineStatus.MISSED) ackMiss++;
                 if (answer == DeadlineStatus.MET) ansIn++;
@@ -109,7 +129,7 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
                 if (e.isAfter(s)) down = down.plus(Duration.between(s, e));
             }
             rows.put(party, new Row(party, cases, requests, ackIn, ackMiss, ansIn, ansMiss, quantile(acks, 0.5), quantile(acks, 0.9),
-                    quantile(answers, 0.5), quantile(answers, 0.9), pings, pingsFailed, os.size(), down));
+                    quantile(answers, 0.5), quantile(answers, 0.9), pings, pingsFailed, os.size(), down, decided));
         }
         return List.copyOf(rows.values());
     }
@@ -143,7 +163,8 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
                     .put("acknowledged_in_time", r.ackedInTime()).put("acknowledgement_missed", r.ackMissed())
                     .put("answered_in_time", r.answeredInTime()).put("answer_missed", r.answerMissed())
                     .put("ping_tests", r.pingTests()).put("ping_tests_failed", r.pingsFailed())
-                    .put("line_outages", r.outages()).put("line_downtime_seconds", r.downtime().toSeconds());
+                    .put("line_outages", r.outages()).put("line_downtime_seconds", r.downtime().toSeconds())
+                    .put("accepted", r.decided().accepted()).put("declined", r.decided().declined()).put("deferred", r.decided().deferred());
             putPercent(x, "acknowledged_in_time_percent", r.ackOnTimePercent());
             putPercent(x, "answered_in_time_percent", r.answerOnTimePercent());
             putDuration(x, "median_ack_seconds", r.medianAck());
@@ -158,7 +179,7 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
             .setHeader("channel", "party", "from", "to", "cases", "requests", "acknowledged_in_time", "acknowledgement_missed",
                     "acknowledged_in_time_percent", "answered_in_time", "answer_missed", "answered_in_time_percent", "median_ack_seconds",
                     "p90_ack_seconds", "median_answer_seconds", "p90_answer_seconds", "ping_tests", "ping_tests_failed", "line_outages",
-                    "line_downtime_seconds", "figures", "contacts_overdue_since")
+                    "line_downtime_seconds", "accepted", "declined", "deferred", "figures", "contacts_overdue_since")
             .get();
 
     /** One line per party, under a header line; fields holding a comma, a quote or a line break are quoted. */
@@ -180,7 +201,8 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
                     Integer.toString(r.ackedInTime()), Integer.toString(r.ackMissed()), str(r.ackOnTimePercent()), Integer.toString(r.answeredInTime()),
                     Integer.toString(r.answerMissed()), str(r.answerOnTimePercent()), secs(r.medianAck()), secs(r.p90Ack()), secs(r.medianAnswer()),
                     secs(r.p90Answer()), Integer.toString(r.pingTests()), Integer.toString(r.pingsFailed()), Integer.toString(r.outages()),
-                    Long.toString(r.downtime().toSeconds()), figures,
+                    Long.toString(r.downtime().toSeconds()), Integer.toString(r.decided().accepted()),
+                    Integer.toString(r.decided().declined()), Integer.toString(r.decided().deferred()), figures,
                     figures.equals("real") && contactsOverdue.containsKey(r.party()) ? contactsOverdue.get(r.party()).toString() : "");
         }
     }

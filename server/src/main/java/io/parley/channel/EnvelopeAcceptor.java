@@ -19,6 +19,7 @@ import io.parley.store.ChannelStore;
 import io.parley.store.EnvelopeStore;
 import io.parley.store.PartyStore;
 import io.parley.store.StoredEnvelope;
+import io.parley.timeline.Decision;
 
 /**
  * The single gate through which envelopes enter the store, whether this node wrote them or a peer sent them
@@ -148,6 +149,16 @@ public final class EnvelopeAcceptor {
         // open another member's case again, dated earlier, and take it over. Our own openings pass the same check.
         if (CaseIds.opens(e.kind()) && e.caseId() != null && !CaseIds.boundTo(e.caseId(), e.from())) {
             return reject(new Rejection.CaseNotYours(e.caseId(), e.from()));
+        }
+        // An ack's answer decision is read by the one rule every node and the verifier share; an ill-formed one (a
+        // defer without until or dated before the ack, an unknown decision or reason code) is refused here, and
+        // would count for nothing in the timeline anyway.
+        if (e.kind() == Kind.ACK) {
+            try {
+                Decision.read(e.body(), e.createdAt(), "");
+            } catch (io.parley.envelope.EnvelopeFormatException ex) {
+                return reject(new Rejection.Malformed(ex.field(), ex.getMessage()));
+            }
         }
         if (e.canonicalBytes().length > MAX_ENVELOPE_BYTES) {
             return reject(new Rejection.Malformed("", "the envelope is " + e.canonicalBytes().length + " bytes in canonical form; the limit is "

@@ -172,7 +172,30 @@ public final class DemoNetwork implements AutoCloseable {
         nodes.get(1).node().composer().compose(new Composer.Draft("demo-trilateral", Kind.UPDATE, null, Priority.URGENT, Tlp.AMBER,
                 Json.object().put("summary", "Seen here too").put("text", "We see the same sources; filtering at our IXP from 07:00 UTC.").put("lang", "en")));
         seedCases(nodes);
+        seedDeclined(nodes);
         seedExercise(nodes);
+    }
+
+    /**
+     * A request both other parties declined, each with a reason code and one with its own words: the two-stage answer
+     * (the receipt says "delivered", the acknowledgement says what the party decided) shown on every node.
+     */
+    private static void seedDeclined(List<NodeServer> nodes) {
+        var a = nodes.get(0).node();
+        var b = nodes.get(1).node();
+        var c = nodes.get(2).node();
+        java.time.Instant now = b.now();
+        String id = CaseIds.newId(b.origin(), now);
+        b.composer().compose(new Composer.Draft("demo-trilateral", Kind.REQUEST, id, Priority.URGENT, Tlp.AMBER, Json.object()
+                .put("type", "information").put("summary", "Subscriber data for 192.0.2.44 (VPN exit used in the DDoS)")
+                .put("asked", "Name the subscriber of 192.0.2.44 on the morning of the attack").put("lang", "en")), now.minus(Duration.ofMinutes(35)));
+        awaitQuietly(() -> a.envelopes().inCase("demo-trilateral", id).size() == 1 && c.envelopes().inCase("demo-trilateral", id).size() == 1);
+        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, id, Priority.URGENT, Tlp.AMBER, Json.object()
+                .put("decision", "decline").put("reason_code", "legal-obstacle")
+                .put("reason", "Subscriber data is disclosed only on a formal mutual legal assistance request; send it through the central authority.")
+                .put("lang", "en")), now.minus(Duration.ofMinutes(30)));
+        c.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, id, Priority.URGENT, Tlp.AMBER, Json.object()
+                .put("decision", "decline").put("reason_code", "outside-mandate")), now.minus(Duration.ofMinutes(25)));
     }
 
     /** The trilateral line's practice: a human ping exercise every Monday at 10:00 UTC, contacts re-confirmed every 182 days. */

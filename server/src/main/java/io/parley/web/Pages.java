@@ -32,6 +32,7 @@ import io.parley.store.OutboxStore;
 import io.parley.store.PartyStore;
 import io.parley.store.StoredEnvelope;
 import io.parley.timeline.CaseTimeline;
+import io.parley.timeline.Decision;
 import io.parley.timeline.DeadlineStatus;
 import io.parley.web.WebModel.*;
 
@@ -97,6 +98,7 @@ final class Pages {
     Deadline deadline(String label, Instant due, Instant at, DeadlineStatus status, boolean stillOwed) {
         String urgency = switch (status) {
             case NOT_APPLICABLE -> "none";
+            case DECLINED -> "declined";
             case MET -> "met";
             case MISSED -> stillOwed ? "overdue" : "missed";
             case PENDING -> Duration.between(now, due).compareTo(SOON) <= 0 ? "soon" : "pending";
@@ -118,7 +120,7 @@ final class Pages {
                 : deadline("Answer", t.answerDue(), null, DeadlineStatus.NOT_APPLICABLE, false);
         CaseTimeline.Response mine = t.responses().get(node.origin());
         boolean owed = !finished && !t.openedBy().equals(node.origin())
-                && (mine == null || mine.ackedAt() == null || t.needsAnswer() && mine.answeredAt() == null);
+                && (mine == null || mine.ackedAt() == null || t.needsAnswer() && mine.answeredAt() == null && !mine.declined());
         String urgency;
         if (finished) urgency = "done";
         else if (ack.urgency().equals("overdue") || answer.urgency().equals("overdue")) urgency = "overdue";
@@ -289,11 +291,13 @@ final class Pages {
                 CaseTimeline.Response r = t.responses().get(m.origin());
                 Instant acked = r == null ? null : r.ackedAt(), answered = r == null ? null : r.answeredAt();
                 boolean finished = t.state().finished();
+                Instant answerDue = r == null ? t.answerDue() : r.answerDue();
                 responses.add(new Response(party(m.origin()), acked == null ? null : Fmt.time(acked),
                         deadline("Acknowledgement", t.ackDue(), acked, t.ackStatusOf(m.origin(), now), acked == null && !finished),
                         answered == null ? null : Fmt.time(answered),
-                        t.needsAnswer() ? deadline("Answer", t.answerDue(), answered, t.answerStatusOf(m.origin(), now), answered == null && !finished)
-                                : deadline("Answer", t.answerDue(), null, DeadlineStatus.NOT_APPLICABLE, false)));
+                        t.needsAnswer() ? deadline("Answer", answerDue, answered, t.answerStatusOf(m.origin(), now), answered == null && !finished)
+                                : deadline("Answer", t.answerDue(), null, DeadlineStatus.NOT_APPLICABLE, false),
+                        decided(r), r == null ? List.of() : r.ignored()));
             }
         }
 
@@ -335,6 +339,14 @@ final class Pages {
         boolean member = charter.flatMap(c -> c.member(node.origin())).isPresent();
         String title = charter.map(Charter::title).orElse(t.channel());
         return Optional.of(new CasePage(layout, row(t), title, fields, responses, timeline, escalations, member ? actions(t) : List.of(), member));
+    }
+
+    /** The decision a party signed, for the page; null when it made none (an ack from before decisions is an accept). */
+    private static Decided decided(CaseTimeline.Response r) {
+        if (r == null || r.decision() == null) return null;
+        Decision d = r.decision();
+        return new Decided(d.choice().wire(), d.reasonCode() == null ? null : d.reasonCode().wire(), d.reasonCode() == null ? null : d.reasonCode().label(),
+                d.reason(), d.lang(), d.until() == null ? null : Fmt.time(d.until()), Fmt.time(d.at()));
     }
 
     private static String text(JsonNode b) {
@@ -397,7 +409,9 @@ final class Pages {
         boolean opener = t.openedBy().equals(node.origin());
         CaseTimeline.Response mine = t.responses().get(node.origin());
         List<Action> out = new ArrayList<>();
+        // a party may change its decision (a defer into an accept, say) until it has answered
         if (!opener && (mine == null || mine.ackedAt() == null)) out.add(new Action("ack", "Acknowledge", false));
+        else if (!opener && t.kind() == Kind.REQUEST && mine.answeredAt() == null) out.add(new Action("ack", "Send decision", false));
         if (t.kind() != Kind.PING) out.add(new Action("update", "Send update", false));
         if (!opener && t.kind() == Kind.REQUEST && (mine == null || mine.answeredAt() == null)) out.add(new Action("answer", "Answer", false));
         if (opener) out.add(new Action("close", "Close case", true));
@@ -439,7 +453,8 @@ final class Pages {
     private List<ReportRow> reportRows(List<ResponsivenessReport.Row> rows) {
         return rows.stream().map(x -> new ReportRow(party(x.party()), x.cases(), x.requests(), Fmt.percent(x.ackOnTimePercent()),
                 x.ackMissed(), Fmt.percent(x.answerOnTimePercent()), x.answerMissed(), Fmt.duration(x.medianAck()), Fmt.duration(x.p90Ack()),
-                Fmt.duration(x.medianAnswer()), Fmt.duration(x.p90Answer()), x.pingTests(), x.pingsFailed(), x.outages(), Fmt.duration(x.downtime()))).toList();
+                Fmt.duration(x.medianAnswer()), Fmt.duration(x.p90Answer()), x.pingTests(), x.pingsFailed(), x.outages(), Fmt.duration(x.downtime()),
+                x.decided().accepted() + " / " + x.decided().declined() + " / " + x.decided().deferred())).toList();
     }
 
     private ResponsivenessReport responsiveness(Charter c, List<CaseTimeline> timelines, Instant from, Instant to) {

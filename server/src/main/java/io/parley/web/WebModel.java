@@ -75,7 +75,14 @@ public final class WebModel {
     public record Entry(String at, String atIso, Party from, String kind, Tlp tlp, String priority, String text, String lang, String hash,
                         String receivedAt, List<Delivery> deliveries) {}
 
-    public record Response(Party party, String ackedAt, Deadline ack, String answeredAt, Deadline answer) {}
+    public record Response(Party party, String ackedAt, Deadline ack, String answeredAt, Deadline answer, Decided decided, List<String> ignored) {}
+
+    /**
+     * A party's answer decision as the case page shows it: the choice, its reason code and what the code means, the
+     * free-text reason as its sender wrote it with its language tag (the original, never a translation), the time
+     * it put its answer off to, and when it decided.
+     */
+    public record Decided(String choice, String code, String codeLabel, String reason, String lang, String until, String at) {}
 
     public record Escalation(String at, Party from, String deadline, String rung, String role, String contact, String due) {}
 
@@ -93,7 +100,7 @@ public final class WebModel {
 
     public record ReportRow(Party party, int cases, int requests, String ackOnTime, int ackMissed, String answerOnTime, int answerMissed,
                             String medianAck, String p90Ack, String medianAnswer, String p90Answer, int pingTests, int pingsFailed,
-                            int outages, String downtime) {}
+                            int outages, String downtime, String decisions) {}
 
     public record ChannelPage(Layout layout, ChannelRow channel, List<Term> terms, List<Rung> ladder, List<Member> members,
                               List<Term> pendingTerms, String pendingCeiling, List<CaseRow> cases, List<ReportRow> report, String reportFrom,

@@ -381,7 +381,16 @@ public final class WebRoutes {
         }
         ObjectNode body = Json.object();
         if (!text.isEmpty()) body.put("text", text).put("lang", lang(ctx.formParam("lang")));
-        Verdict v = cases.respond(t.channel(), id, kind, body, s.user());
+        if (kind == Kind.ACK) decision(ctx, body);
+        Verdict v;
+        try {
+            v = cases.respond(t.channel(), id, kind, body, s.user());
+        } catch (EnvelopeFormatException e) {
+            // a decision the rules refuse (a defer without a time, a decline without a reason): said on the case page
+            var model = s.pages().casePage(s.layout("Case " + id, "cases", 0, "Not sent: " + e.getMessage() + ".", true), t.channel(), id).orElseThrow();
+            render(ctx, 422, "case.jte", model);
+            return;
+        }
         refuseRejected(v);
         seeOther(ctx, Fmt.caseHref(id, t.channel(), null) + "&done=" + action);
     }
@@ -531,6 +540,25 @@ public final class WebRoutes {
     }
 
     /** A BCP 47-ish language tag, "en" when none or something odd was given. */
+    /**
+     * The case form's decision fields into an ack body: the choice, the reason code, the reason in the form's
+     * language, and a defer's time, which the form's date-time field gives without a zone and the page says is UTC.
+     */
+    private static void decision(Context ctx, ObjectNode body) {
+        String decision = trimmed(ctx.formParam("decision"));
+        body.put("decision", decision.isEmpty() ? "accept" : decision);
+        String code = trimmed(ctx.formParam("reason_code"));
+        if (!code.isEmpty()) body.put("reason_code", code);
+        String reason = trimmed(ctx.formParam("reason"));
+        if (!reason.isEmpty()) body.put("reason", reason).put("lang", lang(ctx.formParam("lang")));
+        String until = trimmed(ctx.formParam("until"));
+        if (!until.isEmpty()) {
+            // datetime-local: "2026-12-01T10:00" or with seconds; anything else goes to the rules as typed, and is refused there
+            body.put("until", until.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}") ? until + ":00Z"
+                    : until.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}") ? until + "Z" : until);
+        }
+    }
+
     private static String lang(String v) {
         String s = trimmed(v).toLowerCase(Locale.ROOT);
         return s.matches("[a-z]{2,3}(-[a-z0-9]{2,8})*") ? s : "en";

@@ -72,6 +72,15 @@ public class DemoNetworkTest {
             }
             assertTrue(TestNodes.eventually(15, () -> a.node().envelopes().inCase("demo-trilateral", overdueId).stream()
                     .anyMatch(s -> s.envelope().kind() == Kind.ESCALATE)), "the overdue case was escalated");
+            // and a request both other parties declined, with their reasons, on every node
+            String declinedId = seeded(b, "Subscriber data for 192.0.2.44");
+            for (NodeServer n : nodes) {
+                assertTrue(TestNodes.eventually(15, () -> n.cases().timeline("demo-trilateral", declinedId)
+                        .map(t -> t.state() == io.parley.timeline.CaseState.DECLINED).orElse(false)), "declined at " + n.node().origin());
+                var declined = n.cases().timeline("demo-trilateral", declinedId).orElseThrow();
+                assertEquals(io.parley.timeline.ReasonCode.LEGAL_OBSTACLE, declined.responses().get(a.node().origin()).decision().reasonCode());
+                assertEquals(io.parley.timeline.DeadlineStatus.DECLINED, declined.answerStatus(n.node().now()));
+            }
             // the seeded exercise, acknowledged, labelled on every node; the trilateral charter's practice terms;
             // a's re-confirmation of its points of contact has reached c
             String drillId = seeded(a, "Exercise: simulated ransomware");

@@ -183,7 +183,8 @@ class WebUiTest {
         String acked = browser.text();
         assertTrue(acked.contains("Acknowledgement signed"), acked);
         assertTrue(acked.contains("On it, hosting provider contacted."), acked);
-        assertTrue(browser.driver.findElements(By.cssSelector("button[formaction$='/ack']")).isEmpty(), "acknowledged once");
+        assertEquals("Send decision", browser.find(By.cssSelector("button[formaction$='/ack']")).getText(),
+                "acknowledged once; until it answers, the party may still change its decision");
         assertEquals(CaseState.ACKNOWLEDGED, b.cases().timeline(id).orElseThrow().state());
 
         // and the opener sees it
