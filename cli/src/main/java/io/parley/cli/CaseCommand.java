@@ -258,6 +258,25 @@ final class CaseCommand implements Runnable {
                 + "which goes only to the members named.")
         List<String> recipients = new ArrayList<>();
 
+        @Option(names = "--category", paramLabel = "CODE",
+                description = "Incident category: an RSIT code such as availability/ddos, influence-operation/... or connectivity/shutdown (the list: GET /api/v1/taxonomy).")
+        String category;
+
+        @Option(names = "--disarm-technique", paramLabel = "ID", description = "DISARM technique of an influence-operation category, e.g. T0019.")
+        String disarmTechnique;
+
+        @Option(names = "--commitment", paramLabel = "ID", description = "A commitment of the channel's charter this case invokes (e.g. un-gge-2015:13h); repeatable.")
+        List<String> commitments = new ArrayList<>();
+
+        @Option(names = "--data", paramLabel = "TEXT", description = "Preservation request: the data to preserve, e.g. 'mail server logs of 20-23 Nov'.")
+        String data;
+
+        @Option(names = "--identifier", paramLabel = "TYPE:VALUE", description = "Preservation request: an identifier of the data, e.g. ipv4:192.0.2.10; repeatable.")
+        List<String> identifiers = new ArrayList<>();
+
+        @Option(names = "--hold-days", paramLabel = "DAYS", description = "Preservation request: days to hold the data, at least 60 (default 60).")
+        Integer holdDays;
+
         @Mixin JsonOption json;
 
         @Override
@@ -296,6 +315,24 @@ final class CaseCommand implements Runnable {
             if (!recipients.isEmpty()) strings(body.putArray("recipients"), recipients);
             if (exercise) body.put("exercise", true);
             if (label == Tlp.RED && !body.has("recipients")) throw usage("--tlp red goes only to named recipients: give --recipient ORIGIN for each");
+            if (category != null) body.put("category", category);
+            if (disarmTechnique != null) body.put("disarm_technique", disarmTechnique);
+            if (!commitments.isEmpty()) strings(body.putArray("commitments"), commitments);
+            boolean preservation = "preservation".equals(body.path("type").asText());
+            if (!preservation && (data != null || !identifiers.isEmpty() || holdDays != null)) throw usage("--data, --identifier and --hold-days are for --type preservation");
+            if (holdDays != null) {
+                if (holdDays < 60) throw usage("--hold-days must be at least 60 (Budapest Convention Art. 29; got " + holdDays + ")");
+                body.put("hold_days", holdDays);
+            }
+            if (data != null) body.put("data", data);
+            if (!identifiers.isEmpty()) {
+                ArrayNode ids = body.putArray("identifiers");
+                for (String i : identifiers) {
+                    int colon = i.indexOf(':');
+                    if (colon <= 0 || colon == i.length() - 1) throw usage("--identifier is TYPE:VALUE, e.g. ipv4:192.0.2.10 (got '" + i + "')");
+                    ids.addObject().put("type", i.substring(0, colon)).put("value", i.substring(colon + 1));
+                }
+            }
 
             if (!nonBlank(body, "summary")) throw usage("--summary is required");
             if (k.equals("request")) {
@@ -314,6 +351,7 @@ final class CaseCommand implements Runnable {
             out.println(exercisePrefix(t) + "opened case " + t.path("id").asText() + " in " + t.path("channel").asText() + ": " + kind(t) + ", " + t.path("priority").asText()
                     + ", TLP " + t.path("tlp").asText());
             printDue(out, t);
+            printNorms(out, t);
             return 0;
         }
 
@@ -328,6 +366,27 @@ final class CaseCommand implements Runnable {
         private ParameterException usage(String message) {
             return new ParameterException(spec.commandLine(), message);
         }
+    }
+
+    /** The case's category, the commitments it invokes and its preservation hold with the time left, when it has them. */
+    static void printNorms(PrintWriter out, JsonNode t) {
+        if (t.hasNonNull("category")) out.println("category:    " + t.path("category").asText() + (t.hasNonNull("disarm_technique") ? " (DISARM " + t.path("disarm_technique").asText() + ")" : ""));
+        if (t.path("commitments").size() > 0) {
+            List<String> ids = new ArrayList<>();
+            t.path("commitments").forEach(c -> ids.add(c.asText()));
+            out.println("invokes:     " + String.join(", ", ids));
+        }
+        JsonNode h = t.path("hold");
+        if (!h.isObject()) return;
+        Instant now = instant(t.path("evaluated_at"));
+        String state = h.path("state").asText();
+        String line = switch (state) {
+            case "active" -> "until " + dueLine(h.path("until"), now);
+            case "released" -> "released " + Table.time(h.path("released_at").asText()) + " (was until " + Table.time(h.path("until").asText()) + ")";
+            default -> "expired " + Table.time(h.path("until").asText());
+        };
+        int ext = h.path("extended_by").size();
+        out.println("hold:        " + line + ", " + h.path("days").asInt() + " days asked" + (ext > 0 ? ", extended " + ext + " time" + (ext == 1 ? "" : "s") : ""));
     }
 
     /** "ack due: TIME (in 15m)" and, for requests, the answer deadline, as of the node's clock. */
@@ -410,6 +469,7 @@ final class CaseCommand implements Runnable {
             out.println("ack:         " + deadline(t, "ack", "acked", "acknowledgement", now, opened));
             out.println("answer:      " + (t.hasNonNull("answer_due") ? deadline(t, "answer", "answered", "answer", now, opened)
                     : "not needed (" + t.path("kind").asText() + ")"));
+            printNorms(out, t);
 
             out.println("responses:");
             Map<String, Instant[]> responses = responses(t, opener);
@@ -583,15 +643,20 @@ final class CaseCommand implements Runnable {
 
         abstract String done();
 
+        /** Fields this action adds to the body from its own options. */
+        void addTo(ObjectNode body) {}
+
         @Override
         public Integer call() throws Exception {
             ObjectNode body = bodyFile != null ? readBody(bodyFile) : Json.object();
+            addTo(body);
             if (text != null) body.put("text", text);
             if (lang != null) body.put("lang", lang);
             else if (text != null && !body.has("lang")) body.put("lang", "en");
             String done = decide(body);
             JsonNode t = api.client().post(path(id, channel, action()), Json.object().set("body", body));
             spec.commandLine().getOut().println(done + " case " + t.path("id").asText(id) + "; state " + t.path("state").asText() + ", " + deadlines(t));
+            if (t.path("hold").isObject()) printNorms(spec.commandLine().getOut(), t);
             return 0;
         }
 
@@ -653,8 +718,24 @@ final class CaseCommand implements Runnable {
 
     @Command(name = "update", mixinStandardHelpOptions = true, description = "Add an update to a case (from the other side, it also acknowledges).")
     static final class Update extends Action {
+        @Option(names = "--hold-extend-days", paramLabel = "DAYS", description = "Preservation request you opened: extend its hold by DAYS.")
+        Integer holdExtendDays;
+
+        @Option(names = "--hold-until", paramLabel = "TIME", description = "Preservation request you opened: hold until TIME (RFC 3339), later than its current end.")
+        String holdUntil;
+
         String action() { return "update"; }
         String done() { return "updated"; }
+
+        @Override
+        void addTo(ObjectNode body) {
+            if (holdExtendDays != null && holdUntil != null) throw new ParameterException(spec.commandLine(), "give --hold-extend-days or --hold-until, not both");
+            if (holdExtendDays != null) {
+                if (holdExtendDays < 1) throw new ParameterException(spec.commandLine(), "--hold-extend-days must be at least 1 (got " + holdExtendDays + ")");
+                body.put("hold_extend_days", holdExtendDays);
+            }
+            if (holdUntil != null) body.put("hold_until", rfc3339(spec, "--hold-until", holdUntil));
+        }
     }
 
     @Command(name = "answer", mixinStandardHelpOptions = true, description = "Answer a request opened by another party.")

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.charter.Charter;
 import io.parley.charter.Practice;
 import io.parley.charter.Level;
+import io.parley.charter.Practice;
 import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
@@ -146,6 +147,12 @@ final class ChannelCommand implements Runnable {
                     out.println("  after " + r.path("after").asText() + ": " + r.path("role").asText()
                             + (r.hasNonNull("contact") ? " (" + r.path("contact").asText() + ")" : ""));
                 }
+            }
+            if (view.path("commitments").isEmpty()) {
+                out.println("commitments:  -");
+            } else {
+                out.println("commitments:");
+                for (JsonNode c : view.path("commitments")) out.println("  " + c.path("id").asText() + ": " + c.path("title").asText());
             }
             Signatures sigs = Signatures.read(client, id);
             Charter current = Charter.fromJson(ch);
@@ -314,15 +321,20 @@ final class ChannelCommand implements Runnable {
                 description = "How often each member re-confirms its points of contact (ISO 8601, e.g. P182D for about six months).")
         String contactsReconfirm;
 
+        @Option(names = "--commitment", paramLabel = "ID",
+                description = "A commitment the members subscribe to: a catalogue id (un-gge-2015:13f, osce-cbm:3, budapest:29; the list: GET /api/v1/commitments) "
+                        + "or free:NAME=TEXT for one of your own; repeatable.")
+        List<String> commitments = new ArrayList<>();
+
         @Option(names = "--dry-run", description = "Print the charter JSON and send nothing.")
         boolean dryRun;
 
         @Override
         public Integer call() throws Exception {
-            boolean built = id != null || title != null || level != null || !members.isEmpty() || tlpCeiling != null || !rungs.isEmpty()
+            boolean built = id != null || title != null || level != null || !members.isEmpty() || tlpCeiling != null || !rungs.isEmpty() || !commitments.isEmpty()
                     || !pingExercises.isEmpty() || contactsReconfirm != null;
             if (file != null && built) {
-                throw new ParameterException(spec.commandLine(), "give either --file or --id/--title/--level/--member/--tlp-ceiling/--rung, not both");
+                throw new ParameterException(spec.commandLine(), "give either --file or --id/--title/--level/--member/--tlp-ceiling/--rung/--commitment, not both");
             }
             ApiClient client = api.client();
             ObjectNode charter;
@@ -378,8 +390,8 @@ final class ChannelCommand implements Runnable {
             List<Practice.PingExercise> pings = new ArrayList<>();
             for (String p : pingExercises) pings.add(pingExercise(p));
             Duration reconfirm = contactsReconfirm == null ? null : duration("--contacts-reconfirm", contactsReconfirm);
-            Charter c = new Charter(id, title != null ? title : id, lvl, ms, deadlines, tlp, ladder)
-                    .withPractice(new Practice(null, List.of(), reconfirm, pings));
+            Charter c = new Charter(id, title != null ? title : id, lvl, ms, deadlines, tlp, ladder);
+            if (!commitments.isEmpty() || reconfirm != null || !pings.isEmpty()) c = c.withPractice(new Practice(null, commitments(), reconfirm, pings));
             return c.toJson();
         }
 
@@ -405,6 +417,28 @@ final class ChannelCommand implements Runnable {
             String mode = parts.length == 3 ? parts[2] : "human";
             if (!mode.equals("human") && !mode.equals("auto")) throw usage(usage);
             return new Practice.PingExercise(day, at, mode);
+        }
+
+        /** The --commitment values: catalogue ids as given (the node refuses unknown ones, naming them), free:NAME=TEXT split. */
+        private List<Practice.Commitment> commitments() {
+            List<Practice.Commitment> out = new ArrayList<>();
+            for (String c : commitments) {
+                if (!c.startsWith(Practice.FREE_FORM_PREFIX)) {
+                    out.add(new Practice.Commitment(c, null));
+                    continue;
+                }
+                int eq = c.indexOf('=');
+                if (eq <= Practice.FREE_FORM_PREFIX.length() || eq == c.length() - 1 || c.substring(0, eq).contains(" ")) {
+                    throw usage("a commitment of your own is --commitment free:NAME=TEXT, NAME without spaces (got '" + c + "')");
+                }
+                out.add(new Practice.Commitment(c.substring(0, eq), c.substring(eq + 1)));
+            }
+            try {
+                new Practice(null, out, null, List.of());
+            } catch (IllegalArgumentException e) {
+                throw usage("--commitment: " + e.getMessage());
+            }
+            return out;
         }
 
         private static String textOrNull(JsonNode n) {

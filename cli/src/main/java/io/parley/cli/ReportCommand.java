@@ -49,6 +49,9 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--csv", description = "Print the CSV as the API returns it.")
     boolean csv;
 
+    @Option(names = "--norms", description = "With --csv: the CSV of requests per commitment of the charter and cases per incident category instead.")
+    boolean norms;
+
     @Mixin JsonOption json;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the report to FILE instead of standard output.")
@@ -60,7 +63,8 @@ final class ReportCommand implements Callable<Integer> {
         Instant f = from == null ? null : time("--from", from);
         Instant t = to == null ? null : time("--to", to);
         if (f != null && t != null && !f.isBefore(t)) throw new ParameterException(spec.commandLine(), "--from must be before --to");
-        StringBuilder q = new StringBuilder("/api/v1/reports/responsiveness?channel=" + ApiOptions.segment(channel));
+        if (norms && !csv) throw new ParameterException(spec.commandLine(), "--norms goes with --csv (the other forms show those figures anyway)");
+        StringBuilder q = new StringBuilder("/api/v1/reports/" + (norms ? "norms" : "responsiveness") + "?channel=" + ApiOptions.segment(channel));
         if (f != null) q.append("&from=").append(f);
         if (t != null) q.append("&to=").append(t);
 
@@ -108,6 +112,15 @@ final class ReportCommand implements Callable<Integer> {
         out.println("in time: share of the deadlines met among those met or missed (pending ones do not count); a party's own cases are not counted for it.");
         out.println("acc/decl/defer: requests the party accepted, declined or deferred (its latest decision); a request declined in time is not a missed answer.");
         out.println("outages and downtime: this node's record of its deliveries to the party.");
+        for (JsonNode c : r.path("commitments")) {
+            out.println("requests citing " + c.path("title").asText() + " (" + c.path("id").asText() + "): " + c.path("requests").asInt()
+                    + ", answered in time: " + c.path("answered_in_time").asInt() + ", late: " + c.path("answered_late").asInt()
+                    + ", unanswered: " + c.path("unanswered").asInt() + ", pending: " + c.path("pending").asInt() + ", declined: " + c.path("declined").asInt());
+        }
+        for (JsonNode c : r.path("categories")) {
+            out.println("category " + c.path("category").asText() + " (" + c.path("title").asText() + "): " + c.path("cases").asInt() + " case(s), "
+                    + c.path("requests").asInt() + " request(s), answered in time: " + c.path("answered_in_time").asInt());
+        }
     }
 
     private static String percent(JsonNode pct, int inTime, int missed) {

@@ -40,8 +40,16 @@ public final class CaseBundleVerifier {
     /** One check and its outcome. */
     public record Check(String name, boolean ok, String detail) {}
 
-    /** All checks, plus the recomputed timeline when the envelopes allowed computing one. */
-    public record Report(List<Check> checks, CaseTimeline timeline, Instant evaluatedAt) {
+    /**
+     * All checks, plus the recomputed timeline when the envelopes allowed computing one, and the findings about
+     * silence: a {@code silent:} line per missed deadline the bundle proves nothing was sent for, a {@code silence not
+     * provable:} line per one it does not ({@link SilenceChecks}).
+     */
+    public record Report(List<Check> checks, CaseTimeline timeline, Instant evaluatedAt, List<String> findings) {
+        public Report(List<Check> checks, CaseTimeline timeline, Instant evaluatedAt) {
+            this(checks, timeline, evaluatedAt, List.of());
+        }
+
         public boolean valid() {
             return !checks.isEmpty() && checks.stream().allMatch(Check::ok);
         }
@@ -88,11 +96,15 @@ public final class CaseBundleVerifier {
         var checkpoints = logs.checkpoints(ownLog, exporter);
         logs.consistency(ownLog, checkpoints);
         logs.inclusions(ownLog, exporter, checkpoints, byHash, chains.noticeHashes());
-        logs.receipts(b.path("receipts"), exporter, byHash);
+        Set<String> delivered = logs.receipts(b.path("receipts"), exporter, byHash);
 
         Optional<CaseTimeline> timeline = timeline(b, caseId, charter, byHash.values(), exportedAt);
         timeline.ifPresent(t -> deadlines(t, exportedAt));
-        return new Report(checks.list(), timeline.orElse(null), exportedAt);
+        List<String> findings = timeline.map(t -> new SilenceChecks(checks, keys, cards.values(), exporter).check(b, t, byHash, exportedAt, delivered))
+                .orElse(List.of());
+        // nothing in a bundle that fails is proven, a silence least of all
+        if (checks.list().stream().anyMatch(c -> !c.ok())) findings = List.of();
+        return new Report(checks.list(), timeline.orElse(null), exportedAt, findings);
     }
 
     /** The party cards that are self-signed, by origin; their fingerprints are printed for comparison out of band. */
@@ -190,6 +202,12 @@ public final class CaseBundleVerifier {
         if (t.needsAnswer()) {
             checks.add("answer deadline", true, t.answerStatus(exportedAt).wire() + " (due " + t.answerDue()
                     + (t.answeredAt() != null ? ", answered " + t.answeredAt() + " by " + t.answeredBy() : ", not answered") + ")");
+        }
+        io.parley.timeline.PreservationHold h = t.norms().hold();
+        if (h != null) {
+            checks.add("preservation hold", true, h.state(exportedAt).wire() + " as of " + exportedAt + " (" + h.days() + " days, until " + h.until()
+                    + (h.extensions().isEmpty() ? "" : ", extended " + h.extensions().size() + " time(s) by " + t.openedBy())
+                    + (h.releasedAt() != null ? ", released " + h.releasedAt() : "") + ")");
         }
         decisions(t, exportedAt);
     }

@@ -103,8 +103,12 @@ final class LogChecks {
                 + " envelopes proven in a signed checkpoint");
     }
 
-    /** Each receipt proves that a recipient's log includes one of the exporter's envelopes. */
-    void receipts(JsonNode receipts, String exporter, Map<String, Envelope> byHash) {
+    /**
+     * Each receipt proves that a recipient's log includes one of the exporter's envelopes; returns those that do, as
+     * {@code envelope hash + "\n" + recipient}.
+     */
+    Set<String> receipts(JsonNode receipts, String exporter, Map<String, Envelope> byHash) {
+        Set<String> delivered = new HashSet<>();
         checks.add("receipt order", Ordering.strictlyIncreasing(receipts, j -> j.path("envelope").asText() + "\n" + j.path("log").asText()), "by envelope and recipient");
         int verified = 0, total = 0;
         for (JsonNode r : receipts) {
@@ -114,11 +118,13 @@ final class LogChecks {
             try {
                 receipt(byHash.get(h), h, exporter, log, r.path("tlog_proof").asText());
                 verified++;
+                delivered.add(h + "\n" + log);
             } catch (Exception ex) {
                 checks.add("receipt from " + log + " for " + Checks.abbreviate(h), false, ex.getMessage());
             }
         }
         checks.add("receipts", verified == total, verified + " of " + total + " receipts prove the recipient logged the envelope");
+        return delivered;
     }
 
     private void receipt(Envelope e, String hash, String exporter, String log, String tlogProof) throws Exception {

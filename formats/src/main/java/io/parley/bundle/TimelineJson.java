@@ -29,6 +29,7 @@ public final class TimelineJson {
             x.put("answer_status", t.answerStatusOf(r.party(), now).wire());
             decision(x, t, r);
         });
+        NormsJson.evaluate(o, t, now);
         return o;
     }
 
@@ -75,6 +76,7 @@ public final class TimelineJson {
         put(o, "answered_at", t.answeredAt());
         if (t.answeredBy() != null) o.put("answered_by", t.answeredBy());
         put(o, "closed_at", t.closedAt());
+        NormsJson.facts(o, t.norms());
         ArrayNode events = o.putArray("events");
         for (CaseTimeline.Event e : t.events()) {
             events.addObject().put("at", e.at().toString()).put("from", e.from()).put("kind", e.kind().wire()).put("hash", e.hash()).put("summary", e.summary());

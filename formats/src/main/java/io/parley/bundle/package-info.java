@@ -6,7 +6,8 @@
  * <p>Format: one JSON object with the party cards, the channel charter and every member's signature of it, the
  * case's envelopes (and, for TLP:RED envelopes of other conversations inside a chain stretch, only their senders'
  * signed withheld notices), the contiguous chain segment per sender, each node's log checkpoints with inclusion and
- * consistency proofs and witness cosignatures, and the receipts. {@link io.parley.bundle.TimelineJson} writes the
+ * consistency proofs and witness cosignatures, the receipts, and ({@code silence}, when a deadline was missed) per party
+ * and missed deadline either a silence proof or the reason there is none ({@link io.parley.bundle.SilenceChecks}). {@link io.parley.bundle.TimelineJson} writes the
  * recomputed timeline.
  *
  * <p>Invariant: the verifier trusts nothing in the bundle but the keys in the party cards it carries (whose

@@ -38,7 +38,7 @@ import io.parley.envelope.Tlp;
 public record CaseTimeline(String caseId, String channel, String openedBy, String openingHash, Kind kind, String requestType,
                            Priority priority, Tlp tlp, String summary, Instant openedAt, Instant ackDue, Instant answerDue,
                            CaseState state, Instant ackedAt, String ackedBy, Instant answeredAt, String answeredBy,
-                           Instant closedAt, Map<String, Response> responses, List<Event> events, List<String> addressedParties,
+                           Instant closedAt, Map<String, Response> responses, List<Event> events, List<String> addressedParties, CaseNorms norms,
                            boolean exercise) {
 
     /**
@@ -129,7 +129,7 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
         String summary = summary(openingBody, null);
         return Optional.of(new CaseTimeline(caseId, o.channel(), o.from(), opening.hash(), o.kind(), requestType, o.priority(), o.tlp(),
                 summary, openedAt, openedAt.plus(d.ack()), openedAt.plus(d.answer()), state, ackedAt, ackedBy, answeredAt, answeredBy,
-                closedAt, responses, events, addressed(o, charter), exercise(openingBody)));
+                closedAt, responses, events, addressed(o, charter), CaseNorms.of(opening, sorted, charter), exercise(openingBody)));
     }
 
     /**

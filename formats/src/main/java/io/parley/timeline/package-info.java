@@ -4,6 +4,8 @@
  * <p>{@link io.parley.timeline.CaseTimeline} takes a case's envelopes and the charter in force and returns the case's
  * state ({@link io.parley.timeline.CaseState}), its events, and every deadline with whether it was met or missed
  * ({@link io.parley.timeline.DeadlineStatus}). It reads no clock but the one passed in, no database and no network.
+ * {@link io.parley.timeline.Silence} says, as purely, which parties missed a deadline and whether a stretch of a party's
+ * chain proves it sent no response in time.
  *
  * <p>Invariant: every member node and the offline verifier compute the same timeline from the same envelopes, because
  * they run this same code on the signed {@code created} times; the server's {@code cases} table is only a projection
@@ -13,5 +15,12 @@
  * list) are read by one rule that a node applies before signing its own ack and before accepting a peer's, and that
  * the timeline applies again, so a decision that is ill-formed, comes from the opener or from a member the case does
  * not address moves no deadline anywhere, the offline verifier included.
+ *
+ * <p>What a case says about norms ({@link io.parley.timeline.CaseNorms}: its incident category, the charter
+ * commitments it cites, and a preservation request's {@link io.parley.timeline.PreservationHold}) is read from the
+ * envelopes by the same rules on every node and in the verifier. Those rules are lenient where the node's own checks
+ * before signing are strict (a citation the charter does not list is ignored, a hold shorter than 60 days holds for
+ * 60, an extension by anyone but the opener changes nothing), so a dishonest member's envelope is on record and moves
+ * nothing, and no rule depends on the version of the catalogues shipped with Parley.
  */
 package io.parley.timeline;

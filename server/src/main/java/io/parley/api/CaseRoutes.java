@@ -16,6 +16,7 @@ import io.javalin.http.Context;
 import io.parley.bundle.TimelineJson;
 import io.parley.cases.CaseBook;
 import io.parley.cases.CaseKey;
+import io.parley.cases.NormsReport;
 import io.parley.cases.ResponsivenessReport;
 import io.parley.charter.Charter;
 import io.parley.envelope.Kind;
@@ -50,6 +51,7 @@ final class CaseRoutes {
         app.post("/api/v1/cases/{id}/{action}", this::act);
         app.get("/api/v1/cases/{id}/evidence", this::evidence);
         app.get("/api/v1/reports/responsiveness", this::report);
+        app.get("/api/v1/reports/norms", this::normsReport);
         app.get("/api/v1/reason-codes", this::reasonCodes);
     }
 
@@ -75,6 +77,8 @@ final class CaseRoutes {
                 .put("priority", t.priority().wire()).put("tlp", t.tlp().wire()).put("opened_by", t.openedBy()).put("opened_at", t.openedAt().toString());
         if (t.requestType() != null) o.put("request_type", t.requestType());
         if (t.summary() != null) o.put("summary", t.summary());
+        if (t.norms().category() != null) o.put("category", t.norms().category());
+        if (t.norms().hold() != null) o.put("hold_until", t.norms().hold().until().toString());
         ObjectNode d = o.putObject("deadlines");
         d.putObject("ack").put("due", t.ackDue().toString()).put("status", t.ackStatus(now).wire());
         if (t.needsAnswer()) d.putObject("answer").put("due", t.answerDue().toString()).put("status", t.answerStatus(now).wire());
@@ -192,7 +196,10 @@ final class CaseRoutes {
         });
     }
 
-    private void report(Context ctx) {
+    /** What a report covers: a channel's charter, the period [from, to) its query names (default: 30 days to now), and its cases. */
+    private record Period(Charter charter, Instant from, Instant to, Instant now, List<CaseTimeline> timelines) {}
+
+    private Period period(Context ctx) {
         String channel = ctx.queryParam("channel");
         if (channel == null) throw ProblemException.badRequest("bad-query-parameter", "query parameter 'channel' is required");
         Charter charter = node.channels().charter(channel)
@@ -203,19 +210,35 @@ final class CaseRoutes {
         if (!from.isBefore(to)) throw ProblemException.badRequest("bad-query-parameter", "'from' must be before 'to'");
         List<CaseTimeline> timelines = new ArrayList<>();
         for (CaseKey key : cases.ids(channel, null, 100_000)) cases.timeline(key).ifPresent(timelines::add);
+        return new Period(charter, from, to, now, timelines);
+    }
+
+    private void report(Context ctx) {
+        Period p = period(ctx);
+        Charter charter = p.charter();
         Map<String, io.parley.store.LinkStore.Link> links = new HashMap<>();
         Map<String, List<io.parley.store.LinkStore.Outage>> outages = new HashMap<>();
         for (Charter.Member m : charter.members()) {
             federation.links().link(m.origin()).ifPresent(l -> links.put(m.origin(), l));
             outages.put(m.origin(), federation.links().outages(m.origin()));
         }
-        ResponsivenessReport r = ResponsivenessReport.compute(charter, timelines, from, to, now, links, outages)
-                .withContactsOverdue(new io.parley.practice.ContactConfirmations(node, new io.parley.practice.PracticeStore(node.db())).overdue(channel, now));
+        ResponsivenessReport r = ResponsivenessReport.compute(charter, p.timelines(), p.from(), p.to(), p.now(), links, outages)
+                .withContactsOverdue(new io.parley.practice.ContactConfirmations(node, new io.parley.practice.PracticeStore(node.db())).overdue(charter.channel(), p.now()));
         if ("csv".equals(ctx.queryParam("format"))) {
             ctx.contentType("text/csv; charset=utf-8").result(r.toCsv());
         } else {
-            ApiRoutes.json(ctx, 200, r.toJson());
+            ObjectNode o = r.toJson();
+            NormsReport.compute(charter, p.timelines(), p.from(), p.to(), p.now()).addTo(o);
+            ApiRoutes.json(ctx, 200, o);
         }
+    }
+
+    /** Requests per commitment and how they were answered, and cases per incident category: JSON, or CSV with {@code format=csv}. */
+    private void normsReport(Context ctx) {
+        Period p = period(ctx);
+        NormsReport r = NormsReport.compute(p.charter(), p.timelines(), p.from(), p.to(), p.now());
+        if ("csv".equals(ctx.queryParam("format"))) ctx.contentType("text/csv; charset=utf-8").result(r.toCsv());
+        else ApiRoutes.json(ctx, 200, r.toJson());
     }
 
     private static Instant instant(Context ctx, String name, Instant fallback) {

@@ -90,6 +90,7 @@ public final class HttpServer implements AutoCloseable {
         new AuditRoutes(node).register(app);
         new ContactRoutes(node).register(app);
         new CaseRoutes(node, cases, federation).register(app);
+        new NormsRoutes().register(app);
         new io.parley.taxii.EvidenceExchange(node).register(app);
         new TokenRoutes(node).register(app);
         app.start();

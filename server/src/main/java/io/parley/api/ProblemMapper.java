@@ -57,6 +57,7 @@ public final class ProblemMapper {
                 case CHARTER -> Problem.field(422, "invalid-charter", "Invalid charter", f.field(), f.getMessage());
                 case ENVELOPE -> Problem.field(422, "invalid-field", "Invalid fields", f.field(), f.getMessage());
             };
+            case Refusal r when r.field() != null -> Problem.field(r.status(), r.code(), Problem.title(r.status()), r.field(), r.getMessage());
             case Refusal r -> Problem.of(r.status(), r.code(), Problem.title(r.status()), r.getMessage());
             case CaseBundle.MissingNotice m -> Problem.of(409, "notice-missing", "Conflict", m.getMessage());
             case OutgoingCheck.Refused r -> withErrors(Problem.of(422, r.code(), "Refused before signing", r.getMessage()), r.faults());

@@ -29,6 +29,7 @@ final class Views {
         o.put("id", c.channel());
         o.put("state", state);
         o.set("charter", c.toJson());
+        o.set("commitments", NormsRoutes.commitments(c));
         return o;
     }
 

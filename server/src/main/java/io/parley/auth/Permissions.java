@@ -31,7 +31,8 @@ public final class Permissions {
             "GET /api/v1/cases/{id}", ChannelFrom.CASE_PATH,
             "GET /api/v1/cases/{id}/evidence", ChannelFrom.CASE_PATH,
             "GET /api/v1/cases", ChannelFrom.CHANNEL_QUERY,
-            "GET /api/v1/reports/responsiveness", ChannelFrom.CHANNEL_QUERY);
+            "GET /api/v1/reports/responsiveness", ChannelFrom.CHANNEL_QUERY,
+            "GET /api/v1/reports/norms", ChannelFrom.CHANNEL_QUERY);
 
     static {
         // public and node-to-node
@@ -55,7 +56,7 @@ public final class Permissions {
                 "/api/v1/cases", "/api/v1/cases/{id}", "/api/v1/cases/{id}/evidence", "/api/v1/reports/responsiveness",
                 "/api/v1/evidence/{sha256}", "/api/v1/evidence/{sha256}/misp", "/api/v1/evidence/{sha256}/iodef",
                 "/api/v1/correlations/indicator", "/api/v1/cases/{id}/correlations", "/api/v1/evidence-mismatches",
-                "/api/v1/reason-codes"}) {
+                "/api/v1/reason-codes", "/api/v1/commitments", "/api/v1/taxonomy", "/api/v1/reports/norms"}) {
             put("GET " + path, Global.READ);
         }
         // API: acting

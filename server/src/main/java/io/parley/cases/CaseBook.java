@@ -142,6 +142,7 @@ public final class CaseBook {
     /** As {@link #open(String, Kind, Priority, Tlp, ObjectNode)} on behalf of local account {@code author} (null: the node itself). */
     public CaseTimeline open(String channel, Kind kind, Priority priority, Tlp tlp, ObjectNode body, String author) {
         checkOpening(kind, body);
+        node.channels().charter(channel).ifPresent(c -> NormsCheck.opening(c, kind, body));
         String caseId = newCaseId();
         Verdict v = node.composer().compose(new Composer.Draft(channel, kind, caseId, priority, tlp, body, author));
         if (v instanceof Verdict.Rejected r) throw new CaseException(r.reason().httpStatus(), r.reason().code(), r.reason().detail());
@@ -169,6 +170,7 @@ public final class CaseBook {
         if ((kind == Kind.ACK || kind == Kind.ANSWER || kind == Kind.PONG) && t.openedBy().equals(node.origin())) {
             throw new CaseException(409, "own-case", "a case is acknowledged and answered by the other side, not by its opener");
         }
+        NormsCheck.response(t, node.origin(), kind, body, node.now());
         if (kind == Kind.ACK) body = decided(body, node.now());
         Verdict v = node.composer().compose(new Composer.Draft(t.channel(), kind, caseId, t.priority(), t.tlp(), addressed(node, t, body), author));
         if (v instanceof Verdict.Rejected r) throw new CaseException(r.reason().httpStatus(), r.reason().code(), r.reason().detail());

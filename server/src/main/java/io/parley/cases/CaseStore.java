@@ -9,7 +9,8 @@ import io.parley.timeline.CaseTimeline;
 
 /**
  * The {@code cases} projection (one row per case and channel, derived from the case's envelopes so that lists and
- * the deadline clock need not replay every case) and the {@code escalations} record of the rungs this node fired.
+ * the deadline clock need not replay every case), the {@code escalations} record of the rungs this node fired, and the
+ * {@code hold_reminders} this node sent before preservation holds end.
  * The envelopes stay the truth: a row can always be computed again from them.
  *
  * <p>Contract, the same on SQLite and PostgreSQL: every write is one statement in its own transaction, so it is
@@ -83,6 +84,16 @@ public final class CaseStore {
     public boolean recordEscalation(String channel, String caseId, String deadline, int rung, Instant firedAt, String envelopeHash) {
         return db.update("INSERT INTO escalations (channel, case_id, deadline, rung, fired_at, envelope_hash) VALUES (?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT DO NOTHING", channel, caseId, deadline, rung, firedAt.toEpochMilli(), envelopeHash) == 1;
+    }
+
+    /**
+     * Records that this node reminds its people, {@code daysBefore} days ahead, of the end at {@code holdUntil} of the
+     * preservation hold of a case. Idempotent: true only for the call that recorded it, which then sends the reminder;
+     * a hold extended to a new end gets reminders of its own.
+     */
+    public boolean recordHoldReminder(String channel, String caseId, Instant holdUntil, int daysBefore, Instant sentAt) {
+        return db.update("INSERT INTO hold_reminders (channel, case_id, hold_until, days_before, sent_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                channel, caseId, holdUntil.toEpochMilli(), daysBefore, sentAt.toEpochMilli()) == 1;
     }
 
     private static CaseKey key(java.sql.ResultSet rs) throws java.sql.SQLException {

@@ -24,7 +24,8 @@ import io.parley.worker.Worker;
  * charter's escalation ladder fires at {@code due + rung.after}: this node signs an {@code escalate} envelope to the
  * channel and notifies locally. Which rungs fired is derived again from our own escalate envelopes after a restart,
  * so a restart neither loses nor repeats an escalation. Every node runs its own clock on the same signed times, so
- * all members see the same misses.
+ * all members see the same misses. For a case this node opened, each party that let a deadline pass is pinged once
+ * ({@link SilencePins}) so that the case bundle can prove its silence.
  */
 public final class DeadlineClock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeadlineClock.class);
@@ -32,16 +33,26 @@ public final class DeadlineClock implements AutoCloseable {
     private final Node node;
     private final CaseBook cases;
     private final Notifier notifier;
+    private final SilencePins pins;
+    private final HoldReminders holds;
     private final Worker worker;
 
     public DeadlineClock(Node node, CaseBook cases, Notifier notifier, Duration interval) {
         this.node = node;
         this.cases = cases;
         this.notifier = notifier;
+        this.pins = new SilencePins(node);
+        this.holds = new HoldReminders(cases, notifier);
         this.worker = Worker.named("parley-deadlines").every(interval).random(node.random()).log(LOG).start(() -> {
             tick();
+            remindHolds();
             return Worker.IDLE;
         });
+    }
+
+    /** One pass of the preservation hold reminders at the node's current time; returns how many this call sent. */
+    public synchronized int remindHolds() {
+        return holds.tick(node.now());
     }
 
     /** One pass over every unfinished case at the node's current time; returns how many rungs fired. */
@@ -56,6 +67,7 @@ public final class DeadlineClock implements AutoCloseable {
                 if (charter == null || charter.member(node.origin()).isEmpty()) continue;
                 if (t.ackStatus(now) == DeadlineStatus.MISSED && t.ackedAt() == null) fired += escalate(t, charter, "ack", t.ackDue(), now);
                 if (t.answerStatus(now) == DeadlineStatus.MISSED && t.answeredAt() == null) fired += escalate(t, charter, "answer", t.answerDueInForce(), now);
+                pins.pin(t, charter, now);
             } catch (Throwable e) {
                 // One case that cannot be judged (whatever a peer put in it) never stops the others' deadlines.
                 LOG.warn("deadline check of case {} failed: {}", key, e.toString());
@@ -91,6 +103,11 @@ public final class DeadlineClock implements AutoCloseable {
                 .filter(e -> e.kind() == Kind.ESCALATE && e.from().equals(node.origin()))
                 .map(e -> e.body()) // a copy per call (envelopes are immutable): read it once
                 .anyMatch(b -> deadline.equals(b.path("deadline").asText()) && b.path("rung").asInt(-1) == rung);
+    }
+
+    /** The automatic pings that pin silent parties' chains after our cases' deadlines. */
+    public SilencePins pins() {
+        return pins;
     }
 
     @Override

@@ -41,6 +41,9 @@ import io.parley.transparency.StoredCheckpoint;
  * <li>{@code logs}: for this node's log, its newest (cosigned) checkpoint, the first checkpoint that covered the case
  * and a consistency proof between them, and an inclusion proof of every envelope; for each recipient, the receipts it
  * returned (its signed checkpoint plus an inclusion proof, C2SP tlog-proof);</li>
+ * <li>{@code silence} (only when a party let a deadline of a case we opened pass): per party and missed deadline, the
+ * stretch {@code first..last} of its chain (widening its segment) up to its pin, and the first cosigned checkpoint that
+ * holds the pin with the pin's inclusion proof, or {@code not_provable} with the reason ({@link SilenceProofs});</li>
  * <li>{@code timeline}: the case as this node computes it, which the verifier recomputes and compares;</li>
  * <li>{@code sig}: the exporter's signature over the RFC 8785 form of everything else.</li>
  * </ul>
@@ -103,6 +106,9 @@ public final class CaseBundle {
             span.merge(s.envelope().from(), new long[] {s.envelope().seq(), s.envelope().seq()},
                     (x, y) -> new long[] {Math.min(x[0], y[0]), Math.max(x[1], y[1])});
         }
+        // a party that let a deadline pass: its chain from before the request to its pin, where this node can prove it
+        StoredCheckpoint latest = node.log().latest().orElseThrow(() -> new IllegalStateException("the log has no checkpoint yet"));
+        List<SilenceProofs.Entry> silence = silenceProofs(node, outbox, caseId, caseEnvelopes, charter, exportedAt, latest, inCase, span);
         List<StoredEnvelope> segmentEnvelopes = new ArrayList<>();
         List<io.parley.envelope.WithheldNotice> notices = new ArrayList<>();
         for (var e : span.entrySet()) {
@@ -132,6 +138,7 @@ public final class CaseBundle {
         }
         ArrayNode segments = b.putArray("segments");
         span.forEach((from, r) -> segments.addObject().put("from", from).put("first", r[0]).put("last", r[1]));
+        if (!silence.isEmpty()) b.set("silence", SilenceProofs.toJson(node, silence));
         ArrayNode envelopes = b.putArray("envelopes");
         segmentEnvelopes.stream()
                 .sorted(java.util.Comparator.comparing((StoredEnvelope s) -> s.envelope().from()).thenComparingLong(s -> s.envelope().seq()))
@@ -145,7 +152,6 @@ public final class CaseBundle {
         // this node's log: newest checkpoint, first checkpoint covering the case, consistency, inclusion of everything
         ObjectNode logs = b.putObject("logs");
         ObjectNode own = logs.putObject(node.origin());
-        StoredCheckpoint latest = node.log().latest().orElseThrow(() -> new IllegalStateException("the log has no checkpoint yet"));
         long maxIndex = -1, minIndex = Long.MAX_VALUE;
         ArrayNode inclusions = own.putArray("inclusions");
         Map<Long, String> byIndex = new TreeMap<>();
@@ -160,15 +166,22 @@ public final class CaseBundle {
             inc.set("proof", hashes(node.log().inclusionProof(e.getKey(), latest.size())));
         }
         ArrayNode checkpoints = own.putArray("checkpoints");
-        if (maxIndex >= 0) {
-            StoredCheckpoint first = node.log().store().firstCheckpointCovering(maxIndex).orElse(latest);
-            if (first.size() < latest.size()) {
-                checkpoints.add(node.log().withCosignatures(first).encode());
-                ObjectNode cons = own.putArray("consistency").addObject().put("old", first.size()).put("new", latest.size());
-                cons.set("proof", hashes(node.log().consistencyProof(first.size(), latest.size())));
+        // the first checkpoint that covered the case, each silence proof's pin checkpoint, the newest; each consistent with the next
+        java.util.TreeMap<Long, StoredCheckpoint> shown = new java.util.TreeMap<>();
+        shown.put(latest.size(), latest);
+        if (maxIndex >= 0) node.log().store().firstCheckpointCovering(maxIndex).ifPresent(first -> shown.putIfAbsent(first.size(), first));
+        for (SilenceProofs.Entry e : silence) {
+            if (e instanceof SilenceProofs.Proof p) node.log().store().checkpoint(p.checkpoint()).ifPresent(cp -> shown.putIfAbsent(cp.size(), cp));
+        }
+        shown.headMap(latest.size(), true).values().forEach(cp -> checkpoints.add(node.log().withCosignatures(cp).encode()));
+        List<Long> sizes = new ArrayList<>(shown.headMap(latest.size(), true).keySet());
+        if (sizes.size() > 1) {
+            ArrayNode consistency = own.putArray("consistency");
+            for (int i = 1; i < sizes.size(); i++) {
+                ObjectNode cons = consistency.addObject().put("old", sizes.get(i - 1)).put("new", sizes.get(i));
+                cons.set("proof", hashes(node.log().consistencyProof(sizes.get(i - 1), sizes.get(i))));
             }
         }
-        checkpoints.add(node.log().withCosignatures(latest).encode());
 
         // recipients' receipts for our envelopes
         ArrayNode receipts = b.putArray("receipts");
@@ -189,6 +202,22 @@ public final class CaseBundle {
         byte[] sig = node.key().sign(Jcs.canonicalize(b));
         b.put("sig", Base64.getEncoder().encodeToString(sig));
         return b;
+    }
+
+    /** The silence proofs of the case (see {@link SilenceProofs}); they widen {@code span} by each proven stretch. */
+    private static List<SilenceProofs.Entry> silenceProofs(Node node, OutboxStore outbox, String caseId, List<StoredEnvelope> caseEnvelopes, Charter charter,
+                                                         java.time.Instant now, StoredCheckpoint latest, java.util.Set<String> inCase, Map<String, long[]> span) {
+        List<CaseTimeline.Item> items = caseEnvelopes.stream().map(s -> new CaseTimeline.Item(s.envelope(), s.hash())).toList();
+        CaseTimeline t = CaseTimeline.of(caseId, items, charter).orElse(null);
+        if (t == null) return List.of();
+        if (!t.openedBy().equals(node.origin())) return List.of();
+        List<SilenceProofs.Entry> entries = SilenceProofs.plan(node, outbox, t, charter, now, latest, inCase, span);
+        for (SilenceProofs.Entry e : entries) {
+            if (e instanceof SilenceProofs.Proof p) {
+                span.merge(p.window().party(), new long[] {p.first(), p.last()}, (x, y) -> new long[] {Math.min(x[0], y[0]), Math.max(x[1], y[1])});
+            }
+        }
+        return entries;
     }
 
     /**

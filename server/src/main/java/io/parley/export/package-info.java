@@ -11,5 +11,11 @@
  * signatures; any TLP:RED envelope of another conversation inside a sender's chain stretch is carried only as its
  * sender's signed withheld notice, and when the exporting node has no such notice the export is refused (409
  * {@code notice-missing}) rather than carry the envelope. The marking policy then judges only what is carried in full.
+ *
+ * <p>Provable silence ({@link io.parley.export.SilenceProofs}): for each party that let a deadline of a case this node
+ * opened pass, the bundle carries that party's chain stretch from before the request to its first message signed after
+ * the deadline (other conversations' non-RED messages in it in full, RED ones as notices), the cosigned checkpoint that
+ * holds that message, or the reason it cannot prove the silence yet; it claims a silence only where the offline
+ * verifier, running the same rule ({@link io.parley.timeline.Silence}), finds it proven.
  */
 package io.parley.export;

@@ -1,5 +1,6 @@
 package io.parley.node;
 
+import java.util.List;
 import java.util.Optional;
 
 import io.parley.channel.CharterBook;
@@ -11,6 +12,7 @@ import io.parley.envelope.Tlp;
 import io.parley.envelope.Verdict;
 import io.parley.identity.PartyCard;
 import io.parley.json.Json;
+import io.parley.norms.CommitmentCatalogue;
 
 /**
  * What this node's operator does with channels: propose terms, sign terms others proposed, propose amendments. Each
@@ -28,11 +30,16 @@ public final class ChannelActions {
         public Refused(int status, String code, String message) {
             super(status, code, message);
         }
+
+        Refused(int status, String code, String field, String message) {
+            super(status, code, field, message);
+        }
     }
 
     /** Proposes a new channel: stores the terms as proposed and sends our signed proposal to the other members. */
     public Verdict propose(Charter charter) {
         checkMembers(charter);
+        checkCommitments(charter);
         if (!node.channels().create(charter, CharterBook.PROPOSED, node.now())) {
             throw new Refused(409, "channel-exists", "a channel '" + charter.channel() + "' exists already");
         }
@@ -65,6 +72,7 @@ public final class ChannelActions {
     public Verdict amend(Charter charter) {
         if (!node.charters().active(charter.channel())) throw new Refused(409, "channel-not-active", "channel " + charter.channel() + " is not active");
         checkMembers(charter);
+        checkCommitments(charter);
         return compose(charter.channel(), Json.object().put("action", "amend").set("charter", charter.toJson()));
     }
 
@@ -83,6 +91,20 @@ public final class ChannelActions {
             if (card.isEmpty()) throw invalid("/members", m.origin() + " is not a known peer: add it with 'parley peer add' first");
             if (!card.get().verifierKey().equals(m.key())) throw invalid("/members", "the key given for " + m.origin() + " is not the key we know for it");
         }
+    }
+
+    /**
+     * Terms we propose list only commitments of the catalogue shipped here (or free-form ones): members must be able
+     * to read what they subscribe to. Only what we sign is held to this; charters signed elsewhere, perhaps under a
+     * newer catalogue, still parse and verify.
+     */
+    private static void checkCommitments(Charter charter) {
+        List<String> unknown = CommitmentCatalogue.shipped().unknownIn(charter.practice());
+        if (unknown.isEmpty()) return;
+        String at = unknown.get(0);
+        String id = charter.practice().commitments().get(Integer.parseInt(at.substring(at.lastIndexOf('/') + 1))).id();
+        throw new Refused(400, "unknown-commitment", at, "commitment " + id + " is not in the catalogue (GET /api/v1/commitments lists it);"
+                + " a commitment of your own has an id starting with 'free:' and its text");
     }
 
     private static EnvelopeFormatException invalid(String field, String message) {

@@ -12,6 +12,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.parley.auth.Passwords;
 import io.parley.charter.Charter;
 import io.parley.charter.Level;
@@ -173,7 +175,41 @@ public final class DemoNetwork implements AutoCloseable {
                 Json.object().put("summary", "Seen here too").put("text", "We see the same sources; filtering at our IXP from 07:00 UTC.").put("lang", "en")));
         seedCases(nodes);
         seedDeclined(nodes);
+        seedNorms(nodes);
         seedExercise(nodes);
+        seedSilenceDrill(nodes);
+    }
+
+    /** What the members of the demo's trilateral line subscribe to: two UN norms, OSCE consultations, Budapest preservation. */
+    private static final io.parley.charter.Practice DEMO_COMMITMENTS = new io.parley.charter.Practice(null, List.of(
+            new io.parley.charter.Practice.Commitment("un-gge-2015:13f", null), new io.parley.charter.Practice.Commitment("un-gge-2015:13h", null),
+            new io.parley.charter.Practice.Commitment("osce-cbm:3", null), new io.parley.charter.Practice.Commitment("budapest:29", null),
+            new io.parley.charter.Practice.Commitment("free:no-election-interference", "Neither side targets the other's election infrastructure.")),
+            null, List.of());
+
+    /**
+     * A preservation request (Budapest Art. 29) with its hold running: cert-a asks cert-b to keep the logs of a
+     * compromised mail server for 90 days, citing the charter's commitments and classified by category; cert-b
+     * acknowledges, and cert-a has extended the hold once.
+     */
+    private static void seedNorms(List<NodeServer> nodes) {
+        var a = nodes.get(0).node();
+        var b = nodes.get(1).node();
+        java.time.Instant now = a.now();
+        String id = CaseIds.newId(a.origin(), now);
+        ObjectNode body = Json.object().put("type", "preservation").put("summary", "Preserve logs of the mail server used against our ministry")
+                .put("asked", "Preserve the data below pending our mutual legal assistance request; confirm when done")
+                .put("category", "intrusions/system-compromise").put("hold_days", 90)
+                .put("data", "Authentication and SMTP logs of mail.example.net, 2026-11-20 to 2026-11-23, and the subscriber record of its hosting account")
+                .put("legal_basis", "Budapest Convention art. 29").put("lang", "en");
+        body.putArray("commitments").add("budapest:29").add("un-gge-2015:13h");
+        body.putArray("identifiers").add(Json.object().put("type", "ipv4").put("value", "198.51.100.77")).add(Json.object().put("type", "domain").put("value", "mail.example.net"));
+        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.REQUEST, id, Priority.URGENT, Tlp.AMBER, body), now.minus(Duration.ofDays(20)));
+        awaitQuietly(() -> b.envelopes().inCase("demo-trilateral", id).size() == 1);
+        b.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, id, Priority.URGENT, Tlp.AMBER, Json.object()
+                .put("text", "Preservation ordered at the hosting provider.").put("lang", "en")), now.minus(Duration.ofDays(20)).plus(Duration.ofMinutes(40)));
+        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.UPDATE, id, Priority.URGENT, Tlp.AMBER, Json.object()
+                .put("hold_extend_days", 30).put("text", "Our MLA request is delayed; please keep the data 30 days longer.").put("lang", "en")), now.minus(Duration.ofDays(2)));
     }
 
     /**
@@ -198,8 +234,11 @@ public final class DemoNetwork implements AutoCloseable {
                 .put("decision", "decline").put("reason_code", "outside-mandate")), now.minus(Duration.ofMinutes(25)));
     }
 
-    /** The trilateral line's practice: a human ping exercise every Monday at 10:00 UTC, contacts re-confirmed every 182 days. */
-    static final io.parley.charter.Practice DEMO_PRACTICE = new io.parley.charter.Practice(null, List.of(), Duration.ofDays(182),
+    /**
+     * The trilateral line's practice: its commitments, a human ping exercise every Monday at 10:00 UTC, contacts
+     * re-confirmed every 182 days.
+     */
+    static final io.parley.charter.Practice DEMO_PRACTICE = new io.parley.charter.Practice(null, DEMO_COMMITMENTS.commitments(), Duration.ofDays(182),
             List.of(new io.parley.charter.Practice.PingExercise(java.time.DayOfWeek.MONDAY, java.time.LocalTime.of(10, 0), "human")));
 
     /**
@@ -218,6 +257,34 @@ public final class DemoNetwork implements AutoCloseable {
         b.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, drill, Priority.URGENT, Tlp.GREEN, Json.object()
                 .put("text", "Exercise acknowledged; playing along.").put("lang", "en")), now.minus(Duration.ofMinutes(25)));
         nodes.get(0).contacts().confirm(null);
+    }
+
+    /** The drill line: all three parties, with one-minute acknowledgement and three-minute answer deadlines. */
+    public static final String DRILL_CHANNEL = "demo-drill";
+
+    /**
+     * A case whose silence the bundle proves, live: on a drill line with one-minute deadlines, CERT-A asks the others to
+     * confirm they receive requests; CERT-B acknowledges at once, nobody at MFA-C answers. A minute later the deadline
+     * clock (on the node clock) pins MFA-C's chain with an automatic ping, MFA-C's node pongs, and the case's bundle
+     * ({@code parley export}, then {@code parley verify}) states {@code silent: mfa-c.example sent no acknowledgement ...}.
+     * All three are members because every peer witnesses CERT-A's log, and a bundle accepts cosignatures by members only.
+     */
+    private static void seedSilenceDrill(List<NodeServer> nodes) {
+        NodeServer a = nodes.get(0), b = nodes.get(1), c = nodes.get(2);
+        Charter drill = charter(DRILL_CHANNEL, "Drill line (one-minute deadlines)", Level.TECHNICAL, Tlp.AMBER, nodes);
+        Map<Priority, Charter.Deadlines> minutes = new EnumMap<>(Priority.class);
+        for (Priority p : Priority.values()) minutes.put(p, new Charter.Deadlines(Duration.ofMinutes(1), Duration.ofMinutes(3)));
+        Charter terms = new Charter(drill.channel(), drill.title(), drill.level(), drill.members(), minutes, drill.tlpCeiling(), List.of());
+        a.node().channelActions().propose(terms);
+        for (NodeServer m : List.of(b, c)) {
+            awaitQuietly(() -> m.node().channels().charter(DRILL_CHANNEL).isPresent());
+            m.node().channelActions().sign(DRILL_CHANNEL, terms.hash());
+        }
+        awaitQuietly(() -> nodes.stream().allMatch(n -> n.node().charters().active(DRILL_CHANNEL)));
+        String id = a.cases().open(DRILL_CHANNEL, Kind.REQUEST, Priority.FLASH, Tlp.AMBER, Json.object().put("type", "consultation")
+                .put("summary", "Drill: confirm you receive requests on this line").put("asked", "Acknowledge within one minute").put("lang", "en")).caseId();
+        awaitQuietly(() -> b.cases().timeline(DRILL_CHANNEL, id).isPresent());
+        b.cases().respond(DRILL_CHANNEL, id, Kind.ACK, Json.object().put("text", "CERT-B duty officer here.").put("lang", "en"));
     }
 
     /**

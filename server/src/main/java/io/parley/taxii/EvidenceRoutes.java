@@ -72,7 +72,8 @@ final class EvidenceRoutes {
     private void caseCorrelations(Context ctx) {
         String id = ctx.pathParam("id");
         String channel = CaseBook.channelOf(node.caseStore(), id, ctx.queryParam("channel")).orElse(null);
-        json(ctx, 200, evidence.correlation().caseCorrelations(user(ctx), channel, id));
+        LocalUser reader = user(ctx);
+        json(ctx, 200, new CorrelationCategories(node).addTo(evidence.correlation().caseCorrelations(reader, channel, id), reader));
     }
 
     private LocalUser user(Context ctx) {

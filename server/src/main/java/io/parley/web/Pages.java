@@ -336,9 +336,17 @@ final class Pages {
                         b.path("contact").isTextual() ? b.path("contact").asText() : null, dueAt != null ? Fmt.time(dueAt) : due));
             }
         }
+        for (StoredEnvelope s : io.parley.cases.SilencePins.sentFor(node, t.channel(), t.caseId())) {
+            JsonNode b = s.envelope().body();
+            String deadline = b.path("deadline").asText("?");
+            Instant due = deadline.equals("ack") ? t.ackDue() : t.answerDue();
+            escalations.add(new Escalation(Fmt.seconds(s.envelope().createdAt()), party(s.envelope().from()), deadline, "pin",
+                    "automatic ping to " + b.path("to").asText() + ": its answer pins its chain, so the evidence bundle can prove its silence", null, Fmt.time(due)));
+        }
         boolean member = charter.flatMap(c -> c.member(node.origin())).isPresent();
         String title = charter.map(Charter::title).orElse(t.channel());
-        return Optional.of(new CasePage(layout, row(t), title, fields, responses, timeline, escalations, member ? actions(t) : List.of(), member));
+        return Optional.of(new CasePage(layout, row(t), title, fields, responses, timeline, escalations, member ? actions(t) : List.of(), member,
+                NormsView.of(t, charter.orElse(null), now)));
     }
 
     /** The decision a party signed, for the page; null when it made none (an ack from before decisions is an accept). */
@@ -447,7 +455,7 @@ final class Pages {
         boolean member = c.member(node.origin()).isPresent();
         return Optional.of(new ChannelPage(layout, channelRow(c), terms(c), ladder(c), members, pendingTerms,
                 pending.map(p -> Fmt.tlpLabel(p.tlpCeiling())).orElse(null), rows, report, Fmt.time(from), Fmt.time(to), csv, member,
-                exerciseReport, pings, contactsEvery, contactLines(id)));
+                NormsView.commitments(c), NormsView.report(c, timelines, from, to, now), exerciseReport, pings, contactsEvery, contactLines(id)));
     }
 
     private List<ReportRow> reportRows(List<ResponsivenessReport.Row> rows) {
@@ -506,6 +514,7 @@ final class Pages {
             priorities.add(new Option(p.wire(), Fmt.label(p.wire()) + " (ack " + Fmt.duration(d.ack()) + ", answer " + Fmt.duration(d.answer()) + ")"));
         }
         List<Option> types = new TreeSet<>(CaseBook.REQUEST_TYPES).stream().map(t -> new Option(t, Fmt.label(t))).toList();
-        return new NewCase(layout, c.channel(), c.title(), c.tlpCeiling(), tlps, priorities, types, form, error, errorField);
+        return new NewCase(layout, c.channel(), c.title(), c.tlpCeiling(), tlps, priorities, types, form, error, errorField,
+                NormsView.categories(), NormsView.commitments(c));
     }
 }

@@ -90,7 +90,7 @@ public final class WebModel {
     public record Action(String name, String label, boolean danger) {}
 
     public record CasePage(Layout layout, CaseRow c, String channelTitle, List<Field> fields, List<Response> responses, List<Entry> timeline,
-                           List<Escalation> escalations, List<Action> actions, boolean member) {}
+                           List<Escalation> escalations, List<Action> actions, boolean member, NormsView.Case norms) {}
 
     public record Term(String priority, String ack, String answer) {}
 
@@ -104,22 +104,23 @@ public final class WebModel {
 
     public record ChannelPage(Layout layout, ChannelRow channel, List<Term> terms, List<Rung> ladder, List<Member> members,
                               List<Term> pendingTerms, String pendingCeiling, List<CaseRow> cases, List<ReportRow> report, String reportFrom,
-                              String reportTo, String csvHref, boolean member, List<ReportRow> exerciseReport,
-                              List<PingSchedule> pingExercises, String contactsEvery, List<ContactLine> contacts) {}
+                              String reportTo, String csvHref, boolean member, List<Option> commitments, NormsView.Report normsReport,
+                              List<ReportRow> exerciseReport, List<PingSchedule> pingExercises, String contactsEvery, List<ContactLine> contacts) {}
 
     /** The values of the new-case form, kept when it is shown again with an error. */
     public record CaseForm(String kind, String priority, String tlp, String type, String summary, String asked, String sectors,
                            String systems, String windowFrom, String windowTo, String indicators, String legalBasis, String text, String lang,
-                           String recipients) {
+                           String recipients, String category, String disarmTechnique, List<String> commitments, String holdDays, String data,
+                           String identifiers) {
         public static CaseForm blank(Tlp defaultTlp) {
-            return new CaseForm("request", "routine", defaultTlp.wire(), "", "", "", "", "", "", "", "", "", "", "en", "");
+            return new CaseForm("request", "routine", defaultTlp.wire(), "", "", "", "", "", "", "", "", "", "", "en", "", "", "", List.of(), "", "", "");
         }
     }
 
     public record Option(String value, String label) {}
 
     public record NewCase(Layout layout, String channel, String channelTitle, Tlp ceiling, List<Option> tlps, List<Option> priorities,
-                          List<Option> types, CaseForm form, String error, String errorField) {}
+                          List<Option> types, CaseForm form, String error, String errorField, List<Option> categories, List<Option> commitments) {}
 
     /** The admin's accounts page: every account with its role, channel grants and state. */
     public record Users(Layout layout, List<io.parley.store.UserStore.Account> accounts) {}

@@ -433,7 +433,9 @@ public final class WebRoutes {
         Charter c = charter(ctx.pathParam("id"));
         CaseForm f = new CaseForm(value(ctx, "kind"), value(ctx, "priority"), value(ctx, "tlp"), value(ctx, "type"), value(ctx, "summary"),
                 value(ctx, "asked"), value(ctx, "sectors"), value(ctx, "systems"), value(ctx, "window_from"), value(ctx, "window_to"),
-                value(ctx, "indicators"), value(ctx, "legal_basis"), value(ctx, "text"), value(ctx, "lang"), value(ctx, "recipients"));
+                value(ctx, "indicators"), value(ctx, "legal_basis"), value(ctx, "text"), value(ctx, "lang"), value(ctx, "recipients"),
+                value(ctx, "category"), value(ctx, "disarm_technique"), ctx.formParams("commitments"), value(ctx, "hold_days"), value(ctx, "data"),
+                value(ctx, "identifiers"));
         try {
             Kind kind = switch (f.kind()) {
                 case "request" -> Kind.REQUEST;
@@ -477,13 +479,33 @@ public final class WebRoutes {
             if (tlp == Tlp.RED && recipients.isEmpty()) {
                 throw new FormError("recipients", "TLP:RED goes only to named recipients: list the members it is for.");
             }
+            if (!f.category().isEmpty()) body.put("category", f.category());
+            if (!f.disarmTechnique().isEmpty()) body.put("disarm_technique", f.disarmTechnique());
+            if (!f.commitments().isEmpty()) strings(body.putArray("commitments"), f.commitments());
+            if (kind == Kind.REQUEST && "preservation".equals(f.type())) {
+                if (!f.holdDays().isEmpty()) {
+                    try {
+                        body.put("hold_days", Integer.parseInt(f.holdDays()));
+                    } catch (NumberFormatException e) {
+                        throw new FormError("hold_days", "Give the hold in whole days (at least 60).");
+                    }
+                }
+                if (!f.data().isEmpty()) body.put("data", f.data());
+                var ids = body.putArray("identifiers");
+                for (String line : list(f.identifiers())) {
+                    int colon = line.indexOf(':');
+                    if (colon <= 0) throw new FormError("identifiers", "Write each identifier as type: value, e.g. ipv4: 192.0.2.1");
+                    ids.addObject().put("type", line.substring(0, colon).strip()).put("value", line.substring(colon + 1).strip());
+                }
+                if (ids.isEmpty()) body.remove("identifiers");
+            }
             CaseTimeline t;
             try {
                 t = cases.open(c.channel(), kind, priority, tlp, body, s.user());
-            } catch (EnvelopeFormatException | CaseException e) {
+            } catch (EnvelopeFormatException | io.parley.node.Refusal e) {
                 // shown beside the form, which keeps what was typed, with the status every edge gives this refusal
-                String field = e instanceof EnvelopeFormatException fe && fe.field() != null
-                        ? fe.field().replaceFirst("^/body/", "").replace('/', '_') : null;
+                String pointer = e instanceof EnvelopeFormatException fe ? fe.field() : ((io.parley.node.Refusal) e).field();
+                String field = pointer != null ? pointer.replaceFirst("^/body/", "").replaceFirst("/[0-9]+$", "").replace('/', '_') : null;
                 throw new FormError(field, e.getMessage(), status(ProblemMapper.of(e)));
             }
             seeOther(ctx, Fmt.caseHref(t.caseId(), t.channel(), null) + "&done=opened");

@@ -72,6 +72,14 @@ public class DemoNetworkTest {
             }
             assertTrue(TestNodes.eventually(15, () -> a.node().envelopes().inCase("demo-trilateral", overdueId).stream()
                     .anyMatch(s -> s.envelope().kind() == Kind.ESCALATE)), "the overdue case was escalated");
+            // the seeded preservation request: a hold running 90 + 30 days, citing two of the charter's commitments, categorised
+            String held = seeded(a, "Preserve logs of the mail server");
+            assertTrue(TestNodes.eventually(15, () -> b.cases().timeline("demo-trilateral", held).map(t -> t.norms().hold().extensions().size() == 1).orElse(false)));
+            var hold = b.cases().timeline("demo-trilateral", held).orElseThrow();
+            assertEquals(io.parley.timeline.PreservationHold.State.ACTIVE, hold.norms().hold().state(b.node().now()));
+            assertEquals(java.util.List.of("budapest:29", "un-gge-2015:13h"), hold.norms().commitments());
+            assertEquals("intrusions/system-compromise", hold.norms().category());
+            assertEquals(5, b.node().channels().charter("demo-trilateral").orElseThrow().practice().commitments().size());
             // and a request both other parties declined, with their reasons, on every node
             String declinedId = seeded(b, "Subscriber data for 192.0.2.44");
             for (NodeServer n : nodes) {

@@ -36,6 +36,7 @@ public final class VerifyCommand implements Callable<Integer> {
                     + ") opened by " + t.openedBy() + " at " + t.openedAt() + ", now " + t.state().wire());
             t.events().forEach(e -> out.println("  " + e.at() + "  " + e.from() + "  " + e.kind().wire() + (e.summary().isBlank() ? "" : "  " + e.summary())));
         }
+        report.findings().forEach(out::println);
         long failed = report.checks().stream().filter(c -> !c.ok()).count();
         if (report.valid()) {
             out.println("VERIFIED: all " + report.checks().size() + " checks hold");
