@@ -511,7 +511,19 @@ final class CaseCommand implements Runnable {
                 tl.row("  " + Table.time(e.path("at").asText()), e.path("from").asText(), e.path("kind").asText(), summary);
             }
             tl.print(out);
+            clockFindings(t, out);
             return 0;
+        }
+
+        /** Envelopes dated beyond the charter's clock skew from their log time: said plainly, one line each. */
+        private static void clockFindings(JsonNode t, PrintWriter out) {
+            if (t.path("clock_findings").isEmpty()) return;
+            out.println("clock findings (these count at their log time, not at the time their sender signed):");
+            for (JsonNode f : t.path("clock_findings")) {
+                out.println("  " + f.path("direction").asText() + ": " + f.path("sender").asText() + " dated " + f.path("envelope").asText().substring(0, 16)
+                        + "... " + Table.time(f.path("created").asText()) + ", logged by " + f.path("logged_by").asText() + " at "
+                        + Table.time(f.path("logged_at").asText()) + " (" + Table.duration(Math.abs(f.path("skew_seconds").asLong())) + " apart)");
+            }
         }
 
         /**

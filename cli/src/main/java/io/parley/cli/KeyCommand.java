@@ -50,8 +50,9 @@ final class KeyCommand implements Runnable {
             description = {"Replace the node's log signing key with a new Ed25519 key, handed over by a signature of the old one.",
                     "OFFLINE: stop the node first (all its instances, if they share a database); start it again afterwards.",
                     "The old private key is kept as log.key.<old key id>.old (mode 0600); parley.json records the previous key and "
-                            + "the hand-over signature, which the node publishes in its party card. Peers accept the new key when they run "
-                            + "'parley peer refresh ORIGIN'. If the command is interrupted, run it again: it finishes the same rotation."})
+                            + "the hand-over signature, which the node publishes in its party card. When the node starts again it sends the "
+                            + "new card to every channel it is a member of, and peers follow the hand-over in band; a peer that missed it can "
+                            + "run 'parley peer refresh ORIGIN'. If the command is interrupted, run it again: it finishes the same rotation."})
     static final class Rotate implements Callable<Integer> {
         static final String NEXT = NodeConfig.KEY_FILE + ".next";
 
@@ -119,7 +120,8 @@ final class KeyCommand implements Runnable {
             out.println("old fingerprint: " + old.verifierKey().fingerprint() + " (private key kept in " + oldFile.getFileName() + ")");
             out.println("new key:         " + fresh.verifierKey().encoded());
             out.println("new fingerprint: " + fresh.verifierKey().fingerprint());
-            out.println("next: start the node again (parley serve --dir " + dir + "), then ask every peer to run: parley peer refresh " + rotated.origin());
+            out.println("next: start the node again (parley serve --dir " + dir + "); it sends its new card to every channel and peers follow it.");
+            out.println("a peer that still shows the old fingerprint can run: parley peer refresh " + rotated.origin());
             return 0;
         }
 

@@ -96,7 +96,7 @@ final class ReportCommand implements Callable<Integer> {
         out.println("responsiveness in " + r.path("channel").asText() + ", cases opened from " + Table.time(r.path("from").asText()) + " to "
                 + Table.time(r.path("to").asText()) + " (as of " + Table.time(r.path("computed_at").asText()) + ")");
         Table t = new Table("PARTY", "CASES", "REQUESTS", "ACK IN TIME", "ANSWER IN TIME", "ACC/DECL/DEFER", "MEDIAN ACK", "P90 ACK", "MEDIAN ANSWER",
-                "P90 ANSWER", "PINGS FAILED", "OUTAGES", "DOWNTIME");
+                "P90 ANSWER", "PINGS FAILED", "OUTAGES", "DOWNTIME", "CLOCK");
         for (JsonNode p : r.path("parties")) {
             int pings = p.path("ping_tests").asInt();
             t.row(p.path("party").asText(), p.path("cases").asText(), p.path("requests").asText(),
@@ -106,12 +106,14 @@ final class ReportCommand implements Callable<Integer> {
                     seconds(p.path("median_ack_seconds")), seconds(p.path("p90_ack_seconds")),
                     seconds(p.path("median_answer_seconds")), seconds(p.path("p90_answer_seconds")),
                     pings == 0 ? null : p.path("ping_tests_failed").asInt() + "/" + pings,
-                    p.path("line_outages").asText(), Table.duration(p.path("line_downtime_seconds").asLong()));
+                    p.path("line_outages").asText(), Table.duration(p.path("line_downtime_seconds").asLong()),
+                    p.path("clock_findings").asText("0"));
         }
         t.print(out);
         out.println("in time: share of the deadlines met among those met or missed (pending ones do not count); a party's own cases are not counted for it.");
         out.println("acc/decl/defer: requests the party accepted, declined or deferred (its latest decision); a request declined in time is not a missed answer.");
         out.println("outages and downtime: this node's record of its deliveries to the party.");
+        out.println("clock: the party's messages dated beyond the charter's clock skew from their log time; they counted at their log time.");
         for (JsonNode c : r.path("commitments")) {
             out.println("requests citing " + c.path("title").asText() + " (" + c.path("id").asText() + "): " + c.path("requests").asInt()
                     + ", answered in time: " + c.path("answered_in_time").asInt() + ", late: " + c.path("answered_late").asInt()

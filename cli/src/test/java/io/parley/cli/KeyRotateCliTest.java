@@ -85,13 +85,12 @@ class KeyRotateCliTest {
         assertNotNull(card.rotationSig());
         assertTrue(card.rotatedFrom(oldKey));
 
-        // the peer that knew the old key accepts the new card on refresh
-        assertEquals(oldKey, b.node().knownCard("cert-a.example").orElseThrow().verifierKey());
+        // the peer that knew the old key follows the hand-over in band, without a refresh; a refresh still works
+        assertTrue(TestNodes.eventually(15, () -> b.node().knownCard("cert-a.example").orElseThrow().verifierKey().equals(newKey)),
+                "cert-b follows the rotation announced in ch-r");
         var refresh = at(b, "peer", "refresh", "cert-a.example");
         assertOk(refresh);
-        assertTrue(refresh.out().contains("key rotated from " + oldKey.fingerprint()), refresh.out());
         assertTrue(refresh.out().contains("fingerprint: " + newKey.fingerprint()), refresh.out());
-        assertEquals(newKey, b.node().knownCard("cert-a.example").orElseThrow().verifierKey());
 
         // the charter still names the old key; an envelope signed with the new one is accepted at both ends
         assertEquals(oldKey, b.node().channels().charter("ch-r").orElseThrow().member("cert-a.example").orElseThrow().key());

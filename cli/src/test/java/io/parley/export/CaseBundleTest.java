@@ -91,7 +91,32 @@ class CaseBundleTest {
         assertEquals(io.parley.timeline.CaseState.CLOSED, t.state());
         assertTrue(report.checks().stream().anyMatch(x -> x.name().equals("acknowledgement deadline") && x.detail().startsWith("met")));
         assertTrue(bundle.path("receipts").size() >= 4, "receipts from b and c for a's envelopes");
-        assertTrue(report.checks().stream().anyMatch(x -> x.detail().contains("cosigned by 2 witness(es)")));
+        assertTrue(report.checks().stream().anyMatch(x -> x.detail().contains("cosigned by 2 member witness(es)")));
+    }
+
+    /**
+     * A node's peers in other channels witness its log too: a bilateral bundle carries checkpoints cosigned by a
+     * witness outside the channel, whose card it does not hold. Such lines are ignored, as C2SP signed-note says of
+     * unknown keys, and counted for no one; the bundle still verifies.
+     */
+    @Test
+    void aBilateralBundleVerifiesThoughAWitnessOutsideTheChannelCosignedItsCheckpoints() throws Exception {
+        TestNodes.establish(TestNodes.charter("ab", Tlp.AMBER, a, b), a, b);
+        long size = a.node().log().latest().map(io.parley.transparency.StoredCheckpoint::size).orElse(0L);
+        var opened = TestNodes.post(a, "/api/v1/channels/ab/cases", "{\"kind\":\"notify\",\"priority\":\"urgent\",\"tlp\":\"amber\",\"body\":{\"summary\":\"bilateral\"}}");
+        assertEquals(201, opened.statusCode(), opened.body());
+        String id = Json.parse(opened.body()).path("id").asText();
+        assertTrue(TestNodes.eventually(15, () -> a.federation().outbox().count("cert-b.example", "queued") == 0));
+        assertTrue(TestNodes.eventually(15, () -> a.node().log().latest().filter(cp -> cp.size() > size)
+                .map(cp -> a.node().log().withCosignatures(cp).signatures().size() == 3).orElse(false)),
+                () -> "b and c (outside the channel) cosign a's log: " + a.node().log().latest().map(cp -> cp.size() + " " + a.node().log().withCosignatures(cp).encode()).orElse("none") + " before " + size);
+        var res = TestNodes.get(a, "/api/v1/cases/" + id + "/evidence?channel=ab");
+        assertEquals(200, res.statusCode(), res.body());
+        var report = CaseBundleVerifier.verify(Json.parse(res.body()));
+        report.checks().stream().filter(x -> !x.ok()).forEach(x -> System.out.println("FAILED CHECK " + x));
+        assertTrue(report.valid());
+        assertTrue(report.checks().stream().anyMatch(x -> x.detail().contains("cosigned by 1 member witness(es); 1 cosignature(s) by witnesses outside the channel, not checked")),
+                report.checks().toString());
     }
 
     @Test

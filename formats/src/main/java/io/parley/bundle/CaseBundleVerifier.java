@@ -22,6 +22,7 @@ import io.parley.identity.PartyCard;
 import io.parley.identity.VerifierKey;
 import io.parley.json.Jcs;
 import io.parley.timeline.CaseTimeline;
+import io.parley.timeline.LoggedAt;
 
 /**
  * Checks a case bundle offline: no network, no database, only the bundle. Each check is reported; the bundle holds
@@ -97,8 +98,9 @@ public final class CaseBundleVerifier {
         logs.consistency(ownLog, checkpoints);
         logs.inclusions(ownLog, exporter, checkpoints, byHash, chains.noticeHashes());
         Set<String> delivered = logs.receipts(b.path("receipts"), exporter, byHash);
+        Map<String, LoggedAt> loggedAt = LogTimeChecks.check(checks, b.path("log_times"), keys, byHash);
 
-        Optional<CaseTimeline> timeline = timeline(b, caseId, charter, byHash.values(), exportedAt);
+        Optional<CaseTimeline> timeline = timeline(b, caseId, charter, byHash.values(), loggedAt, exportedAt);
         timeline.ifPresent(t -> deadlines(t, exportedAt));
         List<String> findings = timeline.map(t -> new SilenceChecks(checks, keys, cards.values(), exporter).check(b, t, byHash, exportedAt, delivered))
                 .orElse(List.of());
@@ -180,10 +182,11 @@ public final class CaseBundleVerifier {
     }
 
     /** The timeline recomputed from the case's envelopes, evaluated at the export time, must be the bundle's. */
-    private Optional<CaseTimeline> timeline(JsonNode b, String caseId, Charter charter, Iterable<Envelope> envelopes, Instant exportedAt) {
+    private Optional<CaseTimeline> timeline(JsonNode b, String caseId, Charter charter, Iterable<Envelope> envelopes,
+                                            Map<String, LoggedAt> loggedAt, Instant exportedAt) {
         List<CaseTimeline.Item> items = new ArrayList<>();
         for (Envelope e : envelopes) if (caseId.equals(e.caseId())) items.add(new CaseTimeline.Item(e, e.hash()));
-        Optional<CaseTimeline> timeline = CaseTimeline.of(caseId, items, charter);
+        Optional<CaseTimeline> timeline = CaseTimeline.of(caseId, items, charter, loggedAt);
         // evaluated at the export time, so the statuses (met, missed, pending) must match too
         boolean matches = timeline.isPresent() && b.has("timeline") && TimelineJson.of(timeline.get(), exportedAt).equals(b.path("timeline"));
         checks.add("case timeline", matches, matches ? "recomputed from the envelopes; matches the exporter's, statuses as of " + exportedAt
@@ -196,6 +199,10 @@ public final class CaseBundleVerifier {
         if (t.exercise()) {
             checks.add("exercise", true, "[EXERCISE] the opener's signed opening " + t.openingHash().substring(0, 16)
                     + "... marks this case an exercise: its deadlines are a drill, not real responsiveness");
+        }
+        for (var f : t.clockFindings()) {
+            checks.add("clock of " + f.sender(), true, f.direction().wire() + ": envelope " + Checks.abbreviate(f.envelope()) + " says created "
+                    + f.created() + ", logged by " + f.logged().by() + " at " + f.logged().at() + "; counts at its log time");
         }
         checks.add("acknowledgement deadline", true, t.ackStatus(exportedAt).wire() + " (due " + t.ackDue()
                 + (t.ackedAt() != null ? ", acknowledged " + t.ackedAt() + " by " + t.ackedBy() : ", not acknowledged") + ")");

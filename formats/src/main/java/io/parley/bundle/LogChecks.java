@@ -32,8 +32,8 @@ import io.parley.receipt.ReceiptVerifier;
 
 /**
  * What the transparency logs in the bundle prove: the exporter's signed checkpoints, that its log only grew between
- * them, that every envelope (or withheld envelope's hash) is included, and the recipients' receipts. A checkpoint may
- * carry only the log's own signature and cosignatures by members' witness keys: a line by any other key fails.
+ * them, that every envelope (or withheld envelope's hash) is included, and the recipients' receipts. Every signature
+ * line in the log's name or a member witness's name must verify; lines by witnesses outside the channel are ignored.
  */
 final class LogChecks {
     private final Checks checks;
@@ -154,16 +154,27 @@ final class LogChecks {
         }
     }
 
-    /** Every signature line must be the log's own or a cosignature by a member's witness key; a forged line fails. */
+    /**
+     * Every signature line under a member's name (its origin, or its witness key's name) must verify: a forged line in
+     * a member's name fails. Lines under other names are cosignatures by witnesses outside the channel (a node's peers
+     * in other channels witness its log too); as C2SP signed-note prescribes for unknown keys they are ignored, and
+     * counted for no one.
+     */
     private void requireKnownSignatures(Checkpoint cp, SignedNote note, String origin, VerifierKey logKey) throws Exception {
         if (!cp.origin().equals(origin) || logKey == null) throw new IllegalArgumentException("checkpoint is not of " + origin + "'s log");
         List<NoteVerifier> known = new ArrayList<>();
         known.add(NoteVerifier.ed25519(logKey));
         known.addAll(witnesses.values());
+        Set<String> memberNames = new HashSet<>();
+        known.forEach(k -> memberNames.add(k.name()));
+        keys.values().forEach(k -> memberNames.add(k.name()));
         List<NoteSignature> valid = note.verify(known);
-        if (valid.size() != note.signatures().size()) throw new IllegalArgumentException("checkpoint carries a signature by no member's key");
+        long inMembersNames = note.signatures().stream().filter(s -> memberNames.contains(s.name())).count();
+        if (valid.size() != inMembersNames) throw new IllegalArgumentException("checkpoint carries a signature in a member's name that does not verify");
         long cosigners = valid.stream().filter(s -> s.keyId() != logKey.keyIdInt() || !s.name().equals(logKey.name())).count();
-        checks.add("checkpoint " + cp.size() + " of " + origin, true, "signed by the log" + (cosigners > 0 ? ", cosigned by " + cosigners + " witness(es)" : ""));
+        long outside = note.signatures().size() - inMembersNames;
+        checks.add("checkpoint " + cp.size() + " of " + origin, true, "signed by the log" + (cosigners > 0 ? ", cosigned by " + cosigners + " member witness(es)" : "")
+                + (outside > 0 ? "; " + outside + " cosignature(s) by witnesses outside the channel, not checked" : ""));
     }
 
     private static List<byte[]> hashes(JsonNode a) {

@@ -3,10 +3,13 @@ package io.parley.bundle;
 import java.time.Instant;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.json.Json;
 import io.parley.timeline.CaseTimeline;
+import io.parley.timeline.ClockFinding;
 import io.parley.timeline.Decision;
 
 /** The JSON view of a case timeline: shared by the API, the bundle and the verifier's comparison. */
@@ -81,6 +84,22 @@ public final class TimelineJson {
         for (CaseTimeline.Event e : t.events()) {
             events.addObject().put("at", e.at().toString()).put("from", e.from()).put("kind", e.kind().wire()).put("hash", e.hash()).put("summary", e.summary());
         }
+        // only when there are any, so a case without findings has the JSON (and the bundles) it had before
+        if (!t.clockFindings().isEmpty()) {
+            ArrayNode fs = o.putArray("clock_findings");
+            for (ClockFinding f : t.clockFindings()) fs.add(clockFinding(f));
+        }
+        return o;
+    }
+
+    /** One envelope dated beyond the charter's clock skew; it counts at {@code logged_at} (DESIGN: time honesty). */
+    public static ObjectNode clockFinding(ClockFinding f) {
+        ObjectNode o = Json.object().put("envelope", f.envelope()).put("sender", f.sender()).put("created", f.created().toString())
+                .put("logged_at", f.logged().at().toString()).put("logged_by", f.logged().by())
+                .put("direction", f.direction().wire());
+        long skew = f.skew().toSeconds();
+        // as a parser reads it back (an int when it fits), so a bundle read from a file equals the recomputed JSON
+        o.set("skew_seconds", skew == (int) skew ? IntNode.valueOf((int) skew) : LongNode.valueOf(skew));
         return o;
     }
 

@@ -11,5 +11,9 @@
  * log key, at least {@code quorum} of the given witnesses cosigned it, and the inclusion proof recomputes the signed
  * root from exactly the envelope's commitment. A receipt therefore proves, to anyone holding the receiver's key, that
  * the receiver committed to having that envelope at that tree size.
+ *
+ * <p>A receipt from a node that gives one also carries {@code logged}, the receiver's {@link io.parley.receipt.LogTime}
+ * ({@code parley-receipt/v1}): its signed word of when it logged the envelope, since a checkpoint says what, not when.
+ * Receipts without it stay valid; for them the sender's {@code created} stands.
  */
 package io.parley.receipt;

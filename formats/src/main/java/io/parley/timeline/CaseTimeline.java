@@ -27,7 +27,8 @@ import io.parley.envelope.Tlp;
  * member other than the opener acknowledges ({@code ack}, {@code pong}, {@code update}, {@code answer}); an
  * {@code answer} also answers. A notification and a ping need acknowledging only. {@code close} and {@code retract}
  * by the opener close and withdraw it; from anyone else they are on record and change nothing. Times are the
- * envelopes' signed {@code created} times.
+ * envelopes' signed {@code created} times, except where a recipient's signed log time ({@link LoggedAt}) differs from
+ * one by more than the charter's clock skew: that envelope counts at its log time and is a {@link ClockFinding}.
  *
  * <p>A case whose opening body says {@code "exercise": true} is an exercise ({@link #exercise()}): it runs and
  * escalates like any other, and reports count it apart from the real figures.
@@ -39,7 +40,7 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
                            Priority priority, Tlp tlp, String summary, Instant openedAt, Instant ackDue, Instant answerDue,
                            CaseState state, Instant ackedAt, String ackedBy, Instant answeredAt, String answeredBy,
                            Instant closedAt, Map<String, Response> responses, List<Event> events, List<String> addressedParties, CaseNorms norms,
-                           boolean exercise) {
+                           List<ClockFinding> clockFindings, boolean exercise) {
 
     /**
      * One party's first acknowledgement and answer, and its answer decision ({@link Decision}): the latest it made
@@ -64,15 +65,33 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
     /** The case's envelopes, each with its hash. */
     public record Item(Envelope envelope, String hash) {}
 
+    /** The case on its senders' word alone: no recipient's log time is known. */
     public static Optional<CaseTimeline> of(String caseId, List<Item> items, Charter charter) {
+        return of(caseId, items, charter, Map.of());
+    }
+
+    /**
+     * The case, with {@code loggedAt} the earliest known recipient log time of each envelope by hash (see
+     * {@link LoggedAt#keepEarliest}); an envelope without one counts at its {@code created} time.
+     */
+    public static Optional<CaseTimeline> of(String caseId, List<Item> items, Charter charter, Map<String, LoggedAt> loggedAt) {
+        Map<String, Instant> at = new java.util.HashMap<>();
+        List<ClockFinding> findings = new ArrayList<>();
+        for (Item i : items) {
+            Optional<ClockFinding> f = ClockFinding.of(i.envelope(), i.hash(), loggedAt, charter.practice().clockSkew());
+            f.ifPresent(findings::add);
+            at.put(i.hash(), f.map(x -> x.logged().at()).orElse(i.envelope().createdAt()));
+        }
         List<Item> sorted = new ArrayList<>(items.stream().filter(i -> i.envelope().channel().equals(charter.channel())).toList());
-        sorted.sort(Comparator.comparing((Item i) -> i.envelope().createdAt()).thenComparing(i -> i.envelope().from())
+        sorted.sort(Comparator.comparing((Item i) -> at.get(i.hash())).thenComparing(i -> i.envelope().from())
                 .thenComparingLong(i -> i.envelope().seq()));
         Item opening = opening(caseId, sorted);
         if (opening == null) return Optional.empty();
+        findings.removeIf(f -> sorted.stream().noneMatch(i -> i.hash().equals(f.envelope())));
+        findings.sort(Comparator.comparing((ClockFinding f) -> at.get(f.envelope())).thenComparing(ClockFinding::envelope));
         Envelope o = opening.envelope();
         Charter.Deadlines d = charter.deadlines().get(o.priority());
-        Instant openedAt = o.createdAt();
+        Instant openedAt = at.get(opening.hash());
         CaseState state = CaseState.OPEN;
         Instant ackedAt = null, answeredAt = null, closedAt = null;
         String ackedBy = null, answeredBy = null;
@@ -80,24 +99,25 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
         List<Event> events = new ArrayList<>();
         for (Item item : sorted) {
             Envelope e = item.envelope();
-            events.add(new Event(e.createdAt(), e.from(), e.kind(), item.hash(), summary(e.body(), e.kind() == Kind.ACK ? Decisions.summary(item) : "")));
-            if (item == opening || state.finished() || e.createdAt().isBefore(openedAt)) continue;
+            Instant when = at.get(item.hash());
+            events.add(new Event(when, e.from(), e.kind(), item.hash(), summary(e.body(), e.kind() == Kind.ACK ? Decisions.summary(item) : "")));
+            if (item == opening || state.finished() || when.isBefore(openedAt)) continue;
             boolean fromOpener = e.from().equals(o.from());
             switch (e.kind()) {
                 case ACK, PONG, UPDATE, ANSWER -> {
                     if (fromOpener) continue; // the opener adding detail is not a response
                     Response r = responses.getOrDefault(e.from(), new Response(e.from(), openedAt.plus(d.answer())));
-                    Instant ack = r.ackedAt() == null ? e.createdAt() : r.ackedAt();
-                    Instant ans = r.answeredAt() == null && e.kind() == Kind.ANSWER ? e.createdAt() : r.answeredAt();
+                    Instant ack = r.ackedAt() == null ? when : r.ackedAt();
+                    Instant ans = r.answeredAt() == null && e.kind() == Kind.ANSWER ? when : r.answeredAt();
                     r = new Response(e.from(), ack, ans, r.decision(), r.answerDue(), r.declined(), r.ignored());
-                    if (e.kind() == Kind.ACK) r = Decisions.apply(r, item, addressed(o, charter).contains(e.from()));
+                    if (e.kind() == Kind.ACK) r = Decisions.apply(r, item, when, addressed(o, charter).contains(e.from()));
                     responses.put(e.from(), r);
                     if (ackedAt == null) {
-                        ackedAt = e.createdAt();
+                        ackedAt = when;
                         ackedBy = e.from();
                     }
                     if (e.kind() == Kind.ANSWER && answeredAt == null) {
-                        answeredAt = e.createdAt();
+                        answeredAt = when;
                         answeredBy = e.from();
                     }
                     state = switch (e.kind()) {
@@ -109,13 +129,13 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
                 case CLOSE -> {
                     if (fromOpener) {
                         state = CaseState.CLOSED;
-                        closedAt = e.createdAt();
+                        closedAt = when;
                     }
                 }
                 case RETRACT -> {
                     if (fromOpener) {
                         state = CaseState.RETRACTED;
-                        closedAt = e.createdAt();
+                        closedAt = when;
                     }
                 }
                 default -> { } // escalate and the like are on record but change nothing
@@ -129,7 +149,8 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
         String summary = summary(openingBody, null);
         return Optional.of(new CaseTimeline(caseId, o.channel(), o.from(), opening.hash(), o.kind(), requestType, o.priority(), o.tlp(),
                 summary, openedAt, openedAt.plus(d.ack()), openedAt.plus(d.answer()), state, ackedAt, ackedBy, answeredAt, answeredBy,
-                closedAt, responses, events, addressed(o, charter), CaseNorms.of(opening, sorted, charter), exercise(openingBody)));
+                closedAt, responses, events, addressed(o, charter), CaseNorms.of(opening, sorted, charter), List.copyOf(findings),
+                exercise(openingBody)));
     }
 
     /**

@@ -24,8 +24,12 @@ import io.parley.envelope.EnvelopeFormatException;
 final class Decisions {
     private Decisions() {}
 
-    /** {@code r} after the party's {@code ack} {@code item}; {@code addressed} says whether the case asks this party at all. */
-    static CaseTimeline.Response apply(CaseTimeline.Response r, CaseTimeline.Item item, boolean addressed) {
+    /**
+     * {@code r} after the party's {@code ack} {@code item}, which counts at {@code at} (its {@code created}, or its log
+     * time when dated beyond the clock skew, see {@link ClockFinding}); {@code addressed} says whether the case asks
+     * this party at all.
+     */
+    static CaseTimeline.Response apply(CaseTimeline.Response r, CaseTimeline.Item item, Instant at, boolean addressed) {
         var e = item.envelope();
         Decision d;
         try {
@@ -36,7 +40,7 @@ final class Decisions {
         if (!addressed) return ignoring(r, item.hash() + ": the case does not address " + r.party());
         Instant due = r.answerDue();
         boolean declined = r.declined();
-        boolean late = !declined && e.createdAt().isAfter(due);
+        boolean late = !declined && at.isAfter(due);
         if (r.answeredAt() == null && !late) {
             switch (d.choice()) {
                 case DEFER -> {

@@ -7,8 +7,14 @@
  * {@link io.parley.timeline.Silence} says, as purely, which parties missed a deadline and whether a stretch of a party's
  * chain proves it sent no response in time.
  *
+ * <p>Time honesty: a sender's {@code created} is its own word. Given the recipients' log times
+ * ({@link io.parley.timeline.LoggedAt}, each a signed {@link io.parley.receipt.LogTime}), an envelope whose earliest
+ * recipient log time differs from its {@code created} by more than the charter's clock skew counts at that log time
+ * and is a {@link io.parley.timeline.ClockFinding}; without a log time, or within the tolerance, {@code created}
+ * stands.
+ *
  * <p>Invariant: every member node and the offline verifier compute the same timeline from the same envelopes, because
- * they run this same code on the signed {@code created} times; the server's {@code cases} table is only a projection
+ * they run this same code on the signed {@code created} times and the same signed log times; the server's {@code cases} table is only a projection
  * of it for listing and for the deadline clock.
  *
  * <p>Answer decisions ({@link io.parley.timeline.Decision}, with the published {@link io.parley.timeline.ReasonCode}

@@ -107,6 +107,8 @@ final class FederationRoutes {
             if (result.has("problem")) {
                 Problem p = problemOf(result);
                 HttpServer.respond(ctx, p);
+                // a problem extension member (RFC 9457 §3.2): refused as it stands, but kept to be judged again
+                if (result.path("held").asBoolean()) ctx.result(Json.write(p.toJson(ctx.path()).put("held", true)));
                 return;
             }
             ApiRoutes.json(ctx, result.path("status").asText().equals("accepted") ? 201 : 200, result);
@@ -136,6 +138,7 @@ final class FederationRoutes {
             node.refusals().unverified(text(json, "channel"), text(json, "from"), null, r, Json.write(json).getBytes(java.nio.charset.StandardCharsets.UTF_8), remote);
             return rejected(out, r);
         }
+        federation.handOver().follow(e, remote); // a key hand-over in band: the envelope then verifies under the new key
         switch (node.acceptor().accept(e, remote)) {
             case Verdict.Accepted a -> {
                 out.put("status", "accepted").put("hash", a.hash());
@@ -149,6 +152,8 @@ final class FederationRoutes {
                 Rejection shown = signedBySender(e) ? r.reason() : new Rejection.BadSignature(e.from());
                 rejected(out, shown);
                 if (shown instanceof Rejection.ChainGap) federation.gapSeen(e.channel(), e.from());
+                // perhaps signed by a key its sender rotated to and we have not learnt yet: held, then judged again
+                if (r.reason() instanceof Rejection.BadSignature && federation.handOver().hold(e)) out.put("held", true);
             }
         }
         return out;
@@ -186,6 +191,16 @@ final class FederationRoutes {
      * The answer to a delivery is the receipt (DESIGN §4): wait briefly for the sequencer, which group-commits within
      * milliseconds on an idle node; if the log is slower, say so and let the sender fetch the receipt later.
      */
+    /**
+     * The receipt with our signed word of when we logged the envelope ({@link io.parley.receipt.LogTime}): the time
+     * we first stored it, so a retried delivery gets the same statement, byte for byte.
+     */
+    private ObjectNode withLogTime(ObjectNode receipt, String hash) {
+        node.envelopes().byHash(hash).ifPresent(s -> receipt.set("logged",
+                io.parley.receipt.LogTime.sign(node.key(), node.origin(), hash, s.receivedAt()).toJson()));
+        return receipt;
+    }
+
     private void attachReceipts(Iterable<JsonNode> results) {
         for (JsonNode result : results) {
             String status = result.path("status").asText();
@@ -194,7 +209,7 @@ final class FederationRoutes {
             String hash = out.path("hash").asText();
             // The sequencer works in queue order, so after the first wait the later ones are usually immediate.
             node.log().awaitIndex(hash, RECEIPT_WAIT);
-            node.log().receipt(hash).ifPresentOrElse(r -> out.set("receipt", r.toJson()), () -> out.put("receipt_pending", true));
+            node.log().receipt(hash).ifPresentOrElse(r -> out.set("receipt", withLogTime(r.toJson(), hash)), () -> out.put("receipt_pending", true));
         }
     }
 

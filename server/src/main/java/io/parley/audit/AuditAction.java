@@ -18,6 +18,8 @@ public enum AuditAction {
     PEER_PINNED("peer-pinned"),
     /** This party re-confirmed its points of contact to its channels (target: the channels). */
     CONTACTS_CONFIRMED("contacts-confirmed"),
+    /** A peer's key rotation was followed: its new card carried a hand-over by the key we knew (in band or fetched). */
+    PEER_KEY_ROTATED("peer-key-rotated"),
     /** A signed-in account asked for something its role or grants do not allow (refused). */
     ACCESS_DENIED("access-denied"),
     /** The node committed the trail's head to its transparency log (target: the head's seq, detail: hash and index). */

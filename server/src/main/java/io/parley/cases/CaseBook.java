@@ -53,10 +53,11 @@ public final class CaseBook {
 
     /** The case {@code caseId} of {@code channel} as its envelopes in that channel define it. */
     public Optional<CaseTimeline> timeline(String channel, String caseId) {
+        List<StoredEnvelope> stored = node.envelopes().inCase(channel, caseId);
         List<CaseTimeline.Item> items = new ArrayList<>();
-        for (StoredEnvelope s : node.envelopes().inCase(channel, caseId)) items.add(new CaseTimeline.Item(s.envelope(), s.hash()));
+        for (StoredEnvelope s : stored) items.add(new CaseTimeline.Item(s.envelope(), s.hash()));
         if (items.isEmpty()) return Optional.empty();
-        return node.channels().charter(channel).flatMap(c -> CaseTimeline.of(caseId, items, c));
+        return node.channels().charter(channel).flatMap(c -> CaseTimeline.of(caseId, items, c, LogTimes.of(node, stored)));
     }
 
     /**
@@ -93,10 +94,11 @@ public final class CaseBook {
      * shows.
      */
     public Optional<CaseTimeline> timeline(String channel, String caseId, io.parley.evidence.MarkingPolicy.LocalUser reader) {
+        List<StoredEnvelope> stored = envelopes(channel, caseId, reader);
         List<CaseTimeline.Item> items = new ArrayList<>();
-        for (StoredEnvelope s : envelopes(channel, caseId, reader)) items.add(new CaseTimeline.Item(s.envelope(), s.hash()));
+        for (StoredEnvelope s : stored) items.add(new CaseTimeline.Item(s.envelope(), s.hash()));
         if (items.isEmpty()) return Optional.empty();
-        return node.channels().charter(channel).flatMap(c -> CaseTimeline.of(caseId, items, c));
+        return node.channels().charter(channel).flatMap(c -> CaseTimeline.of(caseId, items, c, LogTimes.of(node, stored)));
     }
 
     /** {@link #timeline(String, String, io.parley.evidence.MarkingPolicy.LocalUser)} by key. */

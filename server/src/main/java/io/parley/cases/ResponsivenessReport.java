@@ -38,7 +38,15 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
     /** One party's figures. Percentages are of the requests/cases it had to respond to; null when there were none. */
     public record Row(String party, int cases, int requests, int ackedInTime, int ackMissed, int answeredInTime, int answerMissed,
                       Duration medianAck, Duration p90Ack, Duration medianAnswer, Duration p90Answer,
-                      int pingTests, int pingsFailed, int outages, Duration downtime, Decided decided) {
+                      int pingTests, int pingsFailed, int outages, Duration downtime, Decided decided, int clockFindings) {
+        /** A row without clock findings. */
+        public Row(String party, int cases, int requests, int ackedInTime, int ackMissed, int answeredInTime, int answerMissed,
+                   Duration medianAck, Duration p90Ack, Duration medianAnswer, Duration p90Answer,
+                   int pingTests, int pingsFailed, int outages, Duration downtime, Decided decided) {
+            this(party, cases, requests, ackedInTime, ackMissed, answeredInTime, answerMissed, medianAck, p90Ack, medianAnswer, p90Answer,
+                    pingTests, pingsFailed, outages, downtime, decided, 0);
+        }
+
         public Double ackOnTimePercent() {
             return percent(ackedInTime, ackedInTime + ackMissed);
         }
@@ -96,12 +104,14 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
         Map<String, Row> rows = new TreeMap<>();
         for (Charter.Member m : charter.members()) {
             String party = m.origin();
-            int cases = 0, requests = 0, ackIn = 0, ackMiss = 0, ansIn = 0, ansMiss = 0, pings = 0, pingsFailed = 0;
+            int cases = 0, requests = 0, ackIn = 0, ackMiss = 0, ansIn = 0, ansMiss = 0, pings = 0, pingsFailed = 0, clock = 0;
             List<Duration> acks = new ArrayList<>(), answers = new ArrayList<>();
             Decided decided = new Decided(0, 0, 0);
             for (CaseTimeline t : timelines) {
-                if (!t.channel().equals(charter.channel()) || t.openedBy().equals(party)) continue;
-                if (t.openedAt().isBefore(from) || !t.openedAt().isBefore(to)) continue;
+                if (!t.channel().equals(charter.channel()) || t.openedAt().isBefore(from) || !t.openedAt().isBefore(to)) continue;
+                // this party's envelopes dated beyond the charter's clock skew (they counted at their log time), in its own cases too
+                clock += (int) t.clockFindings().stream().filter(f -> f.sender().equals(party)).count();
+                if (t.openedBy().equals(party)) continue;
                 DeadlineStatus ack = t.ackStatusOf(party, now);
                 DeadlineStatus answer = t.answerStatusOf(party, now);
                 if (t.kind() == Kind.PING) {
@@ -129,7 +139,7 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
                 if (e.isAfter(s)) down = down.plus(Duration.between(s, e));
             }
             rows.put(party, new Row(party, cases, requests, ackIn, ackMiss, ansIn, ansMiss, quantile(acks, 0.5), quantile(acks, 0.9),
-                    quantile(answers, 0.5), quantile(answers, 0.9), pings, pingsFailed, os.size(), down, decided));
+                    quantile(answers, 0.5), quantile(answers, 0.9), pings, pingsFailed, os.size(), down, decided, clock));
         }
         return List.copyOf(rows.values());
     }
@@ -164,7 +174,8 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
                     .put("answered_in_time", r.answeredInTime()).put("answer_missed", r.answerMissed())
                     .put("ping_tests", r.pingTests()).put("ping_tests_failed", r.pingsFailed())
                     .put("line_outages", r.outages()).put("line_downtime_seconds", r.downtime().toSeconds())
-                    .put("accepted", r.decided().accepted()).put("declined", r.decided().declined()).put("deferred", r.decided().deferred());
+                    .put("accepted", r.decided().accepted()).put("declined", r.decided().declined()).put("deferred", r.decided().deferred())
+                    .put("clock_findings", r.clockFindings());
             putPercent(x, "acknowledged_in_time_percent", r.ackOnTimePercent());
             putPercent(x, "answered_in_time_percent", r.answerOnTimePercent());
             putDuration(x, "median_ack_seconds", r.medianAck());
@@ -179,7 +190,7 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
             .setHeader("channel", "party", "from", "to", "cases", "requests", "acknowledged_in_time", "acknowledgement_missed",
                     "acknowledged_in_time_percent", "answered_in_time", "answer_missed", "answered_in_time_percent", "median_ack_seconds",
                     "p90_ack_seconds", "median_answer_seconds", "p90_answer_seconds", "ping_tests", "ping_tests_failed", "line_outages",
-                    "line_downtime_seconds", "accepted", "declined", "deferred", "figures", "contacts_overdue_since")
+                    "line_downtime_seconds", "accepted", "declined", "deferred", "clock_findings", "figures", "contacts_overdue_since")
             .get();
 
     /** One line per party, under a header line; fields holding a comma, a quote or a line break are quoted. */
@@ -202,7 +213,7 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
                     Integer.toString(r.answerMissed()), str(r.answerOnTimePercent()), secs(r.medianAck()), secs(r.p90Ack()), secs(r.medianAnswer()),
                     secs(r.p90Answer()), Integer.toString(r.pingTests()), Integer.toString(r.pingsFailed()), Integer.toString(r.outages()),
                     Long.toString(r.downtime().toSeconds()), Integer.toString(r.decided().accepted()),
-                    Integer.toString(r.decided().declined()), Integer.toString(r.decided().deferred()), figures,
+                    Integer.toString(r.decided().declined()), Integer.toString(r.decided().deferred()), Integer.toString(r.clockFindings()), figures,
                     figures.equals("real") && contactsOverdue.containsKey(r.party()) ? contactsOverdue.get(r.party()).toString() : "");
         }
     }

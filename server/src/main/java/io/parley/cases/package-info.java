@@ -3,8 +3,11 @@
  * channel charter, escalation along the charter's ladder, ping tests and responsiveness reports.
  *
  * <p>Invariant: everything about a case is a function of its signed envelopes and the charter
- * ({@link io.parley.timeline.CaseTimeline}); times are the signed {@code created} times, so every member (and an offline
- * verifier of an exported bundle) computes the same states, deadlines, met and missed. The {@code cases} table is
+ * ({@link io.parley.timeline.CaseTimeline}); times are the signed {@code created} times, except that a message dated
+ * beyond the charter's clock skew from the recipients' signed log times counts at its log time
+ * ({@link io.parley.cases.LogTimes}: ours for what we received, the receipts' for what we sent). A member computes the
+ * same states, deadlines, met and missed from the same envelopes and log times, and an offline verifier from the
+ * bundle, which carries both. Each node holds the log times it has: its own, and its receipts'. The {@code cases} table is
  * only a projection of that function for listing and for the deadline clock.
  *
  * <p>A case is named by (channel, case id) ({@link io.parley.cases.CaseKey}): nothing sent in one channel moves a

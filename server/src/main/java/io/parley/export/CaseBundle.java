@@ -41,6 +41,9 @@ import io.parley.transparency.StoredCheckpoint;
  * <li>{@code logs}: for this node's log, its newest (cosigned) checkpoint, the first checkpoint that covered the case
  * and a consistency proof between them, and an inclusion proof of every envelope; for each recipient, the receipts it
  * returned (its signed checkpoint plus an inclusion proof, C2SP tlog-proof);</li>
+ * <li>{@code log_times} (only when there are any): the recipients' signed log times of the case's envelopes
+ * ({@link io.parley.receipt.LogTime}): this node's for what it received, the recipients' from their receipts for what
+ * it sent; an envelope dated beyond the charter's clock skew from its earliest log time counts at that time;</li>
  * <li>{@code silence} (only when a party let a deadline of a case we opened pass): per party and missed deadline, the
  * stretch {@code first..last} of its chain (widening its segment) up to its pin, and the first cosigned checkpoint that
  * holds the pin with the pin's inclusion proof, or {@code not_provable} with the reason ({@link SilenceProofs});</li>
@@ -197,8 +200,12 @@ public final class CaseBundle {
             receipts.addObject().put("envelope", parts[0]).put("log", parts[1]).put("tlog_proof", proof);
         });
 
+        // recipients' signed log times: the timeline below uses exactly these, and the verifier recomputes it from them
+        List<io.parley.receipt.LogTime> logTimes = io.parley.cases.LogTimes.statements(node, caseEnvelopes, true);
+        if (!logTimes.isEmpty()) logTimes.forEach(t -> b.withArray("log_times").add(t.toJson()));
+
         List<CaseTimeline.Item> items = caseEnvelopes.stream().map(s -> new CaseTimeline.Item(s.envelope(), s.hash())).toList();
-        CaseTimeline.of(caseId, items, charter).ifPresent(t -> b.set("timeline", TimelineJson.of(t, exportedAt)));
+        CaseTimeline.of(caseId, items, charter, io.parley.cases.LogTimes.earliest(logTimes)).ifPresent(t -> b.set("timeline", TimelineJson.of(t, exportedAt)));
         byte[] sig = node.key().sign(Jcs.canonicalize(b));
         b.put("sig", Base64.getEncoder().encodeToString(sig));
         return b;

@@ -45,6 +45,7 @@ public final class CatchUp implements AutoCloseable {
     private final PeerClient client;
     private final Function<String, Optional<String>> peerUrl;
     private final Duration interval;
+    private final KeyHandOver handOver;
     /** Chains a gap was seen in; drained by the catch-up worker. */
     private final Set<Chain> requested = ConcurrentHashMap.newKeySet();
     /** Sources that answered 429, and until when (by the node's clock) they asked us to wait. */
@@ -56,7 +57,8 @@ public final class CatchUp implements AutoCloseable {
     private final Worker worker;
 
     /** Starts catching up: a full round now and every {@code interval}, a pull at every gap seen in between. */
-    public CatchUp(Node node, PeerClient client, Function<String, Optional<String>> peerUrl, Duration interval) {
+    public CatchUp(Node node, PeerClient client, Function<String, Optional<String>> peerUrl, Duration interval, KeyHandOver handOver) {
+        this.handOver = handOver;
         this.node = node;
         this.client = client;
         this.peerUrl = peerUrl;
@@ -178,6 +180,7 @@ public final class CatchUp implements AutoCloseable {
                     LOG.warn("catch-up from {} sent a malformed envelope: {}", source, ex.getMessage());
                     return accepted;
                 }
+                handOver.follow(e, "catch-up:" + source); // a key hand-over pulled rather than delivered counts the same
                 Verdict v = node.acceptor().accept(e, "catch-up:" + source);
                 if (v instanceof Verdict.Accepted) {
                     accepted++;

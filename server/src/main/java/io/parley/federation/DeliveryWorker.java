@@ -34,7 +34,11 @@ import io.parley.worker.Worker;
 public final class DeliveryWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
     /** Refusals that a later attempt can overcome (the peer has not yet seen an earlier envelope or the charter). */
-    private static final Set<String> RETRYABLE = Set.of("unknown-channel", "chain-gap", "kind-not-accepted");
+    /**
+     * Refusals that may pass: a channel or a chain position the peer lacks yet, and a signature it cannot check yet
+     * (our own signature is good, so the peer has not learnt our rotated key; it holds the envelope meanwhile).
+     */
+    private static final Set<String> RETRYABLE = Set.of("unknown-channel", "chain-gap", "kind-not-accepted", "bad-signature");
     private static final int BATCH = 200;
     /**
      * Bytes of envelopes per POST: half the inbox's 2 MiB body limit, so that a batch of large envelopes (each may be
@@ -175,6 +179,18 @@ public final class DeliveryWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * The receipt as we keep it: its log time only if it is the recipient's signed word for this envelope (a receipt
+     * from a node that gives none is kept as it is: then our {@code created} time stands for it).
+     */
+    private static JsonNode withCheckedLogTime(JsonNode receipt, OutboxStore.Pending p, VerifierKey key) {
+        if (!receipt.has("logged") || io.parley.receipt.LogTime.in(receipt, p.recipient(), p.envelopeHash(), key).isPresent()) return receipt;
+        LOG.warn("{} returned a log time for {} that is not its signed word; keeping the receipt without it", p.recipient(), p.envelopeHash());
+        com.fasterxml.jackson.databind.node.ObjectNode kept = receipt.deepCopy();
+        kept.remove("logged");
+        return kept;
+    }
+
     /** Records the outcome of one envelope; false if it must be retried (so later ones wait). */
     private boolean settle(OutboxStore.Pending p, JsonNode result, Optional<VerifierKey> key, Instant now) {
         String status = result.path("status").asText();
@@ -191,7 +207,7 @@ public final class DeliveryWorker implements AutoCloseable {
                 } else {
                     ReceiptVerifier.verify(p.canonical().getBytes(StandardCharsets.UTF_8), receipt.path("tlog_proof").asText(), key.get(), List.of(), 0);
                 }
-                outbox.delivered(p.id(), Json.write(receipt), clock.instant());
+                outbox.delivered(p.id(), Json.write(withCheckedLogTime(receipt, p, key.get())), clock.instant());
                 return true;
             } catch (ReceiptVerifier.InvalidReceipt e) {
                 LOG.warn("{} returned a receipt for {} that does not verify: {}", p.recipient(), p.envelopeHash(), e.getMessage());

@@ -24,6 +24,7 @@ public final class Federation implements AutoCloseable {
     private final LinkStore links;
     private final DeliveryWorker delivery;
     private final CatchUp catchUp;
+    private final KeyHandOver handOver;
 
     public Federation(Node node, Settings settings) {
         this.node = node;
@@ -33,7 +34,8 @@ public final class Federation implements AutoCloseable {
         this.links = new LinkStore(node.db());
         this.delivery = new DeliveryWorker(outbox, links, client, this::peerUrl, node::trustedLogKey, settings.backoff(), node.clock(),
                 node.random());
-        this.catchUp = new CatchUp(node, client, this::peerUrl, settings.catchUpInterval());
+        this.handOver = new KeyHandOver(node, peers, this::gapSeen);
+        this.catchUp = new CatchUp(node, client, this::peerUrl, settings.catchUpInterval(), handOver);
         node.onAccepted(stored -> {
             if (stored.envelope().from().equals(node.origin())) {
                 delivery.poke();
@@ -60,6 +62,11 @@ public final class Federation implements AutoCloseable {
 
     public PeerDirectory peers() {
         return peers;
+    }
+
+    /** Key rotations in band: following peers' hand-overs, holding what their new keys signed, announcing ours. */
+    public KeyHandOver handOver() {
+        return handOver;
     }
 
     public OutboxStore outbox() {

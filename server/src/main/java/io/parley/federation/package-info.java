@@ -1,6 +1,8 @@
 /**
  * Node-to-node federation (DESIGN §4): peering with pinned fingerprints and key rotation, the store-and-forward
- * outbox with per-peer delivery workers, receipts checked on arrival, catch-up by pull, and the line's outage record.
+ * outbox with per-peer delivery workers, receipts checked on arrival, catch-up by pull, the line's outage record, and
+ * key rotations followed in band ({@link io.parley.federation.KeyHandOver}): a peer's new key is taken only with a
+ * hand-over signature by the key we knew for it.
  *
  * <p>Invariants: a delivery counts only when the recipient's receipt verifies under the recipient's log key we hold;
  * each peer has its own worker, so a slow or dead peer never delays delivery to the others; envelopes go to a peer

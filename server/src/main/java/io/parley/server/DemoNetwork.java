@@ -160,7 +160,25 @@ public final class DemoNetwork implements AutoCloseable {
                 new Charter.Rung(Duration.ZERO, "duty officer", null),
                 new Charter.Rung(Duration.ofHours(1), "head of CERT", null),
                 new Charter.Rung(Duration.ofHours(4), "ministry level", null));
-        return new Charter(id, title, level, ms, deadlines, ceiling, ladder);
+        // The demo seeds its history by dating messages up to a few hours back; a wide clock-skew tolerance keeps that
+        // history as dated, and only the one message dated far beyond it is flagged (seedClockFinding).
+        return new Charter(id, title, level, ms, deadlines, ceiling, ladder)
+                .withPractice(new io.parley.charter.Practice(DEMO_CLOCK_SKEW, List.of(), null, List.of()));
+    }
+
+    /** How far the demo's charters let a signed time differ from the recipient's log time. */
+    static final Duration DEMO_CLOCK_SKEW = Duration.ofHours(6);
+
+    /**
+     * A request cert-b dates eight hours before it sends it, beyond the demo's clock skew: cert-a logs it now, flags
+     * it as backdated on the case and in the report, and runs its deadlines from its log time.
+     */
+    private static void seedClockFinding(List<NodeServer> nodes) {
+        var b = nodes.get(1).node();
+        java.time.Instant dated = b.now().minus(Duration.ofHours(8));
+        b.composer().compose(new Composer.Draft("demo-a-b", Kind.REQUEST, CaseIds.newId(b.origin(), dated), Priority.URGENT, Tlp.AMBER, Json.object()
+                .put("type", "information").put("summary", "Clock check: request dated 8 hours before it was sent")
+                .put("asked", "Confirm the time you logged this request").put("lang", "en")), dated);
     }
 
     /** A little real traffic, once: a notification on the trilateral line and a line test on the bilateral one. */
@@ -178,10 +196,12 @@ public final class DemoNetwork implements AutoCloseable {
         seedNorms(nodes);
         seedExercise(nodes);
         seedSilenceDrill(nodes);
+        seedClockFinding(nodes);
     }
 
     /** What the members of the demo's trilateral line subscribe to: two UN norms, OSCE consultations, Budapest preservation. */
-    private static final io.parley.charter.Practice DEMO_COMMITMENTS = new io.parley.charter.Practice(null, List.of(
+    // The preservation hold below is seeded 20 days back, so this line tolerates 30 days of clock skew (see DEMO_CLOCK_SKEW).
+    private static final io.parley.charter.Practice DEMO_COMMITMENTS = new io.parley.charter.Practice(Duration.ofDays(30), List.of(
             new io.parley.charter.Practice.Commitment("un-gge-2015:13f", null), new io.parley.charter.Practice.Commitment("un-gge-2015:13h", null),
             new io.parley.charter.Practice.Commitment("osce-cbm:3", null), new io.parley.charter.Practice.Commitment("budapest:29", null),
             new io.parley.charter.Practice.Commitment("free:no-election-interference", "Neither side targets the other's election infrastructure.")),

@@ -322,7 +322,8 @@ final class Pages {
                 }
             }
             timeline.add(new Entry(Fmt.seconds(e.createdAt()), Fmt.iso(e.createdAt()), party(e.from()), e.kind().wire(), e.tlp(), e.priority().wire(),
-                    text, b.path("lang").isTextual() ? b.path("lang").asText() : null, s.hash(), Fmt.seconds(s.receivedAt()), deliveries));
+                    text, b.path("lang").isTextual() ? b.path("lang").asText() : null, s.hash(), Fmt.seconds(s.receivedAt()), deliveries,
+                    clock(t, s.hash())));
             if (e.kind() == Kind.ESCALATE) {
                 String due = b.path("due").isTextual() ? b.path("due").asText() : null;
                 Instant dueAt = null;
@@ -347,6 +348,15 @@ final class Pages {
         String title = charter.map(Charter::title).orElse(t.channel());
         return Optional.of(new CasePage(layout, row(t), title, fields, responses, timeline, escalations, member ? actions(t) : List.of(), member,
                 NormsView.of(t, charter.orElse(null), now)));
+    }
+
+    /** What the page says of an envelope dated beyond the charter's clock skew from its log time; null when it is not. */
+    private static String clock(CaseTimeline t, String hash) {
+        return t.clockFindings().stream().filter(f -> f.envelope().equals(hash)).findFirst()
+                .map(f -> (f.direction() == io.parley.timeline.ClockFinding.Direction.BACKDATED ? "Backdated: " : "Forward-dated: ")
+                        + Fmt.duration(f.skew()) + " from its log time (logged by " + f.logged().by() + " at " + Fmt.seconds(f.logged().at())
+                        + "); it counts at its log time")
+                .orElse(null);
     }
 
     /** The decision a party signed, for the page; null when it made none (an ack from before decisions is an accept). */
@@ -462,7 +472,7 @@ final class Pages {
         return rows.stream().map(x -> new ReportRow(party(x.party()), x.cases(), x.requests(), Fmt.percent(x.ackOnTimePercent()),
                 x.ackMissed(), Fmt.percent(x.answerOnTimePercent()), x.answerMissed(), Fmt.duration(x.medianAck()), Fmt.duration(x.p90Ack()),
                 Fmt.duration(x.medianAnswer()), Fmt.duration(x.p90Answer()), x.pingTests(), x.pingsFailed(), x.outages(), Fmt.duration(x.downtime()),
-                x.decided().accepted() + " / " + x.decided().declined() + " / " + x.decided().deferred())).toList();
+                x.decided().accepted() + " / " + x.decided().declined() + " / " + x.decided().deferred(), x.clockFindings())).toList();
     }
 
     private ResponsivenessReport responsiveness(Charter c, List<CaseTimeline> timelines, Instant from, Instant to) {

@@ -73,7 +73,7 @@ public final class WebModel {
     public record Delivery(String recipient, String state, String detail) {}
 
     public record Entry(String at, String atIso, Party from, String kind, Tlp tlp, String priority, String text, String lang, String hash,
-                        String receivedAt, List<Delivery> deliveries) {}
+                        String receivedAt, List<Delivery> deliveries, String clock) {}
 
     public record Response(Party party, String ackedAt, Deadline ack, String answeredAt, Deadline answer, Decided decided, List<String> ignored) {}
 
@@ -100,7 +100,7 @@ public final class WebModel {
 
     public record ReportRow(Party party, int cases, int requests, String ackOnTime, int ackMissed, String answerOnTime, int answerMissed,
                             String medianAck, String p90Ack, String medianAnswer, String p90Answer, int pingTests, int pingsFailed,
-                            int outages, String downtime, String decisions) {}
+                            int outages, String downtime, String decisions, int clockFindings) {}
 
     public record ChannelPage(Layout layout, ChannelRow channel, List<Term> terms, List<Rung> ladder, List<Member> members,
                               List<Term> pendingTerms, String pendingCeiling, List<CaseRow> cases, List<ReportRow> report, String reportFrom,

@@ -46,8 +46,13 @@ final class HostileChain {
     }
 
     Envelope next(Kind kind, String caseId, Tlp tlp, ObjectNode body) {
+        return next(kind, caseId, tlp, body, Instant.now());
+    }
+
+    /** The next envelope, dated {@code created} whatever the time is (a member's clock is its own word). */
+    Envelope next(Kind kind, String caseId, Tlp tlp, ObjectNode body, Instant created) {
         Envelope draft = new Envelope(1, channel, key.name(), seq + 1, prev, kind, caseId,
-                Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), Priority.FLASH, tlp, body, null);
+                created.truncatedTo(ChronoUnit.MILLIS).toString(), Priority.FLASH, tlp, body, null);
         Envelope signed = EnvelopeSigner.sign(draft, key);
         seq = signed.seq();
         prev = signed.hash();
