@@ -255,10 +255,10 @@ public final class DemoNetwork implements AutoCloseable {
     }
 
     /**
-     * The trilateral line's practice: its commitments, a human ping exercise every Monday at 10:00 UTC, contacts
+     * The trilateral line's practice: its clock skew tolerance and commitments, a human ping exercise every Monday at 10:00 UTC, contacts
      * re-confirmed every 182 days.
      */
-    static final io.parley.charter.Practice DEMO_PRACTICE = new io.parley.charter.Practice(null, DEMO_COMMITMENTS.commitments(), Duration.ofDays(182),
+    static final io.parley.charter.Practice DEMO_PRACTICE = new io.parley.charter.Practice(DEMO_COMMITMENTS.clockSkew(), DEMO_COMMITMENTS.commitments(), Duration.ofDays(182),
             List.of(new io.parley.charter.Practice.PingExercise(java.time.DayOfWeek.MONDAY, java.time.LocalTime.of(10, 0), "human")));
 
     /**
