@@ -176,7 +176,7 @@ final class CaseCommand implements Runnable {
                         || (answerOverdue && "missed".equals(d.path("answer").path("status").asText()))) overdue++;
                 t.row(c.path("id").asText(), c.path("channel").asText(), c.path("state").asText(), kind(c), c.path("priority").asText(),
                         c.path("tlp").asText(), c.path("opened_by").asText(), Table.time(c.path("opened_at").asText()), ack, answer,
-                        c.path("summary").asText());
+                        exercisePrefix(c) + c.path("summary").asText());
             }
             t.print(out);
             if (overdue > 0) out.println(overdue + (overdue == 1 ? " case is" : " cases are") + " overdue: a deadline passed (MISSED) and the response is still awaited");
@@ -248,6 +248,9 @@ final class CaseCommand implements Runnable {
         @Option(names = "--lang", paramLabel = "LANG", description = "Language tag of --text (default: en when --text is given).")
         String lang;
 
+        @Option(names = "--exercise", description = "Open the case as an exercise: labelled [EXERCISE] everywhere, kept out of the real figures.")
+        boolean exercise;
+
         @Option(names = "--body-file", paramLabel = "FILE", description = "The body's fields as a JSON object, for anything the options do not cover.")
         Path bodyFile;
 
@@ -310,6 +313,7 @@ final class CaseCommand implements Runnable {
             if (lang != null) body.put("lang", lang);
             else if (text != null && !body.has("lang")) body.put("lang", "en");
             if (!recipients.isEmpty()) strings(body.putArray("recipients"), recipients);
+            if (exercise) body.put("exercise", true);
             if (label == Tlp.RED && !body.has("recipients")) throw usage("--tlp red goes only to named recipients: give --recipient ORIGIN for each");
             if (category != null) body.put("category", category);
             if (disarmTechnique != null) body.put("disarm_technique", disarmTechnique);
@@ -344,7 +348,7 @@ final class CaseCommand implements Runnable {
             JsonNode t = api.client().post("/api/v1/channels/" + ApiOptions.segment(channel) + "/cases", req);
             PrintWriter out = spec.commandLine().getOut();
             if (json.printed(out, t)) return 0;
-            out.println("opened case " + t.path("id").asText() + " in " + t.path("channel").asText() + ": " + kind(t) + ", " + t.path("priority").asText()
+            out.println(exercisePrefix(t) + "opened case " + t.path("id").asText() + " in " + t.path("channel").asText() + ": " + kind(t) + ", " + t.path("priority").asText()
                     + ", TLP " + t.path("tlp").asText());
             printDue(out, t);
             printNorms(out, t);
@@ -399,6 +403,14 @@ final class CaseCommand implements Runnable {
         return Table.time(d.toString()) + (d.isAfter(now) ? " (in " + between(now, d) + ")" : " (" + between(d, now) + " ago)");
     }
 
+    /** What starts every line about an exercise, in lists and in show. */
+    static final String EXERCISE = "[EXERCISE]";
+
+    /** {@value #EXERCISE} and a space for a case that is an exercise (the API says so at the top of its JSON), else nothing. */
+    static String exercisePrefix(JsonNode c) {
+        return c.path("exercise").asBoolean(false) ? EXERCISE + " " : "";
+    }
+
     // ---- show ----
 
     @Command(name = "show", mixinStandardHelpOptions = true,
@@ -426,6 +438,7 @@ final class CaseCommand implements Runnable {
             String opener = t.path("opened_by").asText();
             JsonNode body = openingBody(t);
 
+            if (t.path("exercise").asBoolean(false)) out.println(EXERCISE + " This case is an exercise, not a real incident; reports count it apart.");
             out.println("case:        " + t.path("id").asText());
             out.println("channel:     " + t.path("channel").asText());
             out.println("kind:        " + kind(t) + (t.path("kind").asText().equals("ping") ? " (" + body.path("mode").asText("auto") + ")" : ""));
@@ -631,6 +644,9 @@ final class CaseCommand implements Runnable {
 
         @Option(names = "--lang", paramLabel = "LANG", description = "Language tag of --text (default: en when --text is given).")
         String lang;
+
+        @Option(names = "--exercise", description = "Open the case as an exercise: labelled [EXERCISE] everywhere, kept out of the real figures.")
+        boolean exercise;
 
         @Option(names = "--body-file", paramLabel = "FILE", description = "The envelope body as a JSON object (e.g. {\"outcome\": \"mitigated\"}); --text and --lang are added to it.")
         Path bodyFile;

@@ -5,6 +5,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import java.time.LocalTime;
+import java.time.DayOfWeek;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -21,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.charter.Charter;
+import io.parley.charter.Practice;
 import io.parley.charter.Level;
 import io.parley.charter.Practice;
 import io.parley.envelope.EnvelopeFormatException;
@@ -309,6 +313,14 @@ final class ChannelCommand implements Runnable {
                 description = "An escalation step: when a deadline is missed by AFTER (ISO 8601, e.g. PT1H), notify ROLE; repeatable, in order.")
         List<String> rungs = new ArrayList<>();
 
+        @Option(names = "--ping-exercise", paramLabel = "WHEN",
+                description = "A scheduled ping exercise, e.g. \"monday 10:00 human\" or \"day 09:30 auto\" (UTC; mode human or auto, default human); repeatable.")
+        List<String> pingExercises = new ArrayList<>();
+
+        @Option(names = "--contacts-reconfirm", paramLabel = "DURATION",
+                description = "How often each member re-confirms its points of contact (ISO 8601, e.g. P182D for about six months).")
+        String contactsReconfirm;
+
         @Option(names = "--commitment", paramLabel = "ID",
                 description = "A commitment the members subscribe to: a catalogue id (un-gge-2015:13f, osce-cbm:3, budapest:29; the list: GET /api/v1/commitments) "
                         + "or free:NAME=TEXT for one of your own; repeatable.")
@@ -319,7 +331,8 @@ final class ChannelCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            boolean built = id != null || title != null || level != null || !members.isEmpty() || tlpCeiling != null || !rungs.isEmpty() || !commitments.isEmpty();
+            boolean built = id != null || title != null || level != null || !members.isEmpty() || tlpCeiling != null || !rungs.isEmpty() || !commitments.isEmpty()
+                    || !pingExercises.isEmpty() || contactsReconfirm != null;
             if (file != null && built) {
                 throw new ParameterException(spec.commandLine(), "give either --file or --id/--title/--level/--member/--tlp-ceiling/--rung/--commitment, not both");
             }
@@ -374,9 +387,36 @@ final class ChannelCommand implements Runnable {
                 if (p.hasNonNull("flagged")) throw new IllegalArgumentException(origin + " is flagged at your node (" + p.path("flagged").asText() + "); not proposing a channel with it");
                 ms.add(new Charter.Member(origin, VerifierKey.parse(p.path("verifier_key").asText()), textOrNull(p.path("card").path("base_url"))));
             }
+            List<Practice.PingExercise> pings = new ArrayList<>();
+            for (String p : pingExercises) pings.add(pingExercise(p));
+            Duration reconfirm = contactsReconfirm == null ? null : duration("--contacts-reconfirm", contactsReconfirm);
             Charter c = new Charter(id, title != null ? title : id, lvl, ms, deadlines, tlp, ladder);
-            if (!commitments.isEmpty()) c = c.withPractice(new Practice(null, commitments(), null, List.of()));
+            if (!commitments.isEmpty() || reconfirm != null || !pings.isEmpty()) c = c.withPractice(new Practice(null, commitments(), reconfirm, pings));
             return c.toJson();
+        }
+
+        /** "monday 10:00 human", "day 09:30 auto" or "friday 16:00" (human): a ping exercise at a UTC time. */
+        private Practice.PingExercise pingExercise(String text) {
+            String[] parts = text.trim().toLowerCase(Locale.ROOT).split("\\s+");
+            String usage = "--ping-exercise must be 'DAY HH:MM [human|auto]' with DAY a weekday or 'day' (every day), e.g. 'monday 10:00 human' (got '" + text + "')";
+            if (parts.length < 2 || parts.length > 3) throw usage(usage);
+            DayOfWeek day = null;
+            if (!parts[0].equals("day") && !parts[0].equals("daily")) {
+                try {
+                    day = DayOfWeek.valueOf(parts[0].toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw usage(usage);
+                }
+            }
+            LocalTime at;
+            try {
+                at = LocalTime.parse(parts[1]);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw usage(usage);
+            }
+            String mode = parts.length == 3 ? parts[2] : "human";
+            if (!mode.equals("human") && !mode.equals("auto")) throw usage(usage);
+            return new Practice.PingExercise(day, at, mode);
         }
 
         /** The --commitment values: catalogue ids as given (the node refuses unknown ones, naming them), free:NAME=TEXT split. */

@@ -26,7 +26,7 @@ import io.parley.verifier.CliErrors;
 
 /** Peering through your own node's API: add a peer with a pinned fingerprint, list peers and their lines, refresh cards. */
 @Command(name = "peer", mixinStandardHelpOptions = true, description = "Manage the peers your node trusts (through its API).",
-        subcommands = {PeerCommand.Add.class, PeerCommand.ListCmd.class, PeerCommand.Refresh.class})
+        subcommands = {PeerCommand.Add.class, PeerCommand.ListCmd.class, PeerCommand.Refresh.class, PeerCommand.ConfirmContacts.class})
 final class PeerCommand implements Runnable {
     @Spec CommandSpec spec;
 
@@ -173,7 +173,7 @@ final class PeerCommand implements Runnable {
                 out.println("no peers yet; add one with 'parley peer add URL'");
                 return 0;
             }
-            Table t = new Table("ORIGIN", "FINGERPRINT", "LINE", "LAST SUCCESS", "DOWN SINCE", "DOWNTIME", "QUEUED", "FAILED", "FLAGGED");
+            Table t = new Table("ORIGIN", "FINGERPRINT", "LINE", "LAST SUCCESS", "DOWN SINCE", "DOWNTIME", "QUEUED", "FAILED", "FLAGGED", "CONTACTS");
             for (JsonNode p : peers) {
                 JsonNode line = p.path("line");
                 t.row(p.path("origin").asText(), p.path("fingerprint").asText(),
@@ -181,9 +181,38 @@ final class PeerCommand implements Runnable {
                         Table.time(line.path("last_success").asText(null)),
                         Table.time(line.path("down_since").asText(null)),
                         line.isMissingNode() ? null : Table.duration(line.path("total_downtime_seconds").asDouble()),
-                        p.path("queued").asText("0"), p.path("failed").asText("0"), p.path("flagged").asText(null));
+                        p.path("queued").asText("0"), p.path("failed").asText("0"), p.path("flagged").asText(null), contacts(p.path("contacts")));
             }
             t.print(out);
+            return 0;
+        }
+    }
+
+    /** "OVERDUE since T (channel)" for the first channel where the peer is overdue, else when it is next due, else nothing. */
+    static String contacts(JsonNode standing) {
+        for (JsonNode s : standing) {
+            if (s.path("overdue").asBoolean()) return "OVERDUE since " + Table.time(s.path("overdue_since").asText()) + " (" + s.path("channel").asText() + ")";
+        }
+        for (JsonNode s : standing) return "due " + Table.time(s.path("due").asText());
+        return null;
+    }
+
+    @Command(name = "confirm-contacts", mixinStandardHelpOptions = true,
+            description = {"Re-confirm your node's points of contact (as on its signed party card) to every channel it is a member of.",
+                    "Each channel gets a signed update; charters with contacts_reconfirm count the next period from it. Needs an admin account."})
+    static final class ConfirmContacts implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin ApiOptions api;
+
+        @Mixin JsonOption json;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonNode res = api.client().post("/api/v1/contacts/confirm", Json.object());
+            PrintWriter out = spec.commandLine().getOut();
+            if (json.printed(out, res)) return 0;
+            for (JsonNode c : res.path("channels")) out.println("confirmed to " + c.path("channel").asText() + ": envelope " + c.path("envelope").asText());
+            out.println("points of contact of " + res.path("party").asText() + " re-confirmed at " + res.path("confirmed_at").asText());
             return 0;
         }
     }

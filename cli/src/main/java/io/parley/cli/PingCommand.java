@@ -33,17 +33,21 @@ final class PingCommand implements Callable<Integer> {
             description = "flash, urgent or routine; sets the acknowledgement deadline (default: ${DEFAULT-VALUE}).")
     String priority;
 
+    @Option(names = "--exercise", description = "Send the ping as an exercise: labelled [EXERCISE], counted apart from the real figures.")
+    boolean exercise;
+
     @Mixin JsonOption json;
 
     @Override
     public Integer call() throws Exception {
         Priority p = CaseCommand.priority(spec, "--priority", priority);
-        JsonNode t = api.client().post("/api/v1/channels/" + ApiOptions.segment(channel) + "/ping",
-                Json.object().put("mode", human ? "human" : "auto").put("priority", p.wire()));
+        var req = Json.object().put("mode", human ? "human" : "auto").put("priority", p.wire());
+        if (exercise) req.put("exercise", true);
+        JsonNode t = api.client().post("/api/v1/channels/" + ApiOptions.segment(channel) + "/ping", req);
         PrintWriter out = spec.commandLine().getOut();
         if (json.printed(out, t)) return 0;
         String id = t.path("id").asText();
-        out.println("ping " + id + " sent on " + t.path("channel").asText() + " (" + (human ? "human" : "automatic") + ", " + t.path("priority").asText() + ")");
+        out.println(CaseCommand.exercisePrefix(t) + "ping " + id + " sent on " + t.path("channel").asText() + " (" + (human ? "human" : "automatic") + ", " + t.path("priority").asText() + ")");
         CaseCommand.printDue(out, t);
         out.println("follow the " + (human ? "acknowledgements" : "pongs") + " with: parley case show " + id);
         return 0;

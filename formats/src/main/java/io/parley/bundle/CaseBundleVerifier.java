@@ -197,6 +197,10 @@ public final class CaseBundleVerifier {
 
     /** What the recomputed timeline says of each deadline: reported, not judged (a missed deadline is a finding). */
     private void deadlines(CaseTimeline t, Instant exportedAt) {
+        if (t.exercise()) {
+            checks.add("exercise", true, "[EXERCISE] the opener's signed opening " + t.openingHash().substring(0, 16)
+                    + "... marks this case an exercise: its deadlines are a drill, not real responsiveness");
+        }
         for (var f : t.clockFindings()) {
             checks.add("clock of " + f.sender(), true, f.direction().wire() + ": envelope " + Checks.abbreviate(f.envelope()) + " says created "
                     + f.created() + ", logged by " + f.logged().by() + " at " + f.logged().at() + "; counts at its log time");

@@ -62,6 +62,8 @@ public final class TimelineJson {
         ObjectNode o = Json.object();
         o.put("id", t.caseId());
         o.put("channel", t.channel());
+        // only when true, so bundles of real cases exported before exercises existed still verify
+        if (t.exercise()) o.put("exercise", true);
         o.put("kind", t.kind().wire());
         if (t.requestType() != null) o.put("request_type", t.requestType());
         o.put("priority", t.priority().wire());

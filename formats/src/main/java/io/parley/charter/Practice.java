@@ -2,6 +2,10 @@ package io.parley.charter;
 
 import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.TemporalAdjusters;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -55,6 +59,33 @@ public record Practice(Duration clockSkew, List<Commitment> commitments, Duratio
     public record PingExercise(DayOfWeek day, LocalTime at, String mode) {
         public PingExercise {
             if (!mode.equals("human") && !mode.equals("auto")) throw new IllegalArgumentException("mode must be human or auto");
+        }
+
+        /** The time between two slots: a day, or a week. */
+        public Duration period() {
+            return day == null ? Duration.ofDays(1) : Duration.ofDays(7);
+        }
+
+        /** The latest slot at or before {@code now}. */
+        public Instant latestSlot(Instant now) {
+            ZonedDateTime t = now.atZone(ZoneOffset.UTC);
+            ZonedDateTime slot = t.toLocalDate().atTime(at).atZone(ZoneOffset.UTC);
+            if (day != null) slot = slot.with(TemporalAdjusters.previousOrSame(day));
+            if (slot.isAfter(t)) slot = slot.minus(period());
+            return slot.toInstant();
+        }
+
+        /** The first slot after {@code now}. */
+        public Instant nextSlot(Instant now) {
+            return latestSlot(now).plus(period());
+        }
+
+        /**
+         * The slot's number in an endless count of this exercise's slots (slots are exactly one period apart), so
+         * every member computes the same turn from the slot alone.
+         */
+        public long slotNumber(Instant slot) {
+            return Math.floorDiv(slot.getEpochSecond(), period().getSeconds());
         }
 
         /** "monday 10:00 UTC, human ping", for people. */

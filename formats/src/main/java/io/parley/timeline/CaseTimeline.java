@@ -31,6 +31,9 @@ import io.parley.envelope.Tlp;
  * recipient's signed log time ({@link LoggedAt}) differs from one by more than the charter's clock skew: that envelope
  * counts at its log time and is a {@link ClockFinding}.
  *
+ * <p>A case whose opening body says {@code "exercise": true} is an exercise ({@link #exercise()}): it runs and
+ * escalates like any other, and reports count it apart from the real figures.
+ *
  * <p>A case lives in one channel: only envelopes of the charter's channel count, so an envelope carrying the same
  * case id in another channel never moves it.
  */
@@ -38,7 +41,7 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
                            Priority priority, Tlp tlp, String summary, Instant openedAt, Instant ackDue, Instant answerDue,
                            CaseState state, Instant ackedAt, String ackedBy, Instant answeredAt, String answeredBy,
                            Instant closedAt, Map<String, Response> responses, List<Event> events, List<String> addressedParties, CaseNorms norms,
-                           List<ClockFinding> clockFindings) {
+                           List<ClockFinding> clockFindings, boolean exercise) {
 
     /**
      * One party's first acknowledgement and answer, and its answer decision ({@link Decision}): the latest it made
@@ -148,7 +151,18 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
         String summary = summary(openingBody, null);
         return Optional.of(new CaseTimeline(caseId, o.channel(), o.from(), opening.hash(), o.kind(), requestType, o.priority(), o.tlp(),
                 summary, openedAt, openedAt.plus(d.ack()), openedAt.plus(d.answer()), state, ackedAt, ackedBy, answeredAt, answeredBy,
-                closedAt, responses, events, addressed(o, charter), CaseNorms.of(opening, sorted, charter), List.copyOf(findings)));
+                closedAt, responses, events, addressed(o, charter), CaseNorms.of(opening, sorted, charter), List.copyOf(findings),
+                exercise(openingBody)));
+    }
+
+    /**
+     * Whether the opening marks the case an exercise: only a JSON {@code true} in the opener's signed opening body
+     * counts. No later envelope and no other member can make a real case an exercise (to hide a missed deadline among
+     * the drills) or an exercise real.
+     */
+    private static boolean exercise(JsonNode openingBody) {
+        JsonNode x = openingBody.get("exercise");
+        return x != null && x.isBoolean() && x.booleanValue();
     }
 
     /** What a message is about: its summary, else its text, else {@code otherwise}. */

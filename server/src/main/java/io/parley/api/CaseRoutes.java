@@ -78,7 +78,7 @@ final class CaseRoutes {
     }
 
     static ObjectNode summary(CaseTimeline t, Instant now) {
-        ObjectNode o = Json.object().put("id", t.caseId()).put("channel", t.channel()).put("state", t.state().wire()).put("kind", t.kind().wire())
+        ObjectNode o = Json.object().put("id", t.caseId()).put("channel", t.channel()).put("exercise", t.exercise()).put("state", t.state().wire()).put("kind", t.kind().wire())
                 .put("priority", t.priority().wire()).put("tlp", t.tlp().wire()).put("opened_by", t.openedBy()).put("opened_at", t.openedAt().toString());
         if (t.requestType() != null) o.put("request_type", t.requestType());
         if (t.summary() != null) o.put("summary", t.summary());
@@ -88,6 +88,24 @@ final class CaseRoutes {
         d.putObject("ack").put("due", t.ackDue().toString()).put("status", t.ackStatus(now).wire());
         if (t.needsAnswer()) d.putObject("answer").put("due", t.answerDue().toString()).put("status", t.answerStatus(now).wire());
         return o;
+    }
+
+    /**
+     * A case as the API shows it: its timeline ({@link TimelineJson}, the bundle's form) with {@code "exercise"} always
+     * present as a boolean right after the channel, as in the list, where the bundle writes it only when true.
+     */
+    static ObjectNode caseJson(CaseTimeline t, Instant now) {
+        ObjectNode timeline = TimelineJson.of(t, now);
+        ObjectNode o = Json.object().put("id", t.caseId()).put("channel", t.channel()).put("exercise", t.exercise());
+        o.setAll(timeline);
+        return o;
+    }
+
+    /** An exercise flag is a JSON boolean or absent: "yes", 1 or "true" would leave it unclear what the case is. */
+    private static void requireBooleanExercise(JsonNode v, String pointer) {
+        if (v != null && !v.isBoolean()) {
+            throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", pointer, "exercise must be a JSON boolean: true marks the case an exercise"));
+        }
     }
 
     private void open(Context ctx) {
@@ -103,9 +121,10 @@ final class CaseRoutes {
                 .orElseThrow(() -> new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/tlp", "tlp must be clear, green, amber, amber+strict or red")));
         JsonNode body = req.get("body");
         if (body == null || !body.isObject()) throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/body", "body must be a JSON object with the case's fields"));
+        requireBooleanExercise(body.get("exercise"), "/body/exercise");
         CaseTimeline t = cases.open(channel, kind, priority, tlp, (ObjectNode) body, author(ctx));
         ctx.header("Location", "/api/v1/cases/" + t.caseId() + "?channel=" + java.net.URLEncoder.encode(t.channel(), java.nio.charset.StandardCharsets.UTF_8));
-        ApiRoutes.json(ctx, 201, TimelineJson.of(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
+        ApiRoutes.json(ctx, 201, caseJson(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
     }
 
     private void ping(Context ctx) {
@@ -115,9 +134,11 @@ final class CaseRoutes {
         String mode = Requests.optionalText(req, "mode").orElse("auto");
         Priority priority = Priority.fromWire(Requests.optionalText(req, "priority").orElse("routine"))
                 .orElseThrow(() -> new ProblemException(Problem.field(400, "invalid-field", "Bad request", "/priority", "priority must be flash, urgent or routine")));
-        CaseTimeline t = cases.open(channel, Kind.PING, priority, Tlp.GREEN, Json.object().put("mode", mode)
-                .put("summary", mode.equals("human") ? "Line test: please acknowledge" : "Line test"), author(ctx));
-        ApiRoutes.json(ctx, 201, TimelineJson.of(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
+        ObjectNode body = Json.object().put("mode", mode).put("summary", mode.equals("human") ? "Line test: please acknowledge" : "Line test");
+        requireBooleanExercise(req.get("exercise"), "/exercise");
+        if (req.has("exercise")) body.set("exercise", req.get("exercise"));
+        CaseTimeline t = cases.open(channel, Kind.PING, priority, Tlp.GREEN, body, author(ctx));
+        ApiRoutes.json(ctx, 201, caseJson(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
     }
 
     /**
@@ -135,7 +156,7 @@ final class CaseRoutes {
         var reader = ApiRoutes.reader(node, ctx);
         CaseTimeline named = named(ctx);
         CaseTimeline t = cases.timeline(named.channel(), named.caseId(), reader).orElseThrow();
-        ObjectNode o = TimelineJson.of(t, node.now());
+        ObjectNode o = caseJson(t, node.now());
         ArrayNode envs = o.putArray("envelopes");
         cases.envelopes(t.channel(), t.caseId(), reader).forEach(s -> envs.add(Views.envelope(s)));
         o.set("statements", StatementJson.of(statements.of(t, reader)));
@@ -154,7 +175,7 @@ final class CaseRoutes {
         ObjectNode b = body;
         CaseTimeline t = named(ctx);
         cases.respond(t.channel(), t.caseId(), kind, b, author(ctx));
-        ApiRoutes.json(ctx, 200, TimelineJson.of(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
+        ApiRoutes.json(ctx, 200, caseJson(cases.timeline(t.channel(), t.caseId(), ApiRoutes.reader(node, ctx)).orElseThrow(), node.now()));
     }
 
     private void evidence(Context ctx) {
@@ -208,7 +229,8 @@ final class CaseRoutes {
             federation.links().link(m.origin()).ifPresent(l -> links.put(m.origin(), l));
             outages.put(m.origin(), federation.links().outages(m.origin()));
         }
-        ResponsivenessReport r = ResponsivenessReport.compute(charter, p.timelines(), p.from(), p.to(), p.now(), links, outages);
+        ResponsivenessReport r = ResponsivenessReport.compute(charter, p.timelines(), p.from(), p.to(), p.now(), links, outages)
+                .withContactsOverdue(new io.parley.practice.ContactConfirmations(node, new io.parley.practice.PracticeStore(node.db())).overdue(charter.channel(), p.now()));
         if ("csv".equals(ctx.queryParam("format"))) {
             ctx.contentType("text/csv; charset=utf-8").result(r.toCsv());
         } else {

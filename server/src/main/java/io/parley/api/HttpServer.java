@@ -88,6 +88,7 @@ public final class HttpServer implements AutoCloseable {
         new FederationRoutes(node, federation).register(app);
         new LogRoutes(node).register(app);
         new AuditRoutes(node).register(app);
+        new ContactRoutes(node).register(app);
         new CaseRoutes(node, cases, federation).register(app);
         new NormsRoutes().register(app);
         new io.parley.taxii.EvidenceExchange(node).register(app);

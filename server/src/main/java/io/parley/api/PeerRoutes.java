@@ -56,6 +56,7 @@ final class PeerRoutes {
     private void list(Context ctx) {
         ArrayNode out = Json.MAPPER.createArrayNode();
         Instant now = node.now();
+        var contacts = new io.parley.practice.ContactConfirmations(node, new io.parley.practice.PracticeStore(node.db())).status(now);
         for (var party : node.knownParties()) {
             if (party.origin().equals(node.origin())) continue;
             ObjectNode o = out.addObject();
@@ -66,6 +67,10 @@ final class PeerRoutes {
             o.put("queued", federation.outbox().count(party.origin(), "queued"));
             o.put("failed", federation.outbox().count(party.origin(), "failed"));
             federation.links().link(party.origin()).ifPresent(link -> o.set("line", lineView(link, now)));
+            // where it stands on re-confirming its points of contact, per channel whose charter asks it to
+            ArrayNode cs = o.putArray("contacts");
+            contacts.stream().filter(s -> s.party().equals(party.origin())).forEach(s -> cs.add(io.parley.practice.ContactConfirmations.json(s)));
+            o.put("contacts_overdue", contacts.stream().anyMatch(s -> s.party().equals(party.origin()) && s.overdue()));
         }
         ApiRoutes.json(ctx, 200, out);
     }

@@ -16,6 +16,8 @@ public enum AuditAction {
     TOKEN_CREATED("token-created"),
     TOKEN_REVOKED("token-revoked"),
     PEER_PINNED("peer-pinned"),
+    /** This party re-confirmed its points of contact to its channels (target: the channels). */
+    CONTACTS_CONFIRMED("contacts-confirmed"),
     /** A peer's key rotation was followed: its new card carried a hand-over by the key we knew (in band or fetched). */
     PEER_KEY_ROTATED("peer-key-rotated"),
     /** A signed-in account asked for something its role or grants do not allow (refused). */

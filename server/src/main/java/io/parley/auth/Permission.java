@@ -31,7 +31,9 @@ public sealed interface Permission {
         /** Grant and revoke TLP:RED reading. */
         GRANT_RED,
         /** Read the audit trail (who did what, when, from where) and its verification. */
-        READ_AUDIT
+        READ_AUDIT,
+        /** Re-confirm, in this party's name and to every channel, that its points of contact are current. */
+        CONFIRM_CONTACTS
     }
 
     /**

@@ -82,6 +82,8 @@ public final class Permissions {
         put("GET /api/v1/red-grants", Global.GRANT_RED);
         put("PUT /api/v1/red-grants/{username}", Global.GRANT_RED);
         put("GET /api/v1/audit", Global.READ_AUDIT);
+        put("GET /api/v1/contacts", Global.READ);
+        put("POST /api/v1/contacts/confirm", Global.CONFIRM_CONTACTS);
 
         // TAXII 2.1
         for (String path : new String[] {"/taxii2/", "/taxii2/api/", "/taxii2/api/collections/", "/taxii2/api/collections/{id}/",
@@ -121,6 +123,7 @@ public final class Permissions {
         put("POST /account/tokens", Global.ISSUE_TOKENS);
         put("POST /account/tokens/{id}/revoke", Global.OWN_ACCOUNT);
         put("GET /audit", Global.READ_AUDIT);
+        put("POST /account/contacts/confirm", Global.CONFIRM_CONTACTS);
     }
 
     private Permissions() {}

@@ -38,7 +38,7 @@ public enum Role {
                 case OFFICER -> switch (g) {
                     case READ, OWN_ACCOUNT, UPLOAD_EVIDENCE, ISSUE_TOKENS -> true;
                     case MANAGE_PEERS, PROPOSE_CHANNELS -> grants.contains(ALL_CHANNELS);
-                    case MANAGE_USERS, GRANT_RED, READ_AUDIT -> false;
+                    case MANAGE_USERS, GRANT_RED, READ_AUDIT, CONFIRM_CONTACTS -> false;
                 };
             };
             case Permission.OnChannel on -> switch (this) {

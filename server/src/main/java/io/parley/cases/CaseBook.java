@@ -227,6 +227,10 @@ public final class CaseBook {
             }
             default -> throw new EnvelopeFormatException("/kind", "a case is opened by notify, request or ping");
         }
+        var exercise = body.get("exercise");
+        if (exercise != null && !exercise.isBoolean()) {
+            throw new EnvelopeFormatException("/body/exercise", "exercise must be a JSON boolean: true marks the case an exercise");
+        }
         var window = body.get("window");
         if (window != null) {
             for (String f : List.of("from", "to")) {

@@ -76,12 +76,37 @@ public final class Notifier {
         return new Settings(o.hasNonNull("webhook") ? o.get("webhook").asText() : null, smtp);
     }
 
+    /** What starts every notification about an exercise, so no one on duty takes a drill for an incident. */
+    public static final String EXERCISE = "[EXERCISE]";
+
+    /**
+     * {@link #notify(String, String, String, ObjectNode)} about a case that may be an exercise: then the recorded
+     * subject, the e-mail's subject and text and the webhook's event all start with {@value #EXERCISE} (the event
+     * also says {@code "exercise": true}).
+     */
+    public void notify(String caseId, String channel, boolean exercise, String subject, ObjectNode event) {
+        if (!exercise) {
+            notify(caseId, channel, subject, event);
+            return;
+        }
+        ObjectNode marked = Json.object().put("exercise", true).put("text", EXERCISE + " " + subject);
+        marked.setAll(event);
+        send(caseId, channel, EXERCISE + " " + subject, EXERCISE + " [Parley] " + subject,
+                EXERCISE + " This is an exercise, not a real incident.\n\n", marked);
+    }
+
     /** Sends {@code event} by every configured means and records each outcome. */
     public void notify(String caseId, String channel, String subject, ObjectNode event) {
+        send(caseId, channel, subject, "[Parley] " + subject, "", event);
+    }
+
+    private void send(String caseId, String channel, String subject, String mailSubject, String mailPreface, ObjectNode event) {
         LOG.warn("{} [{}]", subject, caseId);
         record(caseId, channel, "log", null, subject, "sent", null);
         if (settings.webhook() != null) Thread.ofVirtual().start(() -> webhook(caseId, channel, subject, event));
-        if (settings.smtp() != null && !settings.smtp().to().isEmpty()) Thread.ofVirtual().start(() -> email(caseId, channel, subject, event));
+        if (settings.smtp() != null && !settings.smtp().to().isEmpty()) {
+            Thread.ofVirtual().start(() -> email(caseId, channel, subject, mailSubject, mailPreface, event));
+        }
     }
 
     private void webhook(String caseId, String channel, String subject, ObjectNode event) {
@@ -98,7 +123,7 @@ public final class Notifier {
         }
     }
 
-    private void email(String caseId, String channel, String subject, ObjectNode event) {
+    private void email(String caseId, String channel, String subject, String mailSubject, String mailPreface, ObjectNode event) {
         Smtp s = settings.smtp();
         Properties props = new Properties();
         props.put("mail.smtp.host", s.host());
@@ -112,8 +137,8 @@ public final class Notifier {
             MimeMessage m = new MimeMessage(session);
             m.setFrom(new InternetAddress(s.from()));
             for (String to : s.to()) m.addRecipient(Message.RecipientType.TO, new InternetAddress(to));
-            m.setSubject("[Parley] " + subject, "UTF-8");
-            m.setText(Json.pretty(event) + "\n", "UTF-8");
+            m.setSubject(mailSubject, "UTF-8");
+            m.setText(mailPreface + Json.pretty(event) + "\n", "UTF-8");
             if (s.username() != null) Transport.send(m, s.username(), s.password());
             else Transport.send(m);
             record(caseId, channel, "email", String.join(",", s.to()), subject, "sent", null);

@@ -28,8 +28,12 @@ import io.parley.timeline.Decision;
  * How responsive each party of a channel was over a period, computed only from case timelines (which come from
  * signed envelopes), so any member holding the same envelopes computes the same figures. Line outages are this
  * node's own record of its deliveries to the party and are reported beside, clearly as such.
+ *
+ * <p>Exercises ({@link CaseTimeline#exercise()}) never count in the real figures ({@link #rows}): they are counted
+ * the same way, apart, in {@link #exerciseRows} (without line outages, which are the line's and not the drill's).
  */
-public record ResponsivenessReport(String channel, Instant from, Instant to, Instant computedAt, List<Row> rows) {
+public record ResponsivenessReport(String channel, Instant from, Instant to, Instant computedAt, List<Row> rows, List<Row> exerciseRows,
+                                   Map<String, Instant> contactsOverdue) {
 
     /** One party's figures. Percentages are of the requests/cases it had to respond to; null when there were none. */
     public record Row(String party, int cases, int requests, int ackedInTime, int ackMissed, int answeredInTime, int answerMissed,
@@ -56,6 +60,19 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
         }
     }
 
+    /** A report with no exercise figures and no one overdue with its points of contact. */
+    public ResponsivenessReport(String channel, Instant from, Instant to, Instant computedAt, List<Row> rows) {
+        this(channel, from, to, computedAt, rows, List.of(), Map.of());
+    }
+
+    /**
+     * This report with the parties overdue in re-confirming their points of contact as of its computation, each with
+     * the time it became overdue ({@link io.parley.practice.ContactConfirmations#overdue(String, Instant)}).
+     */
+    public ResponsivenessReport withContactsOverdue(Map<String, Instant> overdue) {
+        return new ResponsivenessReport(channel, from, to, computedAt, rows, exerciseRows, Map.copyOf(overdue));
+    }
+
     /**
      * How a party decided the requests it was asked (its latest decision in force on each, {@link Decision}):
      * accepted (a plain acknowledgement counts as an accept), declined, deferred. A request declined in time is
@@ -76,6 +93,14 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
     /** Computes the report for the cases opened in [from, to), as of {@code now}. */
     public static ResponsivenessReport compute(Charter charter, Collection<CaseTimeline> timelines, Instant from, Instant to, Instant now,
                                                Map<String, LinkStore.Link> links, Map<String, List<LinkStore.Outage>> outages) {
+        List<CaseTimeline> real = timelines.stream().filter(t -> !t.exercise()).toList();
+        List<CaseTimeline> exercises = timelines.stream().filter(CaseTimeline::exercise).toList();
+        return new ResponsivenessReport(charter.channel(), from, to, now, rows(charter, real, from, to, now, outages),
+                rows(charter, exercises, from, to, now, Map.of()), Map.of());
+    }
+
+    private static List<Row> rows(Charter charter, Collection<CaseTimeline> timelines, Instant from, Instant to, Instant now,
+                                  Map<String, List<LinkStore.Outage>> outages) {
         Map<String, Row> rows = new TreeMap<>();
         for (Charter.Member m : charter.members()) {
             String party = m.origin();
@@ -116,7 +141,7 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
             rows.put(party, new Row(party, cases, requests, ackIn, ackMiss, ansIn, ansMiss, quantile(acks, 0.5), quantile(acks, 0.9),
                     quantile(answers, 0.5), quantile(answers, 0.9), pings, pingsFailed, os.size(), down, decided, clock));
         }
-        return new ResponsivenessReport(charter.channel(), from, to, now, List.copyOf(rows.values()));
+        return List.copyOf(rows.values());
     }
 
     /** Nearest-rank quantile; null for no data. */
@@ -130,7 +155,19 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
 
     public ObjectNode toJson() {
         ObjectNode o = Json.object().put("channel", channel).put("from", from.toString()).put("to", to.toString()).put("computed_at", computedAt.toString());
-        ArrayNode rs = o.putArray("parties");
+        putRows(o.putArray("parties"), rows);
+        for (var x : o.path("parties")) {
+            Instant since = contactsOverdue.get(x.path("party").asText());
+            if (since == null) ((ObjectNode) x).putNull("contacts_overdue_since"); else ((ObjectNode) x).put("contacts_overdue_since", since.toString());
+        }
+        ArrayNode overdue = o.putArray("contacts_overdue");
+        new TreeMap<>(contactsOverdue).forEach((party, since) -> overdue.addObject().put("party", party).put("since", since.toString()));
+        // apart, so no exercise ever counts as real responsiveness
+        putRows(o.putObject("exercises").putArray("parties"), exerciseRows);
+        return o;
+    }
+
+    private static void putRows(ArrayNode rs, List<Row> rows) {
         for (Row r : rows) {
             ObjectNode x = rs.addObject().put("party", r.party()).put("cases", r.cases()).put("requests", r.requests())
                     .put("acknowledged_in_time", r.ackedInTime()).put("acknowledgement_missed", r.ackMissed())
@@ -146,7 +183,6 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
             putDuration(x, "median_answer_seconds", r.medianAnswer());
             putDuration(x, "p90_answer_seconds", r.p90Answer());
         }
-        return o;
     }
 
     /** RFC 4180, with the '\n' line ends this report has always had. */
@@ -154,25 +190,32 @@ public record ResponsivenessReport(String channel, Instant from, Instant to, Ins
             .setHeader("channel", "party", "from", "to", "cases", "requests", "acknowledged_in_time", "acknowledgement_missed",
                     "acknowledged_in_time_percent", "answered_in_time", "answer_missed", "answered_in_time_percent", "median_ack_seconds",
                     "p90_ack_seconds", "median_answer_seconds", "p90_answer_seconds", "ping_tests", "ping_tests_failed", "line_outages",
-                    "line_downtime_seconds", "accepted", "declined", "deferred", "clock_findings")
+                    "line_downtime_seconds", "accepted", "declined", "deferred", "clock_findings", "figures", "contacts_overdue_since")
             .get();
 
     /** One line per party, under a header line; fields holding a comma, a quote or a line break are quoted. */
     public String toCsv() {
         StringBuilder out = new StringBuilder();
         try (CSVPrinter csv = new CSVPrinter(out, CSV)) {
-            for (Row r : rows) {
-                csv.printRecord(text(channel), text(r.party()), from.toString(), to.toString(), Integer.toString(r.cases()), Integer.toString(r.requests()),
-                        Integer.toString(r.ackedInTime()), Integer.toString(r.ackMissed()), str(r.ackOnTimePercent()), Integer.toString(r.answeredInTime()),
-                        Integer.toString(r.answerMissed()), str(r.answerOnTimePercent()), secs(r.medianAck()), secs(r.p90Ack()), secs(r.medianAnswer()),
-                        secs(r.p90Answer()), Integer.toString(r.pingTests()), Integer.toString(r.pingsFailed()), Integer.toString(r.outages()),
-                        Long.toString(r.downtime().toSeconds()), Integer.toString(r.decided().accepted()),
-                        Integer.toString(r.decided().declined()), Integer.toString(r.decided().deferred()), Integer.toString(r.clockFindings()));
-            }
+            printRows(csv, rows, "real");
+            printRows(csv, exerciseRows, "exercise");
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringBuilder does not fail
         }
         return out.toString();
+    }
+
+    /** {@code figures} says which count a line belongs to: {@code real}, or {@code exercise} (kept apart). */
+    private void printRows(CSVPrinter csv, List<Row> rows, String figures) throws IOException {
+        for (Row r : rows) {
+            csv.printRecord(text(channel), text(r.party()), from.toString(), to.toString(), Integer.toString(r.cases()), Integer.toString(r.requests()),
+                    Integer.toString(r.ackedInTime()), Integer.toString(r.ackMissed()), str(r.ackOnTimePercent()), Integer.toString(r.answeredInTime()),
+                    Integer.toString(r.answerMissed()), str(r.answerOnTimePercent()), secs(r.medianAck()), secs(r.p90Ack()), secs(r.medianAnswer()),
+                    secs(r.p90Answer()), Integer.toString(r.pingTests()), Integer.toString(r.pingsFailed()), Integer.toString(r.outages()),
+                    Long.toString(r.downtime().toSeconds()), Integer.toString(r.decided().accepted()),
+                    Integer.toString(r.decided().declined()), Integer.toString(r.decided().deferred()), Integer.toString(r.clockFindings()), figures,
+                    figures.equals("real") && contactsOverdue.containsKey(r.party()) ? contactsOverdue.get(r.party()).toString() : "");
+        }
     }
 
     /**

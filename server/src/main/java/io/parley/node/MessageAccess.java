@@ -82,6 +82,8 @@ public final class MessageAccess {
                 + ": the content is only for users granted " + e.tlp().wire().toUpperCase(java.util.Locale.ROOT) + " in channel " + e.channel());
         var recipients = e.body().get("recipients");
         if (recipients != null && recipients.isArray()) body.set("recipients", recipients.deepCopy());
+        // an exercise stays labelled as one for every reader, so no one takes a withheld drill for an incident
+        if (e.body().path("exercise").isBoolean()) body.put("exercise", e.body().path("exercise").booleanValue());
         return new Envelope(e.v(), e.channel(), e.from(), e.seq(), e.prev(), e.kind(), e.caseId(), e.created(), e.priority(), e.tlp(), body, null);
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -112,7 +113,8 @@ public final class DemoNetwork implements AutoCloseable {
                     if (other != n) n.federation().peers().add(other.baseUrl(), other.node().card().fingerprint());
                 }
             }
-            Charter trilateral = charter("demo-trilateral", "A-B-C incident hotline", Level.OPERATIONAL, Tlp.AMBER, nodes).withPractice(DEMO_COMMITMENTS);
+            Charter trilateral = charter("demo-trilateral", "A-B-C incident hotline", Level.OPERATIONAL, Tlp.AMBER, nodes)
+                    .withPractice(DEMO_PRACTICE);
             Charter bilateral = charter("demo-a-b", "CERT-A / CERT-B technical line", Level.TECHNICAL, Tlp.AMBER_STRICT, nodes.subList(0, 2));
             NodeServer a = nodes.get(0);
             for (Charter c : List.of(trilateral, bilateral)) {
@@ -193,6 +195,7 @@ public final class DemoNetwork implements AutoCloseable {
         seedStatement(nodes);
         seedDeclined(nodes);
         seedNorms(nodes);
+        seedExercise(nodes);
         seedSilenceDrill(nodes);
         seedClockFinding(nodes);
     }
@@ -275,6 +278,31 @@ public final class DemoNetwork implements AutoCloseable {
                 .put("lang", "en")), now.minus(Duration.ofMinutes(30)));
         c.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, id, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("decision", "decline").put("reason_code", "outside-mandate")), now.minus(Duration.ofMinutes(25)));
+    }
+
+    /**
+     * The trilateral line's practice: its clock skew tolerance and commitments, a human ping exercise every Monday at 10:00 UTC, contacts
+     * re-confirmed every 182 days.
+     */
+    static final io.parley.charter.Practice DEMO_PRACTICE = new io.parley.charter.Practice(DEMO_COMMITMENTS.clockSkew(), DEMO_COMMITMENTS.commitments(), Duration.ofDays(182),
+            List.of(new io.parley.charter.Practice.PingExercise(java.time.DayOfWeek.MONDAY, java.time.LocalTime.of(10, 0), "human")));
+
+    /**
+     * An exercise: a request marked {@code "exercise": true} that b acknowledged, labelled [EXERCISE] in every view
+     * and counted apart in the report; and a's signed re-confirmation of its points of contact.
+     */
+    private static void seedExercise(List<NodeServer> nodes) {
+        var a = nodes.get(0).node();
+        var b = nodes.get(1).node();
+        Instant now = a.now();
+        String drill = CaseIds.newId(a.origin(), now);
+        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.REQUEST, drill, Priority.URGENT, Tlp.GREEN, Json.object()
+                .put("type", "assistance").put("summary", "Exercise: simulated ransomware at a water utility").put("exercise", true)
+                .put("asked", "Play along: confirm you would block the listed C2 addresses").put("lang", "en")), now.minus(Duration.ofMinutes(30)));
+        awaitQuietly(() -> b.envelopes().inCase("demo-trilateral", drill).size() == 1);
+        b.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, drill, Priority.URGENT, Tlp.GREEN, Json.object()
+                .put("text", "Exercise acknowledged; playing along.").put("lang", "en")), now.minus(Duration.ofMinutes(25)));
+        nodes.get(0).contacts().confirm(null);
     }
 
     /** The drill line: all three parties, with one-minute acknowledgement and three-minute answer deadlines. */

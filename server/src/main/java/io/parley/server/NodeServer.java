@@ -82,6 +82,9 @@ public final class NodeServer implements AutoCloseable {
         Node node = Node.open(dir, config, clock);
         Federation federation = new Federation(node, settings);
         CaseBook cases = new CaseBook(node, node.caseStore());
+        var practice = new io.parley.practice.PracticeStore(node.db());
+        var contacts = new io.parley.practice.ContactConfirmations(node, practice);
+        node.onAccepted(contacts::record);
         HttpServer http;
         try {
             http = HttpServer.start(node, federation, cases, config.bind(), config.port());
@@ -97,7 +100,28 @@ public final class NodeServer implements AutoCloseable {
         DeadlineClock deadlines = new DeadlineClock(node, cases, notifier, DEADLINE_TICK);
         var audit = new io.parley.audit.AuditCommitter(node.audit(), node.log(), io.parley.audit.AuditCommitter.Settings.load(dir), AUDIT_COMMIT_WAIT,
                 node.random());
-        return new NodeServer(node, federation, http, cases, notifier, deadlines, audit);
+        var drills = new io.parley.practice.PracticeClock(node, new io.parley.practice.PingExercises(node, cases, practice),
+                new io.parley.practice.ContactReminders(node, contacts, practice, notifier), PRACTICE_TICK);
+        NodeServer server = new NodeServer(node, federation, http, cases, notifier, deadlines, audit);
+        server.practice = drills;
+        server.contacts = contacts;
+        return server;
+    }
+
+    /** How often the charter's schedules (ping exercises, contact reminders) are checked. */
+    public static final Duration PRACTICE_TICK = Duration.ofSeconds(30);
+
+    private io.parley.practice.PracticeClock practice;
+    private io.parley.practice.ContactConfirmations contacts;
+
+    /** The charter's schedules on this node: ping exercises and contact reminders. */
+    public io.parley.practice.PracticeClock practice() {
+        return practice;
+    }
+
+    /** Points of contact: our re-confirmations and every member's standing. */
+    public io.parley.practice.ContactConfirmations contacts() {
+        return contacts;
     }
 
     public Node node() {
@@ -145,6 +169,7 @@ public final class NodeServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (practice != null) practice.close();
         deadlines.close();
         cosigner.close();
         federation.close();

@@ -66,6 +66,12 @@ public final class ChannelStore {
                 rs -> rs.getString(1), channel, charterHash));
     }
 
+    /** When {@code origin} signed the charter with {@code charterHash}, by its signature's record here; empty if it has not. */
+    public Optional<Instant> signedAt(String channel, String charterHash, String origin) {
+        return db.queryOne("SELECT signed_at FROM charter_signatures WHERE channel = ? AND charter_hash = ? AND origin = ?",
+                rs -> Instant.ofEpochMilli(rs.getLong(1)), channel, charterHash, origin);
+    }
+
     public Optional<Charter> charter(String id) {
         return db.queryOne("SELECT charter FROM channels WHERE id = ?", rs -> Charter.fromJson(Json.parse(rs.getString(1))), id);
     }

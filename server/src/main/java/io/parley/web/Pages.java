@@ -128,7 +128,8 @@ final class Pages {
         else if (owed) urgency = "owed";
         else urgency = "open";
         return new CaseRow(t.caseId(), t.summary() == null ? "(no summary)" : t.summary(), t.kind().wire(), t.requestType(),
-                t.priority().wire(), t.tlp(), t.state().wire(), t.channel(), party(t.openedBy()), Fmt.time(t.openedAt()), ack, answer, urgency, owed);
+                t.priority().wire(), t.tlp(), t.state().wire(), t.channel(), party(t.openedBy()), Fmt.time(t.openedAt()), ack, answer, urgency, owed,
+                t.exercise());
     }
 
     private static int rank(CaseRow r) {
@@ -176,7 +177,23 @@ final class Pages {
 
         List<ChannelRow> channels = node.channels().all().stream().map(this::channelRow).toList();
         String base = node.card() == null ? null : node.card().baseUrl();
-        return new Dashboard(layout, party(node.origin()), base, attention, more, finished, channels, peers(), logInfo(), overdue, soon, owed);
+        return new Dashboard(layout, party(node.origin()), base, attention, more, finished, channels, peers(), logInfo(), overdue, soon, owed,
+                contactLines(null));
+    }
+
+    /**
+     * Members overdue in re-confirming their points of contact (every member's desk shows every member), and
+     * ourselves from a quarter period before our due time; of one channel, or of all when {@code channel} is null.
+     */
+    List<ContactLine> contactLines(String channel) {
+        List<ContactLine> out = new ArrayList<>();
+        for (var st : new io.parley.practice.ContactConfirmations(node, new io.parley.practice.PracticeStore(node.db())).status(now)) {
+            if (channel != null && !st.channel().equals(channel)) continue;
+            boolean self = st.party().equals(node.origin());
+            boolean dueSoon = self && !now.isBefore(st.due().minus(Duration.between(st.lastConfirmed(), st.due()).dividedBy(4)));
+            if (st.overdue() || dueSoon || channel != null) out.add(new ContactLine(party(st.party()), st.channel(), Fmt.time(st.due()), st.overdue(), self));
+        }
+        return out;
     }
 
     ChannelRow channelRow(Charter c) {
@@ -465,15 +482,23 @@ final class Pages {
 
         Instant to = now.plusSeconds(1), from = to.minus(Duration.ofDays(30));
         ResponsivenessReport r = responsiveness(c, timelines, from, to);
-        List<ReportRow> report = r.rows().stream().map(x -> new ReportRow(party(x.party()), x.cases(), x.requests(), Fmt.percent(x.ackOnTimePercent()),
-                x.ackMissed(), Fmt.percent(x.answerOnTimePercent()), x.answerMissed(), Fmt.duration(x.medianAck()), Fmt.duration(x.p90Ack()),
-                Fmt.duration(x.medianAnswer()), Fmt.duration(x.p90Answer()), x.pingTests(), x.pingsFailed(), x.outages(), Fmt.duration(x.downtime()),
-                x.decided().accepted() + " / " + x.decided().declined() + " / " + x.decided().deferred(), x.clockFindings())).toList();
+        List<ReportRow> report = reportRows(r.rows());
+        List<ReportRow> exerciseReport = reportRows(r.exerciseRows());
+        List<PingSchedule> pings = c.practice().pingExercises().stream().map(p -> new PingSchedule(p.describe(), Fmt.time(p.nextSlot(now)),
+                io.parley.practice.PingExercises.turn(c, p, p.nextSlot(now)))).toList();
+        String contactsEvery = c.practice().contactReconfirmationEvery().map(Fmt::duration).orElse(null);
         String csv = "/channels/" + Fmt.path(id) + "/report.csv";
         boolean member = c.member(node.origin()).isPresent();
         return Optional.of(new ChannelPage(layout, channelRow(c), terms(c), ladder(c), members, pendingTerms,
                 pending.map(p -> Fmt.tlpLabel(p.tlpCeiling())).orElse(null), rows, report, Fmt.time(from), Fmt.time(to), csv, member,
-                NormsView.commitments(c), NormsView.report(c, timelines, from, to, now)));
+                NormsView.commitments(c), NormsView.report(c, timelines, from, to, now), exerciseReport, pings, contactsEvery, contactLines(id)));
+    }
+
+    private List<ReportRow> reportRows(List<ResponsivenessReport.Row> rows) {
+        return rows.stream().map(x -> new ReportRow(party(x.party()), x.cases(), x.requests(), Fmt.percent(x.ackOnTimePercent()),
+                x.ackMissed(), Fmt.percent(x.answerOnTimePercent()), x.answerMissed(), Fmt.duration(x.medianAck()), Fmt.duration(x.p90Ack()),
+                Fmt.duration(x.medianAnswer()), Fmt.duration(x.p90Answer()), x.pingTests(), x.pingsFailed(), x.outages(), Fmt.duration(x.downtime()),
+                x.decided().accepted() + " / " + x.decided().declined() + " / " + x.decided().deferred(), x.clockFindings())).toList();
     }
 
     private ResponsivenessReport responsiveness(Charter c, List<CaseTimeline> timelines, Instant from, Instant to) {

@@ -28,7 +28,8 @@ public final class WebModel {
 
     /** A case in a list. urgency: overdue, soon, owed (we owe a response), open, done. */
     public record CaseRow(String id, String summary, String kind, String requestType, String priority, Tlp tlp, String state,
-                          String channel, Party openedBy, String openedAt, Deadline ack, Deadline answer, String urgency, boolean owedByUs) {
+                          String channel, Party openedBy, String openedAt, Deadline ack, Deadline answer, String urgency, boolean owedByUs,
+                          boolean exercise) {
         public String href() {
             return Fmt.caseHref(id, channel, null);
         }
@@ -57,7 +58,14 @@ public final class WebModel {
     }
 
     public record Dashboard(Layout layout, Party self, String baseUrl, List<CaseRow> attention, int moreAttention, List<CaseRow> finished,
-                            List<ChannelRow> channels, List<PeerRow> peers, LogInfo log, int overdue, int dueSoon, int owed) {}
+                            List<ChannelRow> channels, List<PeerRow> peers, LogInfo log, int overdue, int dueSoon, int owed,
+                            List<ContactLine> contacts) {}
+
+    /** A member overdue (or, for ourselves, due soon) in re-confirming its points of contact in a channel. */
+    public record ContactLine(Party party, String channel, String due, boolean overdue, boolean self) {}
+
+    /** A scheduled ping exercise of a channel, with its next slot and whose turn that is. */
+    public record PingSchedule(String describe, String next, String turn) {}
 
     /** A typed field of a case's opening message. */
     public record Field(String label, String value, boolean multiline) {}
@@ -110,7 +118,8 @@ public final class WebModel {
 
     public record ChannelPage(Layout layout, ChannelRow channel, List<Term> terms, List<Rung> ladder, List<Member> members,
                               List<Term> pendingTerms, String pendingCeiling, List<CaseRow> cases, List<ReportRow> report, String reportFrom,
-                              String reportTo, String csvHref, boolean member, List<Option> commitments, NormsView.Report normsReport) {}
+                              String reportTo, String csvHref, boolean member, List<Option> commitments, NormsView.Report normsReport,
+                              List<ReportRow> exerciseReport, List<PingSchedule> pingExercises, String contactsEvery, List<ContactLine> contacts) {}
 
     /** The values of the new-case form, kept when it is shown again with an error. */
     public record CaseForm(String kind, String priority, String tlp, String type, String summary, String asked, String sectors,

@@ -62,17 +62,18 @@ public final class WebRoutes {
     static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     private static final Map<String, Kind> ACTIONS = Map.of("ack", Kind.ACK, "update", Kind.UPDATE, "answer", Kind.ANSWER,
             "close", Kind.CLOSE, "retract", Kind.RETRACT);
-    private static final Map<String, String> DONE = Map.of(
-            "ack", "Acknowledgement signed and queued for delivery.",
-            "update", "Update signed and queued for delivery.",
-            "answer", "Answer signed and queued for delivery.",
-            "close", "Case closed.",
-            "retract", "Case retracted.",
-            "opened", "Case opened: signed and queued for delivery to the channel's members.",
-            "ping", "Line test sent.",
-            "signed", "Charter signed; the channel becomes active when every member has signed.",
-            "saved", "Account saved.",
-            "disabled", "Account disabled: its password and tokens no longer work.");
+    private static final Map<String, String> DONE = Map.ofEntries(
+            Map.entry("contacts", "Points of contact re-confirmed: a signed update went to every channel."),
+            Map.entry("ack", "Acknowledgement signed and queued for delivery."),
+            Map.entry("update", "Update signed and queued for delivery."),
+            Map.entry("answer", "Answer signed and queued for delivery."),
+            Map.entry("close", "Case closed."),
+            Map.entry("retract", "Case retracted."),
+            Map.entry("opened", "Case opened: signed and queued for delivery to the channel's members."),
+            Map.entry("ping", "Line test sent."),
+            Map.entry("signed", "Charter signed; the channel becomes active when every member has signed."),
+            Map.entry("saved", "Account saved."),
+            Map.entry("disabled", "Account disabled: its password and tokens no longer work."));
 
     private static final Map<String, String> STATEMENT_DONE = Map.of(
             "statement", "Joint statement proposed: signed and queued for delivery; the other parties co-sign it.",
@@ -124,6 +125,7 @@ public final class WebRoutes {
         new SignInRoutes(node, this, cookie).register(app);
         new AccountRoutes(node, this).register(app);
         app.get("/audit", page(this::audit));
+        app.post("/account/contacts/confirm", page(this::confirmContacts));
         app.get("/ui/parley.css", ctx -> ctx.header("Cache-Control", "max-age=300").header("X-Content-Type-Options", "nosniff")
                 .contentType("text/css; charset=utf-8").result(css));
         app.after(WebRoutes::restoreErrorPage);
@@ -447,6 +449,15 @@ public final class WebRoutes {
         io.parley.api.RequestAudit.done(node, ctx, s.user(), io.parley.audit.AuditAction.CHARTER_SIGNED, id, "terms " + reviewed);
         String back = "channel".equals(ctx.formParam("back")) ? "/channels/" + segment(id) : "/";
         seeOther(ctx, back + "?done=signed");
+    }
+
+    /** Re-confirms our points of contact to every channel (admin only, by {@link io.parley.auth.Permissions}). */
+    private void confirmContacts(Context ctx, Session s) {
+        var done = new io.parley.practice.ContactConfirmations(node, new io.parley.practice.PracticeStore(node.db())).confirm(s.user());
+        if (done.isEmpty()) throw new WebError(409, "Nothing to confirm to", "This node is a member of no active channel.");
+        node.audit().record(io.parley.audit.AuditEvent.done(s.user(), io.parley.audit.AuditAction.CONTACTS_CONFIRMED,
+                String.join(",", done.stream().map(io.parley.practice.ContactConfirmations.Confirmed::channel).toList()), ctx.ip(), done.size() + " channel(s)"));
+        seeOther(ctx, "/?done=contacts");
     }
 
     private void ping(Context ctx, Session s) {

@@ -125,8 +125,9 @@ class AnswerDecisionTest {
             assertEquals(0, pb.path("accepted").asInt());
         }
         String csv = TestNodes.get(a, q + "&format=csv").body();
-        assertTrue(csv.lines().findFirst().orElseThrow().endsWith(",accepted,declined,deferred,clock_findings"), csv);
-        assertTrue(csv.lines().anyMatch(l -> l.startsWith("tri,cert-b.example,") && l.endsWith(",0,1,0,0")), csv);
+        // the decision columns, the clock findings, then the exercise split (figures) and contacts_overdue_since
+        assertTrue(csv.lines().findFirst().orElseThrow().endsWith(",accepted,declined,deferred,clock_findings,figures,contacts_overdue_since"), csv);
+        assertTrue(csv.lines().anyMatch(l -> l.startsWith("tri,cert-b.example,") && l.endsWith(",0,1,0,0,real,")), csv);
     }
 
     @Test

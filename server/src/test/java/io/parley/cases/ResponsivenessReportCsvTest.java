@@ -46,8 +46,8 @@ class ResponsivenessReportCsvTest {
         var report = new ResponsivenessReport("tri", FROM, TO, TO, List.of(row("cert-b.example")));
         assertEquals("channel,party,from,to,cases,requests,acknowledged_in_time,acknowledgement_missed,acknowledged_in_time_percent,"
                 + "answered_in_time,answer_missed,answered_in_time_percent,median_ack_seconds,p90_ack_seconds,median_answer_seconds,"
-                + "p90_answer_seconds,ping_tests,ping_tests_failed,line_outages,line_downtime_seconds,accepted,declined,deferred,clock_findings\n"
-                + "tri,cert-b.example,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,2,2,1,1,50.0,0,0,,300,300,,,0,0,1,90,1,1,0,0\n", report.toCsv());
+                + "p90_answer_seconds,ping_tests,ping_tests_failed,line_outages,line_downtime_seconds,accepted,declined,deferred,clock_findings,figures,contacts_overdue_since\n"
+                + "tri,cert-b.example,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,2,2,1,1,50.0,0,0,,300,300,,,0,0,1,90,1,1,0,0,real,\n", report.toCsv());
     }
 
     @Test

@@ -93,6 +93,17 @@ public class DemoNetworkTest {
                 assertEquals(io.parley.timeline.ReasonCode.LEGAL_OBSTACLE, declined.responses().get(a.node().origin()).decision().reasonCode());
                 assertEquals(io.parley.timeline.DeadlineStatus.DECLINED, declined.answerStatus(n.node().now()));
             }
+            // the seeded exercise, acknowledged, labelled on every node; the trilateral charter's practice terms;
+            // a's re-confirmation of its points of contact has reached c
+            String drillId = seeded(a, "Exercise: simulated ransomware");
+            for (NodeServer n : nodes) {
+                assertTrue(TestNodes.eventually(15, () -> n.cases().timeline("demo-trilateral", drillId).map(t -> t.exercise() && t.ackedAt() != null).orElse(false)));
+                var practice = n.node().channels().charter("demo-trilateral").orElseThrow().practice();
+                assertEquals(1, practice.pingExercises().size());
+                assertTrue(practice.contactReconfirmationEvery().isPresent());
+            }
+            assertTrue(TestNodes.eventually(15, () -> c.contacts().status(c.node().now()).stream()
+                    .anyMatch(s -> s.party().equals(a.node().origin()) && s.how().equals("re-confirmation"))));
         }
     }
 
@@ -109,6 +120,8 @@ public class DemoNetworkTest {
     }
 
     private static long countKind(NodeServer n, String channel, Kind kind) {
-        return n.node().envelopes().inChannel(channel, 0, 1000).stream().filter(s -> s.envelope().kind() == kind && s.envelope().caseId() == null).count();
+        // a re-confirmation of points of contact is a case-less update too, but no seeded traffic
+        return n.node().envelopes().inChannel(channel, 0, 1000).stream().filter(s -> s.envelope().kind() == kind && s.envelope().caseId() == null
+                && !io.parley.practice.ContactConfirmations.isConfirmation(s.envelope())).count();
     }
 }

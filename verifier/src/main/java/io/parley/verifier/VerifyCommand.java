@@ -32,7 +32,7 @@ public final class VerifyCommand implements Callable<Integer> {
         for (CaseBundleVerifier.Check c : report.checks()) out.println((c.ok() ? "ok    " : "FAIL  ") + c.name() + ": " + c.detail());
         if (report.timeline() != null) {
             var t = report.timeline();
-            out.println("case " + t.caseId() + " (" + t.kind().wire() + (t.requestType() != null ? " " + t.requestType() : "") + ", " + t.priority().wire()
+            out.println((t.exercise() ? "[EXERCISE] " : "") + "case " + t.caseId() + " (" + t.kind().wire() + (t.requestType() != null ? " " + t.requestType() : "") + ", " + t.priority().wire()
                     + ") opened by " + t.openedBy() + " at " + t.openedAt() + ", now " + t.state().wire());
             t.events().forEach(e -> out.println("  " + e.at() + "  " + e.from() + "  " + e.kind().wire() + (e.summary().isBlank() ? "" : "  " + e.summary())));
         }
