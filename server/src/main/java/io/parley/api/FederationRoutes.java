@@ -107,8 +107,6 @@ final class FederationRoutes {
             if (result.has("problem")) {
                 Problem p = problemOf(result);
                 HttpServer.respond(ctx, p);
-                // a problem extension member (RFC 9457 §3.2): refused as it stands, but kept to be judged again
-                if (result.path("held").asBoolean()) ctx.result(Json.write(p.toJson(ctx.path()).put("held", true)));
                 return;
             }
             ApiRoutes.json(ctx, result.path("status").asText().equals("accepted") ? 201 : 200, result);
@@ -152,8 +150,10 @@ final class FederationRoutes {
                 Rejection shown = signedBySender(e) ? r.reason() : new Rejection.BadSignature(e.from());
                 rejected(out, shown);
                 if (shown instanceof Rejection.ChainGap) federation.gapSeen(e.channel(), e.from());
-                // perhaps signed by a key its sender rotated to and we have not learnt yet: held, then judged again
-                if (r.reason() instanceof Rejection.BadSignature && federation.handOver().hold(e)) out.put("held", true);
+                // Perhaps signed by a key its sender rotated to and we have not learnt yet: held, then judged again. The
+                // answer does not say so: "held" would tell an anonymous caller which forged sender is a member of a
+                // real channel here. The sender retries a bad signature anyway.
+                if (r.reason() instanceof Rejection.BadSignature) federation.handOver().hold(e);
             }
         }
         return out;

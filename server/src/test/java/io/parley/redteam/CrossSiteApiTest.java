@@ -128,7 +128,8 @@ class CrossSiteApiTest {
     /** The route with real values for its parameters, so that without the guard the call would reach its handler. */
     private static String concrete(NodeServer n, String route) throws Exception {
         String path = route.replace("{id}/{action}", caseId + "/close").replace("/api/v1/cases/{id}", "/api/v1/cases/" + caseId)
-                .replace("{username}", TestNodes.USER).replace("{origin}", net.b.node().origin());
+                .replace("{username}", TestNodes.USER).replace("{origin}", net.b.node().origin())
+                .replace("{hash}", "ab".repeat(32)).replace("{sha256}", "cd".repeat(32));
         if (path.startsWith("/taxii2/")) path = path.replace("{id}", writableCollection(n));
         path = path.replace("{id}", X);
         if (path.contains("{")) throw new AssertionError("no value for a parameter of " + route);
