@@ -46,7 +46,8 @@ public record NormsReport(String channel, Instant from, Instant to, List<Line> c
         for (Practice.Commitment c : charter.practice().commitments()) commitments.put(c.id(), new Tally(c.id(), CommitmentCatalogue.shipped().titleOf(c)));
         Map<String, Tally> categories = new TreeMap<>();
         for (CaseTimeline t : timelines) {
-            if (!t.channel().equals(charter.channel()) || t.kind() == Kind.PING || t.openedAt().isBefore(from) || !t.openedAt().isBefore(to)) continue;
+            // exercises are drills, not requests a party invoked a commitment for: out, as from the real responsiveness figures
+            if (!t.channel().equals(charter.channel()) || t.kind() == Kind.PING || t.exercise() || t.openedAt().isBefore(from) || !t.openedAt().isBefore(to)) continue;
             for (String id : t.norms().commitments()) {
                 Tally c = commitments.get(id);
                 if (c != null) c.add(t, now);

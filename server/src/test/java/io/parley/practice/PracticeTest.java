@@ -180,10 +180,11 @@ class PracticeTest {
         assertTrue(WebSessions.get(b, WebSessions.signIn(b), "/").body().contains("Points of contact to re-confirm"), "banner on b's desk");
 
         // b, dishonest, names a in its own confirmation: that confirms b, never a
-        var forged = TestNodes.post(b, "/api/v1/channels/drill/messages", Json.write(Json.object().put("kind", "update")
-                .set("body", Json.object().put(ContactConfirmations.FIELD, clock.instant().toString()).put("party", "cert-a.example")
-                        .put("from", "cert-a.example"))));
-        assertEquals(201, forged.statusCode(), forged.body());
+        // (its own software signs it: b's API refuses the raw act, see the last test)
+        var forged = b.node().composer().compose(new io.parley.node.Composer.Draft("drill", io.parley.envelope.Kind.UPDATE, null,
+                io.parley.envelope.Priority.ROUTINE, io.parley.envelope.Tlp.GREEN,
+                Json.object().put(ContactConfirmations.FIELD, clock.instant().toString()).put("party", "cert-a.example").put("from", "cert-a.example")));
+        assertInstanceOf(io.parley.envelope.Verdict.Accepted.class, forged);
         assertTrue(TestNodes.eventually(10, () -> !overdue(a, "cert-b.example")));
         assertTrue(overdue(a, "cert-a.example"), "a is still overdue: only a's own key confirms for a");
 
@@ -234,6 +235,13 @@ class PracticeTest {
         String cookie = WebSessions.signIn(a);
         var officer = WebSessions.form(a, "/account/contacts/confirm", cookie, "csrf=" + WebSessions.csrf(a, cookie, "/channels/drill"));
         assertEquals(403, officer.statusCode(), officer.body());
+        assertEquals(before, a.node().envelopes().inChannel("drill", 0, 1000).size());
+        // nor does the raw message route sign one, whoever calls it: a re-confirmation has its own route and permission
+        for (String member : List.of("contacts_confirmed", "card", "statement", "evidence_retracted")) {
+            var raw = TestNodes.post(a, "/api/v1/channels/drill/messages", "{\"kind\":\"update\",\"body\":{\"" + member + "\":\"2026-01-01T00:00:00Z\"}}");
+            assertEquals(400, raw.statusCode(), raw.body());
+            assertEquals("/body/" + member, Json.parse(raw.body()).path("errors").get(0).path("pointer").asText(), raw.body());
+        }
         assertEquals(before, a.node().envelopes().inChannel("drill", 0, 1000).size());
     }
 
