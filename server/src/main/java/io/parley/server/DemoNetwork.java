@@ -142,7 +142,8 @@ public final class DemoNetwork implements AutoCloseable {
     }
 
     private static void await(java.util.function.BooleanSupplier condition, String failure) throws IOException, InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
+        // generous: on a loaded machine the first deliveries wait for connections and for the sequencer's batches
+        long deadline = System.currentTimeMillis() + 90_000;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) throw new IOException(failure);
             Thread.sleep(50);
@@ -176,7 +177,7 @@ public final class DemoNetwork implements AutoCloseable {
     private static void seedClockFinding(List<NodeServer> nodes) {
         var b = nodes.get(1).node();
         java.time.Instant dated = b.now().minus(Duration.ofHours(8));
-        b.composer().compose(new Composer.Draft("demo-a-b", Kind.REQUEST, CaseIds.newId(b.origin(), dated), Priority.URGENT, Tlp.AMBER, Json.object()
+        sent(b, new Composer.Draft("demo-a-b", Kind.REQUEST, CaseIds.newId(b.origin(), dated), Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("type", "information").put("summary", "Clock check: request dated 8 hours before it was sent")
                 .put("asked", "Confirm the time you logged this request").put("lang", "en")), dated);
     }
@@ -186,10 +187,10 @@ public final class DemoNetwork implements AutoCloseable {
         var a = nodes.get(0).node();
         boolean seeded = a.envelopes().inChannel("demo-trilateral", 0, 100).stream().anyMatch(s -> s.envelope().kind() == Kind.NOTIFY);
         if (seeded) return;
-        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.NOTIFY, null, Priority.URGENT, Tlp.AMBER,
+        sent(a, new Composer.Draft("demo-trilateral", Kind.NOTIFY, null, Priority.URGENT, Tlp.AMBER,
                 Json.object().put("summary", "DDoS against government portals").put("text", "Since 06:10 UTC we see a volumetric DDoS against gov portals; sources include your AS space.").put("lang", "en")));
-        a.composer().compose(new Composer.Draft("demo-a-b", Kind.PING, null, Priority.ROUTINE, Tlp.GREEN, Json.object().put("purpose", "line test")));
-        nodes.get(1).node().composer().compose(new Composer.Draft("demo-trilateral", Kind.UPDATE, null, Priority.URGENT, Tlp.AMBER,
+        sent(a, new Composer.Draft("demo-a-b", Kind.PING, null, Priority.ROUTINE, Tlp.GREEN, Json.object().put("purpose", "line test")));
+        sent(nodes.get(1).node(), new Composer.Draft("demo-trilateral", Kind.UPDATE, null, Priority.URGENT, Tlp.AMBER,
                 Json.object().put("summary", "Seen here too").put("text", "We see the same sources; filtering at our IXP from 07:00 UTC.").put("lang", "en")));
         seedCases(nodes);
         seedStatement(nodes);
@@ -225,11 +226,11 @@ public final class DemoNetwork implements AutoCloseable {
                 .put("legal_basis", "Budapest Convention art. 29").put("lang", "en");
         body.putArray("commitments").add("budapest:29").add("un-gge-2015:13h");
         body.putArray("identifiers").add(Json.object().put("type", "ipv4").put("value", "198.51.100.77")).add(Json.object().put("type", "domain").put("value", "mail.example.net"));
-        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.REQUEST, id, Priority.URGENT, Tlp.AMBER, body), now.minus(Duration.ofDays(20)));
+        sent(a, new Composer.Draft("demo-trilateral", Kind.REQUEST, id, Priority.URGENT, Tlp.AMBER, body), now.minus(Duration.ofDays(20)));
         awaitQuietly(() -> b.envelopes().inCase("demo-trilateral", id).size() == 1);
-        b.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, id, Priority.URGENT, Tlp.AMBER, Json.object()
+        sent(b, new Composer.Draft("demo-trilateral", Kind.ACK, id, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("text", "Preservation ordered at the hosting provider.").put("lang", "en")), now.minus(Duration.ofDays(20)).plus(Duration.ofMinutes(40)));
-        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.UPDATE, id, Priority.URGENT, Tlp.AMBER, Json.object()
+        sent(a, new Composer.Draft("demo-trilateral", Kind.UPDATE, id, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("hold_extend_days", 30).put("text", "Our MLA request is delayed; please keep the data 30 days longer.").put("lang", "en")), now.minus(Duration.ofDays(2)));
     }
 
@@ -243,11 +244,11 @@ public final class DemoNetwork implements AutoCloseable {
         var c = nodes.get(2);
         java.time.Instant now = a.node().now();
         String id = CaseIds.newId(a.node().origin(), now);
-        a.node().composer().compose(new Composer.Draft("demo-trilateral", Kind.NOTIFY, id, Priority.ROUTINE, Tlp.GREEN, Json.object()
+        sent(a.node(), new Composer.Draft("demo-trilateral", Kind.NOTIFY, id, Priority.ROUTINE, Tlp.GREEN, Json.object()
                 .put("summary", "Submarine cable outage between our networks").put("text", "Traffic loss since 02:40 UTC; we suspect physical damage.")
                 .put("lang", "en")), now.minus(Duration.ofHours(2)));
         awaitQuietly(() -> b.node().envelopes().inCase("demo-trilateral", id).size() == 1 && c.node().envelopes().inCase("demo-trilateral", id).size() == 1);
-        a.node().composer().compose(new Composer.Draft("demo-trilateral", Kind.CLOSE, id, Priority.ROUTINE, Tlp.GREEN, Json.object()
+        sent(a.node(), new Composer.Draft("demo-trilateral", Kind.CLOSE, id, Priority.ROUTINE, Tlp.GREEN, Json.object()
                 .put("text", "Repair ship on site; cause confirmed as an anchor drag.").put("lang", "en")), now.minus(Duration.ofMinutes(30)));
         awaitQuietly(() -> b.cases().timeline("demo-trilateral", id).map(t -> t.state().finished()).orElse(false));
         var proposed = new io.parley.cases.JointStatements(b.node(), b.cases()).propose("demo-trilateral", id, new io.parley.cases.JointStatements.Draft(
@@ -268,15 +269,15 @@ public final class DemoNetwork implements AutoCloseable {
         var c = nodes.get(2).node();
         java.time.Instant now = b.now();
         String id = CaseIds.newId(b.origin(), now);
-        b.composer().compose(new Composer.Draft("demo-trilateral", Kind.REQUEST, id, Priority.URGENT, Tlp.AMBER, Json.object()
+        sent(b, new Composer.Draft("demo-trilateral", Kind.REQUEST, id, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("type", "information").put("summary", "Subscriber data for 192.0.2.44 (VPN exit used in the DDoS)")
                 .put("asked", "Name the subscriber of 192.0.2.44 on the morning of the attack").put("lang", "en")), now.minus(Duration.ofMinutes(35)));
         awaitQuietly(() -> a.envelopes().inCase("demo-trilateral", id).size() == 1 && c.envelopes().inCase("demo-trilateral", id).size() == 1);
-        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, id, Priority.URGENT, Tlp.AMBER, Json.object()
+        sent(a, new Composer.Draft("demo-trilateral", Kind.ACK, id, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("decision", "decline").put("reason_code", "legal-obstacle")
                 .put("reason", "Subscriber data is disclosed only on a formal mutual legal assistance request; send it through the central authority.")
                 .put("lang", "en")), now.minus(Duration.ofMinutes(30)));
-        c.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, id, Priority.URGENT, Tlp.AMBER, Json.object()
+        sent(c, new Composer.Draft("demo-trilateral", Kind.ACK, id, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("decision", "decline").put("reason_code", "outside-mandate")), now.minus(Duration.ofMinutes(25)));
     }
 
@@ -296,11 +297,11 @@ public final class DemoNetwork implements AutoCloseable {
         var b = nodes.get(1).node();
         Instant now = a.now();
         String drill = CaseIds.newId(a.origin(), now);
-        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.REQUEST, drill, Priority.URGENT, Tlp.GREEN, Json.object()
+        sent(a, new Composer.Draft("demo-trilateral", Kind.REQUEST, drill, Priority.URGENT, Tlp.GREEN, Json.object()
                 .put("type", "assistance").put("summary", "Exercise: simulated ransomware at a water utility").put("exercise", true)
                 .put("asked", "Play along: confirm you would block the listed C2 addresses").put("lang", "en")), now.minus(Duration.ofMinutes(30)));
         awaitQuietly(() -> b.envelopes().inCase("demo-trilateral", drill).size() == 1);
-        b.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, drill, Priority.URGENT, Tlp.GREEN, Json.object()
+        sent(b, new Composer.Draft("demo-trilateral", Kind.ACK, drill, Priority.URGENT, Tlp.GREEN, Json.object()
                 .put("text", "Exercise acknowledged; playing along.").put("lang", "en")), now.minus(Duration.ofMinutes(25)));
         nodes.get(0).contacts().confirm(null);
     }
@@ -344,31 +345,45 @@ public final class DemoNetwork implements AutoCloseable {
         var c = nodes.get(2).node();
         java.time.Instant now = a.now();
         String answered = CaseIds.newId(a.origin(), now);
-        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.REQUEST, answered, Priority.URGENT, Tlp.AMBER, Json.object()
+        sent(a, new Composer.Draft("demo-trilateral", Kind.REQUEST, answered, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("type", "mitigation").put("summary", "Take down phishing kit imitating our tax portal")
                 .put("asked", "Suspend hosting of the kit at 198.51.100.23 and preserve its logs")
                 .put("legal_basis", "Budapest Convention art. 29").put("lang", "en")
                 .set("affected", Json.object().set("sectors", Json.MAPPER.createArrayNode().add("government")))), now.minus(Duration.ofMinutes(50)));
         awaitQuietly(() -> b.envelopes().inCase("demo-trilateral", answered).size() == 1);
-        b.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, answered, Priority.URGENT, Tlp.AMBER, Json.object()
+        sent(b, new Composer.Draft("demo-trilateral", Kind.ACK, answered, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("text", "Received, hosting provider contacted.").put("lang", "en")), now.minus(Duration.ofMinutes(45)));
-        b.composer().compose(new Composer.Draft("demo-trilateral", Kind.ANSWER, answered, Priority.URGENT, Tlp.AMBER, Json.object()
+        sent(b, new Composer.Draft("demo-trilateral", Kind.ANSWER, answered, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("text", "Kit suspended at 08:12 UTC; logs preserved for 90 days.").put("outcome", "mitigated").put("lang", "en")), now.minus(Duration.ofMinutes(20)));
 
-        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.REQUEST, CaseIds.newId(a.origin(), now), Priority.FLASH, Tlp.AMBER, Json.object()
+        sent(a, new Composer.Draft("demo-trilateral", Kind.REQUEST, CaseIds.newId(a.origin(), now), Priority.FLASH, Tlp.AMBER, Json.object()
                 .put("type", "trace").put("summary", "Trace C2 of wiper hitting our energy grid operator")
                 .put("asked", "Identify the operator of 203.0.113.66 and share subscriber data under MLAT")
                 .set("window", Json.object().put("from", now.minus(Duration.ofHours(3)).toString()))), now.minus(Duration.ofMinutes(40)));
 
         String closed = CaseIds.newId(c.origin(), now);
-        c.composer().compose(new Composer.Draft("demo-trilateral", Kind.NOTIFY, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
+        sent(c, new Composer.Draft("demo-trilateral", Kind.NOTIFY, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
                 .put("summary", "Advance notice: national cyber exercise on Thursday").put("text", "Exercise traffic from 10:00 to 16:00 UTC; ignore alerts tagged EXERCISE.")
                 .put("lang", "en")), now.minus(Duration.ofHours(3)));
         awaitQuietly(() -> a.envelopes().inCase("demo-trilateral", closed).size() == 1);
-        a.composer().compose(new Composer.Draft("demo-trilateral", Kind.ACK, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
+        sent(a, new Composer.Draft("demo-trilateral", Kind.ACK, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
                 .put("text", "Noted.").put("lang", "en")), now.minus(Duration.ofMinutes(170)));
-        c.composer().compose(new Composer.Draft("demo-trilateral", Kind.CLOSE, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
+        sent(c, new Composer.Draft("demo-trilateral", Kind.CLOSE, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
                 .put("text", "Exercise finished.").put("lang", "en")), now.minus(Duration.ofMinutes(60)));
+    }
+
+    /** Sends one seeded message; a refusal stops the demo with its reason instead of leaving a later wait to time out. */
+    private static io.parley.envelope.Verdict sent(io.parley.node.Node n, Composer.Draft d) {
+        return sent(n, d, null);
+    }
+
+    private static io.parley.envelope.Verdict sent(io.parley.node.Node n, Composer.Draft d, java.time.Instant at) {
+        io.parley.envelope.Verdict v = n.composer().compose(d, at);
+        if (v instanceof io.parley.envelope.Verdict.Rejected r) {
+            throw new IllegalStateException("demo seeding: " + n.origin() + " could not send its " + d.kind().wire() + " in " + d.channel() + ": "
+                    + r.reason().code() + ": " + r.reason().detail());
+        }
+        return v;
     }
 
     private static void awaitQuietly(java.util.function.BooleanSupplier condition) {
