@@ -226,8 +226,8 @@ public final class DemoNetwork implements AutoCloseable {
                 .put("legal_basis", "Budapest Convention art. 29").put("lang", "en");
         body.putArray("commitments").add("budapest:29").add("un-gge-2015:13h");
         body.putArray("identifiers").add(Json.object().put("type", "ipv4").put("value", "198.51.100.77")).add(Json.object().put("type", "domain").put("value", "mail.example.net"));
-        sent(a, new Composer.Draft("demo-trilateral", Kind.REQUEST, id, Priority.URGENT, Tlp.AMBER, body), now.minus(Duration.ofDays(20)));
-        awaitQuietly(() -> b.envelopes().inCase("demo-trilateral", id).size() == 1);
+        var request = sent(a, new Composer.Draft("demo-trilateral", Kind.REQUEST, id, Priority.URGENT, Tlp.AMBER, body), now.minus(Duration.ofDays(20)));
+        awaitQuietly(nodes, () -> b.envelopes().inCase("demo-trilateral", id).size() == 1, () -> delivery(nodes.get(0), request, b));
         sent(b, new Composer.Draft("demo-trilateral", Kind.ACK, id, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("text", "Preservation ordered at the hosting provider.").put("lang", "en")), now.minus(Duration.ofDays(20)).plus(Duration.ofMinutes(40)));
         sent(a, new Composer.Draft("demo-trilateral", Kind.UPDATE, id, Priority.URGENT, Tlp.AMBER, Json.object()
@@ -247,15 +247,15 @@ public final class DemoNetwork implements AutoCloseable {
         sent(a.node(), new Composer.Draft("demo-trilateral", Kind.NOTIFY, id, Priority.ROUTINE, Tlp.GREEN, Json.object()
                 .put("summary", "Submarine cable outage between our networks").put("text", "Traffic loss since 02:40 UTC; we suspect physical damage.")
                 .put("lang", "en")), now.minus(Duration.ofHours(2)));
-        awaitQuietly(() -> b.node().envelopes().inCase("demo-trilateral", id).size() == 1 && c.node().envelopes().inCase("demo-trilateral", id).size() == 1);
+        awaitQuietly(nodes, () -> b.node().envelopes().inCase("demo-trilateral", id).size() == 1 && c.node().envelopes().inCase("demo-trilateral", id).size() == 1);
         sent(a.node(), new Composer.Draft("demo-trilateral", Kind.CLOSE, id, Priority.ROUTINE, Tlp.GREEN, Json.object()
                 .put("text", "Repair ship on site; cause confirmed as an anchor drag.").put("lang", "en")), now.minus(Duration.ofMinutes(30)));
-        awaitQuietly(() -> b.cases().timeline("demo-trilateral", id).map(t -> t.state().finished()).orElse(false));
+        awaitQuietly(nodes, () -> b.cases().timeline("demo-trilateral", id).map(t -> t.state().finished()).orElse(false));
         var proposed = new io.parley.cases.JointStatements(b.node(), b.cases()).propose("demo-trilateral", id, new io.parley.cases.JointStatements.Draft(
                 "The outage of the submarine cable between our networks on this date was caused by a ship's anchor. Neither side attributes it to a cyber attack.",
                 "en", List.of(new io.parley.timeline.JointStatement.Translation("ru",
                         "Обрыв подводного кабеля между нашими сетями вызван якорем судна. Ни одна из сторон не связывает его с кибератакой."))), null);
-        awaitQuietly(() -> new io.parley.cases.JointStatements(a.node(), a.cases()).find("demo-trilateral", id, proposed.id()).isPresent());
+        awaitQuietly(nodes, () -> new io.parley.cases.JointStatements(a.node(), a.cases()).find("demo-trilateral", id, proposed.id()).isPresent());
         new io.parley.cases.JointStatements(a.node(), a.cases()).cosign("demo-trilateral", id, proposed.id(), null);
     }
 
@@ -272,7 +272,7 @@ public final class DemoNetwork implements AutoCloseable {
         sent(b, new Composer.Draft("demo-trilateral", Kind.REQUEST, id, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("type", "information").put("summary", "Subscriber data for 192.0.2.44 (VPN exit used in the DDoS)")
                 .put("asked", "Name the subscriber of 192.0.2.44 on the morning of the attack").put("lang", "en")), now.minus(Duration.ofMinutes(35)));
-        awaitQuietly(() -> a.envelopes().inCase("demo-trilateral", id).size() == 1 && c.envelopes().inCase("demo-trilateral", id).size() == 1);
+        awaitQuietly(nodes, () -> a.envelopes().inCase("demo-trilateral", id).size() == 1 && c.envelopes().inCase("demo-trilateral", id).size() == 1);
         sent(a, new Composer.Draft("demo-trilateral", Kind.ACK, id, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("decision", "decline").put("reason_code", "legal-obstacle")
                 .put("reason", "Subscriber data is disclosed only on a formal mutual legal assistance request; send it through the central authority.")
@@ -300,7 +300,7 @@ public final class DemoNetwork implements AutoCloseable {
         sent(a, new Composer.Draft("demo-trilateral", Kind.REQUEST, drill, Priority.URGENT, Tlp.GREEN, Json.object()
                 .put("type", "assistance").put("summary", "Exercise: simulated ransomware at a water utility").put("exercise", true)
                 .put("asked", "Play along: confirm you would block the listed C2 addresses").put("lang", "en")), now.minus(Duration.ofMinutes(30)));
-        awaitQuietly(() -> b.envelopes().inCase("demo-trilateral", drill).size() == 1);
+        awaitQuietly(nodes, () -> b.envelopes().inCase("demo-trilateral", drill).size() == 1);
         sent(b, new Composer.Draft("demo-trilateral", Kind.ACK, drill, Priority.URGENT, Tlp.GREEN, Json.object()
                 .put("text", "Exercise acknowledged; playing along.").put("lang", "en")), now.minus(Duration.ofMinutes(25)));
         nodes.get(0).contacts().confirm(null);
@@ -324,13 +324,13 @@ public final class DemoNetwork implements AutoCloseable {
         Charter terms = new Charter(drill.channel(), drill.title(), drill.level(), drill.members(), minutes, drill.tlpCeiling(), List.of());
         a.node().channelActions().propose(terms);
         for (NodeServer m : List.of(b, c)) {
-            awaitQuietly(() -> m.node().channels().charter(DRILL_CHANNEL).isPresent());
+            awaitQuietly(nodes, () -> m.node().channels().charter(DRILL_CHANNEL).isPresent());
             m.node().channelActions().sign(DRILL_CHANNEL, terms.hash());
         }
-        awaitQuietly(() -> nodes.stream().allMatch(n -> n.node().charters().active(DRILL_CHANNEL)));
+        awaitQuietly(nodes, () -> nodes.stream().allMatch(n -> n.node().charters().active(DRILL_CHANNEL)));
         String id = a.cases().open(DRILL_CHANNEL, Kind.REQUEST, Priority.FLASH, Tlp.AMBER, Json.object().put("type", "consultation")
                 .put("summary", "Drill: confirm you receive requests on this line").put("asked", "Acknowledge within one minute").put("lang", "en")).caseId();
-        awaitQuietly(() -> b.cases().timeline(DRILL_CHANNEL, id).isPresent());
+        awaitQuietly(nodes, () -> b.cases().timeline(DRILL_CHANNEL, id).isPresent());
         b.cases().respond(DRILL_CHANNEL, id, Kind.ACK, Json.object().put("text", "CERT-B duty officer here.").put("lang", "en"));
     }
 
@@ -350,7 +350,7 @@ public final class DemoNetwork implements AutoCloseable {
                 .put("asked", "Suspend hosting of the kit at 198.51.100.23 and preserve its logs")
                 .put("legal_basis", "Budapest Convention art. 29").put("lang", "en")
                 .set("affected", Json.object().set("sectors", Json.MAPPER.createArrayNode().add("government")))), now.minus(Duration.ofMinutes(50)));
-        awaitQuietly(() -> b.envelopes().inCase("demo-trilateral", answered).size() == 1);
+        awaitQuietly(nodes, () -> b.envelopes().inCase("demo-trilateral", answered).size() == 1);
         sent(b, new Composer.Draft("demo-trilateral", Kind.ACK, answered, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("text", "Received, hosting provider contacted.").put("lang", "en")), now.minus(Duration.ofMinutes(45)));
         sent(b, new Composer.Draft("demo-trilateral", Kind.ANSWER, answered, Priority.URGENT, Tlp.AMBER, Json.object()
@@ -365,7 +365,7 @@ public final class DemoNetwork implements AutoCloseable {
         sent(c, new Composer.Draft("demo-trilateral", Kind.NOTIFY, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
                 .put("summary", "Advance notice: national cyber exercise on Thursday").put("text", "Exercise traffic from 10:00 to 16:00 UTC; ignore alerts tagged EXERCISE.")
                 .put("lang", "en")), now.minus(Duration.ofHours(3)));
-        awaitQuietly(() -> a.envelopes().inCase("demo-trilateral", closed).size() == 1);
+        awaitQuietly(nodes, () -> a.envelopes().inCase("demo-trilateral", closed).size() == 1);
         sent(a, new Composer.Draft("demo-trilateral", Kind.ACK, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
                 .put("text", "Noted.").put("lang", "en")), now.minus(Duration.ofMinutes(170)));
         sent(c, new Composer.Draft("demo-trilateral", Kind.CLOSE, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
@@ -386,12 +386,44 @@ public final class DemoNetwork implements AutoCloseable {
         return v;
     }
 
-    private static void awaitQuietly(java.util.function.BooleanSupplier condition) {
+    private static void awaitQuietly(List<NodeServer> nodes, java.util.function.BooleanSupplier condition) {
+        awaitQuietly(nodes, condition, () -> "");
+    }
+
+    /**
+     * Waits for a seeded message to arrive; on timeout, says what {@code diagnosis} finds. While it waits it nudges the
+     * lines both ways every two seconds: each node retries what it holds for the others now (as when it hears from a
+     * peer) and asks the others to catch up its chains. All demo nodes are up on loopback, so a delivery waiting out a
+     * retry backoff (a connection refused while a node was starting, say) would only make a newcomer wait.
+     */
+    private static void awaitQuietly(List<NodeServer> nodes, java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> diagnosis) {
+        long[] nextNudge = {System.nanoTime() + 2_000_000_000L};
+        java.util.function.BooleanSupplier nudging = () -> {
+            if (condition.getAsBoolean()) return true;
+            if (System.nanoTime() > nextNudge[0]) {
+                nextNudge[0] = System.nanoTime() + 2_000_000_000L;
+                for (NodeServer x : nodes) {
+                    for (NodeServer y : nodes) {
+                        if (x == y) continue;
+                        x.federation().heardFrom(y.node().origin());
+                        for (String channel : List.of("demo-trilateral", "demo-a-b", DRILL_CHANNEL)) x.federation().gapSeen(channel, y.node().origin());
+                    }
+                }
+            }
+            return false;
+        };
         try {
-            await(condition, "demo seeding timed out");
+            await(nudging, "demo seeding timed out");
         } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            throw new IllegalStateException(e.getMessage() + " " + diagnosis.get(), e);
         }
+    }
+
+    /** Where a seeded envelope stands: the sender's outbox rows for it, and the recipient's latest refusals. */
+    private static String delivery(NodeServer sender, io.parley.envelope.Verdict v, io.parley.node.Node recipient) {
+        String hash = v instanceof io.parley.envelope.Verdict.Accepted acc ? acc.hash() : String.valueOf(v);
+        return "outbox: " + sender.federation().outbox().forEnvelope(hash) + "; refused at " + recipient.origin() + ": "
+                + recipient.envelopes().rejections(5);
     }
 
     /** The demo CA of {@code root}: made on first use (key mode 0600), read again when a demo directory is reused. */
