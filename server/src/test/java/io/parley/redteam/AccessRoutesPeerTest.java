@@ -69,6 +69,20 @@ class AccessRoutesPeerTest {
             {"POST", "/users", "application/x-www-form-urlencoded", "username=peer&password=long+enough+1&role=admin"},
             {"POST", "/users/duty/disable", "application/x-www-form-urlencoded", ""},
             {"GET", "/audit", null, ""},
+            // the diplomatic protocol's routes: each signs an envelope or reads channel standing for a local account only
+            {"POST", "/api/v1/cases/case-x/statement", "application/json", "{\"text\":\"We agree.\",\"lang\":\"en\"}"},
+            {"POST", "/api/v1/cases/case-x/statement/" + "ab".repeat(32) + "/cosign", "application/json", "{}"},
+            {"POST", "/api/v1/evidence/" + "cd".repeat(32) + "/retract", "application/json", "{}"},
+            {"POST", "/api/v1/contacts/confirm", "application/json", "{}"},
+            {"GET", "/api/v1/contacts", null, ""},
+            {"GET", "/api/v1/reports/norms", null, ""},
+            {"GET", "/api/v1/commitments", null, ""},
+            {"GET", "/api/v1/taxonomy", null, ""},
+            {"GET", "/api/v1/reason-codes", null, ""},
+            {"POST", "/cases/case-x/statement", "application/x-www-form-urlencoded", "text=We+agree.&lang=en"},
+            {"POST", "/cases/case-x/statement/" + "ab".repeat(32) + "/cosign", "application/x-www-form-urlencoded", ""},
+            {"POST", "/cases/case-x/evidence/retract", "application/x-www-form-urlencoded", "sha256=" + "cd".repeat(32)},
+            {"POST", "/account/contacts/confirm", "application/x-www-form-urlencoded", ""},
     };
 
     @Test
