@@ -116,7 +116,12 @@ public final class CaseBundle {
         }
         // a party that let a deadline pass: its chain from before the request to its pin, where this node can prove it
         StoredCheckpoint latest = node.log().latest().orElseThrow(() -> new IllegalStateException("the log has no checkpoint yet"));
-        List<SilenceProofs.Entry> silence = silenceProofs(node, outbox, caseId, caseEnvelopes, charter, exportedAt, latest, inCase, span);
+        // The case as the verifier will recompute it, with the recipients' signed log times: the silence windows and the
+        // bundle's timeline both come from this one timeline, so they cannot disagree on a deadline.
+        List<io.parley.receipt.LogTime> logTimes = io.parley.cases.LogTimes.statements(node, caseEnvelopes, true);
+        List<CaseTimeline.Item> items = caseEnvelopes.stream().map(s -> new CaseTimeline.Item(s.envelope(), s.hash())).toList();
+        java.util.Optional<CaseTimeline> timeline = CaseTimeline.of(caseId, items, charter, io.parley.cases.LogTimes.earliest(logTimes));
+        List<SilenceProofs.Entry> silence = timeline.map(t -> silenceProofs(node, outbox, t, charter, exportedAt, latest, inCase, span)).orElse(List.of());
         List<StoredEnvelope> segmentEnvelopes = new ArrayList<>();
         List<io.parley.envelope.WithheldNotice> notices = new ArrayList<>();
         for (var e : span.entrySet()) {
@@ -205,12 +210,8 @@ public final class CaseBundle {
             receipts.addObject().put("envelope", parts[0]).put("log", parts[1]).put("tlog_proof", proof);
         });
 
-        // recipients' signed log times: the timeline below uses exactly these, and the verifier recomputes it from them
-        List<io.parley.receipt.LogTime> logTimes = io.parley.cases.LogTimes.statements(node, caseEnvelopes, true);
+        // recipients' signed log times: the timeline uses exactly these, and the verifier recomputes it from them
         if (!logTimes.isEmpty()) logTimes.forEach(t -> b.withArray("log_times").add(t.toJson()));
-
-        List<CaseTimeline.Item> items = caseEnvelopes.stream().map(s -> new CaseTimeline.Item(s.envelope(), s.hash())).toList();
-        java.util.Optional<CaseTimeline> timeline = CaseTimeline.of(caseId, items, charter, io.parley.cases.LogTimes.earliest(logTimes));
         timeline.ifPresent(t -> b.set("timeline", TimelineJson.of(t, exportedAt)));
         // joint statements: recomputed and compared by the verifier; absent when there are none, as in older bundles
         timeline.map(t -> JointStatement.of(t, items, charter)).filter(s -> !s.isEmpty()).ifPresent(s -> b.set("statements", StatementJson.of(s)));
@@ -220,11 +221,8 @@ public final class CaseBundle {
     }
 
     /** The silence proofs of the case (see {@link SilenceProofs}); they widen {@code span} by each proven stretch. */
-    private static List<SilenceProofs.Entry> silenceProofs(Node node, OutboxStore outbox, String caseId, List<StoredEnvelope> caseEnvelopes, Charter charter,
+    private static List<SilenceProofs.Entry> silenceProofs(Node node, OutboxStore outbox, CaseTimeline t, Charter charter,
                                                          java.time.Instant now, StoredCheckpoint latest, java.util.Set<String> inCase, Map<String, long[]> span) {
-        List<CaseTimeline.Item> items = caseEnvelopes.stream().map(s -> new CaseTimeline.Item(s.envelope(), s.hash())).toList();
-        CaseTimeline t = CaseTimeline.of(caseId, items, charter).orElse(null);
-        if (t == null) return List.of();
         if (!t.openedBy().equals(node.origin())) return List.of();
         List<SilenceProofs.Entry> entries = SilenceProofs.plan(node, outbox, t, charter, now, latest, inCase, span);
         for (SilenceProofs.Entry e : entries) {
