@@ -136,7 +136,16 @@ class AnswerDecisionTest {
         assertEquals(200, TestNodes.post(b, "/api/v1/cases/" + id + "/ack", "{\"decision\":\"decline\",\"reason_code\":\"duplicate\"}").statusCode());
         assertEquals(200, TestNodes.post(c, "/api/v1/cases/" + id + "/ack", "{\"decision\":\"decline\",\"reason\":\"Not ours\",\"lang\":\"en\"}").statusCode());
         assertTrue(TestNodes.eventually(10, () -> a.cases().timeline(id).map(t -> t.state().wire().equals("declined")).orElse(false)));
-        JsonNode listed = Json.parse(TestNodes.get(a, "/api/v1/cases?state=declined").body());
+        // the list reads the cases table, which the node refreshes right after storing the envelope: wait for it too
+        JsonNode[] declined = new JsonNode[1];
+        assertTrue(TestNodes.eventually(10, () -> {
+            try {
+                return (declined[0] = Json.parse(TestNodes.get(a, "/api/v1/cases?state=declined").body())).size() > 0;
+            } catch (Exception e) {
+                return false;
+            }
+        }));
+        JsonNode listed = declined[0];
         assertEquals(id, listed.get(0).path("id").asText(), "the state is in the case list and filters it");
         assertEquals("declined", listed.get(0).path("deadlines").path("answer").path("status").asText());
 
