@@ -111,4 +111,15 @@ public final class UserStore {
 
     /** Who revoked the tokens of a disabled account, as their listing shows it. */
     public static final String DISABLED_BY = "(account disabled)";
+
+    /** The language {@code username} chose for the desk and its notifications (a code of web.i18n.Lang), if any. */
+    public Optional<String> language(String username) {
+        return db.queryOne("SELECT lang FROM users WHERE username = ?", rs -> rs.getString(1), username)
+                .filter(java.util.Objects::nonNull);
+    }
+
+    /** Records {@code username}'s language; false if there is no such account. */
+    public boolean setLanguage(String username, String lang) {
+        return db.update("UPDATE users SET lang = ? WHERE username = ?", lang, username) > 0;
+    }
 }

@@ -56,8 +56,17 @@ final class Pages {
     /** Who is looking: every case and message on a page is shown as MarkingPolicy lets this reader see it. */
     private final io.parley.evidence.MarkingPolicy.LocalUser reader;
 
-    Pages(Node node, Federation federation, CaseBook cases, io.parley.evidence.MarkingPolicy.LocalUser reader) {
+    /** The reader's language: every label, date and duration on the page. */
+    private final io.parley.web.i18n.Texts texts;
+    private final List<io.parley.web.i18n.LanguageChoice.Link> languages;
+    private final boolean admin;
+
+    Pages(Node node, Federation federation, CaseBook cases, io.parley.evidence.MarkingPolicy.LocalUser reader, io.parley.web.i18n.Texts texts,
+          List<io.parley.web.i18n.LanguageChoice.Link> languages, boolean admin) {
         this.node = node;
+        this.texts = texts;
+        this.languages = languages;
+        this.admin = admin;
         this.reader = reader;
         this.federation = federation;
         this.cases = cases;
@@ -68,9 +77,13 @@ final class Pages {
         return now;
     }
 
+    io.parley.web.i18n.Texts texts() {
+        return texts;
+    }
+
     Layout layout(String title, String user, String csrf, String section, int refresh, String notice, boolean noticeIsError) {
         return new Layout(title, user, node.origin(), node.config().displayName(), node.key().verifierKey().fingerprint(), csrf,
-                Fmt.time(now), section, refresh, notice, noticeIsError);
+                texts.time(now), section, refresh, notice, noticeIsError, texts, languages, admin);
     }
 
     // ---- parties ----

@@ -83,7 +83,7 @@ final class SignInRoutes {
     }
 
     private void showForm(Context ctx, int status, String user, String next, String notice, boolean error) {
-        var layout = web.anonymousPages().layout("Sign in", null, null, "signin", 0, notice, error);
+        var layout = web.anonymousPages(ctx).layout("Sign in", null, null, "signin", 0, notice, error);
         web.render(ctx, status, "login.jte", new WebModel.SignIn(layout, user, next));
     }
 
@@ -140,7 +140,7 @@ final class SignInRoutes {
     }
 
     private void showCodeForm(Context ctx, int status, String next, String error) {
-        var layout = web.anonymousPages().layout("Second factor", null, null, "signin", 0, error, error != null);
+        var layout = web.anonymousPages(ctx).layout("Second factor", null, null, "signin", 0, error, error != null);
         web.render(ctx, status, "code.jte", new WebModel.SignIn(layout, null, next));
     }
 

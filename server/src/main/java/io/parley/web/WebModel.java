@@ -10,9 +10,19 @@ public final class WebModel {
 
     /** The frame of every page: who is signed in on which node, and the token its forms carry. */
     public record Layout(String title, String user, String origin, String displayName, String fingerprint, String csrf,
-                         String now, String section, int refreshSeconds, String notice, boolean noticeIsError) {
+                         String now, String section, int refreshSeconds, String notice, boolean noticeIsError,
+                         io.parley.web.i18n.Texts texts, List<io.parley.web.i18n.LanguageChoice.Link> languages, boolean admin) {
         public boolean signedIn() {
             return user != null;
+        }
+
+        /** The text of {@code key} in the reader's language (see {@link io.parley.web.i18n.Texts#t}). */
+        public String t(String key, Object... args) {
+            return texts.t(key, args);
+        }
+
+        public io.parley.web.i18n.Lang lang() {
+            return texts.lang();
         }
     }
 

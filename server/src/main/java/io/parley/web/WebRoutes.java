@@ -209,8 +209,10 @@ public final class WebRoutes {
         Optional<io.parley.auth.Sessions.Active> active = node.sessions().resolve(cookie.read(ctx), io.parley.auth.Sessions.Stage.FULL, activity);
         if (active.isEmpty()) return null;
         UserStore.User user = active.get().user();
+        var lang = io.parley.web.i18n.LanguageChoice.resolve(ctx, node.users(), user.username());
         return new Session(user.username(), user, active.get().id(), Csrf.token(active.get().id()),
-                new Pages(node, federation, cases, node.messageAccess().reader(user)));
+                new Pages(node, federation, cases, node.messageAccess().reader(user), io.parley.web.i18n.Texts.of(lang),
+                        io.parley.web.i18n.LanguageChoice.links(ctx, lang), "admin".equals(user.role())));
     }
 
     /**
@@ -664,8 +666,10 @@ public final class WebRoutes {
     }
 
     /** A page builder for someone not signed in: the sign-in pages, errors before sign-in. */
-    Pages anonymousPages() {
-        return new Pages(node, federation, cases, node.messageAccess().nobody());
+    Pages anonymousPages(Context ctx) {
+        var lang = io.parley.web.i18n.LanguageChoice.resolve(ctx, node.users(), null);
+        return new Pages(node, federation, cases, node.messageAccess().nobody(), io.parley.web.i18n.Texts.of(lang),
+                io.parley.web.i18n.LanguageChoice.links(ctx, lang), false);
     }
 
     /**
@@ -700,7 +704,7 @@ public final class WebRoutes {
     }
 
     void error(Context ctx, Session session, int status, String heading, String message) {
-        Pages pages = session != null ? session.pages() : anonymousPages();
+        Pages pages = session != null ? session.pages() : anonymousPages(ctx);
         Layout layout = pages.layout(heading, session == null ? null : session.user(), session == null ? null : session.csrf(), "", 0, null, false);
         String back = session == null ? (status == 401 ? "/login" : null) : "/";
         render(ctx, status, "error.jte", new WebModel.Error(layout, status, heading, message, back));
