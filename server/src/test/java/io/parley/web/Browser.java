@@ -47,6 +47,7 @@ final class Browser implements AutoCloseable {
                 .withLogOutput(java.io.OutputStream.nullOutputStream()).build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30)); // axe-core on a long page
         return new Browser(driver);
     }
 
