@@ -118,27 +118,44 @@ public record CourtesyTranslation(String hash, String of, String by, Instant at,
         return FREE_TEXT.stream().anyMatch(f -> body.path(f).isTextual() && !body.get(f).textValue().isBlank());
     }
 
+    /** Why a well-formed translation does not count, with a stable code for the API's problem and the desk's message. */
+    public enum Fault {
+        OTHER_CASE("other-case", "the envelope translated is not a message of this case in this channel"),
+        NO_FREE_TEXT("no-free-text", "the envelope translated has no free text to translate"),
+        SAME_LANGUAGE("same-language", "the original is already in that language; a translation is in another language"),
+        WEAKER_MARKING("weaker-marking", "the translation must be marked at least as strictly as the original"),
+        NOT_A_HOLDER("not-a-holder", "a TLP:RED message is translated only by its sender or a recipient it names");
+
+        private final String code;
+        private final String detail;
+
+        Fault(String code, String detail) {
+            this.code = code;
+            this.detail = detail;
+        }
+
+        public String code() {
+            return code;
+        }
+
+        public String detail() {
+            return detail;
+        }
+    }
+
     /**
-     * Why {@code translation} (signed by {@code translator}, marked {@code tlp}, in {@code lang}) does not count as a
-     * translation of {@code original}; empty if it does. The rules after the shape, in one place for the node's check
-     * before signing and for {@link #of}.
+     * Why a translation signed by {@code translator}, marked {@code tlp}, in {@code lang}, does not count as a
+     * translation of {@code original} in case {@code caseId} of {@code channel}; empty if it does. The rules after the
+     * shape, in one place for the node's check before signing and for {@link #of}.
      */
-    public static Optional<String> refusal(Envelope original, String caseId, String channel, String translator, Tlp tlp, String lang) {
-        if (!channel.equals(original.channel()) || !caseId.equals(original.caseId())) {
-            return Optional.of("the envelope translated is not a message of case " + caseId + " in channel " + channel);
-        }
+    public static Optional<Fault> refusal(Envelope original, String caseId, String channel, String translator, Tlp tlp, String lang) {
+        if (!channel.equals(original.channel()) || !caseId.equals(original.caseId())) return Optional.of(Fault.OTHER_CASE);
         JsonNode body = original.body();
-        if (isTranslation(original) || !hasFreeText(body)) return Optional.of("the envelope translated has no free text to translate");
+        if (isTranslation(original) || !hasFreeText(body)) return Optional.of(Fault.NO_FREE_TEXT);
         String originalLang = body.path("lang").isTextual() ? body.get("lang").textValue() : null;
-        if (originalLang != null && primary(originalLang).equals(primary(lang))) {
-            return Optional.of("the original is already in " + originalLang + "; a translation is in another language");
-        }
-        if (original.tlp().exceeds(tlp)) {
-            return Optional.of("the original is marked TLP:" + original.tlp().wire().toUpperCase(Locale.ROOT) + "; its translation must be marked at least as strictly");
-        }
-        if (original.tlp() == Tlp.RED && !translator.equals(original.from()) && !named(body, translator)) {
-            return Optional.of("a TLP:RED message is translated only by its sender or a recipient it names");
-        }
+        if (originalLang != null && primary(originalLang).equals(primary(lang))) return Optional.of(Fault.SAME_LANGUAGE);
+        if (original.tlp().exceeds(tlp)) return Optional.of(Fault.WEAKER_MARKING);
+        if (original.tlp() == Tlp.RED && !translator.equals(original.from()) && !named(body, translator)) return Optional.of(Fault.NOT_A_HOLDER);
         return Optional.empty();
     }
 

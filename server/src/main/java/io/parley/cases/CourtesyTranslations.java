@@ -56,7 +56,7 @@ public final class CourtesyTranslations {
      * of {@code author} (who reads as {@code reader}); returns it as the timeline counts it.
      *
      * @throws CaseException 404 for an unknown case or an envelope not in it, 403 when the author may not read the
-     *         original, 422 {@code not-translatable} when the rules refuse the translation
+     *         original, 422 with the code of the {@link CourtesyTranslation.Fault} when the rules refuse the translation
      * @throws EnvelopeFormatException naming the field of an ill-formed draft
      */
     public CourtesyTranslation translate(String channel, String caseId, Draft draft, String author, MarkingPolicy.LocalUser reader) {
@@ -76,8 +76,11 @@ public final class CourtesyTranslations {
         if (draft.lang() != null) tr.put("lang", draft.lang().strip());
         if (draft.text() != null) tr.put("text", draft.text());
         CourtesyTranslation.checkShape(Kind.UPDATE, caseId, body); // the shape rule, for a clear 400 naming the field
-        Optional<String> refused = CourtesyTranslation.refusal(o, caseId, channel, node.origin(), tlp, tr.get("lang").textValue());
-        if (refused.isPresent()) throw new CaseException(422, "not-translatable", refused.get());
+        Optional<CourtesyTranslation.Fault> refused = CourtesyTranslation.refusal(o, caseId, channel, node.origin(), tlp, tr.get("lang").textValue());
+        if (refused.isPresent()) {
+            String lang = o.body().path("lang").asText("");
+            throw new CaseException(422, refused.get().code(), refused.get().detail() + (lang.isEmpty() ? "" : " (the original's language: " + lang + ")"));
+        }
         ObjectNode addressed = o.tlp() == Tlp.RED && t.tlp() != Tlp.RED ? holders(o, body) : CaseBook.addressed(node, t, body);
         Verdict v = node.composer().compose(new Composer.Draft(channel, Kind.UPDATE, caseId, t.priority(), tlp, addressed, author));
         String hash = switch (v) {
