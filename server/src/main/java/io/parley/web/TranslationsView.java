@@ -20,20 +20,27 @@ import io.parley.web.i18n.Texts;
  * TLP:RED message the reader may not read shows no translation either), and whether the reader may add one.
  *
  * @param translatable the entries whose free text the reader can read and this node may translate
+ * @param translationOf for an entry that is itself a counted translation, the entry it translates
  */
-public record TranslationsView(Map<String, List<Shown>> byEntry, Set<String> translatable, Map<String, String> originalLang, String suggestedLang) {
+public record TranslationsView(Map<String, List<Shown>> byEntry, Set<String> translatable, Map<String, String> originalLang, String suggestedLang,
+                               Map<String, String> translationOf) {
 
     /** One translation as the page shows it: its translator (never the original's author), when, into what, and the text. */
     public record Shown(Party by, String at, String atIso, String lang, String langName, String text, String hash) {
         /** The translator as the label names it: its name and origin, or its origin alone. */
         public String who() {
-            return by.displayName() == null ? by.origin() : by.displayName() + " (" + by.origin() + ")";
+            return by.displayName() == null || by.displayName().equals(by.origin()) ? by.origin() : by.displayName() + " (" + by.origin() + ")";
         }
     }
 
     /** The translations shown next to the entry whose envelope hash is {@code hash}, in the order they were signed. */
     public List<Shown> of(String hash) {
         return byEntry.getOrDefault(hash, List.of());
+    }
+
+    /** The entry that entry {@code hash} translates, when it is a translation shown beside it; null otherwise. */
+    public String translates(String hash) {
+        return translationOf.get(hash);
     }
 
     /** Whether the entry {@code hash} gets the "add a courtesy translation" form. */
@@ -53,7 +60,9 @@ public record TranslationsView(Map<String, List<Shown>> byEntry, Set<String> tra
      */
     static TranslationsView of(CaseTimeline t, List<StoredEnvelope> envelopes, boolean member, Function<String, Party> party, Texts texts) {
         Map<String, List<Shown>> by = new HashMap<>();
+        Map<String, String> translationOf = new HashMap<>();
         for (CaseTimeline.Event e : t.events()) {
+            e.translations().forEach(x -> translationOf.put(x.hash(), e.hash()));
             if (e.translations().isEmpty()) continue;
             by.put(e.hash(), e.translations().stream().map(x -> new Shown(party.apply(x.by()), texts.seconds(x.at()), x.at().toString(), x.lang(),
                     Locale.forLanguageTag(x.lang()).getDisplayName(texts.lang().locale()), x.text(), x.hash())).toList());
@@ -65,6 +74,6 @@ public record TranslationsView(Map<String, List<Shown>> byEntry, Set<String> tra
             if (body.path("lang").isTextual()) langs.put(s.hash(), body.get("lang").textValue());
             if (member && !CourtesyTranslation.isTranslation(s.envelope()) && CourtesyTranslation.hasFreeText(body)) translatable.add(s.hash());
         }
-        return new TranslationsView(Map.copyOf(by), Set.copyOf(translatable), Map.copyOf(langs), texts.lang().code());
+        return new TranslationsView(Map.copyOf(by), Set.copyOf(translatable), Map.copyOf(langs), texts.lang().code(), Map.copyOf(translationOf));
     }
 }
