@@ -233,6 +233,35 @@ class TranslationAcrossNodesTest {
         assertEquals(SUMMARY, events.get(0).path("summary").asText());
     }
 
+    @Test
+    void aRedMessageIsTranslatedOnlyByAnAccountThatMayReadItAndTheTranslationStaysRed() throws Exception {
+        String ch = net.redChannel("tr-red");
+        var opened = TestNodes.post(net.a, "/api/v1/channels/" + ch + "/cases", "{\"kind\":\"request\",\"priority\":\"flash\",\"tlp\":\"red\",\"body\":"
+                + "{\"type\":\"trace\",\"summary\":\"Insider at the operator\",\"asked\":\"Who holds account 7\",\"lang\":\"en\",\"recipients\":[\"cert-b.example\"]}}");
+        assertEquals(201, opened.statusCode(), opened.body());
+        JsonNode c = Json.parse(opened.body());
+        String id = c.path("id").asText(), original = c.path("events").get(0).path("hash").asText();
+        assertTrue(TestNodes.eventually(15, () -> net.b.node().envelopes().byHash(original).isPresent()));
+        for (NodeServer n : net.honest()) n.node().users().put("boss", io.parley.auth.Passwords.hash(TestNodes.PASSWORD), "admin", Instant.now());
+        String path = "/api/v1/cases/" + id + "/translations?channel=" + ch;
+        // the duty officer has no RED grant: it may not read the request, so it may not translate it
+        assertProblem(TestNodes.post(net.b, path, req(original, "ru", "Инсайдер у оператора")), 403, "marking-forbids");
+        var posted = as("boss", net.b, path, req(original, "ru", "Инсайдер у оператора"));
+        assertEquals(201, posted.statusCode(), posted.body());
+        String hash = Json.parse(posted.body()).path("hash").asText();
+        var signed = net.b.node().envelopes().byHash(hash).orElseThrow().envelope();
+        assertEquals(Tlp.RED, signed.tlp(), "marked like the original");
+        assertEquals("[\"cert-a.example\"]", Json.write(signed.body().path("recipients")), "addressed to those who hold the original");
+        assertTrue(TestNodes.eventually(15, () -> net.a.node().envelopes().byHash(hash).isPresent()));
+        assertTrue(net.c.node().envelopes().byHash(hash).isEmpty() && net.evil.node().envelopes().byHash(hash).isEmpty(), "never sent to the others");
+        // at cert-a, an admin sees it beside the original; the officer without a grant sees neither
+        var asAdmin = TestNodes.send(HttpRequest.newBuilder(URI.create(net.a.baseUrl() + "/api/v1/cases/" + id + "?channel=" + ch))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("boss:" + TestNodes.PASSWORD).getBytes(StandardCharsets.UTF_8))).GET().build());
+        assertTrue(asAdmin.body().contains("Инсайдер у оператора"), asAdmin.body());
+        String asOfficer = TestNodes.get(net.a, "/api/v1/cases/" + id + "?channel=" + ch).body();
+        assertFalse(asOfficer.contains("Инсайдер") || asOfficer.contains("Insider"), asOfficer);
+    }
+
     private static ObjectNode translation(String of, String lang, String text) {
         ObjectNode body = Json.object();
         body.putObject(CourtesyTranslation.MEMBER).put("of", of).put("lang", lang).put("text", text);
