@@ -126,11 +126,21 @@ final class PeerRoutes {
         var model = new PeerView.Detail(s.layout(t.t("peers.peerTitle", origin), "peers", 0, null, false), row,
                 federation.peerUrl(origin).orElse(card.map(PartyCard::baseUrl).orElse(null)), card.map(PartyCard::country).orElse(null),
                 card.map(PartyCard::organisationKind).orElse(null),
-                card.map(c -> c.validUntil() == null ? t.t("peers.card.from", c.validFrom()) : t.t("peers.card.fromUntil", c.validFrom(), c.validUntil()))
+                card.map(c -> c.validUntil() == null ? t.t("peers.card.from", stamp(c.validFrom(), t))
+                        : t.t("peers.card.fromUntil", stamp(c.validFrom(), t), stamp(c.validUntil(), t)))
                         .orElse(null),
                 keys, contacts, re, chart, link.map(LinkStore.Link::lastFailure).map(t::time).orElse(null), link.map(LinkStore.Link::attempts).orElse(0L),
                 link.map(LinkStore.Link::failures).orElse(0L), t.duration(total), outages, channels, t.time(p.updatedAt()));
         web.render(ctx, 200, "peer.jte", model);
+    }
+
+    /** A card's RFC 3339 time in the reader's format; as written if it is not one. */
+    private static String stamp(String rfc3339, Texts t) {
+        try {
+            return t.time(Instant.parse(rfc3339));
+        } catch (RuntimeException e) {
+            return rfc3339;
+        }
     }
 
     private String channelState(String channel) {

@@ -133,7 +133,7 @@ final class ReportPages {
     }
 
     private String heading(Party p) {
-        return p.displayName() == null ? p.origin() : t.t("report.partyHeading", p.displayName(), p.origin());
+        return p.displayName() == null || p.displayName().equals(p.origin()) ? p.origin() : t.t("report.partyHeading", p.displayName(), p.origin());
     }
 
     private String uptimeChart(String id, Charter c, Instant from, Instant to, Map<String, List<LinkStore.Outage>> outages,

@@ -141,13 +141,23 @@ class ReportPagesTest {
 
     void ack(NodeServer n, String id) throws Exception {
         arrived(n, id);
-        var res = TestNodes.post(n, "/api/v1/cases/" + id + "/ack", "{\"text\":\"on it\"}");
+        var res = post(n, "/api/v1/cases/" + id + "/ack", "{\"text\":\"on it\"}");
         assertTrue(res.statusCode() / 100 == 2, res.body());
     }
 
     void answer(NodeServer n, String id) throws Exception {
-        var res = TestNodes.post(n, "/api/v1/cases/" + id + "/answer", "{\"text\":\"done\"}");
+        var res = post(n, "/api/v1/cases/" + id + "/answer", "{\"text\":\"done\"}");
         assertTrue(res.statusCode() / 100 == 2, res.body());
+    }
+
+    /**
+     * A post to the API, sent again if the server timed out reading it (408: on a loaded test machine the tiny body
+     * can arrive below the server's minimum data rate); nothing was done then, so sending it again is safe.
+     */
+    static HttpResponse<String> post(NodeServer n, String path, String json) throws Exception {
+        HttpResponse<String> res = TestNodes.post(n, path, json);
+        for (int i = 0; i < 3 && res.statusCode() == 408; i++) res = TestNodes.post(n, path, json);
+        return res;
     }
 
     /** axe-core on the current page, but for the frame's known faults the accessibility part is fixing (brief). */

@@ -65,7 +65,9 @@ public final class Charts {
         for (int i = 0; i < n; i++) {
             double x = n <= 1 ? left + plotWidth / 2.0 : left + i * dx;
             svg.empty("line", "x1", x, "x2", x, "y1", bottom, "y2", bottom + 5, "stroke", INK);
-            if (i % every == 0) svg.text(x, bottom + 20, buckets.get(i), "text-anchor", "middle", "font-size", FONT, "fill", INK);
+            // the outer labels lean inwards, so that none is cut at the chart's edge
+            String anchor = n > 1 && i == 0 ? "start" : n > 1 && i == n - 1 ? "end" : "middle";
+            if (i % every == 0 || i == n - 1) svg.text(x, bottom + 20, buckets.get(i), "text-anchor", anchor, "font-size", FONT, "fill", INK);
         }
         svg.text(left + plotWidth / 2.0, bottom + 42, xAxis, "text-anchor", "middle", "font-size", FONT, "fill", INK, "class", "axis-label");
         if (max == 0) {
@@ -74,6 +76,7 @@ public final class Charts {
         // one line per party, broken where a bucket has no value
         for (int s = 0; s < series.size(); s++) {
             Series se = series.get(s);
+            if (se.values().stream().allMatch(java.util.Objects::isNull)) continue; // nothing to draw: left out of the legend too
             String colour = COLOURS[s % COLOURS.length], dash = DASHES[s % DASHES.length];
             StringBuilder run = new StringBuilder();
             int runLength = 0;
@@ -101,9 +104,12 @@ public final class Charts {
         }
         // legend: marker, dash and name, three to a row
         double ly = bottom + 62;
+        int shown = 0;
         for (int s = 0; s < series.size(); s++) {
-            double lx = left + (s % 3) * (plotWidth / 3.0);
-            double y = ly + (s / 3) * 22;
+            if (series.get(s).values().stream().allMatch(java.util.Objects::isNull)) continue;
+            double lx = left + (shown % 3) * (plotWidth / 3.0);
+            double y = ly + (shown / 3) * 22;
+            shown++;
             String colour = COLOURS[s % COLOURS.length];
             svg.empty("line", "x1", lx, "x2", lx + 28, "y1", y - 4, "y2", y - 4, "stroke", colour, "stroke-width", 2,
                     "stroke-dasharray", DASHES[s % DASHES.length]);
