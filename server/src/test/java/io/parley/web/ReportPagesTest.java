@@ -298,6 +298,7 @@ class ReportPagesTest {
         assertTrue(row.getText().contains(c.node().key().verifierKey().fingerprint()), row.getText());
         assertTrue(row.getText().toLowerCase(Locale.ROOT).contains("up"), "back up now: " + row.getText());
         axe();
+        browser.screenshot(SHOTS.resolve("parley-ui-peers-en.png"));
         browser.follow(By.cssSelector("a[href='/peers/cert-c.example']"));
         assertEquals("/peers/cert-c.example", browser.path());
         Texts en = Texts.english();
@@ -341,6 +342,7 @@ class ReportPagesTest {
         assertEquals(401, bearer(issued.secret()).statusCode(), "the revoked token no longer opens the API");
         assertTrue(a.node().audit().after(0, 10_000).stream().anyMatch(r -> r.action().equals("token-revoked") && r.target().equals(id) && r.actor().equals("boss")),
                 "on record");
+        browser.screenshot(SHOTS.resolve("parley-ui-admin-en.png"));
         browser.open(a.baseUrl() + "/admin?lang=ar");
         axe();
     }

@@ -154,7 +154,7 @@ public final class Charts {
     /** Counts as horizontal stacked bars, grouped per party, with the counts written in the segments and after each bar. */
     public static String stacked(String id, String title, String desc, List<Segment> segments, List<Group> groups, String xAxis, String noData,
                                  Texts t) {
-        int left = 150, right = 90, top = 8, barHeight = 22, gap = 6, headingHeight = 22, groupGap = 10;
+        int left = 150, right = 190, top = 8, barHeight = 22, gap = 6, headingHeight = 22, groupGap = 10;
         int plotWidth = WIDTH - left - right;
         int rows = 0;
         for (Group g : groups) rows += g.bars().size();
@@ -195,8 +195,8 @@ public final class Charts {
                 int total = sum(b.counts());
                 StringBuilder after = new StringBuilder();
                 for (int i = 0; i < segments.size(); i++) {
-                    if (i > 0) after.append(" / ");
-                    after.append(t.number(b.counts()[i]));
+                    if (i > 0) after.append(" · ");
+                    after.append(t.number(b.counts()[i])).append(' ').append(segments.get(i).label());
                 }
                 svg.text(x + 6, y + barHeight / 2.0 + 4, total == 0 ? noData : after.toString(), "font-size", FONT, "fill", INK);
                 y += barHeight + gap;
