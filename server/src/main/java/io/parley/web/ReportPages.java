@@ -52,7 +52,8 @@ final class ReportPages {
         return Duration.between(from, to).compareTo(WEEKLY_UP_TO) <= 0 ? Duration.ofDays(7) : Duration.ofDays(30);
     }
 
-    ReportView.ChannelReport channel(Charter c, Instant from, Instant to) {
+    /** One channel's report; {@code index} (its place on the page) makes its charts' ids unique. */
+    ReportView.ChannelReport channel(Charter c, Instant from, Instant to, int index) {
         List<CaseTimeline> timelines = new ArrayList<>();
         for (CaseKey key : cases.ids(c.channel(), null, 100_000)) cases.timeline(key, reader).ifPresent(timelines::add);
         Map<String, LinkStore.Link> links = new HashMap<>();
@@ -63,7 +64,7 @@ final class ReportPages {
         }
         ResponsivenessReport whole = ResponsivenessReport.compute(c, timelines, from, to, now, links, outages);
         List<Party> parties = whole.rows().stream().map(r -> pages.party(r.party())).toList();
-        String id = "c" + Integer.toHexString(c.channel().hashCode() & 0x7fffffff); // unique enough on one page; ids are local to it
+        String id = "chart" + index;
 
         // medians per bucket
         Duration step = bucket(from, to);

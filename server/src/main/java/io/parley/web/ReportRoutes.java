@@ -57,7 +57,7 @@ final class ReportRoutes {
         }
         ReportPages builder = new ReportPages(node, federation, cases, node.messageAccess().reader(s.account()), s.pages());
         List<ReportView.ChannelReport> reports = new ArrayList<>();
-        for (Charter c : shown) reports.add(builder.channel(c, p.from(), p.to()));
+        for (Charter c : shown) reports.add(builder.channel(c, p.from(), p.to(), reports.size()));
         List<WebModel.Option> options = new ArrayList<>();
         for (Charter c : charters) options.add(new WebModel.Option(c.channel(), t.t("report.channelOption", c.title(), c.channel())));
         String bucket = t.t(ReportPages.bucket(p.from(), p.to()).toDays() == 7 ? "report.bucket.week" : "report.bucket.month");
