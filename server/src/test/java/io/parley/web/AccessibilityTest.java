@@ -159,15 +159,18 @@ class AccessibilityTest {
                 "announced politely: " + browser.find(By.id("live-news")).getAttribute("textContent"));
         assertEquals("polite", browser.find(By.id("live-news")).getAttribute("aria-live"));
 
+        assertEquals("Pause updates", pause.getText());
         pause.click();
         assertEquals("paused", bar.getAttribute("data-state"));
-        assertEquals("true", pause.getAttribute("aria-pressed"));
+        assertEquals("Resume updates", pause.getText(), "the control says what it will do");
+        assertTrue(bar.getText().contains("Updates paused"), "and the bar says the desk is paused: " + bar.getText());
         String held = open("Held back while paused");
         long ticks = ticks();
         assertTrue(TestNodes.eventually(10, () -> ticks() >= ticks + 3), "three one-second intervals pass");
         assertTrue(browser.driver.findElements(By.cssSelector("#live a[href^='/cases/" + held + "?']")).isEmpty(), "nothing comes in while paused");
         pause.click();
         assertEquals("running", bar.getAttribute("data-state"));
+        assertEquals("Pause updates", pause.getText());
         assertTrue(TestNodes.eventually(10, () -> !browser.driver.findElements(By.cssSelector("#live a[href^='/cases/" + held + "?']")).isEmpty()),
                 "resumed: it comes in");
         assertEquals("same page", browser.driver.executeScript("return window.parleyMark"));
