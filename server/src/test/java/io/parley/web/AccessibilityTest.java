@@ -173,7 +173,30 @@ class AccessibilityTest {
         assertEquals("Pause updates", pause.getText());
         assertTrue(TestNodes.eventually(10, () -> !browser.driver.findElements(By.cssSelector("#live a[href^='/cases/" + held + "?']")).isEmpty()),
                 "resumed: it comes in");
+
+        // focus inside a form (here the sign-out button's): the desk holds still, and catches up once focus leaves
+        browser.driver.executeScript("arguments[0].focus()", browser.find(By.cssSelector("form.signout button")));
+        assertTrue(TestNodes.eventually(5, () -> "held".equals(bar.getAttribute("data-state"))), bar.getAttribute("data-state"));
+        String typed = open("Arrived while the officer was in a form");
+        long before = ticks();
+        assertTrue(TestNodes.eventually(10, () -> ticks() >= before + 3));
+        assertTrue(browser.driver.findElements(By.cssSelector("#live a[href^='/cases/" + typed + "?']")).isEmpty(), "not while in a form");
+        browser.driver.executeScript("document.activeElement.blur()");
+        assertTrue(TestNodes.eventually(10, () -> !browser.driver.findElements(By.cssSelector("#live a[href^='/cases/" + typed + "?']")).isEmpty()),
+                "out of the form: it comes in");
         assertEquals("same page", browser.driver.executeScript("return window.parleyMark"));
+    }
+
+    /** A screenshot once the page has laid out (DevTools may report no size for a moment after a load). */
+    void shot(Path file) throws InterruptedException {
+        assertTrue(TestNodes.eventually(10, () -> {
+            try {
+                browser.screenshot(file);
+                return true;
+            } catch (org.openqa.selenium.WebDriverException | java.io.IOException e) {
+                return false;
+            }
+        }), "screenshot " + file);
     }
 
     long ticks() {
@@ -193,7 +216,7 @@ class AccessibilityTest {
     }
 
     @Test
-    void keyboardReachesTheSkipLinkFirstThenTheNavigationWithAVisibleFocusRing() {
+    void keyboardReachesTheSkipLinkFirstThenTheNavigationWithAVisibleFocusRing() throws Exception {
         browser.open(b.baseUrl() + "/?lang=en");
         new Actions(browser.driver).sendKeys(Keys.TAB).perform();
         WebElement first = browser.driver.switchTo().activeElement();
@@ -212,7 +235,11 @@ class AccessibilityTest {
 
         // the skip link moves on to the content
         browser.open(b.baseUrl() + "/?lang=en");
-        new Actions(browser.driver).sendKeys(Keys.TAB).sendKeys(Keys.ENTER).perform();
+        new Actions(browser.driver).sendKeys(Keys.TAB).perform();
+        assertTrue(browser.driver.switchTo().activeElement().getAttribute("class").contains("skip"));
+        new Actions(browser.driver).sendKeys(Keys.ENTER).perform();
+        assertTrue(TestNodes.eventually(5, () -> "main".equals(browser.driver.switchTo().activeElement().getAttribute("id"))),
+                "the content has focus: " + browser.driver.switchTo().activeElement().getAttribute("outerHTML"));
         new Actions(browser.driver).sendKeys(Keys.TAB).perform();
         WebElement inMain = browser.driver.switchTo().activeElement();
         assertTrue((Boolean) browser.driver.executeScript("return !!arguments[0].closest('main')", inMain), inMain.getAttribute("outerHTML"));
@@ -238,8 +265,10 @@ class AccessibilityTest {
         java.nio.file.Files.createDirectories(shots);
         for (Lang lang : LANGUAGES) {
             browser.open(b.baseUrl() + "/?lang=" + lang.code());
-            browser.screenshot(shots.resolve("dashboard-" + lang.code() + ".png"));
+            shot(shots.resolve("dashboard-" + lang.code() + ".png"));
         }
+        browser.open(b.baseUrl() + PAGES.get(2).in(fixture, Lang.AR));
+        shot(shots.resolve("case-ar.png"));
         browser.open(b.baseUrl() + "/?lang=en"); // the account's language back to English for the other tests
     }
 }
