@@ -47,6 +47,7 @@ public final class Permissions {
         put("GET /federation/v1/channels/{channel}/envelopes", PEER);
         put("GET /federation/v1/evidence/{sha256}", PEER);
         put("GET /ui/parley.css", new Public("the web UI's style sheet"));
+        put("GET /ui/desk.js", new Public("the web UI's script: the desk's in-place refresh"));
 
         // API: reading
         for (String path : new String[] {"/api/v1/node", "/api/v1/parties", "/api/v1/channels", "/api/v1/channels/{id}",
@@ -126,6 +127,12 @@ public final class Permissions {
         put("POST /account/tokens/{id}/revoke", Global.OWN_ACCOUNT);
         put("GET /audit", Global.READ_AUDIT);
         put("POST /account/contacts/confirm", Global.CONFIRM_CONTACTS);
+        // the report, peers and admin pages (web UI, issue 14): reading is everyone's; the admin hub is admins'
+        put("GET /reports", Global.READ);
+        put("GET /peers", Global.READ);
+        put("GET /peers/{origin}", Global.READ);
+        put("GET /admin", Global.MANAGE_USERS);
+        put("POST /admin/tokens/{id}/revoke", Global.MANAGE_USERS);
     }
 
     private Permissions() {}
