@@ -257,6 +257,8 @@ class EvidenceVerifyPagesTest {
                 "the envelope whose signature changed is named: " + text);
         assertTrue(failed.stream().anyMatch(r -> r.getText().contains("Signatures of all messages")), text);
         assertTrue(browser.find(By.cssSelector(".verdict")).getText().contains("failed"), "the verdict is at the top");
+        axe();
+        browser.screenshot(SHOTS.resolve("verify-failed-en.png"));
     }
 
     @Test
