@@ -16,7 +16,12 @@ public final class VerifyView {
      * the checks hold), the checks by group, and the silence findings (the verifier's English lines).
      */
     public record Result(String fileName, boolean valid, int passed, int failed, String caseId, String channel, String exportedBy,
-                         String exportedAt, Case recomputed, List<Group> groups, List<String> findings) {}
+                         String exportedAt, Case recomputed, List<Group> groups, List<String> findings) {
+        /** The failed checks, for the verdict at the top: what to look at first. */
+        public List<Line> failures() {
+            return groups.stream().flatMap(g -> g.lines().stream()).filter(l -> !l.ok()).toList();
+        }
+    }
 
     /** The case timeline as the verifier recomputed it from the signed envelopes. */
     public record Case(String kind, String openedBy, String openedAt, String state, boolean exercise, int events) {}
