@@ -121,8 +121,9 @@ final class VerifyPage {
         VerifyView.Case recomputed = null;
         if (report.timeline() != null) {
             var tl = report.timeline();
-            recomputed = new VerifyView.Case(tl.kind().wire() + (tl.requestType() != null ? " " + tl.requestType() : ""), tl.openedBy(),
-                    t.seconds(tl.openedAt()), tl.state().wire(), tl.exercise(), tl.events().size());
+            String kind = label(t, "verify.kind.", tl.kind().wire());
+            recomputed = new VerifyView.Case(tl.requestType() == null ? kind : kind + ": " + label(t, "verify.type.", tl.requestType()),
+                    tl.openedBy(), t.seconds(tl.openedAt()), label(t, "verify.state.", tl.state().wire()), tl.exercise(), tl.events().size());
         }
         var result = new VerifyView.Result(name(file.filename()), report.valid(), report.checks().size() - failed, failed,
                 text(bundle, "case"), text(bundle, "channel"), text(bundle, "exported_by"), text(bundle, "exported_at"), recomputed,
@@ -131,6 +132,11 @@ final class VerifyPage {
         boolean notABundle = report.checks().stream().anyMatch(c -> !c.ok() && (c.name().equals("format") || c.name().equals("bundle structure")));
         web.render(ctx, notABundle ? 422 : 200, "verify.jte",
                 new VerifyView.Page(s.layout(t.t("verify.title"), "verify", 0, null, false), maxSize(t), result));
+    }
+
+    /** A wire value (kind, request type, state) in the reader's language; one the bundles do not name shows as written. */
+    private static String label(Texts t, String prefix, String wire) {
+        return Texts.english().has(prefix + wire) ? t.t(prefix + wire) : wire;
     }
 
     private static String text(JsonNode bundle, String field) {
