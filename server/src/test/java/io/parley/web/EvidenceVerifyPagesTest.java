@@ -188,6 +188,43 @@ class EvidenceVerifyPagesTest {
     }
 
     @Test
+    void evidenceItsSenderWithdrewIsShownAsWithdrawnAndNotExportedToOtherTools() throws Exception {
+        ObjectNode body = Json.object().put("summary", "Phishing kit host");
+        body.set("stix", bundle(indicator(Tlp.AMBER, "192.0.2.200", "Kit host")));
+        String caseId = a.cases().open("ui", Kind.NOTIFY, Priority.ROUTINE, Tlp.AMBER, body).caseId();
+        var atA = new io.parley.taxii.CaseEvidence(a.node().evidence());
+        assertTrue(TestNodes.eventually(15, () -> !atA.of(a.node().evidence().access().requester("duty", "officer"), "ui", caseId).bundles().isEmpty()));
+        String sha = atA.of(a.node().evidence().access().requester("duty", "officer"), "ui", caseId).bundles().get(0).sha256();
+        String session = WebSessions.signIn(b);
+        String path = "/cases/" + caseId + "/evidence?channel=ui";
+        assertTrue(TestNodes.eventually(15, () -> {
+            try {
+                return WebSessions.get(b, session, path).body().contains("192.0.2.200");
+            } catch (Exception e) {
+                return false;
+            }
+        }), "cert-b holds the evidence");
+        assertTrue(WebSessions.get(b, session, path).body().contains("/evidence/" + sha + "/misp"), "offered to MISP before the withdrawal");
+
+        new io.parley.taxii.EvidenceWithdrawal(a.node(), a.node().evidence()).withdraw(sha, "ui", caseId, "sent in error", "en", TestNodes.USER);
+        assertTrue(TestNodes.eventually(15, () -> {
+            try {
+                return WebSessions.get(b, session, path).body().contains("Withdrawn by its sender");
+            } catch (Exception e) {
+                return false;
+            }
+        }), "the row says the sender withdrew it");
+        String page = WebSessions.get(b, session, path).body();
+        assertTrue(page.contains("class=\"ev-gone\""), page);
+        assertTrue(page.contains("withdrawn: no MISP or IODEF export"), page);
+        assertFalse(page.contains("/evidence/" + sha + "/misp"), "no MISP link any more");
+        var misp = WebSessions.get(b, session, "/evidence/" + sha + "/misp");
+        assertEquals(410, misp.statusCode(), misp.body());
+        assertTrue(misp.body().contains("Evidence withdrawn"), misp.body());
+        assertEquals(200, WebSessions.get(b, session, "/evidence/" + sha + "/stix").statusCode(), "the STIX record of what was shared stays");
+    }
+
+    @Test
     void theEvidencePageOfAnUnknownCaseIsAPageNotATrace() throws Exception {
         var res = WebSessions.get(b, WebSessions.signIn(b), "/cases/no-such-case/evidence?channel=ui");
         assertEquals(404, res.statusCode());
