@@ -2,7 +2,6 @@ package io.parley.web;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -399,8 +398,18 @@ class EvidenceVerifyPagesTest {
                     // the node stopped reading and closed: expected past the limit
                 }
             });
-            InputStream in = socket.getInputStream();
-            String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            // read the answer up to the end of its page: whether the node closes the connection after it is not the point
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder answer = new StringBuilder();
+            try {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    answer.append(line).append('\n');
+                    if (line.contains("</html>")) break;
+                }
+            } catch (java.io.IOException e) {
+                // reset after the page: what was read is the answer
+            }
+            String response = answer.toString();
             writer.join(30_000);
             return response;
         }
@@ -432,14 +441,9 @@ class EvidenceVerifyPagesTest {
         browser.open(b.baseUrl() + "/verify?lang=en");
     }
 
-    /**
-     * axe-core on the current page. Until the accessibility part's fixes to the shared frame land (its crumbs, footer
-     * and header link colours), those three known frame rules are set aside here; everything else must pass.
-     */
+    /** axe-core on the current page: no serious or critical violation. */
     private void axe() {
-        var serious = Axe.violations(browser).stream()
-                .filter(v -> !v.startsWith("color-contrast ") && !v.startsWith("link-in-text-block ") && !v.startsWith("meta-refresh ")).toList();
-        assertTrue(serious.isEmpty(), "axe-core on " + browser.driver.getCurrentUrl() + ":\n  " + String.join("\n  ", serious));
+        Axe.check(browser);
     }
 
     // ---- STIX ----
