@@ -70,6 +70,7 @@ public final class Permissions {
         put("POST /api/v1/cases/{id}/{action}", CASE);
         put("POST /api/v1/cases/{id}/statement", CASE);
         put("POST /api/v1/cases/{id}/statement/{hash}/cosign", CASE);
+        put("POST /api/v1/cases/{id}/translations", CASE);
         put("POST /api/v1/peers", Global.MANAGE_PEERS);
         put("POST /api/v1/peers/{origin}/refresh", Global.MANAGE_PEERS);
         put("POST /api/v1/evidence", Global.UPLOAD_EVIDENCE);
@@ -110,6 +111,7 @@ public final class Permissions {
         put("POST /cases/{id}/statement", CASE);
         put("POST /cases/{id}/evidence/retract", CASE);
         put("POST /cases/{id}/statement/{hash}/cosign", CASE);
+        put("POST /cases/{id}/translations", CASE);
         put("POST /channels/{id}/cases", CHANNEL);
         put("POST /channels/{id}/sign", CHANNEL);
         put("POST /channels/{id}/ping", CHANNEL);
@@ -131,6 +133,12 @@ public final class Permissions {
         put("POST /account/tokens/{id}/revoke", Global.OWN_ACCOUNT);
         put("GET /audit", Global.READ_AUDIT);
         put("POST /account/contacts/confirm", Global.CONFIRM_CONTACTS);
+        // the report, peers and admin pages (web UI, issue 14): reading is everyone's; the admin hub is admins'
+        put("GET /reports", Global.READ);
+        put("GET /peers", Global.READ);
+        put("GET /peers/{origin}", Global.READ);
+        put("GET /admin", Global.MANAGE_USERS);
+        put("POST /admin/tokens/{id}/revoke", Global.MANAGE_USERS);
     }
 
     private Permissions() {}

@@ -77,6 +77,7 @@ final class VerifyChecks {
             exact("acknowledgement deadline", "timeline", "ackDeadline"),
             exact("answer deadline", "timeline", "answerDeadline"),
             exact("preservation hold", "timeline", "hold"),
+            exact("courtesy translation", "timeline", "courtesyTranslation"),
             prefixed("ignored decision of ", "timeline", "ignoredDecision"),
             prefixed("decision of ", "timeline", "decision"),
             exact("silence order", "silence", "silenceOrder"),

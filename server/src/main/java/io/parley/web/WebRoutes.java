@@ -106,6 +106,7 @@ public final class WebRoutes {
         app.post("/cases/{id}/statement", page(this::proposeStatement)); // before /cases/{id}/{action}
         app.post("/cases/{id}/statement/{hash}/cosign", page(this::cosignStatement));
         app.post("/cases/{id}/evidence/retract", page(this::retractEvidence));
+        new CourtesyTranslationRoutes(node, cases).register(app, this); // before /cases/{id}/{action}
         app.post("/cases/{id}/{action}", page(this::caseAction));
         app.get("/cases/{id}/{action}", page((ctx, s) -> seeOther(ctx, "/cases/" + segment(ctx.pathParam("id"))
                 + (ctx.queryParam("channel") == null ? "" : "?channel=" + segment(ctx.queryParam("channel"))))));
@@ -121,6 +122,7 @@ public final class WebRoutes {
         app.post("/users/{name}/disable", page(this::disableUser));
         new SignInRoutes(node, this, cookie).register(app);
         new AccountRoutes(node, this).register(app);
+        new ReportRoutes(node, federation, cases, this).register(app); new PeerRoutes(node, federation, this).register(app); new AdminRoutes(node, this).register(app);
         app.get("/audit", page(this::audit));
         app.post("/account/contacts/confirm", page(this::confirmContacts));
         assets.register(app);

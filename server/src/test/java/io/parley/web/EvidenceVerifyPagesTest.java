@@ -304,7 +304,8 @@ class EvidenceVerifyPagesTest {
             assertNotEquals("verify.check.other", VerifyChecks.keyOf(c.name()), "a kind the page knows: " + c.name());
         }
         for (String name : List.of("format", "bundle structure", "receipt from cert-b.example for abcd...", "log time cert-b.example for ab...",
-                "checkpoint 12 of cert-a.example", "silence of cert-b.example (ack)", "withheld notice cert-a.example#4", "clock of cert-b.example")) {
+                "checkpoint 12 of cert-a.example", "silence of cert-b.example (ack)", "withheld notice cert-a.example#4", "clock of cert-b.example",
+                "courtesy translation")) {
             assertNotEquals("verify.check.other", VerifyChecks.keyOf(name), name);
         }
         for (Lang lang : Lang.values()) {
