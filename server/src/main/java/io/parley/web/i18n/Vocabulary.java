@@ -155,9 +155,9 @@ public final class Vocabulary {
         return word("ping", wire);
     }
 
-    /** A day of the week in this language (scheduled ping exercises). */
+    /** A day of the week as this language writes it (scheduled ping exercises): "Monday", "понедельник". */
     public String day(java.time.DayOfWeek d) {
-        return d.getDisplayName(TextStyle.FULL_STANDALONE, texts.lang().locale()).toLowerCase(texts.lang().locale());
+        return d.getDisplayName(TextStyle.FULL_STANDALONE, texts.lang().locale());
     }
 
     /** The language tag a free text carries, as its visible tag: "EN", "RU", "PT-BR". */
