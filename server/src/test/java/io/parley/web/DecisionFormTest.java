@@ -75,7 +75,7 @@ class DecisionFormTest {
         String opener = WebSessions.get(a, WebSessions.signIn(a), page).body();
         assertTrue(opener.contains("decision-decline"), opener);
         assertTrue(opener.contains("Legal obstacle: " + ReasonCode.LEGAL_OBSTACLE.label()), "the code with what it means");
-        assertTrue(opener.contains("<blockquote class=\"pre original\" lang=\"ru\">Нужен официальный запрос &lt;через МИД&gt;</blockquote>"), "escaped, tagged: " + opener);
+        assertTrue(opener.contains("<blockquote class=\"pre original\" lang=\"ru\" dir=\"auto\">Нужен официальный запрос &lt;через МИД&gt;</blockquote>"), "escaped, tagged: " + opener);
         assertTrue(opener.contains("<span class=\"lang-code\">RU</span> · original"), "tagged as the original");
         assertTrue(Pattern.compile("class=\"state state-declined\"").matcher(opener).find(), "every party asked declined");
         String channel = WebSessions.get(a, WebSessions.signIn(a), "/channels/ui").body();
