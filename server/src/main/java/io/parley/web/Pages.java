@@ -284,22 +284,6 @@ final class Pages {
 
     // ---- case page ----
 
-    /**
-     * A time for a sentence of the page. In a right-to-left language the time is isolated as a left-to-right run
-     * (U+2066 ... U+2069), so that "في 2026-11-23 08:00 UTC" does not come out as "UTC 08:00 2026-11-23".
-     */
-    private String when(Instant t) {
-        return ltr(texts.time(t));
-    }
-
-    private String whenSeconds(Instant t) {
-        return ltr(texts.seconds(t));
-    }
-
-    private String ltr(String s) {
-        return texts.lang().rtl() && !s.equals("—") ? "\u2066" + s + "\u2069" : s;
-    }
-
     /** The reader's words for structured values (kinds, types, priorities, decisions, codes, categories, commitments). */
     private io.parley.web.i18n.Vocabulary words() {
         return io.parley.web.i18n.Vocabulary.of(texts);
@@ -326,9 +310,9 @@ final class Pages {
                 Instant acked = r == null ? null : r.ackedAt(), answered = r == null ? null : r.answeredAt();
                 boolean finished = t.state().finished();
                 Instant answerDue = r == null ? t.answerDue() : r.answerDue();
-                responses.add(new Response(party(m.origin()), acked == null ? null : when(acked),
+                responses.add(new Response(party(m.origin()), acked == null ? null : texts.time(acked),
                         deadline("Acknowledgement", t.ackDue(), acked, t.ackStatusOf(m.origin(), now), acked == null && !finished),
-                        answered == null ? null : when(answered),
+                        answered == null ? null : texts.time(answered),
                         t.needsAnswer() ? deadline("Answer", answerDue, answered, t.answerStatusOf(m.origin(), now), answered == null && !finished)
                                 : deadline("Answer", t.answerDue(), null, DeadlineStatus.NOT_APPLICABLE, false),
                         decided(r), r == null ? List.of() : r.ignored()));
@@ -347,8 +331,8 @@ final class Pages {
             if (e.from().equals(node.origin())) {
                 for (OutboxStore.Status st : federation.outbox().forEnvelope(s.hash())) {
                     String detail = switch (st.state()) {
-                        case "delivered" -> st.deliveredAt() == null ? "" : whenSeconds(st.deliveredAt());
-                        case "queued" -> st.failedSince() != null ? texts.t("case.delivery.failingSince", when(st.failedSince()))
+                        case "delivered" -> st.deliveredAt() == null ? "" : texts.seconds(st.deliveredAt());
+                        case "queued" -> st.failedSince() != null ? texts.t("case.delivery.failingSince", texts.time(st.failedSince()))
                                 : texts.t("case.delivery.attempts", st.attempts());
                         default -> st.lastError() == null ? "" : st.lastError();
                     };
@@ -356,8 +340,8 @@ final class Pages {
                 }
             }
             String free = freeText(b);
-            timeline.add(new Entry(whenSeconds(e.createdAt()), Fmt.iso(e.createdAt()), party(e.from()), e.kind().wire(), e.tlp(), e.priority().wire(),
-                    free != null ? free : structuredText(b), free == null ? null : b.path("lang").asText(""), s.hash(), whenSeconds(s.receivedAt()),
+            timeline.add(new Entry(texts.seconds(e.createdAt()), Fmt.iso(e.createdAt()), party(e.from()), e.kind().wire(), e.tlp(), e.priority().wire(),
+                    free != null ? free : structuredText(b), free == null ? null : b.path("lang").asText(""), s.hash(), texts.seconds(s.receivedAt()),
                     deliveries, clock(t, s.hash()), decisionWords(e, b)));
             if (e.kind() == Kind.ESCALATE) {
                 String due = b.path("due").isTextual() ? b.path("due").asText() : null;
@@ -367,17 +351,17 @@ final class Pages {
                 } catch (RuntimeException ex) {
                     // shown as given
                 }
-                escalations.add(new Escalation(whenSeconds(e.createdAt()), party(e.from()), words().deadlineName(b.path("deadline").asText("?")),
+                escalations.add(new Escalation(texts.seconds(e.createdAt()), party(e.from()), words().deadlineName(b.path("deadline").asText("?")),
                         b.has("rung") ? texts.number(b.path("rung").asInt() + 1) : "?", b.path("role").asText(""),
-                        b.path("contact").isTextual() ? b.path("contact").asText() : null, dueAt != null ? when(dueAt) : due));
+                        b.path("contact").isTextual() ? b.path("contact").asText() : null, dueAt != null ? texts.time(dueAt) : due));
             }
         }
         for (StoredEnvelope s : io.parley.cases.SilencePins.sentFor(node, t.channel(), t.caseId())) {
             JsonNode b = s.envelope().body();
             String deadline = b.path("deadline").asText("?");
             Instant due = deadline.equals("ack") ? t.ackDue() : t.answerDue();
-            escalations.add(new Escalation(whenSeconds(s.envelope().createdAt()), party(s.envelope().from()), words().deadlineName(deadline),
-                    texts.t("case.pin.rung"), texts.t("case.pin", b.path("to").asText()), null, when(due)));
+            escalations.add(new Escalation(texts.seconds(s.envelope().createdAt()), party(s.envelope().from()), words().deadlineName(deadline),
+                    texts.t("case.pin.rung"), texts.t("case.pin", b.path("to").asText()), null, texts.time(due)));
         }
         boolean member = charter.flatMap(c -> c.member(node.origin())).isPresent();
         String title = charter.map(Charter::title).orElse(t.channel());
@@ -390,7 +374,7 @@ final class Pages {
     private List<WebModel.Retraction> retractions(CaseTimeline t) {
         List<WebModel.Retraction> out = new ArrayList<>();
         for (JsonNode r : node.evidence().ingest().retractions().json(t.channel(), t.caseId())) {
-            out.add(new WebModel.Retraction(party(r.path("by").asText()), whenSeconds(Instant.parse(r.path("at").asText())), r.path("scope").asText(),
+            out.add(new WebModel.Retraction(party(r.path("by").asText()), texts.seconds(Instant.parse(r.path("at").asText())), r.path("scope").asText(),
                     r.path("evidence").asText(null), r.path("objects_withdrawn").asInt(), r.path("retract").asText()));
         }
         return out;
@@ -403,7 +387,7 @@ final class Pages {
         boolean party = member && io.parley.timeline.JointStatement.parties(t, items, charter.get()).contains(node.origin());
         List<WebModel.Statement> list = new ArrayList<>();
         for (var s : io.parley.timeline.JointStatement.of(t, items, charter.get())) {
-            list.add(new WebModel.Statement(s.id(), party(s.proposedBy()), whenSeconds(s.proposedAt()), s.lang(), s.text(),
+            list.add(new WebModel.Statement(s.id(), party(s.proposedBy()), texts.seconds(s.proposedAt()), s.lang(), s.text(),
                     s.translations().stream().map(x -> new WebModel.Translation(x.lang(), x.text())).toList(), s.textSha256(), s.signers(), s.pending(),
                     s.complete(), party && !s.signatures().containsKey(node.origin())));
         }
@@ -416,7 +400,7 @@ final class Pages {
     private String clock(CaseTimeline t, String hash) {
         return t.clockFindings().stream().filter(f -> f.envelope().equals(hash)).findFirst()
                 .map(f -> texts.t(f.direction() == io.parley.timeline.ClockFinding.Direction.BACKDATED ? "case.clock.backdated" : "case.clock.forward",
-                        texts.duration(f.skew()), f.logged().by(), whenSeconds(f.logged().at())))
+                        texts.duration(f.skew()), f.logged().by(), texts.seconds(f.logged().at())))
                 .orElse(null);
     }
 
@@ -429,7 +413,7 @@ final class Pages {
         Decision d = r.decision();
         String code = d.reasonCode() == null ? null : d.reasonCode().wire();
         return new Decided(d.choice().wire(), code, code == null ? null : words().reasonMeaning(code),
-                d.reason(), d.lang(), d.until() == null ? null : when(d.until()), when(d.at()));
+                d.reason(), d.lang(), d.until() == null ? null : texts.time(d.until()), texts.time(d.at()));
     }
 
     /** An ack's decision in the reader's words ("Declined · Legal obstacle"), for the timeline; null for other messages. */
@@ -439,7 +423,7 @@ final class Pages {
         if (b.path("reason_code").isTextual()) words += " · " + words().reasonCode(b.path("reason_code").asText());
         if (b.path("until").isTextual()) {
             try {
-                words += " · " + texts.t("case.decision.until", when(Instant.parse(b.path("until").asText())));
+                words += " · " + texts.t("case.decision.until", texts.time(Instant.parse(b.path("until").asText())));
             } catch (RuntimeException ex) {
                 words += " · " + b.path("until").asText();
             }
@@ -504,7 +488,7 @@ final class Pages {
     private String windowEnd(JsonNode v) {
         if (!v.isTextual()) return "…";
         try {
-            return when(Instant.parse(v.asText()));
+            return texts.time(Instant.parse(v.asText()));
         } catch (RuntimeException e) {
             return v.asText();
         }
@@ -559,13 +543,13 @@ final class Pages {
         ResponsivenessReport r = responsiveness(c, timelines, from, to);
         List<ReportRow> report = reportRows(r.rows());
         List<ReportRow> exerciseReport = reportRows(r.exerciseRows());
-        List<PingSchedule> pings = c.practice().pingExercises().stream().map(p -> new PingSchedule(pingExercise(p), when(p.nextSlot(now)),
+        List<PingSchedule> pings = c.practice().pingExercises().stream().map(p -> new PingSchedule(pingExercise(p), texts.time(p.nextSlot(now)),
                 io.parley.practice.PingExercises.turn(c, p, p.nextSlot(now)))).toList();
         String contactsEvery = c.practice().contactReconfirmationEvery().map(texts::duration).orElse(null);
         String csv = "/channels/" + Fmt.path(id) + "/report.csv";
         boolean member = c.member(node.origin()).isPresent();
         return Optional.of(new ChannelPage(layout, channelRow(c), terms(c), ladder(c), members, pendingTerms,
-                pending.map(p -> Fmt.tlpLabel(p.tlpCeiling())).orElse(null), rows, report, when(from), when(to), csv, member,
+                pending.map(p -> Fmt.tlpLabel(p.tlpCeiling())).orElse(null), rows, report, texts.time(from), texts.time(to), csv, member,
                 NormsView.commitments(c, texts), NormsView.report(c, timelines, from, to, now, texts), exerciseReport, pings, contactsEvery, contactLines(id)));
     }
 
