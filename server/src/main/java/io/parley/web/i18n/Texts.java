@@ -38,7 +38,8 @@ public final class Texts {
      * The bundles, one per part of the desk, so that parts can be translated and reviewed apart. A key is unique across
      * them (the test checks).
      */
-    public static final List<String> BUNDLES = List.of("desk", "live", "report", "peers", "admin", "translation", "notify", "evidence", "verify");
+    public static final List<String> BUNDLES = List.of("desk", "live", "report", "peers", "admin", "translation", "notify", "evidence", "verify",
+            "catalogue", "case", "channel", "newcase");
 
     private static final Map<Lang, Texts> ALL = load();
 
