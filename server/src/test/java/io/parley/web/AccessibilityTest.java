@@ -243,9 +243,13 @@ class AccessibilityTest {
         browser.open(b.baseUrl() + "/?lang=en");
         new Actions(browser.driver).sendKeys(Keys.TAB).perform();
         assertTrue(browser.driver.switchTo().activeElement().getAttribute("class").contains("skip"));
-        new Actions(browser.driver).sendKeys(Keys.ENTER).perform();
-        assertTrue(TestNodes.eventually(5, () -> "main".equals(browser.driver.switchTo().activeElement().getAttribute("id"))),
-                "the content has focus: " + browser.driver.switchTo().activeElement().getAttribute("outerHTML"));
+        WebElement skip = browser.driver.switchTo().activeElement();
+        skip.sendKeys(Keys.ENTER);
+        // Chromium moves the sequential focus start to the target at once, but may report document.activeElement a beat
+        // later under load: what the officer relies on is that the next Tab lands in the content, checked below
+        assertTrue(TestNodes.eventually(5, () -> "main".equals(browser.driver.switchTo().activeElement().getAttribute("id"))
+                        || "#main".equals(browser.driver.executeScript("return location.hash"))),
+                "the skip link was followed: " + browser.driver.switchTo().activeElement().getAttribute("outerHTML"));
         new Actions(browser.driver).sendKeys(Keys.TAB).perform();
         WebElement inMain = browser.driver.switchTo().activeElement();
         assertTrue((Boolean) browser.driver.executeScript("return !!arguments[0].closest('main')", inMain), inMain.getAttribute("outerHTML"));
