@@ -33,7 +33,7 @@ public final class NormsView {
 
     public record Report(List<Row> commitments, List<Row> categories) {}
 
-    static Case of(CaseTimeline t, Charter charter, Instant now) {
+    static Case of(CaseTimeline t, Charter charter, Instant now, io.parley.web.i18n.Texts texts) {
         CaseNorms n = t.norms();
         Option category = n.category() == null ? null
                 : new Option(n.category(), IncidentTaxonomy.shipped().find(n.category()).map(IncidentTaxonomy.Category::title).orElse(n.category()));
@@ -43,8 +43,8 @@ public final class NormsView {
             cited.add(new Option(id, c == null ? id : CommitmentCatalogue.shipped().titleOf(c)));
         }
         PreservationHold h = n.hold();
-        Hold hold = h == null ? null : new Hold(h.days(), Fmt.time(h.until()), Fmt.iso(h.until()), Fmt.relative(h.until(), now), h.state(now).wire(),
-                h.extensions().size(), h.releasedAt() == null ? null : Fmt.time(h.releasedAt()), t.openedBy());
+        Hold hold = h == null ? null : new Hold(h.days(), texts.time(h.until()), Fmt.iso(h.until()), texts.relative(h.until(), now), h.state(now).wire(),
+                h.extensions().size(), h.releasedAt() == null ? null : texts.time(h.releasedAt()), t.openedBy());
         return new Case(category, n.disarmTechnique(), cited, hold);
     }
 
@@ -54,8 +54,8 @@ public final class NormsView {
     }
 
     /** Every category of the taxonomy, for the new-case form's select: code and "classification: title". */
-    static List<Option> categories() {
-        return IncidentTaxonomy.shipped().all().stream().map(c -> new Option(c.code(), Fmt.label(c.classification()) + ": " + c.title())).toList();
+    static List<Option> categories(io.parley.web.i18n.Texts texts) {
+        return IncidentTaxonomy.shipped().all().stream().map(c -> new Option(c.code(), texts.label("taxonomy", c.classification()) + ": " + c.title())).toList();
     }
 
     static Report report(Charter c, List<CaseTimeline> timelines, Instant from, Instant to, Instant now) {

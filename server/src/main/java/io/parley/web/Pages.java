@@ -93,7 +93,7 @@ final class Pages {
             if (o.equals(node.origin())) return new Party(o, node.config().displayName(), node.key().verifierKey().fingerprint(), true);
             Optional<PartyStore.Party> known = node.parties().find(o);
             String name = known.flatMap(p -> card(p)).map(PartyCard::displayName).orElse(null);
-            return new Party(o, name, known.map(PartyStore.Party::fingerprint).orElse("unknown key"), false);
+            return new Party(o, name, known.map(PartyStore.Party::fingerprint).orElse(texts.t("desk.party.unknownKey")), false);
         });
     }
 
@@ -108,6 +108,7 @@ final class Pages {
 
     // ---- cases ----
 
+    /** A deadline as the reader sees it; {@code label}: a key, desk.deadline.ack or desk.deadline.answer. */
     Deadline deadline(String label, Instant due, Instant at, DeadlineStatus status, boolean stillOwed) {
         String urgency = switch (status) {
             case NOT_APPLICABLE -> "none";
@@ -117,20 +118,20 @@ final class Pages {
             case PENDING -> Duration.between(now, due).compareTo(SOON) <= 0 ? "soon" : "pending";
         };
         String rel = switch (urgency) {
-            case "overdue" -> "overdue by " + Fmt.duration(Duration.between(due, now));
-            case "soon", "pending" -> "due " + Fmt.relative(due, now);
-            case "met", "missed" -> at == null ? "" : (at.isAfter(due) ? Fmt.duration(Duration.between(due, at)) + " late" : "in time");
+            case "overdue" -> texts.t("desk.deadline.overdueBy", Duration.between(due, now));
+            case "soon", "pending" -> texts.t("desk.deadline.due", texts.relative(due, now));
+            case "met", "missed" -> at == null ? "" : (at.isAfter(due) ? texts.t("desk.deadline.late", Duration.between(due, at)) : texts.t("desk.deadline.inTime"));
             default -> "";
         };
-        return new Deadline(label, Fmt.time(due), Fmt.iso(due), rel, status.wire().replace('_', ' '), urgency);
+        return new Deadline(texts.t(label), texts.time(due), Fmt.iso(due), rel, texts.label("deadline", status.wire()), urgency);
     }
 
     CaseRow row(CaseTimeline t) {
         boolean finished = t.state().finished();
-        Deadline ack = deadline("Acknowledgement", t.ackDue(), t.ackedAt(), t.ackStatus(now), t.ackedAt() == null && !finished);
+        Deadline ack = deadline("desk.deadline.ack", t.ackDue(), t.ackedAt(), t.ackStatus(now), t.ackedAt() == null && !finished);
         Deadline answer = t.needsAnswer()
-                ? deadline("Answer", t.answerDue(), t.answeredAt(), t.answerStatus(now), t.answeredAt() == null && !finished)
-                : deadline("Answer", t.answerDue(), null, DeadlineStatus.NOT_APPLICABLE, false);
+                ? deadline("desk.deadline.answer", t.answerDue(), t.answeredAt(), t.answerStatus(now), t.answeredAt() == null && !finished)
+                : deadline("desk.deadline.answer", t.answerDue(), null, DeadlineStatus.NOT_APPLICABLE, false);
         CaseTimeline.Response mine = t.responses().get(node.origin());
         boolean owed = !finished && !t.openedBy().equals(node.origin())
                 && (mine == null || mine.ackedAt() == null || t.needsAnswer() && mine.answeredAt() == null && !mine.declined());
@@ -140,8 +141,8 @@ final class Pages {
         else if (ack.urgency().equals("soon") || answer.urgency().equals("soon")) urgency = "soon";
         else if (owed) urgency = "owed";
         else urgency = "open";
-        return new CaseRow(t.caseId(), t.summary() == null ? "(no summary)" : t.summary(), t.kind().wire(), t.requestType(),
-                t.priority().wire(), t.tlp(), t.state().wire(), t.channel(), party(t.openedBy()), Fmt.time(t.openedAt()), ack, answer, urgency, owed,
+        return new CaseRow(t.caseId(), t.summary() == null ? texts.t("desk.cases.noSummary") : t.summary(), t.kind().wire(), t.requestType(),
+                t.priority().wire(), t.tlp(), t.state().wire(), t.channel(), party(t.openedBy()), texts.time(t.openedAt()), ack, answer, urgency, owed,
                 t.exercise());
     }
 
@@ -204,7 +205,7 @@ final class Pages {
             if (channel != null && !st.channel().equals(channel)) continue;
             boolean self = st.party().equals(node.origin());
             boolean dueSoon = self && !now.isBefore(st.due().minus(Duration.between(st.lastConfirmed(), st.due()).dividedBy(4)));
-            if (st.overdue() || dueSoon || channel != null) out.add(new ContactLine(party(st.party()), st.channel(), Fmt.time(st.due()), st.overdue(), self));
+            if (st.overdue() || dueSoon || channel != null) out.add(new ContactLine(party(st.party()), st.channel(), texts.time(st.due()), st.overdue(), self));
         }
         return out;
     }
@@ -236,20 +237,20 @@ final class Pages {
             if (p.origin().equals(node.origin())) continue;
             Optional<LinkStore.Link> link = federation.links().link(p.origin());
             String line = link.map(l -> l.down() ? "down" : l.lastSuccess() != null ? "up" : "unknown").orElse("unknown");
-            String downSince = null, outage = null, total = "0 s", lastSuccess = null, lastSuccessRel = null, lastFailure = null;
+            String downSince = null, outage = null, total = texts.duration(Duration.ZERO), lastSuccess = null, lastSuccessRel = null, lastFailure = null;
             if (link.isPresent()) {
                 LinkStore.Link l = link.get();
                 Duration ongoing = l.downSince() == null ? Duration.ZERO : Duration.between(l.downSince(), now);
-                total = Fmt.duration(l.totalDowntime().plus(ongoing));
+                total = texts.duration(l.totalDowntime().plus(ongoing));
                 if (l.downSince() != null) {
-                    downSince = Fmt.time(l.downSince());
-                    outage = Fmt.duration(ongoing);
+                    downSince = texts.time(l.downSince());
+                    outage = texts.duration(ongoing);
                 }
                 if (l.lastSuccess() != null) {
-                    lastSuccess = Fmt.time(l.lastSuccess());
-                    lastSuccessRel = Fmt.relative(l.lastSuccess(), now);
+                    lastSuccess = texts.time(l.lastSuccess());
+                    lastSuccessRel = texts.relative(l.lastSuccess(), now);
                 }
-                if (l.lastFailure() != null) lastFailure = Fmt.time(l.lastFailure());
+                if (l.lastFailure() != null) lastFailure = texts.time(l.lastFailure());
             }
             out.add(new PeerRow(party(p.origin()), federation.peerUrl(p.origin()).orElse(null), p.flaggedReason(), line, lastSuccess,
                     lastSuccessRel, downSince, outage, total, lastFailure, federation.outbox().count(p.origin(), "queued"),
@@ -278,7 +279,7 @@ final class Pages {
         } catch (RuntimeException e) {
             // an empty table reads as no cosignature at all
         }
-        return new LogInfo(size, latest.map(c -> Fmt.seconds(c.createdAt())).orElse(null), List.copyOf(new LinkedHashSet<>(cosigners)), newest,
+        return new LogInfo(size, latest.map(c -> texts.seconds(c.createdAt())).orElse(null), List.copyOf(new LinkedHashSet<>(cosigners)), newest,
                 node.log().store().queueLength(), node.envelopes().count(), node.envelopes().equivocations().size(), node.witness().conflicts().size());
     }
 
@@ -305,11 +306,11 @@ final class Pages {
                 Instant acked = r == null ? null : r.ackedAt(), answered = r == null ? null : r.answeredAt();
                 boolean finished = t.state().finished();
                 Instant answerDue = r == null ? t.answerDue() : r.answerDue();
-                responses.add(new Response(party(m.origin()), acked == null ? null : Fmt.time(acked),
-                        deadline("Acknowledgement", t.ackDue(), acked, t.ackStatusOf(m.origin(), now), acked == null && !finished),
-                        answered == null ? null : Fmt.time(answered),
-                        t.needsAnswer() ? deadline("Answer", answerDue, answered, t.answerStatusOf(m.origin(), now), answered == null && !finished)
-                                : deadline("Answer", t.answerDue(), null, DeadlineStatus.NOT_APPLICABLE, false),
+                responses.add(new Response(party(m.origin()), acked == null ? null : texts.time(acked),
+                        deadline("desk.deadline.ack", t.ackDue(), acked, t.ackStatusOf(m.origin(), now), acked == null && !finished),
+                        answered == null ? null : texts.time(answered),
+                        t.needsAnswer() ? deadline("desk.deadline.answer", answerDue, answered, t.answerStatusOf(m.origin(), now), answered == null && !finished)
+                                : deadline("desk.deadline.answer", t.answerDue(), null, DeadlineStatus.NOT_APPLICABLE, false),
                         decided(r), r == null ? List.of() : r.ignored()));
             }
         }
@@ -327,15 +328,15 @@ final class Pages {
             if (e.from().equals(node.origin())) {
                 for (OutboxStore.Status st : federation.outbox().forEnvelope(s.hash())) {
                     String detail = switch (st.state()) {
-                        case "delivered" -> st.deliveredAt() == null ? "" : Fmt.seconds(st.deliveredAt());
-                        case "queued" -> st.failedSince() != null ? "failing since " + Fmt.time(st.failedSince()) : st.attempts() + " attempts";
+                        case "delivered" -> st.deliveredAt() == null ? "" : texts.seconds(st.deliveredAt());
+                        case "queued" -> st.failedSince() != null ? "failing since " + texts.time(st.failedSince()) : st.attempts() + " attempts";
                         default -> st.lastError() == null ? "" : st.lastError();
                     };
                     deliveries.add(new Delivery(st.recipient(), st.state(), detail));
                 }
             }
-            timeline.add(new Entry(Fmt.seconds(e.createdAt()), Fmt.iso(e.createdAt()), party(e.from()), e.kind().wire(), e.tlp(), e.priority().wire(),
-                    text, b.path("lang").isTextual() ? b.path("lang").asText() : null, s.hash(), Fmt.seconds(s.receivedAt()), deliveries,
+            timeline.add(new Entry(texts.seconds(e.createdAt()), Fmt.iso(e.createdAt()), party(e.from()), e.kind().wire(), e.tlp(), e.priority().wire(),
+                    text, b.path("lang").isTextual() ? b.path("lang").asText() : null, s.hash(), texts.seconds(s.receivedAt()), deliveries,
                     clock(t, s.hash())));
             if (e.kind() == Kind.ESCALATE) {
                 String due = b.path("due").isTextual() ? b.path("due").asText() : null;
@@ -345,29 +346,29 @@ final class Pages {
                 } catch (RuntimeException ex) {
                     // shown as given
                 }
-                escalations.add(new Escalation(Fmt.seconds(e.createdAt()), party(e.from()), b.path("deadline").asText("?"),
+                escalations.add(new Escalation(texts.seconds(e.createdAt()), party(e.from()), b.path("deadline").asText("?"),
                         b.has("rung") ? Integer.toString(b.path("rung").asInt() + 1) : "?", b.path("role").asText(""),
-                        b.path("contact").isTextual() ? b.path("contact").asText() : null, dueAt != null ? Fmt.time(dueAt) : due));
+                        b.path("contact").isTextual() ? b.path("contact").asText() : null, dueAt != null ? texts.time(dueAt) : due));
             }
         }
         for (StoredEnvelope s : io.parley.cases.SilencePins.sentFor(node, t.channel(), t.caseId())) {
             JsonNode b = s.envelope().body();
             String deadline = b.path("deadline").asText("?");
             Instant due = deadline.equals("ack") ? t.ackDue() : t.answerDue();
-            escalations.add(new Escalation(Fmt.seconds(s.envelope().createdAt()), party(s.envelope().from()), deadline, "pin",
-                    "automatic ping to " + b.path("to").asText() + ": its answer pins its chain, so the evidence bundle can prove its silence", null, Fmt.time(due)));
+            escalations.add(new Escalation(texts.seconds(s.envelope().createdAt()), party(s.envelope().from()), deadline, "pin",
+                    "automatic ping to " + b.path("to").asText() + ": its answer pins its chain, so the evidence bundle can prove its silence", null, texts.time(due)));
         }
         boolean member = charter.flatMap(c -> c.member(node.origin())).isPresent();
         String title = charter.map(Charter::title).orElse(t.channel());
         return Optional.of(new CasePage(layout, row(t), title, fields, responses, timeline, escalations, member ? actions(t) : List.of(), member,
-                NormsView.of(t, charter.orElse(null), now), statements(t, envelopes, charter, member), retractions(t)));
+                NormsView.of(t, charter.orElse(null), now, texts), statements(t, envelopes, charter, member), retractions(t)));
     }
 
     /** What was withdrawn from the case's evidence, as the signed retracts say. */
     private List<WebModel.Retraction> retractions(CaseTimeline t) {
         List<WebModel.Retraction> out = new ArrayList<>();
         for (JsonNode r : node.evidence().ingest().retractions().json(t.channel(), t.caseId())) {
-            out.add(new WebModel.Retraction(party(r.path("by").asText()), Fmt.seconds(Instant.parse(r.path("at").asText())), r.path("scope").asText(),
+            out.add(new WebModel.Retraction(party(r.path("by").asText()), texts.seconds(Instant.parse(r.path("at").asText())), r.path("scope").asText(),
                     r.path("evidence").asText(null), r.path("objects_withdrawn").asInt(), r.path("retract").asText()));
         }
         return out;
@@ -380,7 +381,7 @@ final class Pages {
         boolean party = member && io.parley.timeline.JointStatement.parties(t, items, charter.get()).contains(node.origin());
         List<WebModel.Statement> list = new ArrayList<>();
         for (var s : io.parley.timeline.JointStatement.of(t, items, charter.get())) {
-            list.add(new WebModel.Statement(s.id(), party(s.proposedBy()), Fmt.seconds(s.proposedAt()), s.lang(), s.text(),
+            list.add(new WebModel.Statement(s.id(), party(s.proposedBy()), texts.seconds(s.proposedAt()), s.lang(), s.text(),
                     s.translations().stream().map(x -> new WebModel.Translation(x.lang(), x.text())).toList(), s.textSha256(), s.signers(), s.pending(),
                     s.complete(), party && !s.signatures().containsKey(node.origin())));
         }
@@ -390,20 +391,20 @@ final class Pages {
     }
 
     /** What the page says of an envelope dated beyond the charter's clock skew from its log time; null when it is not. */
-    private static String clock(CaseTimeline t, String hash) {
+    private String clock(CaseTimeline t, String hash) {
         return t.clockFindings().stream().filter(f -> f.envelope().equals(hash)).findFirst()
                 .map(f -> (f.direction() == io.parley.timeline.ClockFinding.Direction.BACKDATED ? "Backdated: " : "Forward-dated: ")
-                        + Fmt.duration(f.skew()) + " from its log time (logged by " + f.logged().by() + " at " + Fmt.seconds(f.logged().at())
+                        + texts.duration(f.skew()) + " from its log time (logged by " + f.logged().by() + " at " + texts.seconds(f.logged().at())
                         + "); it counts at its log time")
                 .orElse(null);
     }
 
     /** The decision a party signed, for the page; null when it made none (an ack from before decisions is an accept). */
-    private static Decided decided(CaseTimeline.Response r) {
+    private Decided decided(CaseTimeline.Response r) {
         if (r == null || r.decision() == null) return null;
         Decision d = r.decision();
         return new Decided(d.choice().wire(), d.reasonCode() == null ? null : d.reasonCode().wire(), d.reasonCode() == null ? null : d.reasonCode().label(),
-                d.reason(), d.lang(), d.until() == null ? null : Fmt.time(d.until()), Fmt.time(d.at()));
+                d.reason(), d.lang(), d.until() == null ? null : texts.time(d.until()), texts.time(d.at()));
     }
 
     private static String text(JsonNode b) {
@@ -418,7 +419,7 @@ final class Pages {
         return "";
     }
 
-    private static List<Field> fields(CaseTimeline t, JsonNode b) {
+    private List<Field> fields(CaseTimeline t, JsonNode b) {
         List<Field> f = new ArrayList<>();
         if (t.kind() == Kind.REQUEST) f.add(new Field("Request type", t.requestType() == null ? "—" : t.requestType(), false));
         if (t.kind() == Kind.PING) f.add(new Field("Line test", b.path("mode").asText("auto").equals("human") ? "a person must acknowledge" : "answered by the node itself", false));
@@ -440,10 +441,10 @@ final class Pages {
         return f;
     }
 
-    private static String windowEnd(JsonNode v) {
+    private String windowEnd(JsonNode v) {
         if (!v.isTextual()) return "…";
         try {
-            return Fmt.time(Instant.parse(v.asText()));
+            return texts.time(Instant.parse(v.asText()));
         } catch (RuntimeException e) {
             return v.asText();
         }
@@ -487,7 +488,7 @@ final class Pages {
         List<Member> members = c.members().stream()
                 .map(m -> new Member(party(m.origin()), m.key().fingerprint(), signers.contains(m.origin()), m.baseUrl())).toList();
         Optional<Charter> pending = node.channels().pending(id);
-        List<Term> pendingTerms = pending.map(Pages::terms).orElse(List.of());
+        List<Term> pendingTerms = pending.map(this::terms).orElse(List.of());
 
         List<CaseTimeline> timelines = new ArrayList<>();
         for (CaseKey key : cases.ids(id, null, 100_000)) cases.timeline(key, reader).ifPresent(timelines::add);
@@ -497,20 +498,20 @@ final class Pages {
         ResponsivenessReport r = responsiveness(c, timelines, from, to);
         List<ReportRow> report = reportRows(r.rows());
         List<ReportRow> exerciseReport = reportRows(r.exerciseRows());
-        List<PingSchedule> pings = c.practice().pingExercises().stream().map(p -> new PingSchedule(p.describe(), Fmt.time(p.nextSlot(now)),
+        List<PingSchedule> pings = c.practice().pingExercises().stream().map(p -> new PingSchedule(p.describe(), texts.time(p.nextSlot(now)),
                 io.parley.practice.PingExercises.turn(c, p, p.nextSlot(now)))).toList();
-        String contactsEvery = c.practice().contactReconfirmationEvery().map(Fmt::duration).orElse(null);
+        String contactsEvery = c.practice().contactReconfirmationEvery().map(texts::duration).orElse(null);
         String csv = "/channels/" + Fmt.path(id) + "/report.csv";
         boolean member = c.member(node.origin()).isPresent();
         return Optional.of(new ChannelPage(layout, channelRow(c), terms(c), ladder(c), members, pendingTerms,
-                pending.map(p -> Fmt.tlpLabel(p.tlpCeiling())).orElse(null), rows, report, Fmt.time(from), Fmt.time(to), csv, member,
+                pending.map(p -> Fmt.tlpLabel(p.tlpCeiling())).orElse(null), rows, report, texts.time(from), texts.time(to), csv, member,
                 NormsView.commitments(c), NormsView.report(c, timelines, from, to, now), exerciseReport, pings, contactsEvery, contactLines(id)));
     }
 
     private List<ReportRow> reportRows(List<ResponsivenessReport.Row> rows) {
         return rows.stream().map(x -> new ReportRow(party(x.party()), x.cases(), x.requests(), Fmt.percent(x.ackOnTimePercent()),
-                x.ackMissed(), Fmt.percent(x.answerOnTimePercent()), x.answerMissed(), Fmt.duration(x.medianAck()), Fmt.duration(x.p90Ack()),
-                Fmt.duration(x.medianAnswer()), Fmt.duration(x.p90Answer()), x.pingTests(), x.pingsFailed(), x.outages(), Fmt.duration(x.downtime()),
+                x.ackMissed(), Fmt.percent(x.answerOnTimePercent()), x.answerMissed(), texts.duration(x.medianAck()), texts.duration(x.p90Ack()),
+                texts.duration(x.medianAnswer()), texts.duration(x.p90Answer()), x.pingTests(), x.pingsFailed(), x.outages(), texts.duration(x.downtime()),
                 x.decided().accepted() + " / " + x.decided().declined() + " / " + x.decided().deferred(), x.clockFindings())).toList();
     }
 
@@ -534,20 +535,20 @@ final class Pages {
         return Optional.of(responsiveness(c.get(), timelines, to.minus(Duration.ofDays(30)), to).toCsv());
     }
 
-    private static List<Term> terms(Charter c) {
+    private List<Term> terms(Charter c) {
         List<Term> out = new ArrayList<>();
         for (Priority p : Priority.values()) {
             Charter.Deadlines d = c.deadlines().get(p);
-            out.add(new Term(p.wire(), Fmt.duration(d.ack()), Fmt.duration(d.answer())));
+            out.add(new Term(p.wire(), texts.duration(d.ack()), texts.duration(d.answer())));
         }
         return out;
     }
 
-    private static List<Rung> ladder(Charter c) {
+    private List<Rung> ladder(Charter c) {
         List<Rung> out = new ArrayList<>();
         for (int i = 0; i < c.escalation().size(); i++) {
             Charter.Rung r = c.escalation().get(i);
-            out.add(new Rung(i + 1, r.after().isZero() ? "at the deadline" : Fmt.duration(r.after()) + " after", r.role(), r.contact()));
+            out.add(new Rung(i + 1, r.after().isZero() ? "at the deadline" : texts.duration(r.after()) + " after", r.role(), r.contact()));
         }
         return out;
     }
@@ -560,10 +561,10 @@ final class Pages {
         List<Option> priorities = new ArrayList<>();
         for (Priority p : Priority.values()) {
             Charter.Deadlines d = c.deadlines().get(p);
-            priorities.add(new Option(p.wire(), Fmt.label(p.wire()) + " (ack " + Fmt.duration(d.ack()) + ", answer " + Fmt.duration(d.answer()) + ")"));
+            priorities.add(new Option(p.wire(), texts.label("priority", p.wire()) + " (ack " + texts.duration(d.ack()) + ", answer " + texts.duration(d.answer()) + ")"));
         }
-        List<Option> types = new TreeSet<>(CaseBook.REQUEST_TYPES).stream().map(t -> new Option(t, Fmt.label(t))).toList();
+        List<Option> types = new TreeSet<>(CaseBook.REQUEST_TYPES).stream().map(t -> new Option(t, texts.label("requestType", t))).toList();
         return new NewCase(layout, c.channel(), c.title(), c.tlpCeiling(), tlps, priorities, types, form, error, errorField,
-                NormsView.categories(), NormsView.commitments(c));
+                NormsView.categories(texts), NormsView.commitments(c));
     }
 }

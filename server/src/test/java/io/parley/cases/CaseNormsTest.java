@@ -291,7 +291,7 @@ class CaseNormsTest {
 
         String casePage = WebSessions.get(a, cookie, location).body();
         assertTrue(casePage.contains("System compromise") && casePage.contains("Art. 29 Expedited preservation"), casePage);
-        assertTrue(casePage.contains("Preservation hold</strong> until") && casePage.contains(io.parley.web.Fmt.relative(t.norms().hold().until(), clock.instant())), casePage);
+        assertTrue(casePage.contains("Preservation hold</strong> until") && casePage.contains(io.parley.web.i18n.Texts.english().relative(t.norms().hold().until(), clock.instant())), casePage);
         String channel = WebSessions.get(a, cookie, "/channels/line").body();
         assertTrue(channel.contains("13(f) No harm to critical infrastructure") && channel.contains("No interference in each other"), channel);
         assertTrue(channel.contains("norm-commitment") && channel.contains("norm-category"), "the figures table");
