@@ -123,7 +123,9 @@ final class Pages {
             case "met", "missed" -> at == null ? "" : (at.isAfter(due) ? texts.t("desk.deadline.late", Duration.between(due, at)) : texts.t("desk.deadline.inTime"));
             default -> "";
         };
-        return new Deadline(texts.t(label), texts.time(due), Fmt.iso(due), rel, texts.label("deadline", status.wire()), urgency);
+        // a deadline passed with the response still owed reads "overdue", not "missed": the officer can still act on it
+        String statusText = urgency.equals("overdue") ? texts.t("desk.deadline.overdue") : texts.label("deadline", status.wire());
+        return new Deadline(texts.t(label), texts.time(due), Fmt.iso(due), rel, statusText, urgency);
     }
 
     CaseRow row(CaseTimeline t) {

@@ -115,7 +115,7 @@ class ClockHonestyTest {
         // the duty officer's case page and channel report say so
         String cookie = io.parley.testing.WebSessions.signIn(a);
         String page = io.parley.testing.WebSessions.get(a, cookie, "/cases/" + id).body();
-        assertTrue(page.contains("Backdated: 3 h") && page.contains("it counts at its log time"), page);
+        assertTrue(page.contains("Backdated: 3h") && page.contains("it counts at its log time"), page);
         String channelPage = io.parley.testing.WebSessions.get(a, cookie, "/channels/" + ch).body();
         assertTrue(channelPage.contains("Clock skew"), channelPage);
 

@@ -108,14 +108,22 @@ public final class Texts {
 
     // ---- times, numbers, durations ----
 
-    /** {@code 2026-11-23 08:00 UTC} (the UTC word translated), or a dash. */
+    /**
+     * {@code 2026-11-23 08:00 UTC} (the UTC word translated), or a dash. In a right-to-left language the time is
+     * isolated left to right (U+2066 … U+2069): in an Arabic sentence, or on a page, the bidi algorithm would otherwise
+     * run its parts from the right ("UTC 08:00 2026-11-23"), a deadline misread.
+     */
     public String time(Instant t) {
-        return t == null ? "—" : t("fmt.utc", minutes.format(t));
+        return t == null ? "—" : isolated(t("fmt.utc", minutes.format(t)));
     }
 
-    /** {@code 2026-11-23 08:00:12 UTC}, or a dash. */
+    /** {@code 2026-11-23 08:00:12 UTC}, or a dash; isolated left to right as {@link #time} is. */
     public String seconds(Instant t) {
-        return t == null ? "—" : t("fmt.utc", seconds.format(t));
+        return t == null ? "—" : isolated(t("fmt.utc", seconds.format(t)));
+    }
+
+    private String isolated(String ltr) {
+        return lang.rtl() ? "\u2066" + ltr + "\u2069" : ltr;
     }
 
     /** {@code 2026-11-23}, or a dash. */
@@ -158,7 +166,7 @@ public final class Texts {
 
     /** What a TLP label means (FIRST TLP 2.0), for a badge's title; the badge itself keeps the wire text TLP:AMBER. */
     public String tlpMeaning(io.parley.envelope.Tlp tlp) {
-        return t("desk.tlp.meaning", tlp.wire().toUpperCase(java.util.Locale.ROOT), t("desk.tlp." + tlp.wire().replace('+', '_')));
+        return t("desk.tlp.meaning", "TLP:" + tlp.wire().toUpperCase(java.util.Locale.ROOT), t("desk.tlp." + tlp.wire().replace('+', '_')));
     }
 
     /**
