@@ -686,7 +686,16 @@ public final class WebRoutes {
     Pages anonymousPages(Context ctx) {
         var lang = io.parley.web.i18n.LanguageChoice.resolve(ctx, node.users(), null);
         return new Pages(node, federation, cases, node.messageAccess().nobody(), io.parley.web.i18n.Texts.of(lang),
-                io.parley.web.i18n.LanguageChoice.links(ctx, lang), false);
+                io.parley.web.i18n.LanguageChoice.links(ctx.path(), signInQuery(ctx), lang), false);
+    }
+
+    /**
+     * What the language switch of a page for someone not signed in carries of its query: the page to go to after
+     * sign-in, only if sign-in would go there; nothing else a link from another site put in the address is echoed back.
+     */
+    private static String signInQuery(Context ctx) {
+        String next = SignInRoutes.localPath(ctx.queryParam("next"));
+        return next == null ? null : "next=" + Fmt.path(next);
     }
 
     /**
