@@ -112,6 +112,7 @@ class LanguageTest {
         assertTrue(browser.text().contains("Langue enregistrée"), browser.text());
         assertEquals("fr", new Select(browser.find(By.id("lang"))).getFirstSelectedOption().getAttribute("value"));
         assertEquals(Optional.of("fr"), node.node().users().language(TestNodes.USER));
+        browser.screenshot(shots.resolve("account-fr.png"));
         assertTrue(node.node().audit().list(new io.parley.audit.AuditQuery(0, 0, TestNodes.USER, "user-changed", 10, true)).stream()
                 .anyMatch(r -> r.detail().contains("now fr")), "the setting is on the audit trail");
 
