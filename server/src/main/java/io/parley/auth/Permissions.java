@@ -47,6 +47,7 @@ public final class Permissions {
         put("GET /federation/v1/channels/{channel}/envelopes", PEER);
         put("GET /federation/v1/evidence/{sha256}", PEER);
         put("GET /ui/parley.css", new Public("the web UI's style sheet"));
+        put("GET /ui/desk.js", new Public("the web UI's script: the desk's in-place refresh"));
 
         // API: reading
         for (String path : new String[] {"/api/v1/node", "/api/v1/parties", "/api/v1/channels", "/api/v1/channels/{id}",

@@ -191,7 +191,8 @@ public final class DemoNetwork implements AutoCloseable {
                 Json.object().put("summary", "DDoS against government portals").put("text", "Since 06:10 UTC we see a volumetric DDoS against gov portals; sources include your AS space.").put("lang", "en")));
         sent(a, new Composer.Draft("demo-a-b", Kind.PING, null, Priority.ROUTINE, Tlp.GREEN, Json.object().put("purpose", "line test")));
         sent(nodes.get(1).node(), new Composer.Draft("demo-trilateral", Kind.UPDATE, null, Priority.URGENT, Tlp.AMBER,
-                Json.object().put("summary", "Seen here too").put("text", "We see the same sources; filtering at our IXP from 07:00 UTC.").put("lang", "en")));
+                Json.object().put("summary", "Seen here too").put("text", "We see the same sources; filtering at our IXP from 07:00 UTC.").put("lang", "en")
+                        .set("stix", demoEvidence(a.now(), "C2 seen at our IXP", "203.0.113.66", null, null))));
         seedCases(nodes);
         seedStatement(nodes);
         seedDeclined(nodes);
@@ -352,7 +353,8 @@ public final class DemoNetwork implements AutoCloseable {
                 .put("type", "mitigation").put("summary", "Take down phishing kit imitating our tax portal")
                 .put("asked", "Suspend hosting of the kit at 198.51.100.23 and preserve its logs")
                 .put("legal_basis", "Budapest Convention art. 29").put("lang", "en")
-                .set("affected", Json.object().set("sectors", Json.MAPPER.createArrayNode().add("government")))), now.minus(Duration.ofMinutes(50)));
+                .<ObjectNode>set("affected", Json.object().set("sectors", Json.MAPPER.createArrayNode().add("government")))
+                .set("stix", demoEvidence(now, "Phishing kit host", "198.51.100.23", null, null))), now.minus(Duration.ofMinutes(50)));
         awaitQuietly(nodes, () -> b.envelopes().inCase("demo-trilateral", answered).size() == 1);
         sent(b, new Composer.Draft("demo-trilateral", Kind.ACK, answered, Priority.URGENT, Tlp.AMBER, Json.object()
                 .put("text", "Received, hosting provider contacted.").put("lang", "en")), now.minus(Duration.ofMinutes(45)));
@@ -362,7 +364,9 @@ public final class DemoNetwork implements AutoCloseable {
         sent(a, new Composer.Draft("demo-trilateral", Kind.REQUEST, CaseIds.newId(a.origin(), now), Priority.FLASH, Tlp.AMBER, Json.object()
                 .put("type", "trace").put("summary", "Trace C2 of wiper hitting our energy grid operator")
                 .put("asked", "Identify the operator of 203.0.113.66 and share subscriber data under MLAT")
-                .set("window", Json.object().put("from", now.minus(Duration.ofHours(3)).toString()))), now.minus(Duration.ofMinutes(40)));
+                .<ObjectNode>set("window", Json.object().put("from", now.minus(Duration.ofHours(3)).toString()))
+                .set("stix", demoEvidence(now, "Wiper C2", "203.0.113.66", "wiper-dropper.exe",
+                        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"))), now.minus(Duration.ofMinutes(40)));
 
         String closed = CaseIds.newId(c.origin(), now);
         sent(c, new Composer.Draft("demo-trilateral", Kind.NOTIFY, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
@@ -373,6 +377,34 @@ public final class DemoNetwork implements AutoCloseable {
                 .put("text", "Noted.").put("lang", "en")), now.minus(Duration.ofMinutes(170)));
         sent(c, new Composer.Draft("demo-trilateral", Kind.CLOSE, closed, Priority.ROUTINE, Tlp.GREEN, Json.object()
                 .put("text", "Exercise finished.").put("lang", "en")), now.minus(Duration.ofMinutes(60)));
+    }
+
+    /**
+     * A small STIX 2.1 bundle marked TLP:AMBER, as a CERT would attach it: an indicator for a C2 address, the address
+     * itself and, when given, the dropped file with its SHA-256. The same address in two parties' messages shows as a
+     * correlation on the evidence pages.
+     */
+    private static ObjectNode demoEvidence(java.time.Instant now, String name, String ip, String file, String sha256) {
+        String amber = io.parley.evidence.WellKnownMarkings.TLP2_AMBER;
+        String t = io.parley.evidence.StixTime.format(now.minus(Duration.ofHours(2)));
+        ObjectNode bundle = Json.object().put("type", "bundle").put("id", "bundle--" + java.util.UUID.randomUUID());
+        var objects = bundle.putArray("objects");
+        ObjectNode indicator = objects.addObject().put("type", "indicator").put("spec_version", "2.1")
+                .put("id", "indicator--" + java.util.UUID.randomUUID()).put("created", t).put("modified", t).put("name", name + " " + ip)
+                .put("pattern", "[ipv4-addr:value = '" + ip + "']").put("pattern_type", "stix").put("valid_from", t);
+        indicator.putArray("indicator_types").add("malicious-activity");
+        indicator.putArray("object_marking_refs").add(amber);
+        ObjectNode addr = objects.addObject().put("type", "ipv4-addr").put("spec_version", "2.1")
+                .put("id", io.parley.evidence.StixIds.scoId("ipv4-addr", Json.object().put("value", ip))).put("value", ip);
+        addr.putArray("object_marking_refs").add(amber);
+        if (file != null) {
+            ObjectNode hashes = Json.object().put("SHA-256", sha256);
+            ObjectNode f = objects.addObject().put("type", "file").put("spec_version", "2.1")
+                    .put("id", io.parley.evidence.StixIds.scoId("file", Json.object().set("hashes", hashes))).put("name", file);
+            f.set("hashes", hashes);
+            f.putArray("object_marking_refs").add(amber);
+        }
+        return bundle;
     }
 
     /** Sends one seeded message; a refusal stops the demo with its reason instead of leaving a later wait to time out. */

@@ -24,6 +24,12 @@ public final class WebModel {
         public io.parley.web.i18n.Lang lang() {
             return texts.lang();
         }
+
+        /** This page again, in this language, without a one-off notice: the desk's Refresh link. */
+        public String selfHref() {
+            return languages.stream().filter(io.parley.web.i18n.LanguageChoice.Link::current).findFirst()
+                    .map(io.parley.web.i18n.LanguageChoice.Link::href).orElse("/");
+        }
     }
 
     /** A party as the UI shows it everywhere: origin, name, and the key fingerprint to compare out of band. */

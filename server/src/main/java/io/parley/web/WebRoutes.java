@@ -1,8 +1,5 @@
 package io.parley.web;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -46,7 +43,7 @@ import io.parley.web.WebModel.CaseForm;
 import io.parley.web.WebModel.Layout;
 
 /**
- * The duty officer's web UI at {@code /}: server-rendered HTML (jte, escaped by default), no script. Every page needs
+ * The duty officer's web UI at {@code /}: server-rendered HTML (jte, escaped by default), no inline script. Every page needs
  * a signed-in session ({@link SignInRoutes}: {@code /login}, a server-side session in an HttpOnly SameSite=Strict
  * cookie); HTTP Basic is not accepted here, and the session is not accepted by the API. A request without a session is
  * sent to the sign-in form. Every form posts a CSRF token bound to the session, and a POST without a valid one is
@@ -59,7 +56,12 @@ public final class WebRoutes {
     static final String HTML = "text/html; charset=utf-8";
     /** An error page's status and HTML, put back after Javalin's status mappers (which answer 404/405 as problem+json). */
     private static final String ERROR_PAGE = "parley.web.error-page";
-    static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    /**
+     * The pages' policy: styles, images and scripts from the node itself only ({@link UiAssets}), no inline script or
+     * style, and the desk's script may fetch from the node only (its in-place refresh).
+     */
+    static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self';"
+            + " frame-ancestors 'none'; base-uri 'none'";
     private static final Map<String, Kind> ACTIONS = Map.of("ack", Kind.ACK, "update", Kind.UPDATE, "answer", Kind.ANSWER,
             "close", Kind.CLOSE, "retract", Kind.RETRACT);
     /** The notices a page shows after {@code ?done=}: the value, and its key in the bundles (desk: {@code notice.*}). */
@@ -87,7 +89,7 @@ public final class WebRoutes {
     private final io.parley.cases.JointStatements statements;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
     private final SessionCookie cookie;
-    private final byte[] css;
+    private final UiAssets assets = new UiAssets();
 
     public WebRoutes(Node node, Federation federation, CaseBook cases) {
         this.node = node;
@@ -95,12 +97,6 @@ public final class WebRoutes {
         this.cases = cases;
         this.statements = new io.parley.cases.JointStatements(node, cases);
         this.cookie = new SessionCookie(node);
-        try (InputStream in = WebRoutes.class.getResourceAsStream("/static/parley.css")) {
-            if (in == null) throw new IllegalStateException("static/parley.css is missing from the classpath");
-            this.css = in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     public void register(Javalin app) {
@@ -127,8 +123,7 @@ public final class WebRoutes {
         new AccountRoutes(node, this).register(app);
         app.get("/audit", page(this::audit));
         app.post("/account/contacts/confirm", page(this::confirmContacts));
-        app.get("/ui/parley.css", ctx -> ctx.header("Cache-Control", "max-age=300").header("X-Content-Type-Options", "nosniff")
-                .contentType("text/css; charset=utf-8").result(css));
+        assets.register(app);
         app.after(WebRoutes::restoreErrorPage);
     }
 
@@ -218,8 +213,8 @@ public final class WebRoutes {
 
     /**
      * The request's signed-in session, or null. HTTP Basic credentials are ignored here: the browser signs in at /login.
-     * The dashboard's own reload ({@code ?refresh=auto}, from its refresh tag) is not activity: an open, unattended
-     * dashboard times out like any other page.
+     * The desk's own refresh ({@code ?refresh=auto}, fetched by its script, {@code /ui/desk.js}) is not activity: an
+     * open, unattended dashboard times out like any other page.
      */
     Session authenticate(Context ctx) {
         boolean activity = !(ctx.method() == HandlerType.GET && "auto".equals(ctx.queryParam("refresh")));

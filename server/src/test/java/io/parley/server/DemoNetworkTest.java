@@ -61,6 +61,19 @@ public class DemoNetworkTest {
             assertTrue(TestNodes.eventually(15, () -> countKind(a, "demo-trilateral", Kind.UPDATE) == 1));
             // the seeded cases: one answered in time, one overdue and escalated, one closed — the same on every node
             String answeredId = seeded(a, "Take down phishing kit"), overdueId = seeded(a, "Trace C2 of wiper"), closedId = seeded(c, "Advance notice");
+            // the wiper's C2 address came from cert-a (in its flash request) and from cert-b (in its update): cert-c sees both sightings
+            String auth = "Basic " + java.util.Base64.getEncoder().encodeToString((DemoNetwork.USER + ":" + demo.password()).getBytes());
+            String[] sightings = {""};
+            assertTrue(TestNodes.eventually(15, () -> {
+                try {
+                    var r = http.send(HttpRequest.newBuilder(URI.create(c.baseUrl() + "/api/v1/correlations/indicator?type=ipv4&value=203.0.113.66"))
+                            .header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString());
+                    sightings[0] = r.statusCode() + " " + r.body();
+                    return r.statusCode() == 200 && r.body().contains("cert-a.example") && r.body().contains("cert-b.example");
+                } catch (java.io.IOException | InterruptedException e) {
+                    return false;
+                }
+            }), "the demo's evidence correlates across parties: " + sightings[0]);
             for (NodeServer n : nodes) {
                 assertTrue(TestNodes.eventually(15, () -> n.cases().timeline("demo-trilateral", answeredId).map(t -> t.answeredAt() != null).orElse(false)));
                 var answered = n.cases().timeline("demo-trilateral", answeredId).orElseThrow();

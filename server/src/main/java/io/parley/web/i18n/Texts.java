@@ -38,7 +38,7 @@ public final class Texts {
      * The bundles, one per part of the desk, so that parts can be translated and reviewed apart. A key is unique across
      * them (the test checks).
      */
-    public static final List<String> BUNDLES = List.of("desk", "dashboard", "signin", "account", "admin");
+    public static final List<String> BUNDLES = List.of("desk", "live", "dashboard", "signin", "account", "admin");
 
     private static final Map<Lang, Texts> ALL = load();
 
@@ -108,27 +108,27 @@ public final class Texts {
 
     // ---- times, numbers, durations ----
 
-    /**
-     * {@code 2026-11-23 08:00 UTC} (the UTC word translated), or a dash. In a right-to-left language the time is
-     * isolated left to right (U+2066 … U+2069): in an Arabic sentence, or on a page, the bidi algorithm would otherwise
-     * run its parts from the right ("UTC 08:00 2026-11-23"), a deadline misread.
-     */
+    /** {@code 2026-11-23 08:00 UTC} (the UTC word translated), or a dash. */
     public String time(Instant t) {
-        return t == null ? "—" : isolated(t("fmt.utc", minutes.format(t)));
+        return t == null ? "—" : t("fmt.utc", leftToRight(minutes.format(t)));
     }
 
-    /** {@code 2026-11-23 08:00:12 UTC}, or a dash; isolated left to right as {@link #time} is. */
+    /** {@code 2026-11-23 08:00:12 UTC}, or a dash. */
     public String seconds(Instant t) {
-        return t == null ? "—" : isolated(t("fmt.utc", seconds.format(t)));
-    }
-
-    private String isolated(String ltr) {
-        return lang.rtl() ? "\u2066" + ltr + "\u2069" : ltr;
+        return t == null ? "—" : t("fmt.utc", leftToRight(seconds.format(t)));
     }
 
     /** {@code 2026-11-23}, or a dash. */
     public String date(Instant t) {
-        return t == null ? "—" : date.format(t);
+        return t == null ? "—" : leftToRight(date.format(t));
+    }
+
+    /**
+     * In a right-to-left language, a date or time as one left-to-right run (Unicode isolates, U+2066 … U+2069): the
+     * bidirectional algorithm would otherwise lay "2026-11-23 08:00" out as "08:00 2026-11-23" in an Arabic line.
+     */
+    private String leftToRight(String s) {
+        return lang.rtl() ? "\u2066" + s + "\u2069" : s;
     }
 
     /** A whole number with this language's grouping. */
