@@ -73,7 +73,7 @@ class LanguageTest {
         assertEquals("Cases needing attention", browser.find(By.id("h-attention")).getText());
         assertTrue(browser.driver.getPageSource().contains("overdue by 5m"), browser.text());
         axe();
-        browser.screenshot(shots.resolve("dashboard-en.png"));
+        browser.screenshot(shots.resolve("language-dashboard-en.png"));
 
         browser.open(node.baseUrl() + "/?lang=ru");
         assertEquals("ru", attr("html", "lang"));
@@ -86,14 +86,14 @@ class LanguageTest {
         assertTrue(browser.find(By.cssSelector(".tlp")).getAttribute("title").startsWith("TLP:AMBER: ограниченное распространение"),
                 "the badge keeps its wire text; its meaning is in Russian");
         axe();
-        browser.screenshot(shots.resolve("dashboard-ru.png"));
+        browser.screenshot(shots.resolve("language-dashboard-ru.png"));
 
         browser.open(node.baseUrl() + "/?lang=ar");
         assertEquals("ar", attr("html", "lang"));
         assertEquals("rtl", attr("html", "dir"));
         assertEquals("قضايا تحتاج إلى متابعة", browser.find(By.id("h-attention")).getText());
         axe();
-        browser.screenshot(shots.resolve("dashboard-ar.png"));
+        browser.screenshot(shots.resolve("language-dashboard-ar.png"));
 
         // French, chosen on the account page
         browser.open(node.baseUrl() + "/account");
@@ -107,7 +107,7 @@ class LanguageTest {
         assertTrue(browser.text().contains("Langue enregistrée"), browser.text());
         assertEquals("fr", new Select(browser.find(By.id("lang"))).getFirstSelectedOption().getAttribute("value"));
         assertEquals(Optional.of("fr"), node.node().users().language(TestNodes.USER));
-        browser.screenshot(shots.resolve("account-fr.png"));
+        browser.screenshot(shots.resolve("language-account-fr.png"));
         assertTrue(node.node().audit().list(new io.parley.audit.AuditQuery(0, 0, TestNodes.USER, "user-changed", 10, true)).stream()
                 .anyMatch(r -> r.detail().contains("now fr")), "the setting is on the audit trail");
 
