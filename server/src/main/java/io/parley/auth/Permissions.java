@@ -126,6 +126,12 @@ public final class Permissions {
         put("POST /account/tokens/{id}/revoke", Global.OWN_ACCOUNT);
         put("GET /audit", Global.READ_AUDIT);
         put("POST /account/contacts/confirm", Global.CONFIRM_CONTACTS);
+        // the report, peers and admin pages (web UI, issue 14): reading is everyone's; the admin hub is admins'
+        put("GET /reports", Global.READ);
+        put("GET /peers", Global.READ);
+        put("GET /peers/{origin}", Global.READ);
+        put("GET /admin", Global.MANAGE_USERS);
+        put("POST /admin/tokens/{id}/revoke", Global.MANAGE_USERS);
     }
 
     private Permissions() {}

@@ -121,6 +121,7 @@ public final class WebRoutes {
         app.post("/users/{name}/disable", page(this::disableUser));
         new SignInRoutes(node, this, cookie).register(app);
         new AccountRoutes(node, this).register(app);
+        new ReportRoutes(node, federation, cases, this).register(app); new PeerRoutes(node, federation, this).register(app); new AdminRoutes(node, this).register(app);
         app.get("/audit", page(this::audit));
         app.post("/account/contacts/confirm", page(this::confirmContacts));
         assets.register(app);

@@ -51,6 +51,10 @@ class AccessibilityTest {
             new Page("account", "/account"),
             new Page("users", "/users"),
             new Page("audit trail", "/audit"),
+            new Page("report", "/reports?channel=ui"),
+            new Page("peers", "/peers"),
+            new Page("peer", "/peers/cert-a.example"),
+            new Page("administration", "/admin"),
             new Page("error page", "/cases/no-such-case?channel=ui"));
 
     /** English and Russian, the two sides of the line, and Arabic, the one written right to left. */
