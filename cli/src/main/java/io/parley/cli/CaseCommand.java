@@ -39,7 +39,7 @@ import io.parley.verifier.CliErrors;
 @Command(name = "case", mixinStandardHelpOptions = true,
         description = "Open, list and show hotline cases, and acknowledge, update, answer, close or retract them (through your node's API).",
         subcommands = {CaseCommand.ListCmd.class, CaseCommand.Open.class, CaseCommand.Show.class, CaseCommand.Ack.class, CaseCommand.Update.class,
-                CaseCommand.Answer.class, CaseCommand.Close.class, CaseCommand.Retract.class, StatementCommand.class})
+                CaseCommand.Answer.class, CaseCommand.Close.class, CaseCommand.Retract.class, StatementCommand.class, TranslateCommand.class})
 final class CaseCommand implements Runnable {
     static final List<String> STATES = List.of("open", "acknowledged", "in_progress", "answered", "closed", "retracted", "declined");
     static final Set<String> OPENING_KINDS = Set.of("notify", "request", "ping");
@@ -48,7 +48,7 @@ final class CaseCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a subcommand is required: list, open, show, ack, update, answer, close, retract, statement");
+        throw new ParameterException(spec.commandLine(), "a subcommand is required: list, open, show, ack, update, answer, close, retract, statement, translate");
     }
 
     static String path(String caseId) {
@@ -511,6 +511,7 @@ final class CaseCommand implements Runnable {
                 tl.row("  " + Table.time(e.path("at").asText()), e.path("from").asText(), e.path("kind").asText(), summary);
             }
             tl.print(out);
+            translations(t, out);
             clockFindings(t, out);
             return 0;
         }
@@ -766,5 +767,21 @@ final class CaseCommand implements Runnable {
     static final class Retract extends Action {
         String action() { return "retract"; }
         String done() { return "retracted"; }
+    }
+
+    /**
+     * Each message's courtesy translations, under the original's hash: its translator's signed word, never
+     * authoritative (the timeline above shows the originals).
+     */
+    static void translations(JsonNode t, java.io.PrintWriter out) {
+        boolean any = false;
+        for (JsonNode e : t.path("events")) {
+            for (JsonNode x : e.path("translations")) {
+                if (!any) out.println("courtesy translations (not authoritative; the original stands):");
+                any = true;
+                out.println("  of " + e.path("hash").asText() + " (" + e.path("from").asText() + "): [" + x.path("lang").asText() + "] by "
+                        + x.path("by").asText() + ": " + x.path("text").asText());
+            }
+        }
     }
 }

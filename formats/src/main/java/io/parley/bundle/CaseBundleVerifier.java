@@ -205,6 +205,12 @@ public final class CaseBundleVerifier {
             checks.add("clock of " + f.sender(), true, f.direction().wire() + ": envelope " + Checks.abbreviate(f.envelope()) + " says created "
                     + f.created() + ", logged by " + f.logged().by() + " at " + f.logged().at() + "; counts at its log time");
         }
+        for (var e : t.events()) {
+            for (var x : e.translations()) {
+                checks.add("courtesy translation", true, "[" + x.lang() + "] by " + x.by() + " of " + Checks.abbreviate(e.hash()) + " (from " + e.from()
+                        + "), signed " + x.at() + ": not authoritative, the original stands");
+            }
+        }
         checks.add("acknowledgement deadline", true, t.ackStatus(exportedAt).wire() + " (due " + t.ackDue()
                 + (t.ackedAt() != null ? ", acknowledged " + t.ackedAt() + " by " + t.ackedBy() : ", not acknowledged") + ")");
         if (t.needsAnswer()) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.json.Json;
 import io.parley.timeline.CaseTimeline;
 import io.parley.timeline.ClockFinding;
+import io.parley.timeline.CourtesyTranslation;
 import io.parley.timeline.Decision;
 
 /** The JSON view of a case timeline: shared by the API, the bundle and the verifier's comparison. */
@@ -82,7 +83,10 @@ public final class TimelineJson {
         NormsJson.facts(o, t.norms());
         ArrayNode events = o.putArray("events");
         for (CaseTimeline.Event e : t.events()) {
-            events.addObject().put("at", e.at().toString()).put("from", e.from()).put("kind", e.kind().wire()).put("hash", e.hash()).put("summary", e.summary());
+            ObjectNode ev = events.addObject().put("at", e.at().toString()).put("from", e.from()).put("kind", e.kind().wire()).put("hash", e.hash())
+                    .put("summary", e.summary());
+            // only when there are any, so bundles exported before courtesy translations existed still verify
+            if (!e.translations().isEmpty()) ev.set("translations", translations(e.translations()));
         }
         // only when there are any, so a case without findings has the JSON (and the bundles) it had before
         if (!t.clockFindings().isEmpty()) {
@@ -90,6 +94,19 @@ public final class TimelineJson {
             for (ClockFinding f : t.clockFindings()) fs.add(clockFinding(f));
         }
         return o;
+    }
+
+    /**
+     * The courtesy translations of one event's free text, in the order they were signed: each its translator's word,
+     * never authoritative (the event's own envelope is the original).
+     */
+    public static ArrayNode translations(java.util.List<CourtesyTranslation> list) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (CourtesyTranslation x : list) {
+            out.addObject().put("hash", x.hash()).put("by", x.by()).put("at", x.at().toString()).put("lang", x.lang()).put("text", x.text())
+                    .put("authoritative", false);
+        }
+        return out;
     }
 
     /** One envelope dated beyond the charter's clock skew; it counts at {@code logged_at} (DESIGN: time honesty). */

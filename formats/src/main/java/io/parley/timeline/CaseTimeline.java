@@ -34,6 +34,8 @@ import io.parley.envelope.Tlp;
  * <p>A case whose opening body says {@code "exercise": true} is an exercise ({@link #exercise()}): it runs and
  * escalates like any other, and reports count it apart from the real figures.
  *
+ * <p>A courtesy translation ({@link CourtesyTranslation}) is listed with the event it translates and moves nothing.
+ *
  * <p>A case lives in one channel: only envelopes of the charter's channel count, so an envelope carrying the same
  * case id in another channel never moves it.
  */
@@ -60,8 +62,15 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
         }
     }
 
-    /** One envelope of the case, in order. */
-    public record Event(Instant at, String from, Kind kind, String hash, String summary) {}
+    /**
+     * One envelope of the case, in order, with the courtesy translations of its free text that count
+     * ({@link CourtesyTranslation}): shown next to it, never instead of it.
+     */
+    public record Event(Instant at, String from, Kind kind, String hash, String summary, List<CourtesyTranslation> translations) {
+        public Event {
+            translations = List.copyOf(translations);
+        }
+    }
 
     /** The case's envelopes, each with its hash. */
     public record Item(Envelope envelope, String hash) {}
@@ -98,11 +107,14 @@ public record CaseTimeline(String caseId, String channel, String openedBy, Strin
         String ackedBy = null, answeredBy = null;
         Map<String, Response> responses = new LinkedHashMap<>();
         List<Event> events = new ArrayList<>();
+        Map<String, List<CourtesyTranslation>> translations = CourtesyTranslation.of(caseId, charter.channel(), sorted);
         for (Item item : sorted) {
             Envelope e = item.envelope();
             Instant when = at.get(item.hash());
-            events.add(new Event(when, e.from(), e.kind(), item.hash(), summary(e.body(), e.kind() == Kind.ACK ? Decisions.summary(item) : "")));
-            if (item == opening || state.finished() || when.isBefore(openedAt)) continue;
+            events.add(new Event(when, e.from(), e.kind(), item.hash(), summary(e.body(), e.kind() == Kind.ACK ? Decisions.summary(item) : ""),
+                    translations.getOrDefault(item.hash(), List.of())));
+            // a courtesy translation is on record, and no response: translating a request neither acknowledges nor answers it
+            if (item == opening || state.finished() || when.isBefore(openedAt) || CourtesyTranslation.isTranslation(e)) continue;
             boolean fromOpener = e.from().equals(o.from());
             switch (e.kind()) {
                 case ACK, PONG, UPDATE, ANSWER -> {

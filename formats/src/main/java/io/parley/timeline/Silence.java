@@ -138,7 +138,8 @@ public final class Silence {
             boolean inTime = !l.created().isAfter(w.due());
             if (l.withheld()) {
                 if (inTime && !l.created().isBefore(w.since())) return Optional.of(Blocker.WITHHELD);
-            } else if (inTime && caseId.equals(l.envelope().caseId()) && w.deadline().answeredBy(l.envelope().kind())) {
+            } else if (inTime && caseId.equals(l.envelope().caseId()) && w.deadline().answeredBy(l.envelope().kind())
+                    && !CourtesyTranslation.isTranslation(l.envelope())) { // a translation is no response (CaseTimeline)
                 return Optional.of(Blocker.REPLY);
             }
         }

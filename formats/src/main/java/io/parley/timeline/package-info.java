@@ -28,5 +28,9 @@
  * before signing are strict (a citation the charter does not list is ignored, a hold shorter than 60 days holds for
  * 60, an extension by anyone but the opener changes nothing), so a dishonest member's envelope is on record and moves
  * nothing, and no rule depends on the version of the catalogues shipped with Parley.
+ *
+ * <p>Courtesy translations ({@link io.parley.timeline.CourtesyTranslation}) are read by one rule too: the node before
+ * signing, the inbox (their shape), the timeline and the verifier (which count, next to which original). A translation
+ * is its signer's word beside the original, never instead of it, and no response to the case.
  */
 package io.parley.timeline;

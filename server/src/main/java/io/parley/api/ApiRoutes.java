@@ -153,13 +153,14 @@ final class ApiRoutes {
     /**
      * Body members that make a message a protocol act which has its own route, checks and permission; the raw message
      * route refuses them, so an officer cannot re-confirm the node's contacts (admin only), announce a key, or sign a
-     * statement or an evidence withdrawal past the checks of those routes.
+     * statement, an evidence withdrawal or a courtesy translation past the checks of those routes.
      */
     private static final java.util.Map<String, String> RESERVED_BODY_MEMBERS = java.util.Map.of(
             "contacts_confirmed", "POST /api/v1/contacts/confirm",
             "card", "the node announces its own key rotation",
             "statement", "POST /api/v1/cases/{id}/statement",
-            "evidence_retracted", "POST /api/v1/evidence/{sha256}/retract");
+            "evidence_retracted", "POST /api/v1/evidence/{sha256}/retract",
+            "translation", "POST /api/v1/cases/{id}/translations");
 
     private void send(Context ctx) {
         Charter c = charter(ctx.pathParam("id"));

@@ -53,6 +53,7 @@ final class CaseRoutes {
         app.post("/api/v1/channels/{id}/ping", this::ping);
         app.get("/api/v1/cases/{id}", this::show);
         new StatementRoutes(cases, statements).register(app); // before {action}, which would take "statement"
+        new TranslationRoutes(node, cases).register(app); // before {action}, which would take "translations"
         app.post("/api/v1/cases/{id}/{action}", this::act);
         app.get("/api/v1/cases/{id}/evidence", this::evidence);
         app.get("/api/v1/reports/responsiveness", this::report);

@@ -70,6 +70,7 @@ public final class Permissions {
         put("POST /api/v1/cases/{id}/{action}", CASE);
         put("POST /api/v1/cases/{id}/statement", CASE);
         put("POST /api/v1/cases/{id}/statement/{hash}/cosign", CASE);
+        put("POST /api/v1/cases/{id}/translations", CASE);
         put("POST /api/v1/peers", Global.MANAGE_PEERS);
         put("POST /api/v1/peers/{origin}/refresh", Global.MANAGE_PEERS);
         put("POST /api/v1/evidence", Global.UPLOAD_EVIDENCE);
@@ -104,6 +105,7 @@ public final class Permissions {
         put("POST /cases/{id}/statement", CASE);
         put("POST /cases/{id}/evidence/retract", CASE);
         put("POST /cases/{id}/statement/{hash}/cosign", CASE);
+        put("POST /cases/{id}/translations", CASE);
         put("POST /channels/{id}/cases", CHANNEL);
         put("POST /channels/{id}/sign", CHANNEL);
         put("POST /channels/{id}/ping", CHANNEL);

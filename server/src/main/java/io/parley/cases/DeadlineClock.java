@@ -91,7 +91,8 @@ public final class DeadlineClock implements AutoCloseable {
             cases.store().recordEscalation(t.channel(), t.caseId(), deadline, i, now, hash);
             ObjectNode event = body.deepCopy().put("event", "escalation").put("case", t.caseId()).put("channel", t.channel())
                     .put("opened_by", t.openedBy()).put("priority", t.priority().wire()).put("detected_at", now.toString());
-            notifier.notify(t.caseId(), t.channel(), t.exercise(), "Case " + t.caseId() + ": " + deadline + " deadline missed, escalated to " + rung.role(), event);
+            notifier.notify(t.caseId(), t.channel(), t.exercise(), Notice.of("escalation." + deadline, t.caseId(), rung.role(), due,
+                    new Notice.Term("notify.kind." + t.kind().wire()), new Notice.Term("notify.priority." + t.priority().wire()), t.openedBy(), t.channel()), event);
             fired++;
         }
         return fired;

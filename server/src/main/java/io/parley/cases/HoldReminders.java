@@ -45,8 +45,7 @@ final class HoldReminders {
                     if (!cases.store().recordHoldReminder(t.channel(), t.caseId(), h.until(), days, now)) continue;
                     ObjectNode event = Json.object().put("event", "preservation-hold-ending").put("case", t.caseId()).put("channel", t.channel())
                             .put("opened_by", t.openedBy()).put("hold_until", h.until().toString()).put("days_before", days).put("detected_at", now.toString());
-                    notifier.notify(t.caseId(), t.channel(), "Case " + t.caseId() + ": preservation hold ends " + h.until()
-                            + " (in " + days + " day" + (days == 1 ? "" : "s") + " or less); " + t.openedBy() + " may extend it with an update", event);
+                    notifier.notify(t.caseId(), t.channel(), Notice.of("hold", t.caseId(), h.until(), days, t.openedBy(), t.channel()), event);
                     sent++;
                 }
             } catch (RuntimeException e) {

@@ -160,6 +160,16 @@ public final class EnvelopeAcceptor {
                 return reject(new Rejection.Malformed(ex.field(), ex.getMessage()));
             }
         }
+        // A courtesy translation's shape is read by the one rule every node and the verifier share; whether it counts
+        // (of a message of this case with free text, in another language...) the timeline decides, as the envelope it
+        // names may arrive later from its own sender.
+        if (io.parley.timeline.CourtesyTranslation.isTranslation(e)) {
+            try {
+                io.parley.timeline.CourtesyTranslation.read(e, "");
+            } catch (io.parley.envelope.EnvelopeFormatException ex) {
+                return reject(new Rejection.Malformed(ex.field(), ex.getMessage()));
+            }
+        }
         if (e.canonicalBytes().length > MAX_ENVELOPE_BYTES) {
             return reject(new Rejection.Malformed("", "the envelope is " + e.canonicalBytes().length + " bytes in canonical form; the limit is "
                     + MAX_ENVELOPE_BYTES + ": attach large evidence by hash"));

@@ -18,12 +18,13 @@ import io.parley.tls.TlsSettings;
 
 /**
  * The node's settings, kept in {@code parley.json} in the node directory. The database URL defaults to a SQLite file
- * beside it; {@code db} may name a PostgreSQL URL instead (several instances may then share it).
+ * beside it; {@code db} may name a PostgreSQL URL instead (several instances may then share it). {@code language} (one of
+ * the six desk languages, default {@code en}) is the node's default language for people it knows no language of.
  */
 public record NodeConfig(String origin, String displayName, String organisationKind, String country, String bind,
                          int port, String baseUrl, String db, String dbUser, String dbPassword, String validFrom,
                          List<PartyCard.Contact> contacts, String previousKey, String rotationSig, TlsSettings tls,
-                         Throttling throttling, io.parley.auth.SignInSettings signIn) {
+                         Throttling throttling, io.parley.auth.SignInSettings signIn, String language) {
 
     public static final String FILE = "parley.json";
     public static final String KEY_FILE = "log.key";
@@ -37,6 +38,13 @@ public record NodeConfig(String origin, String displayName, String organisationK
         contacts = List.copyOf(contacts);
         if (throttling == null) throttling = Throttling.DEFAULT;
         if (signIn == null) signIn = io.parley.auth.SignInSettings.DEFAULT;
+        // the language of what the node writes for people when it knows no reader's: notifications to addresses that
+        // are no account's, webhooks (web.i18n.Lang codes)
+        if (language == null) language = io.parley.web.i18n.Lang.DEFAULT.code();
+        String code = language;
+        if (io.parley.web.i18n.Lang.of(code).filter(l -> l.code().equals(code)).isEmpty()) {
+            throw new IllegalArgumentException("language must be one of en, ru, fr, es, zh, ar (it is " + language + ")");
+        }
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535");
         // a node with TLS serves HTTPS only, so a card naming http:// would send peers to a port that does not speak it
         if (tls != null && baseUrl != null && !baseUrl.isEmpty() && !baseUrl.startsWith("https://")) {
@@ -55,37 +63,37 @@ public record NodeConfig(String origin, String displayName, String organisationK
 
     public NodeConfig withPort(int newPort) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, newPort,
-                baseUrl.replaceFirst(":\\d+$", ":" + newPort), db, dbUser, dbPassword, validFrom, contacts, previousKey, rotationSig, tls, throttling, signIn);
+                baseUrl.replaceFirst(":\\d+$", ":" + newPort), db, dbUser, dbPassword, validFrom, contacts, previousKey, rotationSig, tls, throttling, signIn, language);
     }
 
     public NodeConfig withDb(String url, String user, String password) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, url, user, password, validFrom, contacts,
-                previousKey, rotationSig, tls, throttling, signIn);
+                previousKey, rotationSig, tls, throttling, signIn, language);
     }
 
     /** After a key rotation: the card names the previous key and carries its hand-over signature. */
     public NodeConfig withRotation(String previous, String signature) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, db, dbUser, dbPassword, validFrom, contacts,
-                previous, signature, tls, throttling, signIn);
+                previous, signature, tls, throttling, signIn, language);
     }
 
     /** The same node with other sign-in throttling and peer rate limits. */
     public NodeConfig withThrottling(Throttling settings) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, db, dbUser, dbPassword, validFrom, contacts,
-                previousKey, rotationSig, tls, settings, signIn);
+                previousKey, rotationSig, tls, settings, signIn, language);
     }
 
     /** The same node with other session timeouts or second-factor rule. */
     public NodeConfig withSignIn(io.parley.auth.SignInSettings settings) {
         return new NodeConfig(origin, displayName, organisationKind, country, bind, port, baseUrl, db, dbUser, dbPassword, validFrom, contacts,
-                previousKey, rotationSig, tls, throttling, settings);
+                previousKey, rotationSig, tls, throttling, settings, language);
     }
 
     /** The same node serving HTTPS with {@code settings}; the base URL's scheme follows. */
     public NodeConfig withTls(TlsSettings settings) {
         String url = baseUrl == null ? null : baseUrl.replaceFirst("^https?://", settings != null ? "https://" : "http://");
         return new NodeConfig(origin, displayName, organisationKind, country, bind, port, url, db, dbUser, dbPassword, validFrom, contacts,
-                previousKey, rotationSig, settings, throttling, signIn);
+                previousKey, rotationSig, settings, throttling, signIn, language);
     }
 
     public static NodeConfig load(Path dir) throws IOException {
@@ -108,7 +116,8 @@ public record NodeConfig(String origin, String displayName, String organisationK
             return new NodeConfig(o.path("origin").asText(), o.path("display_name").asText(), o.path("organisation_kind").asText("CERT"),
                     text(o, "country"), o.path("bind").asText("127.0.0.1"), o.path("port").asInt(8440), o.path("base_url").asText(),
                     text(o, "db"), text(o, "db_user"), text(o, "db_password"), o.path("valid_from").asText(), contacts,
-                    text(o, "previous_key"), text(o, "rotation_sig"), tls(o.get("tls")), Throttling.fromJson(o.get("throttle")), signIn(o));
+                    text(o, "previous_key"), text(o, "rotation_sig"), tls(o.get("tls")), Throttling.fromJson(o.get("throttle")), signIn(o),
+                    text(o, "language"));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage());
         }
@@ -139,6 +148,7 @@ public record NodeConfig(String origin, String displayName, String organisationK
         o.put("session_idle_minutes", signIn.idleTimeout().toMinutes());
         o.put("session_max_hours", signIn.absoluteTimeout().toHours());
         o.put("require_2fa_for_admin", signIn.require2faForAdmin());
+        o.put("language", language);
         ArrayNode cs = o.putArray("contacts");
         for (PartyCard.Contact c : contacts) {
             ObjectNode co = cs.addObject().put("role", c.role()).put("name", c.name());

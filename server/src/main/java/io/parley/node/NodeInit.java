@@ -48,7 +48,7 @@ public final class NodeInit {
         KeyFiles.write(dir.resolve(NodeConfig.WITNESS_KEY_FILE), SigningKey.generate(o.origin()));
         NodeConfig config = new NodeConfig(o.origin(), o.displayName() == null ? o.origin() : o.displayName(),
                 o.organisationKind() == null ? "CERT" : o.organisationKind(), o.country(), "127.0.0.1", o.port(),
-                "http://127.0.0.1:" + o.port(), o.db(), null, null, now.truncatedTo(ChronoUnit.SECONDS).toString(), o.contacts(), null, null, null, null, null);
+                "http://127.0.0.1:" + o.port(), o.db(), null, null, now.truncatedTo(ChronoUnit.SECONDS).toString(), o.contacts(), null, null, null, null, null, null);
         config.save(dir);
         NodeFiles.secure(dir, config.db() == null);
         return config;

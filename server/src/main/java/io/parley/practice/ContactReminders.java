@@ -45,9 +45,7 @@ public final class ContactReminders {
             String act = s.overdue() ? "contacts-overdue" : "contacts-reminder";
             if (!s.overdue() && now.isBefore(s.due().minus(lead(period)))) continue;
             if (!store.claim(s.channel(), act, s.due(), now)) continue;
-            String subject = s.overdue()
-                    ? "Points of contact of " + s.party() + " are overdue for re-confirmation in channel " + s.channel() + " since " + s.due()
-                    : "Points of contact of " + s.party() + " are due for re-confirmation in channel " + s.channel() + " by " + s.due();
+            io.parley.cases.Notice subject = io.parley.cases.Notice.of(s.overdue() ? "contacts.overdue" : "contacts.due", s.party(), s.channel(), s.due());
             ObjectNode event = ContactConfirmations.json(s).put("event", s.overdue() ? "contacts-overdue" : "contacts-reminder")
                     .put("how", "parley peer confirm-contacts, or POST /api/v1/contacts/confirm, or the button on the account page");
             notifier.notify(null, s.channel(), subject, event);

@@ -96,7 +96,8 @@ public final class NodeServer implements AutoCloseable {
         String base = config.port() == 0 ? config.scheme() + "://" + config.bind() + ":" + http.port() : config.baseUrl();
         node.publishCard(base);
         federation.handOver().announce(); // after a key rotation: tell every channel, before anything else we sign there
-        Notifier notifier = new Notifier(new io.parley.cases.NotificationStore(node.db()), Notifier.load(dir), clock);
+        Notifier notifier = new Notifier(new io.parley.cases.NotificationStore(node.db()), Notifier.load(dir), clock,
+                io.parley.web.i18n.Lang.of(node.config().language()).orElse(io.parley.web.i18n.Lang.DEFAULT), node.users()::language);
         DeadlineClock deadlines = new DeadlineClock(node, cases, notifier, DEADLINE_TICK);
         var audit = new io.parley.audit.AuditCommitter(node.audit(), node.log(), io.parley.audit.AuditCommitter.Settings.load(dir), AUDIT_COMMIT_WAIT,
                 node.random());

@@ -363,7 +363,8 @@ final class Pages {
         boolean member = charter.flatMap(c -> c.member(node.origin())).isPresent();
         String title = charter.map(Charter::title).orElse(t.channel());
         return Optional.of(new CasePage(layout, row(t), title, fields, responses, timeline, escalations, member ? actions(t) : List.of(), member,
-                NormsView.of(t, charter.orElse(null), now, texts), statements(t, envelopes, charter, member), retractions(t)));
+                NormsView.of(t, charter.orElse(null), now, texts), statements(t, envelopes, charter, member), retractions(t),
+                TranslationsView.of(t, envelopes, member, this::party, texts)));
     }
 
     /** What was withdrawn from the case's evidence, as the signed retracts say. */

@@ -107,7 +107,7 @@ public final class WebModel {
 
     public record CasePage(Layout layout, CaseRow c, String channelTitle, List<Field> fields, List<Response> responses, List<Entry> timeline,
                            List<Escalation> escalations, List<Action> actions, boolean member, NormsView.Case norms, Statements statements,
-                           List<Retraction> retractions) {}
+                           List<Retraction> retractions, TranslationsView translations) {}
 
     /** Evidence withdrawn in a case: by whom, when, what (one bundle or all it shared in the case), by which signed retract. */
     public record Retraction(Party by, String at, String scope, String evidence, int objects, String retract) {}

@@ -106,6 +106,7 @@ public final class WebRoutes {
         app.post("/cases/{id}/statement", page(this::proposeStatement)); // before /cases/{id}/{action}
         app.post("/cases/{id}/statement/{hash}/cosign", page(this::cosignStatement));
         app.post("/cases/{id}/evidence/retract", page(this::retractEvidence));
+        new CourtesyTranslationRoutes(node, cases).register(app, this); // before /cases/{id}/{action}
         app.post("/cases/{id}/{action}", page(this::caseAction));
         app.get("/cases/{id}/{action}", page((ctx, s) -> seeOther(ctx, "/cases/" + segment(ctx.pathParam("id"))
                 + (ctx.queryParam("channel") == null ? "" : "?channel=" + segment(ctx.queryParam("channel"))))));

@@ -34,7 +34,12 @@ public final class VerifyCommand implements Callable<Integer> {
             var t = report.timeline();
             out.println((t.exercise() ? "[EXERCISE] " : "") + "case " + t.caseId() + " (" + t.kind().wire() + (t.requestType() != null ? " " + t.requestType() : "") + ", " + t.priority().wire()
                     + ") opened by " + t.openedBy() + " at " + t.openedAt() + ", now " + t.state().wire());
-            t.events().forEach(e -> out.println("  " + e.at() + "  " + e.from() + "  " + e.kind().wire() + (e.summary().isBlank() ? "" : "  " + e.summary())));
+            t.events().forEach(e -> {
+                out.println("  " + e.at() + "  " + e.from() + "  " + e.kind().wire() + (e.summary().isBlank() ? "" : "  " + e.summary()));
+                // the event's own text is the original; each translation is its translator's signed word beside it
+                e.translations().forEach(x -> out.println("      courtesy translation [" + x.lang() + "] by " + x.by() + ", not authoritative: "
+                        + x.text().strip().replaceAll("\\s+", " ")));
+            });
         }
         report.findings().forEach(out::println);
         long failed = report.checks().stream().filter(c -> !c.ok()).count();
