@@ -150,18 +150,6 @@ final class ApiRoutes {
         json(ctx, 200, out);
     }
 
-    /**
-     * Body members that make a message a protocol act which has its own route, checks and permission; the raw message
-     * route refuses them, so an officer cannot re-confirm the node's contacts (admin only), announce a key, or sign a
-     * statement, an evidence withdrawal or a courtesy translation past the checks of those routes.
-     */
-    private static final java.util.Map<String, String> RESERVED_BODY_MEMBERS = java.util.Map.of(
-            "contacts_confirmed", "POST /api/v1/contacts/confirm",
-            "card", "the node announces its own key rotation",
-            "statement", "POST /api/v1/cases/{id}/statement",
-            "evidence_retracted", "POST /api/v1/evidence/{sha256}/retract",
-            "translation", "POST /api/v1/cases/{id}/translations");
-
     private void send(Context ctx) {
         Charter c = charter(ctx.pathParam("id"));
         ObjectNode req = Requests.jsonObject(ctx);
@@ -171,12 +159,9 @@ final class ApiRoutes {
         JsonNode body = req.get("body");
         if (body == null || body.isNull()) body = Json.object();
         if (!body.isObject()) throw new ProblemException(Problem.field(400, "wrong-type", "Bad request", "/body", "body must be a JSON object"));
-        for (var reserved : RESERVED_BODY_MEMBERS.entrySet()) {
-            if (body.has(reserved.getKey())) {
-                throw new ProblemException(Problem.field(400, "reserved-member", "Bad request", "/body/" + reserved.getKey(),
-                        reserved.getKey() + " is a protocol act with its own route and permission: " + reserved.getValue()));
-            }
-        }
+        io.parley.node.ProtocolActs.in(body).ifPresent(r -> {
+            throw new ProblemException(Problem.field(400, "reserved-member", "Bad request", "/body/" + r.member(), r.detail()));
+        });
         String caseId = Requests.optionalText(req, "case").orElse(null);
         Verdict v = node.composer().compose(new Composer.Draft(c.channel(), kind, caseId, priority, tlp, (ObjectNode) body, CaseRoutes.author(ctx)));
         switch (v) {

@@ -29,7 +29,7 @@ import io.javalin.http.Context;
 public final class RequestBodies {
     /** Envelopes, charters, witness checkpoints, API requests and web forms. */
     public static final long DEFAULT_MAX = 2L * 1024 * 1024;
-    /** Evidence bundles (upload, MISP import, TAXII add). */
+    /** Evidence bundles (upload, MISP import, TAXII add) and case bundles uploaded to the verify page. */
     public static final long EVIDENCE_MAX = io.parley.taxii.EvidenceIngest.MAX_BUNDLE_BYTES;
     private static final String CACHE = "parley.body";
 
@@ -38,6 +38,7 @@ public final class RequestBodies {
     /** The most this node reads of a request body to {@code path}. */
     public static long limitFor(String path) {
         if (path.equals("/api/v1/evidence") || path.equals("/api/v1/evidence/misp") || path.startsWith("/taxii2/")) return EVIDENCE_MAX;
+        if (path.equals("/verify")) return EVIDENCE_MAX; // a case bundle uploaded to the web UI's verify page
         return DEFAULT_MAX;
     }
 

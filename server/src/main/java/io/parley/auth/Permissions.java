@@ -101,6 +101,12 @@ public final class Permissions {
                 "/channels/{id}/{action}", "/cases/{id}/evidence", "/channels/{id}/report.csv"}) {
             put("GET " + path, Global.READ);
         }
+        // evidence and verification pages: reads, as the API's evidence reads and exports (the marking policy decides what
+        // shows); verifying an uploaded bundle stores and changes nothing, so any signed-in role may
+        put("GET /cases/{id}/bundle", Global.READ);
+        put("GET /evidence/{sha256}/{format}", Global.READ);
+        put("GET /verify", Global.READ);
+        put("POST /verify", Global.READ);
         put("POST /cases/{id}/{action}", CASE);
         put("POST /cases/{id}/statement", CASE);
         put("POST /cases/{id}/evidence/retract", CASE);

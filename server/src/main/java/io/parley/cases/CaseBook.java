@@ -172,10 +172,8 @@ public final class CaseBook {
         if ((kind == Kind.ACK || kind == Kind.ANSWER || kind == Kind.PONG) && t.openedBy().equals(node.origin())) {
             throw new CaseException(409, "own-case", "a case is acknowledged and answered by the other side, not by its opener");
         }
-        if (body.has(io.parley.timeline.CourtesyTranslation.MEMBER)) {
-            throw new EnvelopeFormatException("/body/" + io.parley.timeline.CourtesyTranslation.MEMBER,
-                    "a courtesy translation is its own act with its own checks: POST /api/v1/cases/{id}/translations or parley case translate");
-        }
+        var reserved = io.parley.node.ProtocolActs.in(body);
+        if (reserved.isPresent()) throw new EnvelopeFormatException("/body/" + reserved.get().member(), reserved.get().detail());
         NormsCheck.response(t, node.origin(), kind, body, node.now());
         if (kind == Kind.ACK) body = decided(body, node.now());
         Verdict v = node.composer().compose(new Composer.Draft(t.channel(), kind, caseId, t.priority(), t.tlp(), addressed(node, t, body), author));

@@ -1,9 +1,7 @@
 package io.parley.taxii;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -22,9 +20,7 @@ import io.parley.api.RequestBodies;
 import io.parley.api.Requests;
 import io.parley.cases.CaseBook;
 import io.parley.envelope.Tlp;
-import io.parley.evidence.IodefExport;
 import io.parley.evidence.MarkingPolicy.LocalUser;
-import io.parley.evidence.MispExport;
 import io.parley.evidence.MispImport;
 import io.parley.evidence.ObservableType;
 import io.parley.identity.Sha256;
@@ -46,10 +42,12 @@ final class EvidenceRoutes {
 
     private final Node node;
     private final Evidence evidence;
+    private final EvidenceExports exports;
 
     EvidenceRoutes(Node node, Evidence evidence) {
         this.node = node;
         this.evidence = evidence;
+        this.exports = new EvidenceExports(node, evidence);
     }
 
     void register(Javalin app) {
@@ -124,12 +122,6 @@ final class EvidenceRoutes {
         return c == null || c.isBlank() ? null : c;
     }
 
-    private ObjectNode visible(Context ctx) {
-        String sha = ctx.pathParam("sha256");
-        return evidence.access().visibleBundle(user(ctx), sha)
-                .orElseThrow(() -> ProblemException.notFound("no evidence " + sha + " that this account may read"));
-    }
-
     /**
      * Withdraws evidence this node shared: JSON {@code {"channel"?, "case"?, "reason"?, "lang"?}} (all optional); one
      * signed retract envelope per channel and case it was shared in ({@link EvidenceWithdrawal}).
@@ -150,62 +142,22 @@ final class EvidenceRoutes {
         json(ctx, 200, out);
     }
 
-    /** The retract envelopes that reached bundle {@code sha}, as a header value (empty when none). */
-    private String retractedBy(String sha) {
-        List<String> hashes = new ArrayList<>();
-        evidence.ingest().retractions().ofBundle(sha).forEach(r -> hashes.add(r.path("retract").asText()));
-        return String.join(", ", hashes);
-    }
-
-    /**
-     * MISP and IODEF exports feed other tools, so they never re-spread evidence its sharers withdrew: a bundle whose
-     * every sharing was retracted answers 410 naming the retract envelopes (the STIX bundle itself stays readable, as
-     * the record of what was shared, marked with {@code Parley-Retracted}).
-     */
-    private void refuseWithdrawn(String sha) {
-        var retractions = evidence.ingest().retractions();
-        if (retractions.ofBundle(sha).isEmpty()) return;
-        List<EvidenceStore.Link> links = new ArrayList<>(evidence.store().linksNaming(sha));
-        links.addAll(evidence.store().linksHolding(sha));
-        if (links.stream().allMatch(l -> retractions.withdrawn(l.channel(), l.sender(), l.caseId(), sha))) {
-            throw new ProblemException(Problem.of(410, "retracted", "Gone", "evidence " + sha + " was withdrawn by the party that shared it (retract "
-                    + retractedBy(sha) + "); it is not exported"));
-        }
-    }
-
     private void read(Context ctx) {
-        ObjectNode bundle = visible(ctx);
-        String retracted = retractedBy(ctx.pathParam("sha256"));
-        if (!retracted.isEmpty()) ctx.header("Parley-Retracted", retracted);
-        evidence.access().held(ctx.pathParam("sha256")).ifPresent(b ->
-                ctx.header("Parley-Withheld-Objects", Integer.toString(b.objectCount() - bundle.get("objects").size())));
-        ctx.status(200).contentType(TaxiiService.STIX_MEDIA).result(Json.write(bundle));
+        EvidenceExports.Stix stix = exports.stix(user(ctx), ctx.pathParam("sha256"));
+        if (!stix.retractedBy().isEmpty()) ctx.header("Parley-Retracted", stix.retractedBy());
+        ctx.header("Parley-Withheld-Objects", Integer.toString(stix.withheld()));
+        ctx.status(200).contentType(TaxiiService.STIX_MEDIA).result(Json.write(stix.bundle()));
     }
 
     private void exportMisp(Context ctx) {
-        ObjectNode bundle = visible(ctx);
-        refuseWithdrawn(ctx.pathParam("sha256"));
-        ObjectNode misp = MispExport.toMisp(bundle);
+        ObjectNode misp = exports.misp(user(ctx), ctx.pathParam("sha256"));
         RequestAudit.done(node, ctx, io.parley.audit.AuditAction.EXPORT, "evidence " + ctx.pathParam("sha256"), "MISP");
         json(ctx, 200, misp);
     }
 
     private void exportIodef(Context ctx) {
-        ObjectNode bundle = visible(ctx);
         String sha = ctx.pathParam("sha256");
-        refuseWithdrawn(sha);
-        var meta = evidence.access().held(sha).orElseThrow();
-        String title = null;
-        for (JsonNode o : bundle.get("objects")) {
-            if (o.path("type").asText().equals("report") && o.path("name").isTextual()) {
-                title = o.get("name").textValue();
-                break;
-            }
-        }
-        String caseId = meta.caseId() != null ? meta.caseId() : "evidence-" + sha.substring(0, 16);
-        String xml = IodefExport.toXml(bundle, new IodefExport.CaseMetadata(caseId, node.origin(),
-                title != null ? title : "Parley evidence " + sha.substring(0, 12), meta.createdAt(),
-                new IodefExport.Contact(node.config().displayName(), null)));
+        String xml = exports.iodef(user(ctx), sha);
         RequestAudit.done(node, ctx, io.parley.audit.AuditAction.EXPORT, "evidence " + sha, "IODEF");
         ctx.status(200).contentType("application/xml; charset=utf-8").result(xml);
     }

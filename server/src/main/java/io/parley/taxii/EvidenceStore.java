@@ -89,6 +89,16 @@ public final class EvidenceStore {
         return db.query("SELECT " + LINK_COLUMNS + " FROM evidence_links WHERE stored_sha256 = ? AND state = 'stored'", EvidenceStore::link, sha256);
     }
 
+    /** A link and when this node recorded it (when the envelope carrying or naming the bundle arrived or was sent). */
+    public record DatedLink(Link link, Instant at) {}
+
+    /** The links of case {@code caseId} in {@code channel} whose bundle is held, oldest first. */
+    public List<DatedLink> linksOfCase(String channel, String caseId) {
+        return db.query("SELECT " + LINK_COLUMNS + ", created_at FROM evidence_links WHERE channel = ? AND case_id = ? AND state = 'stored' "
+                        + "ORDER BY created_at, envelope_hash, ref_sha256",
+                rs -> new DatedLink(link(rs), Instant.ofEpochMilli(rs.getLong(15))), channel, caseId);
+    }
+
     /** Links naming {@code refSha256}. */
     public List<Link> linksNaming(String refSha256) {
         return db.query("SELECT " + LINK_COLUMNS + " FROM evidence_links WHERE ref_sha256 = ?", EvidenceStore::link, refSha256);

@@ -18,6 +18,9 @@
  *       bundle, or all it shared in the case it opened) on every member node: revoked STIX versions on TAXII, out of
  *       correlation and of MISP/IODEF export; {@link io.parley.taxii.EvidenceWithdrawal} signs those retracts. Only
  *       what the retract's own sender shared is ever withdrawn.</li>
+ *   <li>{@link io.parley.taxii.CaseEvidence}: the STIX objects of one case as a reader may see them, each judged in
+ *       the sharing it came in; {@link io.parley.taxii.EvidenceExports}: a held bundle as STIX, MISP and IODEF for a
+ *       reader, the one place both the API and the web UI's evidence page export from.</li>
  *   <li>{@link io.parley.taxii.OutgoingEvidence}: the evidence and marking rules every envelope this node writes
  *       passes, run by the Composer before signing.</li>
  *   <li>{@link io.parley.taxii.ServedEvidence}: a bundle named by hash is served whole or not at all, with the

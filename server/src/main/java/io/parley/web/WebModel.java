@@ -50,8 +50,14 @@ public final class WebModel {
             return Fmt.caseHref(id, channel, null);
         }
 
+        /** The case's evidence page: its STIX objects, their correlations and downloads. */
         public String evidenceHref() {
             return "/cases/" + Fmt.path(id) + "/evidence?channel=" + Fmt.path(channel);
+        }
+
+        /** The case's signed evidence bundle, to download and check with {@code parley verify} or on /verify. */
+        public String bundleHref() {
+            return EvidencePages.bundleHref(id, channel);
         }
     }
 

@@ -102,7 +102,8 @@ public final class WebRoutes {
     public void register(Javalin app) {
         app.get("/", page(this::dashboard));
         app.get("/cases/{id}", page(this::showCase));
-        app.get("/cases/{id}/evidence", page(this::evidence)); // before /cases/{id}/{action}, which it would otherwise match
+        new EvidencePages(node, federation, cases, this).register(app); // before /cases/{id}/{action}, which would otherwise match
+        new VerifyPage(this).register(app);
         app.post("/cases/{id}/statement", page(this::proposeStatement)); // before /cases/{id}/{action}
         app.post("/cases/{id}/statement/{hash}/cosign", page(this::cosignStatement));
         app.post("/cases/{id}/evidence/retract", page(this::retractEvidence));
@@ -276,25 +277,6 @@ public final class WebRoutes {
         var model = s.pages().channelPage(s.layout(s.pages().texts().t("desk.title.channel", id), "channels", 0, done(ctx, s), false), id)
                 .orElseThrow(() -> unknownChannel(id));
         render(ctx, 200, "channel.jte", model);
-    }
-
-    /**
-     * The case's evidence bundle as a download, for the signed-in officer (the API does not take the session): the same
-     * bundle and the same rule as {@code GET /api/v1/cases/{id}/evidence}, all or nothing, and on the audit trail.
-     */
-    private void evidence(Context ctx, Session s) {
-        String id = ctx.pathParam("id");
-        CaseTimeline t = cases.find(id, ctx.queryParam("channel"))
-                .orElseThrow(() -> new WebError(404, "desk.error.noCase", "desk.error.noCase.text", id));
-        com.fasterxml.jackson.databind.node.ObjectNode bundle = io.parley.export.CaseBundle.export(node, federation.outbox(), t.channel(), t.caseId());
-        var unreadable = io.parley.export.CaseBundle.unreadable(node, node.messageAccess().reader(s.account()), bundle);
-        if (unreadable.isPresent()) {
-            throw new WebError(403, "desk.error.notPermitted", "desk.error.export.unreadable", Fmt.tlpLabel(unreadable.get().tlp()), t.channel());
-        }
-        node.audit().record(io.parley.audit.AuditEvent.done(s.user(), io.parley.audit.AuditAction.EXPORT, "case " + t.channel() + "/" + t.caseId(),
-                ctx.ip(), "web: case bundle, " + bundle.path("envelopes").size() + " envelopes"));
-        ctx.header("Content-Disposition", "attachment; filename=\"" + t.caseId().replaceAll("[^A-Za-z0-9._-]", "_") + ".parley.json\"")
-                .contentType("application/json; charset=utf-8").result(Json.write(bundle));
     }
 
     private void reportCsv(Context ctx, Session s) {

@@ -358,6 +358,7 @@ class PublicEndpointWalkTest {
             case "origin" -> List.of("cert-a.example", "cert-b.example", "mfa-c.example", HostileNetwork.EVIL);
             case "username", "name" -> List.of(TestNodes.USER);
             case "status" -> List.of(UUID.randomUUID().toString());
+            case "format" -> List.of("stix", "misp", "iodef"); // the web UI's evidence downloads
             default -> throw new AssertionError("the walk does not know what to put in {" + name + "} of " + route + "; teach it");
         };
     }

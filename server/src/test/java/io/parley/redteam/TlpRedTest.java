@@ -335,7 +335,7 @@ class TlpRedTest {
                 "/api/v1/cases?channel=" + ch, "/api/v1/equivocations", "/api/v1/reports/responsiveness?channel=" + ch,
                 "/api/v1/correlations/indicator?type=ipv4&value=" + ip, "/api/v1/cases/" + caseId + "/correlations",
                 "/taxii2/api/collections/" + collection + "/objects/", "/taxii2/api/collections/" + collection + "/manifest/");
-        List<String> web = List.of("/", "/cases/" + caseId, "/channels/" + ch, "/channels/" + ch + "/report.csv");
+        List<String> web = List.of("/", "/cases/" + caseId, "/channels/" + ch, "/channels/" + ch + "/report.csv", "/cases/" + caseId + "/evidence");
 
         // the duty officer (role officer, no grant) on the recipient's node
         for (String p : api) {
@@ -359,9 +359,12 @@ class TlpRedTest {
         var export = get(net.b, "/api/v1/cases/" + caseId + "/evidence", TestNodes.USER);
         assertEquals(403, export.statusCode(), export.body());
         assertFalse(export.body().contains(secret));
-        var webExport = get(net.b, "/cases/" + caseId + "/evidence", TestNodes.USER);
+        var webExport = get(net.b, "/cases/" + caseId + "/bundle", TestNodes.USER);
         assertEquals(403, webExport.statusCode(), "the web UI's download follows the same rule: " + webExport.body());
         assertFalse(webExport.body().contains(secret));
+        var evidencePage = get(net.b, "/cases/" + caseId + "/evidence", TestNodes.USER);
+        assertEquals(200, evidencePage.statusCode(), evidencePage.body());
+        assertFalse(evidencePage.body().contains(ip), "the evidence page holds back the RED message's objects");
 
         // the same officer, granted RED for the channel by an admin
         var grant = TestNodes.send(HttpRequest.newBuilder(URI.create(net.b.baseUrl() + "/api/v1/red-grants/" + TestNodes.USER))
@@ -376,10 +379,17 @@ class TlpRedTest {
             var granted = get(net.b, "/api/v1/cases/" + caseId + "/evidence", TestNodes.USER);
             assertEquals(200, granted.statusCode(), granted.body());
             assertTrue(granted.body().contains(secret));
-            var webGranted = get(net.b, "/cases/" + caseId + "/evidence", TestNodes.USER);
+            var webGranted = get(net.b, "/cases/" + caseId + "/bundle", TestNodes.USER);
             assertEquals(200, webGranted.statusCode(), webGranted.body());
             assertTrue(webGranted.body().contains(secret));
             if (updHash != null) {
+                assertTrue(TestNodes.eventually(20, () -> {
+                    try {
+                        return get(net.b, "/cases/" + caseId + "/evidence", TestNodes.USER).body().contains(ip);
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }), "the evidence page shows the RED message's objects once granted");
                 assertTrue(TestNodes.eventually(20, () -> {
                     try {
                         return get(net.b, "/taxii2/api/collections/" + collection + "/objects/", TestNodes.USER).body().contains(ip);

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Base64;
 import java.util.UUID;
 
@@ -125,6 +126,13 @@ class TranslationAcrossNodesTest {
         raw.putObject("body").putObject("translation").put("of", original).put("lang", "en").put("text", "same language, past the checks");
         assertProblem(TestNodes.post(net.b, "/api/v1/channels/" + c[0] + "/messages", Json.write(raw)), 400, "reserved-member");
         assertProblem(TestNodes.post(net.b, "/api/v1/cases/" + id + "/update", Json.write(raw.get("body"))), 422, "invalid-field");
+        // and so does every other act with its own route: a statement, a withdrawal, contacts, a key card
+        for (String act : List.of("statement", "evidence_retracted", "contacts_confirmed", "card")) {
+            ObjectNode body = Json.object().put("text", "past the checks");
+            body.putObject(act).put("text", "x");
+            assertProblem(TestNodes.post(net.b, "/api/v1/cases/" + id + "/update", Json.write(body)), 422, "invalid-field");
+            assertProblem(TestNodes.post(net.b, "/api/v1/cases/" + id + "/answer", Json.write(body)), 422, "invalid-field");
+        }
         long before = net.b.node().envelopes().count();
 
         var posted = TestNodes.post(net.b, path, req(original, "ru", RU));

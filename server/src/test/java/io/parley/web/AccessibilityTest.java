@@ -51,6 +51,8 @@ class AccessibilityTest {
             new Page("account", "/account"),
             new Page("users", "/users"),
             new Page("audit trail", "/audit"),
+            new Page("evidence", "/cases/{acked}/evidence?channel=ui"),
+            new Page("verify", "/verify"),
             new Page("report", "/reports?channel=ui"),
             new Page("peers", "/peers"),
             new Page("peer", "/peers/cert-a.example"),

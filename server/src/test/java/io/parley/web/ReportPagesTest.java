@@ -174,7 +174,7 @@ class ReportPagesTest {
     @Test
     void reportDrawsTheChartsFromTheFiguresTheApiReports() throws Exception {
         browser.open(a.baseUrl() + "/reports?" + PERIOD + "&lang=en");
-        WebElement section = browser.find(By.cssSelector("section.report-channel[data-channel='" + CHANNEL + "']"));
+        WebElement section = browser.find(By.cssSelector("section.report-line[data-channel='" + CHANNEL + "']"));
         JsonNode api = Json.parse(TestNodes.get(a, "/api/v1/reports/responsiveness?channel=" + CHANNEL
                 + "&from=2026-11-02T00:00:00Z&to=2026-11-16T00:00:00Z").body());
         Texts en = Texts.english();
@@ -251,7 +251,7 @@ class ReportPagesTest {
             assertEquals("rgba(255, 255, 255, 1)", browser.find(By.tagName("body")).getCssValue("background-color"));
             assertEquals("rgba(0, 0, 0, 1)", browser.find(By.tagName("body")).getCssValue("color"));
             assertEquals("block", browser.find(By.cssSelector("svg.chart")).getCssValue("display"));
-            List<WebElement> channels = browser.driver.findElements(By.cssSelector("section.report-channel"));
+            List<WebElement> channels = browser.driver.findElements(By.cssSelector("section.report-line"));
             assertEquals(2, channels.size(), "every channel's report");
             assertEquals("page", channels.get(1).getCssValue("break-before"), "each channel after the first starts a page");
             assertEquals("avoid", browser.find(By.cssSelector("figure.chart-box")).getCssValue("break-inside"), "a chart is not cut in two");

@@ -169,7 +169,7 @@ class WebUiTest {
         assertEquals("TLP:AMBER", tlp.getText());
         assertEquals("rgba(255, 192, 0, 1)", tlp.getCssValue("color"), "FIRST amber");
         URI bundleLink = URI.create(browser.find(By.linkText("Download evidence bundle")).getAttribute("href"));
-        assertEquals("/cases/" + id + "/evidence", bundleLink.getPath(), "a page of the UI: the API does not take the session");
+        assertEquals("/cases/" + id + "/bundle", bundleLink.getPath(), "a page of the UI: the API does not take the session");
         var bundle = io.parley.testing.WebSessions.get(b, session(b), bundleLink.getPath() + "?" + bundleLink.getRawQuery());
         assertEquals(200, bundle.statusCode(), bundle.body());
         assertTrue(bundle.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"));

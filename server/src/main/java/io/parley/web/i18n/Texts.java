@@ -38,8 +38,8 @@ public final class Texts {
      * The bundles, one per part of the desk, so that parts can be translated and reviewed apart. A key is unique across
      * them (the test checks).
      */
-    public static final List<String> BUNDLES = List.of("desk", "live", "report", "peers", "admin", "translation", "notify", "dashboard", "signin",
-            "account", "users", "audit");
+    public static final List<String> BUNDLES = List.of("desk", "live", "report", "peers", "admin", "translation", "notify", "evidence", "verify",
+            "dashboard", "signin", "account", "users", "audit");
 
     private static final Map<Lang, Texts> ALL = load();
 

@@ -28,17 +28,21 @@ class TemplateStringsTest {
     static final Path TEMPLATES = Path.of("src/main/jte");
 
     /**
-     * Translated in parallel; removed at merge. The case and channel pages are being translated by another part of
-     * issue 14, and the templates other parts are adding (evidence, verify, translations) are theirs to bring under
-     * this test. (The report, peers and admin pages, merged, are scanned.)
+     * Translated in parallel; removed at merge. The case and channel pages (and the tags only they use) are being
+     * translated by another part of issue 14; the verify page still writes its exercise flag in English. (The report,
+     * peers, admin and evidence pages, merged, are scanned.)
      */
     static final Set<String> SKIPPED = Set.of("case.jte", "channel.jte", "newcase.jte", "tag/statements.jte", "tag/retractions.jte",
-            "tag/langselect.jte", "tag/original.jte", "tag/translations.jte", "evidence.jte", "verify.jte");
+            "tag/langselect.jte", "tag/original.jte", "tag/translations.jte", "verify.jte");
 
     /** Words written the same in every language, and why. */
     static final Map<String, String> WIRE_WORDS = Map.of(
             "Parley", "the product's name, a brand",
-            "TLP", "FIRST's Traffic Light Protocol is named TLP in every language, as its labels (TLP:AMBER) are");
+            "TLP", "FIRST's Traffic Light Protocol is named TLP in every language, as its labels (TLP:AMBER) are",
+            "STIX", "the name of the OASIS format of a download, the same in every language",
+            "MISP", "the name of the format of a download, the same in every language",
+            "IODEF", "the name of the RFC 7970 format of a download, the same in every language",
+            "SHA", "SHA-256, the name of the hash a title shows, the same in every language");
 
     private static final Pattern TAG = Pattern.compile("</?([a-zA-Z!][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>");
     private static final Pattern ATTRIBUTE = Pattern.compile("([a-zA-Z-]+)\\s*=\\s*(\"[^\"]*\"|'[^']*')");
