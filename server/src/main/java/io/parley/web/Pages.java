@@ -287,6 +287,11 @@ final class Pages {
 
     // ---- case page ----
 
+    /** The reader's words for structured values (kinds, types, priorities, decisions, codes, categories, commitments). */
+    private io.parley.web.i18n.Vocabulary words() {
+        return io.parley.web.i18n.Vocabulary.of(texts);
+    }
+
     /** The page of the case {@code id}, in {@code channel} when given (null: the one channel holding that id). */
     Optional<CasePage> casePage(Layout layout, String channel, String id) {
         Optional<CaseTimeline> named = cases.find(id, channel);
@@ -325,21 +330,22 @@ final class Pages {
         for (StoredEnvelope s : ordered) {
             Envelope e = s.envelope();
             JsonNode b = e.body();
-            String text = text(b);
             List<Delivery> deliveries = new ArrayList<>();
             if (e.from().equals(node.origin())) {
                 for (OutboxStore.Status st : federation.outbox().forEnvelope(s.hash())) {
                     String detail = switch (st.state()) {
                         case "delivered" -> st.deliveredAt() == null ? "" : texts.seconds(st.deliveredAt());
-                        case "queued" -> st.failedSince() != null ? "failing since " + texts.time(st.failedSince()) : st.attempts() + " attempts";
+                        case "queued" -> st.failedSince() != null ? texts.t("case.delivery.failingSince", texts.time(st.failedSince()))
+                                : texts.t("case.delivery.attempts", st.attempts());
                         default -> st.lastError() == null ? "" : st.lastError();
                     };
                     deliveries.add(new Delivery(st.recipient(), st.state(), detail));
                 }
             }
+            String free = freeText(b);
             timeline.add(new Entry(texts.seconds(e.createdAt()), Fmt.iso(e.createdAt()), party(e.from()), e.kind().wire(), e.tlp(), e.priority().wire(),
-                    text, b.path("lang").isTextual() ? b.path("lang").asText() : null, s.hash(), texts.seconds(s.receivedAt()), deliveries,
-                    clock(t, s.hash())));
+                    free != null ? free : structuredText(b), free == null ? null : b.path("lang").asText(""), s.hash(), texts.seconds(s.receivedAt()),
+                    deliveries, clock(t, s.hash()), decisionWords(e, b)));
             if (e.kind() == Kind.ESCALATE) {
                 String due = b.path("due").isTextual() ? b.path("due").asText() : null;
                 Instant dueAt = null;
@@ -348,8 +354,8 @@ final class Pages {
                 } catch (RuntimeException ex) {
                     // shown as given
                 }
-                escalations.add(new Escalation(texts.seconds(e.createdAt()), party(e.from()), b.path("deadline").asText("?"),
-                        b.has("rung") ? Integer.toString(b.path("rung").asInt() + 1) : "?", b.path("role").asText(""),
+                escalations.add(new Escalation(texts.seconds(e.createdAt()), party(e.from()), words().deadlineName(b.path("deadline").asText("?")),
+                        b.has("rung") ? texts.number(b.path("rung").asInt() + 1) : "?", b.path("role").asText(""),
                         b.path("contact").isTextual() ? b.path("contact").asText() : null, dueAt != null ? texts.time(dueAt) : due));
             }
         }
@@ -357,14 +363,15 @@ final class Pages {
             JsonNode b = s.envelope().body();
             String deadline = b.path("deadline").asText("?");
             Instant due = deadline.equals("ack") ? t.ackDue() : t.answerDue();
-            escalations.add(new Escalation(texts.seconds(s.envelope().createdAt()), party(s.envelope().from()), deadline, "pin",
-                    "automatic ping to " + b.path("to").asText() + ": its answer pins its chain, so the evidence bundle can prove its silence", null, texts.time(due)));
+            escalations.add(new Escalation(texts.seconds(s.envelope().createdAt()), party(s.envelope().from()), words().deadlineName(deadline),
+                    texts.t("case.pin.rung"), texts.t("case.pin", b.path("to").asText()), null, texts.time(due)));
         }
         boolean member = charter.flatMap(c -> c.member(node.origin())).isPresent();
         String title = charter.map(Charter::title).orElse(t.channel());
+        String summaryLang = opening.body().path("summary").isTextual() && opening.body().path("lang").isTextual() ? opening.body().path("lang").asText() : null;
         return Optional.of(new CasePage(layout, row(t), title, fields, responses, timeline, escalations, member ? actions(t) : List.of(), member,
                 NormsView.of(t, charter.orElse(null), now, texts), statements(t, envelopes, charter, member), retractions(t),
-                TranslationsView.of(t, envelopes, member, this::party, texts)));
+                TranslationsView.of(t, envelopes, member, this::party, texts), summaryLang));
     }
 
     /** What was withdrawn from the case's evidence, as the signed retracts say. */
@@ -379,7 +386,7 @@ final class Pages {
 
     /** The joint statements panel: who may propose, and each statement with the exact text a co-signature signs. */
     private WebModel.Statements statements(CaseTimeline t, List<StoredEnvelope> envelopes, Optional<Charter> charter, boolean member) {
-        if (charter.isEmpty()) return new WebModel.Statements(false, "the channel's charter is not held here", List.of());
+        if (charter.isEmpty()) return new WebModel.Statements(false, texts.t("case.statement.noCharter"), List.of());
         List<CaseTimeline.Item> items = envelopes.stream().map(s -> new CaseTimeline.Item(s.envelope(), s.hash())).toList();
         boolean party = member && io.parley.timeline.JointStatement.parties(t, items, charter.get()).contains(node.origin());
         List<WebModel.Statement> list = new ArrayList<>();
@@ -388,60 +395,98 @@ final class Pages {
                     s.translations().stream().map(x -> new WebModel.Translation(x.lang(), x.text())).toList(), s.textSha256(), s.signers(), s.pending(),
                     s.complete(), party && !s.signatures().containsKey(node.origin())));
         }
-        String whyNot = !member ? "this node is not a member of the channel" : !party ? "this node is not a party of the case"
-                : !t.state().finished() ? "a joint statement is proposed once the opener has closed the case" : null;
+        String whyNot = !member ? texts.t("case.statement.notMember") : !party ? texts.t("case.statement.notParty")
+                : !t.state().finished() ? texts.t("case.statement.notClosed") : null;
         return new WebModel.Statements(whyNot == null, whyNot, list);
     }
 
     /** What the page says of an envelope dated beyond the charter's clock skew from its log time; null when it is not. */
     private String clock(CaseTimeline t, String hash) {
         return t.clockFindings().stream().filter(f -> f.envelope().equals(hash)).findFirst()
-                .map(f -> (f.direction() == io.parley.timeline.ClockFinding.Direction.BACKDATED ? "Backdated: " : "Forward-dated: ")
-                        + texts.duration(f.skew()) + " from its log time (logged by " + f.logged().by() + " at " + texts.seconds(f.logged().at())
-                        + "); it counts at its log time")
+                .map(f -> texts.t(f.direction() == io.parley.timeline.ClockFinding.Direction.BACKDATED ? "case.clock.backdated" : "case.clock.forward",
+                        texts.duration(f.skew()), f.logged().by(), texts.seconds(f.logged().at())))
                 .orElse(null);
     }
 
-    /** The decision a party signed, for the page; null when it made none (an ack from before decisions is an accept). */
+    /**
+     * The decision a party signed, for the page; null when it made none (an ack from before decisions is an accept).
+     * The code's meaning is in the reader's language (it is structured); the reason stays as its sender wrote it.
+     */
     private Decided decided(CaseTimeline.Response r) {
         if (r == null || r.decision() == null) return null;
         Decision d = r.decision();
-        return new Decided(d.choice().wire(), d.reasonCode() == null ? null : d.reasonCode().wire(), d.reasonCode() == null ? null : d.reasonCode().label(),
+        String code = d.reasonCode() == null ? null : d.reasonCode().wire();
+        return new Decided(d.choice().wire(), code, code == null ? null : words().reasonMeaning(code),
                 d.reason(), d.lang(), d.until() == null ? null : texts.time(d.until()), texts.time(d.at()));
     }
 
-    private static String text(JsonNode b) {
-        if (b.path("withheld").isTextual()) return "(content withheld) " + b.path("withheld").asText();
+    /** An ack's decision in the reader's words ("Declined · Legal obstacle"), for the timeline; null for other messages. */
+    private String decisionWords(Envelope e, JsonNode b) {
+        if (e.kind() != Kind.ACK || !b.path("decision").isTextual()) return null;
+        String words = words().decided(b.path("decision").asText());
+        if (b.path("reason_code").isTextual()) words += " · " + words().reasonCode(b.path("reason_code").asText());
+        if (b.path("until").isTextual()) {
+            try {
+                words += " · " + texts.t("case.decision.until", texts.time(Instant.parse(b.path("until").asText())));
+            } catch (RuntimeException ex) {
+                words += " · " + b.path("until").asText();
+            }
+        }
+        return words;
+    }
+
+    /** What a message's sender wrote in its own words (summary, text or a decision's reason), or null when it wrote none. */
+    private static String freeText(JsonNode b) {
+        if (b.path("withheld").isTextual()) return null;
         String summary = b.path("summary").isTextual() ? b.path("summary").asText() : null;
         String text = b.path("text").isTextual() ? b.path("text").asText() : null;
         if (summary != null && text != null && !summary.equals(text)) return summary + " — " + text;
         if (summary != null) return summary;
         if (text != null) return text;
+        if (b.path("reason").isTextual()) return b.path("reason").asText();
+        return null;
+    }
+
+    /** The page's own words for a message without free text: withheld content, a line test. */
+    private String structuredText(JsonNode b) {
+        if (b.path("withheld").isTextual()) return texts.t("case.timeline.withheld", b.path("withheld").asText());
         if (b.path("action").isTextual()) return b.path("action").asText();
-        if (b.path("mode").isTextual()) return "line test (" + b.path("mode").asText() + ")";
+        if (b.path("mode").isTextual()) return texts.t("case.timeline.lineTest", words().pingMode(b.path("mode").asText()));
         return "";
     }
 
+    /**
+     * The opening's fields: structured ones in the reader's words, what its sender wrote (asked, data, legal basis,
+     * text) as written, tagged with the body's language.
+     */
     private List<Field> fields(CaseTimeline t, JsonNode b) {
+        String lang = b.path("lang").isTextual() ? b.path("lang").asText() : "";
         List<Field> f = new ArrayList<>();
-        if (t.kind() == Kind.REQUEST) f.add(new Field("Request type", t.requestType() == null ? "—" : t.requestType(), false));
-        if (t.kind() == Kind.PING) f.add(new Field("Line test", b.path("mode").asText("auto").equals("human") ? "a person must acknowledge" : "answered by the node itself", false));
-        add(f, "Asked", b.path("asked"), true);
-        add(f, "Affected systems", b.path("affected").path("systems"), false);
-        add(f, "Affected sectors", b.path("affected").path("sectors"), false);
+        if (t.kind() == Kind.REQUEST) f.add(new Field(texts.t("case.field.type"), t.requestType() == null ? "—" : words().requestType(t.requestType()), false, null));
+        if (t.kind() == Kind.PING) f.add(new Field(texts.t("case.field.lineTest"), texts.t(b.path("mode").asText("auto").equals("human") ? "case.field.lineTest.human"
+                : "case.field.lineTest.auto"), false, null));
+        add(f, texts.t("case.field.asked"), b.path("asked"), true, lang);
+        add(f, texts.t("case.field.data"), b.path("data"), true, lang);
+        identifiers(f, b.path("identifiers"));
+        add(f, texts.t("case.field.systems"), b.path("affected").path("systems"), false, null);
+        add(f, texts.t("case.field.sectors"), b.path("affected").path("sectors"), false, lang);
         JsonNode w = b.path("window");
         if (w.isObject() && (w.hasNonNull("from") || w.hasNonNull("to"))) {
-            f.add(new Field("Window", windowEnd(w.path("from")) + " to " + windowEnd(w.path("to")), false));
+            f.add(new Field(texts.t("case.field.window"), texts.t("case.field.window.range", windowEnd(w.path("from")), windowEnd(w.path("to"))), false, null));
         }
-        add(f, "Indicators", b.path("indicators"), false);
-        add(f, "Legal basis", b.path("legal_basis"), false);
+        add(f, texts.t("case.field.indicators"), b.path("indicators"), false, null);
+        add(f, texts.t("case.field.legalBasis"), b.path("legal_basis"), false, lang);
         String text = b.path("text").isTextual() ? b.path("text").asText() : null;
-        if (text != null && !text.equals(t.summary())) {
-            f.add(new Field("Text" + (b.path("lang").isTextual() ? " [" + b.path("lang").asText() + "]" : ""), text, true));
-        } else if (b.path("lang").isTextual()) {
-            f.add(new Field("Language", b.path("lang").asText(), false));
-        }
+        if (text != null && !text.equals(t.summary())) f.add(new Field(texts.t("case.field.text"), text, true, lang));
         return f;
+    }
+
+    /** A preservation request's identifiers, one "type: value" each. */
+    private void identifiers(List<Field> f, JsonNode ids) {
+        if (!ids.isArray() || ids.isEmpty()) return;
+        List<String> items = new ArrayList<>();
+        ids.forEach(x -> items.add(x.path("type").asText("?") + ": " + x.path("value").asText("?")));
+        f.add(new Field(texts.t("case.field.identifiers"), String.join(", ", items), false, null));
     }
 
     private String windowEnd(JsonNode v) {
@@ -453,14 +498,15 @@ final class Pages {
         }
     }
 
-    private static void add(List<Field> f, String label, JsonNode v, boolean multiline) {
-        if (v.isTextual() && !v.asText().isBlank()) f.add(new Field(label, v.asText(), multiline));
+    /** One field; {@code lang} non-null: the sender's own words, shown as the original in that language. */
+    private static void add(List<Field> f, String label, JsonNode v, boolean multiline, String lang) {
+        if (v.isTextual() && !v.asText().isBlank()) f.add(new Field(label, v.asText(), multiline, lang));
         else if (v.isArray() && !v.isEmpty()) {
             List<String> items = new ArrayList<>();
             v.forEach(x -> items.add(x.isTextual() ? x.asText() : Json.write(x)));
-            f.add(new Field(label, String.join(", ", items), false));
+            f.add(new Field(label, String.join(", ", items), false, lang));
         } else if (v.isObject() || v.isNumber() || v.isBoolean()) {
-            f.add(new Field(label, Json.write(v), false));
+            f.add(new Field(label, Json.write(v), false, null));
         }
     }
 
@@ -471,12 +517,12 @@ final class Pages {
         CaseTimeline.Response mine = t.responses().get(node.origin());
         List<Action> out = new ArrayList<>();
         // a party may change its decision (a defer into an accept, say) until it has answered
-        if (!opener && (mine == null || mine.ackedAt() == null)) out.add(new Action("ack", "Acknowledge", false));
-        else if (!opener && t.kind() == Kind.REQUEST && mine.answeredAt() == null) out.add(new Action("ack", "Send decision", false));
-        if (t.kind() != Kind.PING) out.add(new Action("update", "Send update", false));
-        if (!opener && t.kind() == Kind.REQUEST && (mine == null || mine.answeredAt() == null)) out.add(new Action("answer", "Answer", false));
-        if (opener) out.add(new Action("close", "Close case", true));
-        if (opener) out.add(new Action("retract", "Retract", true));
+        if (!opener && (mine == null || mine.ackedAt() == null)) out.add(new Action("ack", texts.t("case.action.ack"), false));
+        else if (!opener && t.kind() == Kind.REQUEST && mine.answeredAt() == null) out.add(new Action("ack", texts.t("case.action.decision"), false));
+        if (t.kind() != Kind.PING) out.add(new Action("update", texts.t("case.action.update"), false));
+        if (!opener && t.kind() == Kind.REQUEST && (mine == null || mine.answeredAt() == null)) out.add(new Action("answer", texts.t("case.action.answer"), false));
+        if (opener) out.add(new Action("close", texts.t("case.action.close"), true));
+        if (opener) out.add(new Action("retract", texts.t("case.action.retract"), true));
         return out;
     }
 
@@ -501,21 +547,35 @@ final class Pages {
         ResponsivenessReport r = responsiveness(c, timelines, from, to);
         List<ReportRow> report = reportRows(r.rows());
         List<ReportRow> exerciseReport = reportRows(r.exerciseRows());
-        List<PingSchedule> pings = c.practice().pingExercises().stream().map(p -> new PingSchedule(p.describe(), texts.time(p.nextSlot(now)),
+        List<PingSchedule> pings = c.practice().pingExercises().stream().map(p -> new PingSchedule(pingExercise(p), texts.time(p.nextSlot(now)),
                 io.parley.practice.PingExercises.turn(c, p, p.nextSlot(now)))).toList();
         String contactsEvery = c.practice().contactReconfirmationEvery().map(texts::duration).orElse(null);
         String csv = "/channels/" + Fmt.path(id) + "/report.csv";
         boolean member = c.member(node.origin()).isPresent();
         return Optional.of(new ChannelPage(layout, channelRow(c), terms(c), ladder(c), members, pendingTerms,
                 pending.map(p -> Fmt.tlpLabel(p.tlpCeiling())).orElse(null), rows, report, texts.time(from), texts.time(to), csv, member,
-                NormsView.commitments(c), NormsView.report(c, timelines, from, to, now), exerciseReport, pings, contactsEvery, contactLines(id)));
+                NormsView.commitments(c, texts), NormsView.report(c, timelines, from, to, now, texts), exerciseReport, pings, contactsEvery, contactLines(id)));
+    }
+
+    /** "every Monday 10:00 UTC, duty officer ping" in the reader's words. */
+    private String pingExercise(io.parley.charter.Practice.PingExercise p) {
+        String mode = words().pingMode(p.mode()), at = p.at().toString();
+        return p.day() == null ? texts.t("channel.ping.daily", at, mode) : texts.t("channel.ping.weekly", words().day(p.day()), at, mode);
     }
 
     private List<ReportRow> reportRows(List<ResponsivenessReport.Row> rows) {
-        return rows.stream().map(x -> new ReportRow(party(x.party()), x.cases(), x.requests(), Fmt.percent(x.ackOnTimePercent()),
-                x.ackMissed(), Fmt.percent(x.answerOnTimePercent()), x.answerMissed(), texts.duration(x.medianAck()), texts.duration(x.p90Ack()),
+        return rows.stream().map(x -> new ReportRow(party(x.party()), x.cases(), x.requests(), percent(x.ackOnTimePercent()),
+                x.ackMissed(), percent(x.answerOnTimePercent()), x.answerMissed(), texts.duration(x.medianAck()), texts.duration(x.p90Ack()),
                 texts.duration(x.medianAnswer()), texts.duration(x.p90Answer()), x.pingTests(), x.pingsFailed(), x.outages(), texts.duration(x.downtime()),
-                x.decided().accepted() + " / " + x.decided().declined() + " / " + x.decided().deferred(), x.clockFindings())).toList();
+                texts.t("channel.report.decisions", x.decided().accepted(), x.decided().declined(), x.decided().deferred()), x.clockFindings())).toList();
+    }
+
+    /** A share in the reader's way: "85%", "85 %", a dash when there was nothing to count. */
+    private String percent(Double p) {
+        if (p == null) return "—";
+        String n = p == Math.floor(p) ? texts.number(p.longValue())
+                : com.ibm.icu.text.NumberFormat.getNumberInstance(texts.lang().locale()).format(p);
+        return texts.t("channel.percent", n);
     }
 
     private ResponsivenessReport responsiveness(Charter c, List<CaseTimeline> timelines, Instant from, Instant to) {
@@ -551,23 +611,29 @@ final class Pages {
         List<Rung> out = new ArrayList<>();
         for (int i = 0; i < c.escalation().size(); i++) {
             Charter.Rung r = c.escalation().get(i);
-            out.add(new Rung(i + 1, r.after().isZero() ? "at the deadline" : texts.duration(r.after()) + " after", r.role(), r.contact()));
+            out.add(new Rung(i + 1, r.after().isZero() ? texts.t("channel.ladder.atDeadline") : texts.t("channel.ladder.after", texts.duration(r.after())),
+                    r.role(), r.contact()));
         }
         return out;
     }
 
     // ---- new case form ----
 
+    /**
+     * The new-case form in the reader's language: the options' words translated, their values the wire values the
+     * form posts. The language of the free text defaults to the reader's.
+     */
     NewCase newCase(Layout layout, Charter c, CaseForm form, String error, String errorField) {
         List<Option> tlps = new ArrayList<>();
         for (Tlp t : Tlp.values()) if (!t.exceeds(c.tlpCeiling())) tlps.add(new Option(t.wire(), Fmt.tlpLabel(t)));
         List<Option> priorities = new ArrayList<>();
         for (Priority p : Priority.values()) {
             Charter.Deadlines d = c.deadlines().get(p);
-            priorities.add(new Option(p.wire(), texts.label("priority", p.wire()) + " (ack " + texts.duration(d.ack()) + ", answer " + texts.duration(d.answer()) + ")"));
+            priorities.add(new Option(p.wire(), texts.t("newcase.priority.option", words().priority(p.wire()), texts.duration(d.ack()), texts.duration(d.answer()))));
         }
-        List<Option> types = new TreeSet<>(CaseBook.REQUEST_TYPES).stream().map(t -> new Option(t, texts.label("requestType", t))).toList();
+        List<Option> types = new TreeSet<>(CaseBook.REQUEST_TYPES).stream().map(t -> new Option(t, words().requestType(t)))
+                .sorted(Comparator.comparing(Option::label, java.text.Collator.getInstance(texts.lang().locale()))).toList();
         return new NewCase(layout, c.channel(), c.title(), c.tlpCeiling(), tlps, priorities, types, form, error, errorField,
-                NormsView.categories(texts), NormsView.commitments(c));
+                NormsView.categories(texts), NormsView.commitments(c, texts));
     }
 }

@@ -89,13 +89,21 @@ public final class WebModel {
     /** A scheduled ping exercise of a channel, with its next slot and whose turn that is. */
     public record PingSchedule(String describe, String next, String turn) {}
 
-    /** A typed field of a case's opening message. */
-    public record Field(String label, String value, boolean multiline) {}
+    /**
+     * A field of a case's opening message. lang: null for a structured value (already in the reader's words); else the
+     * sender's own words, shown as written with the body's language tag ("" when it gave none).
+     */
+    public record Field(String label, String value, boolean multiline, String lang) {}
 
     public record Delivery(String recipient, String state, String detail) {}
 
+    /**
+     * A message in a case's timeline. lang: non-null when text is the sender's own words (as written, with its language
+     * tag, "" when it gave none); null when text is the page's own words. decision: an ack's decision in the reader's
+     * words, or null.
+     */
     public record Entry(String at, String atIso, Party from, String kind, Tlp tlp, String priority, String text, String lang, String hash,
-                        String receivedAt, List<Delivery> deliveries, String clock) {}
+                        String receivedAt, List<Delivery> deliveries, String clock, String decision) {}
 
     public record Response(Party party, String ackedAt, Deadline ack, String answeredAt, Deadline answer, Decided decided, List<String> ignored) {}
 
@@ -113,7 +121,7 @@ public final class WebModel {
 
     public record CasePage(Layout layout, CaseRow c, String channelTitle, List<Field> fields, List<Response> responses, List<Entry> timeline,
                            List<Escalation> escalations, List<Action> actions, boolean member, NormsView.Case norms, Statements statements,
-                           List<Retraction> retractions, TranslationsView translations) {}
+                           List<Retraction> retractions, TranslationsView translations, String summaryLang) {}
 
     /** Evidence withdrawn in a case: by whom, when, what (one bundle or all it shared in the case), by which signed retract. */
     public record Retraction(Party by, String at, String scope, String evidence, int objects, String retract) {}
@@ -140,7 +148,7 @@ public final class WebModel {
 
     public record ChannelPage(Layout layout, ChannelRow channel, List<Term> terms, List<Rung> ladder, List<Member> members,
                               List<Term> pendingTerms, String pendingCeiling, List<CaseRow> cases, List<ReportRow> report, String reportFrom,
-                              String reportTo, String csvHref, boolean member, List<Option> commitments, NormsView.Report normsReport,
+                              String reportTo, String csvHref, boolean member, List<NormsView.Commitment> commitments, NormsView.Report normsReport,
                               List<ReportRow> exerciseReport, List<PingSchedule> pingExercises, String contactsEvery, List<ContactLine> contacts) {}
 
     /** The values of the new-case form, kept when it is shown again with an error. */
@@ -148,15 +156,17 @@ public final class WebModel {
                            String systems, String windowFrom, String windowTo, String indicators, String legalBasis, String text, String lang,
                            String recipients, String category, String disarmTechnique, List<String> commitments, String holdDays, String data,
                            String identifiers) {
-        public static CaseForm blank(Tlp defaultTlp) {
-            return new CaseForm("request", "routine", defaultTlp.wire(), "", "", "", "", "", "", "", "", "", "", "en", "", "", "", List.of(), "", "", "");
+        /** An empty form; the free text's language is the reader's until the officer picks another. */
+        public static CaseForm blank(Tlp defaultTlp, String lang) {
+            return new CaseForm("request", "routine", defaultTlp.wire(), "", "", "", "", "", "", "", "", "", "", lang, "", "", "", List.of(), "", "", "");
         }
     }
 
     public record Option(String value, String label) {}
 
     public record NewCase(Layout layout, String channel, String channelTitle, Tlp ceiling, List<Option> tlps, List<Option> priorities,
-                          List<Option> types, CaseForm form, String error, String errorField, List<Option> categories, List<Option> commitments) {}
+                          List<Option> types, CaseForm form, String error, String errorField, List<Option> categories,
+                          List<NormsView.Commitment> commitments) {}
 
     /** The admin's accounts page: every account with its role, channel grants and state. */
     public record Users(Layout layout, List<io.parley.store.UserStore.Account> accounts) {}

@@ -267,14 +267,14 @@ public final class WebRoutes {
 
     private void showCase(Context ctx, Session s) {
         String id = ctx.pathParam("id");
-        var model = s.pages().casePage(s.layout(s.pages().texts().t("desk.title.case", id), "cases", 0, done(ctx, s), false), ctx.queryParam("channel"), id)
+        var model = s.pages().casePage(s.layout(s.pages().texts().t("case.title", id), "cases", 0, done(ctx, s), false), ctx.queryParam("channel"), id)
                 .orElseThrow(() -> new WebError(404, "desk.error.noCase", "desk.error.noCase.text", id));
         render(ctx, 200, "case.jte", model);
     }
 
     private void showChannel(Context ctx, Session s) {
         String id = ctx.pathParam("id");
-        var model = s.pages().channelPage(s.layout(s.pages().texts().t("desk.title.channel", id), "channels", 0, done(ctx, s), false), id)
+        var model = s.pages().channelPage(s.layout(s.pages().texts().t("channel.title", id), "channels", 0, done(ctx, s), false), id)
                 .orElseThrow(() -> unknownChannel(id));
         render(ctx, 200, "channel.jte", model);
     }
@@ -289,7 +289,8 @@ public final class WebRoutes {
     private void newCaseForm(Context ctx, Session s) {
         Charter c = charter(ctx.pathParam("id"));
         Tlp defaultTlp = Tlp.AMBER.exceeds(c.tlpCeiling()) ? c.tlpCeiling() : Tlp.AMBER;
-        render(ctx, 200, "newcase.jte", s.pages().newCase(s.layout(s.pages().texts().t("desk.title.newCase"), "channels", 0, null, false), c, CaseForm.blank(defaultTlp), null, null));
+        render(ctx, 200, "newcase.jte", s.pages().newCase(s.layout(s.pages().texts().t("newcase.title"), "channels", 0, null, false), c,
+                CaseForm.blank(defaultTlp, s.pages().texts().lang().code()), null, null));
     }
 
     private void users(Context ctx, Session s) {
@@ -380,8 +381,8 @@ public final class WebRoutes {
                 .orElseThrow(() -> new WebError(404, "desk.error.noCase", "desk.error.noCase.text", id));
         String text = trimmed(ctx.formParam("text"));
         if (text.isEmpty() && (kind == Kind.UPDATE || kind == Kind.ANSWER)) {
-            var model = s.pages().casePage(s.layout(s.pages().texts().t("desk.title.case", id), "cases", 0,
-                    "Write the " + (kind == Kind.UPDATE ? "update" : "answer") + " in the text box first; nothing was sent.", true), t.channel(), id).orElseThrow();
+            var model = s.pages().casePage(s.layout(s.pages().texts().t("case.title", id), "cases", 0,
+                    s.pages().texts().t(kind == Kind.UPDATE ? "case.notice.emptyUpdate" : "case.notice.emptyAnswer"), true), t.channel(), id).orElseThrow();
             render(ctx, 422, "case.jte", model);
             return;
         }
@@ -393,7 +394,7 @@ public final class WebRoutes {
             v = cases.respond(t.channel(), id, kind, body, s.user());
         } catch (EnvelopeFormatException e) {
             // a decision the rules refuse (a defer without a time, a decline without a reason): said on the case page
-            var model = s.pages().casePage(s.layout(s.pages().texts().t("desk.title.case", id), "cases", 0, "Not sent: " + e.getMessage() + ".", true), t.channel(), id).orElseThrow();
+            var model = s.pages().casePage(s.layout(s.pages().texts().t("case.title", id), "cases", 0, s.pages().texts().t("case.notice.notSent", e.getMessage()), true), t.channel(), id).orElseThrow();
             render(ctx, 422, "case.jte", model);
             return;
         }
@@ -478,21 +479,21 @@ public final class WebRoutes {
             Kind kind = switch (f.kind()) {
                 case "request" -> Kind.REQUEST;
                 case "notify" -> Kind.NOTIFY;
-                default -> throw new FormError("kind", "Choose whether this is a request or a notification.");
+                default -> throw new FormError("kind", s.pages().texts().t("newcase.error.kind"));
             };
-            Priority priority = Priority.fromWire(f.priority()).orElseThrow(() -> new FormError("priority", "Choose a priority."));
-            Tlp tlp = Tlp.fromWire(f.tlp()).orElseThrow(() -> new FormError("tlp", "Choose a TLP label."));
+            Priority priority = Priority.fromWire(f.priority()).orElseThrow(() -> new FormError("priority", s.pages().texts().t("newcase.error.priority")));
+            Tlp tlp = Tlp.fromWire(f.tlp()).orElseThrow(() -> new FormError("tlp", s.pages().texts().t("newcase.error.tlp")));
             if (tlp.exceeds(c.tlpCeiling())) {
-                throw new FormError("tlp", Fmt.tlpLabel(tlp) + " is above this channel's ceiling of " + Fmt.tlpLabel(c.tlpCeiling()) + ".");
+                throw new FormError("tlp", s.pages().texts().t("newcase.error.ceiling", Fmt.tlpLabel(tlp), Fmt.tlpLabel(c.tlpCeiling())));
             }
             ObjectNode body = Json.object();
             if (kind == Kind.REQUEST) {
-                if (!CaseBook.REQUEST_TYPES.contains(f.type())) throw new FormError("type", "Choose the type of request.");
+                if (!CaseBook.REQUEST_TYPES.contains(f.type())) throw new FormError("type", s.pages().texts().t("newcase.error.type"));
                 body.put("type", f.type());
             }
-            if (f.summary().isEmpty()) throw new FormError("summary", "Write a one-line summary.");
+            if (f.summary().isEmpty()) throw new FormError("summary", s.pages().texts().t("newcase.error.summary"));
             body.put("summary", f.summary());
-            if (kind == Kind.REQUEST && f.asked().isEmpty()) throw new FormError("asked", "Say what you ask the other side to do.");
+            if (kind == Kind.REQUEST && f.asked().isEmpty()) throw new FormError("asked", s.pages().texts().t("newcase.error.asked"));
             if (!f.asked().isEmpty()) body.put("asked", f.asked());
             List<String> systems = list(f.systems()), sectors = list(f.sectors());
             if (!systems.isEmpty() || !sectors.isEmpty()) {
@@ -500,8 +501,9 @@ public final class WebRoutes {
                 if (!systems.isEmpty()) strings(affected.putArray("systems"), systems);
                 if (!sectors.isEmpty()) strings(affected.putArray("sectors"), sectors);
             }
-            Instant from = windowTime(f.windowFrom(), "window_from"), to = windowTime(f.windowTo(), "window_to");
-            if (from != null && to != null && !from.isBefore(to)) throw new FormError("window_to", "The window must end after it starts.");
+            String badTime = s.pages().texts().t("newcase.error.time");
+            Instant from = windowTime(f.windowFrom(), "window_from", badTime), to = windowTime(f.windowTo(), "window_to", badTime);
+            if (from != null && to != null && !from.isBefore(to)) throw new FormError("window_to", s.pages().texts().t("newcase.error.window"));
             if (from != null || to != null) {
                 ObjectNode w = body.putObject("window");
                 if (from != null) w.put("from", from.toString());
@@ -515,7 +517,7 @@ public final class WebRoutes {
             List<String> recipients = list(f.recipients());
             if (!recipients.isEmpty()) strings(body.putArray("recipients"), recipients);
             if (tlp == Tlp.RED && recipients.isEmpty()) {
-                throw new FormError("recipients", "TLP:RED goes only to named recipients: list the members it is for.");
+                throw new FormError("recipients", s.pages().texts().t("newcase.error.recipients"));
             }
             if (!f.category().isEmpty()) body.put("category", f.category());
             if (!f.disarmTechnique().isEmpty()) body.put("disarm_technique", f.disarmTechnique());
@@ -525,14 +527,14 @@ public final class WebRoutes {
                     try {
                         body.put("hold_days", Integer.parseInt(f.holdDays()));
                     } catch (NumberFormatException e) {
-                        throw new FormError("hold_days", "Give the hold in whole days (at least 60).");
+                        throw new FormError("hold_days", s.pages().texts().t("newcase.error.holdDays"));
                     }
                 }
                 if (!f.data().isEmpty()) body.put("data", f.data());
                 var ids = body.putArray("identifiers");
                 for (String line : list(f.identifiers())) {
                     int colon = line.indexOf(':');
-                    if (colon <= 0) throw new FormError("identifiers", "Write each identifier as type: value, e.g. ipv4: 192.0.2.1");
+                    if (colon <= 0) throw new FormError("identifiers", s.pages().texts().t("newcase.error.identifiers"));
                     ids.addObject().put("type", line.substring(0, colon).strip()).put("value", line.substring(colon + 1).strip());
                 }
                 if (ids.isEmpty()) body.remove("identifiers");
@@ -548,7 +550,7 @@ public final class WebRoutes {
             }
             seeOther(ctx, Fmt.caseHref(t.caseId(), t.channel(), null) + "&done=opened");
         } catch (FormError e) {
-            render(ctx, e.status, "newcase.jte", s.pages().newCase(s.layout(s.pages().texts().t("desk.title.newCase"), "channels", 0, null, false), c, f, e.getMessage(), e.field));
+            render(ctx, e.status, "newcase.jte", s.pages().newCase(s.layout(s.pages().texts().t("newcase.title"), "channels", 0, null, false), c, f, e.getMessage(), e.field));
         }
     }
 
@@ -568,7 +570,7 @@ public final class WebRoutes {
         }
     }
 
-    private static Instant windowTime(String v, String field) {
+    private static Instant windowTime(String v, String field, String badTime) {
         if (v.isEmpty()) return null;
         try {
             return Instant.parse(v);
@@ -576,7 +578,7 @@ public final class WebRoutes {
             try {
                 return LocalDateTime.parse(v).toInstant(ZoneOffset.UTC); // a datetime-local input, in UTC as labelled
             } catch (DateTimeParseException e2) {
-                throw new FormError(field, "Give the time as 2026-11-23T06:00 (UTC).");
+                throw new FormError(field, badTime);
             }
         }
     }

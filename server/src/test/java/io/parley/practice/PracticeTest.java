@@ -118,7 +118,7 @@ class PracticeTest {
 
         // the channel page shows the schedule and its next slot
         String page = WebSessions.get(a, WebSessions.signIn(a), "/channels/drill").body();
-        assertTrue(page.contains("every monday 10:00 UTC, auto ping"), "schedule shown");
+        assertTrue(page.contains("every Monday 10:00 UTC, automatic ping"), "schedule shown");
         assertTrue(page.contains("Exercise figures"), "exercise figures shown apart");
     }
 

@@ -59,7 +59,7 @@ class DecisionFormTest {
         String html = WebSessions.get(b, session, page).body();
         assertTrue(html.contains("name=\"decision\" value=\"defer\""), "the three choices are offered");
         assertTrue(html.contains("flag flag-owed"), "cert-b owes a response");
-        for (ReasonCode c : ReasonCode.values()) assertTrue(html.contains("<option value=\"" + c.wire() + "\">"), c.wire());
+        for (ReasonCode c : ReasonCode.values()) assertTrue(html.contains("<option value=\"" + c.wire() + "\""), c.wire());
         String csrf = WebSessions.csrf(b, session, page);
 
         var refused = WebSessions.form(b, "/cases/" + id + "/ack", session, "csrf=" + csrf + "&channel=ui&decision=defer&lang=en");
@@ -74,9 +74,9 @@ class DecisionFormTest {
         assertFalse(WebSessions.get(b, session, page).body().contains("flag flag-owed"), "a declined request owes no answer on b's desk");
         String opener = WebSessions.get(a, WebSessions.signIn(a), page).body();
         assertTrue(opener.contains("decision-decline"), opener);
-        assertTrue(opener.contains("legal-obstacle: " + ReasonCode.LEGAL_OBSTACLE.label()), "the code with what it means");
-        assertTrue(opener.contains("<blockquote class=\"pre\" lang=\"ru\">Нужен официальный запрос &lt;через МИД&gt;</blockquote>"), "escaped, tagged: " + opener);
-        assertTrue(opener.contains("[ru, original]"));
+        assertTrue(opener.contains("Legal obstacle: " + ReasonCode.LEGAL_OBSTACLE.label()), "the code with what it means");
+        assertTrue(opener.contains("<blockquote class=\"pre original\" lang=\"ru\" dir=\"auto\">Нужен официальный запрос &lt;через МИД&gt;</blockquote>"), "escaped, tagged: " + opener);
+        assertTrue(opener.contains("<span class=\"lang-code\">RU</span> · original"), "tagged as the original");
         assertTrue(Pattern.compile("class=\"state state-declined\"").matcher(opener).find(), "every party asked declined");
         String channel = WebSessions.get(a, WebSessions.signIn(a), "/channels/ui").body();
         assertTrue(channel.contains("Accepted / declined / deferred"), channel);

@@ -137,8 +137,8 @@ class WebUiTest {
         browser.find(By.id("sectors")).sendKeys("government, finance");
         browser.find(By.id("legal_basis")).sendKeys("Budapest Convention art. 29");
         browser.find(By.id("text")).sendKeys("Merci de confirmer la réception.");
-        browser.find(By.id("lang")).clear();
-        browser.find(By.id("lang")).sendKeys("fr");
+        assertEquals("en", new Select(browser.find(By.id("lang"))).getFirstSelectedOption().getAttribute("value"), "the reader's language");
+        new Select(browser.find(By.id("lang"))).selectByValue("fr");
         browser.find(By.cssSelector("button[type=submit].btn-primary")).click();
         waitFor(() -> browser.path().startsWith("/cases/"));
 
@@ -161,8 +161,8 @@ class WebUiTest {
         assertTrue(caseRow(id).getText().toLowerCase().contains("your response"), caseRow(id).getText());
         caseRow(id).findElement(By.cssSelector("a[href^='/cases/" + id + "?channel=']")).click();
         String at = browser.text();
-        for (String expected : List.of("mitigation", "Suspend hosting of the kit at 198.51.100.23", "government, finance", "Budapest Convention art. 29",
-                "Merci de confirmer la réception.", "[fr]", a.node().key().verifierKey().fingerprint())) {
+        for (String expected : List.of("Mitigation", "Suspend hosting of the kit at 198.51.100.23", "government, finance", "Budapest Convention art. 29",
+                "Merci de confirmer la réception.", "FR · original", a.node().key().verifierKey().fingerprint())) {
             assertTrue(at.contains(expected), expected + " in " + at);
         }
         WebElement tlp = browser.find(By.cssSelector(".case-head .tlp"));
@@ -236,7 +236,7 @@ class WebUiTest {
         assertTrue(browser.path().startsWith("/cases/"), browser.driver.getCurrentUrl());
         String id = browser.path().substring("/cases/".length());
         assertTrue(browser.text().contains("Line test sent"), browser.text());
-        assertTrue(browser.refreshUntil(15, () -> browser.text().contains("pong")), "cert-b's node answered the ping by itself");
+        assertTrue(browser.refreshUntil(15, () -> browser.text().contains("Line test reply")), "cert-b's node answered the ping by itself");
         assertEquals(Kind.PING, a.cases().timeline(id).orElseThrow().kind());
     }
 

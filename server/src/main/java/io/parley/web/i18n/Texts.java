@@ -39,7 +39,7 @@ public final class Texts {
      * them (the test checks).
      */
     public static final List<String> BUNDLES = List.of("desk", "live", "report", "peers", "admin", "translation", "notify", "evidence", "verify",
-            "dashboard", "signin", "account", "users", "audit");
+            "dashboard", "signin", "account", "users", "audit", "catalogue", "case", "channel", "newcase");
 
     private static final Map<Lang, Texts> ALL = load();
 
