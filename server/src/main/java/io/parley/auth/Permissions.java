@@ -126,6 +126,7 @@ public final class Permissions {
         put("POST /login/code", new Public("second sign-in step: checks a TOTP or recovery code for the half-signed-in session"));
         put("POST /logout", Global.OWN_ACCOUNT);
         put("GET /account", Global.OWN_ACCOUNT);
+        put("POST /account/language", Global.OWN_ACCOUNT);
         put("POST /account/totp", Global.OWN_ACCOUNT);
         put("POST /account/totp/confirm", Global.OWN_ACCOUNT);
         put("POST /account/totp/remove", Global.OWN_ACCOUNT);

@@ -11,7 +11,8 @@ import io.parley.auth.SecondFactor;
 import io.parley.node.Node;
 
 /**
- * The signed-in user's own account page: the TOTP second factor. Setting one up shows the secret as a QR code (drawn
+ * The signed-in user's own account page: the desk's language, the TOTP second factor and API tokens. The language is
+ * saved to the account, so it holds in every later session, on every desk the user signs in at. Setting one up shows the secret as a QR code (drawn
  * here as inline SVG, so the strict CSP stays) and as base32 text; it takes effect only when a current code from the
  * app is entered, and then the recovery codes are shown once. Removing it needs a current code (a session left open
  * on a desk is not enough), and is refused when the node requires a factor for the account's role.
@@ -27,6 +28,7 @@ final class AccountRoutes {
 
     void register(Javalin app) {
         app.get("/account", web.page(this::show));
+        app.post("/account/language", web.page(this::language));
         app.post("/account/totp", web.page(this::begin));
         app.post("/account/totp/confirm", web.page(this::confirm));
         app.post("/account/totp/remove", web.page(this::remove));
@@ -35,34 +37,52 @@ final class AccountRoutes {
     }
 
     private void show(Context ctx, WebRoutes.Session s) {
+        boolean mustEnrol = "required".equals(ctx.queryParam("enrol")) && !node.secondFactor().enrolled(s.user());
         String notice = switch (String.valueOf(ctx.queryParam("done"))) {
-            case "removed" -> "Second factor removed: your password alone signs you in again.";
-            case "revoked" -> "Token revoked: it stops working at its next request.";
-            default -> "required".equals(ctx.queryParam("enrol")) && !node.secondFactor().enrolled(s.user())
-                    ? "This node requires a second factor for admin accounts: set one up before anything else." : null;
+            case "removed" -> "account.notice.removed";
+            case "revoked" -> "account.notice.revoked";
+            case "language" -> "account.notice.language";
+            default -> mustEnrol ? "account.notice.enrolRequired" : null;
         };
-        render(ctx, 200, s, notice, notice != null && notice.startsWith("This node"), null);
+        render(ctx, 200, s, notice, mustEnrol && notice.equals("account.notice.enrolRequired"), null);
+    }
+
+    /**
+     * Saves the desk's language to the account: one of the six, or refused. The next page, and every later session,
+     * is in it ({@link io.parley.web.i18n.LanguageChoice} reads the account before the cookie and the browser).
+     */
+    private void language(Context ctx, WebRoutes.Session s) {
+        var lang = io.parley.web.i18n.Lang.of(ctx.formParam("lang")).filter(l -> l.code().equals(ctx.formParam("lang")))
+                .orElseThrow(() -> new WebRoutes.WebError(422, "account.error.notSaved", "account.error.language"));
+        String before = node.users().language(s.user()).orElse("none");
+        node.users().setLanguage(s.user(), lang.code());
+        io.parley.web.i18n.LanguageChoice.remember(ctx, lang);
+        node.audit().record(AuditEvent.done(s.user(), AuditAction.USER_CHANGED, s.user(), ctx.ip(), "web: desk language was " + before + "; now " + lang.code()));
+        WebRoutes.seeOther(ctx, "/account?done=language");
     }
 
     private void render(Context ctx, int status, WebRoutes.Session s, String notice, boolean error, List<String> recoveryCodes) {
         render(ctx, status, s, notice, error, recoveryCodes, null);
     }
 
+    /** The page, with a notice (a key of the account bundle, and its arguments) or none. */
     private void render(Context ctx, int status, WebRoutes.Session s, String notice, boolean error, List<String> recoveryCodes,
-            WebModel.NewToken newToken) {
+            WebModel.NewToken newToken, Object... args) {
+        var texts = s.pages().texts();
         boolean enrolled = node.secondFactor().enrolled(s.user());
         Optional<SecondFactor.Enrolment> pending = enrolled ? Optional.empty() : node.secondFactor().pending(s.user());
-        var model = new WebModel.Account(s.layout("Your account", "account", 0, notice, error), s.account().role(), enrolled,
+        var model = new WebModel.Account(s.layout(texts.t("account.title"), "account", 0, notice == null ? null : texts.t(notice, args), error),
+                texts.label("role", s.account().role()), enrolled,
                 node.config().signIn().secondFactorRequired(s.account()), pending.map(SecondFactor.Enrolment::secretBase32).orElse(null),
                 pending.map(e -> QrSvg.of(e.uri())).orElse(null), pending.map(SecondFactor.Enrolment::uri).orElse(null),
                 enrolled ? node.secondFactor().unusedRecoveryCodes(s.user()) : 0, recoveryCodes,
-                mayIssueTokens(s), tokenRows(s.user()), newToken);
+                mayIssueTokens(s), tokenRows(s), newToken, languages(texts));
         web.render(ctx, status, "account.jte", model);
     }
 
     private void begin(Context ctx, WebRoutes.Session s) {
         if (node.secondFactor().begin(s.user()).isEmpty()) {
-            throw new WebRoutes.WebError(409, "Already set up", "Your account already has a second factor. Remove it first to set up another.");
+            throw new WebRoutes.WebError(409, "account.error.alreadySetUp", "account.error.alreadySetUp.text");
         }
         WebRoutes.seeOther(ctx, "/account");
     }
@@ -70,27 +90,26 @@ final class AccountRoutes {
     private void confirm(Context ctx, WebRoutes.Session s) {
         Optional<List<String>> codes = node.secondFactor().confirm(s.user(), ctx.formParam("code"));
         if (codes.isEmpty()) {
-            render(ctx, 422, s, "That code does not match: enter the code your app shows now (it changes every 30 seconds).", true, null);
+            render(ctx, 422, s, "account.error.codeMismatch", true, null);
             return;
         }
         node.audit().record(AuditEvent.done(s.user(), AuditAction.SECOND_FACTOR, s.user(), ctx.ip(), "TOTP enrolled in the web UI; recovery codes issued"));
-        render(ctx, 200, s, "Second factor set up: from now on, signing in asks for a code from your app.", false, codes.get());
+        render(ctx, 200, s, "account.notice.enrolled", false, codes.get());
     }
 
     private void remove(Context ctx, WebRoutes.Session s) {
         if (node.config().signIn().secondFactorRequired(s.account())) {
-            throw new WebRoutes.WebError(403, "Second factor required", "This node requires a second factor for your account, so it cannot be removed."
-                    + " An operator can reset it with 'parley user totp " + s.user() + " --reset'.");
+            throw new WebRoutes.WebError(403, "desk.error.secondFactor", "account.error.required", "parley user totp " + s.user() + " --reset");
         }
         switch (node.secondFactor().verify(s.user(), ctx.formParam("code"))) {
             case SecondFactor.Check.Wait w -> {
                 SignInRoutes.throttledHeaders(ctx, w.retryAfter());
-                render(ctx, 429, s, "Too many wrong codes for this account. Wait " + SignInRoutes.wait(w.retryAfter()) + "; the second factor was kept.", true, null);
+                render(ctx, 429, s, "account.error.codeThrottled", true, null, null, SignInRoutes.wait(w.retryAfter()));
                 return;
             }
             case SecondFactor.Check.Wrong wrong -> {
                 node.audit().record(AuditEvent.refused(s.user(), AuditAction.SECOND_FACTOR, s.user(), ctx.ip(), "removal refused: wrong code"));
-                render(ctx, 422, s, "That code is not right: the second factor was kept.", true, null);
+                render(ctx, 422, s, "account.error.wrongCode", true, null);
                 return;
             }
             case SecondFactor.Check.Passed p -> { }
@@ -108,28 +127,35 @@ final class AccountRoutes {
                 .map(r -> r.allows(node.users().channels(s.user()), io.parley.auth.Permission.Global.ISSUE_TOKENS, null)).orElse(false);
     }
 
-    private List<WebModel.TokenRow> tokenRows(String user) {
+    private List<WebModel.TokenRow> tokenRows(WebRoutes.Session s) {
         java.time.Instant now = node.now();
-        return node.tokens().list(user).stream().map(t -> new WebModel.TokenRow(t.id(), t.label(), t.scope(),
-                String.join(", ", t.channels()), Fmt.time(t.expires()), t.state(now),
-                t.lastUsed().map(Fmt::time).orElse("never"))).toList();
+        var texts = s.pages().texts();
+        return node.tokens().list(s.user()).stream().map(t -> new WebModel.TokenRow(t.id(), t.label(), texts.label("tokenScope", t.scope()),
+                String.join(", ", t.channels()), texts.time(t.expires()), t.state(now), texts.label("tokenState", t.state(now)),
+                t.lastUsed().map(texts::time).orElse(texts.t("account.tokens.never")))).toList();
+    }
+
+    /** The six languages in their own names, the account's current one marked. */
+    private static List<WebModel.LanguageOption> languages(io.parley.web.i18n.Texts texts) {
+        return io.parley.web.i18n.Lang.all().stream()
+                .map(l -> new WebModel.LanguageOption(l.code(), l.nativeName(), l == texts.lang())).toList();
     }
 
     private void issueToken(Context ctx, WebRoutes.Session s) {
         String label = ctx.formParam("label") == null ? "" : ctx.formParam("label").strip();
         var scope = io.parley.auth.Tokens.Scope.parse(String.valueOf(ctx.formParam("scope")))
-                .orElseThrow(() -> new WebRoutes.WebError(422, "Token not created", "Choose the scope read or write."));
+                .orElseThrow(() -> new WebRoutes.WebError(422, "account.error.tokenNotCreated", "account.error.tokenScope"));
         String channelText = ctx.formParam("channels") == null || ctx.formParam("channels").isBlank() ? "*" : ctx.formParam("channels");
         List<String> channels = java.util.Arrays.stream(channelText.split("[,\\s]+")).filter(c -> !c.isEmpty()).toList();
         long days;
         try {
             days = Long.parseLong(String.valueOf(ctx.formParam("days")).strip());
         } catch (NumberFormatException e) {
-            throw new WebRoutes.WebError(422, "Token not created", "Give the number of days until the token expires (1 to 365).");
+            throw new WebRoutes.WebError(422, "account.error.tokenNotCreated", "account.error.tokenDays");
         }
         io.parley.auth.Tokens.Issued issued = node.tokens().issue(s.user(), label, scope, channels, io.parley.auth.Tokens.lifetimeInDays(days));
         node.audit().record(AuditEvent.done(s.user(), AuditAction.TOKEN_CREATED, issued.token().id(), ctx.ip(), "web: " + issued.token().summary()));
-        render(ctx, 201, s, "Token created. Copy it now: it is shown only on this page.", false, null,
+        render(ctx, 201, s, "account.notice.tokenCreated", false, null,
                 new WebModel.NewToken(issued.token().id(), issued.token().label(), issued.secret()));
     }
 
@@ -137,7 +163,7 @@ final class AccountRoutes {
     private void revokeToken(Context ctx, WebRoutes.Session s) {
         String id = ctx.pathParam("id");
         var token = node.tokens().find(id).filter(t -> t.username().equals(s.user()));
-        if (token.isEmpty()) throw new WebRoutes.WebError(404, "No such token", "You have no token with this id.");
+        if (token.isEmpty()) throw new WebRoutes.WebError(404, "account.error.noToken", "account.error.noToken.text");
         if (node.tokens().revoke(id, s.user())) {
             node.audit().record(AuditEvent.done(s.user(), AuditAction.TOKEN_REVOKED, id, ctx.ip(), "web: " + token.get().summary()));
         }

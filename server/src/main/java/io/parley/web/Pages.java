@@ -93,7 +93,7 @@ final class Pages {
             if (o.equals(node.origin())) return new Party(o, node.config().displayName(), node.key().verifierKey().fingerprint(), true);
             Optional<PartyStore.Party> known = node.parties().find(o);
             String name = known.flatMap(p -> card(p)).map(PartyCard::displayName).orElse(null);
-            return new Party(o, name, known.map(PartyStore.Party::fingerprint).orElse("unknown key"), false);
+            return new Party(o, name, known.map(PartyStore.Party::fingerprint).orElse(texts.t("desk.party.unknownKey")), false);
         });
     }
 
@@ -108,6 +108,7 @@ final class Pages {
 
     // ---- cases ----
 
+    /** A deadline as the reader sees it; {@code label}: a key, desk.deadline.ack or desk.deadline.answer. */
     Deadline deadline(String label, Instant due, Instant at, DeadlineStatus status, boolean stillOwed) {
         String urgency = switch (status) {
             case NOT_APPLICABLE -> "none";
@@ -117,20 +118,22 @@ final class Pages {
             case PENDING -> Duration.between(now, due).compareTo(SOON) <= 0 ? "soon" : "pending";
         };
         String rel = switch (urgency) {
-            case "overdue" -> "overdue by " + Fmt.duration(Duration.between(due, now));
-            case "soon", "pending" -> "due " + Fmt.relative(due, now);
-            case "met", "missed" -> at == null ? "" : (at.isAfter(due) ? Fmt.duration(Duration.between(due, at)) + " late" : "in time");
+            case "overdue" -> texts.t("desk.deadline.overdueBy", Duration.between(due, now));
+            case "soon", "pending" -> texts.t("desk.deadline.due", texts.relative(due, now));
+            case "met", "missed" -> at == null ? "" : (at.isAfter(due) ? texts.t("desk.deadline.late", Duration.between(due, at)) : texts.t("desk.deadline.inTime"));
             default -> "";
         };
-        return new Deadline(label, Fmt.time(due), Fmt.iso(due), rel, status.wire().replace('_', ' '), urgency);
+        // a deadline passed with the response still owed reads "overdue", not "missed": the officer can still act on it
+        String statusText = urgency.equals("overdue") ? texts.t("desk.deadline.overdue") : texts.label("deadline", status.wire());
+        return new Deadline(texts.t(label), texts.time(due), Fmt.iso(due), rel, statusText, urgency);
     }
 
     CaseRow row(CaseTimeline t) {
         boolean finished = t.state().finished();
-        Deadline ack = deadline("Acknowledgement", t.ackDue(), t.ackedAt(), t.ackStatus(now), t.ackedAt() == null && !finished);
+        Deadline ack = deadline("desk.deadline.ack", t.ackDue(), t.ackedAt(), t.ackStatus(now), t.ackedAt() == null && !finished);
         Deadline answer = t.needsAnswer()
-                ? deadline("Answer", t.answerDue(), t.answeredAt(), t.answerStatus(now), t.answeredAt() == null && !finished)
-                : deadline("Answer", t.answerDue(), null, DeadlineStatus.NOT_APPLICABLE, false);
+                ? deadline("desk.deadline.answer", t.answerDue(), t.answeredAt(), t.answerStatus(now), t.answeredAt() == null && !finished)
+                : deadline("desk.deadline.answer", t.answerDue(), null, DeadlineStatus.NOT_APPLICABLE, false);
         CaseTimeline.Response mine = t.responses().get(node.origin());
         boolean owed = !finished && !t.openedBy().equals(node.origin())
                 && (mine == null || mine.ackedAt() == null || t.needsAnswer() && mine.answeredAt() == null && !mine.declined());
@@ -140,8 +143,8 @@ final class Pages {
         else if (ack.urgency().equals("soon") || answer.urgency().equals("soon")) urgency = "soon";
         else if (owed) urgency = "owed";
         else urgency = "open";
-        return new CaseRow(t.caseId(), t.summary() == null ? "(no summary)" : t.summary(), t.kind().wire(), t.requestType(),
-                t.priority().wire(), t.tlp(), t.state().wire(), t.channel(), party(t.openedBy()), Fmt.time(t.openedAt()), ack, answer, urgency, owed,
+        return new CaseRow(t.caseId(), t.summary() == null ? texts.t("desk.cases.noSummary") : t.summary(), t.kind().wire(), t.requestType(),
+                t.priority().wire(), t.tlp(), t.state().wire(), t.channel(), party(t.openedBy()), texts.time(t.openedAt()), ack, answer, urgency, owed,
                 t.exercise());
     }
 
@@ -204,7 +207,7 @@ final class Pages {
             if (channel != null && !st.channel().equals(channel)) continue;
             boolean self = st.party().equals(node.origin());
             boolean dueSoon = self && !now.isBefore(st.due().minus(Duration.between(st.lastConfirmed(), st.due()).dividedBy(4)));
-            if (st.overdue() || dueSoon || channel != null) out.add(new ContactLine(party(st.party()), st.channel(), Fmt.time(st.due()), st.overdue(), self));
+            if (st.overdue() || dueSoon || channel != null) out.add(new ContactLine(party(st.party()), st.channel(), texts.time(st.due()), st.overdue(), self));
         }
         return out;
     }
@@ -236,20 +239,20 @@ final class Pages {
             if (p.origin().equals(node.origin())) continue;
             Optional<LinkStore.Link> link = federation.links().link(p.origin());
             String line = link.map(l -> l.down() ? "down" : l.lastSuccess() != null ? "up" : "unknown").orElse("unknown");
-            String downSince = null, outage = null, total = "0 s", lastSuccess = null, lastSuccessRel = null, lastFailure = null;
+            String downSince = null, outage = null, total = texts.duration(Duration.ZERO), lastSuccess = null, lastSuccessRel = null, lastFailure = null;
             if (link.isPresent()) {
                 LinkStore.Link l = link.get();
                 Duration ongoing = l.downSince() == null ? Duration.ZERO : Duration.between(l.downSince(), now);
-                total = Fmt.duration(l.totalDowntime().plus(ongoing));
+                total = texts.duration(l.totalDowntime().plus(ongoing));
                 if (l.downSince() != null) {
-                    downSince = Fmt.time(l.downSince());
-                    outage = Fmt.duration(ongoing);
+                    downSince = texts.time(l.downSince());
+                    outage = texts.duration(ongoing);
                 }
                 if (l.lastSuccess() != null) {
-                    lastSuccess = Fmt.time(l.lastSuccess());
-                    lastSuccessRel = Fmt.relative(l.lastSuccess(), now);
+                    lastSuccess = texts.time(l.lastSuccess());
+                    lastSuccessRel = texts.relative(l.lastSuccess(), now);
                 }
-                if (l.lastFailure() != null) lastFailure = Fmt.time(l.lastFailure());
+                if (l.lastFailure() != null) lastFailure = texts.time(l.lastFailure());
             }
             out.add(new PeerRow(party(p.origin()), federation.peerUrl(p.origin()).orElse(null), p.flaggedReason(), line, lastSuccess,
                     lastSuccessRel, downSince, outage, total, lastFailure, federation.outbox().count(p.origin(), "queued"),
@@ -278,7 +281,7 @@ final class Pages {
         } catch (RuntimeException e) {
             // an empty table reads as no cosignature at all
         }
-        return new LogInfo(size, latest.map(c -> Fmt.seconds(c.createdAt())).orElse(null), List.copyOf(new LinkedHashSet<>(cosigners)), newest,
+        return new LogInfo(size, latest.map(c -> texts.seconds(c.createdAt())).orElse(null), List.copyOf(new LinkedHashSet<>(cosigners)), newest,
                 node.log().store().queueLength(), node.envelopes().count(), node.envelopes().equivocations().size(), node.witness().conflicts().size());
     }
 
@@ -311,10 +314,10 @@ final class Pages {
                 boolean finished = t.state().finished();
                 Instant answerDue = r == null ? t.answerDue() : r.answerDue();
                 responses.add(new Response(party(m.origin()), acked == null ? null : texts.time(acked),
-                        deadline("Acknowledgement", t.ackDue(), acked, t.ackStatusOf(m.origin(), now), acked == null && !finished),
+                        deadline("desk.deadline.ack", t.ackDue(), acked, t.ackStatusOf(m.origin(), now), acked == null && !finished),
                         answered == null ? null : texts.time(answered),
-                        t.needsAnswer() ? deadline("Answer", answerDue, answered, t.answerStatusOf(m.origin(), now), answered == null && !finished)
-                                : deadline("Answer", t.answerDue(), null, DeadlineStatus.NOT_APPLICABLE, false),
+                        t.needsAnswer() ? deadline("desk.deadline.answer", answerDue, answered, t.answerStatusOf(m.origin(), now), answered == null && !finished)
+                                : deadline("desk.deadline.answer", t.answerDue(), null, DeadlineStatus.NOT_APPLICABLE, false),
                         decided(r), r == null ? List.of() : r.ignored()));
             }
         }

@@ -62,8 +62,7 @@ final class SignInRoutes {
             } catch (io.parley.auth.SecretBox.Unreadable e) {
                 // an instance started with another totp.key than the one that sealed the secrets: the operator's to fix
                 LOG.error("cannot open a TOTP secret on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-                web.error(ctx, null, 500, "Second factor unavailable",
-                        "This node cannot check second-factor codes right now (its key file differs from the one the codes were set up with). The error has been logged; tell the node's operator.");
+                web.fail(ctx, null, new WebRoutes.WebError(500, "signin.error.unavailable", "signin.error.unavailable.text"));
             } catch (Exception e) {
                 web.fail(ctx, null, e);
             }
@@ -78,12 +77,13 @@ final class SignInRoutes {
             WebRoutes.seeOther(ctx, next == null ? "/" : next);
             return;
         }
-        String notice = "out".equals(ctx.queryParam("done")) ? "You are signed out." : null;
-        showForm(ctx, 200, "", next, notice, false);
+        showForm(ctx, 200, "", next, "out".equals(ctx.queryParam("done")) ? "signin.notice.out" : null, false);
     }
 
-    private void showForm(Context ctx, int status, String user, String next, String notice, boolean error) {
-        var layout = web.anonymousPages(ctx).layout("Sign in", null, null, "signin", 0, notice, error);
+    /** The password form, with a notice (a key of the signin bundle, and its arguments) or none. */
+    private void showForm(Context ctx, int status, String user, String next, String notice, boolean error, Object... args) {
+        Pages pages = web.anonymousPages(ctx);
+        var layout = pages.layout(pages.texts().t("signin.title"), null, null, "signin", 0, notice == null ? null : pages.texts().t(notice, args), error);
         web.render(ctx, status, "login.jte", new WebModel.SignIn(layout, user, next));
     }
 
@@ -92,7 +92,7 @@ final class SignInRoutes {
         String user = bounded(ctx.formParam("username"), MAX_NAME), password = bounded(ctx.formParam("password"), MAX_SECRET);
         String next = localPath(ctx.formParam("next"));
         if (user.isEmpty() || password.isEmpty()) {
-            showForm(ctx, 400, user, next, "Enter your user name and password.", true);
+            showForm(ctx, 400, user, next, "signin.error.empty", true);
             return;
         }
         // throttled per account and per address, and failures put on the record, by the one sign-in of every way in
@@ -101,12 +101,11 @@ final class SignInRoutes {
         switch (node.authenticator().signIn(user, password, ctx.ip(), "web")) {
             case Authenticator.SignIn.Throttled t -> {
                 SignInRoutes.throttledHeaders(ctx, t.retryAfter());
-                showForm(ctx, 429, user, next, "Too many failed sign-ins for this account or from this address. Nothing was checked."
-                        + " Try again in " + wait(t.retryAfter()) + ".", true);
+                showForm(ctx, 429, user, next, "signin.error.throttled", true, wait(t.retryAfter()));
                 return;
             }
             case Authenticator.SignIn.Refused r -> {
-                showForm(ctx, 401, user, next, "Unknown user or wrong password.", true);
+                showForm(ctx, 401, user, next, "signin.error.wrong", true);
                 return;
             }
             case Authenticator.SignIn.Accepted a -> {
@@ -139,8 +138,10 @@ final class SignInRoutes {
         showCodeForm(ctx, 200, localPath(ctx.queryParam("next")), null);
     }
 
-    private void showCodeForm(Context ctx, int status, String next, String error) {
-        var layout = web.anonymousPages(ctx).layout("Second factor", null, null, "signin", 0, error, error != null);
+    /** The code form, with an error (a key of the signin bundle, and its arguments) or none. */
+    private void showCodeForm(Context ctx, int status, String next, String error, Object... args) {
+        Pages pages = web.anonymousPages(ctx);
+        var layout = pages.layout(pages.texts().t("signin.code.title"), null, null, "signin", 0, error == null ? null : pages.texts().t(error, args), error != null);
         web.render(ctx, status, "code.jte", new WebModel.SignIn(layout, null, next));
     }
 
@@ -150,14 +151,14 @@ final class SignInRoutes {
         Optional<Sessions.Active> half = node.sessions().resolve(cookie.read(ctx), Sessions.Stage.CODE);
         if (half.isEmpty()) {
             cookie.clear(ctx);
-            showForm(ctx, 401, "", next, "The sign-in took too long or was not started: enter your password again.", true);
+            showForm(ctx, 401, "", next, "signin.error.expired", true);
             return;
         }
         String username = half.get().user().username();
         if (!node.sessions().countCodeAttempt(half.get())) {
             cookie.clear(ctx);
             node.audit().record(AuditEvent.refused(username, AuditAction.SIGN_IN, username, ctx.ip(), "web: too many wrong codes"));
-            showForm(ctx, 401, username, next, "Too many wrong codes: enter your password again.", true);
+            showForm(ctx, 401, username, next, "signin.error.codesExhausted", true);
             return;
         }
         SecondFactor.Passed how;
@@ -169,13 +170,13 @@ final class SignInRoutes {
             }
             case SecondFactor.Check.Wrong wrong -> {
                 node.audit().record(AuditEvent.refused(username, AuditAction.SIGN_IN, username, ctx.ip(), "web: wrong second-factor code"));
-                showCodeForm(ctx, 401, next, "That code is not right (or was already used). Enter the current code from your app.");
+                showCodeForm(ctx, 401, next, "signin.error.wrongCode");
                 return;
             }
             case SecondFactor.Check.Passed p -> how = p.how();
         }
         if (!node.sessions().end(half.get().id())) { // a concurrent request already used this half session
-            showForm(ctx, 401, username, next, "This sign-in was already completed or ended: sign in again.", true);
+            showForm(ctx, 401, username, next, "signin.error.used", true);
             return;
         }
         cookie.set(ctx, node.sessions().start(half.get().user(), Sessions.Stage.FULL));
@@ -195,12 +196,16 @@ final class SignInRoutes {
 
     private void tooMany(Context ctx, java.time.Duration retryAfter, String next) {
         throttledHeaders(ctx, retryAfter);
-        showCodeForm(ctx, 429, next, "Too many wrong codes for this account. Wait " + wait(retryAfter) + " before the next try; nothing was checked.");
+        showCodeForm(ctx, 429, next, "signin.error.codeThrottled", wait(retryAfter));
     }
 
-    static String wait(java.time.Duration d) {
+    /**
+     * How long to wait, as a duration argument for the bundles' messages: whole seconds under two minutes, else whole
+     * minutes rounded up (never "0 min" for a wait that is still on).
+     */
+    static java.time.Duration wait(java.time.Duration d) {
         long s = Math.max(1, d.toSeconds());
-        return s == 1 ? "1 second" : s < 120 ? s + " seconds" : (s + 59) / 60 + " minutes";
+        return s < 120 ? java.time.Duration.ofSeconds(s) : java.time.Duration.ofMinutes((s + 59) / 60);
     }
 
     // ---- signing out ----
@@ -226,7 +231,7 @@ final class SignInRoutes {
             String own = node.card() != null ? node.card().baseUrl() : node.config().baseUrl();
             foreign |= !origin.equals(originOf(own)) && !origin.equals(ctx.scheme() + "://" + ctx.host());
         }
-        if (foreign) throw new WebRoutes.WebError(403, "Sign-in refused", "This sign-in form was sent from another site, so it was not used. Open this node's own sign-in page.");
+        if (foreign) throw new WebRoutes.WebError(403, "signin.error.refused", "signin.error.foreign");
     }
 
     private static String originOf(String url) {

@@ -188,7 +188,8 @@ public final class WebModel {
      * once, right after confirmation (else null).
      */
     public record Account(Layout layout, String role, boolean enrolled, boolean required, String pendingSecret, String qrSvg, String uri,
-                          long recoveryCodesLeft, List<String> recoveryCodes, boolean mayIssueTokens, List<TokenRow> tokens, NewToken newToken) {
+                          long recoveryCodesLeft, List<String> recoveryCodes, boolean mayIssueTokens, List<TokenRow> tokens, NewToken newToken,
+                          List<LanguageOption> languages) {
         public boolean pending() {
             return pendingSecret != null;
         }
@@ -199,8 +200,11 @@ public final class WebModel {
         }
     }
 
-    /** One of the signed-in user's API tokens on the account page: never its secret. */
-    public record TokenRow(String id, String label, String scope, String channels, String expires, String state, String lastUsed) {
+    /** One of the desk's languages in the account page's select: its code, its name in itself, whether it is the one in use. */
+    public record LanguageOption(String code, String name, boolean selected) {}
+
+    /** One of the signed-in user's API tokens on the account page: never its secret. state: the wire value, stateLabel: in words. */
+    public record TokenRow(String id, String label, String scope, String channels, String expires, String state, String stateLabel, String lastUsed) {
         public boolean active() {
             return state.equals("active");
         }

@@ -64,23 +64,24 @@ public final class WebRoutes {
             + " frame-ancestors 'none'; base-uri 'none'";
     private static final Map<String, Kind> ACTIONS = Map.of("ack", Kind.ACK, "update", Kind.UPDATE, "answer", Kind.ANSWER,
             "close", Kind.CLOSE, "retract", Kind.RETRACT);
+    /** The notices a page shows after {@code ?done=}: the value, and its key in the bundles (desk: {@code notice.*}). */
     private static final Map<String, String> DONE = Map.ofEntries(
-            Map.entry("contacts", "Points of contact re-confirmed: a signed update went to every channel."),
-            Map.entry("ack", "Acknowledgement signed and queued for delivery."),
-            Map.entry("update", "Update signed and queued for delivery."),
-            Map.entry("answer", "Answer signed and queued for delivery."),
-            Map.entry("close", "Case closed."),
-            Map.entry("retract", "Case retracted."),
-            Map.entry("opened", "Case opened: signed and queued for delivery to the channel's members."),
-            Map.entry("ping", "Line test sent."),
-            Map.entry("signed", "Charter signed; the channel becomes active when every member has signed."),
-            Map.entry("saved", "Account saved."),
-            Map.entry("disabled", "Account disabled: its password and tokens no longer work."));
+            Map.entry("contacts", "desk.notice.contacts"),
+            Map.entry("ack", "desk.notice.ack"),
+            Map.entry("update", "desk.notice.update"),
+            Map.entry("answer", "desk.notice.answer"),
+            Map.entry("close", "desk.notice.close"),
+            Map.entry("retract", "desk.notice.retract"),
+            Map.entry("opened", "desk.notice.opened"),
+            Map.entry("ping", "desk.notice.ping"),
+            Map.entry("signed", "desk.notice.signed"),
+            Map.entry("saved", "desk.notice.saved"),
+            Map.entry("disabled", "desk.notice.disabled"));
 
     private static final Map<String, String> STATEMENT_DONE = Map.of(
-            "statement", "Joint statement proposed: signed and queued for delivery; the other parties co-sign it.",
-            "cosigned", "Joint statement co-signed: signed and queued for delivery.",
-            "withdrawn", "Evidence withdrawn: the signed retract is queued for delivery; every member serves its objects as revoked.");
+            "statement", "desk.notice.statement",
+            "cosigned", "desk.notice.cosigned",
+            "withdrawn", "desk.notice.withdrawn");
 
     private final Node node;
     private final Federation federation;
@@ -141,15 +142,32 @@ public final class WebRoutes {
         void handle(Context ctx, Session session) throws Exception;
     }
 
-    /** A refusal to show as an HTML page. */
+    /**
+     * A refusal to show as an HTML page, worded in the reader's language: a heading key, a message key and the
+     * message's arguments (wire values, or a sentence of the node's core, which stays as written). A key the bundles do
+     * not have is shown as written, so a sentence passed instead of a key still reads. The exception's own message is
+     * the English text, for logs.
+     */
     static final class WebError extends RuntimeException {
         final int status;
-        final String heading;
+        private final String heading;
+        private final String text;
+        private final Object[] args;
 
-        WebError(int status, String heading, String message) {
-            super(message, null, false, false);
+        WebError(int status, String heading, String text, Object... args) {
+            super(io.parley.web.i18n.Texts.english().t(text, args), null, false, false);
             this.status = status;
             this.heading = heading;
+            this.text = text;
+            this.args = args;
+        }
+
+        String heading(io.parley.web.i18n.Texts t) {
+            return t.t(heading);
+        }
+
+        String message(io.parley.web.i18n.Texts t) {
+            return t.t(text, args);
         }
     }
 
@@ -170,8 +188,7 @@ public final class WebRoutes {
                     return;
                 }
                 if (ctx.method() == HandlerType.POST && !Csrf.valid(session.id(), ctx.formParam(Csrf.FIELD))) {
-                    throw new WebError(403, "Form expired or forged",
-                            "This form did not carry a valid security token, so nothing was done. Go back, reload the page and try again.");
+                    throw new WebError(403, "desk.error.forged", "desk.error.forged.text");
                 }
                 if (mustEnrolFirst(ctx, session)) return;
                 authorize(ctx, session);
@@ -186,14 +203,14 @@ public final class WebRoutes {
     private void authorize(Context ctx, Session session) {
         String method = ctx.method() == HandlerType.HEAD ? "GET" : ctx.method().name();
         var permission = io.parley.auth.Permissions.required(method, ctx.endpointHandlerPath());
-        if (permission.isEmpty()) throw new WebError(403, "Not permitted", "No permission is declared for this page, so it is refused.");
+        if (permission.isEmpty()) throw new WebError(403, "desk.error.notPermitted", "desk.error.notPermitted.undeclared");
         if (permission.get() instanceof io.parley.auth.Permission.Public) return;
         UserStore.User user = node.users().find(session.user())
-                .orElseThrow(() -> new WebError(403, "Not permitted", "This account is disabled."));
+                .orElseThrow(() -> new WebError(403, "desk.error.notPermitted", "desk.error.notPermitted.disabled"));
         var why = io.parley.api.HttpServer.denial(node, user, permission.get(), ctx);
         if (why.isPresent()) {
             io.parley.api.RequestAudit.denied(node, ctx, user.username(), method + " " + ctx.endpointHandlerPath(), why.get());
-            throw new WebError(403, "Not permitted", "Nothing was done: " + why.get() + ".");
+            throw new WebError(403, "desk.error.notPermitted", "desk.error.notPermitted.why", why.get());
         }
     }
 
@@ -223,7 +240,7 @@ public final class WebRoutes {
             seeOther(ctx, "/login" + (SignInRoutes.localPath(back) != null && !back.equals("/") ? "?next=" + Fmt.path(back) : ""));
             return;
         }
-        throw new WebError(401, "Sign-in required", "You are not signed in (or your session ended), so nothing was done. Sign in and try again.");
+        throw new WebError(401, "desk.error.signIn", "desk.error.signIn.text");
     }
 
     /**
@@ -238,26 +255,26 @@ public final class WebRoutes {
             seeOther(ctx, "/account?enrol=required");
             return true;
         }
-        throw new WebError(403, "Second factor required", "This node requires admins to use a second factor. Set it up on your account page first; nothing was done.");
+        throw new WebError(403, "desk.error.secondFactor", "desk.error.secondFactor.enrol");
     }
 
     // ---- pages ----
 
     private void dashboard(Context ctx, Session s) {
-        var model = s.pages().dashboard(s.layout("Duty desk", "dashboard", 60, done(ctx), false));
+        var model = s.pages().dashboard(s.layout(s.pages().texts().t("desk.title.dashboard"), "dashboard", 60, done(ctx, s), false));
         render(ctx, 200, "dashboard.jte", model);
     }
 
     private void showCase(Context ctx, Session s) {
         String id = ctx.pathParam("id");
-        var model = s.pages().casePage(s.layout(s.pages().texts().t("case.title", id), "cases", 0, done(ctx), false), ctx.queryParam("channel"), id)
-                .orElseThrow(() -> new WebError(404, "No such case", "No case '" + id + "' is known on this node."));
+        var model = s.pages().casePage(s.layout(s.pages().texts().t("case.title", id), "cases", 0, done(ctx, s), false), ctx.queryParam("channel"), id)
+                .orElseThrow(() -> new WebError(404, "desk.error.noCase", "desk.error.noCase.text", id));
         render(ctx, 200, "case.jte", model);
     }
 
     private void showChannel(Context ctx, Session s) {
         String id = ctx.pathParam("id");
-        var model = s.pages().channelPage(s.layout(s.pages().texts().t("channel.title", id), "channels", 0, done(ctx), false), id)
+        var model = s.pages().channelPage(s.layout(s.pages().texts().t("channel.title", id), "channels", 0, done(ctx, s), false), id)
                 .orElseThrow(() -> unknownChannel(id));
         render(ctx, 200, "channel.jte", model);
     }
@@ -277,7 +294,7 @@ public final class WebRoutes {
     }
 
     private void users(Context ctx, Session s) {
-        render(ctx, 200, "users.jte", new WebModel.Users(s.layout("Accounts", "users", 0, done(ctx), false), node.users().accounts()));
+        render(ctx, 200, "users.jte", new WebModel.Users(s.layout(s.pages().texts().t("desk.title.users"), "admin", 0, done(ctx, s), false), node.users().accounts()));
     }
 
     /** The audit trail, newest first, {@value #AUDIT_PAGE} a page; {@code ?before=SEQ} pages back, actor and action filter. */
@@ -286,7 +303,7 @@ public final class WebRoutes {
         String actor = form(ctx.queryParam("actor"), io.parley.audit.AuditEvent.MAX_ACTOR);
         String action = ctx.queryParam("action") == null ? "" : ctx.queryParam("action");
         if (!action.isEmpty() && io.parley.audit.AuditAction.ofCode(action).isEmpty()) {
-            throw new WebError(400, "Not shown", "There is no audit action '" + action + "'.");
+            throw new WebError(400, "desk.error.notShown", "desk.error.audit.action", action);
         }
         var records = node.audit().list(new io.parley.audit.AuditQuery(0, before, actor, action, AUDIT_PAGE, true));
         String older = null;
@@ -295,7 +312,7 @@ public final class WebRoutes {
                     + (actor.isEmpty() ? "" : "&actor=" + Fmt.path(actor)) + (action.isEmpty() ? "" : "&action=" + Fmt.path(action));
         }
         List<String> actions = java.util.Arrays.stream(io.parley.audit.AuditAction.values()).map(io.parley.audit.AuditAction::code).toList();
-        render(ctx, 200, "audit.jte", new WebModel.Audit(s.layout("Audit trail", "audit", 0, null, false), records, node.verifyAudit(),
+        render(ctx, 200, "audit.jte", new WebModel.Audit(s.layout(s.pages().texts().t("desk.title.audit"), "admin", 0, null, false), records, node.verifyAudit(),
                 actor, action, actions, older, before > 0));
     }
 
@@ -308,13 +325,13 @@ public final class WebRoutes {
             if (n < 0) throw new NumberFormatException();
             return n;
         } catch (NumberFormatException e) {
-            throw new WebError(400, "Not shown", "'before' must be a record number.");
+            throw new WebError(400, "desk.error.notShown", "desk.error.audit.before");
         }
     }
 
     private static String form(String v, int max) {
         String s = v == null ? "" : v.strip();
-        if (s.length() > max) throw new WebError(400, "Not shown", "That filter is longer than anything on record.");
+        if (s.length() > max) throw new WebError(400, "desk.error.notShown", "desk.error.audit.filter");
         return s;
     }
 
@@ -323,16 +340,16 @@ public final class WebRoutes {
     /** Creates or resets an account, with the rules of {@code parley user add}. */
     private void saveUser(Context ctx, Session s) {
         String name = form(ctx, "username"), password = ctx.formParam("password"), roleText = form(ctx, "role");
-        io.parley.auth.UserNames.refusal(name).ifPresent(why -> { throw new WebError(422, "Not saved", Character.toUpperCase(why.charAt(0)) + why.substring(1) + "."); });
-        if (password == null || password.length() < 8) throw new WebError(422, "Not saved", "A password needs at least 8 characters.");
+        io.parley.auth.UserNames.refusal(name).ifPresent(why -> { throw new WebError(422, "desk.error.notSaved", "desk.error.user.name", why); });
+        if (password == null || password.length() < 8) throw new WebError(422, "desk.error.notSaved", "desk.error.user.password");
         io.parley.auth.Role role = io.parley.auth.Role.parse(roleText)
-                .orElseThrow(() -> new WebError(422, "Not saved", "The role must be viewer, officer or admin."));
+                .orElseThrow(() -> new WebError(422, "desk.error.notSaved", "desk.error.user.role"));
         List<String> channels = list(form(ctx, "channels"));
         for (String c : channels) {
-            if (!c.equals(io.parley.auth.Role.ALL_CHANNELS) && !c.matches("[A-Za-z0-9._-]{1,64}")) throw new WebError(422, "Not saved", "'" + c + "' is not a channel id or *.");
+            if (!c.equals(io.parley.auth.Role.ALL_CHANNELS) && !c.matches("[A-Za-z0-9._-]{1,64}")) throw new WebError(422, "desk.error.notSaved", "desk.error.user.channel", c);
         }
-        if (role == io.parley.auth.Role.OFFICER && channels.isEmpty()) throw new WebError(422, "Not saved", "An officer needs at least one channel (or * for every channel).");
-        if (role != io.parley.auth.Role.OFFICER && !channels.isEmpty()) throw new WebError(422, "Not saved", "Channels apply to officers only.");
+        if (role == io.parley.auth.Role.OFFICER && channels.isEmpty()) throw new WebError(422, "desk.error.notSaved", "desk.error.user.officerChannels");
+        if (role != io.parley.auth.Role.OFFICER && !channels.isEmpty()) throw new WebError(422, "desk.error.notSaved", "desk.error.user.channelsOfficersOnly");
         var before = io.parley.audit.AccountEvents.current(node.users(), name);
         node.users().put(name, io.parley.auth.Passwords.hash(password), role.wire(), node.now());
         node.users().setChannels(name, channels);
@@ -343,8 +360,8 @@ public final class WebRoutes {
 
     private void disableUser(Context ctx, Session s) {
         String name = ctx.pathParam("name");
-        if (name.equals(s.user())) throw new WebError(422, "Not disabled", "You cannot disable the account you are signed in with.");
-        if (!node.users().disable(name, node.now())) throw new WebError(404, "No such account", "No account '" + name + "' exists on this node.");
+        if (name.equals(s.user())) throw new WebError(422, "desk.error.notDisabled", "desk.error.user.disableSelf");
+        if (!node.users().disable(name, node.now())) throw new WebError(404, "desk.error.noAccount", "desk.error.noAccount.text", name);
         node.audit().record(io.parley.audit.AccountEvents.disabled(s.user(), ctx.ip(), name));
         seeOther(ctx, "/users?done=disabled");
     }
@@ -357,11 +374,11 @@ public final class WebRoutes {
     private void caseAction(Context ctx, Session s) {
         String id = ctx.pathParam("id"), action = ctx.pathParam("action");
         Kind kind = ACTIONS.get(action);
-        if (kind == null) throw new WebError(404, "No such action", "Cases can be acknowledged, updated, answered, closed or retracted.");
+        if (kind == null) throw new WebError(404, "desk.error.noAction", "desk.error.noAction.text");
         // the case page's form names the channel in a field; a hand-made link may use the query
         String channel = ctx.formParam("channel") != null ? ctx.formParam("channel") : ctx.queryParam("channel");
         CaseTimeline t = cases.find(id, channel)
-                .orElseThrow(() -> new WebError(404, "No such case", "No case '" + id + "' is known on this node."));
+                .orElseThrow(() -> new WebError(404, "desk.error.noCase", "desk.error.noCase.text", id));
         String text = trimmed(ctx.formParam("text"));
         if (text.isEmpty() && (kind == Kind.UPDATE || kind == Kind.ANSWER)) {
             var model = s.pages().casePage(s.layout(s.pages().texts().t("case.title", id), "cases", 0,
@@ -414,7 +431,7 @@ public final class WebRoutes {
     private CaseTimeline formCase(Context ctx) {
         String id = ctx.pathParam("id");
         String channel = ctx.formParam("channel") != null ? ctx.formParam("channel") : ctx.queryParam("channel");
-        return cases.find(id, channel).orElseThrow(() -> new WebError(404, "No such case", "No case '" + id + "' is known on this node."));
+        return cases.find(id, channel).orElseThrow(() -> new WebError(404, "desk.error.noCase", "desk.error.noCase.text", id));
     }
 
     private void sign(Context ctx, Session s) {
@@ -422,7 +439,7 @@ public final class WebRoutes {
         charter(id);
         String reviewed = ctx.formParam("charter_hash");
         if (reviewed == null || !reviewed.matches("[0-9a-f]{64}")) {
-            throw new WebError(400, "Not accepted", "The sign form must carry the hash of the terms it showed; reload the channel page and review the terms again.");
+            throw new WebError(400, "desk.error.notAccepted", "desk.error.sign.hash");
         }
         Verdict signed = node.channelActions().sign(id, reviewed);
         refuseRejected(signed);
@@ -434,7 +451,7 @@ public final class WebRoutes {
     /** Re-confirms our points of contact to every channel (admin only, by {@link io.parley.auth.Permissions}). */
     private void confirmContacts(Context ctx, Session s) {
         var done = new io.parley.practice.ContactConfirmations(node, new io.parley.practice.PracticeStore(node.db())).confirm(s.user());
-        if (done.isEmpty()) throw new WebError(409, "Nothing to confirm to", "This node is a member of no active channel.");
+        if (done.isEmpty()) throw new WebError(409, "desk.error.noContacts", "desk.error.noContacts.text");
         node.audit().record(io.parley.audit.AuditEvent.done(s.user(), io.parley.audit.AuditAction.CONTACTS_CONFIRMED,
                 String.join(",", done.stream().map(io.parley.practice.ContactConfirmations.Confirmed::channel).toList()), ctx.ip(), done.size() + " channel(s)"));
         seeOther(ctx, "/?done=contacts");
@@ -445,7 +462,7 @@ public final class WebRoutes {
         charter(id);
         String mode = "human".equals(ctx.formParam("mode")) ? "human" : "auto";
         Priority priority = Priority.fromWire(Optional.ofNullable(ctx.formParam("priority")).orElse("routine"))
-                .orElseThrow(() -> new WebError(400, "Not accepted", "Priority must be flash, urgent or routine."));
+                .orElseThrow(() -> new WebError(400, "desk.error.notAccepted", "desk.error.ping.priority"));
         CaseTimeline t = cases.open(id, Kind.PING, priority, Tlp.GREEN, Json.object().put("mode", mode)
                 .put("summary", mode.equals("human") ? "Line test: please acknowledge" : "Line test"), s.user());
         seeOther(ctx, Fmt.caseHref(t.caseId(), t.channel(), null) + "&done=ping");
@@ -610,7 +627,7 @@ public final class WebRoutes {
     }
 
     private static void refuseRejected(Verdict v) {
-        if (v instanceof Verdict.Rejected r) throw new WebError(r.reason().httpStatus(), "Refused", r.reason().detail());
+        if (v instanceof Verdict.Rejected r) throw new WebError(r.reason().httpStatus(), "desk.error.refused", "desk.error.asWritten", r.reason().detail());
     }
 
     private Charter charter(String id) {
@@ -618,12 +635,14 @@ public final class WebRoutes {
     }
 
     private static WebError unknownChannel(String id) {
-        return new WebError(404, "No such channel", "No channel '" + id + "' is known on this node.");
+        return new WebError(404, "desk.error.noChannel", "desk.error.noChannel.text", id);
     }
 
-    static String done(Context ctx) {
+    /** The notice of {@code ?done=} in the reader's language, or null (none, or a value no page sends). */
+    static String done(Context ctx, Session s) {
         String d = ctx.queryParam("done");
-        return d == null ? null : DONE.getOrDefault(d, STATEMENT_DONE.get(d));
+        String key = d == null ? null : DONE.getOrDefault(d, STATEMENT_DONE.get(d));
+        return key == null ? null : s.pages().texts().t(key);
     }
 
     static void seeOther(Context ctx, String location) {
@@ -648,7 +667,16 @@ public final class WebRoutes {
     Pages anonymousPages(Context ctx) {
         var lang = io.parley.web.i18n.LanguageChoice.resolve(ctx, node.users(), null);
         return new Pages(node, federation, cases, node.messageAccess().nobody(), io.parley.web.i18n.Texts.of(lang),
-                io.parley.web.i18n.LanguageChoice.links(ctx, lang), false);
+                io.parley.web.i18n.LanguageChoice.links(ctx.path(), signInQuery(ctx), lang), false);
+    }
+
+    /**
+     * What the language switch of a page for someone not signed in carries of its query: the page to go to after
+     * sign-in, only if sign-in would go there; nothing else a link from another site put in the address is echoed back.
+     */
+    private static String signInQuery(Context ctx) {
+        String next = SignInRoutes.localPath(ctx.queryParam("next"));
+        return next == null ? null : "next=" + Fmt.path(next);
     }
 
     /**
@@ -658,13 +686,14 @@ public final class WebRoutes {
      */
     void fail(Context ctx, Session session, Exception e) {
         if (e instanceof WebError w) {
-            error(ctx, session, w.status, w.heading, w.getMessage());
+            var texts = (session != null ? session.pages() : anonymousPages(ctx)).texts();
+            error(ctx, session, w.status, w.heading(texts), w.message(texts));
             return;
         }
         Optional<Problem> known = ProblemMapper.known(e);
         if (known.isEmpty()) {
             LOG.error("web UI failed on {} {}", ctx.method(), ctx.path(), e);
-            error(ctx, session, 500, "Something went wrong", "The node could not show this page. The error has been logged; try again shortly.");
+            fail(ctx, session, new WebError(500, "desk.error.internal", "desk.error.internal.text"));
             return;
         }
         if (e instanceof InterruptedException) Thread.currentThread().interrupt();
@@ -674,7 +703,10 @@ public final class WebRoutes {
             String line = f.pointer() + ": " + f.detail();
             if (!p.detail().contains(line)) text.append("\n").append(line);
         }
-        error(ctx, session, status(p), p.title(), text.toString());
+        // the heading in the reader's language; the problem's detail as the node's core wrote it (English, like the API's)
+        var texts = (session != null ? session.pages() : anonymousPages(ctx)).texts();
+        String heading = texts.has("desk.error.status." + status(p)) ? texts.t("desk.error.status." + status(p)) : p.title();
+        error(ctx, session, status(p), heading, text.toString());
     }
 
     /** The status of a page showing {@code p}: its own, but 422 for a 400, since a browser's form is always well-formed HTTP. */

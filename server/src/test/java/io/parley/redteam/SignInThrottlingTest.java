@@ -204,7 +204,7 @@ class SignInThrottlingTest {
         var res = login("127.0.0.8", TestNodes.USER, TestNodes.PASSWORD);
         assertThrottled(res, 1, "web");
         assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), res.headers().toString());
-        assertTrue(res.body().contains("Too many failed sign-ins") && res.body().contains("1 second."), res.body());
+        assertTrue(res.body().contains("Too many failed sign-ins") && res.body().contains("Try again in 1s."), res.body());
         assertNull(io.parley.testing.WebSessions.cookie(res), "the right password, throttled, starts no session");
         assertThrottled(api("127.0.0.8", TestNodes.USER, TestNodes.PASSWORD), 1, "and the API, which shares the counters");
         clock.advance(Duration.ofSeconds(1));

@@ -111,7 +111,7 @@ class SessionsTest {
         String victims = WebSessions.cookie(victim);
         assertNotEquals(attackers, victims);
         assertEquals(303, WebSessions.get(node, attackers, "/").statusCode(), "the attacker's planted session ended");
-        assertTrue(WebSessions.get(node, victims, "/").body().contains("Signed in as <strong>" + TestNodes.USER), "the victim is themselves");
+        assertTrue(WebSessions.get(node, victims, "/").body().contains("Signed in as " + TestNodes.USER), "the victim is themselves");
     }
 
     @Test

@@ -44,9 +44,12 @@ public final class LanguageChoice {
 
     /** A link to the current page in each language: its path and query with {@code lang} replaced. */
     public static List<Link> links(Context ctx, Lang current) {
-        String path = ctx.path();
+        return links(ctx.path(), ctx.queryString(), current);
+    }
+
+    /** A link to {@code path} with {@code query} (null: none) in each language, {@code lang} replaced. */
+    public static List<Link> links(String path, String query, Lang current) {
         List<String> kept = new ArrayList<>();
-        String query = ctx.queryString();
         if (query != null) {
             for (String pair : query.split("&")) {
                 if (pair.isEmpty() || pair.equals(PARAM) || pair.startsWith(PARAM + "=") || pair.startsWith("done=") || pair.startsWith("refresh=")) continue;

@@ -39,7 +39,7 @@ public final class Texts {
      * them (the test checks).
      */
     public static final List<String> BUNDLES = List.of("desk", "live", "report", "peers", "admin", "translation", "notify", "evidence", "verify",
-            "catalogue", "case", "channel", "newcase");
+            "dashboard", "signin", "account", "users", "audit", "catalogue", "case", "channel", "newcase");
 
     private static final Map<Lang, Texts> ALL = load();
 
@@ -80,14 +80,21 @@ public final class Texts {
     /**
      * The text of {@code key}; with arguments, an ICU {@link MessageFormat} pattern in this language's locale, so that
      * {@code {0, plural, one {# час} few {# часа} many {# часов} other {# часа}}} follows each language's plural rules.
-     * A lone apostrophe is literal (ICU's default), so "l'officier" needs no escaping.
+     * A lone apostrophe is literal (ICU's default), so "l'officier" needs no escaping; but an apostrophe right before a
+     * brace quotes it, so patterns put an argument in typographic quotes (‘{0}’, «{0}»), never in ASCII ones. A
+     * {@link Duration} argument is written as {@link #duration} and an {@link Instant} as {@link #time}, in this language.
      */
     public String t(String key, Object... args) {
         String pattern = strings.get(key);
         if (pattern == null) pattern = fallback.get(key);
         if (pattern == null) return key;
         if (args.length == 0) return pattern;
-        return new MessageFormat(pattern, ulocale).format(args);
+        Object[] written = args.clone();
+        for (int i = 0; i < written.length; i++) {
+            if (written[i] instanceof Duration d) written[i] = duration(d);
+            else if (written[i] instanceof Instant at) written[i] = time(at);
+        }
+        return new MessageFormat(pattern, ulocale).format(written);
     }
 
     /** True if this language (not the English fallback) has {@code key}. */
@@ -156,6 +163,24 @@ public final class Texts {
         Duration d = Duration.between(now, t);
         if (d.abs().toSeconds() < 30) return t("fmt.now");
         return d.isNegative() ? t("fmt.ago", duration(d.negated())) : t("fmt.in", duration(d));
+    }
+
+    /** What a TLP label means (FIRST TLP 2.0), for a badge's title; the badge itself keeps the wire text TLP:AMBER. */
+    public String tlpMeaning(io.parley.envelope.Tlp tlp) {
+        return t("desk.tlp.meaning", "TLP:" + tlp.wire().toUpperCase(java.util.Locale.ROOT), t("desk.tlp." + tlp.wire().replace('+', '_')));
+    }
+
+    /**
+     * The reader's word for a wire value of {@code group} ({@code state}, {@code priority}, {@code kind}, {@code line},
+     * {@code deadline}, {@code level}, {@code requestType}): the key {@code desk.<group>.<wire>}. A value this node has
+     * no word for (one a newer peer sent) is shown as written, with its first letter capitalised, never as a key.
+     */
+    public String label(String group, String wire) {
+        if (wire == null || wire.isEmpty()) return "";
+        String key = "desk." + group + "." + wire.replace('+', '_').replace(' ', '_');
+        if (strings.containsKey(key) || fallback.containsKey(key)) return t(key);
+        String s = wire.replace('_', ' ');
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     // ---- loading ----
