@@ -79,8 +79,7 @@ class AuditTrailNodeTest {
     @Order(1)
     void everyAuditedActionLandsWithActorAndAddress() throws Exception {
         // peer pinning, both ways, through the API (what 'parley peer add' calls)
-        TestNodes.peer(a, b);
-        TestNodes.peer(b, a);
+        TestNodes.peerAll(a, b);
         assertLast(a, "peer-pinned", TestNodes.USER, b.node().origin(), b.node().card().fingerprint());
         // a charter proposed at A, signed at B, then amended at A
         Charter terms = charter("audited", "A-B line");

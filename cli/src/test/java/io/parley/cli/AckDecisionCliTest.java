@@ -42,8 +42,7 @@ class AckDecisionCliTest {
     static void start() throws Exception {
         a = TestNodes.start(tmp, "cert-a.example", null, clock);
         b = TestNodes.start(tmp, "cert-b.example", null, clock);
-        TestNodes.peer(a, b);
-        TestNodes.peer(b, a);
+        TestNodes.peerAll(a, b);
         TestNodes.establish(TestNodes.charter("duo", Tlp.AMBER, a, b), a, b);
     }
 

@@ -31,8 +31,7 @@ class PracticeCliTest {
     void start() throws Exception {
         a = TestNodes.start(tmp, "cert-a.example");
         b = TestNodes.start(tmp, "cert-b.example");
-        TestNodes.peer(a, b);
-        TestNodes.peer(b, a);
+        TestNodes.peerAll(a, b);
     }
 
     @AfterEach

@@ -3,7 +3,6 @@ package io.parley.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +28,7 @@ class StatementCliTest {
     static void start() throws Exception {
         a = TestNodes.start(tmp, "cert-a.example");
         b = TestNodes.start(tmp, "cert-b.example");
-        for (NodeServer x : List.of(a, b)) for (NodeServer y : List.of(a, b)) if (x != y) TestNodes.peer(x, y);
+        TestNodes.peerAll(a, b);
         TestNodes.establish(TestNodes.charter("pair", Tlp.AMBER, a, b), a, b);
     }
 

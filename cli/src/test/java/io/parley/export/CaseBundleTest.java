@@ -46,7 +46,7 @@ class CaseBundleTest {
         a = TestNodes.start(tmp, "cert-a.example");
         b = TestNodes.start(tmp, "cert-b.example");
         c = TestNodes.start(tmp, "mfa-c.example");
-        for (NodeServer x : List.of(a, b, c)) for (NodeServer y : List.of(a, b, c)) if (x != y) TestNodes.peer(x, y);
+        TestNodes.peerAll(a, b, c);
         var charter = TestNodes.charter("tri", Tlp.AMBER, Map.of(a, a.baseUrl(), b, b.baseUrl(), c, c.baseUrl()));
         assertEquals(201, TestNodes.post(a, "/api/v1/channels", Json.write(charter.toJson())).statusCode());
         for (NodeServer n : List.of(b, c)) {

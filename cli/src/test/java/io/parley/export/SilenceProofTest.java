@@ -59,7 +59,7 @@ class SilenceProofTest {
         a = TestNodes.start(tmp, A, null, clock);
         b = TestNodes.start(tmp, B, null, clock);
         c = TestNodes.start(tmp, C, null, clock);
-        for (NodeServer x : List.of(a, b, c)) for (NodeServer y : List.of(a, b, c)) if (x != y) TestNodes.peer(x, y);
+        TestNodes.peerAll(a, b, c);
         TestNodes.establish(TestNodes.charter("tri", Tlp.AMBER, a, b, c), a, b, c);
         clock.advance(Duration.ofMinutes(1));
     }

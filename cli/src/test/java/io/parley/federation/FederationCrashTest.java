@@ -55,8 +55,7 @@ class FederationCrashTest {
                 TestNodes.post(x, "/api/v1/peers", Json.write(Json.object().put("url", b).put("fingerprint", fingerprintB)));
                 assertEquals(201, post(b + "/api/v1/peers", Json.write(Json.object().put("url", x.baseUrl()).put("fingerprint", x.node().card().fingerprint()))).statusCode());
             }
-            TestNodes.peer(a, c);
-            TestNodes.peer(c, a);
+            TestNodes.peerAll(a, c);
             var keyB = io.parley.identity.VerifierKey.parse(fpB);
             var charter = new io.parley.charter.Charter("tri", "crash test", io.parley.charter.Level.OPERATIONAL,
                     List.of(new io.parley.charter.Charter.Member("cert-a.example", a.node().key().verifierKey(), a.baseUrl()),

@@ -481,8 +481,7 @@ public final class FederationLoad {
             this.keep = keep;
             a = start(A, 0);
             b = start(B, 0);
-            TestNodes.peer(a, b);
-            TestNodes.peer(b, a);
+            TestNodes.peerAll(a, b);
             establish();
         }
 

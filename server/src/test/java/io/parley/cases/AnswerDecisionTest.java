@@ -42,7 +42,7 @@ class AnswerDecisionTest {
         a = TestNodes.start(tmp, "cert-a.example", null, clock);
         b = TestNodes.start(tmp, "cert-b.example", null, clock);
         c = TestNodes.start(tmp, "mfa-c.example", null, clock);
-        for (NodeServer x : List.of(a, b, c)) for (NodeServer y : List.of(a, b, c)) if (x != y) TestNodes.peer(x, y);
+        TestNodes.peerAll(a, b, c);
         TestNodes.establish(TestNodes.charter("tri", Tlp.AMBER, a, b, c), a, b, c); // flash: ack 15 min, answer 4 h
     }
 

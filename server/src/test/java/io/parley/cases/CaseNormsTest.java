@@ -50,8 +50,7 @@ class CaseNormsTest {
     void start() throws Exception {
         a = TestNodes.start(tmp, "cert-a.example", null, clock);
         b = TestNodes.start(tmp, "cert-b.example", null, clock);
-        TestNodes.peer(a, b);
-        TestNodes.peer(b, a);
+        TestNodes.peerAll(a, b);
     }
 
     @AfterEach

@@ -39,7 +39,7 @@ class CaseWorkflowTest {
         a = TestNodes.start(tmp, "cert-a.example", null, clock);
         b = TestNodes.start(tmp, "cert-b.example", null, clock);
         c = TestNodes.start(tmp, "mfa-c.example", null, clock);
-        for (NodeServer x : List.of(a, b, c)) for (NodeServer y : List.of(a, b, c)) if (x != y) TestNodes.peer(x, y);
+        TestNodes.peerAll(a, b, c);
         Map<Priority, Charter.Deadlines> d = new EnumMap<>(Priority.class);
         d.put(Priority.FLASH, new Charter.Deadlines(Duration.ofMinutes(15), Duration.ofHours(4)));
         d.put(Priority.URGENT, new Charter.Deadlines(Duration.ofHours(2), Duration.ofHours(24)));

@@ -2,12 +2,9 @@ package io.parley.cases;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
-import com.sun.net.httpserver.HttpServer;
 
 import io.parley.json.Json;
 import io.parley.store.Database;
@@ -31,17 +27,11 @@ class ExerciseNotificationTest {
     void anExerciseSaysSoFirstInEveryChannel() throws Exception {
         GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
-        HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        List<String> posted = new CopyOnWriteArrayList<>();
-        hook.createContext("/hook", ex -> {
-            posted.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            ex.sendResponseHeaders(204, -1);
-            ex.close();
-        });
-        hook.start();
+        io.parley.testing.WebhookSink hook = io.parley.testing.WebhookSink.start();
+        List<String> posted = hook.posted();
         try (Database db = Database.open(TestDatabases.freshUrl(TestDatabases.SQLITE, tmp))) {
             java.nio.file.Files.writeString(tmp.resolve(Notifier.FILE), Json.write(Json.object()
-                    .put("webhook", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook")
+                    .put("webhook", hook.url())
                     .set("smtp", Json.object().put("host", "127.0.0.1").put("port", smtp.getSmtp().getPort()).put("from", "parley@cert-a.example")
                             .set("to", Json.MAPPER.createArrayNode().add("duty@cert-a.example")))));
             Notifier notifier = new Notifier(new NotificationStore(db), Notifier.load(tmp), new MutableClock(Instant.parse("2026-11-23T10:00:00Z")));
@@ -65,7 +55,7 @@ class ExerciseNotificationTest {
             assertTrue(TestNodes.eventually(10, () -> posted.size() == 2));
             assertFalse(Json.parse(posted.get(1)).has("exercise"));
         } finally {
-            hook.stop(0);
+            hook.close();
             smtp.stop();
         }
     }

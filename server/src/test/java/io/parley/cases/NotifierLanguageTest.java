@@ -2,14 +2,11 @@ package io.parley.cases;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
-import com.sun.net.httpserver.HttpServer;
 
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
@@ -58,14 +54,8 @@ class NotifierLanguageTest {
     void eachRecipientReadsTheNotificationInItsOwnLanguage() throws Exception {
         GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
-        HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        List<String> posted = new CopyOnWriteArrayList<>();
-        hook.createContext("/hook", ex -> {
-            posted.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            ex.sendResponseHeaders(204, -1);
-            ex.close();
-        });
-        hook.start();
+        io.parley.testing.WebhookSink hook = io.parley.testing.WebhookSink.start();
+        List<String> posted = hook.posted();
         try (Database db = Database.open(TestDatabases.freshUrl(TestDatabases.SQLITE, tmp))) {
             UserStore users = new UserStore(db);
             users.put("ivanov", "x", "officer", Instant.now());
@@ -79,7 +69,7 @@ class NotifierLanguageTest {
             to.addObject().put("address", "dupont@cert-a.example").put("user", "dupont");
             to.add("desk@cert-a.example");
             var settings = Json.object();
-            settings.set("webhook", Json.object().put("url", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook").put("lang", "ru"));
+            settings.set("webhook", Json.object().put("url", hook.url()).put("lang", "ru"));
             settings.set("smtp", Json.object().put("host", "127.0.0.1").put("port", smtp.getSmtp().getPort()).put("from", "parley@cert-a.example").set("to", to));
             Files.writeString(tmp.resolve(Notifier.FILE), Json.write(settings));
             Notifier notifier = new Notifier(new NotificationStore(db), Notifier.load(tmp), new MutableClock(Instant.parse("2026-11-23T10:00:00Z")),
@@ -134,7 +124,7 @@ class NotifierLanguageTest {
             assertTrue(Json.parse(posted.get(1)).path("text").asText().startsWith("[EXERCISE] Дело"));
             assertTrue(Json.parse(posted.get(1)).path("exercise").asBoolean());
         } finally {
-            hook.stop(0);
+            hook.close();
             smtp.stop();
         }
     }

@@ -2,19 +2,15 @@ package io.parley.cases;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import com.sun.net.httpserver.HttpServer;
 
 import io.parley.json.Json;
 import io.parley.store.Database;
@@ -29,18 +25,12 @@ class NotifierTest {
     void escalationGoesOutByEmailAndWebhookAndIsRecorded() throws Exception {
         GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
-        HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        List<String> posted = new CopyOnWriteArrayList<>();
-        hook.createContext("/hook", ex -> {
-            posted.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            ex.sendResponseHeaders(204, -1);
-            ex.close();
-        });
-        hook.start();
+        io.parley.testing.WebhookSink hook = io.parley.testing.WebhookSink.start();
+        List<String> posted = hook.posted();
         try (Database db = Database.open(TestDatabases.freshUrl(TestDatabases.SQLITE, tmp))) {
             int smtpPort = smtp.getSmtp().getPort();
             java.nio.file.Files.writeString(tmp.resolve(Notifier.FILE), Json.write(Json.object()
-                    .put("webhook", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook")
+                    .put("webhook", hook.url())
                     .set("smtp", Json.object().put("host", "127.0.0.1").put("port", smtpPort).put("from", "parley@cert-a.example")
                             .set("to", Json.MAPPER.createArrayNode().add("duty@cert-a.example")))));
             Notifier notifier = new Notifier(new NotificationStore(db), Notifier.load(tmp), new MutableClock(Instant.parse("2026-11-23T10:00:00Z")));
@@ -60,7 +50,7 @@ class NotifierTest {
             assertEquals(List.of("email", "log", "webhook"), sent.stream().map(Notifier.Sent::method).sorted().toList());
             assertTrue(sent.stream().allMatch(s -> s.status().equals("sent")), sent.toString());
         } finally {
-            hook.stop(0);
+            hook.close();
             smtp.stop();
         }
     }

@@ -38,9 +38,7 @@ public class FederationTest {
         a = TestNodes.start(tmp, "cert-a.example");
         b = TestNodes.start(tmp, "cert-b.example");
         c = TestNodes.start(tmp, "mfa-c.example");
-        for (NodeServer x : List.of(a, b, c)) {
-            for (NodeServer y : List.of(a, b, c)) if (x != y) TestNodes.peer(x, y);
-        }
+        TestNodes.peerAll(a, b, c);
     }
 
     @AfterEach

@@ -66,7 +66,7 @@ class KeyRotationInBandTest {
     }
 
     private void peerAll(NodeServer... nodes) throws Exception {
-        for (NodeServer x : nodes) for (NodeServer y : nodes) if (x != y) TestNodes.peer(x, y);
+        TestNodes.peerAll(nodes);
     }
 
     /** What {@code parley key rotate} does to a stopped node's directory: a new key, handed over by the old one. */

@@ -45,8 +45,7 @@ class PracticeTest {
     void start(Practice practice) throws Exception {
         a = TestNodes.start(tmp, "cert-a.example", null, clock);
         b = TestNodes.start(tmp, "cert-b.example", null, clock);
-        TestNodes.peer(a, b);
-        TestNodes.peer(b, a);
+        TestNodes.peerAll(a, b);
         Charter c = TestNodes.charter("drill", Tlp.AMBER, a, b).withPractice(practice);
         TestNodes.establish(c, a, b);
     }

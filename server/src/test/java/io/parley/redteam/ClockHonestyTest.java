@@ -48,8 +48,7 @@ class ClockHonestyTest {
     void start() throws Exception {
         a = TestNodes.start(tmp, "cert-a.example", null, clock);
         evil = TestNodes.start(tmp, EVIL, null, clock);
-        TestNodes.peer(a, evil);
-        TestNodes.peer(evil, a);
+        TestNodes.peerAll(a, evil);
     }
 
     @AfterEach

@@ -42,7 +42,7 @@ class ForgedDecisionTest {
         a = TestNodes.start(tmp, "cert-a.example", null, clock);
         b = TestNodes.start(tmp, "cert-b.example", null, clock);
         evil = TestNodes.start(tmp, HostileNetwork.EVIL, null, clock);
-        for (NodeServer x : List.of(a, b, evil)) for (NodeServer y : List.of(a, b, evil)) if (x != y) TestNodes.peer(x, y);
+        TestNodes.peerAll(a, b, evil);
         TestNodes.establish(TestNodes.charter("red", Tlp.RED, a, b, evil), a, b, evil);
     }
 

@@ -50,7 +50,7 @@ public final class HostileNetwork implements AutoCloseable {
         NodeServer c = TestNodes.start(tmp, "mfa-c.example");
         NodeServer evil = TestNodes.start(tmp, EVIL);
         HostileNetwork net = new HostileNetwork(a, b, c, evil);
-        for (NodeServer x : net.all()) for (NodeServer y : net.all()) if (x != y) TestNodes.peer(x, y);
+        TestNodes.peerAll(net.all());
         return net;
     }
 

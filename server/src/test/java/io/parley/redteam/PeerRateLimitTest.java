@@ -48,7 +48,7 @@ class PeerRateLimitTest {
         a = TestNodes.start(tmp, "cert-a.example", null, Clock.systemUTC(), 0, cfg -> cfg.withThrottling(small));
         b = TestNodes.start(tmp, "cert-b.example");
         evil = TestNodes.start(tmp, HostileNetwork.EVIL);
-        for (NodeServer x : List.of(a, b, evil)) for (NodeServer y : List.of(a, b, evil)) if (x != y) TestNodes.peer(x, y);
+        TestNodes.peerAll(a, b, evil);
         var charter = TestNodes.charter(CHANNEL, Tlp.AMBER, a, b, evil);
         var res = TestNodes.post(a, "/api/v1/channels", Json.write(charter.toJson()));
         assertEquals(201, res.statusCode(), res.body());

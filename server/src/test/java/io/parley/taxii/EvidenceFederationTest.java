@@ -35,8 +35,8 @@ class EvidenceFederationTest {
         c = TestNodes.start(tmp, "mfa-c.example");
         for (NodeServer x : List.of(a, b, c)) {
             x.node().users().put("boss", Passwords.hash("boss-password-1"), "admin", x.node().now());
-            for (NodeServer y : List.of(a, b, c)) if (x != y) TestNodes.peer(x, y);
         }
+        TestNodes.peerAll(a, b, c);
     }
 
     @AfterEach

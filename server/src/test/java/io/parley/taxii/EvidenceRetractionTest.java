@@ -49,8 +49,8 @@ class EvidenceRetractionTest {
         for (NodeServer x : List.of(a, b, c)) {
             x.node().users().put("boss", Passwords.hash("boss-password-1"), "admin", x.node().now());
             x.node().users().put("watcher", Passwords.hash("boss-password-1"), "viewer", x.node().now());
-            for (NodeServer y : List.of(a, b, c)) if (x != y) TestNodes.peer(x, y);
         }
+        TestNodes.peerAll(a, b, c);
     }
 
     @AfterAll

@@ -64,6 +64,15 @@ public final class TestNodes {
         if (res.statusCode() != 201) throw new IllegalStateException("peer add: " + res.body());
     }
 
+    /** Makes every node a pinned peer of every other, as operators who compared fingerprints out of band would. */
+    public static void peerAll(NodeServer... nodes) throws IOException, InterruptedException {
+        peerAll(java.util.List.of(nodes));
+    }
+
+    public static void peerAll(java.util.List<NodeServer> nodes) throws IOException, InterruptedException {
+        for (NodeServer x : nodes) for (NodeServer y : nodes) if (x != y) peer(x, y);
+    }
+
     /** Waits up to {@code seconds} for {@code condition}; false if it never held. */
     public static boolean eventually(int seconds, java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.currentTimeMillis() + seconds * 1000L;

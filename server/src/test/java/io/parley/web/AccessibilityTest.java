@@ -83,8 +83,7 @@ class AccessibilityTest {
     void start() throws Exception {
         a = TestNodes.start(tmp, "cert-a.example", null, clock);
         b = TestNodes.start(tmp, "cert-b.example", null, clock);
-        TestNodes.peer(a, b);
-        TestNodes.peer(b, a);
+        TestNodes.peerAll(a, b);
         TestNodes.establish(TestNodes.charter("ui", Tlp.AMBER, a, b), a, b);
         String acked = open("Scanner in your range, please trace");
         assertInstanceOf(io.parley.envelope.Verdict.Accepted.class,

@@ -43,8 +43,7 @@ class CaseLanguagesTest {
     void start() throws Exception {
         a = TestNodes.start(tmp, "cert-a.example", null, clock);
         b = TestNodes.start(tmp, "cert-b.example", null, clock);
-        TestNodes.peer(a, b);
-        TestNodes.peer(b, a);
+        TestNodes.peerAll(a, b);
         Charter c = TestNodes.charter("line", Tlp.AMBER, a, b).withPractice(new Practice(null,
                 List.of(new Practice.Commitment("un-gge-2015:13h", null), new Practice.Commitment("budapest:29", null)), null, List.of()));
         TestNodes.establish(c, a, b);

@@ -34,8 +34,7 @@ class DecisionFormTest {
     void start() throws Exception {
         a = TestNodes.start(tmp, "cert-a.example", null, clock);
         b = TestNodes.start(tmp, "cert-b.example", null, clock);
-        TestNodes.peer(a, b);
-        TestNodes.peer(b, a);
+        TestNodes.peerAll(a, b);
         TestNodes.establish(TestNodes.charter("ui", Tlp.AMBER, a, b), a, b);
     }
 

@@ -61,8 +61,7 @@ class EvidenceVerifyPagesTest {
     void start() throws Exception {
         a = TestNodes.start(tmp, "cert-a.example", null, clock);
         b = TestNodes.start(tmp, "cert-b.example", null, clock);
-        TestNodes.peer(a, b);
-        TestNodes.peer(b, a);
+        TestNodes.peerAll(a, b);
         TestNodes.establish(TestNodes.charter("ui", Tlp.RED, a, b), a, b);
         b.node().users().put("watch", io.parley.auth.Passwords.hash(TestNodes.PASSWORD), "viewer", clock.instant());
         b.node().users().put("boss", io.parley.auth.Passwords.hash(TestNodes.PASSWORD), "admin", clock.instant());

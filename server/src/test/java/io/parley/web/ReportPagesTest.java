@@ -57,7 +57,7 @@ class ReportPagesTest {
         a = TestNodes.start(tmp, "cert-a.example", null, clock);
         b = TestNodes.start(tmp, "cert-b.example", null, clock);
         c = TestNodes.start(tmp, "cert-c.example", null, clock);
-        for (NodeServer x : List.of(a, b, c)) for (NodeServer y : List.of(a, b, c)) if (x != y) TestNodes.peer(x, y);
+        TestNodes.peerAll(a, b, c);
         TestNodes.establish(TestNodes.charter(CHANNEL, Tlp.AMBER, a, b, c), a, b, c); // 15 min to acknowledge, 4 h to answer
 
         // week 1: cert-b acknowledges in 10 min and answers in 1 h 20; cert-c acknowledges in 20 min (late) and answers in 5 h 20 (late)

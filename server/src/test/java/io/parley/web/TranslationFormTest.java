@@ -45,8 +45,7 @@ class TranslationFormTest {
     void start() throws Exception {
         a = TestNodes.start(tmp, "cert-a.example", null, clock);
         b = TestNodes.start(tmp, "cert-b.example", null, clock);
-        TestNodes.peer(a, b);
-        TestNodes.peer(b, a);
+        TestNodes.peerAll(a, b);
         TestNodes.establish(TestNodes.charter("ui", Tlp.AMBER, a, b), a, b);
         b.node().users().put("watcher", io.parley.auth.Passwords.hash(TestNodes.PASSWORD), "viewer", Instant.now());
         browser = Browser.start(tmp.resolve("chrome"));

@@ -52,8 +52,7 @@ class WebUiTest {
     void start() throws Exception {
         a = TestNodes.start(tmp, "cert-a.example", null, clock);
         b = TestNodes.start(tmp, "cert-b.example", null, clock);
-        TestNodes.peer(a, b);
-        TestNodes.peer(b, a);
+        TestNodes.peerAll(a, b);
         a.node().channelActions().propose(charter("ui", "A-B duty line"));
         assertTrue(TestNodes.eventually(10, () -> b.node().channels().charter("ui").isPresent()));
         b.node().channelActions().sign("ui", (charter("ui", "A-B duty line")).hash());
