@@ -179,7 +179,7 @@ class SecondFactorTest {
         assertEquals(429, closed.statusCode(), "closed: even the right code is not checked");
         long retry = Long.parseLong(closed.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retry >= 30 && retry <= 31, "Retry-After " + retry);
-        assertTrue(closed.body().contains("Too many wrong codes") && closed.body().contains("seconds"), closed.body());
+        assertTrue(closed.body().contains("Too many wrong codes") && closed.body().contains("Wait " + retry + "s"), "says how long: " + closed.body());
         clock.advance(Duration.ofSeconds(31));
         assertEquals(401, twoSteps(node, "ivan", wrong).statusCode());
         var longer = twoSteps(node, "ivan", code(secret));
