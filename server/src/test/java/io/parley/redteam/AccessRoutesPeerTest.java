@@ -88,11 +88,23 @@ class AccessRoutesPeerTest {
             {"POST", "/cases/case-x/statement/" + "ab".repeat(32) + "/cosign", "application/x-www-form-urlencoded", ""},
             {"POST", "/cases/case-x/evidence/retract", "application/x-www-form-urlencoded", "sha256=" + "cd".repeat(32)},
             {"POST", "/account/contacts/confirm", "application/x-www-form-urlencoded", ""},
+            // the desk's routes (issue 14): pages for a signed-in officer only, whatever a peer signs
+            {"POST", "/account/language", "application/x-www-form-urlencoded", "lang=ar"},
+            {"GET", "/admin", null, ""},
+            {"POST", "/admin/tokens/TOKEN/revoke", "application/x-www-form-urlencoded", ""},
+            {"GET", "/peers", null, ""},
+            {"GET", "/peers/cert-b.example", null, ""},
+            {"GET", "/reports", null, ""},
+            {"GET", "/evidence/" + "cd".repeat(32) + "/iodef", null, ""},
+            {"POST", "/cases/case-x/translations", "application/x-www-form-urlencoded", "of=" + "ab".repeat(32) + "&lang=ru&text=x"},
+            {"POST", "/api/v1/cases/case-x/translations", "application/json", "{\"of\":\"" + "ab".repeat(32) + "\",\"lang\":\"ru\",\"text\":\"x\"}"},
     };
 
     @Test
     void neitherAnAnonymousCallerNorASigningPeerReadsOrChangesAnythingOnTheAccessRoutes() throws Exception {
         int tokens = net.a.node().tokens().list(null).size();
+        var language = net.a.node().users().language(TestNodes.USER);
+        long envelopes = net.a.node().envelopes().count();
         long users = net.a.node().users().accounts().size();
         for (String[] r : ROUTES) {
             for (boolean signed : new boolean[] {false, true}) {
@@ -111,6 +123,8 @@ class AccessRoutesPeerTest {
         assertEquals(tokens, net.a.node().tokens().list(null).size(), "no token was made");
         assertEquals(users, net.a.node().users().accounts().size(), "no account was made");
         assertTrue(net.a.node().users().find(TestNodes.USER).isPresent(), "duty is not disabled");
+        assertEquals(language, net.a.node().users().language(TestNodes.USER), "duty's desk language is as it was");
+        assertEquals(envelopes, net.a.node().envelopes().count(), "nothing was signed (no translation, statement or confirmation)");
         assertEquals("active", net.a.node().tokens().find(tokenId).orElseThrow().state(net.a.node().now()), "duty's token is not revoked");
         assertEquals(200, TestNodes.send(HttpRequest.newBuilder(URI.create(net.a.baseUrl() + "/api/v1/channels"))
                 .header("Authorization", "Bearer " + secret).GET().build()).statusCode(), "and still works");
