@@ -44,8 +44,4 @@ public final class Fmt {
     public static String caseHref(String id, String channel, String action) {
         return "/cases/" + path(id) + (action == null ? "" : "/" + path(action)) + "?channel=" + path(channel);
     }
-
-    public static String percent(Double p) {
-        return p == null ? "—" : (p == Math.floor(p) ? Long.toString(p.longValue()) : p.toString()) + " %";
-    }
 }
