@@ -4,35 +4,43 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-
-import javax.sql.DataSource;
+import java.sql.Statement;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.parley.store.Database;
 
 /**
  * PostgreSQL leadership through a session-level advisory lock held on one dedicated connection. When the holder
  * dies, PostgreSQL ends its session and releases the lock, so a waiting instance takes over on its next poll.
  * Used only by the sequencer thread.
+ *
+ * <p>The connection is outside the pool ({@link Database#dedicatedConnection()}): closing a pooled connection only
+ * returns it to the pool, session and lock included, so an instance that gave up leadership after an error could
+ * leave the lock held by an idle pooled connection, and no instance would sequence until the pool retired it.
  */
 public final class AdvisoryLockLeadership implements Leadership {
     private static final Logger LOG = LoggerFactory.getLogger(AdvisoryLockLeadership.class);
     /** An arbitrary constant naming "the Parley log sequencer" among advisory locks of this database. */
     private static final long LOCK_KEY = 0x5061726c65794cL; // "ParleyL"
 
-    private final DataSource dataSource;
+    /** What the lock's connection calls itself in pg_stat_activity. */
+    static final String APPLICATION_NAME = "parley-sequencer-lock";
+
+    private final Database db;
     /** Owned by the sequencer thread; non-null only while we hold (or try to hold) the lock. */
     private Connection connection;
     private boolean held;
 
-    public AdvisoryLockLeadership(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public AdvisoryLockLeadership(Database db) {
+        this.db = db;
     }
 
     @Override
     public boolean acquire() {
         try {
-            if (connection == null) connection = dataSource.getConnection();
+            if (connection == null) connect();
             if (held) {
                 if (connection.isValid(2)) return true;
                 LOG.warn("lost the sequencer lock: its database session is gone");
@@ -51,6 +59,13 @@ public final class AdvisoryLockLeadership implements Leadership {
             LOG.warn("sequencer lock check failed: {}", e.getMessage());
             drop();
             return false;
+        }
+    }
+
+    private void connect() throws SQLException {
+        connection = db.dedicatedConnection();
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET application_name = '" + APPLICATION_NAME + "'");
         }
     }
 
