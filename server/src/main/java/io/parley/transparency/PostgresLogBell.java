@@ -90,12 +90,13 @@ final class PostgresLogBell implements LogBell {
     }
 
     private void ring(String channel) {
+        String what = "ringing " + channel;
         try {
             db.query("SELECT set_config('synchronous_commit', 'off', true), pg_notify(?, '')", rs -> null, channel);
-            ringFailures.succeeded(channel);
+            ringFailures.succeeded(what);
         } catch (StoreException e) {
             // a lost ring only delays: the receiving side polls too
-            ringFailures.failed("ringing " + channel, e);
+            ringFailures.failed(what, e);
         }
     }
 
