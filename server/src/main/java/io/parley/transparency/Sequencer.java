@@ -130,6 +130,8 @@ public final class Sequencer implements AutoCloseable {
     /** One round as the leader (or, while another instance leads, a ring for our appends and a look at what it published). */
     private Duration round() {
         try {
+            // Not leading as of the last round: ring before the lock check, which costs a round trip the leader need not wait for.
+            if (!leading && forward.getAndSet(false)) bell.ringQueued();
             if (!leadership.acquire()) {
                 leading = false;
                 frontier = null;
