@@ -36,7 +36,7 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final Dialect dialect;
-    /** The URL and credentials the pool uses, for {@link #dedicatedConnection()}. */
+    /** The URL and credentials the pool uses, for {@link #dedicatedConnection}. */
     private final String jdbcUrl;
     private final Properties credentials;
     /**
@@ -104,10 +104,13 @@ public final class Database implements AutoCloseable {
      * A new connection outside the pool, for a holder of session state that must never be handed to another borrower
      * (a session advisory lock, LISTEN) and that must end with the session when its holder closes it. The caller owns
      * and closes it. Each counts against PostgreSQL's {@code max_connections} beside the pool (see
-     * {@link Dialect#poolSize()}).
+     * {@link Dialect#poolSize()}); on PostgreSQL it shows in {@code pg_stat_activity} as {@code applicationName}.
      */
-    public Connection dedicatedConnection() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl, credentials);
+    public Connection dedicatedConnection(String applicationName) throws SQLException {
+        Properties props = new Properties();
+        props.putAll(credentials);
+        if (dialect == Dialect.POSTGRESQL) props.setProperty("ApplicationName", applicationName);
+        return DriverManager.getConnection(jdbcUrl, props);
     }
 
     public int update(String sql, Object... args) {

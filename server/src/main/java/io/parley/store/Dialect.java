@@ -31,7 +31,7 @@ public enum Dialect {
      * spends its transaction waiting for the commit's flush, which concurrent commits share, and PostgreSQL's
      * throughput peaks at a few active connections per core of the database server; beyond ten, requests queue for
      * a connection (the pool's wait) instead of for the server's locks and disks. Two more connections per instance
-     * live outside the pool ({@link Database#dedicatedConnection()}): the sequencer's advisory lock and the log
+     * live outside the pool ({@link Database#dedicatedConnection}): the sequencer's advisory lock and the log
      * bell's LISTEN. An instance on PostgreSQL therefore counts at most 12 against {@code max_connections}.
      */
     int poolSize() {

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +15,7 @@ import io.parley.store.Database;
  * dies, PostgreSQL ends its session and releases the lock, so a waiting instance takes over on its next poll.
  * Used only by the sequencer thread.
  *
- * <p>The connection is outside the pool ({@link Database#dedicatedConnection()}): closing a pooled connection only
+ * <p>The connection is outside the pool ({@link Database#dedicatedConnection}): closing a pooled connection only
  * returns it to the pool, session and lock included, so an instance that gave up leadership after an error could
  * leave the lock held by an idle pooled connection, and no instance would sequence until the pool retired it.
  */
@@ -40,7 +39,7 @@ public final class AdvisoryLockLeadership implements Leadership {
     @Override
     public boolean acquire() {
         try {
-            if (connection == null) connect();
+            if (connection == null) connection = db.dedicatedConnection(APPLICATION_NAME);
             if (held) {
                 if (connection.isValid(2)) return true;
                 LOG.warn("lost the sequencer lock: its database session is gone");
@@ -59,13 +58,6 @@ public final class AdvisoryLockLeadership implements Leadership {
             LOG.warn("sequencer lock check failed: {}", e.getMessage());
             drop();
             return false;
-        }
-    }
-
-    private void connect() throws SQLException {
-        connection = db.dedicatedConnection();
-        try (Statement s = connection.createStatement()) {
-            s.execute("SET application_name = '" + APPLICATION_NAME + "'");
         }
     }
 

@@ -126,9 +126,8 @@ final class PostgresLogBell implements LogBell {
     }
 
     private void connect(Listener listener) throws SQLException {
-        connection = db.dedicatedConnection();
+        connection = db.dedicatedConnection(APPLICATION_NAME);
         try (Statement s = connection.createStatement()) {
-            s.execute("SET application_name = '" + APPLICATION_NAME + "'");
             s.execute("LISTEN " + QUEUED);
             s.execute("LISTEN " + CHECKPOINTED);
         }

@@ -410,11 +410,7 @@ public final class AppendLoad {
             including.add(t2 - t0);
             Thread.sleep(10); // let the sequencer go back to sleep: each append finds it idle
         }
-        ObjectNode r = Json.object();
-        r.put("appends", o.idle);
-        r.put("failed", failed);
-        r.set("afterAppendMs", percentiles(afterAppend));
-        r.set("includingAppendMs", percentiles(including));
+        ObjectNode r = latencies(o.idle, failed, "afterAppendMs", afterAppend, "includingAppendMs", including);
         System.out.printf("idle: append -> published checkpoint ms %s; including the append call %s%n",
                 r.get("afterAppendMs"), r.get("includingAppendMs"));
         return r;
@@ -454,13 +450,19 @@ public final class AppendLoad {
                 Thread.sleep(10);
             }
         }
-        ObjectNode r = Json.object();
-        r.put("appends", o.idle);
-        r.put("failed", failed);
-        r.set("leaderMs", percentiles(atLeader));
-        r.set("thatInstanceMs", percentiles(atThatInstance));
+        ObjectNode r = latencies(o.idle, failed, "leaderMs", atLeader, "thatInstanceMs", atThatInstance);
         System.out.printf("idle, appended by another instance: until the leader published ms %s; until that instance knew %s%n",
                 r.get("leaderMs"), r.get("thatInstanceMs"));
+        return r;
+    }
+
+    /** The summary of an idle measurement: how many appends, how many failed, and two latencies' percentiles. */
+    static ObjectNode latencies(int appends, int failed, String first, List<Long> firstNanos, String second, List<Long> secondNanos) {
+        ObjectNode r = Json.object();
+        r.put("appends", appends);
+        r.put("failed", failed);
+        r.set(first, percentiles(firstNanos));
+        r.set(second, percentiles(secondNanos));
         return r;
     }
 
