@@ -113,6 +113,16 @@ public final class Database implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl, props);
     }
 
+    /** Closes a {@link #dedicatedConnection}, ending its session; a failure to close means the session ended already. */
+    public static void closeDedicated(Connection c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // a broken connection: its session, and the session state with it, is gone either way
+        }
+    }
+
     public int update(String sql, Object... args) {
         return inTransaction(c -> update(c, sql, args));
     }

@@ -61,16 +61,11 @@ public final class AdvisoryLockLeadership implements Leadership {
         }
     }
 
+    /** Gives up the connection, and with its session the lock. */
     private void drop() {
         held = false;
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // the session is gone either way, and with it the lock
-            }
-            connection = null;
-        }
+        Database.closeDedicated(connection);
+        connection = null;
     }
 
     @Override

@@ -139,14 +139,10 @@ final class PostgresLogBell implements LogBell {
         listener.checkpointed();
     }
 
+    /** Stops listening: LISTEN ends with the connection's session. */
     private void drop() {
         listening = false;
-        if (connection == null) return;
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // closing a broken connection; LISTEN ends with the session either way
-        }
+        Database.closeDedicated(connection);
         connection = null;
     }
 
