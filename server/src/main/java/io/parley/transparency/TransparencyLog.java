@@ -174,6 +174,38 @@ public final class TransparencyLog implements AutoCloseable {
         return Optional.of(new Receipt(origin, ref, index.get(), new TlogProof(index.get(), proof, withCosignatures(at))));
     }
 
+    /**
+     * Receipts for many refs at once (an inbox batch), as {@link #receipt} gives each: waits up to {@code wait} for
+     * the log to cover those not yet logged, then looks their indices up together and proves every one against the
+     * same checkpoint (the newest cosigned one that covers it, else the newest). Refs still not logged are absent.
+     */
+    public java.util.Map<String, Receipt> receipts(List<String> refs, Duration wait) {
+        java.util.Map<String, Long> indexes = store.indexesOf(refs);
+        List<String> missing = refs.stream().filter(r -> !indexes.containsKey(r)).toList();
+        if (!missing.isEmpty()) {
+            // the sequencer works in queue order: once the last of them is logged, so are the others
+            awaitIndex(missing.getLast(), wait);
+            indexes.putAll(store.indexesOf(missing));
+        }
+        java.util.Map<String, Receipt> out = new java.util.LinkedHashMap<>();
+        if (indexes.isEmpty()) return out;
+        long highest = java.util.Collections.max(indexes.values());
+        Optional<StoredCheckpoint> latest = latest();
+        if (latest.isEmpty() || latest.get().size() <= highest) latest = store.latestCheckpoint();
+        if (latest.isEmpty()) return out;
+        Optional<StoredCheckpoint> cosigned = store.newestCosignedSize().flatMap(store::checkpoint);
+        java.util.Map<Long, SignedNote> notes = new java.util.HashMap<>();
+        for (String ref : refs) {
+            Long index = indexes.get(ref);
+            if (index == null || latest.get().size() <= index) continue;
+            StoredCheckpoint at = cosigned.filter(c -> c.size() > index).orElse(latest.get());
+            SignedNote note = notes.computeIfAbsent(at.size(), size -> withCosignatures(at));
+            List<byte[]> proof = MerkleProofs.inclusionProof(tiles.reader(at.size()), index, at.size());
+            out.put(ref, new Receipt(origin, ref, index, new TlogProof(index, proof, note)));
+        }
+        return out;
+    }
+
     public List<byte[]> inclusionProof(long index, long size) {
         requireSize(size);
         return MerkleProofs.inclusionProof(tiles.reader(size), index, size);
