@@ -78,13 +78,8 @@ public final class EnvelopeStore {
     /** When this node first stored each of {@code hashes} it holds as a message (looked up in chunks). */
     public java.util.Map<String, Instant> receivedAt(java.util.Collection<String> hashes) {
         java.util.Map<String, Instant> out = new java.util.HashMap<>();
-        List<String> all = List.copyOf(hashes);
-        for (int from = 0; from < all.size(); from += 500) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
-            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
-            db.query("SELECT hash, received_at FROM envelopes WHERE hash IN (" + marks + ") AND" + MESSAGES,
-                    rs -> out.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))), chunk.toArray());
-        }
+        db.queryIn("SELECT hash, received_at FROM envelopes WHERE hash IN (%s) AND" + MESSAGES, hashes,
+                rs -> out.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))));
         return out;
     }
 
