@@ -99,6 +99,7 @@ public final class PeerClient {
         JsonNode body = parse(res.body());
         List<JsonNode> envelopes = new ArrayList<>();
         body.path("envelopes").forEach(envelopes::add);
+        if (envelopes.size() > limit) throw new IOException("catch-up answered " + envelopes.size() + " items, more than the " + limit + " asked for");
         return new Page(envelopes, body.path("more").asBoolean(false));
     }
 
