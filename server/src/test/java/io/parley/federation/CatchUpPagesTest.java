@@ -71,11 +71,13 @@ class CatchUpPagesTest {
         source.pageSize = 700; // pages end where the source's size says, not where the puller asks
         Envelope sign = start();
         List<Envelope> chain = chain(sign, 3_000);
+        source.probe = this::head;
         source.serve(chain);
         assertTrue(TestNodes.eventually(120, () -> head() == 3_001), "head " + head());
         assertChainIs(sign, chain);
         // each page after the one before it, never a page twice while nothing failed
         assertEquals(List.of(1L, 701L, 1401L, 2101L, 2801L), source.asked().subList(0, 5));
+        assertTrue(source.probed.get(1) < 701, "the second page was asked for while the first was judged (head then " + source.probed.get(1) + ")");
         assertLoggedOnce(chain);
     }
 
@@ -261,6 +263,9 @@ class CatchUpPagesTest {
         /** Served to every request instead of a page, when set. */
         volatile String hostile;
         final List<Long> asked = new CopyOnWriteArrayList<>();
+        /** What {@link #probe} said as each request of {@link #asked} arrived. */
+        final List<Long> probed = new CopyOnWriteArrayList<>();
+        volatile java.util.function.LongSupplier probe = () -> -1;
         /** The most bytes one answer got out before the reader hung up (or all of it). */
         final AtomicLong mostSent = new AtomicLong();
 
@@ -283,6 +288,7 @@ class CatchUpPagesTest {
         synchronized void serveTexts(List<String> texts) {
             items = List.copyOf(texts);
             asked.clear();
+            probed.clear();
         }
 
         List<Long> asked() {
@@ -305,6 +311,7 @@ class CatchUpPagesTest {
             synchronized (this) {
                 request = asked.size();
                 asked.add(after);
+                probed.add(probe.getAsLong());
                 all = items;
             }
             try {
