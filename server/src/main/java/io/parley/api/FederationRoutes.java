@@ -136,26 +136,75 @@ final class FederationRoutes {
         }
         if (batch.size() > MAX_BATCH) throw ProblemException.badRequest("batch-too-large", "a batch holds at most " + MAX_BATCH + " envelopes, got " + batch.size());
         ArrayNode results = Json.MAPPER.createArrayNode();
-        for (JsonNode e : batch) results.add(judge(e, ctx.ip()));
+        judgeBatch(batch, ctx.ip()).forEach(results::add);
         attachReceipts(results);
         ObjectNode out = Json.object();
         out.set("results", results);
         ApiRoutes.json(ctx, 200, out);
     }
 
-    private ObjectNode judge(JsonNode json, String remote) {
-        if (io.parley.envelope.WithheldNotice.isNotice(json)) return judgeNotice(json, remote);
-        ObjectNode out = Json.object();
-        Envelope e;
+    /**
+     * A batch's answers in its order. Runs of envelopes are judged together ({@link io.parley.channel.EnvelopeAcceptor#acceptAll}:
+     * signatures in parallel, one transaction per run of chain extensions); a withheld notice or an unparseable item
+     * is judged alone in its place, so the answers read as if each item had been posted by itself.
+     */
+    private java.util.List<ObjectNode> judgeBatch(JsonNode batch, String remote) {
+        ObjectNode[] out = new ObjectNode[batch.size()];
+        java.util.List<Envelope> run = new java.util.ArrayList<>();
+        java.util.List<Integer> at = new java.util.ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            JsonNode json = batch.get(i);
+            if (io.parley.envelope.WithheldNotice.isNotice(json)) {
+                judgeRun(run, at, remote, out);
+                out[i] = judgeNotice(json, remote);
+                continue;
+            }
+            java.util.Optional<Envelope> e = parse(json, remote, out, i);
+            if (e.isEmpty()) continue;
+            // a key hand-over in band changes the key the envelopes after it verify under, not the ones before it
+            if (io.parley.federation.KeyHandOver.carriesCard(e.get())) judgeRun(run, at, remote, out);
+            federation.handOver().follow(e.get(), remote);
+            run.add(e.get());
+            at.add(i);
+        }
+        judgeRun(run, at, remote, out);
+        return java.util.List.of(out);
+    }
+
+    /** Judges the envelopes gathered so far together and answers each in its place; empties the run. */
+    private void judgeRun(java.util.List<Envelope> run, java.util.List<Integer> at, String remote, ObjectNode[] out) {
+        if (run.isEmpty()) return;
+        java.util.List<Verdict> verdicts = node.acceptor().acceptAll(run, remote);
+        for (int k = 0; k < run.size(); k++) out[at.get(k)] = answer(run.get(k), verdicts.get(k));
+        run.clear();
+        at.clear();
+    }
+
+    /** The envelope {@code json} holds; if it holds none, the refusal is recorded and answered in {@code out[i]}. */
+    private java.util.Optional<Envelope> parse(JsonNode json, String remote, ObjectNode[] out, int i) {
         try {
-            e = Envelope.fromJson(json);
+            return java.util.Optional.of(Envelope.fromJson(json));
         } catch (EnvelopeFormatException ex) {
             Rejection r = new Rejection.Malformed(ex.field(), ex.getMessage());
             node.refusals().unverified(text(json, "channel"), text(json, "from"), null, r, Json.write(json).getBytes(java.nio.charset.StandardCharsets.UTF_8), remote);
-            return rejected(out, r);
+            out[i] = rejected(Json.object(), r);
+            return java.util.Optional.empty();
         }
-        federation.handOver().follow(e, remote); // a key hand-over in band: the envelope then verifies under the new key
-        switch (node.acceptor().accept(e, remote)) {
+    }
+
+    private ObjectNode judge(JsonNode json, String remote) {
+        if (io.parley.envelope.WithheldNotice.isNotice(json)) return judgeNotice(json, remote);
+        ObjectNode[] out = new ObjectNode[1];
+        java.util.Optional<Envelope> e = parse(json, remote, out, 0);
+        if (e.isEmpty()) return out[0];
+        federation.handOver().follow(e.get(), remote); // a key hand-over in band: the envelope then verifies under the new key
+        return answer(e.get(), node.acceptor().accept(e.get(), remote));
+    }
+
+    /** The answer to one envelope: its verdict, with the true reason of a refusal only for what its sender signed. */
+    private ObjectNode answer(Envelope e, Verdict verdict) {
+        ObjectNode out = Json.object();
+        switch (verdict) {
             case Verdict.Accepted a -> {
                 out.put("status", "accepted").put("hash", a.hash());
                 federation.heardFrom(e.from());

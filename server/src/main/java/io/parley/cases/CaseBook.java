@@ -38,16 +38,23 @@ public final class CaseBook {
     public CaseBook(Node node, CaseStore store) {
         this.node = node;
         this.store = store;
-        node.onAccepted(this::accepted);
+        node.onAcceptedBatch(this::accepted);
     }
 
-    private void accepted(StoredEnvelope s) {
-        var e = s.envelope();
-        if (e.caseId() == null) return;
-        refresh(e.channel(), e.caseId());
-        if (e.kind() == Kind.PING && !e.from().equals(node.origin()) && "auto".equals(e.body().path("mode").asText("auto"))) {
-            // Answer on another thread: the sender's delivery is waiting for our receipt, not for our pong.
-            Thread.ofVirtual().start(() -> respond(e.channel(), e.caseId(), Kind.PONG, Json.object().put("ping", s.hash())));
+    /** A case's projection is rebuilt once per stored batch, however many of its envelopes the batch held. */
+    private void accepted(List<StoredEnvelope> stored) {
+        java.util.Set<CaseKey> touched = new java.util.LinkedHashSet<>();
+        for (StoredEnvelope s : stored) {
+            var e = s.envelope();
+            if (e.caseId() != null) touched.add(new CaseKey(e.channel(), e.caseId()));
+        }
+        touched.forEach(k -> refresh(k.channel(), k.id()));
+        for (StoredEnvelope s : stored) {
+            var e = s.envelope();
+            if (e.caseId() != null && e.kind() == Kind.PING && !e.from().equals(node.origin()) && "auto".equals(e.body().path("mode").asText("auto"))) {
+                // Answer on another thread: the sender's delivery is waiting for our receipt, not for our pong.
+                Thread.ofVirtual().start(() -> respond(e.channel(), e.caseId(), Kind.PONG, Json.object().put("ping", s.hash())));
+            }
         }
     }
 

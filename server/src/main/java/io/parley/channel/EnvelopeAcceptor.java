@@ -44,18 +44,19 @@ public final class EnvelopeAcceptor {
     private final EnvelopeStore envelopes;
     private final PartyStore parties;
     private final Clock clock;
-    private final Consumer<StoredEnvelope> onAccepted;
+    /** Told of what each transaction stored, after it committed, in the order stored. */
+    private final Consumer<java.util.List<StoredEnvelope>> onAccepted;
     private final Refusals refusals;
     private final Runnable onLinked;
 
     public EnvelopeAcceptor(ChannelStore channels, CharterBook charters, EnvelopeStore envelopes, PartyStore parties, Clock clock,
-                            Consumer<StoredEnvelope> onAccepted, Refusals refusals) {
+                            Consumer<java.util.List<StoredEnvelope>> onAccepted, Refusals refusals) {
         this(channels, charters, envelopes, parties, clock, onAccepted, refusals, () -> {});
     }
 
     /** As above; {@code onLinked} runs after a withheld notice was stored as a placeholder link (e.g. to wake the log). */
     public EnvelopeAcceptor(ChannelStore channels, CharterBook charters, EnvelopeStore envelopes, PartyStore parties, Clock clock,
-                            Consumer<StoredEnvelope> onAccepted, Refusals refusals, Runnable onLinked) {
+                            Consumer<java.util.List<StoredEnvelope>> onAccepted, Refusals refusals, Runnable onLinked) {
         this.channels = channels;
         this.charters = charters;
         this.envelopes = envelopes;
@@ -74,7 +75,12 @@ public final class EnvelopeAcceptor {
      * when the signature verified under the sender's member key, since anything else may be anyone's.
      */
     public Verdict accept(Envelope e, String remote) {
-        Judged j = judge(e, false, null);
+        return accept(e, remote, null);
+    }
+
+    /** As above, reusing the outcome of a signature check a batch made already ({@code known}, or null). */
+    private Verdict accept(Envelope e, String remote, KnownSignature known) {
+        Judged j = judge(e, false, null, known);
         if (j.verdict() instanceof Verdict.Rejected r) {
             // RED text that was not for us is not kept, not even as evidence of the refusal: only its hash and size.
             if (r.reason() instanceof Rejection.NotRecipient) refusals.notOurs(e, r.reason(), remote);
@@ -91,9 +97,161 @@ public final class EnvelopeAcceptor {
      * Nothing is acknowledged before its transaction committed.
      */
     public java.util.List<Verdict> acceptAll(java.util.List<Envelope> batch, String remote) {
-        java.util.List<Verdict> out = new java.util.ArrayList<>(batch.size());
-        for (Envelope e : batch) out.add(accept(e, remote));
-        return out;
+        Verdict[] out = new Verdict[batch.size()];
+        int start = 0;
+        // A charter envelope can change who is a member and with which key: the envelopes after it are prepared anew.
+        for (int i = 0; i <= batch.size(); i++) {
+            if (i < batch.size() && batch.get(i).kind() != Kind.CHARTER) continue;
+            if (i > start) acceptSegment(batch.subList(start, i), remote, out, start);
+            if (i < batch.size()) out[i] = accept(batch.get(i), remote);
+            start = i + 1;
+        }
+        return java.util.List.of(out);
+    }
+
+    /** A signature already verified for an envelope: which key it was checked under, and the outcome. */
+    private record KnownSignature(io.parley.identity.VerifierKey key, boolean valid) {}
+
+    /**
+     * An envelope whose signature verified and that passed every check short of the chain, with where it goes: for
+     * ours, the outbox rows for every other member (a RED one's named recipients get it and its notice, the others
+     * only the notice); a peer's goes nowhere.
+     */
+    private record Ready(Envelope e, String hash, java.util.List<String> recipients, java.util.List<String> withheldFrom, String notice) {}
+
+    private Ready ready(Envelope e, String hash, boolean own, Optional<java.util.Set<String>> named, WithheldNotice notice) {
+        if (!own) return new Ready(e, hash, java.util.List.of(), java.util.List.of(), null);
+        java.util.List<String> recipients = charters.recipients(e.channel(), e.kind());
+        if (named.isEmpty()) return new Ready(e, hash, recipients, java.util.List.of(), null);
+        return new Ready(e, hash, recipients.stream().filter(named.get()::contains).toList(),
+                recipients.stream().filter(r -> !named.get().contains(r)).toList(), notice.canonical());
+    }
+
+    /** Below this many envelopes, verifying in parallel costs more than it saves. */
+    private static final int PARALLEL_FROM = 4;
+
+    /**
+     * A run of a batch with no charter envelope: members and keys are looked up once, every signature is verified in
+     * parallel, and the envelopes that extend their chains are stored in one transaction. Anything else (a refusal, a
+     * duplicate told differently, a rival at the same position, a lost race) is judged alone by the one path
+     * {@link #accept} takes, with the signature's outcome reused.
+     */
+    private void acceptSegment(java.util.List<Envelope> seg, String remote, Verdict[] out, int offset) {
+        java.util.Map<String, Optional<Charter>> charterOf = new java.util.HashMap<>();
+        java.util.Map<String, Boolean> activeOf = new java.util.HashMap<>();
+        java.util.Map<String, Optional<Charter.Member>> memberOf = new java.util.HashMap<>();
+        io.parley.identity.VerifierKey[] keys = new io.parley.identity.VerifierKey[seg.size()];
+        Charter[] charterAt = new Charter[seg.size()];
+        for (int i = 0; i < seg.size(); i++) {
+            Envelope e = seg.get(i);
+            Optional<Charter> charter = charterOf.computeIfAbsent(e.channel(), channels::charter);
+            if (charter.isEmpty() || !activeOf.computeIfAbsent(e.channel(), charters::active)) continue;
+            Optional<Charter.Member> member = memberOf.computeIfAbsent(e.channel() + "\n" + e.from(), k -> charters.member(e.channel(), e.from(), e.kind()));
+            if (member.isEmpty()) continue;
+            keys[i] = member.get().key();
+            charterAt[i] = charter.get();
+        }
+        boolean[] valid = new boolean[seg.size()];
+        java.util.stream.IntStream indices = java.util.stream.IntStream.range(0, seg.size());
+        (seg.size() >= PARALLEL_FROM ? indices.parallel() : indices)
+                .forEach(i -> valid[i] = keys[i] != null && seg.get(i).signed() && EnvelopeSigner.verify(seg.get(i), keys[i]));
+        Ready[] ready = new Ready[seg.size()];
+        for (int i = 0; i < seg.size(); i++) {
+            if (!valid[i]) continue;
+            Envelope e = seg.get(i);
+            if (precheck(e, false, charterAt[i], null).refused() == null) ready[i] = ready(e, e.hash(), false, Optional.empty(), null);
+        }
+        int i = 0;
+        while (i < seg.size()) {
+            if (ready[i] == null) {
+                out[offset + i] = accept(seg.get(i), remote, keys[i] == null ? null : new KnownSignature(keys[i], valid[i]));
+                i++;
+                continue;
+            }
+            int end = i;
+            while (end < seg.size() && ready[end] != null) end++;
+            int stopped = storeRun(java.util.Arrays.asList(ready).subList(i, end), out, offset + i);
+            i += stopped;
+            // the envelope the run stopped at is judged alone: it is a rival, a duplicate told differently, or out of order
+            if (i < end) {
+                out[offset + i] = accept(seg.get(i), remote, new KnownSignature(keys[i], true));
+                i++;
+            }
+        }
+    }
+
+    /**
+     * Stores, in one transaction, the leading envelopes of {@code run} that are either the next link of their chain
+     * (as this transaction sees it, including the links it added) or exactly an envelope already held; returns how
+     * many it settled. The first that is neither ends the run. Verdicts are written to {@code out} only once the
+     * transaction committed, and listeners hear of the stored envelopes then.
+     */
+    private int storeRun(java.util.List<Ready> run, Verdict[] out, int offset) {
+        Verdict[] verdicts = new Verdict[run.size()];
+        java.util.List<StoredEnvelope> stored = new java.util.ArrayList<>();
+        java.time.Instant now = clock.instant();
+        int settled = envelopes.write(w -> {
+            stored.clear();
+            java.util.Map<String, Optional<ChainHead>> heads = new java.util.HashMap<>();
+            for (int k = 0; k < run.size(); k++) {
+                Envelope e = run.get(k).e();
+                String hash = run.get(k).hash();
+                String chain = e.channel() + "\n" + e.from();
+                Optional<ChainHead> head = heads.get(chain);
+                if (head == null) head = w.head(e.channel(), e.from());
+                long expected = head.map(h -> h.seq() + 1).orElse(1L);
+                if (e.seq() == expected && java.util.Objects.equals(head.map(ChainHead::hash).orElse(null), e.prev())) {
+                    Ready r = run.get(k);
+                    java.util.OptionalLong id = w.insert(e, hash, now, r.recipients(), r.withheldFrom(), r.notice());
+                    if (id.isEmpty()) return k; // another writer took the hash or the position: judged alone
+                    heads.put(chain, Optional.of(new ChainHead(e.seq(), hash)));
+                    stored.add(new StoredEnvelope(id.getAsLong(), e, hash, now));
+                    verdicts[k] = new Verdict.Accepted(e, hash);
+                    continue;
+                }
+                heads.put(chain, head);
+                if (e.seq() < expected) {
+                    Optional<EnvelopeStore.Link> held = w.link(e.channel(), e.from(), e.seq());
+                    if (held.isPresent() && !held.get().withheld() && held.get().hash().equals(hash)) {
+                        verdicts[k] = new Verdict.Duplicate(e, hash);
+                        continue;
+                    }
+                }
+                return k;
+            }
+            return run.size();
+        });
+        System.arraycopy(verdicts, 0, out, offset, settled);
+        if (!stored.isEmpty()) onAccepted.accept(java.util.List.copyOf(stored));
+        return settled;
+    }
+
+    /** An envelope this node signed, with its signed withheld notice if it is TLP:RED (else null). */
+    public record Own(Envelope envelope, WithheldNotice notice) {}
+
+    /**
+     * Judges an envelope of ours as {@link #acceptOwn} would, short of the chain, storing nothing: the refusal, or
+     * empty if it may extend our chain. What the Composer asks before signing the next envelope on top of it.
+     */
+    public Optional<Rejection> refusalOfOwn(Own own) {
+        Prepared p = prepare(own.envelope(), true, own.notice(), null);
+        return p.refused() == null ? Optional.empty() : Optional.of(((Verdict.Rejected) p.refused().verdict()).reason());
+    }
+
+    /**
+     * Stores a run of our envelopes (each already passed {@link #refusalOfOwn}, none a charter envelope, each the
+     * next link after the one before it) with their log entries and outbox rows in one transaction, and returns how
+     * many were stored, from the first. Fewer than all means another instance sharing our database extended our
+     * chain first: the rest must be signed again on the new head, as a lost race in {@link #acceptOwn} is.
+     */
+    public int acceptOwnAll(java.util.List<Own> run) {
+        java.util.List<Ready> ready = new java.util.ArrayList<>(run.size());
+        for (Own o : run) {
+            if (o.envelope().kind() == Kind.CHARTER) throw new IllegalArgumentException("charter envelopes are stored one by one");
+            Optional<java.util.Set<String>> named = redRecipients(o.envelope());
+            ready.add(ready(o.envelope(), o.envelope().hash(), true, named, o.notice()));
+        }
+        return storeRun(ready, new Verdict[run.size()], 0);
     }
 
     /**
@@ -102,7 +260,7 @@ public final class EnvelopeAcceptor {
      * rebuild on the new head, not recorded as our own equivocation, since this one never left the node.
      */
     public Verdict acceptOwn(Envelope e) {
-        return judge(e, true, null).verdict();
+        return judge(e, true, null, null).verdict();
     }
 
     /**
@@ -110,7 +268,7 @@ public final class EnvelopeAcceptor {
      * {@code notice} (our signed withheld notice for it) for every other member.
      */
     public Verdict acceptOwn(Envelope e, WithheldNotice notice) {
-        return judge(e, true, notice).verdict();
+        return judge(e, true, notice, null).verdict();
     }
 
     /**
@@ -125,42 +283,79 @@ public final class EnvelopeAcceptor {
     }
 
     private Judged judge(Envelope e, boolean own, WithheldNotice notice) {
+        return judge(e, own, notice, null);
+    }
+
+    private Judged judge(Envelope e, boolean own, WithheldNotice notice, KnownSignature known) {
+        Prepared p = prepare(e, own, notice, known);
+        if (p.refused() != null) return p.refused();
+        return new Judged(judgeChain(e, own, p.named(), p.key(), notice), true);
+    }
+
+    /** What the checks short of the chain made of an envelope: a refusal, or its sender's key and RED recipients. */
+    private record Prepared(Judged refused, io.parley.identity.VerifierKey key, Optional<java.util.Set<String>> named) {}
+
+    /**
+     * Every check short of the chain, in the order that keeps forged input harmless: channel, membership and
+     * signature first (a refusal before the signature verified is nobody's word), then {@link #precheck}.
+     */
+    private Prepared prepare(Envelope e, boolean own, WithheldNotice notice, KnownSignature known) {
         Optional<Charter> charter = channels.charter(e.channel());
         if (charter.isEmpty()) {
             Optional<Rejection> refused = own ? Optional.of(new Rejection.UnknownChannel(e.channel())) : charters.adopt(e);
-            if (refused.isPresent()) return new Judged(reject(refused.get()), false);
+            if (refused.isPresent()) return refused(refused.get(), false);
             charter = channels.charter(e.channel());
         }
         Optional<Charter.Member> member = charters.member(e.channel(), e.from(), e.kind());
-        if (member.isEmpty()) return new Judged(reject(new Rejection.NotMember(e.from(), e.channel())), false);
-        if (!e.signed() || !EnvelopeSigner.verify(e, member.get().key())) return new Judged(reject(new Rejection.BadSignature(e.from())), false);
-        return new Judged(judgeSigned(e, own, charter.get(), member.get().key(), notice), true);
+        if (member.isEmpty()) return refused(new Rejection.NotMember(e.from(), e.channel()), false);
+        // a signature verified earlier counts only under the key the member holds now
+        boolean valid = known != null && known.key().equals(member.get().key()) ? known.valid()
+                : e.signed() && EnvelopeSigner.verify(e, member.get().key());
+        if (!valid) return refused(new Rejection.BadSignature(e.from()), false);
+        Precheck checked = precheck(e, own, charter.get(), notice);
+        if (checked.refused() != null) return refused(checked.refused(), true);
+        return new Prepared(null, member.get().key(), checked.named());
     }
 
-    /** The checks after the sender's signature verified: everything refused from here on is the sender's own word. */
-    private Verdict judgeSigned(Envelope e, boolean own, Charter charter, io.parley.identity.VerifierKey senderKey, WithheldNotice notice) {
-        if (e.tlp().exceeds(charter.tlpCeiling())) return reject(new Rejection.TlpAboveCeiling(e.tlp(), charter.tlpCeiling()));
+    private static Prepared refused(Rejection r, boolean signatureVerified) {
+        return new Prepared(new Judged(reject(r), signatureVerified), null, Optional.empty());
+    }
+
+    /** What the checks short of the chain found: a refusal, or (null refusal) the named recipients of a RED envelope. */
+    private record Precheck(Rejection refused, Optional<java.util.Set<String>> named) {
+        static Precheck refuse(Rejection r) {
+            return new Precheck(r, Optional.empty());
+        }
+    }
+
+    /**
+     * The checks after the sender's signature verified and before the chain: the ceiling, RED recipients, the kind's
+     * own rules, size and inline markings. Everything refused here is the sender's own word. Reads nothing a batch
+     * changes but charters, which is why batches are prepared anew after each charter envelope.
+     */
+    private Precheck precheck(Envelope e, boolean own, Charter charter, WithheldNotice notice) {
+        if (e.tlp().exceeds(charter.tlpCeiling())) return Precheck.refuse(new Rejection.TlpAboveCeiling(e.tlp(), charter.tlpCeiling()));
         Optional<java.util.Set<String>> named;
         try {
             named = RedRecipients.of(e, charter);
         } catch (io.parley.envelope.EnvelopeFormatException ex) {
-            return reject(new Rejection.Malformed(ex.field(), ex.getMessage()));
+            return Precheck.refuse(new Rejection.Malformed(ex.field(), ex.getMessage()));
         }
         // RED that does not name us was never ours to hold: its sender owes us a withheld notice, not the message.
-        if (!own && named.isPresent() && !named.get().contains(charters.self())) return reject(new Rejection.NotRecipient(e.from(), e.seq()));
+        if (!own && named.isPresent() && !named.get().contains(charters.self())) return Precheck.refuse(new Rejection.NotRecipient(e.from(), e.seq()));
         if (own && named.isPresent() && (notice == null || !notice.hash().equals(e.hash()))) {
             throw new IllegalArgumentException("a TLP:RED envelope of ours needs its signed withheld notice");
         }
         if (e.kind() == Kind.CHARTER) {
             Optional<Rejection> refused = alreadyHeld(e) ? Optional.empty() : charters.judge(e, own);
-            if (refused.isPresent()) return reject(refused.get());
+            if (refused.isPresent()) return Precheck.refuse(refused.get());
         } else if (!charters.active(e.channel())) {
-            return reject(new Rejection.KindNotAccepted(e.kind().wire(), "channel " + e.channel() + " is not active yet: its charter awaits members' signatures"));
+            return Precheck.refuse(new Rejection.KindNotAccepted(e.kind().wire(), "channel " + e.channel() + " is not active yet: its charter awaits members' signatures"));
         }
         // An opening names a case that is its sender's own: its id must commit to the sender, or any member could
         // open another member's case again, dated earlier, and take it over. Our own openings pass the same check.
         if (CaseIds.opens(e.kind()) && e.caseId() != null && !CaseIds.boundTo(e.caseId(), e.from())) {
-            return reject(new Rejection.CaseNotYours(e.caseId(), e.from()));
+            return Precheck.refuse(new Rejection.CaseNotYours(e.caseId(), e.from()));
         }
         // An ack's answer decision is read by the one rule every node and the verifier share; an ill-formed one (a
         // defer without until or dated before the ack, an unknown decision or reason code) is refused here, and
@@ -169,7 +364,7 @@ public final class EnvelopeAcceptor {
             try {
                 Decision.read(e.body(), e.createdAt(), "");
             } catch (io.parley.envelope.EnvelopeFormatException ex) {
-                return reject(new Rejection.Malformed(ex.field(), ex.getMessage()));
+                return Precheck.refuse(new Rejection.Malformed(ex.field(), ex.getMessage()));
             }
         }
         // A courtesy translation's shape is read by the one rule every node and the verifier share; whether it counts
@@ -179,15 +374,20 @@ public final class EnvelopeAcceptor {
             try {
                 io.parley.timeline.CourtesyTranslation.read(e, "");
             } catch (io.parley.envelope.EnvelopeFormatException ex) {
-                return reject(new Rejection.Malformed(ex.field(), ex.getMessage()));
+                return Precheck.refuse(new Rejection.Malformed(ex.field(), ex.getMessage()));
             }
         }
         if (e.canonicalBytes().length > MAX_ENVELOPE_BYTES) {
-            return reject(new Rejection.Malformed("", "the envelope is " + e.canonicalBytes().length + " bytes in canonical form; the limit is "
+            return Precheck.refuse(new Rejection.Malformed("", "the envelope is " + e.canonicalBytes().length + " bytes in canonical form; the limit is "
                     + MAX_ENVELOPE_BYTES + ": attach large evidence by hash"));
         }
         Optional<Rejection> overMarked = inlineMarkings(e, charter.tlpCeiling());
-        if (overMarked.isPresent()) return reject(overMarked.get());
+        if (overMarked.isPresent()) return Precheck.refuse(overMarked.get());
+        return new Precheck(null, named);
+    }
+
+    /** The chain: the next link is stored, the same envelope is a duplicate, a rival at its position is equivocation. */
+    private Verdict judgeChain(Envelope e, boolean own, Optional<java.util.Set<String>> named, io.parley.identity.VerifierKey senderKey, WithheldNotice notice) {
         String hash = e.hash();
         for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
             Optional<EnvelopeStore.Link> sameSeq = envelopes.link(e.channel(), e.from(), e.seq());
@@ -223,16 +423,11 @@ public final class EnvelopeAcceptor {
             if (!java.util.Objects.equals(expectedPrev, e.prev())) {
                 return reject(new Rejection.ChainBreak(e.from(), e.seq(), expectedPrev, e.prev()));
             }
-            java.util.List<String> recipients = own ? charters.recipients(e.channel(), e.kind()) : java.util.List.of();
-            java.util.List<String> withheldFrom = java.util.List.of();
-            if (named.isPresent()) {
-                withheldFrom = recipients.stream().filter(r -> !named.get().contains(r)).toList();
-                recipients = recipients.stream().filter(named.get()::contains).toList();
-            }
-            if (envelopes.insert(e, hash, clock.instant(), recipients, withheldFrom, own && named.isPresent() ? notice.canonical() : null)) {
+            Ready r = ready(e, hash, own, named, notice);
+            if (envelopes.insert(e, hash, clock.instant(), r.recipients(), r.withheldFrom(), r.notice())) {
                 if (e.kind() == Kind.CHARTER) charters.record(e, hash);
                 StoredEnvelope stored = envelopes.byHash(hash).orElseThrow();
-                onAccepted.accept(stored);
+                onAccepted.accept(java.util.List.of(stored));
                 return new Verdict.Accepted(e, hash);
             }
             // Lost a race with another writer of this chain (or the same envelope arrived twice at once): judge again.

@@ -38,8 +38,8 @@ public final class Composer {
     private final Clock clock;
     /** Rules every draft passes before it is signed (evidence and markings: {@link #refuseFaulty}). */
     private final List<OutgoingCheck> checks;
-    /** channel id → lock held while building, signing and storing one of our envelopes in it. */
-    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** channel id → the drafts waiting to be written in it, and the lock held while building, signing and storing them. */
+    private final ConcurrentHashMap<String, ChannelQueue> queues = new ConcurrentHashMap<>();
 
     public Composer(SigningKey key, EnvelopeStore envelopes, EnvelopeAcceptor acceptor, Clock clock, List<OutgoingCheck> checks) {
         this.key = key;
@@ -73,38 +73,140 @@ public final class Composer {
     public Verdict compose(Draft d, java.time.Instant createdAt) {
         if (createdAt != null && createdAt.isAfter(clock.instant())) throw new IllegalArgumentException("an envelope cannot be created in the future");
         refuseFaulty(d);
-        ReentrantLock lock = locks.computeIfAbsent(d.channel(), c -> new ReentrantLock());
-        lock.lock();
+        if (d.kind() == Kind.CHARTER) return composeAlone(d, createdAt);
+        Pending mine = new Pending(d, createdAt);
+        ChannelQueue queue = queues.computeIfAbsent(d.channel(), c -> new ChannelQueue());
+        queue.waiting.add(mine);
+        queue.lock.lock();
         try {
-            Verdict last = null;
-            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-                var head = envelopes.head(d.channel(), key.name());
-                long seq = head.map(h -> h.seq() + 1).orElse(1L);
-                String prev = head.map(ChainHead::hash).orElse(null);
-                String created = (createdAt != null ? createdAt : clock.instant()).truncatedTo(ChronoUnit.MILLIS).toString();
-                Envelope draft = new Envelope(Envelope.VERSION, d.channel(), key.name(), seq, prev, d.kind(), d.caseId(),
-                        created, d.priority(), d.tlp(), d.body(), null);
-                last = store(EnvelopeSigner.sign(draft, key));
-                if (!(last instanceof Verdict.Rejected r && isLostRace(r.reason()))) return last;
-            }
-            return last;
+            // Group commit: whoever holds the channel's lock signs and stores everything queued behind it in one
+            // transaction, so writers that pile up while a commit is under way share the next one.
+            while (!mine.done()) composeGroup(queue.take(MAX_GROUP));
         } finally {
-            lock.unlock();
+            queue.lock.unlock();
+        }
+        return mine.result();
+    }
+
+    /** The most of our envelopes one transaction stores: bounds the time a caller waits for others' drafts. */
+    static final int MAX_GROUP = 256;
+
+    /** A caller's draft waiting for the channel's lock, and what became of it. */
+    private static final class Pending {
+        final Draft draft;
+        final java.time.Instant createdAt;
+        private Verdict verdict;
+        private RuntimeException failure;
+
+        Pending(Draft draft, java.time.Instant createdAt) {
+            this.draft = draft;
+            this.createdAt = createdAt;
+        }
+
+        boolean done() {
+            return verdict != null || failure != null;
+        }
+
+        Verdict result() {
+            if (failure != null) throw failure;
+            return verdict;
+        }
+    }
+
+    /** One channel's waiting drafts and the lock whose holder writes them; fields read under {@code lock}. */
+    private static final class ChannelQueue {
+        final ReentrantLock lock = new ReentrantLock();
+        final java.util.concurrent.ConcurrentLinkedQueue<Pending> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        List<Pending> take(int max) {
+            List<Pending> out = new java.util.ArrayList<>();
+            for (Pending p; out.size() < max && (p = waiting.poll()) != null; ) out.add(p);
+            return out;
         }
     }
 
     /**
-     * Stores a signed envelope of ours. TLP:RED (issue 10) goes only to its named recipients: it must name them
-     * ({@code body.recipients}, members of the channel; otherwise {@link EnvelopeFormatException} at
-     * {@code /body/recipients}, which the API answers with a problem), and every other member gets our signed
-     * withheld notice instead, so its copy of our chain stays whole without the message. Kept apart from
-     * {@link #compose} so the other outgoing checks that live here stay separate.
+     * Signs the drafts on our chain in order and stores them in one transaction. A draft the acceptor refuses (over
+     * the ceiling, say) or that cannot be built (a RED one naming no recipients) is answered alone and takes no
+     * place in the chain; the next is signed on the link before it. If another instance extended our chain first,
+     * what was not stored is signed again on the new head.
      */
-    private Verdict store(Envelope signed) {
+    private void composeGroup(List<Pending> group) {
+        try {
+            writeGroup(group);
+        } catch (RuntimeException e) {
+            // the database failed: nothing of this transaction was stored, and every caller still waiting hears why
+            for (Pending p : group) if (!p.done()) p.failure = e;
+        }
+    }
+
+    private void writeGroup(List<Pending> group) {
+        List<Pending> left = group;
+        for (int attempt = 0; attempt < MAX_ATTEMPTS && !left.isEmpty(); attempt++) {
+            var head = envelopes.head(left.getFirst().draft.channel(), key.name());
+            long seq = head.map(h -> h.seq() + 1).orElse(1L);
+            String prev = head.map(ChainHead::hash).orElse(null);
+            List<Pending> signed = new java.util.ArrayList<>();
+            List<EnvelopeAcceptor.Own> run = new java.util.ArrayList<>();
+            for (Pending p : left) {
+                EnvelopeAcceptor.Own own;
+                try {
+                    own = sign(p.draft, p.createdAt, seq, prev);
+                } catch (RuntimeException e) {
+                    p.failure = e;
+                    continue;
+                }
+                var refused = acceptor.refusalOfOwn(own);
+                if (refused.isPresent()) {
+                    p.verdict = new Verdict.Rejected(refused.get());
+                    continue;
+                }
+                signed.add(p);
+                run.add(own);
+                seq++;
+                prev = own.envelope().hash();
+            }
+            int stored = run.isEmpty() ? 0 : acceptor.acceptOwnAll(run);
+            for (int i = 0; i < stored; i++) signed.get(i).verdict = new Verdict.Accepted(run.get(i).envelope(), run.get(i).envelope().hash());
+            left = signed.subList(stored, signed.size());
+        }
+        for (Pending p : left) p.verdict = composeAlone(p.draft, p.createdAt); // still losing races: one at a time says why
+    }
+
+    /**
+     * Our envelope for {@code d} at ({@code seq}, {@code prev}), signed. TLP:RED (issue 10) goes only to its named
+     * recipients: it must name them ({@code body.recipients}, members of the channel; otherwise
+     * {@link EnvelopeFormatException} at {@code /body/recipients}, which the API answers with a problem), and every
+     * other member gets our signed withheld notice instead, so its copy of our chain stays whole without the message.
+     */
+    private EnvelopeAcceptor.Own sign(Draft d, java.time.Instant createdAt, long seq, String prev) {
+        String created = (createdAt != null ? createdAt : clock.instant()).truncatedTo(ChronoUnit.MILLIS).toString();
+        Envelope signed = EnvelopeSigner.sign(new Envelope(Envelope.VERSION, d.channel(), key.name(), seq, prev, d.kind(), d.caseId(),
+                created, d.priority(), d.tlp(), d.body(), null), key);
         var named = acceptor.redRecipients(signed);
-        if (named.isEmpty()) return acceptor.acceptOwn(signed);
-        WithheldNotice notice = WithheldNotice.of(signed, signed.hash(), named.get()).sign(key);
-        return acceptor.acceptOwn(signed, notice);
+        return new EnvelopeAcceptor.Own(signed, named.map(n -> WithheldNotice.of(signed, signed.hash(), n).sign(key)).orElse(null));
+    }
+
+    /** A charter envelope: judged and stored alone, as it may change the terms the next envelope is judged by. */
+    private Verdict composeAlone(Draft d, java.time.Instant createdAt) {
+        ChannelQueue queue = queues.computeIfAbsent(d.channel(), c -> new ChannelQueue());
+        queue.lock.lock();
+        try {
+            Verdict last = null;
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                var head = envelopes.head(d.channel(), key.name());
+                last = store(sign(d, createdAt, head.map(h -> h.seq() + 1).orElse(1L), head.map(ChainHead::hash).orElse(null)));
+                if (!(last instanceof Verdict.Rejected r && isLostRace(r.reason()))) return last;
+            }
+            return last;
+        } finally {
+            queue.lock.unlock();
+        }
+    }
+
+    /** Stores one signed envelope of ours (with its notice if RED) in its own transaction. */
+    private Verdict store(EnvelopeAcceptor.Own own) {
+        return own.notice() == null ? acceptor.acceptOwn(own.envelope()) : acceptor.acceptOwn(own.envelope(), own.notice());
     }
 
     /**

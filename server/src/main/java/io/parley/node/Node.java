@@ -63,6 +63,8 @@ public final class Node implements AutoCloseable {
     private final CharterBook charters;
     /** Told of every stored envelope after its transaction committed (e.g. the outbox, the case engine). */
     private final java.util.List<java.util.function.Consumer<io.parley.store.StoredEnvelope>> acceptedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Told of each transaction's stored envelopes at once, for work done once per batch (e.g. a case's projection). */
+    private final java.util.List<java.util.function.Consumer<java.util.List<io.parley.store.StoredEnvelope>>> batchListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ChannelActions channelActions = new ChannelActions(this);
     private final MessageAccess messageAccess;
     private final EnvelopeAcceptor acceptor;
@@ -111,9 +113,10 @@ public final class Node implements AutoCloseable {
         Counter accepted = Counter.builder("parley_envelopes_accepted").description("envelopes stored").register(metrics);
         this.charters = new CharterBook(channels, config.origin(), key.verifierKey(), this::knownCard, clock);
         this.acceptor = new EnvelopeAcceptor(channels, charters, envelopes, parties, clock, stored -> {
-            accepted.increment();
+            accepted.increment(stored.size());
             log.poke();
-            acceptedListeners.forEach(l -> l.accept(stored));
+            for (var s : stored) acceptedListeners.forEach(l -> l.accept(s));
+            batchListeners.forEach(l -> l.accept(stored));
         }, refusals, log::poke);
         // Evidence is part of the node, not of its HTTP edge: the Composer checks every envelope's evidence against it.
         this.evidence = Evidence.of(new EvidenceStore(db), new TaxiiStore(db), ChannelDirectory.of(channels), config.origin(), clock);
@@ -315,6 +318,14 @@ public final class Node implements AutoCloseable {
 
     public void onAccepted(java.util.function.Consumer<io.parley.store.StoredEnvelope> listener) {
         acceptedListeners.add(listener);
+    }
+
+    /**
+     * As {@link #onAccepted}, told once per transaction with everything it stored (one envelope, or a batch's run), in
+     * the order stored.
+     */
+    public void onAcceptedBatch(java.util.function.Consumer<java.util.List<io.parley.store.StoredEnvelope>> listener) {
+        batchListeners.add(listener);
     }
 
     /** Which local user may read which message (the one MarkingPolicy, applied to envelopes). */

@@ -106,26 +106,71 @@ public final class EnvelopeStore {
      */
     public boolean insert(Envelope e, String hash, Instant receivedAt, java.util.List<String> recipients,
                           java.util.List<String> withheldFrom, String notice) {
-        if (!withheldFrom.isEmpty() && notice == null) throw new IllegalArgumentException("members the envelope is withheld from need its notice");
-        byte[] canonical = e.canonicalBytes();
-        return db.inTransaction(c -> {
-            int n = Database.update(c, "INSERT INTO envelopes (hash, channel, sender, seq, kind, case_id, created, tlp, canonical, received_at, sender_notice) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        return write(w -> w.insert(e, hash, receivedAt, recipients, withheldFrom, notice).isPresent());
+    }
+
+    /** Work on one {@link Writer}, in one transaction. */
+    @FunctionalInterface
+    public interface WriterWork<T> {
+        T run(Writer w) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction: everything it inserts commits together (a batch of chain extensions, each
+     * with its log entry and outbox rows) or not at all.
+     */
+    public <T> T write(WriterWork<T> work) {
+        return db.inTransaction(c -> work.run(new Writer(c)));
+    }
+
+    /**
+     * Reads and writes on one transaction's connection, so a batch sees its own uncommitted links: the chain reads a
+     * batch judges by, and the one insert every stored envelope goes through.
+     */
+    public static final class Writer {
+        private final java.sql.Connection c;
+
+        private Writer(java.sql.Connection c) {
+            this.c = c;
+        }
+
+        public Optional<ChainHead> head(String channel, String sender) throws SQLException {
+            List<ChainHead> rows = Database.query(c, "SELECT seq, hash FROM envelopes WHERE channel = ? AND sender = ? ORDER BY seq DESC LIMIT 1",
+                    rs -> new ChainHead(rs.getLong(1), rs.getString(2)), channel, sender);
+            return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+        }
+
+        public Optional<Link> link(String channel, String sender, long seq) throws SQLException {
+            List<Link> rows = Database.query(c, "SELECT seq, hash, kind, canonical FROM envelopes WHERE channel = ? AND sender = ? AND seq = ?",
+                    rs -> new Link(rs.getLong(1), rs.getString(2), WITHHELD.equals(rs.getString(3)), rs.getString(4)), channel, sender, seq);
+            return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+        }
+
+        /**
+         * Inserts the envelope, its log entry and its outbox rows (see {@link EnvelopeStore#insert(Envelope, String,
+         * Instant, List, List, String)}); returns its row id, or empty, writing nothing, when its hash or chain position
+         * is taken.
+         */
+        public java.util.OptionalLong insert(Envelope e, String hash, Instant receivedAt, List<String> recipients,
+                                             List<String> withheldFrom, String notice) throws SQLException {
+            if (!withheldFrom.isEmpty() && notice == null) throw new IllegalArgumentException("members the envelope is withheld from need its notice");
+            byte[] canonical = e.canonicalBytes();
+            List<Long> ids = Database.query(c, "INSERT INTO envelopes (hash, channel, sender, seq, kind, case_id, created, tlp, canonical, received_at, sender_notice) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id", rs -> rs.getLong(1),
                     hash, e.channel(), e.from(), e.seq(), e.kind().wire(), e.caseId(), e.created(), e.tlp().wire(),
                     new String(canonical, java.nio.charset.StandardCharsets.UTF_8), receivedAt.toEpochMilli(), notice);
-            if (n == 1) {
-                LogQueue.enqueue(c, canonical, hash, receivedAt);
-                for (String r : recipients) {
-                    Database.update(c, "INSERT INTO outbox (envelope_hash, recipient, state, next_attempt_at, companion) VALUES (?, ?, 'queued', ?, ?)",
-                            hash, r, receivedAt.toEpochMilli(), notice);
-                }
-                for (String r : withheldFrom) {
-                    Database.update(c, "INSERT INTO outbox (envelope_hash, recipient, state, next_attempt_at, notice) VALUES (?, ?, 'queued', ?, ?)",
-                            hash, r, receivedAt.toEpochMilli(), notice);
-                }
+            if (ids.isEmpty()) return java.util.OptionalLong.empty();
+            LogQueue.enqueue(c, canonical, hash, receivedAt);
+            for (String r : recipients) {
+                Database.update(c, "INSERT INTO outbox (envelope_hash, recipient, state, next_attempt_at, companion) VALUES (?, ?, 'queued', ?, ?)",
+                        hash, r, receivedAt.toEpochMilli(), notice);
             }
-            return n == 1;
-        });
+            for (String r : withheldFrom) {
+                Database.update(c, "INSERT INTO outbox (envelope_hash, recipient, state, next_attempt_at, notice) VALUES (?, ?, 'queued', ?, ?)",
+                        hash, r, receivedAt.toEpochMilli(), notice);
+            }
+            return java.util.OptionalLong.of(ids.getFirst());
+        }
     }
 
     /**

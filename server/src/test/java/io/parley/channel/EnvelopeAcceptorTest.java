@@ -37,6 +37,10 @@ class EnvelopeAcceptorTest {
     private final SigningKey mallory = SigningKey.generate("mallory.example");
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-23T12:00:00Z"), ZoneOffset.UTC);
     private final List<StoredEnvelope> accepted = new ArrayList<>();
+    /** How many transactions stored something: one per run of a batch. */
+    private int commits;
+    /** Log entries queued by the fixture itself (the channel's charter). */
+    private long queuedAtOpen;
     private Database db;
     private EnvelopeStore envelopes;
     private PartyStore parties;
@@ -50,8 +54,13 @@ class EnvelopeAcceptorTest {
         channels.create(Fixtures.charter("ch-1", Tlp.AMBER, alice, bob), "active", clock.instant());
         CharterBook charters = new CharterBook(channels, "observer.example", SigningKey.generate("observer.example").verifierKey(),
                 origin -> java.util.Optional.<io.parley.identity.PartyCard>empty(), clock);
-        acceptor = new EnvelopeAcceptor(channels, charters, envelopes, parties, clock, accepted::add,
+        acceptor = new EnvelopeAcceptor(channels, charters, envelopes, parties, clock, stored -> {
+            commits++;
+            accepted.addAll(stored);
+        },
                 new Refusals(envelopes, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), clock));
+        queuedAtOpen = 0;
+        queuedAtOpen = queued();
     }
 
     @AfterEach
@@ -207,6 +216,119 @@ class EnvelopeAcceptorTest {
         assertEquals(1, verdicts.stream().filter(v -> v instanceof Verdict.Accepted).count());
         assertEquals(7, verdicts.stream().filter(v -> v instanceof Verdict.Rejected r && r.reason() instanceof Rejection.Equivocation).count());
         assertEquals(2, envelopes.count());
+    }
+
+    // Batches (inbox batches, catch-up pages): the same verdicts as one by one, with the chain extensions in one transaction.
+
+    /** {@code n} links of {@code key}'s chain after {@code prev} (null: from seq 1). */
+    private List<Envelope> links(SigningKey key, Envelope prev, int n, String text) {
+        List<Envelope> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            prev = next(key, prev == null ? 1 : prev.seq() + 1, prev, text + " " + i);
+            out.add(prev);
+        }
+        return out;
+    }
+
+    private static List<Envelope> interleave(List<Envelope> a, List<Envelope> b) {
+        List<Envelope> out = new ArrayList<>();
+        for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+            if (i < a.size()) out.add(a.get(i));
+            if (i < b.size()) out.add(b.get(i));
+        }
+        return out;
+    }
+
+    private long queued() {
+        long[] counts = db.queryOne("SELECT COUNT(*), COUNT(DISTINCT ref) FROM log_queue", rs -> new long[] {rs.getLong(1), rs.getLong(2)}).orElseThrow();
+        assertEquals(counts[0], counts[1], "no envelope is queued for the log twice");
+        return counts[0] - queuedAtOpen;
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.parley.testing.TestDatabases#backends")
+    void aBatchOfTwoInterleavedChainsIsStoredInOneTransactionInOrderOnce(String backend) {
+        open(backend);
+        List<Envelope> a = links(alice, null, 60, "a");
+        List<Envelope> b = links(bob, null, 40, "b");
+        List<Verdict> verdicts = acceptor.acceptAll(interleave(a, b), "test");
+        assertTrue(verdicts.stream().allMatch(v -> v instanceof Verdict.Accepted), verdicts::toString);
+        assertEquals(1, commits, "one transaction for the whole run");
+        assertEquals(a, envelopes.chain("ch-1", alice.name(), 0, 100).stream().map(StoredEnvelope::envelope).toList());
+        assertEquals(b, envelopes.chain("ch-1", bob.name(), 0, 100).stream().map(StoredEnvelope::envelope).toList());
+        assertEquals(100, envelopes.count());
+        assertEquals(100, queued());
+        assertEquals(interleave(a, b), accepted.stream().map(StoredEnvelope::envelope).toList(), "listeners hear in the order stored");
+        // sent again (a retried delivery): duplicates, nothing stored or queued twice
+        assertTrue(acceptor.acceptAll(interleave(a, b), "test").stream().allMatch(v -> v instanceof Verdict.Duplicate));
+        assertEquals(100, envelopes.count());
+        assertEquals(100, queued());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.parley.testing.TestDatabases#backends")
+    void aForgedEnvelopeInABatchStopsOnlyItsChainAndIsRecordedAsUnverified(String backend) {
+        open(backend);
+        List<Envelope> a = links(alice, null, 5, "a");
+        Envelope forged = Envelope.fromJson(Fixtures.envelope(mallory, "ch-1", 3, a.get(1).hash(), Tlp.GREEN, "forged").toJson().put("from", alice.name()));
+        List<Envelope> b = links(bob, null, 5, "b");
+        List<Envelope> batch = new ArrayList<>(interleave(List.of(a.get(0), a.get(1), forged, a.get(3), a.get(4)), b));
+        List<Verdict> verdicts = acceptor.acceptAll(batch, "10.0.0.7");
+        assertEquals(List.of(Verdict.Accepted.class, Verdict.Accepted.class, Verdict.Accepted.class, Verdict.Accepted.class,
+                        Verdict.Rejected.class, Verdict.Accepted.class, Verdict.Rejected.class, Verdict.Accepted.class, Verdict.Rejected.class, Verdict.Accepted.class),
+                verdicts.stream().map(Object::getClass).toList());
+        assertEquals(new Rejection.BadSignature(alice.name()), rejected(verdicts.get(4)));
+        assertEquals(new Rejection.ChainGap(alice.name(), 3, 4), rejected(verdicts.get(6)), "nothing is stored past the hole");
+        assertEquals(2, envelopes.head("ch-1", alice.name()).orElseThrow().seq());
+        assertEquals(5, envelopes.head("ch-1", bob.name()).orElseThrow().seq(), "the other chain goes on");
+        var refused = envelopes.rejections(10).stream().filter(r -> r.code().equals("bad-signature")).findFirst().orElseThrow();
+        assertFalse(refused.verified(), "a forgery is never recorded as alice's word");
+        assertEquals("10.0.0.7", refused.remote());
+        assertTrue(envelopes.equivocations().isEmpty());
+        // the honest envelope arrives later: the chain resumes
+        assertTrue(acceptor.acceptAll(a.subList(2, 5), "test").stream().allMatch(v -> v instanceof Verdict.Accepted));
+        assertEquals(10, queued());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.parley.testing.TestDatabases#backends")
+    void aRivalInABatchIsEquivocationAndTheLinksAroundItAreJudgedAsAlone(String backend) {
+        open(backend);
+        List<Envelope> a = links(alice, null, 3, "a");
+        acceptor.accept(a.get(0), "test");
+        acceptor.accept(a.get(1), "test");
+        Envelope rival = next(alice, 2, a.get(0), "the other story");
+        List<Verdict> verdicts = acceptor.acceptAll(List.of(a.get(0), a.get(1), rival, a.get(2)), "test");
+        assertInstanceOf(Verdict.Duplicate.class, verdicts.get(0));
+        assertInstanceOf(Verdict.Duplicate.class, verdicts.get(1));
+        assertEquals(new Rejection.Equivocation(alice.name(), 2, a.get(1).hash(), rival.hash()), rejected(verdicts.get(2)));
+        assertInstanceOf(Verdict.Accepted.class, verdicts.get(3));
+        assertEquals(1, envelopes.equivocations().size());
+        assertNotNull(parties.find(alice.name()).orElseThrow().flaggedReason());
+        assertEquals(3, envelopes.count());
+        assertEquals(3, queued());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.parley.testing.TestDatabases#backends")
+    void aCrashInTheMiddleOfABatchLeavesNothingOfItsTransactionAndARetryStoresEachOnce(String backend) {
+        open(backend);
+        boolean pg = db.dialect() == io.parley.store.Dialect.POSTGRESQL;
+        if (pg) {
+            db.update("CREATE FUNCTION crash_at_three() RETURNS trigger AS $$ BEGIN IF NEW.seq = 3 THEN RAISE EXCEPTION 'disk gone'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql");
+            db.update("CREATE TRIGGER crash BEFORE INSERT ON envelopes FOR EACH ROW EXECUTE FUNCTION crash_at_three()");
+        } else {
+            db.update("CREATE TRIGGER crash BEFORE INSERT ON envelopes WHEN NEW.seq = 3 BEGIN SELECT RAISE(ABORT, 'disk gone'); END");
+        }
+        List<Envelope> batch = interleave(links(alice, null, 4, "a"), links(bob, null, 4, "b"));
+        assertThrows(io.parley.store.StoreException.class, () -> acceptor.acceptAll(batch, "test"));
+        assertEquals(0, envelopes.count(), "the links before the failure went with their transaction");
+        assertEquals(0, queued());
+        assertTrue(accepted.isEmpty(), "nobody was told of anything");
+        db.update(pg ? "DROP TRIGGER crash ON envelopes" : "DROP TRIGGER crash");
+        assertTrue(acceptor.acceptAll(batch, "test").stream().allMatch(v -> v instanceof Verdict.Accepted));
+        assertEquals(8, envelopes.count());
+        assertEquals(8, queued());
     }
 
     private static Rejection rejected(Verdict v) {
