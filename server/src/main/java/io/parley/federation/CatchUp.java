@@ -170,7 +170,7 @@ public final class CatchUp implements AutoCloseable {
             while (true) {
                 Chunk page = await(next);
                 next = null;
-                if (page.links().isEmpty()) return accepted;
+                if (page.links().isEmpty() || worker.stopping()) return accepted; // closing: the next pull resumes here
                 after = page.links().getLast().seq();
                 if (page.more() && page.whole()) next = fetch(url, source, channel, sender, after);
                 Judged judged = judge(page.links(), remote, source);
