@@ -57,31 +57,58 @@ final class FederationRoutes {
         if (from == null || from.isBlank()) throw ProblemException.badRequest("bad-query-parameter", "query parameter 'from' (the sender's origin) is required");
         long after = Requests.longQuery(ctx, "after", 0, 0, Long.MAX_VALUE);
         int limit = (int) Requests.longQuery(ctx, "limit", 500, 1, PeerClient.Page.MAX_ITEMS);
-        var links = node.envelopes().links(channel, from, after, limit + 1);
+        ServedPage page = page(channel, from, after, limit, requester);
+        PeerThrottle.spent(node, requester, PeerRateLimits.servedUnits(page.items()));
+        ctx.status(200).contentType("application/json").result(page.body());
+    }
+
+    /** A catch-up answer: its JSON body and how many chain links it serves. */
+    private record ServedPage(byte[] body, int items) {}
+
+    /**
+     * {@code from}'s chain after {@code after} as {@code requester} may see it: at most {@code limit} links, ending
+     * before the one that would take the page past {@link PeerClient.Page#MAX_BYTES}, or at a link it must get
+     * from the sender itself.
+     */
+    private ServedPage page(String channel, String from, long after, int limit, String requester) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         out.writeBytes(PAGE_OPEN);
         int served = 0;
-        boolean more = links.size() > limit;
-        for (var link : links.subList(0, Math.min(limit, links.size()))) {
-            java.util.Optional<String> item = servable(link, requester);
-            if (item.isEmpty()) {
-                more = false; // the requester must fill this link from the sender itself; nothing after it would fit
+        boolean more;
+        long cursor = after;
+        page:
+        while (true) {
+            // a few rows at a time: the page stops at MAX_BYTES, so what we hold stays near that however large the
+            // envelopes are (up to 64 KiB each)
+            int want = Math.min(READ_ROWS, limit - served);
+            var links = node.envelopes().links(channel, from, cursor, want + 1);
+            for (var link : links.subList(0, Math.min(want, links.size()))) {
+                java.util.Optional<String> item = servable(link, requester);
+                if (item.isEmpty()) {
+                    more = false; // the requester must fill this link from the sender itself; nothing after it would fit
+                    break page;
+                }
+                byte[] bytes = item.get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                if (served > 0 && out.size() + 1 + bytes.length > PeerClient.Page.MAX_BYTES) {
+                    more = true;
+                    break page;
+                }
+                if (served > 0) out.write(',');
+                out.writeBytes(bytes);
+                served++;
+                cursor = link.seq();
+            }
+            if (links.size() <= want || served == limit) {
+                more = links.size() > want;
                 break;
             }
-            byte[] bytes = item.get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            if (served > 0 && out.size() + 1 + bytes.length > PeerClient.Page.MAX_BYTES) {
-                more = true;
-                break;
-            }
-            if (served > 0) out.write(',');
-            out.writeBytes(bytes);
-            served++;
         }
         out.writeBytes(("],\"more\":" + more + "}").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        PeerThrottle.spent(node, requester, PeerRateLimits.servedUnits(served));
-        ctx.status(200).contentType("application/json").result(out.toByteArray());
+        return new ServedPage(out.toByteArray(), served);
     }
 
+    /** Chain links read per query while a catch-up page is filled. */
+    private static final int READ_ROWS = 100;
     private static final byte[] PAGE_OPEN = "{\"envelopes\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /**
