@@ -119,7 +119,7 @@ public final class EnvelopeStore {
      */
     public boolean insert(Envelope e, String hash, Instant receivedAt, java.util.List<String> recipients,
                           java.util.List<String> withheldFrom, String notice) {
-        return write(w -> w.insert(e, hash, receivedAt, recipients, withheldFrom, notice).isPresent());
+        return write(w -> w.insert(e, e.canonicalBytes(), hash, receivedAt, recipients, withheldFrom, notice).isPresent());
     }
 
     /** Work on one {@link Writer}, in one transaction. */
@@ -160,14 +160,13 @@ public final class EnvelopeStore {
         }
 
         /**
-         * Inserts the envelope, its log entry and its outbox rows (see {@link EnvelopeStore#insert(Envelope, String,
-         * Instant, List, List, String)}); returns its row id, or empty, writing nothing, when its hash or chain position
-         * is taken.
+         * Inserts the envelope ({@code canonical} its canonical bytes, {@code hash} their SHA-256), its log entry and its
+         * outbox rows (see {@link EnvelopeStore#insert(Envelope, String, Instant, List, List, String)}); returns its row
+         * id, or empty, writing nothing, when its hash or chain position is taken.
          */
-        public java.util.OptionalLong insert(Envelope e, String hash, Instant receivedAt, List<String> recipients,
+        public java.util.OptionalLong insert(Envelope e, byte[] canonical, String hash, Instant receivedAt, List<String> recipients,
                                              List<String> withheldFrom, String notice) throws SQLException {
             if (!withheldFrom.isEmpty() && notice == null) throw new IllegalArgumentException("members the envelope is withheld from need its notice");
-            byte[] canonical = e.canonicalBytes();
             List<Long> ids = Database.query(c, "INSERT INTO envelopes (hash, channel, sender, seq, kind, case_id, created, tlp, canonical, received_at, sender_notice) "
                             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id", rs -> rs.getLong(1),
                     hash, e.channel(), e.from(), e.seq(), e.kind().wire(), e.caseId(), e.created(), e.tlp().wire(),

@@ -47,7 +47,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * Load tool (not JMH): verified ingest of peers' envelopes, end to end, on one real node on loopback.
  *
  * <p>{@code ./parley bench IngestLoad <sqlite|postgresql> <N> [senders] [channels] [batch]} (defaults 4 senders, 2
- * channels, batches of 100). The node (its database a fresh SQLite file with {@code synchronous=FULL}, or an embedded
+ * channels, batches of 200 as a peer's outbox sends them). The node (its database a fresh SQLite file with {@code synchronous=FULL}, or an embedded
  * PostgreSQL with fsync and synchronous commit on) holds channels whose other members are bare sender keys; each
  * sender has signed every charter through the inbox. Then N envelopes are signed beforehand, spread over every
  * sender's chain in every channel, and each sender posts its own in batches to {@code /federation/v1/inbox}, all
@@ -65,14 +65,14 @@ public final class IngestLoad {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: IngestLoad <sqlite|postgresql> <N> [senders=4] [channels=2] [batch=100]");
+            System.err.println("usage: IngestLoad <sqlite|postgresql> <N> [senders=4] [channels=2] [batch=200]");
             System.exit(2);
         }
         String backend = args[0];
         int n = Integer.parseInt(args[1]);
         int senders = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         int channelCount = args.length > 3 ? Integer.parseInt(args[3]) : 2;
-        int batch = args.length > 4 ? Integer.parseInt(args[4]) : 100;
+        int batch = args.length > 4 ? Integer.parseInt(args[4]) : 200;
         if (!backend.equals("sqlite") && !backend.equals("postgresql")) throw new IllegalArgumentException("backend must be sqlite or postgresql");
         Path root = Files.createTempDirectory("parley-ingestload-");
         EmbeddedPostgres pg = null;
