@@ -166,10 +166,13 @@ public final class EnvelopeAcceptor {
                         java.util.List.of(), java.util.List.of(), null);
             }
         }
+        // chains in which this batch had an envelope refused: what follows it there is refused too, usually as a gap
+        java.util.Set<String> refusedChains = new java.util.HashSet<>();
         int i = 0;
         while (i < seg.size()) {
             if (ready[i] == null) {
                 out[offset + i] = accept(seg.get(i), remote, keys[i] == null ? null : new KnownSignature(keys[i], valid[i]));
+                if (out[offset + i] instanceof Verdict.Rejected) refusedChains.add(chainOf(seg.get(i)));
                 i++;
                 continue;
             }
@@ -179,10 +182,28 @@ public final class EnvelopeAcceptor {
             i += stopped;
             // the envelope the run stopped at is judged alone: it is a rival, a duplicate told differently, or out of order
             if (i < end) {
-                out[offset + i] = accept(seg.get(i), remote, new KnownSignature(keys[i], true));
+                out[offset + i] = refusedChains.contains(chainOf(seg.get(i))) ? gapAfterRefusal(seg.get(i)) : null;
+                if (out[offset + i] == null) out[offset + i] = accept(seg.get(i), remote, new KnownSignature(keys[i], true));
+                if (out[offset + i] instanceof Verdict.Rejected) refusedChains.add(chainOf(seg.get(i)));
                 i++;
             }
         }
+    }
+
+    private static String chainOf(Envelope e) {
+        return e.channel() + "\n" + e.from();
+    }
+
+    /**
+     * The verdict for a signed, well-formed envelope that lies beyond the head of a chain in which this batch already
+     * had one refused: a gap, exactly as judging it alone would say (a chain has no holes, so nothing is held past its
+     * head), without recording it again. Otherwise a forged or broken link at the front of a page would cost a
+     * recorded refusal, and a transaction, for each of up to a thousand links after it. Null when it is not past the
+     * head, to be judged alone.
+     */
+    private Verdict gapAfterRefusal(Envelope e) {
+        long expected = envelopes.head(e.channel(), e.from()).map(h -> h.seq() + 1).orElse(1L);
+        return e.seq() > expected ? reject(new Rejection.ChainGap(e.from(), expected, e.seq())) : null;
     }
 
     /**

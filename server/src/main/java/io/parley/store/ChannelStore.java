@@ -18,6 +18,13 @@ import io.parley.json.Json;
  */
 public final class ChannelStore {
     private final Database db;
+    /**
+     * Charters parsed from their stored text, keyed by that text: every envelope judged or indexed looks its charter
+     * up, and parsing one (every member's key included) cost more than the rest of the lookup. Keyed by the text, an
+     * entry can never be stale, whichever instance changed the row; bounded, as peers can propose channels.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Charter> parsed =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(512).build();
 
     public ChannelStore(Database db) {
         this.db = db;
@@ -46,7 +53,7 @@ public final class ChannelStore {
     /** The amendment awaiting signatures, if any. */
     public Optional<Charter> pending(String id) {
         return db.queryOne("SELECT pending_charter FROM channels WHERE id = ?",
-                rs -> rs.getString(1) == null ? null : Charter.fromJson(Json.parse(rs.getString(1))), id);
+                rs -> rs.getString(1) == null ? null : parse(rs.getString(1)), id);
     }
 
     /** Puts {@code charter} in force and clears any pending amendment. */
@@ -73,7 +80,7 @@ public final class ChannelStore {
     }
 
     public Optional<Charter> charter(String id) {
-        return db.queryOne("SELECT charter FROM channels WHERE id = ?", rs -> Charter.fromJson(Json.parse(rs.getString(1))), id);
+        return db.queryOne("SELECT charter FROM channels WHERE id = ?", rs -> parse(rs.getString(1)), id);
     }
 
     public Optional<String> state(String id) {
@@ -81,6 +88,10 @@ public final class ChannelStore {
     }
 
     public List<Charter> all() {
-        return db.query("SELECT charter FROM channels ORDER BY created_at, id", rs -> Charter.fromJson(Json.parse(rs.getString(1))));
+        return db.query("SELECT charter FROM channels ORDER BY created_at, id", rs -> parse(rs.getString(1)));
+    }
+
+    private Charter parse(String text) {
+        return parsed.get(text, t -> Charter.fromJson(Json.parse(t)));
     }
 }

@@ -284,6 +284,7 @@ class EnvelopeAcceptorTest {
         var refused = envelopes.rejections(10).stream().filter(r -> r.code().equals("bad-signature")).findFirst().orElseThrow();
         assertFalse(refused.verified(), "a forgery is never recorded as alice's word");
         assertEquals("10.0.0.7", refused.remote());
+        assertEquals(1, envelopes.rejections(10).size(), "the links after it are answered as gaps without a record (and a transaction) each");
         assertTrue(envelopes.equivocations().isEmpty());
         // the honest envelope arrives later: the chain resumes
         assertTrue(acceptor.acceptAll(a.subList(2, 5), "test").stream().allMatch(v -> v instanceof Verdict.Accepted));
