@@ -19,7 +19,7 @@ public final class LogView {
     private final TileSource tiles;
 
     public LogView(Database db) {
-        this(new LogStore(db), new TileSource(new LogStore(db), 64));
+        this(new LogStore(db), new TileSource(new LogStore(db), 4L << 20));
     }
 
     LogView(LogStore store, TileSource tiles) {

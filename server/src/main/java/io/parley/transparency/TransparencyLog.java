@@ -31,9 +31,13 @@ import io.parley.worker.Ticker;
  * as entries) is refused when opened.
  */
 public final class TransparencyLog implements AutoCloseable {
-    /** Settings with their reasons; the defaults suit both an idle and a busy node. */
-    public record Settings(int maxBatch, Duration idlePoll, int tileCacheTiles) {
-        public static final Settings DEFAULT = new Settings(1024, Duration.ofMillis(25), 1024);
+    /**
+     * Settings with their reasons; the defaults suit both an idle and a busy node. {@code tileCacheBytes} bounds the
+     * heap of the tile cache that proofs are served from (64 MiB: every tile of a log of a million entries, see
+     * {@link TileSource}).
+     */
+    public record Settings(int maxBatch, Duration idlePoll, long tileCacheBytes) {
+        public static final Settings DEFAULT = new Settings(1024, Duration.ofMillis(25), 64L << 20);
     }
 
     private final String origin;
@@ -57,7 +61,7 @@ public final class TransparencyLog implements AutoCloseable {
         store.oldFormatEntry().ifPresent(which -> {
             throw new OldLogFormatException(which);
         });
-        this.tiles = new TileSource(store, settings.tileCacheTiles());
+        this.tiles = new TileSource(store, settings.tileCacheBytes());
         Leadership leadership = db.dialect() == Dialect.POSTGRESQL ? new AdvisoryLockLeadership(db.dataSource()) : Leadership.alwaysLeader();
         this.sequencer = new Sequencer(store, tiles, leadership, origin, NoteSigner.ed25519(key), clock, random, settings.maxBatch(),
                 settings.idlePoll(), this::committed);
@@ -176,7 +180,12 @@ public final class TransparencyLog implements AutoCloseable {
     public Optional<byte[]> tile(TileCoordinates c) {
         long size = latest().map(StoredCheckpoint::size).orElse(0L);
         if (io.parley.log.Tiles.width(c.level(), c.index(), size) < c.width()) return Optional.empty();
-        return tiles.read(c);
+        return tiles.read(c, size);
+    }
+
+    /** Exports the tile cache's hits, misses and size to {@code registry} (the node's {@code /metrics}). */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        tiles.bindTo(registry);
     }
 
     /** An entry bundle at exactly the coordinates' width, if the published tree has those entries. */
