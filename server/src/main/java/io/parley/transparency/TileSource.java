@@ -48,7 +48,8 @@ public final class TileSource {
         if (maxBytes < 0) throw new IllegalArgumentException("tile cache size must not be negative");
         this.store = store;
         this.maxBytes = maxBytes;
-        this.cache = Caffeine.newBuilder().maximumWeight(maxBytes)
+        // Maintenance (eviction) on the reading thread, not a pool: the bound then holds whenever a read returns.
+        this.cache = Caffeine.newBuilder().maximumWeight(maxBytes).executor(Runnable::run)
                 .weigher((Key k, ExpandedTile t) -> t.retainedBytes()).recordStats().build();
     }
 
