@@ -157,7 +157,12 @@ final class FederationRoutes {
     private void judgeRun(java.util.List<Envelope> run, java.util.List<Integer> at, String remote, ObjectNode[] out) {
         if (run.isEmpty()) return;
         java.util.List<Verdict> verdicts = node.acceptor().acceptAll(run, remote);
-        for (int k = 0; k < run.size(); k++) out[at.get(k)] = answer(run.get(k), verdicts.get(k));
+        java.util.Set<String> heard = new java.util.TreeSet<>();
+        for (int k = 0; k < run.size(); k++) {
+            out[at.get(k)] = answer(run.get(k), verdicts.get(k));
+            if (verdicts.get(k) instanceof Verdict.Accepted) heard.add(run.get(k).from());
+        }
+        heard.forEach(federation::heardFrom); // once per sender, not per envelope: it wakes the outbox in a transaction
         run.clear();
         at.clear();
     }
@@ -180,17 +185,16 @@ final class FederationRoutes {
         java.util.Optional<Envelope> e = parse(json, remote, out, 0);
         if (e.isEmpty()) return out[0];
         federation.handOver().follow(e.get(), remote); // a key hand-over in band: the envelope then verifies under the new key
-        return answer(e.get(), node.acceptor().accept(e.get(), remote));
+        Verdict v = node.acceptor().accept(e.get(), remote);
+        if (v instanceof Verdict.Accepted) federation.heardFrom(e.get().from());
+        return answer(e.get(), v);
     }
 
     /** The answer to one envelope: its verdict, with the true reason of a refusal only for what its sender signed. */
     private ObjectNode answer(Envelope e, Verdict verdict) {
         ObjectNode out = Json.object();
         switch (verdict) {
-            case Verdict.Accepted a -> {
-                out.put("status", "accepted").put("hash", a.hash());
-                federation.heardFrom(e.from());
-            }
+            case Verdict.Accepted a -> out.put("status", "accepted").put("hash", a.hash());
             case Verdict.Duplicate d -> out.put("status", "duplicate").put("hash", d.hash());
             case Verdict.Rejected r -> {
                 // The true reason is recorded (GET /api/v1/rejections); the caller learns it only if the envelope is
@@ -238,27 +242,34 @@ final class FederationRoutes {
 
     /**
      * The answer to a delivery is the receipt (DESIGN §4): wait briefly for the sequencer, which group-commits within
-     * milliseconds on an idle node; if the log is slower, say so and let the sender fetch the receipt later.
+     * milliseconds on an idle node; if the log is slower, say so and let the sender fetch the receipt later. Each
+     * receipt carries our signed word of when we logged the envelope ({@link io.parley.receipt.LogTime}): the time we
+     * first stored it, so a retried delivery gets the same statement, byte for byte.
      */
-    /**
-     * The receipt with our signed word of when we logged the envelope ({@link io.parley.receipt.LogTime}): the time
-     * we first stored it, so a retried delivery gets the same statement, byte for byte.
-     */
-    private ObjectNode withLogTime(ObjectNode receipt, String hash) {
-        node.envelopes().byHash(hash).ifPresent(s -> receipt.set("logged",
-                io.parley.receipt.LogTime.sign(node.key(), node.origin(), hash, s.receivedAt()).toJson()));
-        return receipt;
-    }
-
     private void attachReceipts(Iterable<JsonNode> results) {
+        java.util.List<String> hashes = new java.util.ArrayList<>();
+        for (JsonNode result : results) {
+            String status = result.path("status").asText();
+            if (status.equals("accepted") || status.equals("duplicate")) hashes.add(result.path("hash").asText());
+        }
+        if (hashes.isEmpty()) return;
+        // one wait for the sequencer and one lookup for the whole batch; the signed log time per envelope
+        var receipts = node.log().receipts(hashes, RECEIPT_WAIT);
+        var logged = node.envelopes().receivedAt(receipts.keySet());
         for (JsonNode result : results) {
             String status = result.path("status").asText();
             if (!status.equals("accepted") && !status.equals("duplicate")) continue;
             ObjectNode out = (ObjectNode) result;
             String hash = out.path("hash").asText();
-            // The sequencer works in queue order, so after the first wait the later ones are usually immediate.
-            node.log().awaitIndex(hash, RECEIPT_WAIT);
-            node.log().receipt(hash).ifPresentOrElse(r -> out.set("receipt", withLogTime(r.toJson(), hash)), () -> out.put("receipt_pending", true));
+            var receipt = receipts.get(hash);
+            if (receipt == null) {
+                out.put("receipt_pending", true);
+                continue;
+            }
+            ObjectNode json = receipt.toJson();
+            java.time.Instant at = logged.get(hash);
+            if (at != null) json.set("logged", io.parley.receipt.LogTime.sign(node.key(), node.origin(), hash, at).toJson());
+            out.set("receipt", json);
         }
     }
 

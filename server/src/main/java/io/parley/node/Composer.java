@@ -88,6 +88,36 @@ public final class Composer {
         return mine.result();
     }
 
+    /**
+     * Signs and stores many drafts (a bulk import, a batch from a client) in order, in as few transactions as
+     * {@link #MAX_GROUP} allows, sharing them with any other writer of the same channels. Every draft passes the
+     * outgoing checks before any is signed. Returns the verdicts in order; a draft that cannot be built (a RED one
+     * naming no recipients) throws after the others were written.
+     */
+    public List<Verdict> composeAll(List<Draft> drafts) {
+        drafts.forEach(this::refuseFaulty);
+        List<Pending> mine = new java.util.ArrayList<>(drafts.size());
+        java.util.Map<String, ChannelQueue> touched = new java.util.LinkedHashMap<>();
+        for (Draft d : drafts) {
+            if (d.kind() == Kind.CHARTER) throw new IllegalArgumentException("charter envelopes are composed one by one");
+            Pending p = new Pending(d, null);
+            ChannelQueue queue = queues.computeIfAbsent(d.channel(), c -> new ChannelQueue());
+            queue.waiting.add(p);
+            touched.put(d.channel(), queue);
+            mine.add(p);
+        }
+        for (var channel : touched.entrySet()) {
+            ChannelQueue queue = channel.getValue();
+            queue.lock.lock();
+            try {
+                while (mine.stream().anyMatch(p -> !p.done() && p.draft.channel().equals(channel.getKey()))) composeGroup(queue.take(MAX_GROUP));
+            } finally {
+                queue.lock.unlock();
+            }
+        }
+        return mine.stream().map(Pending::result).toList();
+    }
+
     /** The most of our envelopes one transaction stores: bounds the time a caller waits for others' drafts. */
     static final int MAX_GROUP = 256;
 

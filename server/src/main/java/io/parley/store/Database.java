@@ -1,12 +1,14 @@
 package io.parley.store;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
@@ -34,6 +36,9 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final Dialect dialect;
+    /** The URL and credentials the pool uses, for {@link #dedicatedConnection}. */
+    private final String jdbcUrl;
+    private final Properties credentials;
     /**
      * SQLite has one writer at a time and its busy handler retries by sleeping, so under load a writer can starve
      * (the log sequencer did). A fair in-process lock queues this process's write transactions in arrival order.
@@ -41,9 +46,11 @@ public final class Database implements AutoCloseable {
      */
     private final ReentrantLock sqliteWriter;
 
-    private Database(HikariDataSource pool, Dialect dialect) {
+    private Database(HikariDataSource pool, Dialect dialect, String jdbcUrl, Properties credentials) {
         this.pool = pool;
         this.dialect = dialect;
+        this.jdbcUrl = jdbcUrl;
+        this.credentials = credentials;
         this.sqliteWriter = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
     }
 
@@ -59,6 +66,8 @@ public final class Database implements AutoCloseable {
         if (password != null) cfg.setPassword(password);
         cfg.setMaximumPoolSize(dialect.poolSize());
         cfg.setPoolName("parley-" + dialect.name().toLowerCase());
+        // so that an operator counting connections in pg_stat_activity can tell the node's pooled ones apart
+        if (dialect == Dialect.POSTGRESQL) cfg.addDataSourceProperty("ApplicationName", "parley");
         if (dialect == Dialect.SQLITE) {
             // WAL lets readers run beside the writer; synchronous=FULL makes every commit durable before it returns,
             // which is what lets us acknowledge a message once its transaction commits.
@@ -77,7 +86,10 @@ public final class Database implements AutoCloseable {
             ds.close();
             throw new StoreException("cannot migrate database " + redact(jdbcUrl) + ": " + e.getMessage(), e);
         }
-        return new Database(ds, dialect);
+        Properties credentials = new Properties();
+        if (user != null) credentials.setProperty("user", user);
+        if (password != null) credentials.setProperty("password", password);
+        return new Database(ds, dialect, jdbcUrl, credentials);
     }
 
     public Dialect dialect() {
@@ -86,6 +98,29 @@ public final class Database implements AutoCloseable {
 
     public DataSource dataSource() {
         return pool;
+    }
+
+    /**
+     * A new connection outside the pool, for a holder of session state that must never be handed to another borrower
+     * (a session advisory lock, LISTEN) and that must end with the session when its holder closes it. The caller owns
+     * and closes it. Each counts against PostgreSQL's {@code max_connections} beside the pool (see
+     * {@link Dialect#poolSize()}); on PostgreSQL it shows in {@code pg_stat_activity} as {@code applicationName}.
+     */
+    public Connection dedicatedConnection(String applicationName) throws SQLException {
+        Properties props = new Properties();
+        props.putAll(credentials);
+        if (dialect == Dialect.POSTGRESQL) props.setProperty("ApplicationName", applicationName);
+        return DriverManager.getConnection(jdbcUrl, props);
+    }
+
+    /** Closes a {@link #dedicatedConnection}, ending its session; a failure to close means the session ended already. */
+    public static void closeDedicated(Connection c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // a broken connection: its session, and the session state with it, is gone either way
+        }
     }
 
     public int update(String sql, Object... args) {

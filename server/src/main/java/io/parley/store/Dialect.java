@@ -23,7 +23,17 @@ public enum Dialect {
         throw new IllegalArgumentException("unsupported database URL (use jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB): " + jdbcUrl);
     }
 
-    /** SQLite allows one writer at a time; a small pool avoids piling writers onto its lock. */
+    /**
+     * The most pooled connections one instance opens. SQLite allows one writer at a time; a small pool avoids piling
+     * writers onto its lock. PostgreSQL: ten, shared by HTTP requests (inbox, API, web, TAXII; each holds one only
+     * for its queries or its one transaction) and the background workers (delivery, catch-up, cosignatures,
+     * evidence, notifications, the sequencer's reads and commits). More would not make the node faster: a writer
+     * spends its transaction waiting for the commit's flush, which concurrent commits share, and PostgreSQL's
+     * throughput peaks at a few active connections per core of the database server; beyond ten, requests queue for
+     * a connection (the pool's wait) instead of for the server's locks and disks. Two more connections per instance
+     * live outside the pool ({@link Database#dedicatedConnection}): the sequencer's advisory lock and the log
+     * bell's LISTEN. An instance on PostgreSQL therefore counts at most 12 against {@code max_connections}.
+     */
     int poolSize() {
         return this == SQLITE ? 4 : 10;
     }

@@ -75,6 +75,19 @@ public final class EnvelopeStore {
                 rs -> new Link(rs.getLong(1), rs.getString(2), WITHHELD.equals(rs.getString(3)), rs.getString(4)), channel, sender, afterSeq, limit);
     }
 
+    /** When this node first stored each of {@code hashes} it holds as a message (looked up in chunks). */
+    public java.util.Map<String, Instant> receivedAt(java.util.Collection<String> hashes) {
+        java.util.Map<String, Instant> out = new java.util.HashMap<>();
+        List<String> all = List.copyOf(hashes);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            db.query("SELECT hash, received_at FROM envelopes WHERE hash IN (" + marks + ") AND" + MESSAGES,
+                    rs -> out.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))), chunk.toArray());
+        }
+        return out;
+    }
+
     public Optional<StoredEnvelope> byHash(String hash) {
         return db.queryOne("SELECT " + COLUMNS + " FROM envelopes WHERE hash = ? AND" + MESSAGES, EnvelopeStore::map, hash);
     }

@@ -94,6 +94,9 @@ public final class OutboxStore {
 
     /** Makes every queued delivery to {@code recipient} due now (e.g. the peer came back). */
     public void wake(String recipient, Instant now) {
+        // Asked at every batch a peer posts us: read first, so the usual answer (nothing postponed) takes no write lock.
+        if (db.queryOne("SELECT 1 FROM outbox WHERE recipient = ? AND state = 'queued' AND next_attempt_at > ? LIMIT 1", rs -> true,
+                recipient, now.toEpochMilli()).isEmpty()) return;
         db.update("UPDATE outbox SET next_attempt_at = ? WHERE recipient = ? AND state = 'queued' AND next_attempt_at > ?",
                 now.toEpochMilli(), recipient, now.toEpochMilli());
     }

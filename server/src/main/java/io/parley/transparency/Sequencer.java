@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -31,12 +32,23 @@ import io.parley.worker.Worker;
  * transaction, and only then publishes the checkpoint. An idle node therefore checkpoints a single append within a
  * round trip to its database; a busy one amortises commit and signing over large batches.
  *
- * <p>Threading: all fields but {@link #published} and the {@link Worker} (whose wake-up any thread may give) are owned
- * by the sequencer thread.
+ * <p>Wake-ups. An append made in this process wakes the sequencer at once ({@link #poke()}). One made by another
+ * instance sharing the database reaches the leader through the {@link LogBell}: the instance that queued it rings
+ * once per round of its own (non-leading) sequencer, however many appends that covers, and the leader's bell wakes
+ * it. Likewise the leader rings after each commit so that the other instances publish the checkpoint and answer
+ * their receipts at once. Polling stays as the safety net: every {@code idlePoll} while the bell is not listening
+ * (always on SQLite, whose bell is silent) and for an instance that does not lead (so that it takes over within
+ * {@code idlePoll} when the leader dies); every {@link #SAFETY_POLLS} times that for a leader whose bell listens.
+ *
+ * <p>Threading: all fields but {@link #published}, {@link #leading}, {@link #forward} and the {@link Worker} (whose
+ * wake-up any thread may give) are owned by the sequencer thread.
  */
 public final class Sequencer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
     private static final int HASHES_PER_TILE = TileCoordinates.FULL_WIDTH;
+    /** A leader whose bell listens polls this many times less often: rings wake it, the poll is only a safety net. */
+    static final int SAFETY_POLLS = 40;
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final LogStore store;
     private final TileSource tiles;
@@ -46,8 +58,15 @@ public final class Sequencer implements AutoCloseable {
     private final Clock clock;
     private final int maxBatch;
     private final Consumer<List<LogStore.Entry>> onCommitted;
+    private final Runnable onPublishedElsewhere;
+    private final LogBell bell;
+    private final Duration idlePoll;
     /** The newest checkpoint this instance knows to be committed; read by any thread. */
     private volatile StoredCheckpoint published;
+    /** Whether this instance led in its latest round; written by the sequencer thread, read by the bell's. */
+    private volatile boolean leading;
+    /** Set by {@link #poke()}: appends were queued here; a round that does not lead rings the leader for them. */
+    private final AtomicBoolean forward = new AtomicBoolean();
 
     /** Sequencer-thread state; null until this instance leads and has loaded the tree. */
     private Frontier frontier;
@@ -55,27 +74,52 @@ public final class Sequencer implements AutoCloseable {
     private final Map<Integer, byte[]> partialTiles = new HashMap<>();
     private final Worker worker;
 
-    /** Starts sequencing: a round at every {@link #poke()}, and every {@code idlePoll} for other instances' appends. */
-    public Sequencer(LogStore store, TileSource tiles, Leadership leadership, String origin, NoteSigner signer, Clock clock,
-                     RandomGenerator random, int maxBatch, Duration idlePoll, Consumer<List<LogStore.Entry>> onCommitted) {
+    /**
+     * Starts sequencing: a round at every {@link #poke()} and every ring of {@code bell}, and polls as the class
+     * comment says. {@code onCommitted} is told of each batch this instance commits; {@code onPublishedElsewhere}
+     * of each newer checkpoint it finds that another instance committed.
+     */
+    public Sequencer(LogStore store, TileSource tiles, Leadership leadership, LogBell bell, String origin, NoteSigner signer, Clock clock,
+                     RandomGenerator random, int maxBatch, Duration idlePoll, Consumer<List<LogStore.Entry>> onCommitted,
+                     Runnable onPublishedElsewhere) {
         this.store = store;
         this.tiles = tiles;
         this.leadership = leadership;
+        this.bell = bell;
         this.origin = origin;
         this.signer = signer;
         this.clock = clock;
         this.maxBatch = maxBatch;
+        this.idlePoll = idlePoll;
         this.onCommitted = onCommitted;
+        this.onPublishedElsewhere = onPublishedElsewhere;
         this.published = store.latestCheckpoint().orElse(null);
         // A platform thread: the sequencer is busy whenever the node is. The grace lets a commit under way finish.
-        this.worker = Worker.named("parley-sequencer").platformThread().every(idlePoll).random(random).log(LOG)
-                .backoff(new Backoff(idlePoll.multipliedBy(5), Duration.ofSeconds(5))).stopGrace(Duration.ofSeconds(5))
+        // The period is the longest wait (a listening leader's); each round asks for idlePoll when it must poll.
+        this.worker = Worker.named("parley-sequencer").platformThread().every(idlePoll.multipliedBy(SAFETY_POLLS)).random(random).log(LOG)
+                .backoff(new Backoff(min(idlePoll.multipliedBy(5), MAX_BACKOFF), MAX_BACKOFF)).stopGrace(Duration.ofSeconds(5))
                 .build(this::round);
         worker.start();
+        bell.listen(new LogBell.Listener() {
+            @Override
+            public void queued() {
+                if (leading) worker.wake();
+            }
+
+            @Override
+            public void checkpointed() {
+                if (!leading) worker.wake();
+            }
+        });
     }
 
-    /** Tells the sequencer that appends are queued (in-process fast path; other instances find them by polling). */
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Tells the sequencer that appends were queued by this process (and, if another instance leads, to ring it). */
     public void poke() {
+        forward.set(true);
         worker.wake();
     }
 
@@ -83,16 +127,28 @@ public final class Sequencer implements AutoCloseable {
         return published;
     }
 
-    /** One round as the leader (or, while another instance leads, a look at what it published). */
+    /** One round as the leader (or, while another instance leads, a ring for our appends and a look at what it published). */
     private Duration round() {
         try {
+            // Not leading as of the last round: ring before the lock check, which costs a round trip the leader need not wait for.
+            if (!leading && forward.getAndSet(false)) bell.ringQueued();
             if (!leadership.acquire()) {
+                leading = false;
                 frontier = null;
-                store.latestCheckpoint().ifPresent(c -> published = c);
-                return Worker.IDLE;
+                if (forward.getAndSet(false)) bell.ringQueued();
+                StoredCheckpoint before = published;
+                StoredCheckpoint now = store.latestCheckpoint().orElse(null);
+                if (now != null && (before == null || now.size() > before.size())) {
+                    published = now;
+                    onPublishedElsewhere.run();
+                }
+                return idlePoll; // to take over soon after the leader dies
             }
+            leading = true;
+            forward.set(false); // we lead: our own appends are ours to sequence, nobody to ring
             if (frontier == null) load();
-            return sequenceOnce() ? Worker.AGAIN : Worker.IDLE;
+            if (sequenceOnce()) return Worker.AGAIN;
+            return bell.listening() ? Worker.IDLE : idlePoll;
         } catch (RuntimeException | Error e) {
             // Most likely another writer committed first (a lost lease) or the database is away: the next round starts
             // over from what is committed, never from what we believed.
@@ -154,6 +210,7 @@ public final class Sequencer implements AutoCloseable {
         });
         published = checkpoint;
         onCommitted.accept(entries);
+        bell.ringCheckpointed();
         return true;
     }
 
@@ -192,6 +249,7 @@ public final class Sequencer implements AutoCloseable {
 
     @Override
     public void close() {
+        bell.close();
         worker.close();
         leadership.close();
     }

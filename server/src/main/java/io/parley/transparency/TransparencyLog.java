@@ -46,8 +46,15 @@ public final class TransparencyLog implements AutoCloseable {
     private final Sequencer sequencer;
     private final Clock clock;
     private final Ticker ticker;
-    /** ref → waiters for its sequencing; completed by the sequencer thread after commit. */
+    /**
+     * ref → waiters for its sequencing; completed by the sequencer thread after this instance commits it, or with
+     * {@link #RECHECK} when another instance committed a checkpoint (which may cover it).
+     */
     private final ConcurrentHashMap<String, CompletableFuture<Long>> waiters = new ConcurrentHashMap<>();
+    /** A waiter's answer meaning "another instance published a checkpoint: look in the database". */
+    private static final long RECHECK = -1;
+    /** How often a waiter looks in the database even without news: the safety net when news is lost. */
+    private static final long WAITER_POLL_MILLIS = 50;
 
     /**
      * Opens the log and starts its sequencer. {@code clock} dates checkpoints; {@code random} jitters the sequencer's
@@ -62,9 +69,11 @@ public final class TransparencyLog implements AutoCloseable {
             throw new OldLogFormatException(which);
         });
         this.tiles = new TileSource(store, settings.tileCacheBytes());
-        Leadership leadership = db.dialect() == Dialect.POSTGRESQL ? new AdvisoryLockLeadership(db.dataSource()) : Leadership.alwaysLeader();
-        this.sequencer = new Sequencer(store, tiles, leadership, origin, NoteSigner.ed25519(key), clock, random, settings.maxBatch(),
-                settings.idlePoll(), this::committed);
+        boolean shared = db.dialect() == Dialect.POSTGRESQL;
+        Leadership leadership = shared ? new AdvisoryLockLeadership(db) : Leadership.alwaysLeader();
+        LogBell bell = shared ? new PostgresLogBell(db, random) : LogBell.none();
+        this.sequencer = new Sequencer(store, tiles, leadership, bell, origin, NoteSigner.ed25519(key), clock, random, settings.maxBatch(),
+                settings.idlePoll(), this::committed, this::recheckWaiters);
     }
 
     public String origin() {
@@ -96,21 +105,31 @@ public final class TransparencyLog implements AutoCloseable {
         }
     }
 
-    /** The log index of {@code ref}, waiting up to {@code timeout} for the sequencer to include it. */
+    /** Another instance sequenced: every waiter looks whether its entry is in (one indexed query each). */
+    private void recheckWaiters() {
+        for (String ref : waiters.keySet()) {
+            CompletableFuture<Long> f = waiters.remove(ref);
+            if (f != null) f.complete(RECHECK);
+        }
+    }
+
+    /** The log index of {@code ref}, waiting up to {@code timeout} for the sequencer (this or another instance's) to include it. */
     public Optional<Long> awaitIndex(String ref, Duration timeout) {
         long start = ticker.nanoTime();
-        CompletableFuture<Long> future = waiters.computeIfAbsent(ref, r -> new CompletableFuture<>());
         try {
             while (true) {
-                Optional<Long> known = store.indexOf(ref); // after registering, so a commit in between is not missed
-                if (known.isPresent()) return known;
-                long left = timeout.toMillis() - (ticker.nanoTime() - start) / 1_000_000;
-                if (left <= 0) return Optional.empty();
+                CompletableFuture<Long> future = waiters.computeIfAbsent(ref, r -> new CompletableFuture<>());
                 try {
-                    // Another instance may sequence for us; poll the database at least this often.
-                    return Optional.of(future.get(Math.min(left, 50), TimeUnit.MILLISECONDS));
+                    Optional<Long> known = store.indexOf(ref); // after registering, so a commit in between is not missed
+                    if (known.isPresent()) return known;
+                    long left = timeout.toMillis() - (ticker.nanoTime() - start) / 1_000_000;
+                    if (left <= 0) return Optional.empty();
+                    long index = future.get(Math.min(left, WAITER_POLL_MILLIS), TimeUnit.MILLISECONDS);
+                    if (index != RECHECK) return Optional.of(index);
                 } catch (TimeoutException e) {
                     // look again
+                } finally {
+                    waiters.remove(ref, future);
                 }
             }
         } catch (InterruptedException e) {
@@ -118,8 +137,6 @@ public final class TransparencyLog implements AutoCloseable {
             return Optional.empty();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
-        } finally {
-            waiters.remove(ref, future);
         }
     }
 
@@ -159,6 +176,38 @@ public final class TransparencyLog implements AutoCloseable {
         if (cosigned.isPresent() && cosigned.get() > index.get()) at = store.checkpoint(cosigned.get()).orElse(at);
         List<byte[]> proof = MerkleProofs.inclusionProof(tiles.reader(at.size()), index.get(), at.size());
         return Optional.of(new Receipt(origin, ref, index.get(), new TlogProof(index.get(), proof, withCosignatures(at))));
+    }
+
+    /**
+     * Receipts for many refs at once (an inbox batch), as {@link #receipt} gives each: waits up to {@code wait} for
+     * the log to cover those not yet logged, then looks their indices up together and proves every one against the
+     * same checkpoint (the newest cosigned one that covers it, else the newest). Refs still not logged are absent.
+     */
+    public java.util.Map<String, Receipt> receipts(List<String> refs, Duration wait) {
+        java.util.Map<String, Long> indexes = store.indexesOf(refs);
+        List<String> missing = refs.stream().filter(r -> !indexes.containsKey(r)).toList();
+        if (!missing.isEmpty()) {
+            // the sequencer works in queue order: once the last of them is logged, so are the others
+            awaitIndex(missing.getLast(), wait);
+            indexes.putAll(store.indexesOf(missing));
+        }
+        java.util.Map<String, Receipt> out = new java.util.LinkedHashMap<>();
+        if (indexes.isEmpty()) return out;
+        long highest = java.util.Collections.max(indexes.values());
+        Optional<StoredCheckpoint> latest = latest();
+        if (latest.isEmpty() || latest.get().size() <= highest) latest = store.latestCheckpoint();
+        if (latest.isEmpty()) return out;
+        Optional<StoredCheckpoint> cosigned = store.newestCosignedSize().flatMap(store::checkpoint);
+        java.util.Map<Long, SignedNote> notes = new java.util.HashMap<>();
+        for (String ref : refs) {
+            Long index = indexes.get(ref);
+            if (index == null || latest.get().size() <= index) continue;
+            StoredCheckpoint at = cosigned.filter(c -> c.size() > index).orElse(latest.get());
+            SignedNote note = notes.computeIfAbsent(at.size(), size -> withCosignatures(at));
+            List<byte[]> proof = MerkleProofs.inclusionProof(tiles.reader(at.size()), index, at.size());
+            out.put(ref, new Receipt(origin, ref, index, new TlogProof(index, proof, note)));
+        }
+        return out;
     }
 
     public List<byte[]> inclusionProof(long index, long size) {

@@ -14,7 +14,9 @@
  * crash at any moment the newest checkpoint row is therefore consistent with every checkpoint ever published.</li>
  * <li>Exactly one sequencer writes at a time. On PostgreSQL it holds a session advisory lock; the primary keys on
  * entry index and checkpoint size make a second writer's transaction fail rather than fork the log, should two ever
- * believe they lead.</li>
+ * believe they lead. Instances wake each other through the {@link io.parley.transparency.LogBell} (PostgreSQL
+ * LISTEN/NOTIFY): a ring is sent only after what it announces committed, and is a hint; every waiter also polls, so
+ * a lost ring delays and never loses anything.</li>
  * <li>An append is acknowledged (queued) in the same transaction as the thing it records, so nothing acknowledged can
  * be missing from the log later.</li>
  * <li>The witness checks and updates a peer's latest cosigned checkpoint atomically (C2SP tlog-witness), and records

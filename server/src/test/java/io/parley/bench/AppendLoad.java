@@ -54,6 +54,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * (resolution: the poll interval).</li>
  * <li><b>idle</b>: {@code --idle} single appends on the now idle log, each followed by {@code awaitIndex}
  * (which returns once the sequencer has published the covering checkpoint), with a short pause in between.</li>
+ * <li><b>idle, another instance</b> (PostgreSQL only): a second instance (its own pool and log on the same
+ * database, so it does not lead) makes {@code --idle} single appends; for each, the time from its {@code append}
+ * returning until the leader has published a covering checkpoint (the leader's {@code awaitIndex}, waiting from
+ * before the append) and until the second instance itself knows it (its own {@code awaitIndex}: what a receipt
+ * served by that instance waits for). This is the path that has no in-process wake-up.</li>
  * </ol>
  * Prints a table and writes a JSON summary to {@code bench/results/append-load-<time>.json} (relative to the
  * working directory; override with {@code -Dparley.bench.results=DIR}).
@@ -88,7 +93,7 @@ public final class AppendLoad {
         System.out.printf("AppendLoad: backends=%s count=%d threads=%d seconds<=%d sample=1/%d idle=%d senders=%d pg fsync+synchronous_commit=%s, %d cpus, Java %s%n",
                 o.backends, o.count, o.threads, o.seconds, o.sample, o.idle, o.senders, o.pgSync ? "on" : "off",
                 Runtime.getRuntime().availableProcessors(), Runtime.version());
-        Workload w = presign(o.count + o.idle, o.senders);
+        Workload w = presign(o.count + 2 * o.idle, o.senders);
         System.out.printf("pre-signed %d envelopes (avg %d bytes canonical) in %.1f s%n", w.data.length,
                 w.totalBytes / w.data.length, w.signNanos / 1e9);
 
@@ -96,7 +101,7 @@ public final class AppendLoad {
         for (String backend : o.backends) results.add(runBackend(backend, o, w));
 
         System.out.println();
-        System.out.println("backend     appended   lost  secs   accepted/s  sequenced/s  ckpts  avg batch | load ckpt latency ms p50 / p99 / max | append() ms p50 / p99 | idle ms p50 / p99 (incl. append p50 / p99)");
+        System.out.println("backend     appended   lost  secs   accepted/s  sequenced/s  ckpts  avg batch | load ckpt latency ms p50 / p99 / max | append() ms p50 / p99 | idle ms p50 / p99 (incl. append p50 / p99) | idle via another instance ms p50 / p99: leader, that instance");
         for (ObjectNode r : results) {
             ObjectNode load = (ObjectNode) r.get("load");
             ObjectNode idle = (ObjectNode) r.get("idle");
@@ -109,6 +114,12 @@ public final class AppendLoad {
                     load.get("appendCallMs").get("p50").asDouble(), load.get("appendCallMs").get("p99").asDouble(),
                     idle.get("afterAppendMs").get("p50").asDouble(), idle.get("afterAppendMs").get("p99").asDouble(),
                     idle.get("includingAppendMs").get("p50").asDouble(), idle.get("includingAppendMs").get("p99").asDouble());
+            ObjectNode other = (ObjectNode) r.get("idleOtherInstance");
+            if (other != null) {
+                System.out.printf("%-10s %141s %6.1f / %6.1f, %6.1f / %6.1f%n", "", "", other.get("leaderMs").get("p50").asDouble(),
+                        other.get("leaderMs").get("p99").asDouble(), other.get("thatInstanceMs").get("p50").asDouble(),
+                        other.get("thatInstanceMs").get("p99").asDouble());
+            }
         }
 
         ObjectNode summary = Json.object();
@@ -208,6 +219,7 @@ public final class AppendLoad {
                      TransparencyLog.Settings.DEFAULT)) {
             result.set("load", load(log, db, o, w));
             result.set("idle", idle(log, o, w));
+            if (name.equals("postgresql")) result.set("idleOtherInstance", idleOtherInstance(log, backend.jdbcUrl(), o, w));
         } finally {
             backend.cleanup().close();
         }
@@ -398,13 +410,59 @@ public final class AppendLoad {
             including.add(t2 - t0);
             Thread.sleep(10); // let the sequencer go back to sleep: each append finds it idle
         }
-        ObjectNode r = Json.object();
-        r.put("appends", o.idle);
-        r.put("failed", failed);
-        r.set("afterAppendMs", percentiles(afterAppend));
-        r.set("includingAppendMs", percentiles(including));
+        ObjectNode r = latencies(o.idle, failed, "afterAppendMs", afterAppend, "includingAppendMs", including);
         System.out.printf("idle: append -> published checkpoint ms %s; including the append call %s%n",
                 r.get("afterAppendMs"), r.get("includingAppendMs"));
+        return r;
+    }
+
+    /** As {@link #idle}, but each append is made by a second instance sharing the database; see the class comment. */
+    static ObjectNode idleOtherInstance(TransparencyLog leader, String jdbcUrl, Options o, Workload w) throws Exception {
+        List<Long> atLeader = new ArrayList<>();
+        List<Long> atThatInstance = new ArrayList<>();
+        int failed = 0;
+        try (Database db = Database.open(jdbcUrl);
+             TransparencyLog other = new TransparencyLog(db, SigningKey.generate("bench-log.example"), Clock.systemUTC(), new SecureRandom(),
+                     Ticker.SYSTEM, TransparencyLog.Settings.DEFAULT);
+             var waiter = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+            Thread.sleep(200);
+            for (int k = 0; k < o.idle; k++) {
+                int i = o.count + o.idle + k;
+                String ref = w.refs[i];
+                java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+                var seenByLeader = waiter.submit(() -> {
+                    waiting.countDown();
+                    Optional<Long> index = leader.awaitIndex(ref, Duration.ofSeconds(10));
+                    return index.isPresent() ? System.nanoTime() : -1L;
+                });
+                waiting.await();
+                other.append(w.data[i], ref);
+                long appended = System.nanoTime();
+                Optional<Long> index = other.awaitIndex(ref, Duration.ofSeconds(10));
+                long seenThere = System.nanoTime();
+                long seenLeader = seenByLeader.get();
+                if (index.isEmpty() || seenLeader < 0) {
+                    failed++;
+                    continue;
+                }
+                atLeader.add(Math.max(0, seenLeader - appended));
+                atThatInstance.add(seenThere - appended);
+                Thread.sleep(10);
+            }
+        }
+        ObjectNode r = latencies(o.idle, failed, "leaderMs", atLeader, "thatInstanceMs", atThatInstance);
+        System.out.printf("idle, appended by another instance: until the leader published ms %s; until that instance knew %s%n",
+                r.get("leaderMs"), r.get("thatInstanceMs"));
+        return r;
+    }
+
+    /** The summary of an idle measurement: how many appends, how many failed, and two latencies' percentiles. */
+    static ObjectNode latencies(int appends, int failed, String first, List<Long> firstNanos, String second, List<Long> secondNanos) {
+        ObjectNode r = Json.object();
+        r.put("appends", appends);
+        r.put("failed", failed);
+        r.set(first, percentiles(firstNanos));
+        r.set(second, percentiles(secondNanos));
         return r;
     }
 

@@ -78,8 +78,9 @@ import io.parley.testing.TestNodes;
  * <li><b>inbox</b>: recipient-side receipt latency. Envelopes of B's chain are pre-signed with B's key (B itself
  * never stores them) and POSTed one at a time to A's {@code /federation/v1/inbox} by a plain HTTP/1.1 client; timed
  * from send to the complete {@code 201} answer carrying a receipt. Receipts are verified afterwards under A's key.</li>
- * <li><b>throughput</b>: A composes {@code --throughput-n} envelopes in a tight loop (one thread, the Composer
- * serialises a channel anyway) while B receives. Reports compose rate and envelopes/s from the first compose to the
+ * <li><b>throughput</b>: A composes {@code --throughput-n} envelopes from {@code --writers} threads at once (default
+ * 8, as API clients and the node's workers do; the Composer group-commits what piles up behind the channel) while B
+ * receives. Reports compose rate and envelopes/s from the first compose to the
  * last outbox row delivered with receipt (its {@code delivered_at}), the number of POSTs from A's
  * {@code delivery_attempts} rows for B, retries, and B's rejections by code.</li>
  * <li><b>catchup</b>: B is stopped (its NodeServer closed); A composes {@code --catchup-n} envelopes (the compose
@@ -101,7 +102,7 @@ import io.parley.testing.TestNodes;
  * $JAVA_HOME/bin/java -cp "target/bench/test-classes:target/bench/classes:$(cat target/bench/classpath.txt)" \
  *     io.parley.bench.FederationLoad [all|latency|inbox|throughput|catchup ...] [--n 500] [--warmup 50] [--poll-us 200]
  *     [--gap-ms 10] [--via composer|api] [--throughput-n 20000] [--catchup-n 100000] [--compose-seconds 1200]
- *     [--seed composer|bulk] [--timeout S] [--settings fast|default] [--keep]
+ *     [--seed composer|bulk] [--timeout S] [--settings fast|default] [--writers 8] [--keep]
  * </pre>
  * {@code --settings fast} (the default) is {@link TestNodes#FAST} (backoff 100 ms..2 s, catch-up every 1 s, request
  * timeout 3 s); {@code default} is {@link Federation.Settings#DEFAULT} (backoff 0.5..60 s, catch-up every 10 s).
@@ -113,7 +114,7 @@ public final class FederationLoad {
     static final String PASSWORD_HASH = Passwords.hash(TestNodes.PASSWORD);
 
     record Options(List<String> scenarios, int n, int warmup, long pollNanos, int gapMs, boolean viaApi, int throughputN,
-                   int catchupN, int composeSeconds, boolean bulkSeed, Integer timeoutS, String settingsName, boolean keep) {
+                   int catchupN, int composeSeconds, boolean bulkSeed, Integer timeoutS, String settingsName, boolean keep, int writers) {
         Federation.Settings settings() {
             return settingsName.equals("default") ? Federation.Settings.DEFAULT : TestNodes.FAST;
         }
@@ -345,12 +346,21 @@ public final class FederationLoad {
                 () -> headSeq(b, A) - baseHead, n);
         m.start();
         long[] composeNs = new long[n];
-        for (int i = 0; i < n; i++) {
-            long s0 = System.nanoTime();
-            if (s0 > deadline) break;
-            composeDirect(a, "throughput " + i);
-            composeNs[i] = System.nanoTime() - s0;
-            composed.incrementAndGet();
+        // --writers callers compose at once, as API clients and the node's own workers do: the Composer group-commits
+        // what piles up behind the channel
+        AtomicLong next = new AtomicLong();
+        try (ExecutorService writers = Executors.newFixedThreadPool(o.writers())) {
+            for (int w = 0; w < o.writers(); w++) {
+                writers.submit(() -> {
+                    for (long i; (i = next.getAndIncrement()) < n; ) {
+                        long s0 = System.nanoTime();
+                        if (s0 > deadline) break;
+                        composeDirect(a, "throughput " + i);
+                        composeNs[(int) i] = System.nanoTime() - s0;
+                        composed.incrementAndGet();
+                    }
+                });
+            }
         }
         long tComposed = System.nanoTime();
         long target = composed.get();
@@ -358,7 +368,7 @@ public final class FederationLoad {
         boolean done = m.awaitDone(deadline);
         m.stop();
 
-        ObjectNode out = Json.object().put("status", done && target == n ? "ok" : "timeout").put("n", n).put("composed", target);
+        ObjectNode out = Json.object().put("status", done && target == n ? "ok" : "timeout").put("n", n).put("composed", target).put("writers", o.writers());
         double composeS = (tComposed - t0) / 1e9;
         out.put("compose_s", round(composeS, 2)).put("compose_per_s", round(target / composeS, 0));
         out.set("compose_ms", stats(Arrays.copyOf(composeNs, (int) target)));
@@ -873,12 +883,12 @@ public final class FederationLoad {
         if (!seed.equals("composer") && !seed.equals("bulk")) usage("--seed composer|bulk");
         if (!via.equals("composer") && !via.equals("api")) usage("--via composer|api");
         for (String k : flags.keySet()) {
-            if (!List.of("n", "warmup", "poll-us", "gap-ms", "via", "throughput-n", "catchup-n", "compose-seconds", "seed", "timeout", "settings", "keep").contains(k)) usage("unknown option --" + k);
+            if (!List.of("n", "warmup", "poll-us", "gap-ms", "via", "throughput-n", "catchup-n", "compose-seconds", "seed", "timeout", "settings", "keep", "writers").contains(k)) usage("unknown option --" + k);
         }
         return new Options(scenarios, intFlag(flags, "n", 500), intFlag(flags, "warmup", 50), intFlag(flags, "poll-us", 200) * 1000L,
                 intFlag(flags, "gap-ms", 10), via.equals("api"), intFlag(flags, "throughput-n", 20_000), intFlag(flags, "catchup-n", 100_000),
                 intFlag(flags, "compose-seconds", 1200), seed.equals("bulk"), flags.containsKey("timeout") ? intFlag(flags, "timeout", 0) : null, settings,
-                flags.containsKey("keep"));
+                flags.containsKey("keep"), intFlag(flags, "writers", 8));
     }
 
     static int intFlag(Map<String, String> flags, String name, int def) {
@@ -895,7 +905,7 @@ public final class FederationLoad {
     static void usage(String why) {
         System.err.println("FederationLoad: " + why);
         System.err.println("usage: FederationLoad [all|latency|inbox|throughput|catchup ...] [--n 500] [--warmup 50] [--poll-us 200] [--gap-ms 10]"
-                + " [--via composer|api] [--throughput-n 20000] [--catchup-n 100000] [--compose-seconds 1200] [--seed composer|bulk] [--timeout S]"
+                + " [--via composer|api] [--throughput-n 20000] [--catchup-n 100000] [--compose-seconds 1200] [--seed composer|bulk] [--timeout S] [--writers 8]"
                 + " [--settings fast|default] [--keep]");
         System.exit(2);
     }

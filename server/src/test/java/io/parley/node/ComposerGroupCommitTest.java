@@ -146,6 +146,22 @@ class ComposerGroupCommitTest {
     }
 
     @Test
+    void aBulkOfDraftsIsWrittenInItsOrderInGroups() {
+        int before = unbrokenChain(CH).size();
+        batchSizes.clear();
+        List<Composer.Draft> drafts = new ArrayList<>();
+        for (int i = 0; i < 300; i++) drafts.add(draft(CH, Tlp.AMBER, "bulk " + i));
+        List<Verdict> verdicts = node.node().composer().composeAll(drafts);
+        List<String> chain = unbrokenChain(CH);
+        assertEquals(before + 300, chain.size());
+        assertEquals(verdicts.stream().map(v -> ((Verdict.Accepted) v).hash()).toList(), chain.subList(before, chain.size()), "in the order given");
+        List<String> texts = node.node().envelopes().chain(CH, node.node().origin(), before, 1000).stream()
+                .map(s -> s.envelope().body().path("text").asText()).toList();
+        assertEquals(drafts.stream().map(d -> d.body().path("text").asText()).toList(), texts);
+        assertEquals(List.of(Composer.MAX_GROUP, 300 - Composer.MAX_GROUP), List.copyOf(batchSizes), "two transactions, not 300");
+    }
+
+    @Test
     void aDraftThatCannotBeBuiltFailsOnlyItsOwnCaller() throws Exception {
         List<java.util.concurrent.Callable<Verdict>> tasks = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
