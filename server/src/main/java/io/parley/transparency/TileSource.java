@@ -83,7 +83,18 @@ public final class TileSource {
 
     /** A hash reader over the tree of {@code size}, reading tiles from here; for one thread. */
     public HashReader reader(long size) {
-        return new Reader(size);
+        return new Reader(size, size);
+    }
+
+    /**
+     * A hash reader over the tree of {@code size} that reads each tile at its width in the larger tree of
+     * {@code committedSize}, whose tiles are stored (a committed checkpoint's size). Its tiles hold every node of the
+     * smaller tree, and the same (wider or full) cache entries then serve proofs for every earlier size, where reading
+     * at the smaller tree's widths would load a differently cut right-edge tile for each size asked for.
+     */
+    public HashReader reader(long size, long committedSize) {
+        if (committedSize < size) throw new IllegalArgumentException("tree size " + size + " is beyond " + committedSize);
+        return new Reader(size, committedSize);
     }
 
     /** Exports the cache's hit and miss counts, hit ratio and the bytes it holds against its bound. */
@@ -103,11 +114,13 @@ public final class TileSource {
      */
     private final class Reader implements HashReader {
         private final long size;
+        private final long committedSize;
         private ExpandedTile last;
 
-        Reader(long size) {
+        Reader(long size, long committedSize) {
             if (size < 0) throw new IllegalArgumentException("tree size must not be negative");
             this.size = size;
+            this.committedSize = committedSize;
         }
 
         @Override
@@ -128,9 +141,10 @@ public final class TileSource {
             long tileIndex = (index << (level % TileCoordinates.HEIGHT)) / TileCoordinates.FULL_WIDTH;
             ExpandedTile t = last;
             if (t != null && t.coordinates().level() == tileLevel && t.coordinates().index() == tileIndex) return t;
-            int width = Tiles.width(tileLevel, tileIndex, size);
+            // Only nodes complete in size get here, and the tile at its committed width holds all of them.
+            int width = Tiles.width(tileLevel, tileIndex, committedSize);
             t = expanded(tileLevel, tileIndex, width).orElseThrow(() -> new IllegalStateException(
-                    "tile " + TileCoordinates.hashes(tileLevel, tileIndex, width).path() + " is missing for tree size " + size));
+                    "tile " + TileCoordinates.hashes(tileLevel, tileIndex, width).path() + " is missing for tree size " + committedSize));
             last = t;
             return t;
         }

@@ -50,10 +50,13 @@ class TileSourceTest {
             long[] sizes = {1, 2, 255, 256, 257, 300, 511, 513, 4_097, 65_535, 65_536, 65_536 + 257 + 3, 70_001};
             for (long size : sizes) {
                 log.growTo(size, 20_000);
-                assertProofsMatch(tiles, log.reference(), size, random, 40);
-                // The sizes asked for before, now that the cache holds their tiles at other widths too.
+                assertProofsMatch(tiles, log.reference(), size, size, random, 40);
+                // The sizes asked for before, now that the cache holds their tiles at other widths too: read at their
+                // own widths, and at the widths of the newest size (how the log serves older checkpoints).
                 for (long earlier : sizes) {
-                    if (earlier < size) assertProofsMatch(tiles, log.reference(), earlier, random, 3);
+                    if (earlier >= size) continue;
+                    assertProofsMatch(tiles, log.reference(), earlier, earlier, random, 3);
+                    assertProofsMatch(tiles, log.reference(), earlier, size, random, 3);
                 }
             }
         }
@@ -170,20 +173,20 @@ class TileSourceTest {
         throw new AssertionError("no tile cache hit counter in /metrics:\n" + metrics);
     }
 
-    private static void assertProofsMatch(TileSource tiles, InMemoryHashStore reference, long size, SplittableRandom random, int count)
-            throws Exception {
+    private static void assertProofsMatch(TileSource tiles, InMemoryHashStore reference, long size, long committed,
+                                          SplittableRandom random, int count) throws Exception {
         byte[] root = TreeHash.of(reference, size);
         for (int c = 0; c < count; c++) {
             long index = c == 0 ? size - 1 : random.nextLong(size);
-            List<byte[]> proof = MerkleProofs.inclusionProof(tiles.reader(size), index, size);
+            List<byte[]> proof = MerkleProofs.inclusionProof(tiles.reader(size, committed), index, size);
             assertProofEquals(MerkleProofs.inclusionProof(reference, index, size), proof);
             MerkleProofs.verifyInclusion(LogEntry.leafHash(StoredLogBuilder.item(index)), index, size, proof, root);
             long old = c == 0 ? size : random.nextLong(size + 1);
-            List<byte[]> consistency = MerkleProofs.consistencyProof(tiles.reader(size), old, size);
+            List<byte[]> consistency = MerkleProofs.consistencyProof(tiles.reader(size, committed), old, size);
             assertProofEquals(MerkleProofs.consistencyProof(reference, old, size), consistency);
             MerkleProofs.verifyConsistency(old, size, TreeHash.of(reference, old), root, consistency);
         }
-        assertArrayEquals(root, TreeHash.of(tiles.reader(size), size));
+        assertArrayEquals(root, TreeHash.of(tiles.reader(size, committed), size));
     }
 
     private static void assertProofEquals(List<byte[]> expected, List<byte[]> actual) {
