@@ -12,6 +12,8 @@ import io.parley.envelope.EnvelopeSigner;
 import io.parley.envelope.Rejection;
 import io.parley.envelope.Verdict;
 import io.parley.federation.Federation;
+import io.parley.federation.PeerClient;
+import io.parley.federation.PeerRateLimits;
 import io.parley.json.Json;
 import io.parley.node.Node;
 
@@ -39,7 +41,10 @@ final class FederationRoutes {
     /**
      * Catch-up (DESIGN §4): a member's chain after a seq, for a caller that proves with a signed request that it is a
      * member of the charter in force of the active channel, so a channel's envelopes never go to outsiders, nor to a
-     * party an amendment merely proposes to add.
+     * party an amendment merely proposes to add. A page holds at most {@link PeerClient.Page#MAX_ITEMS} items and
+     * ends before the one that would take it past {@link PeerClient.Page#MAX_BYTES}, so what the caller reads is
+     * bounded in count and bytes. Envelopes are served as their stored canonical text: parsed only to find the
+     * TLP:RED ones, which go through {@link #servable}.
      */
     private void catchUp(Context ctx) {
         String channel = ctx.pathParam("channel");
@@ -51,45 +56,85 @@ final class FederationRoutes {
         String from = ctx.queryParam("from");
         if (from == null || from.isBlank()) throw ProblemException.badRequest("bad-query-parameter", "query parameter 'from' (the sender's origin) is required");
         long after = Requests.longQuery(ctx, "after", 0, 0, Long.MAX_VALUE);
-        int limit = (int) Requests.longQuery(ctx, "limit", 500, 1, 1000);
-        var page = node.envelopes().links(channel, from, after, limit + 1);
-        ArrayNode out = Json.MAPPER.createArrayNode();
-        boolean more = page.size() > limit;
-        for (var link : page.subList(0, Math.min(limit, page.size()))) {
-            java.util.Optional<JsonNode> served = servable(link, requester);
-            if (served.isEmpty()) {
-                more = false; // the requester must fill this link from the sender itself; nothing after it would fit
-                break;
-            }
-            out.add(served.get());
-        }
-        PeerThrottle.spent(node, requester, out.size());
-        ObjectNode body = Json.object();
-        body.set("envelopes", out);
-        body.put("more", more);
-        ApiRoutes.json(ctx, 200, body);
+        int limit = (int) Requests.longQuery(ctx, "limit", 500, 1, PeerClient.Page.MAX_ITEMS);
+        ServedPage page = page(channel, from, after, limit, requester);
+        PeerThrottle.spent(node, requester, PeerRateLimits.servedUnits(page.items()));
+        ctx.status(200).contentType("application/json").result(page.body());
     }
 
+    /** A catch-up answer: its JSON body and how many chain links it serves. */
+    private record ServedPage(byte[] body, int items) {}
+
     /**
-     * What of one chain link may go to {@code requester} (TLP:RED, issue 10): an envelope, unless it is RED and does
-     * not name the requester; then the sender's signed withheld notice, which this node has if it sent the envelope
-     * (it signs it again: Ed25519 is deterministic, so the bytes are those it pushed) or was itself withheld from it.
-     * A recipient of someone else's RED envelope holds no notice for it and serves nothing from there on.
+     * {@code from}'s chain after {@code after} as {@code requester} may see it: at most {@code limit} links, ending
+     * before the one that would take the page past {@link PeerClient.Page#MAX_BYTES}, or at a link it must get
+     * from the sender itself.
      */
-    private java.util.Optional<JsonNode> servable(io.parley.store.EnvelopeStore.Link link, String requester) {
+    private ServedPage page(String channel, String from, long after, int limit, String requester) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(PAGE_OPEN);
+        int served = 0;
+        boolean more;
+        long cursor = after;
+        page:
+        while (true) {
+            // a few rows at a time: the page stops at MAX_BYTES, so what we hold stays near that however large the
+            // envelopes are (up to 64 KiB each)
+            int want = Math.min(READ_ROWS, limit - served);
+            var links = node.envelopes().links(channel, from, cursor, want + 1);
+            for (var link : links.subList(0, Math.min(want, links.size()))) {
+                java.util.Optional<String> item = servable(link, requester);
+                if (item.isEmpty()) {
+                    more = false; // the requester must fill this link from the sender itself; nothing after it would fit
+                    break page;
+                }
+                byte[] bytes = item.get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                if (served > 0 && out.size() + 1 + bytes.length > PeerClient.Page.MAX_BYTES) {
+                    more = true;
+                    break page;
+                }
+                if (served > 0) out.write(',');
+                out.writeBytes(bytes);
+                served++;
+                cursor = link.seq();
+            }
+            if (links.size() <= want || served == limit) {
+                more = links.size() > want;
+                break;
+            }
+        }
+        out.writeBytes(("],\"more\":" + more + "}").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return new ServedPage(out.toByteArray(), served);
+    }
+
+    /** Chain links read per query while a catch-up page is filled. */
+    private static final int READ_ROWS = 100;
+    private static final byte[] PAGE_OPEN = "{\"envelopes\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * What of one chain link may go to {@code requester} (TLP:RED, issue 10), as JSON text: an envelope (its stored
+     * canonical text), unless it is RED and does not name the requester; then the sender's signed withheld notice,
+     * which this node has if it sent the envelope (it signs it again: Ed25519 is deterministic, so the bytes are those
+     * it pushed) or was itself withheld from it. A recipient of someone else's RED envelope holds no notice for it and
+     * serves nothing from there on.
+     */
+    private java.util.Optional<String> servable(io.parley.store.EnvelopeStore.Link link, String requester) {
         if (link.withheld()) {
             var notice = io.parley.envelope.WithheldNotice.fromJson(Json.parse(link.canonical()));
-            return notice.recipients().contains(requester) ? java.util.Optional.empty() : java.util.Optional.of(notice.toJson());
+            return notice.recipients().contains(requester) ? java.util.Optional.empty() : java.util.Optional.of(Json.write(notice.toJson()));
         }
-        Envelope e = Envelope.fromJson(Json.parse(link.canonical()));
+        JsonNode json = Json.parse(link.canonical());
+        boolean red = io.parley.envelope.Tlp.fromWire(json.path("tlp").asText()).filter(t -> t != io.parley.envelope.Tlp.RED).isEmpty();
+        if (!red) return java.util.Optional.of(link.canonical());
+        Envelope e = Envelope.fromJson(json);
         java.util.Optional<java.util.Set<String>> named;
         try {
             named = node.acceptor().redRecipients(e);
         } catch (EnvelopeFormatException ex) {
             return java.util.Optional.empty(); // a RED envelope whose audience cannot be read goes to nobody
         }
-        if (named.isEmpty() || named.get().contains(requester) || e.from().equals(requester)) return java.util.Optional.of(e.toJson());
-        return node.composer().noticeFor(e).map(io.parley.envelope.WithheldNotice::toJson);
+        if (named.isEmpty() || named.get().contains(requester) || e.from().equals(requester)) return java.util.Optional.of(link.canonical());
+        return node.composer().noticeFor(e).map(n -> Json.write(n.toJson()));
     }
 
     /** One envelope (answered with its verdict, or a problem) or a batch {@code {"envelopes": [...]}} / array. */

@@ -117,13 +117,13 @@ public final class EnvelopeAcceptor {
      * ours, the outbox rows for every other member (a RED one's named recipients get it and its notice, the others
      * only the notice); a peer's goes nowhere.
      */
-    private record Ready(Envelope e, String hash, java.util.List<String> recipients, java.util.List<String> withheldFrom, String notice) {}
+    private record Ready(Envelope e, String hash, byte[] canonical, java.util.List<String> recipients, java.util.List<String> withheldFrom, String notice) {}
 
     private Ready ready(Envelope e, String hash, boolean own, Optional<java.util.Set<String>> named, WithheldNotice notice) {
-        if (!own) return new Ready(e, hash, java.util.List.of(), java.util.List.of(), null);
+        if (!own) return new Ready(e, hash, e.canonicalBytes(), java.util.List.of(), java.util.List.of(), null);
         java.util.List<String> recipients = charters.recipients(e.channel(), e.kind());
-        if (named.isEmpty()) return new Ready(e, hash, recipients, java.util.List.of(), null);
-        return new Ready(e, hash, recipients.stream().filter(named.get()::contains).toList(),
+        if (named.isEmpty()) return new Ready(e, hash, e.canonicalBytes(), recipients, java.util.List.of(), null);
+        return new Ready(e, hash, e.canonicalBytes(), recipients.stream().filter(named.get()::contains).toList(),
                 recipients.stream().filter(r -> !named.get().contains(r)).toList(), notice.canonical());
     }
 
@@ -159,7 +159,12 @@ public final class EnvelopeAcceptor {
         for (int i = 0; i < seg.size(); i++) {
             if (!valid[i]) continue;
             Envelope e = seg.get(i);
-            if (precheck(e, false, charterAt[i], null).refused() == null) ready[i] = ready(e, e.hash(), false, Optional.empty(), null);
+            // the canonical form is made once here: its size is checked, its hash names it, its bytes are stored
+            byte[] canonical = e.canonicalBytes();
+            if (precheck(e, false, charterAt[i], null, canonical, true).refused() == null) {
+                ready[i] = new Ready(e, java.util.HexFormat.of().formatHex(io.parley.identity.Sha256.hash(canonical)), canonical,
+                        java.util.List.of(), java.util.List.of(), null);
+            }
         }
         int i = 0;
         while (i < seg.size()) {
@@ -202,7 +207,7 @@ public final class EnvelopeAcceptor {
                 long expected = head.map(h -> h.seq() + 1).orElse(1L);
                 if (e.seq() == expected && java.util.Objects.equals(head.map(ChainHead::hash).orElse(null), e.prev())) {
                     Ready r = run.get(k);
-                    java.util.OptionalLong id = w.insert(e, hash, now, r.recipients(), r.withheldFrom(), r.notice());
+                    java.util.OptionalLong id = w.insert(e, r.canonical(), hash, now, r.recipients(), r.withheldFrom(), r.notice());
                     if (id.isEmpty()) return k; // another writer took the hash or the position: judged alone
                     heads.put(chain, Optional.of(new ChainHead(e.seq(), hash)));
                     stored.add(new StoredEnvelope(id.getAsLong(), e, hash, now));
@@ -334,6 +339,11 @@ public final class EnvelopeAcceptor {
      * changes but charters, which is why batches are prepared anew after each charter envelope.
      */
     private Precheck precheck(Envelope e, boolean own, Charter charter, WithheldNotice notice) {
+        return precheck(e, own, charter, notice, e.canonicalBytes(), false);
+    }
+
+    /** As above, with the envelope's canonical bytes already made and, if {@code knownActive}, its channel known active. */
+    private Precheck precheck(Envelope e, boolean own, Charter charter, WithheldNotice notice, byte[] canonical, boolean knownActive) {
         if (e.tlp().exceeds(charter.tlpCeiling())) return Precheck.refuse(new Rejection.TlpAboveCeiling(e.tlp(), charter.tlpCeiling()));
         Optional<java.util.Set<String>> named;
         try {
@@ -349,7 +359,7 @@ public final class EnvelopeAcceptor {
         if (e.kind() == Kind.CHARTER) {
             Optional<Rejection> refused = alreadyHeld(e) ? Optional.empty() : charters.judge(e, own);
             if (refused.isPresent()) return Precheck.refuse(refused.get());
-        } else if (!charters.active(e.channel())) {
+        } else if (!knownActive && !charters.active(e.channel())) {
             return Precheck.refuse(new Rejection.KindNotAccepted(e.kind().wire(), "channel " + e.channel() + " is not active yet: its charter awaits members' signatures"));
         }
         // An opening names a case that is its sender's own: its id must commit to the sender, or any member could
@@ -377,8 +387,8 @@ public final class EnvelopeAcceptor {
                 return Precheck.refuse(new Rejection.Malformed(ex.field(), ex.getMessage()));
             }
         }
-        if (e.canonicalBytes().length > MAX_ENVELOPE_BYTES) {
-            return Precheck.refuse(new Rejection.Malformed("", "the envelope is " + e.canonicalBytes().length + " bytes in canonical form; the limit is "
+        if (canonical.length > MAX_ENVELOPE_BYTES) {
+            return Precheck.refuse(new Rejection.Malformed("", "the envelope is " + canonical.length + " bytes in canonical form; the limit is "
                     + MAX_ENVELOPE_BYTES + ": attach large evidence by hash"));
         }
         Optional<Rejection> overMarked = inlineMarkings(e, charter.tlpCeiling());

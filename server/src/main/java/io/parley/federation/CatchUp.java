@@ -8,6 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -15,10 +19,12 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.parley.channel.EnvelopeAcceptor;
 import io.parley.charter.Charter;
 import io.parley.envelope.Envelope;
 import io.parley.envelope.EnvelopeFormatException;
 import io.parley.envelope.Verdict;
+import io.parley.envelope.WithheldNotice;
 import io.parley.node.Node;
 import io.parley.store.ChainHead;
 import io.parley.worker.Worker;
@@ -31,7 +37,6 @@ import io.parley.worker.Worker;
  */
 public final class CatchUp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
-    static final int PAGE = 500;
 
     /** One member's chain in one channel. */
     private record Chain(String channel, String sender) {
@@ -52,6 +57,8 @@ public final class CatchUp implements AutoCloseable {
     private final Map<String, Instant> busyUntil = new ConcurrentHashMap<>();
     /** Chains to pull again once a busy source's wait is over, with when (by the node's clock). */
     private final Map<Chain, Instant> deferred = new ConcurrentHashMap<>();
+    /** Fetches the next page of a pull while the puller judges the one before; at most one fetch per pull at a time. */
+    private final ExecutorService fetcher = Executors.newVirtualThreadPerTaskExecutor();
     /** When the last full round began; owned by the worker thread. */
     private Instant lastFull;
     private final Worker worker;
@@ -147,55 +154,144 @@ public final class CatchUp implements AutoCloseable {
         return a == null || b.isBefore(a) ? b : a;
     }
 
+    /**
+     * Pulls pages from one source until the chain ends, a page is refused or the source fails. Pipelined: while a page
+     * is judged (and committed), the next one is fetched, one page ahead and never more, so at most two pages of a
+     * source are held at a time. Each page starts after the last link of the one before; a page is judged only once
+     * read whole, and everything it made us store is committed, so a pull interrupted anywhere (the source gone, an
+     * exception, a crash) leaves a prefix of the chain, and the next pull asks after our committed head.
+     */
     private int pullFrom(String url, String source, String channel, String sender) throws java.io.IOException, InterruptedException {
+        String remote = "catch-up:" + source;
+        long after = node.envelopes().head(channel, sender).map(ChainHead::seq).orElse(0L);
+        Future<Chunk> next = fetch(url, source, channel, sender, after);
         int accepted = 0;
-        while (true) {
-            long after = node.envelopes().head(channel, sender).map(ChainHead::seq).orElse(0L);
-            PeerClient.Page page = client.catchUp(url, channel, sender, after, PAGE);
-            int progress = 0;
-            for (JsonNode json : page.envelopes()) {
-                if (io.parley.envelope.WithheldNotice.isNotice(json)) {
-                    // A TLP:RED link withheld from us: judged like a pushed notice (signature, chain, equivocation).
-                    io.parley.envelope.WithheldNotice n;
-                    try {
-                        n = io.parley.envelope.WithheldNotice.fromJson(json);
-                    } catch (EnvelopeFormatException ex) {
-                        LOG.warn("catch-up from {} sent a malformed notice: {}", source, ex.getMessage());
-                        return accepted;
-                    }
-                    var nv = node.acceptor().acceptNotice(n, "catch-up:" + source);
-                    if (nv instanceof io.parley.channel.EnvelopeAcceptor.NoticeVerdict.Linked) {
-                        accepted++;
-                        progress++;
-                    } else if (nv instanceof io.parley.channel.EnvelopeAcceptor.NoticeVerdict.Rejected r) {
-                        LOG.warn("catch-up from {}: notice {} refused: {}", source, n.seq(), r.reason().detail());
-                        return accepted;
-                    }
-                    continue;
+        try {
+            while (true) {
+                Chunk page = await(next);
+                next = null;
+                if (page.links().isEmpty() || worker.stopping()) return accepted; // closing: the next pull resumes here
+                after = page.links().getLast().seq();
+                if (page.more() && page.whole()) next = fetch(url, source, channel, sender, after);
+                Judged judged = judge(page.links(), remote, source);
+                accepted += judged.accepted();
+                if (!judged.all() || !page.whole()) return accepted;
+                if (next == null) return accepted;
+            }
+        } finally {
+            if (next != null) next.cancel(true);
+        }
+    }
+
+    /** One link of a page as read: an envelope, or a withheld notice in its place. */
+    private sealed interface Link permits EnvelopeLink, NoticeLink {
+        long seq();
+    }
+
+    private record EnvelopeLink(Envelope envelope) implements Link {
+        public long seq() {
+            return envelope.seq();
+        }
+    }
+
+    private record NoticeLink(WithheldNotice notice) implements Link {
+        public long seq() {
+            return notice.seq();
+        }
+    }
+
+    /**
+     * A page as read: its links from the first after the seq asked for, as far as they continue the requested chain
+     * one seq at a time; {@code whole} is false when something after them (a malformed item, another chain, a skipped
+     * seq) was left out, which ends the pull after them.
+     */
+    private record Chunk(List<Link> links, boolean more, boolean whole) {}
+
+    /** Fetches and reads the page after {@code after} on the fetcher, beside whatever the caller is judging. */
+    private Future<Chunk> fetch(String url, String source, String channel, String sender, long after) {
+        return fetcher.submit(() -> read(client.catchUp(url, channel, sender, after, PeerClient.Page.MAX_ITEMS), source, channel, sender, after));
+    }
+
+    private static Chunk await(Future<Chunk> page) throws java.io.IOException, InterruptedException {
+        try {
+            return page.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof java.io.IOException io) throw io;
+            if (e.getCause() instanceof InterruptedException ie) throw ie;
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static Chunk read(PeerClient.Page page, String source, String channel, String sender, long after) {
+        List<Link> links = new ArrayList<>(page.envelopes().size());
+        for (JsonNode json : page.envelopes()) {
+            Link link;
+            try {
+                link = WithheldNotice.isNotice(json) ? new NoticeLink(WithheldNotice.fromJson(json)) : new EnvelopeLink(Envelope.fromJson(json));
+            } catch (EnvelopeFormatException ex) {
+                LOG.warn("catch-up of {}/{} from {} sent a malformed item after seq {}: {}", channel, sender, source, after + links.size(), ex.getMessage());
+                return new Chunk(links, false, false);
+            }
+            if (!continues(link, channel, sender, after + links.size() + 1)) {
+                LOG.warn("catch-up of {}/{} from {} sent an item that does not continue the chain at seq {}", channel, sender, source, after + links.size() + 1);
+                return new Chunk(links, false, false);
+            }
+            links.add(link);
+        }
+        return new Chunk(links, page.more(), true);
+    }
+
+    private static boolean continues(Link link, String channel, String sender, long seq) {
+        return switch (link) {
+            case EnvelopeLink l -> l.envelope().channel().equals(channel) && l.envelope().from().equals(sender) && l.seq() == seq;
+            case NoticeLink l -> l.notice().channel().equals(channel) && l.notice().from().equals(sender) && l.seq() == seq;
+        };
+    }
+
+    /** How a page was judged: envelopes newly accepted, and whether every link was taken (false: stop here). */
+    private record Judged(int accepted, boolean all) {}
+
+    /**
+     * Judges a page's links in order: runs of envelopes as one batch ({@link EnvelopeAcceptor#acceptAll}), each
+     * withheld notice on its own in its place, and an envelope that may hand its sender's key over only after every
+     * link before it (it changes the key the ones after it are checked with). Stops at the first refusal, as
+     * a pushed envelope's refusal would stop its sender's chain here.
+     */
+    private Judged judge(List<Link> links, String remote, String source) {
+        int accepted = 0;
+        int i = 0;
+        while (i < links.size()) {
+            if (links.get(i) instanceof NoticeLink(WithheldNotice n)) {
+                // A TLP:RED link withheld from us: judged like a pushed notice (signature, chain, equivocation).
+                var nv = node.acceptor().acceptNotice(n, remote);
+                if (nv instanceof EnvelopeAcceptor.NoticeVerdict.Linked) accepted++;
+                if (nv instanceof EnvelopeAcceptor.NoticeVerdict.Rejected r) {
+                    LOG.warn("catch-up from {}: notice {} refused: {}", source, n.seq(), r.reason().detail());
+                    return new Judged(accepted, false);
                 }
-                Envelope e;
-                try {
-                    e = Envelope.fromJson(json);
-                } catch (EnvelopeFormatException ex) {
-                    LOG.warn("catch-up from {} sent a malformed envelope: {}", source, ex.getMessage());
-                    return accepted;
-                }
-                handOver.follow(e, "catch-up:" + source); // a key hand-over pulled rather than delivered counts the same
-                Verdict v = node.acceptor().accept(e, "catch-up:" + source);
-                if (v instanceof Verdict.Accepted) {
-                    accepted++;
-                    progress++;
-                } else if (v instanceof Verdict.Rejected r) {
-                    LOG.warn("catch-up from {}: {} refused: {}", source, e.seq(), r.reason().detail());
-                    return accepted;
+                i++;
+                continue;
+            }
+            List<Envelope> run = new ArrayList<>();
+            for (int j = i; j < links.size() && links.get(j) instanceof EnvelopeLink(Envelope e) && (j == i || !KeyHandOver.carriesCard(e)); j++) run.add(e);
+            handOver.follow(run.getFirst(), remote); // a key hand-over pulled rather than delivered counts the same
+            List<Verdict> verdicts = node.acceptor().acceptAll(run, remote);
+            for (int k = 0; k < run.size(); k++) {
+                if (verdicts.get(k) instanceof Verdict.Accepted) accepted++;
+                if (verdicts.get(k) instanceof Verdict.Rejected r) {
+                    LOG.warn("catch-up from {}: {} refused: {}", source, run.get(k).seq(), r.reason().detail());
+                    return new Judged(accepted, false);
                 }
             }
-            if (!page.more() || progress == 0) return accepted;
+            i += run.size();
         }
+        return new Judged(accepted, true);
     }
 
     @Override
     public void close() {
         worker.close();
+        fetcher.shutdownNow();
     }
 }

@@ -145,13 +145,17 @@ public final class DeliveryWorker implements AutoCloseable {
         }
         links.success(peer, due.size(), clock.instant());
         Optional<VerifierKey> key = peerKey.apply(peer);
+        List<OutboxStore.Outcome> outcomes = new java.util.ArrayList<>(due.size());
         int at = 0;
         for (OutboxStore.Pending p : due) {
             JsonNode result = results.get(at++);
             if (p.companion() != null) companionSettled(p, results.get(at++));
+            OutboxStore.Outcome outcome = settle(p, result, key, now);
+            outcomes.add(outcome);
             // After the first envelope that must be retried, later ones of the batch wait behind it (chain order).
-            if (!settle(p, result, key, now)) return;
+            if (outcome instanceof OutboxStore.Outcome.Retry) break;
         }
+        outbox.settle(outcomes); // the batch's marks in one transaction; every Delivered among them has a verified receipt
     }
 
     /**
@@ -191,14 +195,14 @@ public final class DeliveryWorker implements AutoCloseable {
         return kept;
     }
 
-    /** Records the outcome of one envelope; false if it must be retried (so later ones wait). */
-    private boolean settle(OutboxStore.Pending p, JsonNode result, Optional<VerifierKey> key, Instant now) {
+    /** The outcome of one envelope of a batch: delivered only with a receipt that verified under the peer's log key. */
+    private OutboxStore.Outcome settle(OutboxStore.Pending p, JsonNode result, Optional<VerifierKey> key, Instant now) {
         String status = result.path("status").asText();
         if (status.equals("accepted") || status.equals("duplicate")) {
             JsonNode receipt = result.get("receipt");
             if (receipt == null || key.isEmpty()) {
-                outbox.retry(p.id(), receipt == null ? "accepted, receipt pending" : "no key to check the receipt", now, now.plus(Duration.ofMillis(200)));
-                return false;
+                return new OutboxStore.Outcome.Retry(p.id(), receipt == null ? "accepted, receipt pending" : "no key to check the receipt", now,
+                        now.plus(Duration.ofMillis(200)));
             }
             try {
                 // A member our RED envelope does not name logs only its hash (all it holds), a recipient the envelope.
@@ -207,23 +211,17 @@ public final class DeliveryWorker implements AutoCloseable {
                 } else {
                     ReceiptVerifier.verify(p.canonical().getBytes(StandardCharsets.UTF_8), receipt.path("tlog_proof").asText(), key.get(), List.of(), 0);
                 }
-                outbox.delivered(p.id(), Json.write(withCheckedLogTime(receipt, p, key.get())), clock.instant());
-                return true;
+                return new OutboxStore.Outcome.Delivered(p.id(), Json.write(withCheckedLogTime(receipt, p, key.get())), clock.instant());
             } catch (ReceiptVerifier.InvalidReceipt e) {
                 LOG.warn("{} returned a receipt for {} that does not verify: {}", p.recipient(), p.envelopeHash(), e.getMessage());
-                outbox.retry(p.id(), e.getMessage(), now, now.plus(backoff.delay(p.attempts(), random)));
-                return false;
+                return new OutboxStore.Outcome.Retry(p.id(), e.getMessage(), now, now.plus(backoff.delay(p.attempts(), random)));
             }
         }
         String code = result.path("code").asText("unknown");
         String why = code + ": " + result.path("detail").asText("");
-        if (RETRYABLE.contains(code)) {
-            outbox.retry(p.id(), why, now, now.plus(backoff.delay(p.attempts(), random)));
-            return false;
-        }
+        if (RETRYABLE.contains(code)) return new OutboxStore.Outcome.Retry(p.id(), why, now, now.plus(backoff.delay(p.attempts(), random)));
         LOG.warn("{} refused envelope {}: {}", p.recipient(), p.envelopeHash(), why);
-        outbox.failed(p.id(), why, now);
-        return true;
+        return new OutboxStore.Outcome.Failed(p.id(), why, now);
     }
 
     /** Stops the scanner and every peer's worker, all at once, and waits for them. */

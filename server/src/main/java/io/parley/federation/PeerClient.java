@@ -37,8 +37,21 @@ public final class PeerClient {
         this.http = http;
     }
 
-    /** A page of catch-up: envelopes in chain order and whether more follow. */
-    public record Page(List<JsonNode> envelopes, boolean more) {}
+    /**
+     * A page of catch-up: envelopes (and withheld notices) in chain order and whether more follow. A page is bounded
+     * the same on both sides: at most {@link #MAX_ITEMS} items, and the server stops adding items once the next would
+     * take the page past {@link #MAX_BYTES} (a page holds at least one item, which may be a whole envelope of
+     * {@link #MAX_PER_ENVELOPE}), so the reader takes at most {@link #MAX_ANSWER} bytes and a peer's page can hold at
+     * most that much of our memory, however large its envelopes.
+     */
+    public record Page(List<JsonNode> envelopes, boolean more) {
+        /** The most items a page holds, and what catch-up asks for: one page is then one acceptance batch. */
+        public static final int MAX_ITEMS = 1000;
+        /** The bytes of items after which a server ends its page; about 6,000 envelopes of a typical size. */
+        public static final int MAX_BYTES = 4 << 20;
+        /** What we read of a page at most: {@link #MAX_BYTES}, one item that crossed it, and the wrapper. */
+        static final long MAX_ANSWER = MAX_BYTES + MAX_PER_ENVELOPE + 1024;
+    }
 
     /** An inbox answer: a result (with a receipt of a few KiB at most) per envelope of a batch of at most 500. */
     static final long MAX_INBOX_ANSWER = 8L * 1024 * 1024;
@@ -72,16 +85,21 @@ public final class PeerClient {
         return out;
     }
 
+    /**
+     * Asks {@code baseUrl} for {@code from}'s chain in {@code channel} after seq {@code after}, at most {@code limit}
+     * items; an answer past {@link Page#MAX_ANSWER} bytes fails like a dead line.
+     */
     public Page catchUp(String baseUrl, String channel, String from, long after, int limit) throws IOException, InterruptedException {
         String path = "/federation/v1/channels/" + enc(channel) + "/envelopes?from=" + enc(from) + "&after=" + after + "&limit=" + limit;
         URI target = URI.create(baseUrl + path);
         HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout).GET();
-        HttpResponse<byte[]> res = send(PeerRequestAuth.sign(b, "GET", target, new byte[0], key, clock.instant()).build(), MAX_PER_ENVELOPE * (limit + 1));
+        HttpResponse<byte[]> res = send(PeerRequestAuth.sign(b, "GET", target, new byte[0], key, clock.instant()).build(), Page.MAX_ANSWER);
         RateLimited.check(res, clock.instant());
         if (res.statusCode() != 200) throw new IOException("catch-up answered HTTP " + res.statusCode() + ": " + abbreviate(CappedResponses.text(res)));
         JsonNode body = parse(res.body());
         List<JsonNode> envelopes = new ArrayList<>();
         body.path("envelopes").forEach(envelopes::add);
+        if (envelopes.size() > limit) throw new IOException("catch-up answered " + envelopes.size() + " items, more than the " + limit + " asked for");
         return new Page(envelopes, body.path("more").asBoolean(false));
     }
 

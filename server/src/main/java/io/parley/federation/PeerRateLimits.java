@@ -13,12 +13,14 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * noisy peer cannot starve the others. A caller is the peer origin that signed the request (RFC 9421, checked before
  * anything is charged), or, for a request without a valid peer signature, its client address.
  *
- * <p>A unit is one envelope moved or one request: an inbox batch costs its envelopes (paid before it is judged), a
- * catch-up page one unit up front and then the envelopes it served (which may leave the bucket owing, so the next
- * request waits), anything else one. The bucket holds {@code burst} units and refills at {@code per_second}, so a peer
- * catching up after an outage moves {@code burst} envelopes at once and then {@code per_second}; a sender that is
- * told to wait (429 with Retry-After) waits and sends again, nothing is lost. Buckets live in memory, in a cache with
- * a maximum size, and a bucket is forgotten once idle long enough to be full again.
+ * <p>A unit is one envelope judged or one request: an inbox batch costs its envelopes (paid before it is judged), a
+ * catch-up page one unit up front and then one per {@value #SERVED_PER_UNIT} envelopes it served (which may leave the
+ * bucket owing, so the next request waits), anything else one. Serving is priced lower because it is a read of stored
+ * rows sent as they are, while every envelope posted to the inbox costs a signature check and a durable write; at
+ * the defaults a peer back from an outage pulls 100,000 envelopes at once and then 2,000 a second, and pushes 10,000
+ * at once and then 200 a second. The bucket holds {@code burst} units and refills at {@code per_second}; a sender
+ * that is told to wait (429 with Retry-After) waits and sends again, nothing is lost. Buckets live in memory, in a
+ * cache with a maximum size, and a bucket is forgotten once idle long enough to be full again.
  */
 public final class PeerRateLimits {
     /** Keys in parley.json under {@code throttle.peers}. */
@@ -56,6 +58,14 @@ public final class PeerRateLimits {
 
     public Settings settings() {
         return settings;
+    }
+
+    /** Envelopes a catch-up page serves per unit charged. */
+    public static final int SERVED_PER_UNIT = 10;
+
+    /** The units that serving {@code envelopes} envelopes costs: one per {@link #SERVED_PER_UNIT}, rounded up. */
+    public static long servedUnits(int envelopes) {
+        return (envelopes + SERVED_PER_UNIT - 1) / SERVED_PER_UNIT;
     }
 
     /** The caller key of an authenticated peer. */

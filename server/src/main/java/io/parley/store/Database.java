@@ -153,6 +153,23 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The most keys one {@link #queryIn} statement binds: far below either database's limit on parameters. */
+    private static final int IN_CHUNK = 500;
+
+    /**
+     * Rows for many keys at once: {@code sql} holds {@code %s} where the {@code IN} list goes, and runs once per chunk of
+     * {@value #IN_CHUNK} keys (a batch's hashes, say), so one call costs a few statements, not one per key.
+     */
+    public <T> List<T> queryIn(String sql, java.util.Collection<String> keys, RowMapper<T> mapper) {
+        List<String> all = List.copyOf(keys);
+        List<T> out = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += IN_CHUNK) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
+            out.addAll(query(sql.formatted(String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"))), mapper, chunk.toArray()));
+        }
+        return out;
+    }
+
     public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... args) {
         List<T> rows = query(sql, mapper, args);
         return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));

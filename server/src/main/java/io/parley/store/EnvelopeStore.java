@@ -78,13 +78,8 @@ public final class EnvelopeStore {
     /** When this node first stored each of {@code hashes} it holds as a message (looked up in chunks). */
     public java.util.Map<String, Instant> receivedAt(java.util.Collection<String> hashes) {
         java.util.Map<String, Instant> out = new java.util.HashMap<>();
-        List<String> all = List.copyOf(hashes);
-        for (int from = 0; from < all.size(); from += 500) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
-            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
-            db.query("SELECT hash, received_at FROM envelopes WHERE hash IN (" + marks + ") AND" + MESSAGES,
-                    rs -> out.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))), chunk.toArray());
-        }
+        db.queryIn("SELECT hash, received_at FROM envelopes WHERE hash IN (%s) AND" + MESSAGES, hashes,
+                rs -> out.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))));
         return out;
     }
 
@@ -119,7 +114,7 @@ public final class EnvelopeStore {
      */
     public boolean insert(Envelope e, String hash, Instant receivedAt, java.util.List<String> recipients,
                           java.util.List<String> withheldFrom, String notice) {
-        return write(w -> w.insert(e, hash, receivedAt, recipients, withheldFrom, notice).isPresent());
+        return write(w -> w.insert(e, e.canonicalBytes(), hash, receivedAt, recipients, withheldFrom, notice).isPresent());
     }
 
     /** Work on one {@link Writer}, in one transaction. */
@@ -160,14 +155,13 @@ public final class EnvelopeStore {
         }
 
         /**
-         * Inserts the envelope, its log entry and its outbox rows (see {@link EnvelopeStore#insert(Envelope, String,
-         * Instant, List, List, String)}); returns its row id, or empty, writing nothing, when its hash or chain position
-         * is taken.
+         * Inserts the envelope ({@code canonical} its canonical bytes, {@code hash} their SHA-256), its log entry and its
+         * outbox rows (see {@link EnvelopeStore#insert(Envelope, String, Instant, List, List, String)}); returns its row
+         * id, or empty, writing nothing, when its hash or chain position is taken.
          */
-        public java.util.OptionalLong insert(Envelope e, String hash, Instant receivedAt, List<String> recipients,
+        public java.util.OptionalLong insert(Envelope e, byte[] canonical, String hash, Instant receivedAt, List<String> recipients,
                                              List<String> withheldFrom, String notice) throws SQLException {
             if (!withheldFrom.isEmpty() && notice == null) throw new IllegalArgumentException("members the envelope is withheld from need its notice");
-            byte[] canonical = e.canonicalBytes();
             List<Long> ids = Database.query(c, "INSERT INTO envelopes (hash, channel, sender, seq, kind, case_id, created, tlp, canonical, received_at, sender_notice) "
                             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id", rs -> rs.getLong(1),
                     hash, e.channel(), e.from(), e.seq(), e.kind().wire(), e.caseId(), e.created(), e.tlp().wire(),

@@ -9,9 +9,11 @@ import java.util.List;
  * Rows are created with their envelope, in {@link EnvelopeStore#insert}'s transaction.
  *
  * <p>Contract, besides the package's: every write is one statement on one row (or one recipient's rows for
- * {@link #wake}); {@link #postpone} and {@link #wake} touch queued rows only, so a delivered or failed row never goes
- * back to the queue. {@link #due} returns a recipient's queued rows in the order they were stored, and none while the
- * oldest is not due: retries never reorder a chain.
+ * {@link #wake}), and {@link #settle} writes a whole batch's outcomes, one statement per row, in one transaction: all
+ * of them or, if it fails, none, so a crash leaves the batch queued to be sent again (the peer then answers
+ * {@code duplicate} with a receipt). {@link #postpone} and {@link #wake} touch queued rows only, so a delivered or
+ * failed row never goes back to the queue. {@link #due} returns a recipient's queued rows in the order they were
+ * stored, and none while the oldest is not due: retries never reorder a chain.
  */
 public final class OutboxStore {
 
@@ -67,21 +69,48 @@ public final class OutboxStore {
         return db.query("SELECT DISTINCT recipient FROM outbox WHERE state = 'queued'", rs -> rs.getString(1));
     }
 
+    /** What became of one row of a batch sent, to be written with the rest of the batch's by {@link #settle}. */
+    public sealed interface Outcome {
+        long id();
+
+        /** The recipient's receipt for it verified (the caller's duty): delivered, with {@code receipt} kept. */
+        record Delivered(long id, String receipt, Instant at) implements Outcome {}
+
+        /** The recipient refused the envelope for a reason retrying cannot fix (e.g. a bad signature). */
+        record Failed(long id, String error, Instant at) implements Outcome {}
+
+        /** Not delivered this time; try again at {@code next}. */
+        record Retry(long id, String error, Instant at, Instant next) implements Outcome {}
+    }
+
+    /** Writes the outcomes of one batch in one transaction (see the class comment). */
+    public void settle(List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) return;
+        db.inTransaction(c -> {
+            for (Outcome o : outcomes) {
+                switch (o) {
+                    case Outcome.Delivered d -> Database.update(c, "UPDATE outbox SET state = 'delivered', delivered_at = ?, last_attempt_at = ?, "
+                            + "attempts = attempts + 1, receipt = ?, last_error = NULL WHERE id = ?", d.at().toEpochMilli(), d.at().toEpochMilli(), d.receipt(), d.id());
+                    case Outcome.Failed f -> Database.update(c, "UPDATE outbox SET state = 'failed', last_error = ?, last_attempt_at = ?, attempts = attempts + 1, "
+                            + "failed_since = COALESCE(failed_since, ?) WHERE id = ?", f.error(), f.at().toEpochMilli(), f.at().toEpochMilli(), f.id());
+                    case Outcome.Retry r -> Database.update(c, "UPDATE outbox SET last_error = ?, last_attempt_at = ?, attempts = attempts + 1, next_attempt_at = ?, "
+                            + "failed_since = COALESCE(failed_since, ?) WHERE id = ?", r.error(), r.at().toEpochMilli(), r.next().toEpochMilli(), r.at().toEpochMilli(), r.id());
+                }
+            }
+            return null;
+        });
+    }
+
     public void delivered(long id, String receipt, Instant at) {
-        db.update("UPDATE outbox SET state = 'delivered', delivered_at = ?, last_attempt_at = ?, attempts = attempts + 1, receipt = ?, last_error = NULL WHERE id = ?",
-                at.toEpochMilli(), at.toEpochMilli(), receipt, id);
+        settle(List.of(new Outcome.Delivered(id, receipt, at)));
     }
 
-    /** The recipient refused the envelope for a reason retrying cannot fix (e.g. a bad signature). */
     public void failed(long id, String error, Instant at) {
-        db.update("UPDATE outbox SET state = 'failed', last_error = ?, last_attempt_at = ?, attempts = attempts + 1, "
-                + "failed_since = COALESCE(failed_since, ?) WHERE id = ?", error, at.toEpochMilli(), at.toEpochMilli(), id);
+        settle(List.of(new Outcome.Failed(id, error, at)));
     }
 
-    /** Not delivered this time; try again at {@code next}. */
     public void retry(long id, String error, Instant at, Instant next) {
-        db.update("UPDATE outbox SET last_error = ?, last_attempt_at = ?, attempts = attempts + 1, next_attempt_at = ?, "
-                + "failed_since = COALESCE(failed_since, ?) WHERE id = ?", error, at.toEpochMilli(), next.toEpochMilli(), at.toEpochMilli(), id);
+        settle(List.of(new Outcome.Retry(id, error, at, next)));
     }
 
     /**

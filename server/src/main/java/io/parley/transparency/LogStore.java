@@ -105,13 +105,7 @@ public final class LogStore {
     /** The first index of each of {@code refs} that is logged, looked up in chunks (an inbox batch's worth at once). */
     public java.util.Map<String, Long> indexesOf(java.util.Collection<String> refs) {
         java.util.Map<String, Long> out = new java.util.HashMap<>();
-        List<String> all = List.copyOf(refs);
-        for (int from = 0; from < all.size(); from += 500) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
-            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
-            db.query("SELECT ref, MIN(idx) FROM log_entries WHERE ref IN (" + marks + ") GROUP BY ref", rs -> out.put(rs.getString(1), rs.getLong(2)),
-                    chunk.toArray());
-        }
+        db.queryIn("SELECT ref, MIN(idx) FROM log_entries WHERE ref IN (%s) GROUP BY ref", refs, rs -> out.put(rs.getString(1), rs.getLong(2)));
         return out;
     }
 

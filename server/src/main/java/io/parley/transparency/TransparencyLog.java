@@ -188,9 +188,14 @@ public final class TransparencyLog implements AutoCloseable {
         java.util.Map<String, Long> indexes = store.indexesOf(refs);
         List<String> missing = refs.stream().filter(r -> !indexes.containsKey(r)).toList();
         if (!missing.isEmpty()) {
-            // the sequencer works in queue order: once the last of them is logged, so are the others
-            awaitIndex(missing.getLast(), wait);
-            indexes.putAll(store.indexesOf(missing));
+            // One deadline for the batch. The sequencer works in queue order, so once the first is logged the others
+            // usually are too; but another instance sharing the database may have queued some in another order.
+            long deadline = ticker.nanoTime() + wait.toNanos();
+            for (String ref : missing) {
+                long left = deadline - ticker.nanoTime();
+                if (left <= 0) break;
+                awaitIndex(ref, Duration.ofNanos(left)).ifPresent(i -> indexes.put(ref, i));
+            }
         }
         java.util.Map<String, Receipt> out = new java.util.LinkedHashMap<>();
         if (indexes.isEmpty()) return out;

@@ -85,11 +85,12 @@ import io.parley.testing.TestNodes;
  * {@code delivery_attempts} rows for B, retries, and B's rejections by code.</li>
  * <li><b>catchup</b>: B is stopped (its NodeServer closed); A composes {@code --catchup-n} envelopes (the compose
  * phase is bounded by {@code --compose-seconds}; whatever was composed by then is the workload). With
- * {@code --seed bulk} the envelopes are instead signed with A's key here and written 1,000 per transaction with the
- * rows {@code EnvelopeStore.insert} writes (envelope, log queue entry, outbox row for B), bypassing the acceptor: a
- * quick way to the full size when composing one by one is too slow. Then B is restarted on
- * the same directory and port; timed until B's head of A's chain is A's head, then until A's outbox holds nothing
- * queued for B (A pushes too, as in the real system).</li>
+ * {@code --seed bulk} (the default) the envelopes are instead signed with A's key here and written 1,000 per
+ * transaction with the rows {@code EnvelopeStore.insert} writes (envelope, log queue entry, outbox row for B),
+ * bypassing the acceptor: a quick way to the full size when composing one by one is too slow. The default
+ * {@code --catchup-n} is 20,000, a run of a few minutes; the issue-15 goal is stated for {@code --catchup-n 100000}.
+ * Then B is restarted on the same directory and port; timed until B's head of A's chain is A's head, then until A's
+ * outbox holds nothing queued for B (A pushes too, as in the real system).</li>
  * </ol>
  * Every wait has a deadline, and every scenario a hard timeout ({@code --timeout} seconds overrides the defaults:
  * latency 300, inbox 180, throughput 900, catchup 2400) after which its nodes are closed and it is reported as timed
@@ -101,8 +102,8 @@ import io.parley.testing.TestNodes;
  * <pre>
  * $JAVA_HOME/bin/java -cp "target/bench/test-classes:target/bench/classes:$(cat target/bench/classpath.txt)" \
  *     io.parley.bench.FederationLoad [all|latency|inbox|throughput|catchup ...] [--n 500] [--warmup 50] [--poll-us 200]
- *     [--gap-ms 10] [--via composer|api] [--throughput-n 20000] [--catchup-n 100000] [--compose-seconds 1200]
- *     [--seed composer|bulk] [--timeout S] [--settings fast|default] [--writers 8] [--keep]
+ *     [--gap-ms 10] [--via composer|api] [--throughput-n 20000] [--catchup-n 20000] [--compose-seconds 1200]
+ *     [--seed bulk|composer] [--timeout S] [--settings fast|default] [--writers 8] [--keep]
  * </pre>
  * {@code --settings fast} (the default) is {@link TestNodes#FAST} (backoff 100 ms..2 s, catch-up every 1 s, request
  * timeout 3 s); {@code default} is {@link Federation.Settings#DEFAULT} (backoff 0.5..60 s, catch-up every 10 s).
@@ -791,7 +792,7 @@ public final class FederationLoad {
                     if (r.has("compose_ms_while_b_down")) sb.append(String.format(Locale.ROOT, fmt, "", "  one compose ms", dist(r.path("compose_ms_while_b_down"))));
                     sb.append(String.format(Locale.ROOT, fmt, "", "A failed POSTs while B down", r.path("a_while_b_down").path("delivery_attempts").path("failed_posts").asText()));
                     sb.append(String.format(Locale.ROOT, fmt, "", "restart → B holds all", r.path("restart_to_b_holds_all_s").asText("-") + " s, "
-                            + r.path("catchup_per_s").asText("-") + " env/s (goal ≤ 60 s)"));
+                            + r.path("catchup_per_s").asText("-") + " env/s (goal: 100,000 in ≤ 60 s)"));
                     sb.append(String.format(Locale.ROOT, fmt, "", "restart → A outbox drained", r.path("restart_to_a_outbox_drained_s").asText("-") + " s"));
                     JsonNode posts = r.path("a_push_after_restart");
                     sb.append(String.format(Locale.ROOT, fmt, "", "A POSTs after restart (ok/failed)", posts.path("posts").asText() + " (" + posts.path("ok_posts").asText()
@@ -879,14 +880,14 @@ public final class FederationLoad {
         String settings = flags.getOrDefault("settings", "fast");
         if (!settings.equals("fast") && !settings.equals("default")) usage("--settings fast|default");
         String via = flags.getOrDefault("via", "composer");
-        String seed = flags.getOrDefault("seed", "composer");
-        if (!seed.equals("composer") && !seed.equals("bulk")) usage("--seed composer|bulk");
+        String seed = flags.getOrDefault("seed", "bulk");
+        if (!seed.equals("composer") && !seed.equals("bulk")) usage("--seed bulk|composer");
         if (!via.equals("composer") && !via.equals("api")) usage("--via composer|api");
         for (String k : flags.keySet()) {
             if (!List.of("n", "warmup", "poll-us", "gap-ms", "via", "throughput-n", "catchup-n", "compose-seconds", "seed", "timeout", "settings", "keep", "writers").contains(k)) usage("unknown option --" + k);
         }
         return new Options(scenarios, intFlag(flags, "n", 500), intFlag(flags, "warmup", 50), intFlag(flags, "poll-us", 200) * 1000L,
-                intFlag(flags, "gap-ms", 10), via.equals("api"), intFlag(flags, "throughput-n", 20_000), intFlag(flags, "catchup-n", 100_000),
+                intFlag(flags, "gap-ms", 10), via.equals("api"), intFlag(flags, "throughput-n", 20_000), intFlag(flags, "catchup-n", 20_000),
                 intFlag(flags, "compose-seconds", 1200), seed.equals("bulk"), flags.containsKey("timeout") ? intFlag(flags, "timeout", 0) : null, settings,
                 flags.containsKey("keep"), intFlag(flags, "writers", 8));
     }
@@ -905,7 +906,7 @@ public final class FederationLoad {
     static void usage(String why) {
         System.err.println("FederationLoad: " + why);
         System.err.println("usage: FederationLoad [all|latency|inbox|throughput|catchup ...] [--n 500] [--warmup 50] [--poll-us 200] [--gap-ms 10]"
-                + " [--via composer|api] [--throughput-n 20000] [--catchup-n 100000] [--compose-seconds 1200] [--seed composer|bulk] [--timeout S] [--writers 8]"
+                + " [--via composer|api] [--throughput-n 20000] [--catchup-n 20000] [--compose-seconds 1200] [--seed bulk|composer] [--timeout S] [--writers 8]"
                 + " [--settings fast|default] [--keep]");
         System.exit(2);
     }

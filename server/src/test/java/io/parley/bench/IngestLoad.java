@@ -47,7 +47,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * Load tool (not JMH): verified ingest of peers' envelopes, end to end, on one real node on loopback.
  *
  * <p>{@code ./parley bench IngestLoad <sqlite|postgresql> <N> [senders] [channels] [batch]} (defaults 4 senders, 2
- * channels, batches of 100). The node (its database a fresh SQLite file with {@code synchronous=FULL}, or an embedded
+ * channels, batches of 200 as a peer's outbox sends them). The node (its database a fresh SQLite file with {@code synchronous=FULL}, or an embedded
  * PostgreSQL with fsync and synchronous commit on) holds channels whose other members are bare sender keys; each
  * sender has signed every charter through the inbox. Then N envelopes are signed beforehand, spread over every
  * sender's chain in every channel, and each sender posts its own in batches to {@code /federation/v1/inbox}, all
@@ -65,14 +65,21 @@ public final class IngestLoad {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: IngestLoad <sqlite|postgresql> <N> [senders=4] [channels=2] [batch=100]");
+            System.err.println("usage: IngestLoad <sqlite|postgresql> <N> [senders=4] [channels=2] [batch=200] [--taxii M]");
             System.exit(2);
         }
-        String backend = args[0];
-        int n = Integer.parseInt(args[1]);
-        int senders = args.length > 2 ? Integer.parseInt(args[2]) : 4;
-        int channelCount = args.length > 3 ? Integer.parseInt(args[3]) : 2;
-        int batch = args.length > 4 ? Integer.parseInt(args[4]) : 100;
+        // --taxii M: M objects in the node's TAXII collection beforehand, and one reader paging through them during the run
+        int taxii = TaxiiLoad.intOpt(args, "--taxii", 0);
+        List<String> positional = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--")) i++;
+            else positional.add(args[i]);
+        }
+        String backend = positional.get(0);
+        int n = Integer.parseInt(positional.get(1));
+        int senders = positional.size() > 2 ? Integer.parseInt(positional.get(2)) : 4;
+        int channelCount = positional.size() > 3 ? Integer.parseInt(positional.get(3)) : 2;
+        int batch = positional.size() > 4 ? Integer.parseInt(positional.get(4)) : 200;
         if (!backend.equals("sqlite") && !backend.equals("postgresql")) throw new IllegalArgumentException("backend must be sqlite or postgresql");
         Path root = Files.createTempDirectory("parley-ingestload-");
         EmbeddedPostgres pg = null;
@@ -100,6 +107,7 @@ public final class IngestLoad {
             List<List<Envelope>> perSender = sign(keys, channels, n);
             double raw = rawVerifyPerSecond(perSender);
             System.out.printf("raw single-thread Bouncy Castle Ed25519 verify: %.0f/s%n", raw);
+            TaxiiReader reader = taxii > 0 ? TaxiiReader.seed(node, taxii) : null;
             long before = node.node().envelopes().count();
             long logBefore = node.node().log().latest().map(io.parley.transparency.StoredCheckpoint::size).orElse(0L);
             long t0 = System.nanoTime();
@@ -111,6 +119,7 @@ public final class IngestLoad {
                 Thread.onSpinWait();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double[] taxiiMs = reader == null ? null : reader.stop();
             long stored = node.node().envelopes().count() - before;
             if (answered[0] != n || stored != n) throw new IllegalStateException("accepted " + answered[0] + ", stored " + stored + " of " + n);
             double perSecond = n / seconds;
@@ -121,6 +130,11 @@ public final class IngestLoad {
                     .put("seconds", Math.round(seconds * 100) / 100.0).put("senders", senders).put("channels", channelCount).put("batch", batch)
                     .put("cores", Runtime.getRuntime().availableProcessors())
                     .put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            if (taxiiMs != null) {
+                System.out.printf("TAXII page of 100 from %d objects during the ingest: %d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                        taxii, (long) taxiiMs[3], taxiiMs[0], taxiiMs[1], taxiiMs[2]);
+                result.put("taxii_objects", taxii).put("taxii_requests", (long) taxiiMs[3]).put("taxii_p50_ms", taxiiMs[0]).put("taxii_p99_ms", taxiiMs[1]);
+            }
         } catch (Exception e) {
             System.err.println("IngestLoad failed: " + e);
             exit = 1;
@@ -133,6 +147,57 @@ public final class IngestLoad {
         if (result != null) System.out.println("RESULT " + Json.write(result));
         System.out.flush();
         System.exit(exit); // Hikari's and embedded PostgreSQL's threads
+    }
+
+    /** One TAXII client paging through the node's own collection (random added_after, limit 100) until stopped. */
+    static final class TaxiiReader {
+        private final Thread thread;
+        private final List<Long> took = java.util.Collections.synchronizedList(new ArrayList<>());
+        private volatile boolean stopped;
+
+        private TaxiiReader(NodeServer node, String coll, long first, long last) {
+            String base = node.baseUrl() + "/taxii2/api/collections/" + coll + "/objects/?limit=100";
+            String auth = "Basic " + java.util.Base64.getEncoder().encodeToString((TestNodes.USER + ":" + TestNodes.PASSWORD)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            TaxiiLoad.RandomAfter client = new TaxiiLoad.RandomAfter(base, first, last);
+            thread = Thread.ofPlatform().start(() -> {
+                try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                    while (!stopped) {
+                        HttpRequest req = HttpRequest.newBuilder(URI.create(client.nextUrl())).header("Accept", TaxiiLoad.TAXII)
+                                .header("Authorization", auth).GET().build();
+                        long s = System.nanoTime();
+                        HttpResponse<byte[]> res = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+                        if (res.statusCode() != 200) throw new IllegalStateException("TAXII answered " + res.statusCode());
+                        took.add(System.nanoTime() - s);
+                    }
+                } catch (Exception e) {
+                    if (!stopped) throw new IllegalStateException(e);
+                }
+            });
+        }
+
+        /** Fills the node's own collection with {@code count} indicators (as TaxiiLoad does) and starts reading. */
+        static TaxiiReader seed(NodeServer node, int count) {
+            io.parley.taxii.TaxiiStore store = new io.parley.taxii.TaxiiStore(node.node().db());
+            String coll = io.parley.taxii.CollectionIds.own(node.node().origin());
+            for (int i = 0; i < count; i += 10_000) {
+                List<io.parley.taxii.TaxiiStore.NewObject> rows = new ArrayList<>();
+                for (int j = i; j < Math.min(count, i + 10_000); j++) rows.add(TaxiiLoad.object(j));
+                store.insert(coll, rows, Instant.now());
+            }
+            long first = node.node().db().queryOne("SELECT MIN(date_added) FROM stix_objects WHERE collection = ?", rs -> rs.getLong(1), coll).orElseThrow();
+            long last = node.node().db().queryOne("SELECT MAX(date_added) FROM stix_objects WHERE collection = ?", rs -> rs.getLong(1), coll).orElseThrow();
+            return new TaxiiReader(node, coll, first, last);
+        }
+
+        /** Stops reading; {p50, p99, max} in ms and the number of requests. */
+        double[] stop() throws InterruptedException {
+            stopped = true;
+            thread.join();
+            long[] sorted = took.stream().mapToLong(Long::longValue).sorted().toArray();
+            if (sorted.length == 0) return new double[] {0, 0, 0, 0};
+            return new double[] {TaxiiLoad.pct(sorted, 0.50), TaxiiLoad.pct(sorted, 0.99), sorted[sorted.length - 1] / 1e6, sorted.length};
+        }
     }
 
     /** Proposes a channel of the node and every sender at the node, has each sender sign it through the inbox. */
