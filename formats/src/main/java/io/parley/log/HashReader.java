@@ -27,4 +27,20 @@ public interface HashReader {
         for (TreeNode n : nodes) out.add(hash(n.level(), n.index()));
         return out;
     }
+
+    /**
+     * Copies the hashes of the {@code count} nodes {@code (levels[i], indexes[i])} into {@code out}, 32 bytes each in
+     * order: the allocation-free form of {@link #hashes} that proof generation uses. The default makes one
+     * {@link #hashes} call, so a reader that answers in bulk keeps doing so; readers over memory override it to copy
+     * without building node lists.
+     */
+    default void copyHashes(int[] levels, long[] indexes, int count, byte[] out) {
+        List<TreeNode> nodes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) nodes.add(new TreeNode(levels[i], indexes[i]));
+        List<byte[]> hashes = hashes(nodes);
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(Rfc6962.requireHash(hashes.get(i), "stored hash " + nodes.get(i)), 0, out, i * Rfc6962.HASH_SIZE,
+                    Rfc6962.HASH_SIZE);
+        }
+    }
 }

@@ -2,7 +2,6 @@ package io.parley.log;
 
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import io.parley.log.ProofException.Reason;
@@ -23,9 +22,6 @@ import io.parley.log.ProofException.Reason;
 public final class MerkleProofs {
     private MerkleProofs() {}
 
-    /** A leaf range {@code [lo, hi)} whose MTH is one proof element. */
-    record Range(long lo, long hi) {}
-
     // ---------------------------------------------------------------- generation
 
     /**
@@ -35,7 +31,7 @@ public final class MerkleProofs {
      * @throws IllegalArgumentException if {@code index} is not in {@code [0, size)}
      */
     public static List<byte[]> inclusionProof(HashReader reader, long index, long size) {
-        return hashRanges(reader, inclusionRanges(index, size));
+        return ProofPlan.forThisThread().inclusion(index, size).hash(reader);
     }
 
     /**
@@ -45,76 +41,23 @@ public final class MerkleProofs {
      * @throws IllegalArgumentException unless {@code 0 <= oldSize <= newSize}
      */
     public static List<byte[]> consistencyProof(HashReader reader, long oldSize, long newSize) {
-        return hashRanges(reader, consistencyRanges(oldSize, newSize));
+        return ProofPlan.forThisThread().consistency(oldSize, newSize).hash(reader);
     }
 
-    /** PATH(m, D[lo:hi]) unrolled: walks from the root down to the leaf, then reverses to leaf-first order. */
-    static List<Range> inclusionRanges(long index, long size) {
-        if (index < 0 || index >= size) {
-            throw new IllegalArgumentException("leaf index " + index + " is not in a tree of size " + size);
-        }
-        List<Range> ranges = new ArrayList<>(64);
-        long lo = 0;
-        long hi = size;
-        while (hi - lo > 1) {
-            long k = Subtrees.splitPoint(hi - lo);
-            if (index < lo + k) {
-                ranges.add(new Range(lo + k, hi));
-                hi = lo + k;
-            } else {
-                ranges.add(new Range(lo, lo + k));
-                lo += k;
-            }
-        }
-        Collections.reverse(ranges);
-        return ranges;
+    /** Every stored node an inclusion proof reads, in order (what a client must fetch tiles for). */
+    static List<TreeNode> inclusionNodes(long index, long size) {
+        return nodesOf(ProofPlan.forThisThread().inclusion(index, size));
     }
 
-    /** SUBPROOF(m, D[lo:hi], b) unrolled the same way; {@code complete} is RFC 6962's flag b. */
-    static List<Range> consistencyRanges(long oldSize, long newSize) {
-        if (oldSize < 0 || oldSize > newSize) {
-            throw new IllegalArgumentException("no consistency proof from size " + oldSize + " to size " + newSize);
-        }
-        List<Range> ranges = new ArrayList<>(64);
-        if (oldSize == 0 || oldSize == newSize) return ranges;
-        long lo = 0;
-        long hi = newSize;
-        boolean complete = true;
-        while (oldSize != hi) {
-            long k = Subtrees.splitPoint(hi - lo);
-            if (oldSize <= lo + k) {
-                ranges.add(new Range(lo + k, hi));
-                hi = lo + k;
-            } else {
-                ranges.add(new Range(lo, lo + k));
-                lo += k;
-                complete = false;
-            }
-        }
-        if (!complete) ranges.add(new Range(lo, hi));
-        Collections.reverse(ranges);
-        return ranges;
+    /** Every stored node a consistency proof reads, in order. */
+    static List<TreeNode> consistencyNodes(long oldSize, long newSize) {
+        return nodesOf(ProofPlan.forThisThread().consistency(oldSize, newSize));
     }
 
-    /** Every stored node the ranges need, in order, so they can be fetched in one bulk read. */
-    static List<TreeNode> nodesOf(List<Range> ranges) {
-        List<TreeNode> nodes = new ArrayList<>(ranges.size() * 2);
-        for (Range r : ranges) Subtrees.addTo(nodes, r.lo(), r.hi());
+    private static List<TreeNode> nodesOf(ProofPlan plan) {
+        List<TreeNode> nodes = new ArrayList<>(plan.nodes());
+        for (int i = 0; i < plan.nodes(); i++) nodes.add(plan.node(i));
         return nodes;
-    }
-
-    private static List<byte[]> hashRanges(HashReader reader, List<Range> ranges) {
-        if (ranges.isEmpty()) return List.of();
-        List<byte[]> hashes = reader.hashes(nodesOf(ranges));
-        Rfc6962 hasher = Rfc6962.forThisThread();
-        List<byte[]> proof = new ArrayList<>(ranges.size());
-        int at = 0;
-        for (Range r : ranges) {
-            int count = Long.bitCount(r.hi() - r.lo());
-            proof.add(Subtrees.foldRight(hashes, at, at + count, hasher));
-            at += count;
-        }
-        return List.copyOf(proof);
     }
 
     // ---------------------------------------------------------------- verification

@@ -128,11 +128,11 @@ public final class Tiles {
 
     /** The tiles a client needs to compute the inclusion proof of leaf {@code index} in the tree of {@code treeSize}. */
     public static List<TileCoordinates> forInclusionProof(long index, long treeSize) {
-        return forNodes(MerkleProofs.nodesOf(MerkleProofs.inclusionRanges(index, treeSize)), treeSize);
+        return forNodes(MerkleProofs.inclusionNodes(index, treeSize), treeSize);
     }
 
     /** The tiles a client needs to compute the consistency proof from {@code oldSize} to {@code newSize}. */
     public static List<TileCoordinates> forConsistencyProof(long oldSize, long newSize) {
-        return forNodes(MerkleProofs.nodesOf(MerkleProofs.consistencyRanges(oldSize, newSize)), newSize);
+        return forNodes(MerkleProofs.consistencyNodes(oldSize, newSize), newSize);
     }
 }

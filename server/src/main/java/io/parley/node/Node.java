@@ -109,6 +109,7 @@ public final class Node implements AutoCloseable {
         this.secondFactor = new io.parley.auth.SecondFactor(new io.parley.store.SecondFactorStore(db), totpBox, clock, "Parley " + config.origin());
         this.peerLimits = new io.parley.federation.PeerRateLimits(config.throttling().peers(), clock);
         this.log = new TransparencyLog(db, key, clock, random, Ticker.SYSTEM, TransparencyLog.Settings.DEFAULT);
+        log.bindMetrics(metrics);
         this.refusals = new Refusals(envelopes, metrics, clock);
         Counter accepted = Counter.builder("parley_envelopes_accepted").description("envelopes stored").register(metrics);
         this.charters = new CharterBook(channels, config.origin(), key.verifierKey(), this::knownCard, clock);

@@ -19,7 +19,7 @@ public final class LogView {
     private final TileSource tiles;
 
     public LogView(Database db) {
-        this(new LogStore(db), new TileSource(new LogStore(db), 64));
+        this(new LogStore(db), new TileSource(new LogStore(db), 4L << 20));
     }
 
     LogView(LogStore store, TileSource tiles) {
@@ -69,6 +69,7 @@ public final class LogView {
 
     /** The inclusion proof of entry {@code index} in the tree of {@code size}, from the stored tiles. */
     public List<byte[]> inclusionProof(long index, long size) {
-        return MerkleProofs.inclusionProof(tiles.reader(size), index, size);
+        long committed = latest().map(StoredCheckpoint::size).orElse(size);
+        return MerkleProofs.inclusionProof(tiles.reader(size, Math.max(size, committed)), index, size);
     }
 }

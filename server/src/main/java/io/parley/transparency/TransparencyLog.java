@@ -13,6 +13,7 @@ import java.util.random.RandomGenerator;
 
 import io.parley.identity.SigningKey;
 import io.parley.log.EntryBundle;
+import io.parley.log.HashReader;
 import io.parley.log.LogEntry;
 import io.parley.log.MerkleProofs;
 import io.parley.log.NoteSigner;
@@ -31,9 +32,13 @@ import io.parley.worker.Ticker;
  * as entries) is refused when opened.
  */
 public final class TransparencyLog implements AutoCloseable {
-    /** Settings with their reasons; the defaults suit both an idle and a busy node. */
-    public record Settings(int maxBatch, Duration idlePoll, int tileCacheTiles) {
-        public static final Settings DEFAULT = new Settings(1024, Duration.ofMillis(25), 1024);
+    /**
+     * Settings with their reasons; the defaults suit both an idle and a busy node. {@code tileCacheBytes} bounds the
+     * heap of the tile cache that proofs are served from (64 MiB: every tile of a log of a million entries, see
+     * {@link TileSource}).
+     */
+    public record Settings(int maxBatch, Duration idlePoll, long tileCacheBytes) {
+        public static final Settings DEFAULT = new Settings(1024, Duration.ofMillis(25), 64L << 20);
     }
 
     private final String origin;
@@ -64,7 +69,7 @@ public final class TransparencyLog implements AutoCloseable {
         store.oldFormatEntry().ifPresent(which -> {
             throw new OldLogFormatException(which);
         });
-        this.tiles = new TileSource(store, settings.tileCacheTiles());
+        this.tiles = new TileSource(store, settings.tileCacheBytes());
         boolean shared = db.dialect() == Dialect.POSTGRESQL;
         Leadership leadership = shared ? new AdvisoryLockLeadership(db) : Leadership.alwaysLeader();
         LogBell bell = shared ? new PostgresLogBell(db, random) : LogBell.none();
@@ -170,7 +175,7 @@ public final class TransparencyLog implements AutoCloseable {
         StoredCheckpoint at = latest.get();
         Optional<Long> cosigned = store.newestCosignedSize();
         if (cosigned.isPresent() && cosigned.get() > index.get()) at = store.checkpoint(cosigned.get()).orElse(at);
-        List<byte[]> proof = MerkleProofs.inclusionProof(tiles.reader(at.size()), index.get(), at.size());
+        List<byte[]> proof = MerkleProofs.inclusionProof(tiles.reader(at.size(), latest.get().size()), index.get(), at.size());
         return Optional.of(new Receipt(origin, ref, index.get(), new TlogProof(index.get(), proof, withCosignatures(at))));
     }
 
@@ -205,32 +210,37 @@ public final class TransparencyLog implements AutoCloseable {
             if (index == null || latest.get().size() <= index) continue;
             StoredCheckpoint at = cosigned.filter(c -> c.size() > index).orElse(latest.get());
             SignedNote note = notes.computeIfAbsent(at.size(), size -> withCosignatures(at));
-            List<byte[]> proof = MerkleProofs.inclusionProof(tiles.reader(at.size()), index, at.size());
+            List<byte[]> proof = MerkleProofs.inclusionProof(tiles.reader(at.size(), latest.get().size()), index, at.size());
             out.put(ref, new Receipt(origin, ref, index, new TlogProof(index, proof, note)));
         }
         return out;
     }
 
     public List<byte[]> inclusionProof(long index, long size) {
-        requireSize(size);
-        return MerkleProofs.inclusionProof(tiles.reader(size), index, size);
+        return MerkleProofs.inclusionProof(reader(size), index, size);
     }
 
     public List<byte[]> consistencyProof(long oldSize, long newSize) {
-        requireSize(newSize);
-        return MerkleProofs.consistencyProof(tiles.reader(newSize), oldSize, newSize);
+        return MerkleProofs.consistencyProof(reader(newSize), oldSize, newSize);
     }
 
-    private void requireSize(long size) {
+    /** Stored hashes of the tree of {@code size}, read from tiles as the newest checkpoint has them. */
+    private HashReader reader(long size) {
         long have = latest().map(StoredCheckpoint::size).orElse(0L);
         if (size > have) throw new IllegalArgumentException("the log has " + have + " entries, not " + size);
+        return tiles.reader(size, have);
     }
 
     /** Hash tile bytes at exactly the coordinates' width, if the published tree has them. */
     public Optional<byte[]> tile(TileCoordinates c) {
         long size = latest().map(StoredCheckpoint::size).orElse(0L);
         if (io.parley.log.Tiles.width(c.level(), c.index(), size) < c.width()) return Optional.empty();
-        return tiles.read(c);
+        return tiles.read(c, size);
+    }
+
+    /** Exports the tile cache's hits, misses and size to {@code registry} (the node's {@code /metrics}). */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        tiles.bindTo(registry);
     }
 
     /** An entry bundle at exactly the coordinates' width, if the published tree has those entries. */

@@ -17,6 +17,9 @@
  * believe they lead. Instances wake each other through the {@link io.parley.transparency.LogBell} (PostgreSQL
  * LISTEN/NOTIFY): a ring is sent only after what it announces committed, and is a hint; every waiter also polls, so
  * a lost ring delays and never loses anything.</li>
+ * <li>Proofs are served from {@link io.parley.transparency.TileSource}'s cache of expanded tiles, keyed by (level,
+ * index, width) and read at a committed checkpoint's widths: a cached tile only ever holds hashes that were committed,
+ * and a partial tile is never taken for the wider tile of a grown tree. The cache is bounded in bytes.</li>
  * <li>An append is acknowledged (queued) in the same transaction as the thing it records, so nothing acknowledged can
  * be missing from the log later.</li>
  * <li>The witness checks and updates a peer's latest cosigned checkpoint atomically (C2SP tlog-witness), and records

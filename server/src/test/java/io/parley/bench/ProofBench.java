@@ -42,12 +42,14 @@ import io.parley.log.TreeHash;
  * <li>{@code inclusionProofRandomSize}: random tree size in [1, leaves], random leaf in it;</li>
  * <li>{@code consistencyProof}: random 1 &lt;= old &lt; new &lt;= leaves;</li>
  * <li>{@code inclusionProofFromTiles}: as {@code inclusionProof} but through a {@link TileHashReader} over the
- * tree's C2SP tiles held in a HashMap — the reader the node's {@code TransparencyLog} uses (there over a database
- * with a tile cache), which rebuilds hashes at levels between tile levels from up to 128 tile hashes;</li>
+ * tree's C2SP tiles held in a HashMap — what a client computes from fetched tiles, which rebuilds hashes at levels
+ * between tile levels from up to 128 tile hashes per proof element (the node itself serves proofs from expanded,
+ * cached tiles instead: {@link ProofServingBench});</li>
  * <li>{@code verifyInclusion} / {@code verifyConsistency}: of pre-generated proofs against pre-computed roots.</li>
  * </ul>
  *
- * <p>Goals (issue): at least 200k proofs/s generated and 100k/s verified per core.
+ * <p>Goals: at least 200k proofs/s generated and 100k/s verified per core; consistency-proof generation at least as
+ * fast as Go's {@code x/mod/sumdb/tlog} per core (issue 15: 560–630 k/s on the 2-core development machine).
  *
  * <pre>JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 bash bench/run ProofBench</pre>
  */

@@ -72,7 +72,7 @@ class TilePathFuzzTest {
                 dir.toFile().deleteOnExit();
                 Database db = Database.open("jdbc:sqlite:" + dir.resolve("log.db"));
                 TransparencyLog log = new TransparencyLog(db, FuzzBudget.key("cert-a.example"), Clock.systemUTC(), new SecureRandom(), Ticker.SYSTEM,
-                        new TransparencyLog.Settings(1024, Duration.ofMillis(5), 64));
+                        new TransparencyLog.Settings(1024, Duration.ofMillis(5), 1L << 20));
                 InMemoryHashStore reference = new InMemoryHashStore();
                 List<byte[]> commitments = new ArrayList<>();
                 for (int i = 0; i < SIZE; i++) {

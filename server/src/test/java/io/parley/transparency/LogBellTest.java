@@ -25,7 +25,7 @@ import io.parley.worker.Ticker;
  */
 class LogBellTest {
     /** Polls so rare that only a ring can explain a prompt sequencing. */
-    private static final TransparencyLog.Settings HOURLY_POLL = new TransparencyLog.Settings(1024, Duration.ofHours(1), 64);
+    private static final TransparencyLog.Settings HOURLY_POLL = new TransparencyLog.Settings(1024, Duration.ofHours(1), 1L << 20);
 
     @TempDir Path tmp;
     private final SigningKey key = SigningKey.generate("cert-a.example");

@@ -41,7 +41,7 @@ class TransparencyLogTest {
     @MethodSource("io.parley.testing.TestDatabases#backends")
     void appendsAreSequencedIntoTilesAndSignedCheckpointsThatMatchTheReferenceTree(String backend) throws Exception {
         try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp));
-             TransparencyLog log = new TransparencyLog(db, key, Clock.systemUTC(), new SecureRandom(), Ticker.SYSTEM, new TransparencyLog.Settings(100, Duration.ofMillis(5), 64))) {
+             TransparencyLog log = new TransparencyLog(db, key, Clock.systemUTC(), new SecureRandom(), Ticker.SYSTEM, new TransparencyLog.Settings(100, Duration.ofMillis(5), 1L << 20))) {
             InMemoryHashStore reference = new InMemoryHashStore();
             int n = 700; // crosses two full level-0 tiles and spans batches of 100
             for (int i = 0; i < n; i++) {
@@ -119,7 +119,7 @@ class TransparencyLogTest {
     @MethodSource("io.parley.testing.TestDatabases#backends")
     void concurrentAppendersLoseNothing(String backend) throws Exception {
         try (Database db = Database.open(TestDatabases.freshUrl(backend, tmp));
-             TransparencyLog log = new TransparencyLog(db, key, Clock.systemUTC(), new SecureRandom(), Ticker.SYSTEM, new TransparencyLog.Settings(64, Duration.ofMillis(2), 64))) {
+             TransparencyLog log = new TransparencyLog(db, key, Clock.systemUTC(), new SecureRandom(), Ticker.SYSTEM, new TransparencyLog.Settings(64, Duration.ofMillis(2), 1L << 20))) {
             int threads = 8, each = 150;
             try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
                 for (int t = 0; t < threads; t++) {
