@@ -137,12 +137,21 @@ public final class Node implements AutoCloseable {
 
     /** The card we hold for {@code origin} (a peer's, or our own), if any. */
     public java.util.Optional<PartyCard> knownCard(String origin) {
-        return parties.find(origin).filter(p -> p.card().length() > 2).map(p -> PartyCard.fromJson(Json.parse(p.card())));
+        return parties.find(origin).filter(p -> p.card().length() > 2).map(p -> parsedCards.get(p.card(), t -> PartyCard.fromJson(Json.parse(t))));
     }
+
+    /**
+     * Cards and keys parsed from their stored text, keyed by that text: every envelope judged looks its sender's card
+     * up, and decoding a key costs about as much as checking a signature. Keyed by the text, an entry is never stale.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, PartyCard> parsedCards =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(1024).build();
+    private final com.github.benmanes.caffeine.cache.Cache<String, io.parley.identity.VerifierKey> parsedKeys =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(1024).build();
 
     /** The log key we trust for a peer's checkpoints: the verifier key of its card as we recorded it. */
     public java.util.Optional<io.parley.identity.VerifierKey> trustedLogKey(String origin) {
-        return parties.find(origin).filter(p -> !p.verifierKey().isEmpty()).map(p -> io.parley.identity.VerifierKey.parse(p.verifierKey()));
+        return parties.find(origin).filter(p -> !p.verifierKey().isEmpty()).map(p -> parsedKeys.get(p.verifierKey(), io.parley.identity.VerifierKey::parse));
     }
 
     /**

@@ -219,20 +219,28 @@ public final class EvidenceIngest {
         List<EvidenceStore.RawEnvelope> batch = store.envelopesAfter(after, limit);
         int pending = 0;
         int done = 0;
-        for (EvidenceStore.RawEnvelope raw : batch) {
-            if (stop.getAsBoolean()) return new Batch(done, pending, true);
-            try {
-                Envelope e = Envelope.fromJson(Json.parse(raw.canonical()));
-                pending += indexEnvelope(raw.hash(), e).size();
-            } catch (StoreException e) {
-                if (storeFailures.merge(raw.id(), 1, Integer::sum) < STORE_RETRIES) throw e;
-                failed(raw, e);
-            } catch (Throwable e) {
-                failed(raw, e);
+        // The cursor moves once per batch, not once per envelope: a transaction (a disk flush) for every envelope
+        // stored competed with every other writer. Indexing an envelope again is harmless (links and objects are
+        // written once), so a crash mid-batch costs only the work of redoing it.
+        long doneUpTo = after;
+        try {
+            for (EvidenceStore.RawEnvelope raw : batch) {
+                if (stop.getAsBoolean()) return new Batch(done, pending, true);
+                try {
+                    Envelope e = Envelope.fromJson(Json.parse(raw.canonical()));
+                    pending += indexEnvelope(raw.hash(), e).size();
+                } catch (StoreException e) {
+                    if (storeFailures.merge(raw.id(), 1, Integer::sum) < STORE_RETRIES) throw e;
+                    failed(raw, e);
+                } catch (Throwable e) {
+                    failed(raw, e);
+                }
+                storeFailures.remove(raw.id());
+                doneUpTo = raw.id();
+                done++;
             }
-            storeFailures.remove(raw.id());
-            store.advance(CURSOR, raw.id());
-            done++;
+        } finally {
+            if (doneUpTo > after) store.advance(CURSOR, doneUpTo);
         }
         return new Batch(done, pending, batch.size() == limit);
     }
