@@ -77,15 +77,30 @@ public final class Composer {
         Pending mine = new Pending(d, createdAt);
         ChannelQueue queue = queues.computeIfAbsent(d.channel(), c -> new ChannelQueue());
         queue.waiting.add(mine);
-        queue.lock.lock();
-        try {
-            // Group commit: whoever holds the channel's lock signs and stores everything queued behind it in one
-            // transaction, so writers that pile up while a commit is under way share the next one.
-            while (!mine.done()) composeGroup(queue.take(MAX_GROUP));
-        } finally {
-            queue.lock.unlock();
-        }
+        awaitWritten(queue, List.of(mine));
         return mine.result();
+    }
+
+    /**
+     * Group commit: whoever takes the channel's lock signs and stores everything queued behind it in one transaction,
+     * so writers that pile up while a commit is under way share the next one. The others wait for their own draft to
+     * be written, not for the lock: had they all queued on the lock just to find their draft done, the next leader
+     * would have found almost nothing queued, and the groups would have shrunk to one or two.
+     */
+    private void awaitWritten(ChannelQueue queue, List<Pending> mine) {
+        for (Pending p : mine) {
+            while (!p.done()) {
+                if (queue.lock.tryLock()) {
+                    try {
+                        if (!p.done()) composeGroup(queue.take(MAX_GROUP));
+                    } finally {
+                        queue.lock.unlock();
+                    }
+                } else {
+                    p.awaitDone();
+                }
+            }
+        }
     }
 
     /**
@@ -107,13 +122,7 @@ public final class Composer {
             mine.add(p);
         }
         for (var channel : touched.entrySet()) {
-            ChannelQueue queue = channel.getValue();
-            queue.lock.lock();
-            try {
-                while (mine.stream().anyMatch(p -> !p.done() && p.draft.channel().equals(channel.getKey()))) composeGroup(queue.take(MAX_GROUP));
-            } finally {
-                queue.lock.unlock();
-            }
+            awaitWritten(channel.getValue(), mine.stream().filter(p -> p.draft.channel().equals(channel.getKey())).toList());
         }
         return mine.stream().map(Pending::result).toList();
     }
@@ -125,8 +134,10 @@ public final class Composer {
     private static final class Pending {
         final Draft draft;
         final java.time.Instant createdAt;
-        private Verdict verdict;
-        private RuntimeException failure;
+        /** Completed by the leader that wrote it (or failed to): what its writer waits on. */
+        private final java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+        private volatile Verdict verdict;
+        private volatile RuntimeException failure;
 
         Pending(Draft draft, java.time.Instant createdAt) {
             this.draft = draft;
@@ -135,6 +146,26 @@ public final class Composer {
 
         boolean done() {
             return verdict != null || failure != null;
+        }
+
+        void succeed(Verdict v) {
+            verdict = v;
+            written.countDown();
+        }
+
+        void fail(RuntimeException e) {
+            failure = e;
+            written.countDown();
+        }
+
+        /** Waits until written, or briefly: a draft the current leader did not take needs a leader of its own. */
+        void awaitDone() {
+            try {
+                written.await(2, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the envelope was being written", e);
+            }
         }
 
         Verdict result() {
@@ -166,7 +197,7 @@ public final class Composer {
             writeGroup(group);
         } catch (RuntimeException e) {
             // the database failed: nothing of this transaction was stored, and every caller still waiting hears why
-            for (Pending p : group) if (!p.done()) p.failure = e;
+            for (Pending p : group) if (!p.done()) p.fail(e);
         }
     }
 
@@ -183,12 +214,12 @@ public final class Composer {
                 try {
                     own = sign(p.draft, p.createdAt, seq, prev);
                 } catch (RuntimeException e) {
-                    p.failure = e;
+                    p.fail(e);
                     continue;
                 }
                 var refused = acceptor.refusalOfOwn(own);
                 if (refused.isPresent()) {
-                    p.verdict = new Verdict.Rejected(refused.get());
+                    p.succeed(new Verdict.Rejected(refused.get()));
                     continue;
                 }
                 signed.add(p);
@@ -197,10 +228,10 @@ public final class Composer {
                 prev = own.envelope().hash();
             }
             int stored = run.isEmpty() ? 0 : acceptor.acceptOwnAll(run);
-            for (int i = 0; i < stored; i++) signed.get(i).verdict = new Verdict.Accepted(run.get(i).envelope(), run.get(i).envelope().hash());
+            for (int i = 0; i < stored; i++) signed.get(i).succeed(new Verdict.Accepted(run.get(i).envelope(), run.get(i).envelope().hash()));
             left = signed.subList(stored, signed.size());
         }
-        for (Pending p : left) p.verdict = composeAlone(p.draft, p.createdAt); // still losing races: one at a time says why
+        for (Pending p : left) p.succeed(composeAlone(p.draft, p.createdAt)); // still losing races: one at a time says why
     }
 
     /**

@@ -24,8 +24,11 @@ public enum Dialect {
     }
 
     /**
-     * The most pooled connections one instance opens. SQLite allows one writer at a time; a small pool avoids piling
-     * writers onto its lock. PostgreSQL: ten, shared by HTTP requests (inbox, API, web, TAXII; each holds one only
+     * The most pooled connections one instance opens. SQLite: sixteen. It allows one writer at a time, but in WAL mode
+     * readers run beside the writer, and this process's writers already queue in order on {@link Database}'s fair
+     * lock before they take SQLite's; what the pool bounds is readers. With four, the Composer's group leader and the
+     * inbox's checks waited for a connection behind every other reader while holding their place in line, and a
+     * group commit of writers degenerated into one envelope per transaction. PostgreSQL: ten, shared by HTTP requests (inbox, API, web, TAXII; each holds one only
      * for its queries or its one transaction) and the background workers (delivery, catch-up, cosignatures,
      * evidence, notifications, the sequencer's reads and commits). More would not make the node faster: a writer
      * spends its transaction waiting for the commit's flush, which concurrent commits share, and PostgreSQL's
@@ -35,7 +38,7 @@ public enum Dialect {
      * bell's LISTEN. An instance on PostgreSQL therefore counts at most 12 against {@code max_connections}.
      */
     int poolSize() {
-        return this == SQLITE ? 4 : 10;
+        return this == SQLITE ? 16 : 10;
     }
 
     /**

@@ -347,6 +347,14 @@ public final class FederationLoad {
                 () -> headSeq(b, A) - baseHead, n);
         m.start();
         long[] composeNs = new long[n];
+        // how many of our envelopes each transaction stored: what the group commit made of the writers
+        java.util.concurrent.atomic.LongAdder groups = new java.util.concurrent.atomic.LongAdder();
+        java.util.concurrent.atomic.LongAccumulator largestGroup = new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
+        a.node().onAcceptedBatch(stored -> {
+            if (!stored.getFirst().envelope().from().equals(A)) return;
+            groups.increment();
+            largestGroup.accumulate(stored.size());
+        });
         // --writers callers compose at once, as API clients and the node's own workers do: the Composer group-commits
         // what piles up behind the channel
         AtomicLong next = new AtomicLong();
@@ -369,7 +377,9 @@ public final class FederationLoad {
         boolean done = m.awaitDone(deadline);
         m.stop();
 
-        ObjectNode out = Json.object().put("status", done && target == n ? "ok" : "timeout").put("n", n).put("composed", target).put("writers", o.writers());
+        ObjectNode out = Json.object().put("status", done && target == n ? "ok" : "timeout").put("n", n).put("composed", target).put("writers", o.writers())
+                .put("transactions", groups.sum()).put("largest_group", largestGroup.get());
+        log("throughput: " + target + " composed in " + groups.sum() + " transactions, the largest of " + largestGroup.get());
         double composeS = (tComposed - t0) / 1e9;
         out.put("compose_s", round(composeS, 2)).put("compose_per_s", round(target / composeS, 0));
         out.set("compose_ms", stats(Arrays.copyOf(composeNs, (int) target)));
