@@ -119,11 +119,13 @@ public final class EnvelopeAcceptor {
      */
     private record Ready(Envelope e, String hash, byte[] canonical, java.util.List<String> recipients, java.util.List<String> withheldFrom, String notice) {}
 
-    private Ready ready(Envelope e, String hash, boolean own, Optional<java.util.Set<String>> named, WithheldNotice notice) {
-        if (!own) return new Ready(e, hash, e.canonicalBytes(), java.util.List.of(), java.util.List.of(), null);
+    /** {@code canonical} is the envelope's canonical form, made once by the caller; its hash names the envelope. */
+    private Ready ready(Envelope e, byte[] canonical, boolean own, Optional<java.util.Set<String>> named, WithheldNotice notice) {
+        String hash = io.parley.identity.Sha256.hex(canonical);
+        if (!own) return new Ready(e, hash, canonical, java.util.List.of(), java.util.List.of(), null);
         java.util.List<String> recipients = charters.recipients(e.channel(), e.kind());
-        if (named.isEmpty()) return new Ready(e, hash, e.canonicalBytes(), recipients, java.util.List.of(), null);
-        return new Ready(e, hash, e.canonicalBytes(), recipients.stream().filter(named.get()::contains).toList(),
+        if (named.isEmpty()) return new Ready(e, hash, canonical, recipients, java.util.List.of(), null);
+        return new Ready(e, hash, canonical, recipients.stream().filter(named.get()::contains).toList(),
                 recipients.stream().filter(r -> !named.get().contains(r)).toList(), notice.canonical());
     }
 
@@ -146,7 +148,7 @@ public final class EnvelopeAcceptor {
             Envelope e = seg.get(i);
             Optional<Charter> charter = charterOf.computeIfAbsent(e.channel(), channels::charter);
             if (charter.isEmpty() || !activeOf.computeIfAbsent(e.channel(), charters::active)) continue;
-            Optional<Charter.Member> member = memberOf.computeIfAbsent(e.channel() + "\n" + e.from(), k -> charters.member(e.channel(), e.from(), e.kind()));
+            Optional<Charter.Member> member = memberOf.computeIfAbsent(chainOf(e), k -> charters.member(e.channel(), e.from(), e.kind()));
             if (member.isEmpty()) continue;
             keys[i] = member.get().key();
             charterAt[i] = charter.get();
@@ -161,10 +163,7 @@ public final class EnvelopeAcceptor {
             Envelope e = seg.get(i);
             // the canonical form is made once here: its size is checked, its hash names it, its bytes are stored
             byte[] canonical = e.canonicalBytes();
-            if (precheck(e, false, charterAt[i], null, canonical, true).refused() == null) {
-                ready[i] = new Ready(e, java.util.HexFormat.of().formatHex(io.parley.identity.Sha256.hash(canonical)), canonical,
-                        java.util.List.of(), java.util.List.of(), null);
-            }
+            if (precheck(e, false, charterAt[i], null, canonical, true).refused() == null) ready[i] = ready(e, canonical, false, Optional.empty(), null);
         }
         // chains in which this batch had an envelope refused: what follows it there is refused too, usually as a gap
         java.util.Set<String> refusedChains = new java.util.HashSet<>();
@@ -222,7 +221,7 @@ public final class EnvelopeAcceptor {
             for (int k = 0; k < run.size(); k++) {
                 Envelope e = run.get(k).e();
                 String hash = run.get(k).hash();
-                String chain = e.channel() + "\n" + e.from();
+                String chain = chainOf(e);
                 Optional<ChainHead> head = heads.get(chain);
                 if (head == null) head = w.head(e.channel(), e.from());
                 long expected = head.map(h -> h.seq() + 1).orElse(1L);
@@ -275,7 +274,7 @@ public final class EnvelopeAcceptor {
         for (Own o : run) {
             if (o.envelope().kind() == Kind.CHARTER) throw new IllegalArgumentException("charter envelopes are stored one by one");
             Optional<java.util.Set<String>> named = redRecipients(o.envelope());
-            ready.add(ready(o.envelope(), o.envelope().hash(), true, named, o.notice()));
+            ready.add(ready(o.envelope(), o.envelope().canonicalBytes(), true, named, o.notice()));
         }
         return storeRun(ready, new Verdict[run.size()], 0);
     }
@@ -306,10 +305,6 @@ public final class EnvelopeAcceptor {
      */
     public Optional<java.util.Set<String>> redRecipients(Envelope e) {
         return channels.charter(e.channel()).filter(c -> !e.tlp().exceeds(c.tlpCeiling())).flatMap(c -> RedRecipients.of(e, c));
-    }
-
-    private Judged judge(Envelope e, boolean own, WithheldNotice notice) {
-        return judge(e, own, notice, null);
     }
 
     private Judged judge(Envelope e, boolean own, WithheldNotice notice, KnownSignature known) {
@@ -419,7 +414,8 @@ public final class EnvelopeAcceptor {
 
     /** The chain: the next link is stored, the same envelope is a duplicate, a rival at its position is equivocation. */
     private Verdict judgeChain(Envelope e, boolean own, Optional<java.util.Set<String>> named, io.parley.identity.VerifierKey senderKey, WithheldNotice notice) {
-        String hash = e.hash();
+        byte[] canonical = e.canonicalBytes();
+        String hash = io.parley.identity.Sha256.hex(canonical);
         for (int attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
             Optional<EnvelopeStore.Link> sameSeq = envelopes.link(e.channel(), e.from(), e.seq());
             if (sameSeq.isPresent()) {
@@ -454,8 +450,8 @@ public final class EnvelopeAcceptor {
             if (!java.util.Objects.equals(expectedPrev, e.prev())) {
                 return reject(new Rejection.ChainBreak(e.from(), e.seq(), expectedPrev, e.prev()));
             }
-            Ready r = ready(e, hash, own, named, notice);
-            if (envelopes.insert(e, hash, clock.instant(), r.recipients(), r.withheldFrom(), r.notice())) {
+            Ready r = ready(e, canonical, own, named, notice);
+            if (envelopes.write(w -> w.insert(e, r.canonical(), hash, clock.instant(), r.recipients(), r.withheldFrom(), r.notice())).isPresent()) {
                 if (e.kind() == Kind.CHARTER) charters.record(e, hash);
                 StoredEnvelope stored = envelopes.byHash(hash).orElseThrow();
                 onAccepted.accept(java.util.List.of(stored));

@@ -130,14 +130,17 @@ public final class Composer {
     /** The most of our envelopes one transaction stores: bounds the time a caller waits for others' drafts. */
     static final int MAX_GROUP = 256;
 
-    /** A caller's draft waiting for the channel's lock, and what became of it. */
+    /** A caller's draft waiting to be written, and what became of it. */
     private static final class Pending {
         final Draft draft;
         final java.time.Instant createdAt;
-        /** Completed by the leader that wrote it (or failed to): what its writer waits on. */
+        /**
+         * Counted down by the leader that wrote it (or failed to), after setting the outcome: what its writer waits on,
+         * and what makes the outcome visible to it.
+         */
         private final java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
-        private volatile Verdict verdict;
-        private volatile RuntimeException failure;
+        private Verdict verdict;
+        private RuntimeException failure;
 
         Pending(Draft draft, java.time.Instant createdAt) {
             this.draft = draft;
@@ -145,7 +148,7 @@ public final class Composer {
         }
 
         boolean done() {
-            return verdict != null || failure != null;
+            return written.getCount() == 0;
         }
 
         void succeed(Verdict v) {
@@ -174,7 +177,7 @@ public final class Composer {
         }
     }
 
-    /** One channel's waiting drafts and the lock whose holder writes them; fields read under {@code lock}. */
+    /** One channel's waiting drafts (any thread adds; the lock's holder takes) and the lock whose holder writes them. */
     private static final class ChannelQueue {
         final ReentrantLock lock = new ReentrantLock();
         final java.util.concurrent.ConcurrentLinkedQueue<Pending> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
