@@ -91,8 +91,23 @@ final class Browser implements AutoCloseable {
     void follow(By by) {
         WebElement old = driver.findElement(By.tagName("html"));
         find(by).click();
-        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(10))
-                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(old));
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> gone(old));
+    }
+
+    /**
+     * Whether {@code element}'s document has been replaced. Chromium says so either as a stale reference or, caught
+     * mid-navigation, as an inspector error that the node no longer belongs to the document; both mean the same.
+     */
+    private static boolean gone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) return true;
+            throw e;
+        }
     }
 
     /** Reloads until {@code condition} holds, for what arrives from another node. */
