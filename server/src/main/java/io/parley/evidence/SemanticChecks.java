@@ -2,7 +2,9 @@ package io.parley.evidence;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.IllformedLocaleException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,6 +40,8 @@ final class SemanticChecks {
             "object_marking_refs", "marking-definition",
             "marking_ref", "marking-definition");
 
+    private static final Set<String> ISO_639_1 = Set.of(Locale.getISOLanguages());
+
     private SemanticChecks() {}
 
     static void check(JsonNode object, String type, String base, Set<String> resolvable, List<Violation> out) {
@@ -46,6 +50,58 @@ final class SemanticChecks {
         checkTimestamps(object, base, out);
         checkPattern(object, type, base, out);
         checkRefs(object, base, resolvable, out);
+        checkSelfMarking(object, type, base, out);
+        checkLang(object, base, out);
+        GranularMarkings.check(object, base, out);
+    }
+
+    /**
+     * §3.2: {@code lang} is an RFC 5646 language tag. Parley takes any well-formed tag whose primary language is an
+     * ISO 639 code (two letters from ISO 639-1, or three letters); the OASIS validator instead holds a fixed list of
+     * about 230 tags, so it also refuses real tags such as {@code pt-AO} that Parley accepts.
+     */
+    private static void checkLang(JsonNode object, String base, List<Violation> out) {
+        JsonNode lang = object.get("lang");
+        if (lang == null || !lang.isTextual()) {
+            return; // the schemas type it
+        }
+        if (!isLanguageTag(lang.textValue())) {
+            out.add(new Violation(base + "/lang", "lang '" + lang.textValue() + "' is not an RFC 5646 language tag"
+                    + " with an ISO 639 language (STIX 2.1 §3.2)"));
+        }
+    }
+
+    private static boolean isLanguageTag(String tag) {
+        Locale locale;
+        try {
+            locale = new Locale.Builder().setLanguageTag(tag).build();
+        } catch (IllformedLocaleException e) {
+            return false;
+        }
+        String language = locale.getLanguage();
+        return language.length() == 3 || (language.length() == 2 && ISO_639_1.contains(language));
+    }
+
+    /** §7.2.1: a marking definition cannot be marked by itself (the OASIS validator's circular-reference rule). */
+    private static void checkSelfMarking(JsonNode object, String type, String base, List<Violation> out) {
+        JsonNode id = object.get("id");
+        if (!type.equals("marking-definition") || id == null || !id.isTextual()) {
+            return;
+        }
+        JsonNode refs = object.path("object_marking_refs");
+        for (int i = 0; i < refs.size(); i++) {
+            if (id.equals(refs.get(i))) {
+                out.add(new Violation(base + "/object_marking_refs/" + i, "marking definition " + id.textValue()
+                        + " marks itself (circular reference)"));
+            }
+        }
+        JsonNode granular = object.path("granular_markings");
+        for (int i = 0; i < granular.size(); i++) {
+            if (id.equals(granular.get(i).get("marking_ref"))) {
+                out.add(new Violation(base + "/granular_markings/" + i + "/marking_ref", "marking definition "
+                        + id.textValue() + " marks itself (circular reference)"));
+            }
+        }
     }
 
     /** §2.9: an identifier is {@code object-type--UUID}, the type part being exactly the object's {@code type}. */
@@ -170,7 +226,7 @@ final class SemanticChecks {
         String ref = value.textValue();
         String wanted = REF_TARGET_TYPE.get(name);
         if (wanted != null && !ref.startsWith(wanted + "--")) {
-            out.add(new Violation(at, name + " must reference a " + wanted + ", not " + ref));
+            out.add(new Violation(at, name + " must reference an object of type " + wanted + ", not " + ref));
         }
         if (!resolvable.contains(ref)) {
             out.add(new Violation(at, "reference " + ref

@@ -88,6 +88,10 @@ final class StixPatterns {
             Map.entry("SSDEEP", Pattern.compile("[a-zA-Z0-9/+:.]{1,128}")),
             Map.entry("WHIRLPOOL", Pattern.compile("[a-fA-F0-9]{128}")));
 
+    /** The OASIS validator's names for pattern object types and properties (its TYPE_FORMAT_RE, PROPERTY_FORMAT_RE). */
+    private static final Pattern TYPE_NAME = Pattern.compile("-?[a-z0-9]+(-[a-z0-9]+)*-?");
+    private static final Pattern PROPERTY_NAME = Pattern.compile("[a-z0-9_]{3,250}");
+
     private enum Qualifier { WITHIN, REPEATS, START_STOP }
 
     private StixPatterns() {}
@@ -201,8 +205,8 @@ final class StixPatterns {
             }
             if (n instanceof PropTestContext test && !(n instanceof STIXPatternParser.PropTestParenContext)) {
                 Comparison c = comparison(test);
-                Optional<String> badHash = badHash(c, test);
-                if (badHash.isPresent()) return invalid(badHash.get());
+                Optional<String> bad = badName(c, test).or(() -> badHash(c, test));
+                if (bad.isPresent()) return invalid(bad.get());
                 out.add(c);
                 continue;
             }
@@ -315,6 +319,24 @@ final class StixPatterns {
 
     private static String stringValue(String quoted) {
         return unescape(quoted.substring(1, quoted.length() - 1));
+    }
+
+    /**
+     * OASIS validator rule (its {@code patterns} check): the object type is a well-formed type name of 3 to 250
+     * characters and the path's first property is a well-formed property name (3 to 250 of {@code a-z 0-9 _}); the
+     * one standard property shorter than that, {@code id}, is allowed on the standard SCO types.
+     */
+    private static Optional<String> badName(Comparison c, PropTestContext test) {
+        String type = c.objectType();
+        if (!TYPE_NAME.matcher(type).matches() || type.length() < 3 || type.length() > 250) {
+            return Optional.of("at offset " + test.getStart().getStartIndex() + ": '" + type + "' is not a valid observable type name");
+        }
+        ObjectPathContext p = (ObjectPathContext) test.getChild(0);
+        String first = key((TerminalNode) p.firstPathComponent().getChild(0));
+        if (PROPERTY_NAME.matcher(first).matches() || (first.equals("id") && StixSchemas.SCOS.contains(type))) {
+            return Optional.empty();
+        }
+        return Optional.of("at offset " + test.getStart().getStartIndex() + ": '" + first + "' is not a valid observable property name");
     }
 
     /** OASIS validator rule: a string compared with {@code hashes.<algorithm>} must be a hash of that algorithm. */

@@ -56,7 +56,7 @@ public final class TlpMarking {
         List<String> refs = refs(object.get("object_marking_refs"));
         for (JsonNode g : object.path("granular_markings")) {
             for (JsonNode s : g.path("selectors")) {
-                if (overlaps(s.asText(), selector)) {
+                if (GranularMarkings.overlaps(s.asText(), selector)) {
                     refs.add(g.path("marking_ref").asText());
                 }
             }
@@ -283,11 +283,6 @@ public final class TlpMarking {
             }
         }
         return Optional.ofNullable(max);
-    }
-
-    /** True when selector {@code a} and {@code b} designate overlapping content (one is the other or an ancestor). */
-    private static boolean overlaps(String a, String b) {
-        return a.equals(b) || b.startsWith(a + ".") || a.startsWith(b + ".");
     }
 
     /**
