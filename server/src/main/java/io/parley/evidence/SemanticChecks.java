@@ -177,7 +177,8 @@ final class SemanticChecks {
             out.add(new Violation(base + "/pattern_type", "pattern_type must not be empty (STIX 2.1 §4.7)"));
         }
         if (pt != null && pt.isTextual() && pt.textValue().equals("stix") && p != null && p.isTextual()) {
-            StixPatterns.problem(p.textValue())
+            StixPatterns.Parsed parsed = StixPatterns.parse(p.textValue());
+            parsed.problem().or(parsed::badName)
                     .ifPresent(problem -> out.add(new Violation(base + "/pattern", "not a STIX pattern: " + problem)));
         }
     }

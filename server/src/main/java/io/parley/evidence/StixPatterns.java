@@ -69,8 +69,11 @@ final class StixPatterns {
     /** One {@code object-type:object-path operator value} comparison (§9.3); {@code operator} is prefixed "NOT " when negated. */
     record Comparison(String objectType, String path, String operator, List<String> values) {}
 
-    /** A pattern's comparisons, or the first reason it is not a STIX 2.1 pattern. */
-    record Parsed(List<Comparison> comparisons, Optional<String> problem) {}
+    /**
+     * A pattern's comparisons, or the first reason it is not a STIX 2.1 pattern; and, for a pattern that is one, the
+     * first object type or property name the OASIS STIX validator refuses in an indicator ({@link #badName}).
+     */
+    record Parsed(List<Comparison> comparisons, Optional<String> problem, Optional<String> badName) {}
 
     /** OASIS validator's hash formats (object_validator.py), keyed by the algorithm name upper-cased without hyphens. */
     private static final Map<String, Pattern> HASHES = Map.ofEntries(
@@ -130,7 +133,7 @@ final class StixPatterns {
     }
 
     private static Parsed invalid(String why) {
-        return new Parsed(List.of(), Optional.of(why));
+        return new Parsed(List.of(), Optional.of(why), Optional.empty());
     }
 
     /** Nesting of {@code [} and {@code (} outside string literals beyond {@link #MAX_DEPTH}, as a problem. */
@@ -194,6 +197,7 @@ final class StixPatterns {
     /** Pre-order walk with an explicit stack (the tree is as deep as the pattern has operators). */
     private static Parsed walk(ParseTree root) {
         List<Comparison> out = new ArrayList<>();
+        Optional<String> badName = Optional.empty();
         Deque<ParseTree> stack = new ArrayDeque<>();
         stack.push(root);
         while (!stack.isEmpty()) {
@@ -205,14 +209,15 @@ final class StixPatterns {
             }
             if (n instanceof PropTestContext test && !(n instanceof STIXPatternParser.PropTestParenContext)) {
                 Comparison c = comparison(test);
-                Optional<String> bad = badName(c, test).or(() -> badHash(c, test));
-                if (bad.isPresent()) return invalid(bad.get());
+                Optional<String> badHash = badHash(c, test);
+                if (badHash.isPresent()) return invalid(badHash.get());
+                if (badName.isEmpty()) badName = badName(c, test);
                 out.add(c);
                 continue;
             }
             for (int i = n.getChildCount() - 1; i >= 0; i--) stack.push(n.getChild(i));
         }
-        return new Parsed(List.copyOf(out), Optional.empty());
+        return new Parsed(List.copyOf(out), Optional.empty(), badName);
     }
 
     /**
@@ -264,6 +269,20 @@ final class StixPatterns {
             case PropTestIsSubsetContext t -> new Comparison(type(t.objectPath()), path(t.objectPath()), not(t.NOT()) + "ISSUBSET", List.of(value(t.StringLiteral())));
             case PropTestIsSupersetContext t -> new Comparison(type(t.objectPath()), path(t.objectPath()), not(t.NOT()) + "ISSUPERSET", List.of(value(t.StringLiteral())));
             case PropTestExistsContext t -> new Comparison(type(t.objectPath()), path(t.objectPath()), not(t.NOT()) + "EXISTS", List.of());
+            default -> throw new IllegalStateException("unexpected comparison " + test.getClass().getSimpleName());
+        };
+    }
+
+    private static ObjectPathContext objectPath(PropTestContext test) {
+        return switch (test) {
+            case PropTestEqualContext t -> t.objectPath();
+            case PropTestOrderContext t -> t.objectPath();
+            case PropTestSetContext t -> t.objectPath();
+            case PropTestLikeContext t -> t.objectPath();
+            case PropTestRegexContext t -> t.objectPath();
+            case PropTestIsSubsetContext t -> t.objectPath();
+            case PropTestIsSupersetContext t -> t.objectPath();
+            case PropTestExistsContext t -> t.objectPath();
             default -> throw new IllegalStateException("unexpected comparison " + test.getClass().getSimpleName());
         };
     }
@@ -322,7 +341,7 @@ final class StixPatterns {
     }
 
     /**
-     * OASIS validator rule (its {@code patterns} check): the object type is a well-formed type name of 3 to 250
+     * OASIS STIX validator rule (its {@code patterns} check, beyond the pattern validator): the object type is a well-formed type name of 3 to 250
      * characters and the path's first property is a well-formed property name (3 to 250 of {@code a-z 0-9 _}); the
      * one standard property shorter than that, {@code id}, is allowed on the standard SCO types.
      */
@@ -331,8 +350,7 @@ final class StixPatterns {
         if (!TYPE_NAME.matcher(type).matches() || type.length() < 3 || type.length() > 250) {
             return Optional.of("at offset " + test.getStart().getStartIndex() + ": '" + type + "' is not a valid observable type name");
         }
-        ObjectPathContext p = (ObjectPathContext) test.getChild(0);
-        String first = key((TerminalNode) p.firstPathComponent().getChild(0));
+        String first = key((TerminalNode) objectPath(test).firstPathComponent().getChild(0));
         if (PROPERTY_NAME.matcher(first).matches() || (first.equals("id") && StixSchemas.SCOS.contains(type))) {
             return Optional.empty();
         }
