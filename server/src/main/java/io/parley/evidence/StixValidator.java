@@ -15,7 +15,9 @@ import java.util.Set;
  * <p>Two layers: each object is checked against the official OASIS JSON schema for its {@code type} (see
  * {@link StixSchemas}), then against the rules the schemas cannot express ({@link SemanticChecks}): id prefix equals
  * type, well-formed UUIDs, every {@code *_ref}/{@code *_refs} resolves, timestamps are ordered, {@code spec_version}
- * is {@code 2.1}. The bundle envelope itself ({@code type}, {@code id}, {@code objects}) is checked here.
+ * is {@code 2.1}, every granular-marking selector resolves in its object ({@link GranularMarkings}). Parley agrees with
+ * the OASIS validator on every bundle of the parity corpus ({@code StixParityTest}) except where it is deliberately
+ * stricter; the corpus's PROVENANCE.md lists those places and why. The bundle envelope itself ({@code type}, {@code id}, {@code objects}) is checked here.
  *
  * <p>Hostile input is reported, never thrown: more than {@link #MAX_OBJECTS} objects or nesting deeper than
  * {@link #MAX_DEPTH} is a violation and stops the (otherwise unbounded) work early.
