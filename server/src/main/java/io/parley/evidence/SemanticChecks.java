@@ -18,8 +18,37 @@ final class SemanticChecks {
     private static final List<String> TIMESTAMPS = List.of("created", "modified", "valid_from", "valid_until",
             "first_seen", "last_seen", "start_time", "stop_time", "first_observed", "last_observed", "published");
 
+    /** Timestamp properties of particular types (§4.12, §7.3, §6): checked only on those types, as the OASIS validator does. */
+    private static final Map<String, List<String>> TYPED_TIMESTAMPS = Map.ofEntries(
+            Map.entry("malware-analysis", List.of("submitted", "analysis_started", "analysis_ended")),
+            Map.entry("language-content", List.of("object_modified")),
+            Map.entry("directory", List.of("ctime", "mtime", "atime")),
+            Map.entry("email-message", List.of("date")),
+            Map.entry("file", List.of("ctime", "mtime", "atime")),
+            Map.entry("network-traffic", List.of("start", "end")),
+            Map.entry("process", List.of("created_time")),
+            Map.entry("user-account", List.of("account_created", "account_expires", "credential_last_changed",
+                    "account_first_login", "account_last_login")),
+            Map.entry("windows-registry-key", List.of("modified_time")),
+            Map.entry("x509-certificate", List.of("validity_not_before", "validity_not_after")));
+
+    /**
+     * SCO types whose id is a UUIDv4 unless one of the listed ID contributing properties is present (§6: without
+     * them a UUIDv5 would be the same for every such object); a process always uses UUIDv4 (§6.11).
+     */
+    private static final Map<String, List<String>> V4_UNLESS = Map.of(
+            "artifact", List.of("hashes", "payload_bin"),
+            "email-message", List.of("from_ref", "subject", "body"),
+            "user-account", List.of("account_type", "user_id", "account_login"),
+            "windows-registry-key", List.of("key", "values"),
+            "x509-certificate", List.of("hashes", "serial_number"));
+
     /** One ordering rule: {@code later} must be after (or, when {@code strict} is false, equal to) {@code earlier}. */
-    private record Order(String earlier, String later, boolean strict, String citation) {}
+    private record Order(String earlier, String later, boolean strict, String citation, String onlyType) {
+        Order(String earlier, String later, boolean strict, String citation) {
+            this(earlier, later, strict, citation, null);
+        }
+    }
 
     private static final List<Order> ORDERS = List.of(
             // §3.2 common properties: "modified ... MUST be later than or equal to the value of the created property"
@@ -32,7 +61,9 @@ final class SemanticChecks {
             // §5.1 relationship: "stop_time MUST be later than the start_time value"
             new Order("start_time", "stop_time", true, "STIX 2.1 §5.1"),
             // §4.14 observed data: "last_observed MUST be greater than or equal to first_observed"
-            new Order("first_observed", "last_observed", false, "STIX 2.1 §4.14"));
+            new Order("first_observed", "last_observed", false, "STIX 2.1 §4.14"),
+            // §6.12 network traffic: "end ... MUST be greater than or equal to the timestamp in the start property"
+            new Order("start", "end", false, "STIX 2.1 §6.12", "network-traffic"));
 
     /** References whose target type the spec fixes (§3.2 created_by_ref, §7.2.2-7.2.3 markings). */
     private static final Map<String, String> REF_TARGET_TYPE = Map.of(
@@ -47,7 +78,7 @@ final class SemanticChecks {
     static void check(JsonNode object, String type, String base, Set<String> resolvable, List<Violation> out) {
         checkId(object, type, base, out);
         checkSpecVersion(object, base, out);
-        checkTimestamps(object, base, out);
+        checkTimestamps(object, type, base, out);
         checkPattern(object, type, base, out);
         checkRefs(object, base, resolvable, out);
         checkSelfMarking(object, type, base, out);
@@ -120,8 +151,17 @@ final class SemanticChecks {
             out.add(new Violation(base + "/id", "id prefix '" + id.substring(0, sep) + "' does not match type '" + type
                     + "' (STIX 2.1 §2.9)"));
         }
-        if (!StixIds.isUuid(id.substring(sep + 2))) {
+        String uuid = id.substring(sep + 2);
+        if (!StixIds.isUuid(uuid)) {
             out.add(new Violation(base + "/id", "the UUID part of '" + id + "' is not an RFC 4122 UUID (STIX 2.1 §2.9)"));
+            return;
+        }
+        boolean needsV4 = type.equals("process")
+                || (V4_UNLESS.containsKey(type) && V4_UNLESS.get(type).stream().noneMatch(object::has));
+        if (needsV4 && uuid.charAt(14) != '4') {
+            out.add(new Violation(base + "/id", "id '" + id + "' must hold a version 4 UUID: a " + type
+                    + (type.equals("process") ? "" : " without ID contributing properties") + " has no deterministic id"
+                    + " (STIX 2.1 §6)"));
         }
     }
 
@@ -139,15 +179,28 @@ final class SemanticChecks {
         }
     }
 
-    private static void checkTimestamps(JsonNode object, String base, List<Violation> out) {
+    private static void checkTimestamps(JsonNode object, String type, String base, List<Violation> out) {
         for (String name : TIMESTAMPS) {
-            JsonNode v = object.get(name);
-            if (v != null && v.isTextual() && StixTime.wellFormed(v.textValue()) && StixTime.parse(v.textValue()).isEmpty()
-                    && !v.textValue().contains(":60")) {
-                out.add(new Violation(base + "/" + name, name + " '" + v.textValue() + "' is not a real calendar date"));
+            checkCalendar(object, name, base, out);
+        }
+        for (String name : TYPED_TIMESTAMPS.getOrDefault(type, List.of())) {
+            checkCalendar(object, name, base, out);
+        }
+        if (type.equals("file")) {
+            // §6.7.5: the Windows PE binary extension's time_date_stamp (the validator checks it under any extension)
+            for (Map.Entry<String, JsonNode> e : object.path("extensions").properties()) {
+                checkCalendar(e.getValue(), "time_date_stamp", base + "/extensions/" + Pointers.escape(e.getKey()), out);
+            }
+        }
+        if (type.equals("x509-certificate")) {
+            for (String name : List.of("private_key_usage_period_not_before", "private_key_usage_period_not_after")) {
+                checkCalendar(object.path("x509_v3_extensions"), name, base + "/x509_v3_extensions", out);
             }
         }
         for (Order o : ORDERS) {
+            if (o.onlyType() != null && !o.onlyType().equals(type)) {
+                continue;
+            }
             Optional<Instant> earlier = instant(object, o.earlier());
             Optional<Instant> later = instant(object, o.later());
             if (earlier.isEmpty() || later.isEmpty()) {
@@ -158,6 +211,14 @@ final class SemanticChecks {
                 out.add(new Violation(base + "/" + o.later(), o.later() + " must be " + (o.strict() ? "later than" : "no earlier than")
                         + " " + o.earlier() + " (" + o.citation() + ")"));
             }
+        }
+    }
+
+    private static void checkCalendar(JsonNode holder, String name, String base, List<Violation> out) {
+        JsonNode v = holder.get(name);
+        if (v != null && v.isTextual() && StixTime.wellFormed(v.textValue()) && StixTime.parse(v.textValue()).isEmpty()
+                && !v.textValue().contains(":60")) {
+            out.add(new Violation(base + "/" + name, name + " '" + v.textValue() + "' is not a real calendar date"));
         }
     }
 
