@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.envelope.Tlp;
 import io.parley.json.Json;
@@ -50,8 +51,18 @@ class MispTest {
     }
 
     @Test
-    void unsupportedAttributesAreListedNotSilentlyDropped() {
-        assertEquals(List.of("/Event/Attribute/11"), MispImport.convert(EVENT).skipped());
+    void attributesWithoutAStixObjectTravelAsNotesAndOnlyMalformedOnesAreListed() {
+        MispImport.Result r = MispImport.convert(EVENT);
+        assertEquals(List.of(), r.skipped());
+        JsonNode note = TlpMarkingTest.object(r.bundle(), "note--2f3a4b5c-6d7e-4f80-91a2-b3c4d5e6f708");
+        assertEquals("free text is not an observable", note.get("content").asText());
+        ObjectNode event = (ObjectNode) EVENT.deepCopy();
+        ArrayNode attrs = (ArrayNode) event.get("Event").get("Attribute");
+        attrs.addObject().put("type", "ip-dst");
+        attrs.add("not an attribute");
+        attrs.addObject().put("type", "text").put("value", "x".repeat(MispExtension.MAX_TEXT + 1));
+        assertEquals(List.of("/Event/Attribute/12", "/Event/Attribute/13", "/Event/Attribute/14"),
+                MispImport.convert(event).skipped());
     }
 
     @Test
@@ -116,12 +127,11 @@ class MispTest {
         assertEquals(original.get("uuid"), e.get("uuid"));
         assertEquals(original.get("threat_level_id"), e.get("threat_level_id"));
         assertEquals(original.get("Orgc"), e.get("Orgc"));
-        assertEquals(List.of("tlp:amber", "PAP:GREEN"), names(e.get("Tag")));
+        assertEquals(List.of("tlp:amber", "PAP:GREEN", "misp-galaxy:threat-actor=\"APT-X\""), names(e.get("Tag")));
 
         Set<Attr> expected = new HashSet<>();
         original.get("Attribute").forEach(a -> expected.add(Attr.of(a)));
         original.get("Object").forEach(o -> o.get("Attribute").forEach(a -> expected.add(Attr.of(a))));
-        expected.removeIf(a -> a.type().equals("text"));
         Set<Attr> actual = new HashSet<>();
         e.get("Attribute").forEach(a -> actual.add(Attr.of(a)));
         assertEquals(expected, actual);
@@ -159,7 +169,8 @@ class MispTest {
                   {"type": "domain", "category": "Network activity", "value": "Evil.Example", "to_ids": "1"},
                   {"type": "ip-src", "value": "not-an-ip", "to_ids": false}]}}""");
         MispImport.Result r = MispImport.convert(event);
-        assertEquals(List.of("/Event/Attribute/1"), r.skipped());
+        assertEquals(List.of(), r.skipped(), "a value invalid for its type travels as a note, not as an address");
+        assertEquals("note", r.bundle().get("objects").get(2).get("type").asText());
         assertTrue(StixValidator.shared().validate(r.bundle()).valid(), () -> StixValidator.shared().validate(r.bundle()).toString());
         JsonNode ind = r.bundle().get("objects").get(1);
         assertEquals("[domain-name:value = 'evil.example']", ind.get("pattern").asText());
