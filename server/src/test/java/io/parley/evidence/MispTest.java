@@ -134,7 +134,10 @@ class MispTest {
         original.get("Object").forEach(o -> o.get("Attribute").forEach(a -> expected.add(Attr.of(a))));
         Set<Attr> actual = new HashSet<>();
         e.get("Attribute").forEach(a -> actual.add(Attr.of(a)));
+        e.get("Object").forEach(o -> o.get("Attribute").forEach(a -> actual.add(Attr.of(a))));
         assertEquals(expected, actual);
+        assertEquals(original.get("Object").get(0).get("uuid"), e.get("Object").get(0).get("uuid"));
+        assertEquals(original.get("Object").get(0).get("name"), e.get("Object").get(0).get("name"));
     }
 
     @Test
