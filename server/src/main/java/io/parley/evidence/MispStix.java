@@ -28,6 +28,7 @@ sealed interface MispStix {
 
     Pattern MAC = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
     Pattern CVE = Pattern.compile("CVE-\\d{4}-(0\\d{3}|[1-9]\\d{3,})");
+    Pattern HIVE_ABBREVIATION = Pattern.compile("HKLM|HKCC|HKCR|HKCU|HKU", Pattern.CASE_INSENSITIVE);
     Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]+={0,2}");
 
     /** The STIX form of {@code value} (and {@code data}, an attachment's base64 content, or null). */
@@ -52,8 +53,8 @@ sealed interface MispStix {
                     port -> Observable.of(ObservableType.DOMAIN, p[0]).map(d -> traffic("dst", observed(d), port, "tcp"))));
             case DOMAIN_IP -> split(v, false).flatMap(p -> Observable.of(ObservableType.DOMAIN, p[0]).flatMap(
                     d -> Observable.ip(p[1]).map(ip -> resolves(d, ip))));
-            case REGKEY -> nonEmpty(v).map(k -> registry(k, null));
-            case REGKEY_VALUE -> split(v, false).flatMap(p -> nonEmpty(p[0]).map(k -> registry(k, p[1])));
+            case REGKEY -> nonEmpty(v).flatMap(MispStix::hive).map(k -> registry(k, null));
+            case REGKEY_VALUE -> split(v, false).flatMap(p -> nonEmpty(p[0]).flatMap(MispStix::hive).map(k -> registry(k, p[1])));
             case MUTEX -> nonEmpty(v).map(n -> single("mutex", "name", n));
             case MAC -> Optional.of(v.toLowerCase(Locale.ROOT).replace('-', ':')).filter(m -> MAC.matcher(m).matches())
                     .map(m -> single("mac-addr", "value", m));
@@ -84,6 +85,25 @@ sealed interface MispStix {
     private static Optional<String[]> split(String v, boolean atLast) {
         int bar = atLast ? v.lastIndexOf('|') : v.indexOf('|');
         return bar < 0 ? Optional.empty() : Optional.of(new String[] {v.substring(0, bar), v.substring(bar + 1)});
+    }
+
+    /**
+     * A registry key with its hive spelled out: STIX (§6.13) forbids the abbreviations MISP users write ({@code HKLM});
+     * a key that still holds one anywhere fails the official schema and travels as text instead.
+     */
+    private static Optional<String> hive(String key) {
+        int slash = key.indexOf('\\');
+        String hive = (slash < 0 ? key : key.substring(0, slash)).toUpperCase(Locale.ROOT);
+        String full = switch (hive) {
+            case "HKLM" -> "HKEY_LOCAL_MACHINE";
+            case "HKCU" -> "HKEY_CURRENT_USER";
+            case "HKCR" -> "HKEY_CLASSES_ROOT";
+            case "HKU" -> "HKEY_USERS";
+            case "HKCC" -> "HKEY_CURRENT_CONFIG";
+            default -> null;
+        };
+        String k = full == null ? key : full + (slash < 0 ? "" : key.substring(slash));
+        return HIVE_ABBREVIATION.matcher(k).find() ? Optional.empty() : Optional.of(k);
     }
 
     private static Optional<Integer> port(String s) {
