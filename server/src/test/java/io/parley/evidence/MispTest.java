@@ -187,6 +187,25 @@ class MispTest {
                 () -> MispImport.convert(Json.parse("{\"Event\": {\"info\": \"empty\"}}")));
     }
 
+    @Test
+    void oversizedEventsAreRefusedAndTheLargestAttachmentStillValidates() {
+        ObjectNode big = (ObjectNode) Json.parse("{\"Event\": {\"info\": \"big\"}}");
+        ArrayNode attrs = ((ObjectNode) big.get("Event")).putArray("Attribute");
+        for (int i = 0; i <= MispImport.MAX_ATTRIBUTES; i++) {
+            attrs.addObject().put("type", "text").put("value", "v" + i);
+        }
+        MispImport.NotAnEvent e = assertThrows(MispImport.NotAnEvent.class, () -> MispImport.convert(big));
+        assertTrue(e.getMessage().contains("too large"), e.getMessage());
+
+        ObjectNode sample = (ObjectNode) Json.parse("""
+                {"Event": {"info": "sample", "Attribute": [{"type": "malware-sample", "to_ids": true,
+                  "value": "x.exe|0cc175b9c0f1b6a831c399e269772661"}]}}""");
+        ((ObjectNode) sample.get("Event").get("Attribute").get(0)).put("data", "QUJD".repeat(MispStix.MAX_DATA / 4));
+        MispImport.Result r = MispImport.convert(sample);
+        assertTrue(StixValidator.shared().validate(r.bundle()).valid());
+        assertEquals(MispStix.MAX_DATA, MispExport.toMisp(r.bundle()).get("Event").get("Attribute").get(0).get("data").asText().length());
+    }
+
     private static List<String> names(JsonNode tags) {
         List<String> out = new ArrayList<>();
         tags.forEach(t -> out.add(t.get("name").asText()));
