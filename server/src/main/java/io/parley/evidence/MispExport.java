@@ -122,9 +122,12 @@ public final class MispExport {
                 switch (type) {
                     case "indicator" -> indicator(o, out);
                     case "observed-data" -> {
+                        Set<String> refs = new HashSet<>();
+                        o.path("object_refs").forEach(r -> refs.add(r.asText()));
+                        Set<String> parts = parts(refs);
                         for (JsonNode ref : o.path("object_refs")) {
                             JsonNode sco = byId.get(ref.asText());
-                            if (sco != null) {
+                            if (sco != null && !parts.contains(ref.asText())) {
                                 observable(o, sco, out);
                             }
                         }
@@ -137,10 +140,11 @@ public final class MispExport {
                     }
                 }
             }
+            Set<String> parts = parts(covered);
             for (JsonNode o : objects) {
                 String type = o.path("type").asText();
                 if (!covered.contains(o.path("id").asText()) && StixSchemas.isSco(type) && !type.equals("artifact")
-                        && !isPart(o, covered)) {
+                        && !parts.contains(o.path("id").asText())) {
                     observable(o, o, attributes);
                 }
             }
@@ -191,16 +195,25 @@ public final class MispExport {
             return g != null ? (ArrayNode) mispObjects.get(g).get("Attribute") : attributes;
         }
 
-        /** An SCO only referenced by another (the address of a network-traffic, the content of a file). */
-        private boolean isPart(JsonNode sco, Set<String> covered) {
-            String id = sco.path("id").asText();
-            for (JsonNode o : objects) {
-                if (covered.contains(o.path("id").asText()) && (id.equals(o.path("dst_ref").asText())
-                        || id.equals(o.path("src_ref").asText()) || o.path("resolves_to_refs").toString().contains(id))) {
-                    return true;
+        /**
+         * The SCOs only referenced by a covered one (the address of a network-traffic, the address a domain resolves
+         * to, the content of a file): they are part of that one's attribute, not attributes of their own.
+         */
+        private Set<String> parts(Set<String> covered) {
+            Set<String> parts = new HashSet<>();
+            for (String id : covered) {
+                JsonNode o = byId.get(id);
+                if (o == null) {
+                    continue;
                 }
+                for (String ref : List.of("dst_ref", "src_ref", "content_ref")) {
+                    if (o.path(ref).isTextual()) {
+                        parts.add(o.get(ref).textValue());
+                    }
+                }
+                o.path("resolves_to_refs").forEach(r -> parts.add(r.asText()));
             }
-            return false;
+            return parts;
         }
 
         /** The attribute recorded in {@code o}'s extension, its TLP/PAP tags reconciled with {@code o}'s markings. */

@@ -206,6 +206,36 @@ class MispTest {
         assertEquals(MispStix.MAX_DATA, MispExport.toMisp(r.bundle()).get("Event").get("Attribute").get(0).get("data").asText().length());
     }
 
+    @Test
+    void plainStixExportsAsCompositeMispTypes() {
+        ObjectNode bundle = (ObjectNode) Json.parse("""
+                {"type": "bundle", "id": "bundle--0f3b7d2e-1c4a-4b5e-8f6a-7b8c9d0e1f2a", "objects": [
+                 {"type": "file", "spec_version": "2.1", "id": "file--1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
+                  "name": "drop.exe", "hashes": {"SHA-256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}},
+                 {"type": "ipv4-addr", "spec_version": "2.1", "id": "ipv4-addr--2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f",
+                  "value": "198.51.100.9"},
+                 {"type": "network-traffic", "spec_version": "2.1", "id": "network-traffic--3d4e5f6a-7b8c-4d9e-8f1a-2b3c4d5e6f70",
+                  "dst_ref": "ipv4-addr--2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f", "dst_port": 8443, "protocols": ["tcp"]},
+                 {"type": "observed-data", "spec_version": "2.1", "id": "observed-data--4e5f6a7b-8c9d-4e0f-9a2b-3c4d5e6f7081",
+                  "created": "2024-03-01T00:00:00.000Z", "modified": "2024-03-01T00:00:00.000Z", "first_observed": "2024-03-01T00:00:00.000Z",
+                  "last_observed": "2024-03-01T00:00:00.000Z", "number_observed": 1,
+                  "object_refs": ["network-traffic--3d4e5f6a-7b8c-4d9e-8f1a-2b3c4d5e6f70", "ipv4-addr--2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f"]},
+                 {"type": "windows-registry-key", "spec_version": "2.1", "id": "windows-registry-key--5f6a7b8c-9d0e-4f1a-8b3c-4d5e6f708192",
+                  "key": "HKEY_CURRENT_USER\\\\Software\\\\Run", "values": [{"name": "x", "data": "C:\\\\x.exe"}]},
+                 {"type": "indicator", "spec_version": "2.1", "id": "indicator--6a7b8c9d-0e1f-4a2b-9c4d-5e6f708192a3",
+                  "created": "2024-03-01T00:00:00.000Z", "modified": "2024-03-01T00:00:00.000Z", "pattern_type": "yara",
+                  "pattern": "rule x { condition: true }", "valid_from": "2024-03-01T00:00:00.000Z"},
+                 {"type": "vulnerability", "spec_version": "2.1", "id": "vulnerability--7b8c9d0e-1f2a-4b3c-8d5e-6f708192a3b4",
+                  "created": "2024-03-01T00:00:00.000Z", "modified": "2024-03-01T00:00:00.000Z", "name": "CVE-2024-3400"}]}""");
+        assertTrue(StixValidator.shared().validate(bundle).valid(), () -> StixValidator.shared().validate(bundle).toString());
+        Set<String> got = new HashSet<>();
+        MispExport.toMisp(bundle).get("Event").get("Attribute").forEach(a -> got.add(a.get("type").asText() + " "
+                + a.get("value").asText() + (a.get("to_ids").asBoolean() ? " ids" : "")));
+        assertEquals(Set.of("filename|sha256 drop.exe|e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                "ip-dst|port 198.51.100.9|8443", "regkey|value HKEY_CURRENT_USER\\Software\\Run|C:\\x.exe",
+                "yara rule x { condition: true } ids", "vulnerability CVE-2024-3400"), got);
+    }
+
     private static List<String> names(JsonNode tags) {
         List<String> out = new ArrayList<>();
         tags.forEach(t -> out.add(t.get("name").asText()));
