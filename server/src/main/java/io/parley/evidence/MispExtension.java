@@ -165,8 +165,17 @@ final class MispExtension {
         return out;
     }
 
-    /** A MISP {@code Galaxy} array's galaxies and clusters, scalars only and bounded. */
+    /** A MISP {@code Galaxy} array's galaxies and clusters, scalars only and bounded, as the extension keeps them. */
     static ArrayNode galaxies(JsonNode galaxies) {
+        return galaxies(galaxies, "GalaxyCluster", "clusters");
+    }
+
+    /** The MISP {@code Galaxy} array recorded by {@link #galaxies(JsonNode)}. */
+    static ArrayNode restoreGalaxies(JsonNode recorded) {
+        return galaxies(recorded, "clusters", "GalaxyCluster");
+    }
+
+    private static ArrayNode galaxies(JsonNode galaxies, String clustersIn, String clustersOut) {
         ArrayNode out = Json.MAPPER.createArrayNode();
         for (JsonNode g : galaxies) {
             if (!g.isObject() || out.size() >= MAX_GALAXIES) {
@@ -174,32 +183,13 @@ final class MispExtension {
             }
             ObjectNode galaxy = copy(g, GALAXY_FIELDS);
             ArrayNode clusters = Json.MAPPER.createArrayNode();
-            for (JsonNode c : g.path("GalaxyCluster")) {
+            for (JsonNode c : g.path(clustersIn)) {
                 if (c.isObject() && clusters.size() < MAX_CLUSTERS) {
                     clusters.add(copy(c, CLUSTER_FIELDS));
                 }
             }
             if (!clusters.isEmpty()) {
-                galaxy.set("clusters", clusters);
-            }
-            out.add(galaxy);
-        }
-        return out;
-    }
-
-    /** The MISP {@code Galaxy} array recorded by {@link #galaxies}. */
-    static ArrayNode restoreGalaxies(JsonNode recorded) {
-        ArrayNode out = Json.MAPPER.createArrayNode();
-        for (JsonNode g : recorded) {
-            if (!g.isObject() || out.size() >= MAX_GALAXIES) {
-                continue;
-            }
-            ObjectNode galaxy = copy(g, GALAXY_FIELDS);
-            ArrayNode clusters = galaxy.putArray("GalaxyCluster");
-            for (JsonNode c : g.path("clusters")) {
-                if (c.isObject() && clusters.size() < MAX_CLUSTERS) {
-                    clusters.add(copy(c, CLUSTER_FIELDS));
-                }
+                galaxy.set(clustersOut, clusters);
             }
             out.add(galaxy);
         }
