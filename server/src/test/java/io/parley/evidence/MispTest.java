@@ -236,6 +236,30 @@ class MispTest {
                 "yara rule x { condition: true } ids", "vulnerability CVE-2024-3400"), got);
     }
 
+    @Test
+    void aForgedExtensionCannotLoosenTheTlpOrBreakTheExport() {
+        ObjectNode bundle = MispImport.convert(EVENT).bundle();
+        // the tlp:red sha256 attribute: its recorded tags now claim tlp:clear, its type and comment are not strings
+        JsonNode dropper = TlpMarkingTest.object(bundle, "indicator--8b9c0d1e-2f3a-4b4c-9d6e-7f8091a2b3c4");
+        ObjectNode recorded = (ObjectNode) dropper.get("extensions").get(MispExtension.ID).get("misp_attribute");
+        recorded.putArray("tags").add("tlp:clear").add(7);
+        recorded.putArray("comment").add("x");
+        ObjectNode report = (ObjectNode) TlpMarkingTest.object(bundle, "report--5e3b6c1a-7f2d-4c8e-9a1b-2d3e4f5a6b7c")
+                .get("extensions").get(MispExtension.ID).get("misp_event");
+        report.putArray("info").add(1);
+        report.putArray("galaxies").add("not a galaxy");
+        JsonNode e = MispExport.toMisp(bundle).get("Event");
+        assertEquals("Phishing wave against foreign-ministry staff", e.get("info").asText());
+        JsonNode a = null;
+        for (JsonNode x : e.get("Attribute")) {
+            if (x.path("uuid").asText().equals("8b9c0d1e-2f3a-4b4c-9d6e-7f8091a2b3c4")) {
+                a = x;
+            }
+        }
+        assertEquals(List.of("tlp:red"), names(a.get("Tag")), "the marking, not the recorded tag, decides");
+        assertFalse(a.has("comment"), "a comment that is not a string is not copied");
+    }
+
     private static List<String> names(JsonNode tags) {
         List<String> out = new ArrayList<>();
         tags.forEach(t -> out.add(t.get("name").asText()));
