@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.envelope.Tlp;
 import io.parley.json.Json;
@@ -50,8 +51,18 @@ class MispTest {
     }
 
     @Test
-    void unsupportedAttributesAreListedNotSilentlyDropped() {
-        assertEquals(List.of("/Event/Attribute/11"), MispImport.convert(EVENT).skipped());
+    void attributesWithoutAStixObjectTravelAsNotesAndOnlyMalformedOnesAreListed() {
+        MispImport.Result r = MispImport.convert(EVENT);
+        assertEquals(List.of(), r.skipped());
+        JsonNode note = TlpMarkingTest.object(r.bundle(), "note--2f3a4b5c-6d7e-4f80-91a2-b3c4d5e6f708");
+        assertEquals("free text is not an observable", note.get("content").asText());
+        ObjectNode event = (ObjectNode) EVENT.deepCopy();
+        ArrayNode attrs = (ArrayNode) event.get("Event").get("Attribute");
+        attrs.addObject().put("type", "ip-dst");
+        attrs.add("not an attribute");
+        attrs.addObject().put("type", "text").put("value", "x".repeat(MispExtension.MAX_TEXT + 1));
+        assertEquals(List.of("/Event/Attribute/12", "/Event/Attribute/13", "/Event/Attribute/14"),
+                MispImport.convert(event).skipped());
     }
 
     @Test
@@ -116,15 +127,17 @@ class MispTest {
         assertEquals(original.get("uuid"), e.get("uuid"));
         assertEquals(original.get("threat_level_id"), e.get("threat_level_id"));
         assertEquals(original.get("Orgc"), e.get("Orgc"));
-        assertEquals(List.of("tlp:amber", "PAP:GREEN"), names(e.get("Tag")));
+        assertEquals(List.of("tlp:amber", "PAP:GREEN", "misp-galaxy:threat-actor=\"APT-X\""), names(e.get("Tag")));
 
         Set<Attr> expected = new HashSet<>();
         original.get("Attribute").forEach(a -> expected.add(Attr.of(a)));
         original.get("Object").forEach(o -> o.get("Attribute").forEach(a -> expected.add(Attr.of(a))));
-        expected.removeIf(a -> a.type().equals("text"));
         Set<Attr> actual = new HashSet<>();
         e.get("Attribute").forEach(a -> actual.add(Attr.of(a)));
+        e.get("Object").forEach(o -> o.get("Attribute").forEach(a -> actual.add(Attr.of(a))));
         assertEquals(expected, actual);
+        assertEquals(original.get("Object").get(0).get("uuid"), e.get("Object").get(0).get("uuid"));
+        assertEquals(original.get("Object").get(0).get("name"), e.get("Object").get(0).get("name"));
     }
 
     @Test
@@ -159,7 +172,8 @@ class MispTest {
                   {"type": "domain", "category": "Network activity", "value": "Evil.Example", "to_ids": "1"},
                   {"type": "ip-src", "value": "not-an-ip", "to_ids": false}]}}""");
         MispImport.Result r = MispImport.convert(event);
-        assertEquals(List.of("/Event/Attribute/1"), r.skipped());
+        assertEquals(List.of(), r.skipped(), "a value invalid for its type travels as a note, not as an address");
+        assertEquals("note", r.bundle().get("objects").get(2).get("type").asText());
         assertTrue(StixValidator.shared().validate(r.bundle()).valid(), () -> StixValidator.shared().validate(r.bundle()).toString());
         JsonNode ind = r.bundle().get("objects").get(1);
         assertEquals("[domain-name:value = 'evil.example']", ind.get("pattern").asText());
@@ -171,6 +185,79 @@ class MispTest {
         assertThrows(IllegalArgumentException.class, () -> MispImport.convert(Json.parse("{\"Attribute\": []}")));
         assertThrows(IllegalArgumentException.class,
                 () -> MispImport.convert(Json.parse("{\"Event\": {\"info\": \"empty\"}}")));
+    }
+
+    @Test
+    void oversizedEventsAreRefusedAndTheLargestAttachmentStillValidates() {
+        ObjectNode big = (ObjectNode) Json.parse("{\"Event\": {\"info\": \"big\"}}");
+        ArrayNode attrs = ((ObjectNode) big.get("Event")).putArray("Attribute");
+        for (int i = 0; i <= MispImport.MAX_ATTRIBUTES; i++) {
+            attrs.addObject().put("type", "text").put("value", "v" + i);
+        }
+        MispImport.NotAnEvent e = assertThrows(MispImport.NotAnEvent.class, () -> MispImport.convert(big));
+        assertTrue(e.getMessage().contains("too large"), e.getMessage());
+
+        ObjectNode sample = (ObjectNode) Json.parse("""
+                {"Event": {"info": "sample", "Attribute": [{"type": "malware-sample", "to_ids": true,
+                  "value": "x.exe|0cc175b9c0f1b6a831c399e269772661"}]}}""");
+        ((ObjectNode) sample.get("Event").get("Attribute").get(0)).put("data", "QUJD".repeat(MispStix.MAX_DATA / 4));
+        MispImport.Result r = MispImport.convert(sample);
+        assertTrue(StixValidator.shared().validate(r.bundle()).valid());
+        assertEquals(MispStix.MAX_DATA, MispExport.toMisp(r.bundle()).get("Event").get("Attribute").get(0).get("data").asText().length());
+    }
+
+    @Test
+    void plainStixExportsAsCompositeMispTypes() {
+        ObjectNode bundle = (ObjectNode) Json.parse("""
+                {"type": "bundle", "id": "bundle--0f3b7d2e-1c4a-4b5e-8f6a-7b8c9d0e1f2a", "objects": [
+                 {"type": "file", "spec_version": "2.1", "id": "file--1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
+                  "name": "drop.exe", "hashes": {"SHA-256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}},
+                 {"type": "ipv4-addr", "spec_version": "2.1", "id": "ipv4-addr--2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f",
+                  "value": "198.51.100.9"},
+                 {"type": "network-traffic", "spec_version": "2.1", "id": "network-traffic--3d4e5f6a-7b8c-4d9e-8f1a-2b3c4d5e6f70",
+                  "dst_ref": "ipv4-addr--2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f", "dst_port": 8443, "protocols": ["tcp"]},
+                 {"type": "observed-data", "spec_version": "2.1", "id": "observed-data--4e5f6a7b-8c9d-4e0f-9a2b-3c4d5e6f7081",
+                  "created": "2024-03-01T00:00:00.000Z", "modified": "2024-03-01T00:00:00.000Z", "first_observed": "2024-03-01T00:00:00.000Z",
+                  "last_observed": "2024-03-01T00:00:00.000Z", "number_observed": 1,
+                  "object_refs": ["network-traffic--3d4e5f6a-7b8c-4d9e-8f1a-2b3c4d5e6f70", "ipv4-addr--2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f"]},
+                 {"type": "windows-registry-key", "spec_version": "2.1", "id": "windows-registry-key--5f6a7b8c-9d0e-4f1a-8b3c-4d5e6f708192",
+                  "key": "HKEY_CURRENT_USER\\\\Software\\\\Run", "values": [{"name": "x", "data": "C:\\\\x.exe"}]},
+                 {"type": "indicator", "spec_version": "2.1", "id": "indicator--6a7b8c9d-0e1f-4a2b-9c4d-5e6f708192a3",
+                  "created": "2024-03-01T00:00:00.000Z", "modified": "2024-03-01T00:00:00.000Z", "pattern_type": "yara",
+                  "pattern": "rule x { condition: true }", "valid_from": "2024-03-01T00:00:00.000Z"},
+                 {"type": "vulnerability", "spec_version": "2.1", "id": "vulnerability--7b8c9d0e-1f2a-4b3c-8d5e-6f708192a3b4",
+                  "created": "2024-03-01T00:00:00.000Z", "modified": "2024-03-01T00:00:00.000Z", "name": "CVE-2024-3400"}]}""");
+        assertTrue(StixValidator.shared().validate(bundle).valid(), () -> StixValidator.shared().validate(bundle).toString());
+        Set<String> got = new HashSet<>();
+        MispExport.toMisp(bundle).get("Event").get("Attribute").forEach(a -> got.add(a.get("type").asText() + " "
+                + a.get("value").asText() + (a.get("to_ids").asBoolean() ? " ids" : "")));
+        assertEquals(Set.of("filename|sha256 drop.exe|e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                "ip-dst|port 198.51.100.9|8443", "regkey|value HKEY_CURRENT_USER\\Software\\Run|C:\\x.exe",
+                "yara rule x { condition: true } ids", "vulnerability CVE-2024-3400"), got);
+    }
+
+    @Test
+    void aForgedExtensionCannotLoosenTheTlpOrBreakTheExport() {
+        ObjectNode bundle = MispImport.convert(EVENT).bundle();
+        // the tlp:red sha256 attribute: its recorded tags now claim tlp:clear, its type and comment are not strings
+        JsonNode dropper = TlpMarkingTest.object(bundle, "indicator--8b9c0d1e-2f3a-4b4c-9d6e-7f8091a2b3c4");
+        ObjectNode recorded = (ObjectNode) dropper.get("extensions").get(MispExtension.ID).get("misp_attribute");
+        recorded.putArray("tags").add("tlp:clear").add(7);
+        recorded.putArray("comment").add("x");
+        ObjectNode report = (ObjectNode) TlpMarkingTest.object(bundle, "report--5e3b6c1a-7f2d-4c8e-9a1b-2d3e4f5a6b7c")
+                .get("extensions").get(MispExtension.ID).get("misp_event");
+        report.putArray("info").add(1);
+        report.putArray("galaxies").add("not a galaxy");
+        JsonNode e = MispExport.toMisp(bundle).get("Event");
+        assertEquals("Phishing wave against foreign-ministry staff", e.get("info").asText());
+        JsonNode a = null;
+        for (JsonNode x : e.get("Attribute")) {
+            if (x.path("uuid").asText().equals("8b9c0d1e-2f3a-4b4c-9d6e-7f8091a2b3c4")) {
+                a = x;
+            }
+        }
+        assertEquals(List.of("tlp:red"), names(a.get("Tag")), "the marking, not the recorded tag, decides");
+        assertFalse(a.has("comment"), "a comment that is not a string is not copied");
     }
 
     private static List<String> names(JsonNode tags) {
