@@ -180,6 +180,22 @@ class MispFeedTest {
     }
 
     @Test
+    void aBundleIsJudgedInTheChannelItWasSharedInNotWhereElseItIsHeld() throws Exception {
+        ObjectNode bundle = Stix.bundle(Stix.indicator(Tlp.GREEN, "198.51.100.120"));
+        // b holds the same bytes as its own upload (GREEN, readable by its officer) before a shares them in a RED message
+        var own = Stix.postJson(b, "/api/v1/evidence", Json.write(bundle), BOSS);
+        assertEquals(201, own.statusCode(), own.body());
+        String sha = share(bundle, Tlp.RED, true);
+        assertEquals(Json.parse(own.body()).path("sha256").asText(), sha);
+        String uuid = MispFeed.eventUuid(sha);
+        assertTrue(TestNodes.eventually(20, () -> listed(b, BOSS, uuid)));
+        // the officer reads the bundle as b's own material, but nothing of it as it came in the channel
+        assertEquals(List.of("ip-dst=198.51.100.120"), values(json(get(b, "/api/v1/evidence/" + sha + "/misp", Stix.duty()))));
+        assertFalse(listed(b, Stix.duty(), uuid), "the channel's feed shows only what the channel's sharing lets the reader see");
+        assertProblem(get(b, feed(uuid + ".json"), Stix.duty()), 404);
+    }
+
+    @Test
     void outsidersGetNothingAndBadNamesAreProblems() throws Exception {
         String sha = share(Stix.bundle(Stix.indicator(Tlp.GREEN, "198.51.100.90")), Tlp.GREEN, false);
         String uuid = MispFeed.eventUuid(sha);
