@@ -61,13 +61,31 @@ final class ApiClient {
         return b;
     }
 
-    private JsonNode send(HttpRequest req) throws IOException, InterruptedException {
-        HttpResponse<String> res;
+    /** A text answer (CSV) as UTF-8; a problem answer is an IOException of one line, as for JSON. */
+    String getText(String path) throws IOException, InterruptedException {
+        HttpResponse<String> res = exchange(request(path).GET().build());
+        if (res.statusCode() >= 400) {
+            JsonNode problem;
+            try {
+                problem = Json.parse(res.body());
+            } catch (IllegalArgumentException e) {
+                problem = Json.object();
+            }
+            throw new IOException(problemLine(problem, res.statusCode()));
+        }
+        return res.body();
+    }
+
+    private HttpResponse<String> exchange(HttpRequest req) throws IOException, InterruptedException {
         try {
-            res = http.send(req, HttpResponse.BodyHandlers.ofString(java.nio.charset.StandardCharsets.UTF_8)); // our API is UTF-8 whatever the header says
+            return http.send(req, HttpResponse.BodyHandlers.ofString(java.nio.charset.StandardCharsets.UTF_8)); // our API is UTF-8 whatever the header says
         } catch (java.net.ConnectException e) {
             throw new IOException("cannot connect to " + base + " (is the node running?)");
         }
+    }
+
+    private JsonNode send(HttpRequest req) throws IOException, InterruptedException {
+        HttpResponse<String> res = exchange(req);
         JsonNode body;
         try {
             body = res.body().isEmpty() ? Json.object() : Json.parse(res.body());

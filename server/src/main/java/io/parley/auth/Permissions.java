@@ -30,6 +30,7 @@ public final class Permissions {
             "GET /api/v1/channels/{id}/envelopes", ChannelFrom.CHANNEL_PATH,
             "GET /api/v1/cases/{id}", ChannelFrom.CASE_PATH,
             "GET /api/v1/cases/{id}/evidence", ChannelFrom.CASE_PATH,
+            "GET /api/v1/channels/{id}/misp-feed/{file}", ChannelFrom.CHANNEL_PATH,
             "GET /api/v1/cases", ChannelFrom.CHANNEL_QUERY,
             "GET /api/v1/reports/responsiveness", ChannelFrom.CHANNEL_QUERY,
             "GET /api/v1/reports/norms", ChannelFrom.CHANNEL_QUERY);
@@ -56,6 +57,7 @@ public final class Permissions {
                 "/api/v1/log/proof/consistency", "/api/v1/envelopes/{hash}/receipt", "/api/v1/witness/conflicts",
                 "/api/v1/cases", "/api/v1/cases/{id}", "/api/v1/cases/{id}/evidence", "/api/v1/reports/responsiveness",
                 "/api/v1/evidence/{sha256}", "/api/v1/evidence/{sha256}/misp", "/api/v1/evidence/{sha256}/iodef",
+                "/api/v1/channels/{id}/misp-feed/{file}",
                 "/api/v1/correlations/indicator", "/api/v1/cases/{id}/correlations", "/api/v1/evidence-mismatches",
                 "/api/v1/reason-codes", "/api/v1/commitments", "/api/v1/taxonomy", "/api/v1/reports/norms"}) {
             put("GET " + path, Global.READ);

@@ -68,10 +68,24 @@ public final class EvidenceAccess {
 
     /** What {@code user} may see of the bundle held for {@code sha256}: empty when nothing (or no such bundle). */
     public Optional<ObjectNode> visibleBundle(LocalUser user, String sha256) {
+        return visibleBundle(user, sha256, c -> true);
+    }
+
+    /**
+     * What {@code user} may see of the bundle held for {@code sha256} as it was shared in {@code channel}: judged in
+     * that channel's contexts only, so a view of one channel (its MISP feed) shows nothing the reader may see only
+     * because the same bundle also came in elsewhere.
+     */
+    public Optional<ObjectNode> visibleInChannel(LocalUser user, String sha256, String channel) {
+        return visibleBundle(user, sha256, c -> channel.equals(c.audience().channel()));
+    }
+
+    private Optional<ObjectNode> visibleBundle(LocalUser user, String sha256, java.util.function.Predicate<EvidenceContext> judgedIn) {
         Optional<EvidenceStore.Bundle> b = held(sha256);
         if (b.isEmpty()) return Optional.empty();
         JsonNode bundle = Json.parse(b.get().json());
-        List<EvidenceContext> contexts = contexts(b.get());
+        List<EvidenceContext> contexts = contexts(b.get()).stream().filter(judgedIn).toList();
+        if (contexts.isEmpty()) return Optional.empty();
         Map<String, Tlp> local = MarkingPolicy.localMarkings(bundle);
         ObjectNode out = MarkingPolicy.redact(bundle, o -> contexts.stream()
                 .anyMatch(c -> MarkingPolicy.mayRead(user, c.audience(), c.tlpOf(o, local))));

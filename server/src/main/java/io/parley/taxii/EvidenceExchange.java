@@ -24,6 +24,7 @@ public final class EvidenceExchange {
     public void register(Javalin app) {
         new EvidenceRoutes(node, evidence).register(app);
         new TaxiiRoutes(node, evidence, taxii).register(app);
+        new MispFeedRoutes(node, evidence).register(app);
         node.onAccepted(stored -> worker.wake());
         app.events(ev -> {
             ev.serverStarted(worker::start);

@@ -49,6 +49,18 @@ public final class EvidenceExports {
         return MispExport.toMisp(bundle);
     }
 
+    /**
+     * The MISP event of what {@code user} may read of bundle {@code sha} as shared in {@code channel} (a channel's MISP
+     * feed): judged in that channel's sharings only; 404 when nothing of it is for the reader there, 410 when every
+     * sharing of it in that channel was withdrawn.
+     */
+    public ObjectNode mispInChannel(LocalUser user, String sha, String channel) {
+        ObjectNode bundle = evidence.access().visibleInChannel(user, sha, channel)
+                .orElseThrow(() -> ProblemException.notFound("no evidence " + sha + " in channel " + channel + " that this account may read"));
+        refuseWithdrawn(sha, l -> channel.equals(l.channel()));
+        return MispExport.toMisp(bundle);
+    }
+
     /** The IODEF document of what {@code user} may read; 410 when every sharing of the bundle was withdrawn. */
     public String iodef(LocalUser user, String sha) {
         ObjectNode bundle = visible(user, sha);
@@ -85,10 +97,16 @@ public final class EvidenceExports {
      * the record of what was shared, marked with {@code Parley-Retracted}).
      */
     private void refuseWithdrawn(String sha) {
+        refuseWithdrawn(sha, l -> true);
+    }
+
+    /** {@link #refuseWithdrawn(String)} over the sharings {@code among} selects (those of one channel, for its feed). */
+    private void refuseWithdrawn(String sha, java.util.function.Predicate<EvidenceStore.Link> among) {
         var retractions = evidence.ingest().retractions();
         if (retractions.ofBundle(sha).isEmpty()) return;
         List<EvidenceStore.Link> links = new ArrayList<>(evidence.store().linksNaming(sha));
         links.addAll(evidence.store().linksHolding(sha));
+        links.removeIf(among.negate());
         if (links.stream().allMatch(l -> retractions.withdrawn(l.channel(), l.sender(), l.caseId(), sha))) {
             throw new ProblemException(Problem.of(410, "retracted", "Gone", "evidence " + sha + " was withdrawn by the party that shared it (retract "
                     + retractedBy(sha) + "); it is not exported"));

@@ -78,6 +78,11 @@ final class EvidenceRoutes {
     }
 
     private LocalUser user(Context ctx) {
+        return requester(evidence, ctx);
+    }
+
+    /** The authenticated account of an API request as the marking policy's reader; 401 when there is none. */
+    static LocalUser requester(Evidence evidence, Context ctx) {
         UserStore.User u = ctx.attribute(API_USER);
         if (u == null) throw new ProblemException(Problem.of(401, "unauthorized", "Unauthorized", "no authenticated account"));
         return evidence.access().requester(u.username(), u.role());

@@ -99,6 +99,16 @@ public final class EvidenceStore {
                 rs -> new DatedLink(link(rs), Instant.ofEpochMilli(rs.getLong(15))), channel, caseId);
     }
 
+    /** A bundle held for channel {@code channel}, and when it was first shared there (as this node recorded it). */
+    public record SharedBundle(String sha256, Instant firstSharedAt) {}
+
+    /** The bundles held that were shared in {@code channel}, most recently first shared first, at most {@code limit}. */
+    public List<SharedBundle> sharedIn(String channel, int limit) {
+        return db.query("SELECT stored_sha256, MIN(created_at) FROM evidence_links WHERE channel = ? AND state = 'stored' AND stored_sha256 IS NOT NULL "
+                        + "GROUP BY stored_sha256 ORDER BY MIN(created_at) DESC, stored_sha256 LIMIT ?",
+                rs -> new SharedBundle(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))), channel, limit);
+    }
+
     /** Links naming {@code refSha256}. */
     public List<Link> linksNaming(String refSha256) {
         return db.query("SELECT " + LINK_COLUMNS + " FROM evidence_links WHERE ref_sha256 = ?", EvidenceStore::link, refSha256);

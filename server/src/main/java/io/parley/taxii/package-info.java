@@ -20,7 +20,9 @@
  *       what the retract's own sender shared is ever withdrawn.</li>
  *   <li>{@link io.parley.taxii.CaseEvidence}: the STIX objects of one case as a reader may see them, each judged in
  *       the sharing it came in; {@link io.parley.taxii.EvidenceExports}: a held bundle as STIX, MISP and IODEF for a
- *       reader, the one place both the API and the web UI's evidence page export from.</li>
+ *       reader, the one place both the API and the web UI's evidence page export from; {@link io.parley.taxii.MispFeed}:
+ *       a channel's shared evidence as a MISP feed through the same export, judged in that channel's sharings
+ *       ({@code /api/v1/channels/{id}/misp-feed/}).</li>
  *   <li>{@link io.parley.taxii.OutgoingEvidence}: the evidence and marking rules every envelope this node writes
  *       passes, run by the Composer before signing.</li>
  *   <li>{@link io.parley.taxii.ServedEvidence}: a bundle named by hash is served whole or not at all, with the

@@ -359,6 +359,11 @@ class PublicEndpointWalkTest {
             case "username", "name" -> List.of(TestNodes.USER);
             case "status" -> List.of(UUID.randomUUID().toString());
             case "format" -> List.of("stix", "misp", "iodef"); // the web UI's evidence downloads
+            case "file" -> { // a channel's MISP feed: its manifest, its hashes, and the event of each bundle
+                List<String> files = new ArrayList<>(List.of("manifest.json", "hashes.csv"));
+                t.evidence.forEach(sha -> files.add(io.parley.taxii.MispFeed.eventUuid(sha) + ".json"));
+                yield files;
+            }
             default -> throw new AssertionError("the walk does not know what to put in {" + name + "} of " + route + "; teach it");
         };
     }
