@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.abort;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -64,10 +63,9 @@ class DebianPackageIT {
 
     @Test
     void installsInitialisesServesOnLoopbackUpgradesAndPurges() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")),
-                "not root: skipping the Debian package install test (it runs dpkg -i; CI runs it as root)");
-        assumeTrue(HostCommand.onPath("dpkg"), "dpkg is not installed: skipping the Debian package install test");
-        HostCommand.assertOnPath("runuser");
+        Preconditions.require("root".equals(System.getProperty("user.name")),
+                "not root: the Debian package install test runs dpkg -i (CI runs it as root)");
+        Preconditions.require(HostCommand.onPath("dpkg") && HostCommand.onPath("runuser"), "dpkg or runuser is not installed");
         Path deb = BuiltPackage.deb();
         refuseToTouchAnotherInstallation();
         Process serve = null;
@@ -118,12 +116,12 @@ class DebianPackageIT {
         assertOwned(ETC, "root", "parley", "rwxr-x---");
         assertOwned(ENV, "root", "parley", "rw-r-----");
         assertOwned(DATA, "parley", "parley", "rwx------");
-        assertTrue(HostCommand.run("dpkg-query", "-W", "-f=${Conffiles}", "parley").ok().output().contains(ENV.toString()),
+        assertTrue(HostCommand.run("dpkg-query", "-W", "-f=${Conffiles}", "parley").ok().out().contains(ENV.toString()),
                 ENV + " is not a conffile: an upgrade would overwrite the administrator's settings");
         assertClassPathComplete();
 
         // A system account: a uid below 1000, no login shell, its home the data directory.
-        String[] account = HostCommand.run("getent", "passwd", "parley").ok().output().strip().split(":");
+        String[] account = HostCommand.run("getent", "passwd", "parley").ok().out().strip().split(":");
         assertTrue(Integer.parseInt(account[2]) < 1000, "parley is not a system account: uid " + account[2]);
         assertEquals(DATA.toString(), account[5]);
         assertTrue(account[6].endsWith("/nologin") || account[6].equals("/bin/false"), "parley has a login shell: " + account[6]);
@@ -216,7 +214,7 @@ class DebianPackageIT {
     /** dpkg's state of the parley package: installed, config-files, ..., or not-installed. */
     private static String status() throws IOException, InterruptedException {
         HostCommand q = HostCommand.run("dpkg-query", "-W", "-f=${db:Status-Status}", "parley");
-        return q.exit() == 0 && !q.output().isBlank() ? q.output().strip() : "not-installed";
+        return q.exit() == 0 && !q.out().isBlank() ? q.out().strip() : "not-installed";
     }
 
     private static void purge() throws IOException, InterruptedException {

@@ -1,7 +1,6 @@
 package io.parley.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +13,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** A command run on this machine to its end: its exit status and its output (standard output and error together). */
-record HostCommand(List<String> command, int exit, String output) {
+/** A command run on this machine to its end: its exit status, standard output and standard error. */
+record HostCommand(List<String> command, int exit, String out, String err) {
 
     static HostCommand run(String... command) throws IOException, InterruptedException {
         return run(List.of(command));
@@ -27,22 +26,28 @@ record HostCommand(List<String> command, int exit, String output) {
 
     /** Runs {@code command} with {@code environment} added to this JVM's. */
     static HostCommand run(Map<String, String> environment, List<String> command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(environment);
         Process p = pb.start();
         p.getOutputStream().close();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
         if (!p.waitFor(3, TimeUnit.MINUTES)) {
             p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             throw new AssertionError(String.join(" ", command) + " did not finish within 3 minutes");
         }
-        return new HostCommand(command, p.exitValue(), out.join());
+        return new HostCommand(command, p.exitValue(), out.join(), err.join());
+    }
+
+    /** Standard output and error, one after the other. */
+    String output() {
+        return out + err;
     }
 
     /** This result, after asserting that the command succeeded. */
     HostCommand ok() {
-        assertEquals(0, exit, () -> String.join(" ", command) + " failed (exit " + exit + "):\n" + output);
+        assertEquals(0, exit, () -> String.join(" ", command) + " failed (exit " + exit + "):\n" + output());
         return this;
     }
 
@@ -53,10 +58,6 @@ record HostCommand(List<String> command, int exit, String output) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) return true;
         }
         return false;
-    }
-
-    static void assertOnPath(String name) {
-        assertTrue(onPath(name), name + " is not installed (.ci/run installs what the packaging tests need)");
     }
 
     static String read(InputStream in) {
