@@ -172,8 +172,9 @@ final class FederationRoutes {
 
     /**
      * A batch's answers in its order. Runs of envelopes are judged together ({@link io.parley.channel.EnvelopeAcceptor#acceptAll}:
-     * signatures in parallel, one transaction per run of chain extensions); a withheld notice or an unparseable item
-     * is judged alone in its place, so the answers read as if each item had been posted by itself.
+     * signatures in parallel, one transaction per run of chain extensions), split where a key hand-over begins
+     * ({@link io.parley.federation.KeyHandOver#judgeInRuns}); a withheld notice or an unparseable item is judged alone
+     * in its place, so the answers read as if each item had been posted by itself.
      */
     private java.util.List<ObjectNode> judgeBatch(JsonNode batch, String remote) {
         ObjectNode[] out = new ObjectNode[batch.size()];
@@ -188,9 +189,6 @@ final class FederationRoutes {
             }
             java.util.Optional<Envelope> e = parse(json, remote, out, i);
             if (e.isEmpty()) continue;
-            // a key hand-over in band changes the key the envelopes after it verify under, not the ones before it
-            if (io.parley.federation.KeyHandOver.carriesCard(e.get())) judgeRun(run, at, remote, out);
-            federation.handOver().follow(e.get(), remote);
             run.add(e.get());
             at.add(i);
         }
@@ -201,7 +199,7 @@ final class FederationRoutes {
     /** Judges the envelopes gathered so far together and answers each in its place; empties the run. */
     private void judgeRun(java.util.List<Envelope> run, java.util.List<Integer> at, String remote, ObjectNode[] out) {
         if (run.isEmpty()) return;
-        java.util.List<Verdict> verdicts = node.acceptor().acceptAll(run, remote);
+        java.util.List<Verdict> verdicts = federation.handOver().judgeInRuns(run, remote, r -> node.acceptor().acceptAll(r, remote), v -> false);
         java.util.Set<String> heard = new java.util.TreeSet<>();
         for (int k = 0; k < run.size(); k++) {
             out[at.get(k)] = answer(run.get(k), verdicts.get(k));

@@ -253,10 +253,9 @@ public final class CatchUp implements AutoCloseable {
     private record Judged(int accepted, boolean all) {}
 
     /**
-     * Judges a page's links in order: runs of envelopes as one batch ({@link EnvelopeAcceptor#acceptAll}), each
-     * withheld notice on its own in its place, and an envelope that may hand its sender's key over only after every
-     * link before it (it changes the key the ones after it are checked with). Stops at the first refusal, as
-     * a pushed envelope's refusal would stop its sender's chain here.
+     * Judges a page's links in order: runs of envelopes as one batch ({@link EnvelopeAcceptor#acceptAll}), split where
+     * a key hand-over begins ({@link KeyHandOver#judgeInRuns}), and each withheld notice on its own in its place.
+     * Stops at the first refusal, as a pushed envelope's refusal would stop its sender's chain here.
      */
     private Judged judge(List<Link> links, String remote, String source) {
         int accepted = 0;
@@ -274,10 +273,10 @@ public final class CatchUp implements AutoCloseable {
                 continue;
             }
             List<Envelope> run = new ArrayList<>();
-            for (int j = i; j < links.size() && links.get(j) instanceof EnvelopeLink(Envelope e) && (j == i || !KeyHandOver.carriesCard(e)); j++) run.add(e);
-            handOver.follow(run.getFirst(), remote); // a key hand-over pulled rather than delivered counts the same
-            List<Verdict> verdicts = node.acceptor().acceptAll(run, remote);
-            for (int k = 0; k < run.size(); k++) {
+            for (int j = i; j < links.size() && links.get(j) instanceof EnvelopeLink(Envelope e); j++) run.add(e);
+            // a key hand-over pulled rather than delivered counts the same
+            List<Verdict> verdicts = handOver.judgeInRuns(run, remote, r -> node.acceptor().acceptAll(r, remote), v -> v instanceof Verdict.Rejected);
+            for (int k = 0; k < verdicts.size(); k++) {
                 if (verdicts.get(k) instanceof Verdict.Accepted) accepted++;
                 if (verdicts.get(k) instanceof Verdict.Rejected r) {
                     LOG.warn("catch-up from {}: {} refused: {}", source, run.get(k).seq(), r.reason().detail());

@@ -70,6 +70,30 @@ public final class KeyHandOver {
     }
 
     /**
+     * Judges {@code envelopes} in order with {@code judge}, in runs that each begin at an envelope carrying a card:
+     * a hand-over changes the key the envelopes after it verify under, not the ones before it, so the envelopes before
+     * it are judged first, then it is followed, then it is judged with the ones after it. Stops after the first run
+     * with a verdict {@code stop} holds for. The verdicts of what was judged, in order (fewer than the envelopes only
+     * after a stop). The one place the inbox and catch-up take this rule from.
+     */
+    public List<Verdict> judgeInRuns(List<Envelope> envelopes, String remote,
+                                     java.util.function.Function<List<Envelope>, List<Verdict>> judge,
+                                     java.util.function.Predicate<Verdict> stop) {
+        List<Verdict> verdicts = new ArrayList<>(envelopes.size());
+        int i = 0;
+        while (i < envelopes.size()) {
+            int end = i + 1;
+            while (end < envelopes.size() && !carriesCard(envelopes.get(end))) end++;
+            follow(envelopes.get(i), remote);
+            List<Verdict> run = judge.apply(List.copyOf(envelopes.subList(i, end)));
+            verdicts.addAll(run);
+            if (run.stream().anyMatch(stop)) break;
+            i = end;
+        }
+        return verdicts;
+    }
+
+    /**
      * Follows the rotation {@code e} announces, if it is a valid hand-over from the key we know for its sender (see
      * the class comment); true if we did. Anything else changes nothing and is judged like any envelope.
      */

@@ -33,8 +33,11 @@ import io.parley.store.UserStore;
  *
  * <p>Authentication is HTTP Basic over this node's accounts or a bearer token ({@link io.parley.auth.Tokens}), the same as on the API;
  * failures are 401 with a {@code WWW-Authenticate} challenge for both. Every response is
- * {@code application/taxii+json;version=2.1}; a client whose {@code Accept} admits neither that (nor, for objects,
- * {@code application/stix+json;version=2.1}) gets 406. Errors are TAXII error messages with the HTTP status.
+ * {@code application/taxii+json;version=2.1}, and a client whose {@code Accept} does not admit it gets 406. That holds for
+ * the objects endpoints too: TAXII 2.1 (§1.6.8, §5.4) answers them with an envelope, which is not a STIX bundle, so a
+ * client that will take only {@code application/stix+json} is told so rather than handed an envelope mislabelled as
+ * STIX (TAXII 2.0 served bundles there; a 2.0 client would misread the envelope). STIX bundles of evidence are served
+ * by the API ({@code GET /api/v1/evidence/{sha256}}). Errors are TAXII error messages with the HTTP status.
  */
 public final class TaxiiRoutes {
     static final String ROOT = "/taxii2/";
@@ -118,19 +121,20 @@ public final class TaxiiRoutes {
             throw new TaxiiException(401, "Unauthorized", refusal);
         }
         ctx.attribute(USER, evidence.access().requester(user.get().username(), user.get().role()));
-        if (ctx.method() != HandlerType.OPTIONS && negotiate(ctx.header("Accept"), true) == null) {
-            throw new TaxiiException(406, "Not Acceptable", "this server answers with " + TaxiiService.TAXII_MEDIA
-                    + " (objects also as " + TaxiiService.STIX_MEDIA + "); the Accept header admits neither: " + ctx.header("Accept"));
+        if (ctx.method() != HandlerType.OPTIONS && !acceptsTaxii(ctx.header("Accept"))) {
+            throw new TaxiiException(406, "Not Acceptable", "TAXII 2.1 answers every endpoint, objects included, with "
+                    + TaxiiService.TAXII_MEDIA + " (objects come in an envelope, not a STIX bundle; a bundle of evidence is at"
+                    + " /api/v1/evidence/{sha256}); the Accept header does not admit it: " + ctx.header("Accept"));
         }
     }
 
     /**
-     * The media type to answer with, or null when {@code accept} admits none: the TAXII 2.1 type for any type ({@code *}/{@code *}),
-     * any application type, {@code application/taxii+json} without version or with version 2.1 (and a missing
-     * header, as HTTP reads it); the STIX 2.1 type when {@code stixAllowed} and that is what the client asks for.
+     * Whether {@code accept} admits the TAXII 2.1 media type: a missing header (as HTTP reads it), any type ({@code *}/{@code *}),
+     * any application type, or {@code application/taxii+json} without a version or with version 2.1, unless given
+     * {@code q=0}. {@code application/stix+json} alone does not: see the class comment.
      */
-    static String negotiate(String accept, boolean stixAllowed) {
-        if (accept == null || accept.isBlank()) return TaxiiService.TAXII_MEDIA;
+    static boolean acceptsTaxii(String accept) {
+        if (accept == null || accept.isBlank()) return true;
         for (String range : accept.split(",")) {
             String[] parts = range.split(";");
             String type = parts[0].strip().toLowerCase(Locale.ROOT);
@@ -144,12 +148,10 @@ public final class TaxiiRoutes {
                 if (k.equals("q") && v.matches("0(\\.0*)?")) refused = true;
             }
             if (refused) continue;
-            boolean v21 = version == null || version.equals("2.1");
-            if (type.equals("*/*") || type.equals("application/*")) return TaxiiService.TAXII_MEDIA;
-            if (type.equals("application/taxii+json") && v21) return TaxiiService.TAXII_MEDIA;
-            if (stixAllowed && type.equals("application/stix+json") && v21) return TaxiiService.STIX_MEDIA;
+            if (type.equals("*/*") || type.equals("application/*")) return true;
+            if (type.equals("application/taxii+json") && (version == null || version.equals("2.1"))) return true;
         }
-        return null;
+        return false;
     }
 
     private static LocalUser user(Context ctx) {
@@ -253,7 +255,7 @@ public final class TaxiiRoutes {
         }
         sb.append('}');
         dateHeaders(ctx, page);
-        ctx.status(200).contentType(negotiate(ctx.header("Accept"), true)).result(sb.toString());
+        ctx.status(200).contentType(TaxiiService.TAXII_MEDIA).result(sb.toString());
     }
 
     private static TaxiiStore.Cursor last(TaxiiStore.Page page) {

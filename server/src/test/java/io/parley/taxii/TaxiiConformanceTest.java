@@ -172,10 +172,24 @@ class TaxiiConformanceTest {
                 "text/html, application/taxii+json;version=2.1;q=0.9")) {
             assertEquals(200, Stix.get(node, API, accept, Stix.duty()).statusCode(), accept);
         }
-        // object envelopes may also be asked for as STIX
-        var stix = Stix.get(node, API + "collections/" + own + "/objects/", "application/stix+json;version=2.1", Stix.duty());
-        assertEquals(200, stix.statusCode(), stix.body());
-        assertEquals("application/stix+json;version=2.1; charset=utf-8", stix.headers().firstValue("Content-Type").orElse(""));
+        // TAXII 2.1 serves objects in an envelope, which is not a STIX bundle: a client that takes only STIX is told so
+        // (the envelope used to go out labelled application/stix+json, which a STIX 2.1 consumer reads as a bundle)
+        String id = "indicator--" + UUID.randomUUID();
+        received("ch-main", Tlp.GREEN, Stix.indicator(id, Instant.parse("2025-01-01T00:00:00.000Z"), Tlp.GREEN, "203.0.113.40"));
+        String objects = API + "collections/" + main + "/objects/";
+        for (String path : List.of(objects, objects + id + "/", objects + id + "/versions/", API + "collections/" + main + "/manifest/")) {
+            for (String accept : List.of("application/stix+json;version=2.1", "application/stix+json")) {
+                var stix = Stix.get(node, path, accept, Stix.duty());
+                assertTaxiiError(stix, 406);
+                assertFalse(stix.body().contains("203.0.113.40"), "a refused request carries no content: " + stix.body());
+                assertTrue(stix.body().contains("/api/v1/evidence/"), "the refusal says where bundles are: " + stix.body());
+            }
+            var both = Stix.get(node, path, "application/stix+json;version=2.1, application/taxii+json;version=2.1;q=0.5", Stix.duty());
+            assertEquals(200, both.statusCode(), path + ": " + both.body());
+            assertEquals("application/taxii+json;version=2.1; charset=utf-8", both.headers().firstValue("Content-Type").orElse(""), path);
+        }
+        JsonNode envelope = json(Stix.get(node, objects, "application/taxii+json;version=2.1, application/stix+json;version=2.1", Stix.duty()), 200);
+        assertTrue(envelope.has("more") && !envelope.has("type"), "an envelope, not a bundle: " + envelope);
     }
 
     // --- objects, filters, manifest, versions -----------------------------------------------------------------------
