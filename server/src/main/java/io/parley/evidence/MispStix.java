@@ -120,15 +120,16 @@ sealed interface MispStix {
     }
 
     /**
-     * An SCO with a deterministic id over all the properties given: for these SCOs the properties Parley sets are
-     * exactly what tells two of them apart (an email-message known only by its Message-ID has no §6 ID-contributing
-     * property at all, and the same id for two different messages would merge them).
+     * An SCO with an id over all the properties given: for these SCOs the properties Parley sets are exactly what tells
+     * two of them apart. One with none of its §6 ID-contributing properties (an email-message known only by its
+     * Message-ID) must have a version 4 id, which is then drawn from the same content ({@link StixIds#contentV4}).
      */
     private static ObjectNode sco(String type, ObjectNode properties) {
         ObjectNode sco = Json.object();
         sco.put("type", type);
         sco.put("spec_version", "2.1");
-        sco.put("id", StixIds.scoId(type, properties));
+        sco.put("id", SemanticChecks.hasNoDeterministicId(type, properties) ? StixIds.contentV4(type, properties)
+                : StixIds.scoId(type, properties));
         sco.setAll(properties);
         return sco;
     }

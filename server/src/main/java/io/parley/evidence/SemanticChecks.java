@@ -43,6 +43,11 @@ final class SemanticChecks {
             "windows-registry-key", List.of("key", "values"),
             "x509-certificate", List.of("hashes", "serial_number"));
 
+    /** True when an SCO of {@code type} with these properties must have a version 4 id (§6; see {@link #V4_UNLESS}). */
+    static boolean hasNoDeterministicId(String type, JsonNode object) {
+        return type.equals("process") || (V4_UNLESS.containsKey(type) && V4_UNLESS.get(type).stream().noneMatch(object::has));
+    }
+
     /** One ordering rule: {@code later} must be after (or, when {@code strict} is false, equal to) {@code earlier}. */
     private record Order(String earlier, String later, boolean strict, String citation, String onlyType) {
         Order(String earlier, String later, boolean strict, String citation) {
@@ -156,9 +161,7 @@ final class SemanticChecks {
             out.add(new Violation(base + "/id", "the UUID part of '" + id + "' is not an RFC 4122 UUID (STIX 2.1 §2.9)"));
             return;
         }
-        boolean needsV4 = type.equals("process")
-                || (V4_UNLESS.containsKey(type) && V4_UNLESS.get(type).stream().noneMatch(object::has));
-        if (needsV4 && uuid.charAt(14) != '4') {
+        if (hasNoDeterministicId(type, object) && uuid.charAt(14) != '4') {
             out.add(new Violation(base + "/id", "id '" + id + "' must hold a version 4 UUID: a " + type
                     + (type.equals("process") ? "" : " without ID contributing properties") + " has no deterministic id"
                     + " (STIX 2.1 §6)"));

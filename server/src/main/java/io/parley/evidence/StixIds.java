@@ -99,6 +99,25 @@ public final class StixIds {
         return type + "--" + uuid5(SCO_NAMESPACE, Jcs.canonicalize(contributingProperties));
     }
 
+    /**
+     * The id of an SCO that has no deterministic id (§6: none of its ID-contributing properties is present, so it must
+     * carry a UUIDv4): version 4 in form, its bits drawn from SHA-256 over the canonical JSON of every property set
+     * rather than from a random source. RFC 4122 §4.4 allows pseudo-random bits; drawing them from the content keeps an
+     * import deterministic (the same MISP event gives the same bundle and SHA-256) and keeps two different objects apart.
+     */
+    static String contentV4(String type, JsonNode properties) {
+        byte[] hash;
+        try {
+            hash = MessageDigest.getInstance("SHA-256").digest(Jcs.canonicalize(properties));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+        hash[6] = (byte) ((hash[6] & 0x0f) | 0x40); // version 4
+        hash[8] = (byte) ((hash[8] & 0x3f) | 0x80); // RFC 4122 variant
+        ByteBuffer bb = ByteBuffer.wrap(hash, 0, 16);
+        return type + "--" + new UUID(bb.getLong(), bb.getLong());
+    }
+
     /** A deterministic Parley-derived id: UUIDv5 over {@code name} in Parley's namespace. */
     static String derived(String type, String name) {
         return type + "--" + uuid5(PARLEY_NAMESPACE, name.getBytes(StandardCharsets.UTF_8));
