@@ -112,10 +112,7 @@ public final class StixIds {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
-        hash[6] = (byte) ((hash[6] & 0x0f) | 0x40); // version 4
-        hash[8] = (byte) ((hash[8] & 0x3f) | 0x80); // RFC 4122 variant
-        ByteBuffer bb = ByteBuffer.wrap(hash, 0, 16);
-        return type + "--" + new UUID(bb.getLong(), bb.getLong());
+        return type + "--" + fromHash(hash, 4);
     }
 
     /** A deterministic Parley-derived id: UUIDv5 over {@code name} in Parley's namespace. */
@@ -134,8 +131,12 @@ public final class StixIds {
         ByteBuffer ns = ByteBuffer.allocate(16);
         ns.putLong(namespace.getMostSignificantBits()).putLong(namespace.getLeastSignificantBits());
         sha1.update(ns.array());
-        byte[] hash = sha1.digest(name);
-        hash[6] = (byte) ((hash[6] & 0x0f) | 0x50); // version 5
+        return fromHash(sha1.digest(name), 5);
+    }
+
+    /** An RFC 4122 UUID of {@code version} from the first 16 bytes of {@code hash}, its version and variant bits set. */
+    private static UUID fromHash(byte[] hash, int version) {
+        hash[6] = (byte) ((hash[6] & 0x0f) | (version << 4));
         hash[8] = (byte) ((hash[8] & 0x3f) | 0x80); // RFC 4122 variant
         ByteBuffer bb = ByteBuffer.wrap(hash, 0, 16);
         return new UUID(bb.getLong(), bb.getLong());
