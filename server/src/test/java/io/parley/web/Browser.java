@@ -89,8 +89,13 @@ final class Browser implements AutoCloseable {
      * browser navigates, so reading the page straight after it may read the old one or none.
      */
     void follow(By by) {
+        follow(find(by));
+    }
+
+    /** {@link #follow(By)} for an element already found, such as a link inside a table row. */
+    void follow(WebElement target) {
         WebElement old = driver.findElement(By.tagName("html"));
-        find(by).click();
+        target.click();
         new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> gone(old));
     }
 

@@ -46,7 +46,7 @@ class DemoScreenshotTest {
             assertTrue(desk.contains("demo-trilateral") && desk.contains("demo-a-b"), desk);
             browser.screenshot(DASHBOARD);
 
-            browser.find(By.cssSelector("a[href^='/cases/" + overdueId + "']")).click();
+            browser.follow(By.cssSelector("a[href^='/cases/" + overdueId + "']"));
             assertEquals("/cases/" + overdueId, browser.path());
             String page = browser.text();
             assertTrue(page.contains("Trace C2 of wiper hitting our energy grid operator"), page);
@@ -54,11 +54,11 @@ class DemoScreenshotTest {
             assertFalse(browser.driver.findElements(By.cssSelector("button[formaction$='/ack']")).isEmpty(), "cert-b may acknowledge");
             browser.screenshot(CASE);
 
-            browser.find(By.cssSelector(".crumbs a[href='/channels/demo-trilateral']")).click();
+            browser.follow(By.cssSelector(".crumbs a[href='/channels/demo-trilateral']"));
             String channel = browser.text();
             assertTrue(channel.contains("Responsiveness, last 30 days") && channel.contains("ministry level"), channel);
             browser.screenshot(CHANNEL);
-            browser.find(By.linkText("New case…")).click();
+            browser.follow(By.linkText("New case…"));
             assertEquals("/channels/demo-trilateral/cases/new", browser.path());
             browser.screenshot(NEW_CASE);
 

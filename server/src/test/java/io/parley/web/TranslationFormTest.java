@@ -88,15 +88,16 @@ class TranslationFormTest {
         browser.find(By.id("tr-lang-" + original)).clear();
         browser.find(By.id("tr-lang-" + original)).sendKeys("en");
         browser.find(By.id("tr-text-" + original)).sendKeys("Phishing kit");
-        browser.find(By.cssSelector("#tr-" + original + " button[type=submit]")).click();
+        browser.follow(By.cssSelector("#tr-" + original + " button[type=submit]"));
         assertTrue(TestNodes.eventually(10, () -> browser.text().contains("Не отправлено: оригинал уже на этом языке")), browser.text());
         assertTrue(b.cases().timeline(id).orElseThrow().events().stream().allMatch(e -> e.translations().isEmpty()));
 
         browser.open(b.baseUrl() + "/cases/" + id + "?channel=ui&lang=ru");
         browser.find(By.cssSelector("#tr-" + original + " details.translate > summary")).click();
         browser.find(By.id("tr-text-" + original)).sendKeys(RU);
-        browser.find(By.cssSelector("#tr-" + original + " button[type=submit]")).click();
-        assertTrue(TestNodes.eventually(10, () -> browser.path().startsWith("/cases/" + id)));
+        // the form's page is already /cases/{id}: wait for the answer page to replace it, not for the path
+        browser.follow(By.cssSelector("#tr-" + original + " button[type=submit]"));
+        assertTrue(browser.path().startsWith("/cases/" + id), browser.path());
         WebElement shown = browser.find(By.cssSelector("#tr-" + original + " .courtesy"));
         assertTrue(shown.getText().contains(RU), shown.getText());
         assertTrue(shown.getText().contains("Неофициальный перевод") && shown.getText().contains("cert-b.example"), shown.getText());

@@ -123,7 +123,7 @@ class WebUiTest {
     @Test
     void requestOpenedThroughTheFormArrivesAtThePeerWhichAcknowledgesIt() throws Exception {
         page(a, "/channels/ui");
-        browser.find(By.linkText("New case…")).click();
+        browser.follow(By.linkText("New case…"));
         assertEquals("/channels/ui/cases/new", browser.path());
         List<String> tlps = new Select(browser.find(By.id("tlp"))).getOptions().stream().map(WebElement::getText).toList();
         assertEquals(List.of("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER"), tlps, "only labels within the channel's ceiling");
@@ -158,7 +158,7 @@ class WebUiTest {
         assertTrue(browser.refreshUntil(15, () -> !browser.driver.findElements(By.cssSelector("a[href^='/cases/" + id + "?channel=']")).isEmpty()),
                 "the request reached cert-b's dashboard");
         assertTrue(caseRow(id).getText().toLowerCase().contains("your response"), caseRow(id).getText());
-        caseRow(id).findElement(By.cssSelector("a[href^='/cases/" + id + "?channel=']")).click();
+        browser.follow(caseRow(id).findElement(By.cssSelector("a[href^='/cases/" + id + "?channel=']")));
         String at = browser.text();
         for (String expected : List.of("Mitigation", "Suspend hosting of the kit at 198.51.100.23", "government, finance", "Budapest Convention art. 29",
                 "Merci de confirmer la réception.", "FR · original", a.node().key().verifierKey().fingerprint())) {
