@@ -120,8 +120,11 @@ public final class StixIds {
         return type + "--" + uuid5(PARLEY_NAMESPACE, name.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** RFC 4122 §4.3 name-based UUID, version 5 (SHA-1). */
-    static UUID uuid5(UUID namespace, byte[] name) {
+    /**
+     * RFC 4122 §4.3 name-based UUID, version 5 (SHA-1): the one implementation behind every fixed-namespace id Parley
+     * derives (STIX ids here, TAXII collection ids, MISP feed event uuids).
+     */
+    public static UUID uuid5(UUID namespace, byte[] name) {
         MessageDigest sha1;
         try {
             sha1 = MessageDigest.getInstance("SHA-1");

@@ -1,10 +1,9 @@
 package io.parley.taxii;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
+
+import io.parley.evidence.StixIds;
 
 /**
  * TAXII collection ids: RFC 4122 version 5 UUIDs in a Parley namespace, derived from the channel id (or, for the
@@ -27,18 +26,6 @@ public final class CollectionIds {
     }
 
     static UUID uuid5(String name) {
-        MessageDigest sha1;
-        try {
-            sha1 = MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is required by every Java platform", e);
-        }
-        ByteBuffer ns = ByteBuffer.allocate(16).putLong(NAMESPACE.getMostSignificantBits()).putLong(NAMESPACE.getLeastSignificantBits());
-        sha1.update(ns.array());
-        byte[] h = sha1.digest(name.getBytes(StandardCharsets.UTF_8));
-        h[6] = (byte) ((h[6] & 0x0f) | 0x50);
-        h[8] = (byte) ((h[8] & 0x3f) | 0x80);
-        ByteBuffer bb = ByteBuffer.wrap(h, 0, 16);
-        return new UUID(bb.getLong(), bb.getLong());
+        return StixIds.uuid5(NAMESPACE, name.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,6 +1,5 @@
 package io.parley.taxii;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.parley.api.ProblemException;
 import io.parley.evidence.MarkingPolicy.LocalUser;
+import io.parley.evidence.StixIds;
 import io.parley.json.Json;
 
 /**
@@ -153,14 +153,7 @@ public final class MispFeed {
 
     /** A version 5 (SHA-1, name-based) UUID of {@code name} in the feed's namespace, RFC 9562 section 5.5. */
     static String nameUuid(String name) {
-        ByteBuffer ns = ByteBuffer.allocate(16).putLong(NAMESPACE.getMostSignificantBits()).putLong(NAMESPACE.getLeastSignificantBits());
-        MessageDigest sha1 = digest("SHA-1");
-        sha1.update(ns.array());
-        byte[] h = sha1.digest(name.getBytes(StandardCharsets.UTF_8));
-        h[6] = (byte) ((h[6] & 0x0f) | 0x50);
-        h[8] = (byte) ((h[8] & 0x3f) | 0x80);
-        ByteBuffer bb = ByteBuffer.wrap(h, 0, 16);
-        return new UUID(bb.getLong(), bb.getLong()).toString();
+        return StixIds.uuid5(NAMESPACE, name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private static String md5(String s) {
