@@ -27,10 +27,17 @@ final class FederationRoutes {
     private static final java.time.Duration RECEIPT_WAIT = java.time.Duration.ofSeconds(5);
     private final Node node;
     private final Federation federation;
+    /**
+     * Envelopes a peer sent again that this node already held: a few follow a lost receipt; a steady stream means a
+     * peer re-sending what it should have marked delivered (or two of its instances sending the same outbox).
+     */
+    private final io.micrometer.core.instrument.Counter duplicates;
 
     FederationRoutes(Node node, Federation federation) {
         this.node = node;
         this.federation = federation;
+        this.duplicates = io.micrometer.core.instrument.Counter.builder("parley_inbox_duplicates")
+                .description("envelopes a peer delivered again that this node already held").register(node.metrics());
     }
 
     void register(Javalin app) {
@@ -238,7 +245,10 @@ final class FederationRoutes {
         ObjectNode out = Json.object();
         switch (verdict) {
             case Verdict.Accepted a -> out.put("status", "accepted").put("hash", a.hash());
-            case Verdict.Duplicate d -> out.put("status", "duplicate").put("hash", d.hash());
+            case Verdict.Duplicate d -> {
+                duplicates.increment();
+                out.put("status", "duplicate").put("hash", d.hash());
+            }
             case Verdict.Rejected r -> {
                 // The true reason is recorded (GET /api/v1/rejections); the caller learns it only if the envelope is
                 // really signed by its sender. Otherwise anyone could post forged envelopes and read from the codes

@@ -66,16 +66,19 @@ public final class AuditCommitter implements AutoCloseable {
 
     /**
      * Starts committing every {@code settings.every()}, the first time one interval from now; {@code await} bounds the
-     * wait for the log to sequence one, {@code random} jitters the retries of a failed commitment.
+     * wait for the log to sequence one, {@code random} jitters the retries of a failed commitment; a round commits
+     * only while {@code onDuty} holds ({@code Node.runsDuties}).
      */
-    public AuditCommitter(AuditTrail trail, TransparencyLog log, Settings settings, Duration await, RandomGenerator random) {
+    public AuditCommitter(AuditTrail trail, TransparencyLog log, Settings settings, Duration await, RandomGenerator random,
+                          java.util.function.BooleanSupplier onDuty) {
         this.trail = trail;
         this.log = log;
         this.await = await;
         // The grace covers a whole commitment: interrupting one would break its database connection.
         this.worker = Worker.named("parley-audit-commit").every(settings.every()).firstRoundAfterPeriod().random(random).log(LOG)
                 .stopGrace(await.plusSeconds(5)).start(() -> {
-                    commitNow();
+                    // one instance commits the shared trail's head; two would each commit it
+                    if (onDuty.getAsBoolean()) commitNow();
                     return Worker.IDLE;
                 });
     }

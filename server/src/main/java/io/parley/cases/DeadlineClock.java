@@ -50,13 +50,22 @@ public final class DeadlineClock implements AutoCloseable {
         });
     }
 
-    /** One pass of the preservation hold reminders at the node's current time; returns how many this call sent. */
+    /**
+     * One pass of the preservation hold reminders at the node's current time; returns how many this call sent (none on
+     * an instance that does not run the node's duties).
+     */
     public synchronized int remindHolds() {
+        if (!node.runsDuties()) return 0;
         return holds.tick(node.now());
     }
 
-    /** One pass over every unfinished case at the node's current time; returns how many rungs fired. */
+    /**
+     * One pass over every unfinished case at the node's current time; returns how many rungs fired (none on an instance
+     * that does not run the node's duties, {@link Node#runsDuties}).
+     */
     public synchronized int tick() {
+        // Another instance on the same database runs the clock: two would sign every escalation twice.
+        if (!node.runsDuties()) return 0;
         Instant now = node.now();
         int fired = 0;
         for (CaseKey key : cases.unfinished()) {

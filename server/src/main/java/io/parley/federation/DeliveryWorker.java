@@ -58,12 +58,18 @@ public final class DeliveryWorker implements AutoCloseable {
     private final RandomGenerator random;
     /** peer → its worker, from the first time something was queued for the peer until close. */
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
+    private final java.util.function.BooleanSupplier onDuty;
     private volatile boolean closed;
     private final Worker scanner;
 
-    /** Starts delivering; {@code clock} dates attempts and {@code random} jitters {@code backoff}. */
+    /**
+     * Starts delivering; {@code clock} dates attempts, {@code random} jitters {@code backoff}, and a round sends only
+     * while {@code onDuty} holds ({@code Node.runsDuties}): instances sharing a database would otherwise each send
+     * every queued envelope.
+     */
     public DeliveryWorker(OutboxStore outbox, LinkStore links, PeerClient client, Function<String, Optional<String>> peerUrl,
-                          Function<String, Optional<VerifierKey>> peerKey, Backoff backoff, Clock clock, RandomGenerator random) {
+                          Function<String, Optional<VerifierKey>> peerKey, Backoff backoff, Clock clock, RandomGenerator random,
+                          java.util.function.BooleanSupplier onDuty) {
         this.outbox = outbox;
         this.links = links;
         this.client = client;
@@ -72,6 +78,7 @@ public final class DeliveryWorker implements AutoCloseable {
         this.backoff = backoff;
         this.clock = clock;
         this.random = random;
+        this.onDuty = onDuty;
         this.scanner = Worker.named("parley-outbox").every(SCAN).random(random).log(LOG).start(() -> {
             poke();
             return Worker.IDLE;
@@ -99,6 +106,7 @@ public final class DeliveryWorker implements AutoCloseable {
 
     /** Sends the peer's next due batch; when none is due, waits until the oldest queued one is (or a wake-up). */
     private Duration round(String peer) throws InterruptedException {
+        if (!onDuty.getAsBoolean()) return SCAN; // the instance on duty sends; look again in case this one takes over
         List<OutboxStore.Pending> due = outbox.due(peer, clock.instant(), BATCH);
         if (due.isEmpty()) {
             return outbox.nextDue(peer).map(t -> Duration.between(clock.instant(), t)).map(d -> d.isNegative() ? Duration.ofMillis(1) : d)

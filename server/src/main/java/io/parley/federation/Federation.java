@@ -33,7 +33,7 @@ public final class Federation implements AutoCloseable {
         this.outbox = new OutboxStore(node.db());
         this.links = new LinkStore(node.db());
         this.delivery = new DeliveryWorker(outbox, links, client, this::peerUrl, node::trustedLogKey, settings.backoff(), node.clock(),
-                node.random());
+                node.random(), node::runsDuties);
         this.handOver = new KeyHandOver(node, peers, this::gapSeen);
         this.catchUp = new CatchUp(node, client, this::peerUrl, settings.catchUpInterval(), handOver);
         node.onAccepted(stored -> {

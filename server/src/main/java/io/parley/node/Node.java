@@ -49,6 +49,8 @@ public final class Node implements AutoCloseable {
     /** The randomness of every decision the node makes (backoff jitter): one source, so a test can fix it. */
     private final RandomGenerator random;
     private final Database db;
+    /** Who runs the node's duties among the instances sharing {@link #db}. */
+    private final io.parley.store.Leadership duties;
     private final ChannelStore channels;
     private final EnvelopeStore envelopes;
     private final PartyStore parties;
@@ -109,6 +111,7 @@ public final class Node implements AutoCloseable {
         this.secondFactor = new io.parley.auth.SecondFactor(new io.parley.store.SecondFactorStore(db), totpBox, clock, "Parley " + config.origin());
         this.peerLimits = new io.parley.federation.PeerRateLimits(config.throttling().peers(), clock);
         this.log = new TransparencyLog(db, key, clock, random, Ticker.SYSTEM, TransparencyLog.Settings.DEFAULT);
+        this.duties = io.parley.store.Leadership.of(db, io.parley.store.Leadership.Role.DUTIES);
         log.bindMetrics(metrics);
         this.refusals = new Refusals(envelopes, metrics, clock);
         Counter accepted = Counter.builder("parley_envelopes_accepted").description("envelopes stored").register(metrics);
@@ -248,6 +251,15 @@ public final class Node implements AutoCloseable {
 
     public Database db() {
         return db;
+    }
+
+    /**
+     * Whether this instance runs the node's outward duties now (deliveries, evidence fetches, cosignature requests and
+     * the clocks that sign escalations, pings and reminders): always on SQLite; on a PostgreSQL shared by several
+     * instances, only on the one holding the duties' lock. Every such worker asks at the start of each round.
+     */
+    public boolean runsDuties() {
+        return duties.acquire();
     }
 
     public ChannelStore channels() {
@@ -420,6 +432,7 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         log.close();
+        duties.close();
         db.close();
         metrics.close();
     }

@@ -29,6 +29,7 @@ public final class PracticeClock implements AutoCloseable {
 
     /** One pass at the node's current time (tests call it after moving the clock). */
     public synchronized void tick() {
+        if (!node.runsDuties()) return; // another instance on the same database pings and reminds
         var now = node.now();
         pings.tick(now);
         reminders.tick(now);

@@ -48,7 +48,7 @@ public final class NodeServer implements AutoCloseable {
         this.deadlines = deadlines;
         this.auditCommitter = auditCommitter;
         this.cosigner = new CosignatureCollector(node.log(), () -> witnessPeers(node), node.clock(), node.random(), COSIGN_INTERVAL,
-                node.peerHttp(Duration.ofSeconds(2)).build());
+                node.peerHttp(Duration.ofSeconds(2)).build(), node::runsDuties);
     }
 
     /** Peers whose cards name a witness key; others cannot cosign for us. */
@@ -100,7 +100,7 @@ public final class NodeServer implements AutoCloseable {
                 io.parley.web.i18n.Lang.of(node.config().language()).orElse(io.parley.web.i18n.Lang.DEFAULT), node.users()::language);
         DeadlineClock deadlines = new DeadlineClock(node, cases, notifier, DEADLINE_TICK);
         var audit = new io.parley.audit.AuditCommitter(node.audit(), node.log(), io.parley.audit.AuditCommitter.Settings.load(dir), AUDIT_COMMIT_WAIT,
-                node.random());
+                node.random(), node::runsDuties);
         var drills = new io.parley.practice.PracticeClock(node, new io.parley.practice.PingExercises(node, cases, practice),
                 new io.parley.practice.ContactReminders(node, contacts, practice, notifier), PRACTICE_TICK);
         NodeServer server = new NodeServer(node, federation, http, cases, notifier, deadlines, audit);

@@ -33,9 +33,10 @@ public enum Dialect {
      * evidence, notifications, the sequencer's reads and commits). More would not make the node faster: a writer
      * spends its transaction waiting for the commit's flush, which concurrent commits share, and PostgreSQL's
      * throughput peaks at a few active connections per core of the database server; beyond ten, requests queue for
-     * a connection (the pool's wait) instead of for the server's locks and disks. Two more connections per instance
-     * live outside the pool ({@link Database#dedicatedConnection}): the sequencer's advisory lock and the log
-     * bell's LISTEN. An instance on PostgreSQL therefore counts at most 12 against {@code max_connections}.
+     * a connection (the pool's wait) instead of for the server's locks and disks. Three more connections per
+     * instance live outside the pool ({@link Database#dedicatedConnection}): the advisory locks of the sequencer and
+     * of the node's duties ({@link Leadership.Role}) and the log bell's LISTEN. An instance on PostgreSQL therefore
+     * counts at most 13 against {@code max_connections}.
      */
     int poolSize() {
         return this == SQLITE ? 16 : 10;

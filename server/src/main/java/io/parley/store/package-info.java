@@ -36,9 +36,10 @@
  * {@link io.parley.store.Dialect} (URL, pool size, the migrations' placeholders), {@link io.parley.store.Database#open}
  * (SQLite's pragmas), {@link io.parley.store.Database#serialise} (PostgreSQL's advisory lock where SQLite's write lock
  * already serialises) and {@link io.parley.store.Database#isUniqueViolation}. The one seam with an implementation per
- * database is {@code transparency.Leadership} (PostgreSQL's session advisory lock, or a single instance on SQLite), with
- * its companion {@code transparency.LogBell} (PostgreSQL's LISTEN/NOTIFY between instances, or silence on SQLite). The
- * contract tests run every store on both backends ({@code -Dparley.test.backends}).
+ * database is {@link io.parley.store.Leadership} (PostgreSQL's session advisory locks, one for the log's sequencer and
+ * one for the node's duties, or a single instance on SQLite), with its companion {@code transparency.LogBell}
+ * (PostgreSQL's LISTEN/NOTIFY between instances, or silence on SQLite). The contract tests run every store on both
+ * backends ({@code -Dparley.test.backends}).
  *
  * <p>No table grows without limit from input nobody we trust signed: refusal summaries, equivocation proofs, split-view
  * proofs, delivery attempts and peer-request nonces each have a cap or an expiry, enforced in the transaction that

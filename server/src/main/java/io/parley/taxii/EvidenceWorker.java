@@ -80,6 +80,7 @@ public final class EvidenceWorker implements AutoCloseable {
 
     /** Fetches pending bundles whose attempt is due; one that cannot be handled, whatever the error, is settled as failed. */
     void fetchDue() {
+        if (!node.runsDuties()) return; // the instance that runs the node's duties fetches, once
         long now = node.now().toEpochMilli();
         worker.each(evidence.store().due(now, 20), link -> "evidence fetch of " + link.refSha256() + " for " + link.envelopeHash(), this::fetch,
                 (link, e) -> evidence.store().settle(link.envelopeHash(), link.refSha256(), EvidenceStore.FAILED, null, "could not be handled: " + e));

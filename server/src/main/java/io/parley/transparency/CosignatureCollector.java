@@ -45,16 +45,17 @@ public final class CosignatureCollector implements AutoCloseable {
 
     /**
      * Starts collecting every {@code interval}; {@code http} comes from {@code Node.peerHttp}, so witness requests
-     * present our TLS client certificate, and {@code random} jitters the retries of a failing round.
+     * present our TLS client certificate, and {@code random} jitters the retries of a failing round. A round runs only
+     * while {@code onDuty} holds ({@code Node.runsDuties}).
      */
     public CosignatureCollector(TransparencyLog log, Supplier<List<Peer>> peers, Clock clock, RandomGenerator random, Duration interval,
-                                HttpClient http) {
+                                HttpClient http, java.util.function.BooleanSupplier onDuty) {
         this.http = http;
         this.log = log;
         this.peers = peers;
         this.clock = clock;
         this.worker = Worker.named("parley-cosigner").every(interval).random(random).log(LOG).build(() -> {
-            round();
+            if (onDuty.getAsBoolean()) round(); // one instance asks the witnesses; the others would repeat it
             return Worker.IDLE;
         });
         worker.start();

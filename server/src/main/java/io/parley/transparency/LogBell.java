@@ -6,7 +6,7 @@ package io.parley.transparency;
  * either by polling. A ring is a hint, never a record: what it announces is already committed when it is sent, a lost
  * ring only delays (the pollers stay as a safety net), and a spurious one costs a round.
  *
- * <p>One implementation per database, like {@link Leadership}: PostgreSQL's LISTEN/NOTIFY
+ * <p>One implementation per database, like {@link io.parley.store.Leadership}: PostgreSQL's LISTEN/NOTIFY
  * ({@link PostgresLogBell}), and {@link #none()} on SQLite, where one process owns the database and its own
  * in-process wake-ups are all there is.
  */

@@ -14,7 +14,7 @@ import io.parley.store.Database;
  *
  * <p>Contract, besides {@link io.parley.store}'s: {@link #commitBatch} writes a batch's entries, tiles and checkpoint
  * and removes the queue rows they came from in one transaction, so the log never holds entries without their
- * checkpoint nor loses or repeats a queued item. Only the sequencer that holds {@link Leadership} calls it.
+ * checkpoint nor loses or repeats a queued item. Only the sequencer that holds {@link io.parley.store.Leadership} calls it.
  * {@link #saveCosignature} is idempotent per (size, witness).
  */
 public final class LogStore {

@@ -23,6 +23,7 @@ import io.parley.log.StoredHash;
 import io.parley.log.TileCoordinates;
 import io.parley.log.Tiles;
 import io.parley.log.TreeAppender;
+import io.parley.store.Leadership;
 import io.parley.worker.Backoff;
 import io.parley.worker.Worker;
 

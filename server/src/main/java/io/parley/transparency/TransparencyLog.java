@@ -23,6 +23,7 @@ import io.parley.log.TlogProof;
 import io.parley.receipt.Receipt;
 import io.parley.store.Database;
 import io.parley.store.Dialect;
+import io.parley.store.Leadership;
 import io.parley.worker.Ticker;
 
 /**
@@ -71,7 +72,7 @@ public final class TransparencyLog implements AutoCloseable {
         });
         this.tiles = new TileSource(store, settings.tileCacheBytes());
         boolean shared = db.dialect() == Dialect.POSTGRESQL;
-        Leadership leadership = shared ? new AdvisoryLockLeadership(db) : Leadership.alwaysLeader();
+        Leadership leadership = Leadership.of(db, Leadership.Role.SEQUENCER);
         LogBell bell = shared ? new PostgresLogBell(db, random) : LogBell.none();
         this.sequencer = new Sequencer(store, tiles, leadership, bell, origin, NoteSigner.ed25519(key), clock, random, settings.maxBatch(),
                 settings.idlePoll(), this::committed, this::recheckWaiters);

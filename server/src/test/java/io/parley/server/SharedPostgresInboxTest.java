@@ -2,9 +2,7 @@ package io.parley.server;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +23,6 @@ import io.parley.identity.SigningKey;
 import io.parley.identity.VerifierKey;
 import io.parley.json.Json;
 import io.parley.log.MerkleProofs;
-import io.parley.node.NodeConfig;
 import io.parley.receipt.ReceiptVerifier;
 import io.parley.store.Database;
 import io.parley.store.StoredEnvelope;
@@ -57,7 +54,7 @@ class SharedPostgresInboxTest {
         String url = TestDatabases.freshUrl(TestDatabases.POSTGRESQL, tmp);
         Clock clock = Clock.systemUTC();
         NodeServer a = TestNodes.start(tmp, "cert-hub.example", url, clock);
-        NodeServer b = secondInstance(a);
+        NodeServer b = TestNodes.secondInstance(a, tmp.resolve("second-instance"), Clock.systemUTC());
         try (Database db = Database.open(url)) {
             SigningKey s1 = SigningKey.generate("cert-s1.example"), s2 = SigningKey.generate("cert-s2.example"), s3 = SigningKey.generate("cert-s3.example");
             for (SigningKey s : List.of(s1, s2, s3)) TestNodes.know(a, s); // one database: both instances know them
@@ -189,16 +186,5 @@ class SharedPostgresInboxTest {
         var res = TestNodes.post(instance, "/federation/v1/inbox", Json.write(sign.toJson()));
         assertEquals(201, res.statusCode(), res.body());
         return sign;
-    }
-
-    /** A second instance of {@code first}'s party: its settings and keys, its database, its own port. */
-    private NodeServer secondInstance(NodeServer first) throws Exception {
-        Path dir = tmp.resolve("second-instance");
-        Files.createDirectories(dir);
-        for (String f : List.of(NodeConfig.FILE, NodeConfig.KEY_FILE, NodeConfig.WITNESS_KEY_FILE, NodeConfig.TOTP_KEY_FILE)) {
-            Path from = first.node().dir().resolve(f);
-            if (Files.exists(from)) Files.copy(from, dir.resolve(f), StandardCopyOption.COPY_ATTRIBUTES);
-        }
-        return NodeServer.start(dir, NodeConfig.load(dir).withPort(0), Clock.systemUTC(), TestNodes.FAST);
     }
 }

@@ -57,6 +57,20 @@ public final class TestNodes {
         return server;
     }
 
+    /**
+     * A second instance of {@code first}'s node on the same database (PostgreSQL), as an operator scaling out would
+     * start it: the node's files copied into {@code dir} ({@code parley.json} and its keys), any free port.
+     */
+    public static NodeServer secondInstance(NodeServer first, Path dir, Clock clock) throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        for (String f : List.of(io.parley.node.NodeConfig.FILE, io.parley.node.NodeConfig.KEY_FILE, io.parley.node.NodeConfig.WITNESS_KEY_FILE,
+                io.parley.node.NodeConfig.TOTP_KEY_FILE)) {
+            Path from = first.node().dir().resolve(f);
+            if (java.nio.file.Files.exists(from)) java.nio.file.Files.copy(from, dir.resolve(f), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        return NodeServer.start(dir, io.parley.node.NodeConfig.load(dir).withPort(0), clock, FAST);
+    }
+
     /** Has {@code node} add {@code peer} through the API, pinning the fingerprint read from the peer's card. */
     public static void peer(NodeServer node, NodeServer peer) throws IOException, InterruptedException {
         String body = io.parley.json.Json.write(io.parley.json.Json.object().put("url", peer.baseUrl()).put("fingerprint", peer.node().card().fingerprint()));

@@ -1,4 +1,4 @@
-package io.parley.transparency;
+package io.parley.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,12 +8,10 @@ import java.sql.SQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.parley.store.Database;
-
 /**
- * PostgreSQL leadership through a session-level advisory lock held on one dedicated connection. When the holder
- * dies, PostgreSQL ends its session and releases the lock, so a waiting instance takes over on its next poll.
- * Used only by the sequencer thread.
+ * PostgreSQL leadership of one {@link Leadership.Role} through a session-level advisory lock held on one dedicated
+ * connection. When the holder dies, PostgreSQL ends its session and releases the lock, so a waiting instance takes
+ * over on its next poll. Safe to call from several threads (the duties' workers share one).
  *
  * <p>The connection is outside the pool ({@link Database#dedicatedConnection}): closing a pooled connection only
  * returns it to the pool, session and lock included, so an instance that gave up leadership after an error could
@@ -21,41 +19,40 @@ import io.parley.store.Database;
  */
 public final class AdvisoryLockLeadership implements Leadership {
     private static final Logger LOG = LoggerFactory.getLogger(AdvisoryLockLeadership.class);
-    /** An arbitrary constant naming "the Parley log sequencer" among advisory locks of this database. */
-    private static final long LOCK_KEY = 0x5061726c65794cL; // "ParleyL"
-
-    /** What the lock's connection calls itself in pg_stat_activity. */
-    static final String APPLICATION_NAME = "parley-sequencer-lock";
 
     private final Database db;
-    /** Owned by the sequencer thread; non-null only while we hold (or try to hold) the lock. */
+    private final Role role;
+    /** Non-null only while we hold (or try to hold) the lock; guarded by this. */
     private Connection connection;
     private boolean held;
+    private boolean closed;
 
-    public AdvisoryLockLeadership(Database db) {
+    AdvisoryLockLeadership(Database db, Role role) {
         this.db = db;
+        this.role = role;
     }
 
     @Override
-    public boolean acquire() {
+    public synchronized boolean acquire() {
+        if (closed) return false; // a worker finishing its round after close must not open a connection again
         try {
-            if (connection == null) connection = db.dedicatedConnection(APPLICATION_NAME);
+            if (connection == null) connection = db.dedicatedConnection(role.applicationName);
             if (held) {
                 if (connection.isValid(2)) return true;
-                LOG.warn("lost the sequencer lock: its database session is gone");
+                LOG.warn("lost the lock of the instance that {}: its database session is gone", role.doing);
                 drop();
                 return false;
             }
             try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-                ps.setLong(1, LOCK_KEY);
+                ps.setLong(1, role.lockKey);
                 try (ResultSet rs = ps.executeQuery()) {
                     held = rs.next() && rs.getBoolean(1);
                 }
             }
-            if (held) LOG.info("this instance now sequences the log");
+            if (held) LOG.info("this instance now {}", role.doing);
             return held;
         } catch (SQLException e) {
-            LOG.warn("sequencer lock check failed: {}", e.getMessage());
+            LOG.warn("check of the lock of the instance that {} failed: {}", role.doing, e.getMessage());
             drop();
             return false;
         }
@@ -69,10 +66,11 @@ public final class AdvisoryLockLeadership implements Leadership {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         if (held && connection != null) {
             try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-                ps.setLong(1, LOCK_KEY);
+                ps.setLong(1, role.lockKey);
                 ps.execute();
             } catch (SQLException ignored) {
                 // closing the connection releases it anyway
