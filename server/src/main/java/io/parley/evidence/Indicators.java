@@ -23,6 +23,9 @@ public final class Indicators {
             "url", ObservableType.URL,
             "email-addr", ObservableType.EMAIL);
 
+    /** A domain's {@code resolves_to_refs} followed to the value, at any index or all of them. */
+    private static final java.util.regex.Pattern RESOLVES_TO = java.util.regex.Pattern.compile("resolves_to_refs\\[(\\*|\\d+)\\]\\.value");
+
     private Indicators() {}
 
     /** Every distinct observable in the bundle, in order of first appearance. */
@@ -70,7 +73,10 @@ public final class Indicators {
         if ((objectType.equals("file") || objectType.equals("artifact")) && path.startsWith("hashes.")) {
             return hashType(path.substring("hashes.".length())).flatMap(h -> Observable.of(h, value));
         }
-        if (objectType.equals("network-traffic") && (path.equals("src_ref.value") || path.equals("dst_ref.value"))) {
+        // What a traffic end or a domain points at is an address or a domain name (STIX 2.1 §6.7, §6.3): a pattern
+        // from MISP's domain|ip names the address only there.
+        if ((objectType.equals("network-traffic") && (path.equals("src_ref.value") || path.equals("dst_ref.value")))
+                || (objectType.equals("domain-name") && RESOLVES_TO.matcher(path).matches())) {
             Optional<Observable> ip = Observable.ip(value);
             return ip.isPresent() ? ip : Observable.of(ObservableType.DOMAIN, value);
         }

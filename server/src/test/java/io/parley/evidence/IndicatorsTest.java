@@ -60,6 +60,17 @@ class IndicatorsTest {
     }
 
     @Test
+    void aDomainsResolvedAddressIsCorrelatedAsWhatItIs() {
+        // MISP's domain|ip comes in as this pattern: the address is named only through resolves_to_refs
+        assertEquals(List.of(o(DOMAIN, "evil.example"), o(IPV4, "203.0.113.9")),
+                Indicators.fromPattern("[domain-name:value = 'evil.example' AND domain-name:resolves_to_refs[*].value = '203.0.113.9']"));
+        assertEquals(List.of(o(IPV6, "2001:db8::9"), o(DOMAIN, "cdn.example")),
+                Indicators.fromPattern("[domain-name:resolves_to_refs[0].value = '2001:DB8::9' OR domain-name:resolves_to_refs[1].value = 'cdn.example']"));
+        assertEquals(List.of(), Indicators.fromPattern("[domain-name:resolves_to_refs[*].id = 'ipv4-addr--1e4ffad7-0b88-41d4-ba4d-77d27490b956']"),
+                "an id is not an observable");
+    }
+
+    @Test
     void orAndAndInCombinationsYieldEveryEqualityValue() {
         String pattern = "([domain-name:value = 'evil.example' OR url:value = 'http://evil.example/x'] AND "
                 + "[ipv6-addr:value IN ('2001:db8::1', '2001:0db8::2')]) FOLLOWEDBY "
