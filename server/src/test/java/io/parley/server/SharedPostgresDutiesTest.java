@@ -72,7 +72,11 @@ class SharedPostgresDutiesTest {
             assertEquals(sent.size(), sent.stream().distinct().count(), "and not twice: " + sent);
             assertEquals(sent, a2.notifier().sent(id), "both instances read the same record");
 
-            // the instance on duty stops: the other takes over, escalates the next rung and delivers
+            // the instance on duty stops once it has delivered the escalations (a batch in flight at the stop would be
+            // sent again by the next holder, as after any lost receipt): the other takes over, escalates and delivers
+            NodeServer onDuty = a;
+            assertTrue(TestNodes.eventually(20, () -> onDuty.federation().outbox().count("cert-b.example", "queued") == 0),
+                    "the escalations reached cert-b");
             a.close();
             a = null;
             NodeServer rest = a2;
