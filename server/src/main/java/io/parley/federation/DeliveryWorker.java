@@ -28,8 +28,8 @@ import io.parley.worker.Worker;
 /**
  * Drains the outbox: one {@link Worker} per peer sends that peer's due envelopes in order, in batches, and keeps the
  * line's record. Because each peer has its own thread and its own timeouts, a slow or unreachable peer never holds up
- * delivery to the others. A scanner looks for queued work every {@link #SCAN} in case a wake-up was missed (another
- * instance queued it, say).
+ * delivery to the others. A scanner looks for queued work when the log sequences something (another instance of the
+ * node may have queued it) and every {@code scan} in case a wake-up was missed.
  */
 public final class DeliveryWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
@@ -45,8 +45,6 @@ public final class DeliveryWorker implements AutoCloseable {
      * up to 64 KiB) is never refused for its size and retried unchanged forever.
      */
     static final long BATCH_BYTES = 1L << 20;
-    /** The longest a peer's worker waits without a wake-up, and how often the scanner looks for queued work. */
-    private static final Duration SCAN = Duration.ofSeconds(1);
 
     private final OutboxStore outbox;
     private final LinkStore links;
@@ -59,6 +57,8 @@ public final class DeliveryWorker implements AutoCloseable {
     /** peer → its worker, from the first time something was queued for the peer until close. */
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
     private final java.util.function.BooleanSupplier onDuty;
+    /** The longest a peer's worker waits without a wake-up, and how often the scanner looks for queued work. */
+    private final Duration scan;
     private volatile boolean closed;
     private final Worker scanner;
 
@@ -69,7 +69,7 @@ public final class DeliveryWorker implements AutoCloseable {
      */
     public DeliveryWorker(OutboxStore outbox, LinkStore links, PeerClient client, Function<String, Optional<String>> peerUrl,
                           Function<String, Optional<VerifierKey>> peerKey, Backoff backoff, Clock clock, RandomGenerator random,
-                          java.util.function.BooleanSupplier onDuty) {
+                          java.util.function.BooleanSupplier onDuty, Duration scan) {
         this.outbox = outbox;
         this.links = links;
         this.client = client;
@@ -79,10 +79,19 @@ public final class DeliveryWorker implements AutoCloseable {
         this.clock = clock;
         this.random = random;
         this.onDuty = onDuty;
-        this.scanner = Worker.named("parley-outbox").every(SCAN).random(random).log(LOG).start(() -> {
+        this.scan = scan;
+        this.scanner = Worker.named("parley-outbox").every(scan).random(random).log(LOG).start(() -> {
             poke();
             return Worker.IDLE;
         });
+    }
+
+    /**
+     * Something may have been queued by another instance of this node: the scanner looks soon, on its own thread (the
+     * caller is the log's sequencer, which must not wait for the outbox's query).
+     */
+    public void lookSoon() {
+        scanner.wake();
     }
 
     /** Something was queued (or a peer came back): look now rather than at the next scan. */
@@ -98,7 +107,7 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     private Worker workerFor(String peer) {
-        Worker w = workers.computeIfAbsent(peer, p -> Worker.named("parley-deliver-" + p).every(SCAN).random(random).log(LOG)
+        Worker w = workers.computeIfAbsent(peer, p -> Worker.named("parley-deliver-" + p).every(scan).random(random).log(LOG)
                 .start(() -> round(p)));
         if (closed) w.stop(); // made as close() ran: it must not outlive the node
         return w;
@@ -106,7 +115,7 @@ public final class DeliveryWorker implements AutoCloseable {
 
     /** Sends the peer's next due batch; when none is due, waits until the oldest queued one is (or a wake-up). */
     private Duration round(String peer) throws InterruptedException {
-        if (!onDuty.getAsBoolean()) return SCAN; // the instance on duty sends; look again in case this one takes over
+        if (!onDuty.getAsBoolean()) return scan; // the instance on duty sends; look again in case this one takes over
         List<OutboxStore.Pending> due = outbox.due(peer, clock.instant(), BATCH);
         if (due.isEmpty()) {
             return outbox.nextDue(peer).map(t -> Duration.between(clock.instant(), t)).map(d -> d.isNegative() ? Duration.ofMillis(1) : d)

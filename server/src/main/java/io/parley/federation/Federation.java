@@ -13,8 +13,17 @@ import io.parley.worker.Backoff;
 public final class Federation implements AutoCloseable {
 
     /** Timing settings; tests shorten them, operators rarely need to. */
-    public record Settings(Backoff backoff, Duration catchUpInterval, Duration requestTimeout) {
-        public static final Settings DEFAULT = new Settings(Backoff.DEFAULT, Duration.ofSeconds(10), Duration.ofSeconds(10));
+    /**
+     * @param outboxScan how often the outbox is looked at without a wake-up (a safety net: composing here, and the log
+     *                   sequencing what another instance composed, wake the delivery at once)
+     */
+    public record Settings(Backoff backoff, Duration catchUpInterval, Duration requestTimeout, Duration outboxScan) {
+        public static final Settings DEFAULT = new Settings(Backoff.DEFAULT, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(1));
+
+        /** These settings with the outbox looked at every {@code scan} without a wake-up. */
+        public Settings withOutboxScan(Duration scan) {
+            return new Settings(backoff, catchUpInterval, requestTimeout, scan);
+        }
     }
 
     private final Node node;
@@ -33,7 +42,10 @@ public final class Federation implements AutoCloseable {
         this.outbox = new OutboxStore(node.db());
         this.links = new LinkStore(node.db());
         this.delivery = new DeliveryWorker(outbox, links, client, this::peerUrl, node::trustedLogKey, settings.backoff(), node.clock(),
-                node.random(), node::runsDuties);
+                node.random(), node::runsDuties, settings.outboxScan());
+        // What another instance of this node composed reaches the log here (the sequencer, or its announcement): the
+        // instance on duty delivers it now rather than at its next scan.
+        node.log().onSequenced(delivery::lookSoon);
         this.handOver = new KeyHandOver(node, peers, this::gapSeen);
         this.catchUp = new CatchUp(node, client, this::peerUrl, settings.catchUpInterval(), handOver);
         node.onAccepted(stored -> {

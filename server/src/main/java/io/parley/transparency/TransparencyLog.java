@@ -53,6 +53,8 @@ public final class TransparencyLog implements AutoCloseable {
      * {@link #RECHECK} when another instance committed a checkpoint (which may cover it).
      */
     private final ConcurrentHashMap<String, CompletableFuture<Long>> waiters = new ConcurrentHashMap<>();
+    /** Told whenever new entries are in the log ({@link #onSequenced}). */
+    private final List<Runnable> sequenced = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** A waiter's answer meaning "another instance published a checkpoint: look in the database". */
     private static final long RECHECK = -1;
     /** How often a waiter looks in the database even without news: the safety net when news is lost. */
@@ -105,6 +107,15 @@ public final class TransparencyLog implements AutoCloseable {
             CompletableFuture<Long> f = waiters.remove(e.ref());
             if (f != null) f.complete(e.index());
         }
+        sequenced.forEach(Runnable::run);
+    }
+
+    /**
+     * Runs {@code listener} whenever new entries are in the log: sequenced here, or announced by the instance that
+     * sequences. It runs on the sequencer's or the bell's thread, so it must only hand work off (wake a worker).
+     */
+    public void onSequenced(Runnable listener) {
+        sequenced.add(listener);
     }
 
     /** Another instance sequenced: every waiter looks whether its entry is in (one indexed query each). */
@@ -113,6 +124,7 @@ public final class TransparencyLog implements AutoCloseable {
             CompletableFuture<Long> f = waiters.remove(ref);
             if (f != null) f.complete(RECHECK);
         }
+        sequenced.forEach(Runnable::run);
     }
 
     /** The log index of {@code ref}, waiting up to {@code timeout} for the sequencer (this or another instance's) to include it. */

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.parley.envelope.Kind;
 import io.parley.envelope.Priority;
 import io.parley.envelope.Tlp;
+import io.parley.federation.Federation;
 import io.parley.json.Json;
 import io.parley.store.Leadership;
 import io.parley.testing.MutableClock;
@@ -29,29 +30,35 @@ import io.parley.testing.TestNodes;
  * duties had a lock, every instance ran every clock and every delivery: two instances ticking together each signed the
  * same escalation and paged the duty officer twice, and both sent every queued envelope to the peer.
  *
- * <p>Here: what the second instance composes is delivered by the first, once (cert-b's inbox counts no duplicate);
- * the two clocks ticking at the same moment sign one escalation per rung and send one notification; and when the
- * instance on duty stops, the other takes the duties over: it escalates the next rung and delivers what it composes.
+ * <p>Here: what the second instance composes is delivered by the first, woken by the log rather than by a scan, and
+ * once (cert-b's inbox counts no duplicate); the two clocks ticking at the same moment sign one escalation per rung and
+ * send one notification; and when the instance on duty stops, the other takes the duties over: it escalates the next
+ * rung and delivers what it composes.
  */
 class SharedPostgresDutiesTest {
+    /**
+     * cert-a's instances look at the outbox without a wake-up only hourly: what the second instance composes reaches
+     * cert-b in this test only because the log's sequencing of it wakes the instance on duty.
+     */
+    static final Federation.Settings NO_SCAN = TestNodes.FAST.withOutboxScan(Duration.ofHours(1));
     @TempDir Path tmp;
     final MutableClock clock = new MutableClock(Instant.now());
 
     @Test
     void oneInstanceRunsTheDutiesOnceAndTheOtherTakesOverWhenItStops() throws Exception {
         String url = TestDatabases.freshUrl(TestDatabases.POSTGRESQL, tmp);
-        NodeServer a = TestNodes.start(tmp, "cert-a.example", url, clock);
+        NodeServer a = TestNodes.start(tmp, "cert-a.example", url, clock, 0, c -> c, NO_SCAN);
         NodeServer b = null, a2 = null;
         try {
             assertTrue(a.node().runsDuties(), "the only instance runs the duties");
             b = TestNodes.start(tmp, "cert-b.example", null, clock);
             TestNodes.peerAll(a, b);
             TestNodes.establish(TestNodes.charter("duty", Tlp.AMBER, a, b), a, b);
-            a2 = TestNodes.secondInstance(a, tmp.resolve("cert-a-2"), clock);
+            a2 = TestNodes.secondInstance(a, tmp.resolve("cert-a-2"), clock, NO_SCAN);
             assertFalse(a2.node().runsDuties(), "a second instance waits while the first holds the duties");
             assertEquals(1, lockHolders(a), "one session holds the duties' lock");
 
-            // composed on the second instance, delivered by the first, each envelope once
+            // composed on the second instance, delivered by the first (woken by the log, not by a scan), each envelope once
             List<String> opened = new ArrayList<>();
             for (int i = 0; i < 12; i++) opened.add(open(a2, "Scan from AS64500, part " + i));
             NodeServer peer = b;

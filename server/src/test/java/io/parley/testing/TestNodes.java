@@ -29,7 +29,7 @@ public final class TestNodes {
     /** Short retry and catch-up timings so that federation tests settle in seconds. */
     public static final io.parley.federation.Federation.Settings FAST = new io.parley.federation.Federation.Settings(
             new io.parley.worker.Backoff(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(2)),
-            java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(3));
+            java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(1));
 
     public static NodeServer start(Path root, String origin, String jdbcUrl, Clock clock) throws IOException {
         return start(root, origin, jdbcUrl, clock, 0);
@@ -43,6 +43,13 @@ public final class TestNodes {
     /** {@link #start(Path, String, String, Clock, int)} with the node's settings changed by {@code settings} first. */
     public static NodeServer start(Path root, String origin, String jdbcUrl, Clock clock, int port,
                                    java.util.function.UnaryOperator<io.parley.node.NodeConfig> settings) throws IOException {
+        return start(root, origin, jdbcUrl, clock, port, settings, FAST);
+    }
+
+    /** {@link #start(Path, String, String, Clock, int, java.util.function.UnaryOperator)} with its own federation timings. */
+    public static NodeServer start(Path root, String origin, String jdbcUrl, Clock clock, int port,
+                                   java.util.function.UnaryOperator<io.parley.node.NodeConfig> settings,
+                                   io.parley.federation.Federation.Settings federation) throws IOException {
         Path dir = root.resolve(origin);
         if (jdbcUrl == null && TestDatabases.POSTGRESQL.equals(System.getProperty("parley.test.db"))) {
             // The whole suite runs a second time with every test node on its own database in a real PostgreSQL server.
@@ -50,7 +57,7 @@ public final class TestNodes {
         }
         var cfg = java.nio.file.Files.exists(dir.resolve(io.parley.node.NodeConfig.FILE)) ? io.parley.node.NodeConfig.load(dir)
                 : NodeInit.create(dir, new NodeInit.Options(origin, origin, "CERT", "XA", 1, jdbcUrl, List.of()), Instant.now());
-        NodeServer server = NodeServer.start(dir, settings.apply(cfg.withPort(port)), clock, FAST);
+        NodeServer server = NodeServer.start(dir, settings.apply(cfg.withPort(port)), clock, federation);
         server.node().users().put(USER, PASSWORD_HASH, "officer", clock.instant());
         // The suite's duty officer handles every channel, as a node's only officer would (README: roles).
         server.node().users().setChannels(USER, List.of(io.parley.auth.Role.ALL_CHANNELS));
@@ -62,13 +69,19 @@ public final class TestNodes {
      * start it: the node's files copied into {@code dir} ({@code parley.json} and its keys), any free port.
      */
     public static NodeServer secondInstance(NodeServer first, Path dir, Clock clock) throws IOException {
+        return secondInstance(first, dir, clock, FAST);
+    }
+
+    /** {@link #secondInstance(NodeServer, Path, Clock)} with its own federation timings. */
+    public static NodeServer secondInstance(NodeServer first, Path dir, Clock clock, io.parley.federation.Federation.Settings federation)
+            throws IOException {
         java.nio.file.Files.createDirectories(dir);
         for (String f : List.of(io.parley.node.NodeConfig.FILE, io.parley.node.NodeConfig.KEY_FILE, io.parley.node.NodeConfig.WITNESS_KEY_FILE,
                 io.parley.node.NodeConfig.TOTP_KEY_FILE)) {
             Path from = first.node().dir().resolve(f);
             if (java.nio.file.Files.exists(from)) java.nio.file.Files.copy(from, dir.resolve(f), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         }
-        return NodeServer.start(dir, io.parley.node.NodeConfig.load(dir).withPort(0), clock, FAST);
+        return NodeServer.start(dir, io.parley.node.NodeConfig.load(dir).withPort(0), clock, federation);
     }
 
     /** Has {@code node} add {@code peer} through the API, pinning the fingerprint read from the peer's card. */
