@@ -59,6 +59,8 @@ public final class DeliveryWorker implements AutoCloseable {
     private final java.util.function.BooleanSupplier onDuty;
     /** The longest a peer's worker waits without a wake-up, and how often the scanner looks for queued work. */
     private final Duration scan;
+    /** Envelopes this instance posted (or tried to post) to peers' inboxes, resends included; each instance counts its own. */
+    private final io.micrometer.core.instrument.Counter sent;
     private volatile boolean closed;
     private final Worker scanner;
 
@@ -69,7 +71,7 @@ public final class DeliveryWorker implements AutoCloseable {
      */
     public DeliveryWorker(OutboxStore outbox, LinkStore links, PeerClient client, Function<String, Optional<String>> peerUrl,
                           Function<String, Optional<VerifierKey>> peerKey, Backoff backoff, Clock clock, RandomGenerator random,
-                          java.util.function.BooleanSupplier onDuty, Duration scan) {
+                          java.util.function.BooleanSupplier onDuty, Duration scan, io.micrometer.core.instrument.Counter sent) {
         this.outbox = outbox;
         this.links = links;
         this.client = client;
@@ -80,6 +82,7 @@ public final class DeliveryWorker implements AutoCloseable {
         this.random = random;
         this.onDuty = onDuty;
         this.scan = scan;
+        this.sent = sent;
         this.scanner = Worker.named("parley-outbox").every(scan).random(random).log(LOG).start(() -> {
             poke();
             return Worker.IDLE;
@@ -147,6 +150,7 @@ public final class DeliveryWorker implements AutoCloseable {
             return;
         }
         List<JsonNode> results;
+        sent.increment(due.size());
         try {
             results = client.deliver(url.get(), items(due));
         } catch (PeerClient.RateLimited e) {

@@ -42,7 +42,9 @@ public final class Federation implements AutoCloseable {
         this.outbox = new OutboxStore(node.db());
         this.links = new LinkStore(node.db());
         this.delivery = new DeliveryWorker(outbox, links, client, this::peerUrl, node::trustedLogKey, settings.backoff(), node.clock(),
-                node.random(), node::runsDuties, settings.outboxScan());
+                node.random(), node::runsDuties, settings.outboxScan(),
+                io.micrometer.core.instrument.Counter.builder("parley_outbox_sent")
+                        .description("envelopes this instance posted, or tried to post, to peers' inboxes, resends included").register(node.metrics()));
         // What another instance of this node composed reaches the log here (the sequencer, or its announcement): the
         // instance on duty delivers it now rather than at its next scan.
         node.log().onSequenced(delivery::lookSoon);

@@ -72,10 +72,13 @@ public class FederationTest {
             ReceiptVerifier.verify(env.canonicalBytes(), d.path("receipt").path("tlog_proof").asText(),
                     recipient.node().key().verifierKey(), List.of(), 0);
         }
-        // a replay of the same envelope changes nothing
+        // a replay of the same envelope changes nothing, and is counted
+        double duplicates = b.node().metrics().counter("parley_inbox_duplicates").count();
         var again = TestNodes.post(b, "/federation/v1/inbox", Json.write(env.toJson()));
         assertEquals(200, again.statusCode());
         assertEquals("duplicate", Json.parse(again.body()).path("status").asText());
+        assertEquals(duplicates + 1, b.node().metrics().counter("parley_inbox_duplicates").count());
+        assertTrue(TestNodes.get(b, "/metrics").body().contains("parley_inbox_duplicates_total"));
         assertEquals(1, b.node().envelopes().chain("tri", "cert-a.example", 0, 100).stream()
                 .filter(s -> s.envelope().kind() == io.parley.envelope.Kind.NOTIFY).count(), "stored once");
     }
