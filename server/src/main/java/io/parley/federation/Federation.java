@@ -12,8 +12,9 @@ import io.parley.worker.Backoff;
 /** A node's federation parts, started and stopped together: peering, delivery, catch-up and the line's record. */
 public final class Federation implements AutoCloseable {
 
-    /** Timing settings; tests shorten them, operators rarely need to. */
     /**
+     * Timing settings; tests shorten them, operators rarely need to.
+     *
      * @param outboxScan how often the outbox is looked at without a wake-up (a safety net: composing here, and the log
      *                   sequencing what another instance composed, wake the delivery at once)
      */
@@ -46,8 +47,10 @@ public final class Federation implements AutoCloseable {
                 io.micrometer.core.instrument.Counter.builder("parley_outbox_sent")
                         .description("envelopes this instance posted, or tried to post, to peers' inboxes, resends included").register(node.metrics()));
         // What another instance of this node composed reaches the log here (the sequencer, or its announcement): the
-        // instance on duty delivers it now rather than at its next scan.
-        node.log().onSequenced(delivery::lookSoon);
+        // instance on duty delivers it now rather than at its next scan. Only a shared PostgreSQL has other instances;
+        // on SQLite everything queued was composed here, which wakes the delivery itself, and a wake-up per sequencer
+        // round would cost an outbox query each for nothing.
+        if (node.db().dialect() == io.parley.store.Dialect.POSTGRESQL) node.log().onSequenced(delivery::lookSoon);
         this.handOver = new KeyHandOver(node, peers, this::gapSeen);
         this.catchUp = new CatchUp(node, client, this::peerUrl, settings.catchUpInterval(), handOver);
         node.onAccepted(stored -> {
